@@ -1,0 +1,1 @@
+//! addrs: crate under construction; see docs/architecture.md.

@@ -1,0 +1,4 @@
+//! The `terrane` command line.
+fn main() {
+    println!("terrane {}", env!("CARGO_PKG_VERSION"));
+}

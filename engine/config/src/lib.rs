@@ -1,0 +1,1 @@
+//! config: crate under construction; see docs/architecture.md.

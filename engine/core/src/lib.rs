@@ -1,0 +1,1 @@
+//! core: crate under construction; see docs/architecture.md.

@@ -1,0 +1,1 @@
+//! diagnostics: crate under construction; see docs/architecture.md.

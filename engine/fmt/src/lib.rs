@@ -1,0 +1,1 @@
+//! fmt: crate under construction; see docs/architecture.md.

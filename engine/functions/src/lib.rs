@@ -1,0 +1,1 @@
+//! functions: crate under construction; see docs/architecture.md.

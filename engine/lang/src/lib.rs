@@ -1,0 +1,1 @@
+//! lang: crate under construction; see docs/architecture.md.

@@ -1,0 +1,1 @@
+//! render: crate under construction; see docs/architecture.md.

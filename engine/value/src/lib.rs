@@ -1,0 +1,1 @@
+//! value: crate under construction; see docs/architecture.md.

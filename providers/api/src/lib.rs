@@ -1,0 +1,1 @@
+//! api: crate under construction; see docs/architecture.md.

@@ -1,0 +1,1 @@
+//! builtin: crate under construction; see docs/architecture.md.

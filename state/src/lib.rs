@@ -1,0 +1,1 @@
+//! state: crate under construction; see docs/architecture.md.

@@ -1,0 +1,1 @@
+//! tests: crate under construction; see docs/architecture.md.
