@@ -1,1 +1,30 @@
-//! value: crate under construction; see docs/architecture.md.
+//! terrane's value model: the types and values every Terraform expression
+//! evaluates to.
+//!
+//! hcl-rs's `Value` cannot carry what planning needs, so terrane has its own:
+//! - **types** ([`Type`]): string, number, bool, list, set, map, object, tuple
+//!   and `dynamic` (Terraform's `any`), with optional object attributes for
+//!   type constraints;
+//! - **null and unknown** values of any type: unknowns stand for attributes a
+//!   provider computes during apply and propagate through every operation;
+//! - **marks** ([`Marks`]): `sensitive` (and `ephemeral`) travel with values
+//!   through every operation, so secrets are never shown;
+//! - **arbitrary-precision numbers** ([`Number`]), as Terraform's.
+//!
+//! Conversions ([`convert`]) and type unification ([`unify`]) follow
+//! Terraform's (cty's) rules, including the error messages users see.
+//!
+//! This crate depends on no other terrane crate and on no parser: the
+//! evaluator (`terrane-lang`), providers and state all speak this model.
+
+mod convert;
+mod number;
+mod path;
+mod types;
+mod value;
+
+pub use convert::{convert, unify, ConvertError};
+pub use number::{Number, NumberError};
+pub use path::{Path, PathStep};
+pub use types::Type;
+pub use value::{Kind, Marks, Value};

@@ -1,0 +1,402 @@
+//! Type conversion and unification, following Terraform's (cty's) rules.
+
+use crate::{Kind, Number, Type, Value};
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt;
+
+/// A value could not be converted to a type.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub struct ConvertError {
+    /// Where inside the value the problem is, in Terraform path syntax
+    /// (e.g. `.tags["a"]` or `[0]`), empty for the value itself.
+    pub path: String,
+    /// What is wrong, as Terraform words it ("a number is required").
+    pub message: String,
+}
+
+impl fmt::Display for ConvertError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.path.is_empty() {
+            f.write_str(&self.message)
+        } else {
+            write!(f, "{}: {}", self.path, self.message)
+        }
+    }
+}
+
+fn err(path: &str, message: impl Into<String>) -> ConvertError {
+    ConvertError {
+        path: path.to_string(),
+        message: message.into(),
+    }
+}
+
+/// Converts `v` to type `want`, as Terraform does for variables, function
+/// arguments and `to*` functions. Marks are kept; nulls and unknowns become
+/// nulls and unknowns of the wanted type.
+pub fn convert(v: &Value, want: &Type) -> Result<Value, ConvertError> {
+    convert_at(v, want, "")
+}
+
+fn convert_at(v: &Value, want: &Type, path: &str) -> Result<Value, ConvertError> {
+    let out = convert_kind(v, want, path)?;
+    Ok(out.with_marks(v.marks))
+}
+
+fn convert_kind(v: &Value, want: &Type, path: &str) -> Result<Value, ConvertError> {
+    if *want == Type::Dynamic {
+        return Ok(v.clone().unmarked());
+    }
+    match &v.kind {
+        Kind::Null(t) => {
+            check_convertible_type(t, want, path)?;
+            return Ok(Value::null(want.clone()));
+        }
+        Kind::Unknown(t) => {
+            check_convertible_type(t, want, path)?;
+            return Ok(Value::unknown(want.clone()));
+        }
+        _ => {}
+    }
+    match want {
+        Type::String => match &v.kind {
+            Kind::String(s) => Ok(Value::string(s.clone())),
+            Kind::Number(n) => Ok(Value::string(n.to_string())),
+            Kind::Bool(b) => Ok(Value::string(if *b { "true" } else { "false" })),
+            _ => Err(err(path, "string required")),
+        },
+        Type::Number => match &v.kind {
+            Kind::Number(n) => Ok(Value::number(n.clone())),
+            Kind::String(s) => Number::parse(s)
+                .map(Value::number)
+                .map_err(|_| err(path, "a number is required")),
+            _ => Err(err(path, "number required")),
+        },
+        Type::Bool => match &v.kind {
+            Kind::Bool(b) => Ok(Value::bool(*b)),
+            Kind::String(s) if s == "true" => Ok(Value::bool(true)),
+            Kind::String(s) if s == "false" => Ok(Value::bool(false)),
+            Kind::String(_) => Err(err(path, "a bool is required")),
+            _ => Err(err(path, "bool required")),
+        },
+        Type::List(et) | Type::Set(et) => {
+            let items = match &v.kind {
+                Kind::List(_, xs) | Kind::Set(_, xs) | Kind::Tuple(xs) => xs,
+                _ => return Err(err(path, format!("{} required", want.friendly_name()))),
+            };
+            let elem = if **et == Type::Dynamic {
+                let tys: Vec<Type> = items.iter().map(Value::ty).collect();
+                match &v.kind {
+                    Kind::List(t, _) | Kind::Set(t, _) => t.clone(),
+                    _ => unify(&tys).ok_or_else(|| {
+                        err(path, "all list elements must have the same type")
+                    })?,
+                }
+            } else {
+                (**et).clone()
+            };
+            let mut out = Vec::with_capacity(items.len());
+            for (i, x) in items.iter().enumerate() {
+                out.push(convert_at(x, &elem, &format!("{path}[{i}]"))?);
+            }
+            Ok(if matches!(want, Type::List(_)) {
+                Value::list(elem, out)
+            } else {
+                Value::set(elem, out)
+            })
+        }
+        Type::Map(et) => {
+            let entries = match &v.kind {
+                Kind::Map(_, m) | Kind::Object(m) => m,
+                _ => return Err(err(path, format!("{} required", want.friendly_name()))),
+            };
+            let elem = if **et == Type::Dynamic {
+                match &v.kind {
+                    Kind::Map(t, _) => t.clone(),
+                    _ => {
+                        let tys: Vec<Type> = entries.values().map(Value::ty).collect();
+                        unify(&tys).ok_or_else(|| {
+                            err(path, "all map elements must have the same type")
+                        })?
+                    }
+                }
+            } else {
+                (**et).clone()
+            };
+            let mut out = BTreeMap::new();
+            for (k, x) in entries {
+                out.insert(k.clone(), convert_at(x, &elem, &format!("{path}[{k:?}]"))?);
+            }
+            Ok(Value::map(elem, out))
+        }
+        Type::Object { attrs, optional } => {
+            let entries = match &v.kind {
+                Kind::Map(_, m) | Kind::Object(m) => m,
+                _ => return Err(err(path, "object required")),
+            };
+            let mut out = BTreeMap::new();
+            for (name, aty) in attrs {
+                let sub = format!("{path}.{name}");
+                match entries.get(name) {
+                    Some(x) => {
+                        out.insert(name.clone(), convert_at(x, aty, &sub)?);
+                    }
+                    None if optional.contains(name) => {
+                        out.insert(name.clone(), Value::null(aty.clone()));
+                    }
+                    None => {
+                        return Err(err(path, format!("attribute {name:?} is required")));
+                    }
+                }
+            }
+            if let Kind::Map(_, _) = v.kind {
+                if let Some(extra) = entries.keys().find(|k| !attrs.contains_key(*k)) {
+                    return Err(err(path, format!("unexpected attribute {extra:?}")));
+                }
+            }
+            Ok(Value::object(out))
+        }
+        Type::Tuple(ets) => {
+            let items = match &v.kind {
+                Kind::List(_, xs) | Kind::Tuple(xs) => xs,
+                _ => return Err(err(path, "tuple required")),
+            };
+            if items.len() != ets.len() {
+                return Err(err(
+                    path,
+                    format!("tuple required with exactly {} elements", ets.len()),
+                ));
+            }
+            let mut out = Vec::with_capacity(items.len());
+            for (i, (x, t)) in items.iter().zip(ets).enumerate() {
+                out.push(convert_at(x, t, &format!("{path}[{i}]"))?);
+            }
+            Ok(Value::tuple(out))
+        }
+        Type::Dynamic => Ok(v.clone()),
+    }
+}
+
+/// Whether a value of type `have` could in principle convert to `want`
+/// (used for nulls and unknowns, whose content cannot be inspected).
+fn check_convertible_type(have: &Type, want: &Type, path: &str) -> Result<(), ConvertError> {
+    if type_convertible(have, want) {
+        Ok(())
+    } else {
+        Err(err(path, format!("{} required", want.friendly_name())))
+    }
+}
+
+/// True when some value of type `have` may convert to `want`.
+pub(crate) fn type_convertible(have: &Type, want: &Type) -> bool {
+    match (have, want) {
+        (Type::Dynamic, _) | (_, Type::Dynamic) => true,
+        (a, b) if a == b => true,
+        (a, b) if a.is_primitive() && b.is_primitive() => {
+            !matches!((a, b), (Type::Number, Type::Bool) | (Type::Bool, Type::Number))
+        }
+        (Type::List(a) | Type::Set(a), Type::List(b) | Type::Set(b)) => type_convertible(a, b),
+        (Type::Tuple(es), Type::List(b) | Type::Set(b)) => {
+            es.iter().all(|e| type_convertible(e, b))
+        }
+        (Type::List(a), Type::Tuple(bs)) => bs.iter().all(|b| type_convertible(a, b)),
+        (Type::Tuple(a), Type::Tuple(b)) => {
+            a.len() == b.len() && a.iter().zip(b).all(|(x, y)| type_convertible(x, y))
+        }
+        (Type::Map(a), Type::Map(b)) => type_convertible(a, b),
+        (Type::Object { attrs, .. }, Type::Map(b)) => {
+            attrs.values().all(|t| type_convertible(t, b))
+        }
+        (Type::Map(a), Type::Object { attrs, .. }) => {
+            attrs.values().all(|t| type_convertible(a, t))
+        }
+        (
+            Type::Object { attrs: a, .. },
+            Type::Object {
+                attrs: b,
+                optional,
+            },
+        ) => b.iter().all(|(k, t)| match a.get(k) {
+            Some(x) => type_convertible(x, t),
+            None => optional.contains(k),
+        }),
+        _ => false,
+    }
+}
+
+/// Finds the one type that all of `types` can convert to, as Terraform does
+/// for conditional results and collection literals; `None` when there is
+/// none. An empty input unifies to `Dynamic`.
+pub fn unify(types: &[Type]) -> Option<Type> {
+    let first = match types.first() {
+        None => return Some(Type::Dynamic),
+        Some(t) => t,
+    };
+    if types.iter().all(|t| t == first) {
+        return Some(first.clone());
+    }
+    let known: Vec<&Type> = types.iter().filter(|t| **t != Type::Dynamic).collect();
+    if known.len() < types.len() {
+        // Dynamic mixed with concrete types: unify the concrete ones.
+        let rest: Vec<Type> = known.into_iter().cloned().collect();
+        return unify(&rest);
+    }
+    if types.iter().all(Type::is_primitive) {
+        return if types.iter().all(|t| *t != Type::Bool) || types.iter().all(|t| *t != Type::Number) {
+            Some(Type::String)
+        } else {
+            Some(Type::String).filter(|_| types.contains(&Type::String))
+        };
+    }
+    unify_structural(types)
+}
+
+fn unify_structural(types: &[Type]) -> Option<Type> {
+    let all_lists = types.iter().all(|t| matches!(t, Type::List(_)));
+    let all_sets = types.iter().all(|t| matches!(t, Type::Set(_)));
+    let all_maps = types.iter().all(|t| matches!(t, Type::Map(_)));
+    if all_lists || all_sets || all_maps {
+        let elems: Vec<Type> = types
+            .iter()
+            .filter_map(|t| t.element_type().cloned())
+            .collect();
+        let e = unify(&elems)?;
+        return Some(if all_lists {
+            Type::list(e)
+        } else if all_sets {
+            Type::set(e)
+        } else {
+            Type::map(e)
+        });
+    }
+    if types.iter().all(|t| matches!(t, Type::Object { .. })) {
+        let names: Vec<BTreeSet<&String>> = types
+            .iter()
+            .filter_map(|t| match t {
+                Type::Object { attrs, .. } => Some(attrs.keys().collect()),
+                _ => None,
+            })
+            .collect();
+        if names.iter().all(|n| *n == names[0]) {
+            let mut attrs = BTreeMap::new();
+            for name in &names[0] {
+                let tys: Vec<Type> = types
+                    .iter()
+                    .filter_map(|t| match t {
+                        Type::Object { attrs, .. } => attrs.get(*name).cloned(),
+                        _ => None,
+                    })
+                    .collect();
+                attrs.insert((*name).clone(), unify(&tys)?);
+            }
+            return Some(Type::object(attrs));
+        }
+        // Objects with different attributes unify to a map when every
+        // attribute type unifies.
+        let all: Vec<Type> = types
+            .iter()
+            .flat_map(|t| match t {
+                Type::Object { attrs, .. } => attrs.values().cloned().collect::<Vec<_>>(),
+                _ => Vec::new(),
+            })
+            .collect();
+        return unify(&all).map(Type::map);
+    }
+    if types.iter().all(|t| matches!(t, Type::Tuple(_))) {
+        let lens: Vec<usize> = types
+            .iter()
+            .map(|t| match t {
+                Type::Tuple(es) => es.len(),
+                _ => 0,
+            })
+            .collect();
+        if lens.iter().all(|l| *l == lens[0]) {
+            let mut out = Vec::new();
+            for i in 0..lens[0] {
+                let tys: Vec<Type> = types
+                    .iter()
+                    .filter_map(|t| match t {
+                        Type::Tuple(es) => es.get(i).cloned(),
+                        _ => None,
+                    })
+                    .collect();
+                out.push(unify(&tys)?);
+            }
+            return Some(Type::Tuple(out));
+        }
+        return None;
+    }
+    // Mixed collection/structural kinds: lists with tuples, maps with objects.
+    let seqish = types
+        .iter()
+        .all(|t| matches!(t, Type::List(_) | Type::Tuple(_)));
+    let mapish = types
+        .iter()
+        .all(|t| matches!(t, Type::Map(_) | Type::Object { .. }));
+    if seqish || mapish {
+        let elems: Vec<Type> = types
+            .iter()
+            .flat_map(|t| match t {
+                Type::List(e) | Type::Map(e) => vec![(**e).clone()],
+                Type::Tuple(es) => es.clone(),
+                Type::Object { attrs, .. } => attrs.values().cloned().collect(),
+                _ => Vec::new(),
+            })
+            .collect();
+        let e = unify(&elems)?;
+        return Some(if seqish { Type::list(e) } else { Type::map(e) });
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn string_to_number_and_back() {
+        let v = convert(&Value::string("12.50"), &Type::Number).unwrap();
+        assert_eq!(v.as_number().unwrap().to_string(), "12.5");
+        let s = convert(&v, &Type::String).unwrap();
+        assert_eq!(s.as_str(), Some("12.5"));
+        let e = convert(&Value::string("x"), &Type::Number).unwrap_err();
+        assert_eq!(e.message, "a number is required");
+    }
+
+    #[test]
+    fn tuple_to_list_unifies_elements() {
+        let t = Value::tuple(vec![Value::number(1), Value::string("a")]);
+        let l = convert(&t, &Type::list(Type::Dynamic)).unwrap();
+        assert_eq!(l.ty(), Type::list(Type::String));
+    }
+
+    #[test]
+    fn optional_attributes_become_null() {
+        let want = Type::Object {
+            attrs: [("a".to_string(), Type::String), ("b".to_string(), Type::Number)]
+                .into_iter()
+                .collect(),
+            optional: ["b".to_string()].into_iter().collect(),
+        };
+        let v = Value::object([("a".to_string(), Value::string("x"))].into_iter().collect());
+        let out = convert(&v, &want).unwrap();
+        assert!(out.get_attr("b").unwrap().is_null());
+        let missing = convert(&Value::empty_object(), &want).unwrap_err();
+        assert_eq!(missing.message, "attribute \"a\" is required");
+    }
+
+    #[test]
+    fn marks_survive_conversion() {
+        let v = Value::number(3).mark_sensitive();
+        assert!(convert(&v, &Type::String).unwrap().is_sensitive());
+    }
+
+    #[test]
+    fn unify_primitives_and_objects() {
+        assert_eq!(unify(&[Type::Number, Type::String]), Some(Type::String));
+        assert_eq!(unify(&[Type::Number, Type::Bool]), None);
+        let a = Type::object([("x".to_string(), Type::Number)].into_iter().collect());
+        let b = Type::object([("y".to_string(), Type::String)].into_iter().collect());
+        assert_eq!(unify(&[a, b]), Some(Type::map(Type::String)));
+    }
+}

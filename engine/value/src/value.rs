@@ -1,0 +1,344 @@
+//! Values: known, null or unknown, with marks.
+
+use crate::{Number, Type};
+use std::cmp::Ordering;
+use std::collections::BTreeMap;
+
+/// Marks that travel with a value through every operation.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Marks(u8);
+
+impl Marks {
+    /// No marks.
+    pub const NONE: Marks = Marks(0);
+    /// The value is sensitive: never shown, only `(sensitive value)`.
+    pub const SENSITIVE: Marks = Marks(1);
+    /// The value is ephemeral: never persisted to state or plan.
+    pub const EPHEMERAL: Marks = Marks(2);
+
+    /// True when every mark in `other` is set here.
+    pub fn contains(self, other: Marks) -> bool {
+        self.0 & other.0 == other.0
+    }
+
+    /// The union of two mark sets.
+    pub fn union(self, other: Marks) -> Marks {
+        Marks(self.0 | other.0)
+    }
+
+    /// These marks less `other`.
+    pub fn without(self, other: Marks) -> Marks {
+        Marks(self.0 & !other.0)
+    }
+
+    /// True when no mark is set.
+    pub fn is_empty(self) -> bool {
+        self.0 == 0
+    }
+
+    /// True when the sensitive mark is set.
+    pub fn is_sensitive(self) -> bool {
+        self.contains(Marks::SENSITIVE)
+    }
+}
+
+/// The content of a value.
+///
+/// Invariants kept by the constructors on [`Value`]: a `Set`'s elements are
+/// distinct and in canonical order; collection element types are the
+/// collection's declared element type (or convertible to it exactly).
+#[derive(Debug, Clone, PartialEq)]
+pub enum Kind {
+    /// A null of the given type.
+    Null(Type),
+    /// A value not known until apply, of the given type.
+    Unknown(Type),
+    /// A boolean.
+    Bool(bool),
+    /// A number.
+    Number(Number),
+    /// A string (NFC-normalised by the evaluator).
+    String(String),
+    /// A list: element type and elements.
+    List(Type, Vec<Value>),
+    /// A set: element type and distinct elements in canonical order.
+    Set(Type, Vec<Value>),
+    /// A map: element type and entries sorted by key.
+    Map(Type, BTreeMap<String, Value>),
+    /// A tuple.
+    Tuple(Vec<Value>),
+    /// An object: attributes sorted by name.
+    Object(BTreeMap<String, Value>),
+}
+
+/// A value with its marks.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Value {
+    /// The content.
+    pub kind: Kind,
+    /// Marks on this value itself (nested values carry their own).
+    pub marks: Marks,
+}
+
+impl From<Kind> for Value {
+    fn from(kind: Kind) -> Self {
+        Value {
+            kind,
+            marks: Marks::NONE,
+        }
+    }
+}
+
+impl Value {
+    /// A string.
+    pub fn string(s: impl Into<String>) -> Value {
+        Kind::String(s.into()).into()
+    }
+
+    /// A number.
+    pub fn number(n: impl Into<Number>) -> Value {
+        Kind::Number(n.into()).into()
+    }
+
+    /// A boolean.
+    pub fn bool(b: bool) -> Value {
+        Kind::Bool(b).into()
+    }
+
+    /// A typed null.
+    pub fn null(ty: Type) -> Value {
+        Kind::Null(ty).into()
+    }
+
+    /// The untyped null (`null` literal).
+    pub fn dynamic_null() -> Value {
+        Value::null(Type::Dynamic)
+    }
+
+    /// An unknown value of a type.
+    pub fn unknown(ty: Type) -> Value {
+        Kind::Unknown(ty).into()
+    }
+
+    /// A list with a declared element type.
+    pub fn list(elem: Type, items: Vec<Value>) -> Value {
+        Kind::List(elem, items).into()
+    }
+
+    /// A set with a declared element type; sorts and removes duplicates.
+    pub fn set(elem: Type, mut items: Vec<Value>) -> Value {
+        items.sort_by(set_order);
+        items.dedup_by(|a, b| a == b);
+        Kind::Set(elem, items).into()
+    }
+
+    /// A map with a declared element type.
+    pub fn map(elem: Type, items: BTreeMap<String, Value>) -> Value {
+        Kind::Map(elem, items).into()
+    }
+
+    /// A tuple.
+    pub fn tuple(items: Vec<Value>) -> Value {
+        Kind::Tuple(items).into()
+    }
+
+    /// An object.
+    pub fn object(attrs: BTreeMap<String, Value>) -> Value {
+        Kind::Object(attrs).into()
+    }
+
+    /// The empty object `{}`.
+    pub fn empty_object() -> Value {
+        Value::object(BTreeMap::new())
+    }
+
+    /// The empty tuple `[]`.
+    pub fn empty_tuple() -> Value {
+        Value::tuple(Vec::new())
+    }
+
+    /// The value's type.
+    pub fn ty(&self) -> Type {
+        match &self.kind {
+            Kind::Null(t) | Kind::Unknown(t) => t.clone(),
+            Kind::Bool(_) => Type::Bool,
+            Kind::Number(_) => Type::Number,
+            Kind::String(_) => Type::String,
+            Kind::List(e, _) => Type::list(e.clone()),
+            Kind::Set(e, _) => Type::set(e.clone()),
+            Kind::Map(e, _) => Type::map(e.clone()),
+            Kind::Tuple(items) => Type::Tuple(items.iter().map(Value::ty).collect()),
+            Kind::Object(attrs) => {
+                Type::object(attrs.iter().map(|(k, v)| (k.clone(), v.ty())).collect())
+            }
+        }
+    }
+
+    /// True for a null of any type.
+    pub fn is_null(&self) -> bool {
+        matches!(self.kind, Kind::Null(_))
+    }
+
+    /// True unless this value itself is unknown (elements may still be).
+    pub fn is_known(&self) -> bool {
+        !matches!(self.kind, Kind::Unknown(_))
+    }
+
+    /// True when neither this value nor anything inside it is unknown.
+    pub fn is_wholly_known(&self) -> bool {
+        match &self.kind {
+            Kind::Unknown(_) => false,
+            Kind::List(_, xs) | Kind::Set(_, xs) | Kind::Tuple(xs) => {
+                xs.iter().all(Value::is_wholly_known)
+            }
+            Kind::Map(_, m) | Kind::Object(m) => m.values().all(Value::is_wholly_known),
+            _ => true,
+        }
+    }
+
+    /// True when this value is marked sensitive.
+    pub fn is_sensitive(&self) -> bool {
+        self.marks.is_sensitive()
+    }
+
+    /// True when this value or anything inside it is marked sensitive.
+    pub fn has_sensitive_deep(&self) -> bool {
+        self.is_sensitive() || self.children().any(Value::has_sensitive_deep)
+    }
+
+    /// Adds marks to this value.
+    pub fn with_marks(mut self, marks: Marks) -> Value {
+        self.marks = self.marks.union(marks);
+        self
+    }
+
+    /// Marks this value sensitive.
+    pub fn mark_sensitive(self) -> Value {
+        self.with_marks(Marks::SENSITIVE)
+    }
+
+    /// Removes all marks from this value (not from nested values).
+    pub fn unmarked(mut self) -> Value {
+        self.marks = Marks::NONE;
+        self
+    }
+
+    /// Removes marks here and everywhere inside, returning the union of
+    /// every mark removed.
+    pub fn unmark_deep(self) -> (Value, Marks) {
+        let mut marks = self.marks;
+        let kind = match self.kind {
+            Kind::List(t, xs) => Kind::List(t, unmark_vec(xs, &mut marks)),
+            Kind::Set(t, xs) => Kind::Set(t, unmark_vec(xs, &mut marks)),
+            Kind::Tuple(xs) => Kind::Tuple(unmark_vec(xs, &mut marks)),
+            Kind::Map(t, m) => Kind::Map(t, unmark_map(m, &mut marks)),
+            Kind::Object(m) => Kind::Object(unmark_map(m, &mut marks)),
+            other => other,
+        };
+        (kind.into(), marks)
+    }
+
+    /// Directly nested values (elements or attributes), in order.
+    pub fn children(&self) -> Box<dyn Iterator<Item = &Value> + '_> {
+        match &self.kind {
+            Kind::List(_, xs) | Kind::Set(_, xs) | Kind::Tuple(xs) => Box::new(xs.iter()),
+            Kind::Map(_, m) | Kind::Object(m) => Box::new(m.values()),
+            _ => Box::new(std::iter::empty()),
+        }
+    }
+
+    /// The string content, when this is a known string.
+    pub fn as_str(&self) -> Option<&str> {
+        match &self.kind {
+            Kind::String(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    /// The number, when this is a known number.
+    pub fn as_number(&self) -> Option<&Number> {
+        match &self.kind {
+            Kind::Number(n) => Some(n),
+            _ => None,
+        }
+    }
+
+    /// The boolean, when this is a known bool.
+    pub fn as_bool(&self) -> Option<bool> {
+        match &self.kind {
+            Kind::Bool(b) => Some(*b),
+            _ => None,
+        }
+    }
+
+    /// The elements of a known list, set or tuple.
+    pub fn as_seq(&self) -> Option<&[Value]> {
+        match &self.kind {
+            Kind::List(_, xs) | Kind::Set(_, xs) | Kind::Tuple(xs) => Some(xs),
+            _ => None,
+        }
+    }
+
+    /// The entries of a known map or object.
+    pub fn as_entries(&self) -> Option<&BTreeMap<String, Value>> {
+        match &self.kind {
+            Kind::Map(_, m) | Kind::Object(m) => Some(m),
+            _ => None,
+        }
+    }
+
+    /// Number of elements of a known collection or structure.
+    pub fn len(&self) -> Option<usize> {
+        match &self.kind {
+            Kind::List(_, xs) | Kind::Set(_, xs) | Kind::Tuple(xs) => Some(xs.len()),
+            Kind::Map(_, m) | Kind::Object(m) => Some(m.len()),
+            Kind::String(s) => Some(s.chars().count()),
+            _ => None,
+        }
+    }
+
+    /// True when [`Value::len`] is `Some(0)`.
+    pub fn is_empty(&self) -> bool {
+        self.len() == Some(0)
+    }
+
+    /// The attribute of a known object, or the entry of a known map.
+    pub fn get_attr(&self, name: &str) -> Option<&Value> {
+        self.as_entries().and_then(|m| m.get(name))
+    }
+}
+
+fn unmark_vec(xs: Vec<Value>, marks: &mut Marks) -> Vec<Value> {
+    xs.into_iter()
+        .map(|x| {
+            let (v, m) = x.unmark_deep();
+            *marks = marks.union(m);
+            v
+        })
+        .collect()
+}
+
+fn unmark_map(m: BTreeMap<String, Value>, marks: &mut Marks) -> BTreeMap<String, Value> {
+    m.into_iter()
+        .map(|(k, x)| {
+            let (v, mk) = x.unmark_deep();
+            *marks = marks.union(mk);
+            (k, v)
+        })
+        .collect()
+}
+
+/// The canonical order of set elements: known before unknown; strings
+/// lexically, numbers by value, false before true; other values by their
+/// debug rendering, which is stable for equal values.
+pub(crate) fn set_order(a: &Value, b: &Value) -> Ordering {
+    match (&a.kind, &b.kind) {
+        (Kind::Unknown(_), Kind::Unknown(_)) => Ordering::Equal,
+        (Kind::Unknown(_), _) => Ordering::Greater,
+        (_, Kind::Unknown(_)) => Ordering::Less,
+        (Kind::String(x), Kind::String(y)) => x.cmp(y),
+        (Kind::Number(x), Kind::Number(y)) => x.cmp_value(y),
+        (Kind::Bool(x), Kind::Bool(y)) => x.cmp(y),
+        _ => format!("{:?}", a.kind).cmp(&format!("{:?}", b.kind)),
+    }
+}
