@@ -342,3 +342,10 @@ pub(crate) fn set_order(a: &Value, b: &Value) -> Ordering {
         _ => format!("{:?}", a.kind).cmp(&format!("{:?}", b.kind)),
     }
 }
+
+impl Default for Value {
+    /// The untyped null.
+    fn default() -> Self {
+        Value::dynamic_null()
+    }
+}
