@@ -31,12 +31,16 @@ RUN="$TERRANE_RUN_DIR/kube"
 STATE="$TERRANE_RUN_DIR/kube-build"   # background-build bookkeeping
 KUBECONFIG_PATH="$RUN/kubeconfig"
 BINS=(kube-apiserver kube-controller-manager)
+# Identifies how the cached binaries were made; a cache built by another
+# recipe is rebuilt. Bump it whenever the build steps below change.
+KUBE_RECIPE="debian-src+reflect2-1.0.2"
 
 have_bins() {
     local b
     for b in "${BINS[@]}"; do
         [ -x "$KUBE_BIN_DIR/$b" ] || return 1
     done
+    [ "$(cat "$KUBE_BIN_DIR/RECIPE" 2>/dev/null)" = "$KUBE_RECIPE" ] || return 1
     "$KUBE_BIN_DIR/kube-apiserver" --version 2>/dev/null | grep -qx "Kubernetes $KUBE_VERSION"
 }
 
@@ -71,7 +75,7 @@ do_build() {
         die "the concurrent build finished without producing binaries (see $KUBE_BUILD_LOG)"
     fi
     apt_install golang-go dpkg-dev rsync etcd-server
-    local start=$SECONDS work="$KUBE_CACHE/build-$KUBE_VERSION" src dsc
+    local start=$SECONDS work="$KUBE_CACHE/build-$KUBE_VERSION" src dsc r2 took
     rm -rf "$work"
     : >"$KUBE_BUILD_LOG"
     mkdir -p "$work"
@@ -92,6 +96,19 @@ do_build() {
             *) die "Debian's source is $dsc, not Kubernetes $KUBE_VERSION" ;;
         esac
         echo "== source: $dsc"
+        # The vendored modern-go/reflect2 v1.0.1 breaks under Go >= 1.18: every
+        # JSON request body with a map (labels, ConfigMap data) makes the
+        # apiserver panic in reflect2.Type2 (nil pointer). v1.0.2 fixes that
+        # with the same API; take it from Debian's own source package.
+        (cd "$work" && private_apt source golang-github-modern-go-reflect2)
+        r2="$(find "$work" -mindepth 1 -maxdepth 1 -type d -name 'golang-github-modern-go-reflect2-*' | head -n1)"
+        if [ -z "$r2" ] || [ ! -f "$r2/go_above_118.go" ]; then
+            die "Debian's reflect2 source is not v1.0.2+ (no go_above_118.go)"
+        fi
+        rm -f "$src"/vendor/github.com/modern-go/reflect2/*.go "$src"/vendor/github.com/modern-go/reflect2/*.s
+        find "$r2" -maxdepth 1 \( -name '*.go' -o -name '*.s' \) ! -name '*_test.go' \
+            -exec cp {} "$src/vendor/github.com/modern-go/reflect2/" \;
+        echo "== vendored reflect2 replaced by $(basename "$r2")"
         # Same build as debian/rules: GOPATH mode, everything vendored, offline.
         (
             cd "$src"
@@ -110,6 +127,7 @@ do_build() {
             install -m 0755 "$src/_output/bin/$b" "$KUBE_BIN_DIR.tmp/$b"
         done
         echo "$dsc" >"$KUBE_BIN_DIR.tmp/SOURCE"
+        echo "$KUBE_RECIPE" >"$KUBE_BIN_DIR.tmp/RECIPE"
         rm -rf "$KUBE_BIN_DIR"
         mv "$KUBE_BIN_DIR.tmp" "$KUBE_BIN_DIR"
         echo "== $(date -u +%FT%TZ) done in $((SECONDS - start))s"
@@ -120,10 +138,12 @@ do_build() {
         dump_logs "$KUBE_BUILD_LOG"
         die "build failed (exit $rc) after $((SECONDS - start))s (full log: $KUBE_BUILD_LOG; sources kept in $work)"
     fi
+    took=$((SECONDS - start))
     have_bins || { dump_logs "$KUBE_BUILD_LOG"; die "build produced unusable binaries"; }
+    echo "$took" >"$KUBE_BIN_DIR/build-seconds"
+    # The source tree + Go cache is ~2 GB; drop it unless asked to keep it.
     [ "${KUBE_KEEP_BUILD:-0}" = 1 ] || rm -rf "$work"
-    echo "$((SECONDS - start))" >"$KUBE_CACHE/$KUBE_VERSION/build-seconds"
-    log "built in $((SECONDS - start))s; binaries in $KUBE_BIN_DIR"
+    log "built in ${took}s (cleanup $((SECONDS - start - took))s); binaries in $KUBE_BIN_DIR"
 }
 
 build_bg() {
@@ -223,6 +243,8 @@ do_start() {
     for p in "$ETCD_PORT" "$ETCD_PEER_PORT" "$KUBE_PORT"; do
         port_in_use "$p" && die "127.0.0.1:$p is already in use (set ETCD_PORT / ETCD_PEER_PORT / KUBE_PORT)"
     done
+    # On any failure below, stop what was started (logs stay in $RUN/logs).
+    trap 'rc=$?; if [ "$rc" -ne 0 ]; then do_stop_quiet; log "start failed; logs kept in $RUN/logs"; fi' EXIT
     mkdir -p "$RUN/pki" "$RUN/certs" "$RUN/logs"
     chmod 0700 "$RUN"
     if [ ! -s "$RUN/pki/sa.key" ]; then
@@ -235,7 +257,8 @@ do_start() {
     fi
 
     # etcd ---------------------------------------------------------------
-    setsid etcd --name terrane --data-dir "$RUN/etcd" \
+    # etcd reads ETCD_* variables as flags: keep ours out of its environment.
+    env -u ETCD_PORT -u ETCD_PEER_PORT setsid etcd --name terrane --data-dir "$RUN/etcd" \
         --listen-client-urls "http://127.0.0.1:$ETCD_PORT" \
         --advertise-client-urls "http://127.0.0.1:$ETCD_PORT" \
         --listen-peer-urls "http://127.0.0.1:$ETCD_PEER_PORT" \
@@ -286,6 +309,7 @@ do_start() {
     echo $! >"$RUN/kube-controller-manager.pid"
     # Ready once the token controller has given the default SA its secret.
     wait_until 60 "$RUN/kube-controller-manager.pid" "$RUN/logs/kube-controller-manager.log" -- kcm_ready
+    trap - EXIT
 }
 
 kcm_ready() {

@@ -57,7 +57,9 @@ do_start() {
     MOTO_ACM_VALIDATION_WAIT=0 setsid "$MOTO_VENV/bin/moto_server" -H 127.0.0.1 -p "$MOTO_PORT" \
         </dev/null >"$RUN/moto.log" 2>&1 &
     echo $! >"$RUN/moto.pid"
+    trap 'rc=$?; if [ "$rc" -ne 0 ]; then stop_pid "$RUN/moto.pid" moto_server; fi' EXIT
     wait_until 60 "$RUN/moto.pid" "$RUN/moto.log" -- answering
+    trap - EXIT
 }
 
 do_stop() {
