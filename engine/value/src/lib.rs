@@ -9,7 +9,13 @@
 //!   provider computes during apply and propagate through every operation;
 //! - **marks** ([`Marks`]): `sensitive` (and `ephemeral`) travel with values
 //!   through every operation, so secrets are never shown;
-//! - **arbitrary-precision numbers** ([`Number`]), as Terraform's.
+//! - **numbers** ([`Number`]): 512-bit binary floats exactly as Go's
+//!   `big.Float`, so arithmetic results print with Terraform's digits.
+//!
+//! It also owns the exact text forms other crates must agree on:
+//! [`Value::to_json_string`] (`jsonencode`), [`Value::from_json_str`]
+//! (`jsondecode`) and the console rendering of values and types
+//! ([`display`]).
 //!
 //! Conversions ([`convert`]) and type unification ([`unify`]) follow
 //! Terraform's (cty's) rules, including the error messages users see.
@@ -18,13 +24,16 @@
 //! evaluator (`terrane-lang`), providers and state all speak this model.
 
 mod convert;
+pub mod display;
+pub mod json;
 mod number;
 mod path;
 mod types;
 mod value;
 
 pub use convert::{convert, unify, ConvertError};
-pub use number::{Number, NumberError};
+pub use json::JsonError;
+pub use number::{Number, NumberError, PRECISION_BITS};
 pub use path::{Path, PathStep};
 pub use types::Type;
 pub use value::{Kind, Marks, Value};

@@ -1,17 +1,49 @@
-//! Arbitrary-precision numbers, as Terraform's.
+//! Terraform numbers: binary floating point with 512 bits of mantissa by
+//! default, exactly as Go's `math/big.Float` that cty uses.
+//!
+//! Terraform parses number literals and numeric strings with
+//! `big.ParseFloat(s, 10, 512, ToNearestEven)`, computes `+ - * /` with the
+//! larger precision of the operands (rounding to nearest, ties to even), and
+//! prints numbers with `Text('f', -1)`: the shortest decimal that reads back
+//! to the same float. That is why `1/3` prints with 155 digits ending in 5,
+//! and why `0.1 + 0.2 == 0.3`. Integers made by functions (`length`) have 64
+//! bits of precision and float64 results (`pow`, `log`) 53, as in Go, which
+//! changes how they print; [`Number`] therefore carries its precision.
 
-use bigdecimal::{BigDecimal, ToPrimitive, Zero};
+use bigdecimal::BigDecimal;
+use num_bigint::{BigInt, BigUint, Sign};
+use num_integer::Integer;
+use num_traits::{One, ToPrimitive, Zero};
 use std::cmp::Ordering;
 use std::fmt;
+use std::hash::{Hash, Hasher};
 use std::str::FromStr;
+use std::sync::OnceLock;
 
-/// Decimal digits kept by inexact operations such as division. Terraform
-/// computes with 512-bit binary floats, which is about 155 decimal digits.
+/// Bits of mantissa of parsed numbers (Terraform's precision).
+pub const PRECISION_BITS: u32 = 512;
+
+/// Decimal digits kept by inexact operations, about 512 bits.
 pub const PRECISION_DIGITS: u64 = 155;
 
-/// A Terraform number: arbitrary precision decimal.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct Number(BigDecimal);
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+enum Class {
+    Zero,
+    Finite,
+    Inf,
+}
+
+/// A Terraform number. Value = (-1)^neg × mant × 2^exp, `mant` odd for
+/// finite non-zero numbers.
+#[derive(Debug, Clone)]
+pub struct Number {
+    neg: bool,
+    class: Class,
+    mant: BigUint,
+    exp: i64,
+    prec: u32,
+    dec: OnceLock<BigDecimal>,
+}
 
 /// A number could not be produced.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -19,160 +51,749 @@ pub enum NumberError {
     /// The text is not a number in Terraform's syntax.
     #[error("cannot parse {0:?} as a number")]
     Parse(String),
-    /// Division or modulo by zero.
-    #[error("divide by zero")]
+    /// Division or modulo by zero (only `0/0` and `inf/inf` fail in Terraform).
+    #[error("can't divide zero by zero or infinity by infinity")]
     DivideByZero,
+    /// An operation on infinities has no result (e.g. `inf - inf`).
+    #[error("can't subtract infinity from infinity")]
+    NaN,
+}
+
+impl PartialEq for Number {
+    fn eq(&self, o: &Self) -> bool {
+        self.cmp_value(o) == Ordering::Equal
+    }
+}
+
+impl Eq for Number {}
+
+impl PartialOrd for Number {
+    fn partial_cmp(&self, o: &Self) -> Option<Ordering> {
+        Some(self.cmp(o))
+    }
+}
+
+impl Ord for Number {
+    fn cmp(&self, o: &Self) -> Ordering {
+        self.cmp_value(o)
+    }
+}
+
+impl Hash for Number {
+    fn hash<H: Hasher>(&self, h: &mut H) {
+        self.class.hash(h);
+        if self.class != Class::Zero {
+            self.neg.hash(h);
+            self.mant.hash(h);
+            self.exp.hash(h);
+        }
+    }
 }
 
 impl Number {
-    /// Wraps a `BigDecimal`.
-    pub fn from_big(d: BigDecimal) -> Self {
-        Number(d)
-    }
-
-    /// The underlying decimal.
-    pub fn as_big(&self) -> &BigDecimal {
-        &self.0
-    }
-
-    /// Parses Terraform number syntax (decimal, optional fraction and exponent).
-    pub fn parse(s: &str) -> Result<Number, NumberError> {
-        let t = s.trim();
-        let ok = !t.is_empty()
-            && t.chars()
-                .all(|c| c.is_ascii_digit() || matches!(c, '.' | 'e' | 'E' | '+' | '-'));
-        if !ok {
-            return Err(NumberError::Parse(s.to_string()));
+    fn make(neg: bool, class: Class, mant: BigUint, exp: i64, prec: u32) -> Number {
+        Number {
+            neg,
+            class,
+            mant,
+            exp,
+            prec,
+            dec: OnceLock::new(),
         }
-        BigDecimal::from_str(t)
-            .map(Number)
-            .map_err(|_| NumberError::Parse(s.to_string()))
+    }
+
+    fn zero(neg: bool, prec: u32) -> Number {
+        Number::make(neg, Class::Zero, BigUint::zero(), 0, prec)
+    }
+
+    /// Positive or negative infinity (the result of dividing by zero).
+    pub fn infinity(neg: bool) -> Number {
+        Number::make(neg, Class::Inf, BigUint::zero(), 0, PRECISION_BITS)
+    }
+
+    /// Rounds `m × 2^e` (plus a sticky non-zero remainder below it) to
+    /// `prec` bits, ties to even.
+    fn rounded(neg: bool, m: BigUint, e: i64, sticky: bool, prec: u32) -> Number {
+        if m.is_zero() {
+            return Number::zero(neg, prec);
+        }
+        let bits = m.bits() as i64;
+        let (mut mant, mut exp) = if bits > prec as i64 {
+            let drop = (bits - prec as i64) as u64;
+            let kept = &m >> drop;
+            let half = BigUint::one() << (drop - 1);
+            let low = &m - (&kept << drop);
+            let up = match low.cmp(&half) {
+                Ordering::Greater => true,
+                Ordering::Less => false,
+                Ordering::Equal => sticky || kept.is_odd(),
+            };
+            let kept = if up { kept + 1u32 } else { kept };
+            (kept, e + drop as i64)
+        } else {
+            (m, e)
+        };
+        if let Some(tz) = mant.trailing_zeros() {
+            if tz > 0 {
+                mant >>= tz;
+                exp += tz as i64;
+            }
+        }
+        Number::make(neg, Class::Finite, mant, exp, prec)
+    }
+
+    /// Rounds the positive rational `p / q × 2^e` to `prec` bits.
+    fn from_ratio(neg: bool, p: BigUint, q: BigUint, e: i64, prec: u32) -> Number {
+        if p.is_zero() {
+            return Number::zero(neg, prec);
+        }
+        // Scale so the integer quotient has at least prec + 2 bits.
+        let shift = prec as i64 + 2 - (p.bits() as i64 - q.bits() as i64);
+        let (num, den) = if shift >= 0 {
+            (p << shift as u64, q)
+        } else {
+            (p, q << (-shift) as u64)
+        };
+        let (quo, rem) = num.div_rem(&den);
+        Number::rounded(neg, quo, e - shift, !rem.is_zero(), prec)
+    }
+
+    /// Wraps a decimal, rounded to 512 bits as Terraform parses numbers.
+    pub fn from_big(d: BigDecimal) -> Self {
+        let (digits, scale) = d.as_bigint_and_exponent();
+        let neg = digits.sign() == Sign::Minus;
+        let mag = digits.magnitude().clone();
+        Number::from_decimal_parts(neg, mag, -scale, PRECISION_BITS)
+    }
+
+    /// `mag × 10^exp10`, rounded to `prec` bits.
+    fn from_decimal_parts(neg: bool, mag: BigUint, exp10: i64, prec: u32) -> Number {
+        if mag.is_zero() {
+            return Number::zero(neg, prec);
+        }
+        if exp10 >= 0 {
+            let five = num_traits::pow(BigUint::from(5u32), exp10 as usize);
+            Number::rounded(neg, mag * five, exp10, false, prec)
+        } else {
+            let five = num_traits::pow(BigUint::from(5u32), (-exp10) as usize);
+            Number::from_ratio(neg, mag, five, exp10, prec)
+        }
+    }
+
+    /// The exact decimal value (zero for infinities).
+    pub fn as_big(&self) -> &BigDecimal {
+        self.dec.get_or_init(|| match self.class {
+            Class::Zero | Class::Inf => BigDecimal::zero(),
+            Class::Finite => {
+                let sign = if self.neg { Sign::Minus } else { Sign::Plus };
+                if self.exp >= 0 {
+                    let m = &self.mant << self.exp as u64;
+                    BigDecimal::new(BigInt::from_biguint(sign, m), 0)
+                } else {
+                    let k = -self.exp;
+                    let five = num_traits::pow(BigUint::from(5u32), k as usize);
+                    BigDecimal::new(BigInt::from_biguint(sign, &self.mant * five), k)
+                }
+            }
+        })
+    }
+
+    /// Parses Terraform number syntax (decimal, optional sign, fraction and
+    /// exponent), rounding to 512 bits as `big.ParseFloat` does.
+    pub fn parse(s: &str) -> Result<Number, NumberError> {
+        let bad = || NumberError::Parse(s.to_string());
+        let (neg, body) = match s.as_bytes().first() {
+            Some(b'-') => (true, &s[1..]),
+            Some(b'+') => (false, &s[1..]),
+            _ => (false, s),
+        };
+        if body == "Inf" || body == "inf" {
+            return Ok(Number::infinity(neg));
+        }
+        let (mantissa, exp_part) = match body.find(['e', 'E']) {
+            Some(i) => (&body[..i], Some(&body[i + 1..])),
+            None => (body, None),
+        };
+        let (int_part, frac_part) = match mantissa.find('.') {
+            Some(i) => (&mantissa[..i], &mantissa[i + 1..]),
+            None => (mantissa, ""),
+        };
+        if int_part.is_empty() && frac_part.is_empty() {
+            return Err(bad());
+        }
+        if !int_part.bytes().chain(frac_part.bytes()).all(|b| b.is_ascii_digit()) {
+            return Err(bad());
+        }
+        let mut exp10: i64 = match exp_part {
+            None => 0,
+            Some(e) => {
+                let digits = e.strip_prefix(['+', '-']).unwrap_or(e);
+                if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+                    return Err(bad());
+                }
+                e.parse::<i64>().map_err(|_| bad())?
+            }
+        };
+        exp10 -= frac_part.len() as i64;
+        let all = format!("{int_part}{frac_part}");
+        let mag = BigUint::from_str(&all).map_err(|_| bad())?;
+        Ok(Number::from_decimal_parts(neg, mag, exp10, PRECISION_BITS))
+    }
+
+    /// An integer with the precision Go gives `SetInt64` (64 bits).
+    pub fn from_i64(v: i64) -> Number {
+        let neg = v < 0;
+        let m = BigUint::from(v.unsigned_abs());
+        Number::rounded(neg, m, 0, false, 64)
+    }
+
+    /// An arbitrary integer (precision: its bit length, at least 64).
+    pub fn from_big_int(v: &BigInt) -> Number {
+        let prec = (v.bits() as u32).max(64);
+        Number::rounded(v.sign() == Sign::Minus, v.magnitude().clone(), 0, false, prec)
+    }
+
+    /// The float64 value exactly, with precision 53 (Go's `SetFloat64`).
+    pub fn from_f64(v: f64) -> Result<Number, NumberError> {
+        if v.is_nan() {
+            return Err(NumberError::Parse("NaN".into()));
+        }
+        if v.is_infinite() {
+            return Ok(Number::infinity(v < 0.0));
+        }
+        let neg = v.is_sign_negative();
+        if v == 0.0 {
+            return Ok(Number::zero(neg, 53));
+        }
+        let bits = v.abs().to_bits();
+        let raw_exp = ((bits >> 52) & 0x7ff) as i64;
+        let frac = bits & ((1u64 << 52) - 1);
+        let (m, e) = if raw_exp == 0 {
+            (frac, -1074)
+        } else {
+            (frac | (1u64 << 52), raw_exp - 1075)
+        };
+        Ok(Number::rounded(neg, BigUint::from(m), e, false, 53))
+    }
+
+    /// This number's precision in bits.
+    pub fn precision(&self) -> u32 {
+        self.prec
     }
 
     /// The number as an `i64`, when it is an integer in range.
     pub fn to_i64(&self) -> Option<i64> {
-        if self.is_integer() {
-            self.0.to_i64()
-        } else {
-            None
+        if !self.is_integer() {
+            return None;
+        }
+        self.to_big_int().and_then(|b| b.to_i64())
+    }
+
+    /// The integer part (truncated toward zero), `None` for infinities.
+    pub fn to_big_int(&self) -> Option<BigInt> {
+        match self.class {
+            Class::Zero => Some(BigInt::zero()),
+            Class::Inf => None,
+            Class::Finite => {
+                let mag = if self.exp >= 0 {
+                    &self.mant << self.exp as u64
+                } else {
+                    &self.mant >> (-self.exp) as u64
+                };
+                let sign = if self.neg { Sign::Minus } else { Sign::Plus };
+                Some(BigInt::from_biguint(sign, mag))
+            }
         }
     }
 
     /// The nearest `f64`.
     pub fn to_f64(&self) -> f64 {
-        self.0.to_f64().unwrap_or(f64::NAN)
+        match self.class {
+            Class::Zero => {
+                if self.neg {
+                    -0.0
+                } else {
+                    0.0
+                }
+            }
+            Class::Inf => {
+                if self.neg {
+                    f64::NEG_INFINITY
+                } else {
+                    f64::INFINITY
+                }
+            }
+            Class::Finite => self.as_big().to_string().parse().unwrap_or(f64::NAN),
+        }
     }
 
-    /// True when the number has no fractional part.
+    /// True when the number is finite and has no fractional part.
     pub fn is_integer(&self) -> bool {
-        self.0.is_integer()
+        match self.class {
+            Class::Zero => true,
+            Class::Inf => false,
+            Class::Finite => self.exp >= 0,
+        }
     }
 
-    /// True for zero.
+    /// True for zero (either sign).
     pub fn is_zero(&self) -> bool {
-        self.0.is_zero()
+        self.class == Class::Zero
     }
 
-    /// Sum.
+    /// True for positive or negative infinity.
+    pub fn is_infinite(&self) -> bool {
+        self.class == Class::Inf
+    }
+
+    /// True when the sign bit is set (including `-0`).
+    pub fn is_sign_negative(&self) -> bool {
+        self.neg
+    }
+
+    /// -1, 0 or 1.
+    pub fn signum(&self) -> i32 {
+        match (self.class, self.neg) {
+            (Class::Zero, _) => 0,
+            (_, true) => -1,
+            (_, false) => 1,
+        }
+    }
+
+    /// Absolute value.
+    pub fn abs(&self) -> Number {
+        let mut n = self.clone();
+        n.neg = false;
+        n.dec = OnceLock::new();
+        n
+    }
+
+    fn with_prec(&self, prec: u32) -> Number {
+        match self.class {
+            Class::Finite => {
+                Number::rounded(self.neg, self.mant.clone(), self.exp, false, prec)
+            }
+            _ => {
+                let mut n = self.clone();
+                n.prec = prec;
+                n
+            }
+        }
+    }
+
+    /// Sum, rounded to the larger precision of the operands.
     pub fn add(&self, o: &Number) -> Number {
-        Number(&self.0 + &o.0)
+        self.try_add(o, false).unwrap_or_else(|_| Number::zero(false, PRECISION_BITS))
+    }
+
+    /// Sum, failing for `inf + -inf`.
+    pub fn checked_add(&self, o: &Number) -> Result<Number, NumberError> {
+        self.try_add(o, false)
+    }
+
+    /// Difference, failing for `inf - inf`.
+    pub fn checked_sub(&self, o: &Number) -> Result<Number, NumberError> {
+        self.try_add(o, true)
+    }
+
+    fn try_add(&self, o: &Number, negate_o: bool) -> Result<Number, NumberError> {
+        let prec = self.prec.max(o.prec);
+        let oneg = o.neg != negate_o;
+        match (self.class, o.class) {
+            (Class::Inf, Class::Inf) => {
+                if self.neg == oneg {
+                    Ok(Number::infinity(self.neg))
+                } else {
+                    Err(NumberError::NaN)
+                }
+            }
+            (Class::Inf, _) => Ok(Number::infinity(self.neg)),
+            (_, Class::Inf) => Ok(Number::infinity(oneg)),
+            (Class::Zero, Class::Zero) => Ok(Number::zero(self.neg && oneg, prec)),
+            (Class::Zero, _) => {
+                let mut r = o.with_prec(prec);
+                r.neg = oneg;
+                Ok(r)
+            }
+            (_, Class::Zero) => Ok(self.with_prec(prec)),
+            _ => {
+                let e = self.exp.min(o.exp);
+                let a = BigInt::from_biguint(
+                    if self.neg { Sign::Minus } else { Sign::Plus },
+                    &self.mant << (self.exp - e) as u64,
+                );
+                let b = BigInt::from_biguint(
+                    if oneg { Sign::Minus } else { Sign::Plus },
+                    &o.mant << (o.exp - e) as u64,
+                );
+                let s = a + b;
+                if s.is_zero() {
+                    return Ok(Number::zero(false, prec));
+                }
+                Ok(Number::rounded(
+                    s.sign() == Sign::Minus,
+                    s.magnitude().clone(),
+                    e,
+                    false,
+                    prec,
+                ))
+            }
+        }
     }
 
     /// Difference.
     pub fn sub(&self, o: &Number) -> Number {
-        Number(&self.0 - &o.0)
+        self.try_add(o, true).unwrap_or_else(|_| Number::zero(false, PRECISION_BITS))
     }
 
     /// Product.
     pub fn mul(&self, o: &Number) -> Number {
-        Number(&self.0 * &o.0)
-    }
-
-    /// Quotient, rounded to [`PRECISION_DIGITS`] significant digits.
-    pub fn div(&self, o: &Number) -> Result<Number, NumberError> {
-        if o.is_zero() {
-            return Err(NumberError::DivideByZero);
+        let prec = self.prec.max(o.prec);
+        let neg = self.neg != o.neg;
+        match (self.class, o.class) {
+            (Class::Inf, _) | (_, Class::Inf) => Number::infinity(neg),
+            (Class::Zero, _) | (_, Class::Zero) => Number::zero(neg, prec),
+            _ => Number::rounded(neg, &self.mant * &o.mant, self.exp + o.exp, false, prec),
         }
-        let q = (&self.0 / &o.0).with_prec(PRECISION_DIGITS);
-        Ok(Number(q.normalized()))
     }
 
-    /// Remainder with the sign of the dividend (Terraform's `%`).
+    /// Quotient, rounded to the larger precision of the operands. Dividing a
+    /// non-zero number by zero gives an infinity, as in Terraform; `0/0` and
+    /// `inf/inf` fail.
+    pub fn div(&self, o: &Number) -> Result<Number, NumberError> {
+        let prec = self.prec.max(o.prec);
+        let neg = self.neg != o.neg;
+        match (self.class, o.class) {
+            (Class::Zero, Class::Zero) | (Class::Inf, Class::Inf) => {
+                Err(NumberError::DivideByZero)
+            }
+            (Class::Inf, _) => Ok(Number::infinity(neg)),
+            (_, Class::Inf) => Ok(Number::zero(neg, prec)),
+            (_, Class::Zero) => Ok(Number::infinity(neg)),
+            (Class::Zero, _) => Ok(Number::zero(neg, prec)),
+            _ => Ok(Number::from_ratio(
+                neg,
+                self.mant.clone(),
+                o.mant.clone(),
+                self.exp - o.exp,
+                prec,
+            )),
+        }
+    }
+
+    /// Terraform's `%`: `a - b * trunc(a / b)`; `a % 0` is `a`.
     pub fn rem(&self, o: &Number) -> Result<Number, NumberError> {
         if o.is_zero() {
-            return Err(NumberError::DivideByZero);
+            return Ok(self.clone());
         }
-        Ok(Number(&self.0 % &o.0))
+        if self.is_infinite() || o.is_infinite() {
+            return Ok(self.mul(o));
+        }
+        let q = self.div(o)?;
+        let t = q.trunc().with_prec(self.prec);
+        let p = o.mul(&t).with_prec(self.prec);
+        Ok(self.sub(&p).with_prec(self.prec))
+    }
+
+    /// The integer part, rounding toward zero.
+    pub fn trunc(&self) -> Number {
+        match self.class {
+            Class::Finite if self.exp < 0 => {
+                let m = &self.mant >> (-self.exp) as u64;
+                if m.is_zero() {
+                    Number::zero(self.neg, self.prec)
+                } else {
+                    Number::rounded(self.neg, m, 0, false, self.prec)
+                }
+            }
+            _ => self.clone(),
+        }
+    }
+
+    /// The largest integer not above this number.
+    pub fn floor(&self) -> Number {
+        let t = self.trunc();
+        if self.neg && t != *self {
+            t.sub(&Number::from_i64(1)).with_prec(self.prec)
+        } else {
+            t
+        }
+    }
+
+    /// The smallest integer not below this number.
+    pub fn ceil(&self) -> Number {
+        let t = self.trunc();
+        if !self.neg && t != *self {
+            t.add(&Number::from_i64(1)).with_prec(self.prec)
+        } else {
+            t
+        }
     }
 
     /// Negation.
     pub fn neg(&self) -> Number {
-        Number(-&self.0)
+        let mut n = self.clone();
+        n.neg = !n.neg;
+        n.dec = OnceLock::new();
+        n
     }
 
-    /// Compares two numbers by value.
+    /// Compares two numbers by value (`-0 == 0`).
     pub fn cmp_value(&self, o: &Number) -> Ordering {
-        self.0.cmp(&o.0)
+        let rank = |n: &Number| -> i32 {
+            match (n.class, n.neg) {
+                (Class::Inf, true) => -2,
+                (Class::Finite, true) => -1,
+                (Class::Zero, _) => 0,
+                (Class::Finite, false) => 1,
+                (Class::Inf, false) => 2,
+            }
+        };
+        let (ra, rb) = (rank(self), rank(o));
+        if ra != rb || ra.abs() != 1 {
+            return ra.cmp(&rb);
+        }
+        let e = self.exp.min(o.exp);
+        let a = &self.mant << (self.exp - e) as u64;
+        let b = &o.mant << (o.exp - e) as u64;
+        let c = a.cmp(&b);
+        if self.neg {
+            c.reverse()
+        } else {
+            c
+        }
+    }
+
+    /// Equality as cty defines it for `==`: the same shortest decimal text
+    /// (so precision matters), with `-0` equal to `0`.
+    pub fn text_eq(&self, o: &Number) -> bool {
+        if self.is_zero() && o.is_zero() {
+            return true;
+        }
+        self.to_string() == o.to_string()
+    }
+}
+
+/// Exact decimal digits of `m × 2^e`, without trailing zeros, and the
+/// decimal point position: value = 0.d1d2... × 10^point.
+fn decimal_of(m: &BigUint, e: i64) -> (Vec<u8>, i64) {
+    if m.is_zero() {
+        return (Vec::new(), 0);
+    }
+    let (digits, frac) = if e >= 0 {
+        ((m << e as u64).to_string(), 0i64)
+    } else {
+        let k = -e;
+        let five = num_traits::pow(BigUint::from(5u32), k as usize);
+        ((m * five).to_string(), k)
+    };
+    let mut d: Vec<u8> = digits.into_bytes();
+    let point = d.len() as i64 - frac;
+    while d.last() == Some(&b'0') {
+        d.pop();
+    }
+    (d, point)
+}
+
+struct Decimal {
+    mant: Vec<u8>,
+    exp: i64,
+}
+
+impl Decimal {
+    fn at(&self, i: usize) -> u8 {
+        self.mant.get(i).copied().unwrap_or(b'0')
+    }
+
+    fn round(&mut self, n: usize) {
+        if n >= self.mant.len() {
+            return;
+        }
+        let up = if self.mant[n] == b'5' && n + 1 == self.mant.len() {
+            n > 0 && (self.mant[n - 1] - b'0') & 1 != 0
+        } else {
+            self.mant[n] >= b'5'
+        };
+        if up {
+            self.round_up(n);
+        } else {
+            self.round_down(n);
+        }
+    }
+
+    fn round_up(&mut self, mut n: usize) {
+        if n >= self.mant.len() {
+            return;
+        }
+        while n > 0 && self.mant[n - 1] >= b'9' {
+            n -= 1;
+        }
+        if n == 0 {
+            self.mant.clear();
+            self.mant.push(b'1');
+            self.exp += 1;
+            return;
+        }
+        self.mant[n - 1] += 1;
+        self.mant.truncate(n);
+    }
+
+    fn round_down(&mut self, n: usize) {
+        if n >= self.mant.len() {
+            return;
+        }
+        self.mant.truncate(n);
+        while self.mant.last() == Some(&b'0') {
+            self.mant.pop();
+        }
+    }
+}
+
+impl Number {
+    /// The shortest decimal that rounds back to this number at its
+    /// precision (Go's `roundShortest`).
+    fn shortest_decimal(&self) -> Decimal {
+        let (mant, exp) = decimal_of(&self.mant, self.exp);
+        let mut d = Decimal { mant, exp };
+        if d.mant.is_empty() {
+            return d;
+        }
+        let bits = self.mant.bits() as i64;
+        let s = self.prec as i64 + 1 - bits;
+        let m2 = &self.mant << s as u64;
+        let e2 = self.exp - s;
+        let (lm, le) = decimal_of(&(&m2 - 1u32), e2);
+        let lower = Decimal { mant: lm, exp: le };
+        let (um, ue) = decimal_of(&(&m2 + 1u32), e2);
+        let upper = Decimal { mant: um, exp: ue };
+        let inclusive = !m2.bit(1);
+        for i in 0..d.mant.len() {
+            let m = d.mant[i];
+            let l = lower.at(i);
+            let u = upper.at(i);
+            let okdown = l != m || inclusive && i + 1 == lower.mant.len();
+            let okup = m != u && (inclusive || m + 1 < u || i + 1 < upper.mant.len());
+            match (okdown, okup) {
+                (true, true) => {
+                    d.round(i + 1);
+                    return d;
+                }
+                (true, false) => {
+                    d.round_down(i + 1);
+                    return d;
+                }
+                (false, true) => {
+                    d.round_up(i + 1);
+                    return d;
+                }
+                _ => {}
+            }
+        }
+        d
     }
 }
 
 impl From<i64> for Number {
     fn from(v: i64) -> Self {
-        Number(BigDecimal::from(v))
+        Number::from_i64(v)
     }
 }
 
 impl From<u64> for Number {
     fn from(v: u64) -> Self {
-        Number(BigDecimal::from(v))
+        Number::rounded(false, BigUint::from(v), 0, false, 64)
     }
 }
 
 impl From<i32> for Number {
     fn from(v: i32) -> Self {
-        Number(BigDecimal::from(v))
+        Number::from_i64(v.into())
     }
 }
 
 impl From<usize> for Number {
     fn from(v: usize) -> Self {
-        Number(BigDecimal::from(v as u64))
+        Number::from(v as u64)
     }
 }
 
 impl TryFrom<f64> for Number {
     type Error = NumberError;
     fn try_from(v: f64) -> Result<Self, NumberError> {
-        if !v.is_finite() {
-            return Err(NumberError::Parse(v.to_string()));
-        }
-        // Shortest decimal that round-trips the f64, as Go's strconv does.
-        Number::parse(&format!("{v:?}"))
+        Number::from_f64(v)
     }
 }
 
 impl fmt::Display for Number {
-    /// Plain decimal notation without exponent or trailing zeros, as
-    /// Terraform prints numbers.
+    /// Go's `Text('f', -1)`: plain decimal, shortest round-trip digits,
+    /// `-0` and `+Inf`/`-Inf` as Terraform prints them.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let n = self.0.normalized();
-        let (digits, scale) = n.as_bigint_and_exponent();
-        let neg = digits.sign() == bigdecimal::num_bigint::Sign::Minus;
-        let mut s = digits.magnitude().to_string();
-        if scale <= 0 {
-            s.extend(std::iter::repeat_n('0', (-scale) as usize));
+        let sign = if self.neg { "-" } else { "" };
+        match self.class {
+            Class::Inf => return f.write_str(if self.neg { "-Inf" } else { "+Inf" }),
+            Class::Zero => return write!(f, "{sign}0"),
+            Class::Finite => {}
+        }
+        let d = self.shortest_decimal();
+        let mut s = String::from(sign);
+        if d.exp > 0 {
+            let n = (d.exp as usize).min(d.mant.len());
+            s.push_str(std::str::from_utf8(&d.mant[..n]).unwrap_or("0"));
+            for _ in n..d.exp as usize {
+                s.push('0');
+            }
         } else {
-            let scale = scale as usize;
-            if s.len() <= scale {
-                let pad = scale - s.len();
-                s = format!("0.{}{}", "0".repeat(pad), s);
-            } else {
-                s.insert(s.len() - scale, '.');
+            s.push('0');
+        }
+        let frac = (d.mant.len() as i64 - d.exp).max(0);
+        if frac > 0 {
+            s.push('.');
+            for i in 0..frac {
+                s.push(d.at((d.exp + i) as usize) as char);
             }
         }
-        if neg && s != "0" {
-            f.write_str("-")?;
-        }
         f.write_str(&s)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn p(s: &str) -> Number {
+        Number::parse(s).unwrap()
+    }
+
+    #[test]
+    fn one_third_has_155_digits() {
+        let q = p("1").div(&p("3")).unwrap();
+        let s = q.to_string();
+        assert_eq!(s.len(), 157);
+        assert!(s.ends_with("335"));
+    }
+
+    #[test]
+    fn decimal_sums_print_short() {
+        assert_eq!(p("0.1").add(&p("0.2")).to_string(), "0.3");
+        assert_eq!(p("1e3").to_string(), "1000");
+        assert_eq!(p("1.5e-3").to_string(), "0.0015");
+        assert_eq!(p("123456789.123456789").to_string(), "123456789.123456789");
+        assert_eq!(p("0").mul(&p("-1")).to_string(), "-0");
+        assert_eq!(p("1e400").to_string().len(), 401);
+    }
+
+    #[test]
+    fn modulo_follows_terraform() {
+        assert_eq!(p("-7").rem(&p("2")).unwrap().to_string(), "-1");
+        assert_eq!(p("7").rem(&p("2.5")).unwrap().to_string(), "2");
+        assert_eq!(p("1").rem(&p("0")).unwrap().to_string(), "1");
+        assert_eq!(p("5.5").rem(&p("2")).unwrap().to_string(), "1.5");
+    }
+
+    #[test]
+    fn float64_values_print_at_their_precision() {
+        assert_eq!(Number::from_f64(0.1).unwrap().to_string(), "0.1");
+        assert_eq!(Number::from_f64(1e21).unwrap().to_string(), "1000000000000000000000");
+        assert_eq!(p("-1").div(&p("0")).unwrap().to_string(), "-Inf");
     }
 }
