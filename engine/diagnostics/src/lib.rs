@@ -8,12 +8,23 @@
 //! (with source snippets) and to Terraform's `validate -json` shape lives here
 //! too, so every command prints diagnostics the same way.
 //!
+//! Source files are indexed once ([`SourceFile`] keeps line starts), so
+//! turning byte spans into line/column positions is O(log n) even for
+//! configurations with tens of thousands of blocks.
+//!
 //! This crate sits at the bottom of the engine: it depends only on
-//! `terrane-addrs`, never on the parser, evaluator or CLI.
+//! `terrane-addrs` and serde, never on the parser, evaluator, CLI or
+//! `miette::Report` (the binary may adapt diagnostics to miette at its edge).
 
+mod json;
 mod range;
+mod render;
+mod source;
 
+pub use json::{JsonDiagnostic, JsonPos, JsonRange, JsonSnippet, ValidateOutput};
 pub use range::{Pos, SourceRange};
+pub use render::{render_diagnostic, render_diagnostics, RenderOptions};
+pub use source::{SourceFile, SourceMap};
 
 use std::fmt;
 
