@@ -1,1 +1,70 @@
-//! builtin: crate under construction; see docs/architecture.md.
+//! The built-in providers: `terraform` (`terraform_data`) and the small
+//! utility providers `null`, `random`, `local` and `time`, written natively
+//! so configurations that use them need no plugin download.
+//!
+//! Each provider keeps Terraform's source address, type names, attribute
+//! names, defaults, computed attributes, sensitivity and replacement rules,
+//! so state written by Terraform reads here and plans match. They implement
+//! the `terrane-provider` trait and depend only on it and the bottom layer
+//! (`terrane-value`, `terrane-diagnostics`); nothing in the engine depends
+//! on this crate (only the CLI wires it in through [`all`]).
+//!
+//! Design: a resource type is declared as a list of attribute specs (schema
+//! flags plus the plan behaviour Terraform's plugin framework attaches:
+//! defaults, "use state for unknown", replacement rules), and one generic
+//! planner derives planned states from them, so each resource file holds
+//! only what is particular to it (how values are made, extra plan
+//! adjustments, import formats). Known differences from the real providers:
+//! seeded `random_integer`/`random_shuffle` results are deterministic but
+//! not the same numbers as Go's `math/rand`; `random_pet` uses terrane's own
+//! word lists; `terraform_remote_state`, the `terraform` provider's
+//! functions, `random_bytes` and the `local_command` types are not offered.
+
+mod framework;
+mod local;
+mod null;
+mod random;
+mod terraform;
+mod time;
+mod util;
+
+pub use framework::BuiltinProvider;
+
+use std::sync::Arc;
+use terrane_provider::Provider;
+
+/// The `terraform` provider (`terraform.io/builtin/terraform`).
+pub fn terraform() -> BuiltinProvider {
+    terraform::provider()
+}
+
+/// The `null` provider (`registry.terraform.io/hashicorp/null`).
+pub fn null() -> BuiltinProvider {
+    null::provider()
+}
+
+/// The `random` provider (`registry.terraform.io/hashicorp/random`).
+pub fn random() -> BuiltinProvider {
+    random::provider()
+}
+
+/// The `local` provider (`registry.terraform.io/hashicorp/local`).
+pub fn local() -> BuiltinProvider {
+    local::provider()
+}
+
+/// The `time` provider (`registry.terraform.io/hashicorp/time`).
+pub fn time() -> BuiltinProvider {
+    time::provider()
+}
+
+/// Every built-in provider, for the CLI to register.
+pub fn all() -> Vec<Arc<dyn Provider>> {
+    vec![
+        Arc::new(terraform()),
+        Arc::new(null()),
+        Arc::new(random()),
+        Arc::new(local()),
+        Arc::new(time()),
+    ]
+}

@@ -1,0 +1,117 @@
+//! The `terraform` provider (`terraform.io/builtin/terraform`):
+//! `terraform_data`. The `terraform_remote_state` data source is not
+//! offered (it needs state backends, which live above this crate).
+
+use crate::framework::{BuiltinProvider, Planned, Resource, Spec, Specs};
+use crate::util::{err, go_uuid, s, same, Obj};
+use async_trait::async_trait;
+use terrane_diagnostics::Diagnostics;
+use terrane_value::{Type, Value};
+
+/// The `terraform` provider.
+pub fn provider() -> BuiltinProvider {
+    BuiltinProvider::new(
+        "terraform",
+        "terraform.io/builtin/terraform",
+        vec![Box::new(TerraformData::new())],
+        Vec::new(),
+    )
+}
+
+struct TerraformData {
+    specs: Specs,
+}
+
+impl TerraformData {
+    fn new() -> Self {
+        TerraformData {
+            specs: Specs::new(
+                "Stores values that follow the managed resource lifecycle and can trigger replacements.",
+                vec![
+                    Spec::optional("input", Type::Dynamic)
+                        .describe("A value to store; its changes are reflected in output."),
+                    Spec::computed("output", Type::Dynamic)
+                        .describe("The stored value of input, known after apply."),
+                    Spec::optional("triggers_replace", Type::Dynamic)
+                        .describe("A value whose change forces replacement."),
+                    Spec::computed("id", Type::String).keep(),
+                ],
+            ),
+        }
+    }
+}
+
+/// The planned output for a (re)created instance: null input gives a null
+/// output of the same type, otherwise an unknown of the input's type.
+fn pending_output(input: &Value) -> Value {
+    if input.is_null() {
+        input.clone()
+    } else {
+        Value::unknown(input.ty())
+    }
+}
+
+#[async_trait]
+impl Resource for TerraformData {
+    fn name(&self) -> &'static str {
+        "terraform_data"
+    }
+
+    fn specs(&self) -> &Specs {
+        &self.specs
+    }
+
+    fn validate(&self, config: &Obj, diags: &mut Diagnostics) {
+        for attr in ["id", "output"] {
+            if !config.is_null(attr) {
+                diags.push(err(&format!("{attr:?} attribute is read-only"), ""));
+            }
+        }
+    }
+
+    fn modify_plan(&self, plan: &mut Planned, _diags: &mut Diagnostics) {
+        let input = plan.planned.get("input").clone();
+        let trigger = plan.planned.get("triggers_replace").clone();
+        let Some(prior) = plan.prior.clone() else {
+            plan.planned.set("id", Value::unknown(Type::String));
+            plan.planned.set("output", pending_output(&input));
+            return;
+        };
+        if !same(prior.get("triggers_replace"), &trigger) {
+            plan.require_replace("triggers_replace");
+            plan.planned.set("id", Value::unknown(Type::String));
+            plan.planned.set("output", pending_output(&input));
+        } else if !same(prior.get("input"), &input) {
+            plan.planned.set("output", Value::unknown(input.ty()));
+        } else {
+            plan.planned.set("output", prior.get("output").clone());
+        }
+        if plan.requires_replace.is_empty() {
+            plan.planned.set("id", prior.get("id").clone());
+        }
+    }
+
+    async fn create(&self, planned: Obj) -> Result<Obj, Diagnostics> {
+        Ok(settle(planned))
+    }
+
+    async fn update(&self, _prior: Obj, planned: Obj) -> Result<Obj, Diagnostics> {
+        Ok(settle(planned))
+    }
+
+    fn import(&self, id: &str) -> Result<Obj, Diagnostics> {
+        Ok(self.specs.object(vec![("id", s(id))]))
+    }
+}
+
+/// Resolves the planned unknowns: output copies input, id is a new UUID.
+fn settle(mut o: Obj) -> Obj {
+    if !o.is_known("output") {
+        let input = o.get("input").clone();
+        o.set("output", input);
+    }
+    if !o.is_known("id") {
+        o.set("id", s(go_uuid()));
+    }
+    o
+}

@@ -1,0 +1,6 @@
+resource "terraform_data" "a" {
+  input = "foo"
+  triggers_replace = ["x"]
+}
+resource "terraform_data" "b" {
+}
