@@ -1,0 +1,229 @@
+//! Argument conversion with Terraform's messages, and the type conversion
+//! functions (`tobool`, `tonumber`, `tostring`, `tolist`, `toset`, `tomap`)
+//! and mark functions (`sensitive`, `nonsensitive`, `issensitive`,
+//! `ephemeralasnull`).
+
+use crate::registry::{arg_err, p, Registry, Ret, R};
+use terrane_value::{convert, unify, Kind, Marks, Type, Value};
+
+/// Converts an argument to its parameter type, failing with the message
+/// Terraform gives for that mismatch (without the trailing period).
+pub(crate) fn coerce(v: &Value, want: &Type) -> Result<Value, String> {
+    if *want == Type::Dynamic {
+        return Ok(v.clone());
+    }
+    let have = v.ty();
+    if have == *want {
+        return Ok(v.clone());
+    }
+    if !convertible(&have, want) {
+        return Err(mismatch_message(&have, want));
+    }
+    convert(v, want).map_err(|e| e.message)
+}
+
+/// True when some value of type `have` may convert to `want` (Terraform's
+/// "unsafe" conversions included: string to number or bool).
+pub(crate) fn convertible(have: &Type, want: &Type) -> bool {
+    match (have, want) {
+        (_, Type::Dynamic) | (Type::Dynamic, _) => true,
+        (a, b) if a == b => true,
+        (a, b) if a.is_primitive() && b.is_primitive() => !matches!(
+            (a, b),
+            (Type::Number, Type::Bool) | (Type::Bool, Type::Number)
+        ),
+        (Type::List(a) | Type::Set(a), Type::List(b) | Type::Set(b)) => convertible(a, b),
+        (Type::Tuple(es), Type::List(b) | Type::Set(b)) => {
+            if **b == Type::Dynamic {
+                unify(es).is_some()
+            } else {
+                es.iter().all(|e| convertible(e, b))
+            }
+        }
+        (Type::Map(a), Type::Map(b)) => convertible(a, b),
+        (Type::Object { attrs, .. }, Type::Map(b)) => {
+            if **b == Type::Dynamic {
+                let tys: Vec<Type> = attrs.values().cloned().collect();
+                unify(&tys).is_some()
+            } else {
+                attrs.values().all(|t| convertible(t, b))
+            }
+        }
+        (Type::Map(a), Type::Object { attrs, .. }) => attrs.values().all(|t| convertible(a, t)),
+        (
+            Type::Object { attrs: a, .. },
+            Type::Object {
+                attrs: b,
+                optional,
+            },
+        ) => b.iter().all(|(k, t)| match a.get(k) {
+            Some(x) => convertible(x, t),
+            None => optional.contains(k),
+        }),
+        (Type::List(a), Type::Tuple(bs)) => bs.iter().all(|b| convertible(a, b)),
+        (Type::Tuple(a), Type::Tuple(b)) => {
+            a.len() == b.len() && a.iter().zip(b).all(|(x, y)| convertible(x, y))
+        }
+        _ => false,
+    }
+}
+
+/// A type's name as Terraform says it in "... required" messages.
+pub(crate) fn constraint_name(t: &Type) -> String {
+    match t {
+        Type::Dynamic => "any single type".into(),
+        Type::List(e) => format!("list of {}", constraint_name(e)),
+        Type::Set(e) => format!("set of {}", constraint_name(e)),
+        Type::Map(e) => format!("map of {}", constraint_name(e)),
+        other => other.friendly_name(),
+    }
+}
+
+/// Terraform's (cty's) explanation of why `have` cannot become `want`.
+pub(crate) fn mismatch_message(have: &Type, want: &Type) -> String {
+    let dyn_elem = want.element_type() == Some(&Type::Dynamic);
+    match (have, want) {
+        (Type::Object { .. }, Type::Object { attrs, .. }) => {
+            let mut missing: Vec<&String> = attrs
+                .keys()
+                .filter(|k| match have {
+                    Type::Object { attrs: h, .. } => !h.contains_key(*k),
+                    _ => false,
+                })
+                .collect();
+            missing.sort();
+            match missing.as_slice() {
+                [] => format!("{} required", constraint_name(want)),
+                [a] => format!("attribute {a:?} is required"),
+                [a, b] => format!("attributes {a:?} and {b:?} are required"),
+                [init @ .., last] => {
+                    let list: Vec<String> = init.iter().map(|a| format!("{a:?}")).collect();
+                    format!("attributes {}, and {last:?} are required", list.join(", "))
+                }
+            }
+        }
+        (Type::Tuple(_), Type::List(_)) if dyn_elem => "all list elements must have the same type".into(),
+        (Type::Tuple(_), Type::Set(_)) if dyn_elem => "all set elements must have the same type".into(),
+        (Type::Object { .. }, Type::Map(_)) if dyn_elem => "all map elements must have the same type".into(),
+        (Type::Tuple(es), Type::List(w) | Type::Set(w)) => {
+            for (i, e) in es.iter().enumerate() {
+                if !convertible(e, w) {
+                    return format!("element {i}: {}", mismatch_message(e, w));
+                }
+            }
+            format!("all elements must be {}", constraint_name(w))
+        }
+        (Type::Object { attrs, .. }, Type::Map(w)) => {
+            for (k, e) in attrs {
+                if !convertible(e, w) {
+                    return format!("element {k:?}: {}", mismatch_message(e, w));
+                }
+            }
+            format!("all elements must be {}", constraint_name(w))
+        }
+        (Type::List(h) | Type::Set(h), Type::List(w) | Type::Set(w)) => {
+            let noun = if matches!(want, Type::List(_)) { "list" } else { "set" };
+            format!("incorrect {noun} element type: {}", mismatch_message(h, w))
+        }
+        (Type::Map(h), Type::Map(w)) => {
+            format!("incorrect map element type: {}", mismatch_message(h, w))
+        }
+        _ => format!("{} required", constraint_name(want)),
+    }
+}
+
+pub(crate) fn register(r: &mut Registry) {
+    let v = || p("v", Type::Dynamic).any().marked();
+    r.func("tobool", vec![v()], Ret::Static(Type::Bool), |a, _| to_type(a, Type::Bool));
+    r.func("tonumber", vec![v()], Ret::Static(Type::Number), |a, _| to_type(a, Type::Number));
+    r.func("tostring", vec![v()], Ret::Static(Type::String), |a, _| to_type(a, Type::String));
+    r.func("tolist", vec![v()], Ret::Static(Type::list(Type::Dynamic)), |a, _| {
+        to_type(a, Type::list(Type::Dynamic))
+    });
+    r.func("toset", vec![v()], Ret::Static(Type::set(Type::Dynamic)), |a, _| {
+        to_type(a, Type::set(Type::Dynamic))
+    });
+    r.func("tomap", vec![v()], Ret::Static(Type::map(Type::Dynamic)), |a, _| {
+        to_type(a, Type::map(Type::Dynamic))
+    });
+    let value = || p("value", Type::Dynamic).any().marked();
+    r.func("sensitive", vec![value()], Ret::Static(Type::Dynamic), |a, _| {
+        Ok(first(a).mark_sensitive())
+    });
+    r.func("nonsensitive", vec![value()], Ret::Static(Type::Dynamic), |a, _| {
+        let v = first(a);
+        let marks = v.marks.without(Marks::SENSITIVE);
+        Ok(Value {
+            kind: v.kind,
+            marks,
+        })
+    });
+    r.func("issensitive", vec![value()], Ret::Static(Type::Bool), |a, _| {
+        Ok(Value::bool(first(a).is_sensitive()))
+    });
+    r.func("ephemeralasnull", vec![value()], Ret::Static(Type::Dynamic), |a, _| {
+        Ok(ephemeral_as_null(first(a)))
+    });
+}
+
+/// The first argument (the machinery guarantees the count).
+pub(crate) fn first(args: Vec<Value>) -> Value {
+    args.into_iter().next().unwrap_or_default()
+}
+
+fn to_type(args: Vec<Value>, want: Type) -> R {
+    let v = first(args);
+    let have = v.ty();
+    if have == want {
+        return Ok(v);
+    }
+    let cannot = || {
+        arg_err(
+            0,
+            format!("cannot convert {} to {}", have.friendly_name(), constraint_name(&want)),
+        )
+    };
+    if !convertible(&have, &want) {
+        return Err(cannot());
+    }
+    match convert(&v, &want) {
+        Ok(out) => Ok(out),
+        Err(_) => match (&v.kind, &want) {
+            (Kind::String(s), Type::Bool) => Err(arg_err(
+                0,
+                format!(
+                    "cannot convert {s:?} to bool; only the strings \"true\" or \"false\" are allowed"
+                ),
+            )),
+            (Kind::String(s), Type::Number) => Err(arg_err(
+                0,
+                format!(
+                    "cannot convert {s:?} to number; given string must be a decimal representation of a number"
+                ),
+            )),
+            _ => Err(cannot()),
+        },
+    }
+}
+
+fn ephemeral_as_null(v: Value) -> Value {
+    if v.marks.contains(Marks::EPHEMERAL) {
+        let marks = v.marks.without(Marks::EPHEMERAL);
+        return Value::null(v.ty()).with_marks(marks);
+    }
+    let marks = v.marks;
+    let kind = match v.kind {
+        Kind::List(t, xs) => Kind::List(t, xs.into_iter().map(ephemeral_as_null).collect()),
+        Kind::Set(t, xs) => Kind::Set(t, xs.into_iter().map(ephemeral_as_null).collect()),
+        Kind::Tuple(xs) => Kind::Tuple(xs.into_iter().map(ephemeral_as_null).collect()),
+        Kind::Map(t, m) => Kind::Map(
+            t,
+            m.into_iter().map(|(k, x)| (k, ephemeral_as_null(x))).collect(),
+        ),
+        Kind::Object(m) => {
+            Kind::Object(m.into_iter().map(|(k, x)| (k, ephemeral_as_null(x))).collect())
+        }
+        other => other,
+    };
+    Value { kind, marks }
+}

@@ -1,0 +1,394 @@
+//! The generic call machinery: parameter declarations, argument checks and
+//! conversion, unknown and mark propagation, and the table of functions.
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::sync::OnceLock;
+use terrane_value::{Marks, Type, Value};
+
+/// What a function call may need from its surroundings.
+#[derive(Debug, Clone)]
+pub struct FuncContext {
+    /// The module directory: relative paths of file functions resolve here.
+    pub base_dir: PathBuf,
+    /// The home directory `pathexpand` uses; `None` reads `$HOME`.
+    pub home_dir: Option<PathBuf>,
+    /// When true, impure functions (`uuid`, `timestamp`, `bcrypt`) return
+    /// unknown values, as Terraform does while validating.
+    pub pure_only: bool,
+    /// The plan's timestamp in RFC 3339 form for `plantimestamp()`; `None`
+    /// makes `plantimestamp()` unknown (validation, console).
+    pub plan_timestamp: Option<String>,
+    /// Also offer OpenTofu's extra functions (`base64gunzip`,
+    /// `cidrcontains`, `urldecode`), which Terraform lacks.
+    pub opentofu_extras: bool,
+}
+
+impl Default for FuncContext {
+    fn default() -> Self {
+        FuncContext {
+            base_dir: PathBuf::from("."),
+            home_dir: None,
+            pure_only: false,
+            plan_timestamp: None,
+            opentofu_extras: false,
+        }
+    }
+}
+
+impl FuncContext {
+    /// A context whose file functions read relative to `base_dir`.
+    pub fn new(base_dir: impl Into<PathBuf>) -> Self {
+        FuncContext {
+            base_dir: base_dir.into(),
+            ..FuncContext::default()
+        }
+    }
+}
+
+/// A function call failed; the fields are the diagnostic Terraform shows.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{summary}: {detail}")]
+pub struct FuncError {
+    /// "Invalid function argument", "Error in function call", "Not enough
+    /// function arguments", "Too many function arguments" or "Call to
+    /// unknown function".
+    pub summary: String,
+    /// The detail sentence, as Terraform words it.
+    pub detail: String,
+    /// The argument the error is about, when it is about one.
+    pub arg_index: Option<usize>,
+}
+
+/// How a function implementation fails; [`call`] turns it into a
+/// [`FuncError`] naming the function and parameter.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Fail {
+    /// A problem with one argument (by position).
+    Arg(usize, String),
+    /// Any other failure.
+    Call(String),
+    /// A failure Terraform reports as a panic inside the implementation.
+    Panic(String),
+}
+
+/// The result of a function implementation.
+pub(crate) type R = Result<Value, Fail>;
+
+/// A failure about argument `i`.
+pub(crate) fn arg_err(i: usize, msg: impl Into<String>) -> Fail {
+    Fail::Arg(i, msg.into())
+}
+
+/// A failure of the call as a whole.
+pub(crate) fn call_err(msg: impl Into<String>) -> Fail {
+    Fail::Call(msg.into())
+}
+
+/// One declared parameter.
+#[derive(Debug, Clone)]
+pub(crate) struct Param {
+    pub name: &'static str,
+    pub ty: Type,
+    pub allow_null: bool,
+    pub allow_unknown: bool,
+    pub allow_marked: bool,
+    pub allow_dynamic: bool,
+}
+
+/// A parameter named `name` of type `ty` that takes no null, unknown,
+/// marked or dynamically-typed values.
+pub(crate) fn p(name: &'static str, ty: Type) -> Param {
+    Param {
+        name,
+        ty,
+        allow_null: false,
+        allow_unknown: false,
+        allow_marked: false,
+        allow_dynamic: false,
+    }
+}
+
+impl Param {
+    /// Accepts null.
+    pub fn null(mut self) -> Self {
+        self.allow_null = true;
+        self
+    }
+    /// Receives unknown values instead of making the result unknown.
+    pub fn unknown(mut self) -> Self {
+        self.allow_unknown = true;
+        self
+    }
+    /// Receives marked values as they are.
+    pub fn marked(mut self) -> Self {
+        self.allow_marked = true;
+        self
+    }
+    /// Receives values of unknown type (untyped null or unknown).
+    pub fn dynamic(mut self) -> Self {
+        self.allow_dynamic = true;
+        self
+    }
+    /// Null, unknown and dynamically-typed values all accepted.
+    pub fn any(self) -> Self {
+        self.null().unknown().dynamic()
+    }
+}
+
+/// A function's return type: fixed, or computed from its arguments.
+#[derive(Clone)]
+pub(crate) enum Ret {
+    Static(Type),
+    Computed(fn(&[Value]) -> Type),
+}
+
+/// The implementation of a function: converted arguments in, value out.
+pub(crate) type ImplFn = fn(Vec<Value>, &FuncContext) -> R;
+
+/// A function declaration.
+#[derive(Clone)]
+pub(crate) struct Spec {
+    params: Vec<Param>,
+    variadic: Option<Param>,
+    ret: Ret,
+    imp: ImplFn,
+    impure: bool,
+}
+
+impl Spec {
+    /// Adds a variadic parameter.
+    pub fn variadic(&mut self, param: Param) -> &mut Self {
+        self.variadic = Some(param);
+        self
+    }
+    /// Marks the function impure (unknown result when `pure_only`).
+    pub fn impure(&mut self) -> &mut Self {
+        self.impure = true;
+        self
+    }
+}
+
+/// The table of functions, filled by each family's `register`.
+#[derive(Default)]
+pub(crate) struct Registry {
+    funcs: HashMap<&'static str, Spec>,
+    extras: HashMap<&'static str, Spec>,
+}
+
+impl Registry {
+    /// Declares a Terraform function.
+    pub fn func(
+        &mut self,
+        name: &'static str,
+        params: Vec<Param>,
+        ret: Ret,
+        imp: ImplFn,
+    ) -> &mut Spec {
+        self.funcs.entry(name).or_insert(Spec {
+            params,
+            variadic: None,
+            ret,
+            imp,
+            impure: false,
+        })
+    }
+
+    /// Declares an OpenTofu-only function.
+    pub fn extra(
+        &mut self,
+        name: &'static str,
+        params: Vec<Param>,
+        ret: Ret,
+        imp: ImplFn,
+    ) -> &mut Spec {
+        self.extras.entry(name).or_insert(Spec {
+            params,
+            variadic: None,
+            ret,
+            imp,
+            impure: false,
+        })
+    }
+}
+
+fn registry() -> &'static Registry {
+    static REG: OnceLock<Registry> = OnceLock::new();
+    REG.get_or_init(|| {
+        let mut r = Registry::default();
+        crate::numeric::register(&mut r);
+        crate::strings::register(&mut r);
+        crate::format::register(&mut r);
+        crate::collections::register(&mut r);
+        crate::setops::register(&mut r);
+        crate::encoding::register(&mut r);
+        crate::filesystem::register(&mut r);
+        crate::datetime::register(&mut r);
+        crate::crypto::register(&mut r);
+        crate::network::register(&mut r);
+        crate::conversion::register(&mut r);
+        r
+    })
+}
+
+/// True when `name` is a Terraform built-in this crate provides.
+pub fn exists(name: &str) -> bool {
+    registry().funcs.contains_key(name)
+}
+
+/// The names of every Terraform built-in this crate provides, sorted.
+pub fn names() -> impl Iterator<Item = &'static str> {
+    let mut v: Vec<&'static str> = registry().funcs.keys().copied().collect();
+    v.sort_unstable();
+    v.into_iter()
+}
+
+/// The names of the OpenTofu-only extras, available when
+/// [`FuncContext::opentofu_extras`] is set, sorted.
+pub fn opentofu_names() -> impl Iterator<Item = &'static str> {
+    let mut v: Vec<&'static str> = registry().extras.keys().copied().collect();
+    v.sort_unstable();
+    v.into_iter()
+}
+
+/// Calls the built-in function `name` with `args`, as Terraform does.
+pub fn call(name: &str, args: Vec<Value>, ctx: &FuncContext) -> Result<Value, FuncError> {
+    let reg = registry();
+    let spec = reg
+        .funcs
+        .get(name)
+        .or_else(|| reg.extras.get(name).filter(|_| ctx.opentofu_extras));
+    match spec {
+        Some(spec) => invoke(name, spec, args, ctx),
+        None => Err(unknown_function(name, ctx)),
+    }
+}
+
+fn unknown_function(name: &str, ctx: &FuncContext) -> FuncError {
+    let reg = registry();
+    let mut candidates: Vec<&str> = reg.funcs.keys().copied().collect();
+    if ctx.opentofu_extras {
+        candidates.extend(reg.extras.keys().copied());
+    }
+    candidates.sort_unstable();
+    let best = candidates
+        .into_iter()
+        .map(|c| (levenshtein(name, c), c))
+        .filter(|(d, _)| *d < 3)
+        .min();
+    let detail = match best {
+        Some((_, c)) => format!("There is no function named \"{name}\". Did you mean \"{c}\"?"),
+        None => format!("There is no function named \"{name}\"."),
+    };
+    FuncError {
+        summary: "Call to unknown function".into(),
+        detail,
+        arg_index: None,
+    }
+}
+
+fn levenshtein(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut cur = vec![i + 1; b.len() + 1];
+        for (j, cb) in b.iter().enumerate() {
+            let sub = prev[j] + usize::from(ca != *cb);
+            cur[j + 1] = sub.min(prev[j + 1] + 1).min(cur[j] + 1);
+        }
+        prev = cur;
+    }
+    prev[b.len()]
+}
+
+fn invoke(name: &str, spec: &Spec, args: Vec<Value>, ctx: &FuncContext) -> Result<Value, FuncError> {
+    let n = spec.params.len();
+    if args.len() < n {
+        let at_least = if spec.variadic.is_some() { "at least " } else { "" };
+        return Err(FuncError {
+            summary: "Not enough function arguments".into(),
+            detail: format!(
+                "Function \"{name}\" expects {at_least}{n} argument(s). Missing value for \"{}\".",
+                spec.params[args.len()].name
+            ),
+            arg_index: None,
+        });
+    }
+    if args.len() > n && spec.variadic.is_none() {
+        return Err(FuncError {
+            summary: "Too many function arguments".into(),
+            detail: format!("Function \"{name}\" expects only {n} argument(s)."),
+            arg_index: Some(n),
+        });
+    }
+    let mut marks = Marks::NONE;
+    let mut unknown = false;
+    let mut converted = Vec::with_capacity(args.len());
+    for (i, v) in args.into_iter().enumerate() {
+        let param = match spec.params.get(i).or(spec.variadic.as_ref()) {
+            Some(p) => p,
+            None => break,
+        };
+        let v = if param.allow_marked {
+            v
+        } else {
+            let (u, m) = v.unmark_deep();
+            marks = marks.union(m);
+            u
+        };
+        if v.is_null() && !param.allow_null {
+            return Err(arg_error(param, i, "argument must not be null"));
+        }
+        if v.ty() == Type::Dynamic && !param.allow_dynamic {
+            return Ok(Value::unknown(Type::Dynamic).with_marks(marks));
+        }
+        let cv = crate::conversion::coerce(&v, &param.ty).map_err(|m| arg_error(param, i, &m))?;
+        if !param.allow_unknown && !cv.is_wholly_known() {
+            unknown = true;
+        }
+        converted.push(cv);
+    }
+    if unknown || (spec.impure && ctx.pure_only) {
+        let ty = match &spec.ret {
+            Ret::Static(t) => t.clone(),
+            Ret::Computed(f) => f(&converted),
+        };
+        return Ok(Value::unknown(ty).with_marks(marks));
+    }
+    match (spec.imp)(converted, ctx) {
+        Ok(v) => Ok(v.with_marks(marks)),
+        Err(Fail::Arg(i, msg)) => Err(match spec.params.get(i).or(spec.variadic.as_ref()) {
+            Some(p) => arg_error(p, i, &msg),
+            None => call_error(name, &msg),
+        }),
+        Err(Fail::Call(msg)) => Err(call_error(name, &msg)),
+        Err(Fail::Panic(msg)) => Err(FuncError {
+            summary: "Error in function call".into(),
+            detail: format!(
+                "Call to function \"{name}\" failed: panic in function implementation: {msg}"
+            ),
+            arg_index: None,
+        }),
+    }
+}
+
+fn arg_error(param: &Param, i: usize, msg: &str) -> FuncError {
+    FuncError {
+        summary: "Invalid function argument".into(),
+        detail: format!("Invalid value for \"{}\" parameter: {msg}.", param.name),
+        arg_index: Some(i),
+    }
+}
+
+fn call_error(name: &str, msg: &str) -> FuncError {
+    FuncError {
+        summary: "Error in function call".into(),
+        detail: format!("Call to function \"{name}\" failed: {msg}."),
+        arg_index: None,
+    }
+}
+
+/// The return type of functions whose result type depends on values.
+pub(crate) fn dynamic_ret(_: &[Value]) -> Type {
+    Type::Dynamic
+}

@@ -1,0 +1,332 @@
+//! String functions: chomp, endswith, indent, join, lower, regex, regexall,
+//! replace, split, startswith, strcontains, strrev, substr, title, trim,
+//! trimprefix, trimspace, trimsuffix, upper (`format` and `formatlist` are
+//! in `format.rs`).
+
+use crate::numeric::{int_of, number, string};
+use crate::registry::{arg_err, call_err, p, Fail, FuncContext, Registry, Ret, R};
+use regex::Regex;
+use std::collections::BTreeMap;
+use terrane_value::{Type, Value};
+use unicode_normalization::{is_nfc_quick, IsNormalized, UnicodeNormalization};
+use unicode_segmentation::UnicodeSegmentation;
+
+/// A string value, NFC-normalised as Terraform keeps every string.
+pub(crate) fn sv(s: impl Into<String>) -> Value {
+    let s: String = s.into();
+    if is_nfc_quick(s.chars()) == IsNormalized::Yes {
+        Value::string(s)
+    } else {
+        Value::string(s.nfc().collect::<String>())
+    }
+}
+
+pub(crate) fn register(r: &mut Registry) {
+    let s = Ret::Static(Type::String);
+    let b = Ret::Static(Type::Bool);
+    let st = || p("str", Type::String);
+    r.func("chomp", vec![st()], s.clone(), |a, _| {
+        Ok(sv(string(&a[0]).trim_end_matches(['\r', '\n'])))
+    });
+    r.func("lower", vec![st()], s.clone(), |a, _| Ok(sv(simple_case(string(&a[0]), false))));
+    r.func("upper", vec![st()], s.clone(), |a, _| Ok(sv(simple_case(string(&a[0]), true))));
+    r.func("title", vec![st()], s.clone(), |a, _| Ok(sv(title(string(&a[0])))));
+    r.func("strrev", vec![st()], s.clone(), |a, _| {
+        let g: Vec<&str> = string(&a[0]).graphemes(true).rev().collect();
+        Ok(sv(g.concat()))
+    });
+    r.func("trimspace", vec![st()], s.clone(), |a, _| Ok(sv(string(&a[0]).trim())));
+    r.func("trim", vec![st(), p("cutset", Type::String)], s.clone(), |a, _| {
+        let cut: Vec<char> = string(&a[1]).chars().collect();
+        Ok(sv(string(&a[0]).trim_matches(cut.as_slice())))
+    });
+    r.func("trimprefix", vec![st(), p("prefix", Type::String)], s.clone(), |a, _| {
+        let (x, pre) = (string(&a[0]), string(&a[1]));
+        Ok(sv(x.strip_prefix(pre).unwrap_or(x)))
+    });
+    r.func("trimsuffix", vec![st(), p("suffix", Type::String)], s.clone(), |a, _| {
+        let (x, suf) = (string(&a[0]), string(&a[1]));
+        Ok(sv(x.strip_suffix(suf).unwrap_or(x)))
+    });
+    r.func("startswith", vec![st(), p("prefix", Type::String)], b.clone(), |a, _| {
+        Ok(Value::bool(string(&a[0]).starts_with(string(&a[1]))))
+    });
+    r.func("endswith", vec![st(), p("suffix", Type::String)], b.clone(), |a, _| {
+        Ok(Value::bool(string(&a[0]).ends_with(string(&a[1]))))
+    });
+    r.func("strcontains", vec![st(), p("substr", Type::String)], b, |a, _| {
+        Ok(Value::bool(string(&a[0]).contains(string(&a[1]))))
+    });
+    r.func("indent", vec![p("spaces", Type::Number), st()], s.clone(), |a, _| {
+        let n = number(&a[0]).to_i64().unwrap_or(0);
+        if n < 0 {
+            return Err(Fail::Panic("strings: negative Repeat count".into()));
+        }
+        let pad = format!("\n{}", " ".repeat(n as usize));
+        Ok(sv(string(&a[1]).replace('\n', &pad)))
+    });
+    r.func("join", vec![p("separator", Type::String)], s.clone(), join)
+        .variadic(p("lists", Type::list(Type::String)));
+    r.func(
+        "split",
+        vec![p("separator", Type::String), st()],
+        Ret::Static(Type::list(Type::String)),
+        |a, _| {
+            let (sep, x) = (string(&a[0]), string(&a[1]));
+            let parts: Vec<Value> = if sep.is_empty() {
+                x.chars().map(|c| sv(c.to_string())).collect()
+            } else {
+                x.split(sep).map(sv).collect()
+            };
+            Ok(Value::list(Type::String, parts))
+        },
+    );
+    r.func(
+        "substr",
+        vec![st(), p("offset", Type::Number), p("length", Type::Number)],
+        s.clone(),
+        substr,
+    );
+    r.func(
+        "replace",
+        vec![st(), p("substr", Type::String), p("replace", Type::String)],
+        s,
+        replace,
+    );
+    r.func(
+        "regex",
+        vec![p("pattern", Type::String), p("string", Type::String)],
+        Ret::Computed(|a| regex_ret(a, false)),
+        |a, _| regex_fn(a, false),
+    );
+    r.func(
+        "regexall",
+        vec![p("pattern", Type::String), p("string", Type::String)],
+        Ret::Computed(|a| regex_ret(a, true)),
+        |a, _| regex_fn(a, true),
+    );
+}
+
+/// Go's `strings.ToUpper`/`ToLower`: per-character simple case mapping
+/// (characters whose mapping is several characters, like ß, stay).
+fn simple_case(s: &str, upper: bool) -> String {
+    s.chars().map(|c| map_char(c, upper)).collect()
+}
+
+fn map_char(c: char, upper: bool) -> char {
+    let mut it: Box<dyn Iterator<Item = char>> = if upper {
+        Box::new(c.to_uppercase())
+    } else {
+        Box::new(c.to_lowercase())
+    };
+    match (it.next(), it.next()) {
+        (Some(m), None) => m,
+        _ => c,
+    }
+}
+
+/// Go's `strings.Title`: upper-cases the first letter of each word.
+fn title(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut prev_sep = true;
+    for c in s.chars() {
+        out.push(if prev_sep { map_char(c, true) } else { c });
+        prev_sep = is_separator(c);
+    }
+    out
+}
+
+fn is_separator(c: char) -> bool {
+    if c.is_ascii() {
+        return !(c.is_ascii_alphanumeric() || c == '_');
+    }
+    if c.is_alphabetic() || c.is_numeric() {
+        return false;
+    }
+    c.is_whitespace()
+}
+
+fn join(a: Vec<Value>, _: &FuncContext) -> R {
+    let sep = string(&a[0]);
+    if a.len() < 2 {
+        return Err(call_err("at least one list is required"));
+    }
+    let mut parts = Vec::new();
+    let mut idx = 0usize;
+    for list in &a[1..] {
+        for x in list.as_seq().unwrap_or_default() {
+            match x.as_str() {
+                Some(s) => parts.push(s),
+                None => {
+                    return Err(arg_err(
+                        1,
+                        format!("element {idx} is null; cannot concatenate null values"),
+                    ))
+                }
+            }
+            idx += 1;
+        }
+    }
+    Ok(sv(parts.join(sep)))
+}
+
+fn substr(a: Vec<Value>, _: &FuncContext) -> R {
+    let s = string(&a[0]);
+    let mut offset = int_of(&a[1]).map_err(call_err)?;
+    let length = int_of(&a[2]).map_err(call_err)?;
+    let g: Vec<&str> = s.graphemes(true).collect();
+    if offset < 0 {
+        offset = (offset + g.len() as i64).max(0);
+    }
+    let start = (offset as usize).min(g.len());
+    let rest = &g[start..];
+    let take = if length < 0 {
+        rest.len()
+    } else {
+        (length as usize).min(rest.len())
+    };
+    Ok(sv(rest[..take].concat()))
+}
+
+fn replace(a: Vec<Value>, _: &FuncContext) -> R {
+    let (s, sub, rep) = (string(&a[0]), string(&a[1]), string(&a[2]));
+    if sub.len() > 1 && sub.starts_with('/') && sub.ends_with('/') {
+        let pat = &sub[1..sub.len() - 1];
+        let re = compile(pat).map_err(|e| {
+            call_err(format!("error parsing regexp: {}: `{}`", e.code, e.expr))
+        })?;
+        return Ok(sv(re.replace_all(s, rep).into_owned()));
+    }
+    Ok(sv(s.replace(sub, rep)))
+}
+
+/// A regular-expression syntax error in Go's terms.
+pub(crate) struct ReError {
+    pub code: String,
+    pub expr: String,
+}
+
+/// Compiles an RE2 pattern, reporting errors as Go's regexp package would.
+pub(crate) fn compile(pat: &str) -> Result<Regex, ReError> {
+    Regex::new(pat).map_err(|e| go_error(pat, &e.to_string()))
+}
+
+fn go_error(pat: &str, msg: &str) -> ReError {
+    let lines: Vec<&str> = msg.lines().collect();
+    let col = lines
+        .get(2)
+        .and_then(|l| l.find('^'))
+        .map(|c| c.saturating_sub(4))
+        .unwrap_or(0);
+    let at: String = pat.chars().skip(col).collect();
+    let what = lines
+        .iter()
+        .find_map(|l| l.strip_prefix("error: "))
+        .unwrap_or(msg);
+    let (code, expr) = if what.contains("unclosed character class") {
+        ("missing closing ]", at)
+    } else if what.contains("unclosed group") {
+        ("missing closing )", pat.to_string())
+    } else if what.contains("unopened group") {
+        ("unexpected )", pat.to_string())
+    } else if what.contains("repetition operator missing expression") {
+        ("missing argument to repetition operator", at.chars().take(1).collect())
+    } else if what.contains("unrecognized escape sequence") {
+        ("invalid escape sequence", at.chars().take(2).collect())
+    } else if what.contains("repetition quantifier") || what.contains("counted repetition") {
+        ("invalid repeat count", at)
+    } else {
+        return ReError {
+            code: what.to_string(),
+            expr: pat.to_string(),
+        };
+    };
+    ReError {
+        code: code.to_string(),
+        expr,
+    }
+}
+
+/// The capture-group shape of a pattern: none, named or positional.
+enum Shape {
+    Whole,
+    Named(Vec<String>),
+    Positional(usize),
+}
+
+fn shape(re: &Regex) -> Result<Shape, String> {
+    let names: Vec<Option<&str>> = re.capture_names().skip(1).collect();
+    if names.is_empty() {
+        return Ok(Shape::Whole);
+    }
+    let named = names.iter().filter(|n| n.is_some()).count();
+    if named == 0 {
+        Ok(Shape::Positional(names.len()))
+    } else if named == names.len() {
+        Ok(Shape::Named(names.iter().flatten().map(|s| s.to_string()).collect()))
+    } else {
+        Err("invalid regexp pattern: cannot mix both named and unnamed capture groups".into())
+    }
+}
+
+fn shape_type(s: &Shape) -> Type {
+    match s {
+        Shape::Whole => Type::String,
+        Shape::Named(ns) => Type::object(ns.iter().map(|n| (n.clone(), Type::String)).collect()),
+        Shape::Positional(n) => Type::Tuple(vec![Type::String; *n]),
+    }
+}
+
+fn regex_ret(a: &[Value], all: bool) -> Type {
+    let t = a
+        .first()
+        .and_then(Value::as_str)
+        .and_then(|p| compile(p).ok())
+        .and_then(|re| shape(&re).ok())
+        .map(|s| shape_type(&s))
+        .unwrap_or(Type::Dynamic);
+    if all {
+        Type::list(t)
+    } else {
+        t
+    }
+}
+
+fn regex_fn(a: Vec<Value>, all: bool) -> R {
+    let re = compile(string(&a[0]))
+        .map_err(|e| arg_err(0, format!("invalid regexp pattern: {} in {}", e.code, e.expr)))?;
+    let sh = shape(&re).map_err(|m| arg_err(0, m))?;
+    let text = string(&a[1]);
+    let one = |caps: &regex::Captures| -> Value {
+        let group = |i: usize| match caps.get(i) {
+            Some(m) => sv(m.as_str()),
+            None => Value::null(Type::String),
+        };
+        match &sh {
+            Shape::Whole => group(0),
+            Shape::Positional(n) => Value::tuple((1..=*n).map(group).collect()),
+            Shape::Named(names) => {
+                let m: BTreeMap<String, Value> = names
+                    .iter()
+                    .map(|n| {
+                        let v = match caps.name(n) {
+                            Some(m) => sv(m.as_str()),
+                            None => Value::null(Type::String),
+                        };
+                        (n.clone(), v)
+                    })
+                    .collect();
+                Value::object(m)
+            }
+        }
+    };
+    if all {
+        let items: Vec<Value> = re.captures_iter(text).map(|c| one(&c)).collect();
+        return Ok(Value::list(shape_type(&sh), items));
+    }
+    match re.captures(text) {
+        Some(c) => Ok(one(&c)),
+        None => Err(call_err("pattern did not match any part of the given string")),
+    }
+}
+
