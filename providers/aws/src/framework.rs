@@ -1,0 +1,724 @@
+//! The resource framework: one [`Resource`] / [`DataSource`] implementation
+//! per Terraform type, and the generic planning, apply, refresh and import
+//! rules every type shares (defaults, computed values, force-new,
+//! `tags_all`, diagnostics naming the type, API call and AWS's answer).
+
+use crate::client::{Aws, AwsError};
+use crate::vals::*;
+use std::collections::BTreeMap;
+use std::sync::Arc;
+use std::time::Duration;
+use terrane_diagnostics::{Diagnostic, Diagnostics};
+use terrane_provider::{
+    ApplyChangeRequest, ApplyChangeResponse, Attribute, Block, CallPolicy, ConfiguredProvider,
+    ImportRequest, ImportResponse, ImportedResource, NestedBlock, Nesting, PlanChangeRequest,
+    PlanChangeResponse, ReadDataSourceRequest, ReadDataSourceResponse, ReadRequest, ReadResponse,
+    Schema,
+};
+use terrane_value::{Kind, Path, Type, Value};
+
+/// Why a resource operation failed.
+#[derive(Debug, Clone, thiserror::Error)]
+pub enum Error {
+    /// AWS answered with an error (or could not be reached).
+    #[error(transparent)]
+    Aws(#[from] AwsError),
+    /// The configuration or state cannot be turned into a request.
+    #[error("{0}")]
+    Invalid(String),
+    /// A waiter gave up.
+    #[error("timeout after {secs}s waiting for {what}")]
+    Timeout {
+        /// What was awaited.
+        what: String,
+        /// How long it waited.
+        secs: u64,
+    },
+}
+
+/// A failed create or update, with what exists now (a created object that
+/// could not be fully configured must still be recorded).
+#[derive(Debug, Clone)]
+pub struct Failed {
+    /// The failure.
+    pub error: Error,
+    /// The object as it exists, if one was created.
+    pub partial: Option<Obj>,
+}
+
+impl From<Error> for Failed {
+    fn from(error: Error) -> Self {
+        Failed {
+            error,
+            partial: None,
+        }
+    }
+}
+
+impl From<AwsError> for Failed {
+    fn from(e: AwsError) -> Self {
+        Error::Aws(e).into()
+    }
+}
+
+impl Failed {
+    /// Attaches the state of the object that was created before failing.
+    pub fn with_partial(mut self, state: Obj) -> Self {
+        self.partial = Some(state);
+        self
+    }
+}
+
+/// Shorthand for an [`Error::Invalid`].
+pub fn invalid(msg: impl Into<String>) -> Error {
+    Error::Invalid(msg.into())
+}
+
+/// Everything a resource's plan hook can see and change.
+pub struct PlanCtx<'a> {
+    /// The current object (None when creating).
+    pub prior: Option<&'a Obj>,
+    /// The planned object being built.
+    pub planned: Obj,
+    /// The configuration as written.
+    pub config: &'a Obj,
+    /// Paths whose change forces replacement.
+    pub requires_replace: Vec<Path>,
+}
+
+impl PlanCtx<'_> {
+    /// True when the planned attribute differs from the prior one (always
+    /// true when creating).
+    pub fn changed(&self, name: &str) -> bool {
+        match self.prior {
+            None => true,
+            Some(p) => p.get(name) != self.planned.get(name),
+        }
+    }
+
+    /// Marks an attribute as unknown until apply.
+    pub fn unknown(&mut self, name: &str, ty: Type) {
+        self.planned.insert(name.to_string(), Value::unknown(ty));
+    }
+
+    /// Forces replacement because of `name`.
+    pub fn replace_because(&mut self, name: &str) {
+        let p = Path::root().attr(name);
+        if !self.requires_replace.contains(&p) {
+            self.requires_replace.push(p);
+        }
+    }
+
+    /// True when creating or replacing.
+    pub fn is_new(&self) -> bool {
+        self.prior.is_none() || !self.requires_replace.is_empty()
+    }
+}
+
+/// One managed resource type.
+#[async_trait::async_trait]
+pub trait Resource: Send + Sync {
+    /// Terraform type name (`aws_vpc`).
+    fn name(&self) -> &'static str;
+    /// The schema (built once at provider start).
+    fn schema(&self) -> Schema;
+    /// Values planned for unset optional attributes (Terraform's `Default`).
+    fn defaults(&self) -> Vec<(&'static str, Value)> {
+        Vec::new()
+    }
+    /// Resource-specific planning after the generic rules.
+    fn customize_plan(&self, aws: &Aws, p: &mut PlanCtx<'_>) -> Result<(), Error> {
+        let _ = (aws, p);
+        Ok(())
+    }
+    /// Creates the object and returns its full state.
+    async fn create(&self, aws: &Aws, planned: &Obj) -> Result<Obj, Failed>;
+    /// Reads the object; `None` when it no longer exists.
+    async fn read(&self, aws: &Aws, state: &Obj) -> Result<Option<Obj>, Error>;
+    /// Updates the object in place and returns its full state.
+    async fn update(&self, aws: &Aws, prior: &Obj, planned: &Obj) -> Result<Obj, Failed>;
+    /// Deletes the object (already gone is success).
+    async fn delete(&self, aws: &Aws, state: &Obj) -> Result<(), Error>;
+    /// Reads many objects; types that can batch override this.
+    async fn read_many(&self, aws: &Aws, states: &[Obj]) -> Vec<Result<Option<Obj>, Error>> {
+        let mut out = Vec::with_capacity(states.len());
+        for s in states {
+            out.push(self.read(aws, s).await);
+        }
+        out
+    }
+    /// The state to read after `terrane import` with this ID.
+    fn import_state(&self, blank: Obj, id: &str) -> Result<Obj, Error> {
+        let mut o = blank;
+        o.insert("id".into(), vs(id));
+        Ok(o)
+    }
+}
+
+/// One data source type.
+#[async_trait::async_trait]
+pub trait DataSource: Send + Sync {
+    /// Terraform type name.
+    fn name(&self) -> &'static str;
+    /// The schema.
+    fn schema(&self) -> Schema;
+    /// Reads it: `out` starts as the configuration; fill computed values.
+    async fn read(&self, aws: &Aws, config: &Obj, out: &mut Obj) -> Result<(), Error>;
+}
+
+/// Schema-building shorthands.
+pub mod s {
+    use super::*;
+
+    /// A block from attributes.
+    pub fn block(attrs: Vec<(&str, Attribute)>) -> Block {
+        let mut b = Block::default();
+        for (n, a) in attrs {
+            b = b.attr(n, a);
+        }
+        b
+    }
+    /// Adds nested blocks.
+    pub fn with_blocks(mut b: Block, blocks: Vec<(&str, NestedBlock)>) -> Block {
+        for (n, nb) in blocks {
+            b = b.block(n, nb);
+        }
+        b
+    }
+    /// The schema of a resource.
+    pub fn schema(b: Block) -> Schema {
+        Schema {
+            version: 0,
+            block: b,
+        }
+    }
+    /// Required string.
+    pub fn req_s() -> Attribute {
+        Attribute::required(Type::String)
+    }
+    /// Optional string.
+    pub fn opt_s() -> Attribute {
+        Attribute::optional(Type::String)
+    }
+    /// Optional+computed string.
+    pub fn oc_s() -> Attribute {
+        Attribute::optional_computed(Type::String)
+    }
+    /// Computed string.
+    pub fn comp_s() -> Attribute {
+        Attribute::computed(Type::String)
+    }
+    /// Optional bool.
+    pub fn opt_b() -> Attribute {
+        Attribute::optional(Type::Bool)
+    }
+    /// Optional+computed bool.
+    pub fn oc_b() -> Attribute {
+        Attribute::optional_computed(Type::Bool)
+    }
+    /// Optional number.
+    pub fn opt_n() -> Attribute {
+        Attribute::optional(Type::Number)
+    }
+    /// Optional+computed number.
+    pub fn oc_n() -> Attribute {
+        Attribute::optional_computed(Type::Number)
+    }
+    /// Required number.
+    pub fn req_n() -> Attribute {
+        Attribute::required(Type::Number)
+    }
+    /// Computed number.
+    pub fn comp_n() -> Attribute {
+        Attribute::computed(Type::Number)
+    }
+    /// Optional set of strings.
+    pub fn opt_set() -> Attribute {
+        Attribute::optional(Type::set(Type::String))
+    }
+    /// Optional+computed set of strings.
+    pub fn oc_set() -> Attribute {
+        Attribute::optional_computed(Type::set(Type::String))
+    }
+    /// Optional list of strings.
+    pub fn opt_list() -> Attribute {
+        Attribute::optional(Type::list(Type::String))
+    }
+    /// `id`: computed string.
+    pub fn id() -> (&'static str, Attribute) {
+        ("id", comp_s())
+    }
+    /// `tags` and `tags_all`.
+    pub fn tags() -> Vec<(&'static str, Attribute)> {
+        vec![
+            ("tags", Attribute::optional(Type::map(Type::String))),
+            ("tags_all", Attribute::computed(Type::map(Type::String))),
+        ]
+    }
+    /// A `timeouts { create update delete }` block.
+    pub fn timeouts(ops: &[&str]) -> (&'static str, NestedBlock) {
+        let mut b = Block::default();
+        for op in ops {
+            b = b.attr(op, opt_s());
+        }
+        ("timeouts", NestedBlock::new(Nesting::Single, b))
+    }
+    /// A list block with at most one element.
+    pub fn one(b: Block) -> NestedBlock {
+        let mut nb = NestedBlock::new(Nesting::List, b);
+        nb.max_items = 1;
+        nb
+    }
+    /// A list block.
+    pub fn list(b: Block) -> NestedBlock {
+        NestedBlock::new(Nesting::List, b)
+    }
+    /// A set block.
+    pub fn set(b: Block) -> NestedBlock {
+        NestedBlock::new(Nesting::Set, b)
+    }
+}
+
+/// The timeout for an operation from a `timeouts` block, or the default.
+pub fn timeout(state: &Obj, op: &str, default: Duration) -> Duration {
+    get_block(state, "timeouts")
+        .and_then(|t| get_s(&t, op))
+        .and_then(|s| parse_duration(&s))
+        .unwrap_or(default)
+}
+
+/// Polls `check` until it returns `Some`, pausing between polls, up to `limit`.
+pub async fn wait_for<T, F, Fut>(
+    aws: &Aws,
+    what: &str,
+    limit: Duration,
+    check: F,
+) -> Result<T, Error>
+where
+    F: Fn() -> Fut,
+    Fut: std::future::Future<Output = Result<Option<T>, Error>>,
+{
+    let start = std::time::Instant::now();
+    loop {
+        if let Some(v) = check().await? {
+            return Ok(v);
+        }
+        if start.elapsed() >= limit {
+            return Err(Error::Timeout {
+                what: what.to_string(),
+                secs: limit.as_secs(),
+            });
+        }
+        aws.pause().await;
+    }
+}
+
+impl Aws {
+    /// Tags the user manages, minus ignored keys.
+    fn is_ignored_tag(&self, k: &str) -> bool {
+        k.starts_with("aws:")
+            || self.ignore_tag_keys.iter().any(|i| i == k)
+            || self
+                .ignore_tag_prefixes
+                .iter()
+                .any(|p| k.starts_with(p.as_str()))
+    }
+
+    /// `tags_all` for configured `tags`: default tags overlaid by resource tags.
+    pub fn merged_tags(&self, tags: &BTreeMap<String, String>) -> BTreeMap<String, String> {
+        let mut all: BTreeMap<String, String> = self.default_tags.clone();
+        all.extend(tags.iter().map(|(k, v)| (k.clone(), v.clone())));
+        all.retain(|k, _| !self.is_ignored_tag(k));
+        all
+    }
+
+    /// Sets `tags` and `tags_all` in `state` from the tags AWS reports:
+    /// `tags` keeps only what is not a matching default tag, and stays null
+    /// when it was null and nothing of the user's is there.
+    pub fn set_tags(&self, state: &mut Obj, aws_tags: BTreeMap<String, String>) {
+        let all: BTreeMap<String, String> = aws_tags
+            .into_iter()
+            .filter(|(k, _)| !self.is_ignored_tag(k))
+            .collect();
+        let user: BTreeMap<String, String> = all
+            .iter()
+            .filter(|(k, v)| self.default_tags.get(*k) != Some(*v))
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect();
+        let was_null = state.get("tags").is_none_or(Value::is_null);
+        let tags = if user.is_empty() && was_null {
+            Value::null(Type::map(Type::String))
+        } else {
+            vmap(&user)
+        };
+        state.insert("tags".into(), tags);
+        state.insert("tags_all".into(), vmap(&all));
+    }
+
+    /// The tags to send when creating: `tags_all` from the plan.
+    pub fn create_tags(&self, planned: &Obj) -> BTreeMap<String, String> {
+        let t = get_map(planned, "tags_all");
+        if t.is_empty() {
+            self.merged_tags(&get_map(planned, "tags"))
+        } else {
+            t
+        }
+    }
+}
+
+/// The configured provider: dispatches verbs to resource types.
+pub struct Configured {
+    /// The AWS session.
+    pub aws: Arc<Aws>,
+    pub(crate) resources: Arc<BTreeMap<&'static str, (Arc<dyn Resource>, Schema)>>,
+    pub(crate) data_sources: Arc<BTreeMap<&'static str, (Arc<dyn DataSource>, Schema)>>,
+}
+
+fn err_diag(verb: &str, type_name: &str, e: &Error) -> Diagnostic {
+    let detail = match e {
+        Error::Aws(a) => format!(
+            "{type_name}: {verb} failed: API call {} returned {}",
+            a.op,
+            a.describe()
+        ),
+        other => format!("{type_name}: {verb} failed: {other}"),
+    };
+    Diagnostic::error(format!("{verb} {type_name}"), detail)
+}
+
+fn diags(d: Diagnostic) -> Diagnostics {
+    let mut ds = Diagnostics::new();
+    ds.push(d);
+    ds
+}
+
+fn unknown_type(kind: &str, name: &str) -> Diagnostics {
+    diags(Diagnostic::error(
+        format!("Invalid {kind} type"),
+        format!("The provider hashicorp/aws does not support {kind} type {name:?}."),
+    ))
+}
+
+/// Replaces every unknown left in a state with a null of its type.
+fn resolve_unknowns(v: Value) -> Value {
+    match v.kind {
+        Kind::Unknown(t) => Value::null(t),
+        Kind::Object(m) => Value::object(
+            m.into_iter()
+                .map(|(k, v)| (k, resolve_unknowns(v)))
+                .collect(),
+        ),
+        Kind::List(t, xs) => Value::list(t, xs.into_iter().map(resolve_unknowns).collect()),
+        Kind::Set(t, xs) => Value::set(t, xs.into_iter().map(resolve_unknowns).collect()),
+        Kind::Map(t, m) => Value::map(
+            t,
+            m.into_iter()
+                .map(|(k, v)| (k, resolve_unknowns(v)))
+                .collect(),
+        ),
+        other => other.into(),
+    }
+}
+
+/// Brings an object to exactly the block's attribute set: missing
+/// attributes null, extra ones dropped.
+fn conform(block: &Block, o: Obj) -> Obj {
+    let mut out = blank(block);
+    for (k, v) in o {
+        if out.contains_key(&k) {
+            out.insert(k, v);
+        }
+    }
+    out
+}
+
+/// The generic plan: configured values, defaults for unset attributes,
+/// prior values (or unknown on create) for unset computed attributes,
+/// normalised nested blocks, force-new detection, `tags_all`.
+pub fn generic_plan(
+    res: &dyn Resource,
+    schema: &Schema,
+    aws: &Aws,
+    prior: Option<&Obj>,
+    config: &Obj,
+) -> Result<(Obj, Vec<Path>), Error> {
+    let block = &schema.block;
+    let defaults: BTreeMap<&str, Value> = res.defaults().into_iter().collect();
+    let mut planned = Obj::new();
+    for (name, a) in &block.attributes {
+        let cfg = config
+            .get(name)
+            .cloned()
+            .unwrap_or(Value::null(a.ty.clone()));
+        let v = if !cfg.is_null() {
+            cfg
+        } else if let Some(d) = defaults.get(name.as_str()) {
+            d.clone()
+        } else if a.computed {
+            match prior.and_then(|p| p.get(name)) {
+                Some(pv) => pv.clone(),
+                None => Value::unknown(a.ty.clone()),
+            }
+        } else {
+            Value::null(a.ty.clone())
+        };
+        planned.insert(name.clone(), v);
+    }
+    for (name, nb) in &block.blocks {
+        let cfg = match config.get(name) {
+            Some(v) if !v.is_null() || nb.nesting == Nesting::Single => v.clone(),
+            _ => empty_block(nb),
+        };
+        planned.insert(name.clone(), normalize_blocks(&nb.block, nb.nesting, &cfg));
+    }
+    if block.attributes.contains_key("tags_all") {
+        let tags_known = planned.get("tags").is_none_or(Value::is_wholly_known);
+        let v = if tags_known {
+            vmap(&aws.merged_tags(&get_map(&planned, "tags")))
+        } else {
+            Value::unknown(Type::map(Type::String))
+        };
+        planned.insert("tags_all".into(), v);
+    }
+    let mut ctx = PlanCtx {
+        prior,
+        planned,
+        config,
+        requires_replace: Vec::new(),
+    };
+    if let Some(p) = prior {
+        for (name, a) in &block.attributes {
+            if a.force_new && ctx.planned.get(name) != p.get(name) {
+                ctx.replace_because(name);
+            }
+        }
+        for (name, nb) in &block.blocks {
+            if nb.force_new && ctx.planned.get(name) != p.get(name) {
+                ctx.replace_because(name);
+            }
+        }
+    }
+    res.customize_plan(aws, &mut ctx)?;
+    if prior.is_some() && !ctx.requires_replace.is_empty() {
+        for (name, a) in &block.attributes {
+            let unset = config.get(name).is_none_or(Value::is_null);
+            if a.computed && unset && !defaults.contains_key(name.as_str()) && name != "tags_all" {
+                ctx.planned
+                    .insert(name.clone(), Value::unknown(a.ty.clone()));
+            }
+        }
+    }
+    Ok((ctx.planned, ctx.requires_replace))
+}
+
+#[async_trait::async_trait]
+impl ConfiguredProvider for Configured {
+    fn call_policy(&self) -> CallPolicy {
+        self.aws.policy.clone()
+    }
+
+    async fn plan_change(&self, req: PlanChangeRequest) -> PlanChangeResponse {
+        let Some((res, schema)) = self.resources.get(req.type_name.as_str()) else {
+            return PlanChangeResponse {
+                diagnostics: unknown_type("resource", &req.type_name),
+                ..Default::default()
+            };
+        };
+        if req.proposed_new_state.is_null() {
+            return PlanChangeResponse {
+                planned_state: Value::null(schema.block.implied_type()),
+                ..Default::default()
+            };
+        }
+        let prior = (!req.prior_state.is_null()).then(|| obj(&req.prior_state));
+        let config = obj(&req.config);
+        match generic_plan(res.as_ref(), schema, &self.aws, prior.as_ref(), &config) {
+            Ok((planned, requires_replace)) => PlanChangeResponse {
+                planned_state: vobj(planned),
+                requires_replace,
+                planned_private: req.prior_private,
+                diagnostics: Diagnostics::new(),
+            },
+            Err(e) => PlanChangeResponse {
+                planned_state: req.proposed_new_state,
+                diagnostics: diags(err_diag("planning", &req.type_name, &e)),
+                ..Default::default()
+            },
+        }
+    }
+
+    async fn apply_change(&self, req: ApplyChangeRequest) -> ApplyChangeResponse {
+        let Some((res, schema)) = self.resources.get(req.type_name.as_str()) else {
+            return ApplyChangeResponse {
+                diagnostics: unknown_type("resource", &req.type_name),
+                ..Default::default()
+            };
+        };
+        let null = Value::null(schema.block.implied_type());
+        let t = req.type_name.as_str();
+        if req.planned_state.is_null() {
+            let prior = obj(&req.prior_state);
+            return match res.delete(&self.aws, &prior).await {
+                Ok(()) => ApplyChangeResponse {
+                    new_state: null,
+                    ..Default::default()
+                },
+                Err(e) => ApplyChangeResponse {
+                    new_state: req.prior_state,
+                    diagnostics: diags(err_diag("deleting", t, &e)),
+                    ..Default::default()
+                },
+            };
+        }
+        let planned = obj(&req.planned_state);
+        let (verb, result) = if req.prior_state.is_null() {
+            ("creating", res.create(&self.aws, &planned).await)
+        } else {
+            let prior = obj(&req.prior_state);
+            ("updating", res.update(&self.aws, &prior, &planned).await)
+        };
+        match result {
+            Ok(state) => ApplyChangeResponse {
+                new_state: resolve_unknowns(vobj(conform(&schema.block, state))),
+                ..Default::default()
+            },
+            Err(f) => {
+                let new_state = match f.partial {
+                    Some(p) => resolve_unknowns(vobj(conform(&schema.block, p))),
+                    None if verb == "creating" => null,
+                    None => req.prior_state,
+                };
+                ApplyChangeResponse {
+                    new_state,
+                    diagnostics: diags(err_diag(verb, t, &f.error)),
+                    ..Default::default()
+                }
+            }
+        }
+    }
+
+    async fn read(&self, req: ReadRequest) -> ReadResponse {
+        let mut out = self.read_many(vec![req]).await;
+        out.pop().unwrap_or_default()
+    }
+
+    async fn read_many(&self, reqs: Vec<ReadRequest>) -> Vec<ReadResponse> {
+        let mut out: Vec<Option<ReadResponse>> = (0..reqs.len()).map(|_| None).collect();
+        let mut groups: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+        for (i, r) in reqs.iter().enumerate() {
+            if r.current_state.is_null() {
+                out[i] = Some(ReadResponse {
+                    new_state: r.current_state.clone(),
+                    private: r.private.clone(),
+                    ..Default::default()
+                });
+            } else {
+                groups.entry(r.type_name.clone()).or_default().push(i);
+            }
+        }
+        for (type_name, idxs) in groups {
+            let Some((res, schema)) = self.resources.get(type_name.as_str()) else {
+                for i in idxs {
+                    out[i] = Some(ReadResponse {
+                        new_state: reqs[i].current_state.clone(),
+                        diagnostics: unknown_type("resource", &type_name),
+                        ..Default::default()
+                    });
+                }
+                continue;
+            };
+            let states: Vec<Obj> = idxs.iter().map(|&i| obj(&reqs[i].current_state)).collect();
+            let results = res.read_many(&self.aws, &states).await;
+            for (k, r) in results.into_iter().enumerate() {
+                let i = idxs[k];
+                let resp = match r {
+                    Ok(Some(o)) => ReadResponse {
+                        new_state: resolve_unknowns(vobj(conform(&schema.block, o))),
+                        private: reqs[i].private.clone(),
+                        ..Default::default()
+                    },
+                    Ok(None) => ReadResponse {
+                        new_state: Value::null(schema.block.implied_type()),
+                        ..Default::default()
+                    },
+                    Err(e) => ReadResponse {
+                        new_state: reqs[i].current_state.clone(),
+                        private: reqs[i].private.clone(),
+                        diagnostics: diags(err_diag("reading", &type_name, &e)),
+                    },
+                };
+                out[i] = Some(resp);
+            }
+        }
+        out.into_iter().map(Option::unwrap_or_default).collect()
+    }
+
+    async fn read_data_source(&self, req: ReadDataSourceRequest) -> ReadDataSourceResponse {
+        let Some((ds, schema)) = self.data_sources.get(req.type_name.as_str()) else {
+            return ReadDataSourceResponse {
+                diagnostics: unknown_type("data source", &req.type_name),
+                ..Default::default()
+            };
+        };
+        let config = conform(&schema.block, obj(&req.config));
+        let mut out = config.clone();
+        for (name, nb) in &schema.block.blocks {
+            if let Some(v) = out.get(name).cloned() {
+                out.insert(name.clone(), normalize_blocks(&nb.block, nb.nesting, &v));
+            }
+        }
+        match ds.read(&self.aws, &config, &mut out).await {
+            Ok(()) => ReadDataSourceResponse {
+                state: resolve_unknowns(vobj(conform(&schema.block, out))),
+                diagnostics: Diagnostics::new(),
+            },
+            Err(e) => ReadDataSourceResponse {
+                state: Value::null(schema.block.implied_type()),
+                diagnostics: diags(err_diag("reading data source", &req.type_name, &e)),
+            },
+        }
+    }
+
+    async fn import(&self, req: ImportRequest) -> ImportResponse {
+        let Some((res, schema)) = self.resources.get(req.type_name.as_str()) else {
+            return ImportResponse {
+                diagnostics: unknown_type("resource", &req.type_name),
+                ..Default::default()
+            };
+        };
+        let t = req.type_name.as_str();
+        let start = match res.import_state(blank(&schema.block), &req.id) {
+            Ok(s) => s,
+            Err(e) => {
+                return ImportResponse {
+                    diagnostics: diags(err_diag("importing", t, &e)),
+                    ..Default::default()
+                }
+            }
+        };
+        match res.read(&self.aws, &start).await {
+            Ok(Some(state)) => ImportResponse {
+                imported: vec![ImportedResource {
+                    type_name: req.type_name.clone(),
+                    state: resolve_unknowns(vobj(conform(&schema.block, state))),
+                    private: Vec::new(),
+                }],
+                diagnostics: Diagnostics::new(),
+            },
+            Ok(None) => ImportResponse {
+                diagnostics: diags(Diagnostic::error(
+                    "Cannot import non-existent remote object",
+                    format!(
+                        "While attempting to import an existing object to {t}, the provider detected that no object exists with the given id {:?}.",
+                        req.id
+                    ),
+                )),
+                ..Default::default()
+            },
+            Err(e) => ImportResponse {
+                diagnostics: diags(err_diag("importing", t, &e)),
+                ..Default::default()
+            },
+        }
+    }
+}
