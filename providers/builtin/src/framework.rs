@@ -755,6 +755,7 @@ impl ConfiguredProvider for Configured {
 
 #[cfg(test)]
 mod tests {
+    #![allow(clippy::unwrap_used)]
     use super::*;
 
     fn map(entries: &[(&str, Option<&str>)]) -> Value {

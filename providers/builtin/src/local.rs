@@ -300,16 +300,18 @@ impl Resource for LocalFile {
         let content = match std::fs::read(path) {
             Ok(c) => c,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
-            Err(e) => return Err(errs(
-                if self.sensitive {
-                    "Read local sensitive file error"
-                } else {
-                    "Read local file error"
-                },
-                format!(
+            Err(e) => {
+                return Err(errs(
+                    if self.sensitive {
+                        "Read local sensitive file error"
+                    } else {
+                        "Read local file error"
+                    },
+                    format!(
                     "An unexpected error occurred while reading the file\n\nOriginal Error: {e}"
                 ),
-            )),
+                ))
+            }
         };
         if Some(hex(&Sha1::digest(&content)).as_str()) != current.str("id") {
             return Ok(None);

@@ -391,6 +391,7 @@ pub(crate) fn set_time_parts(o: &mut Obj, t: &Time) {
 
 #[cfg(test)]
 mod tests {
+    #![allow(clippy::unwrap_used)]
     use super::*;
 
     #[test]

@@ -308,6 +308,7 @@ impl Resource for RandomUuid {
 
 #[cfg(test)]
 mod tests {
+    #![allow(clippy::unwrap_used)]
     use super::num_like::decimal_of_bytes;
 
     #[test]

@@ -364,6 +364,7 @@ fn pick(set: &[char], count: i64, out: &mut Vec<char>) -> Result<(), Diagnostics
 
 #[cfg(test)]
 mod tests {
+    #![allow(clippy::unwrap_used)]
     use super::*;
 
     fn params() -> Params {
@@ -395,7 +396,7 @@ mod tests {
             assert_eq!(r.chars().count(), 12);
             assert!(r.chars().filter(char::is_ascii_uppercase).count() >= 3);
             assert!(r.chars().filter(char::is_ascii_digit).count() >= 4);
-            assert!(r.chars().all(char::is_ascii_alphanumeric));
+            assert!(r.chars().all(|c| c.is_ascii_alphanumeric()));
         }
     }
 
