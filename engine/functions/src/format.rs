@@ -6,10 +6,9 @@ use crate::numeric::string;
 use crate::registry::{arg_err, call_err, p, FuncContext, Registry, Ret, R};
 use crate::strings::sv;
 use crate::valuejson::json_encode;
-use bigdecimal::BigDecimal;
 use num_bigint::{BigInt, Sign};
 use num_traits::{Signed, Zero};
-use terrane_value::{Kind, Type, Value};
+use terrane_value::{Kind, Number, Type, Value};
 
 pub(crate) fn register(r: &mut Registry) {
     r.func("format", vec![p("format", Type::String)], Ret::Static(Type::String), |a, _| {
@@ -168,7 +167,7 @@ fn append(v: &Verb, out: &mut String, args: &[Value]) -> Result<(), String> {
             }
             match &arg.kind {
                 Kind::String(s) => out.push_str(&pad_str(v, s)),
-                Kind::Number(n) => out.push_str(&format_float(v, 'g', n.as_big())),
+                Kind::Number(n) => out.push_str(&format_float(v, 'g', n)),
                 Kind::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
                 _ => out.push_str(&pad_str(v, &json_of(arg))),
             }
@@ -195,13 +194,13 @@ fn append(v: &Verb, out: &mut String, args: &[Value]) -> Result<(), String> {
             if !n.is_integer() {
                 return Err(unsupported("an integer is required"));
             }
-            let (int, _) = n.as_big().with_scale(0).into_bigint_and_exponent();
+            let int = n.to_big_int().unwrap_or_default();
             out.push_str(&format_int(v, &int));
         }
         _ => {
             let n = as_type(&Type::Number)?;
             let n = n.as_number().cloned().unwrap_or_else(|| 0.into());
-            out.push_str(&format_float(v, v.mode, n.as_big()));
+            out.push_str(&format_float(v, v.mode, &n));
         }
     }
     Ok(())
@@ -289,36 +288,47 @@ fn format_int(v: &Verb, n: &BigInt) -> String {
 struct Digits {
     mant: Vec<u8>,
     exp: i64,
-    dyadic: bool,
 }
 
-fn digits_of(d: &BigDecimal) -> (bool, Digits) {
-    let (int, scale) = d.normalized().into_bigint_and_exponent();
-    let neg = int.sign() == Sign::Minus;
-    let s = int.abs().to_string();
-    if int.is_zero() {
-        return (
-            neg,
-            Digits {
-                mant: Vec::new(),
-                exp: 0,
-                dyadic: true,
-            },
-        );
+fn digits_from_text(text: &str) -> Digits {
+    let t = text.trim_start_matches('-');
+    let (int, frac) = t.split_once('.').unwrap_or((t, ""));
+    let all: Vec<u8> = int.bytes().chain(frac.bytes()).map(|b| b - b'0').collect();
+    let lead = all.iter().take_while(|d| **d == 0).count();
+    let mut mant = all[lead..].to_vec();
+    while mant.last() == Some(&0) {
+        mant.pop();
     }
-    let mant: Vec<u8> = s.bytes().map(|b| b - b'0').collect();
-    let exp = mant.len() as i64 - scale;
-    // m / 10^scale is a binary fraction when 5^scale divides m.
-    let dyadic = scale <= 0 || {
-        let five = num_traits::pow(BigInt::from(5), scale.min(4000) as usize);
-        (int.abs() % five).is_zero()
+    let exp = if mant.is_empty() {
+        0
+    } else {
+        int.len() as i64 - lead as i64
     };
-    (neg, Digits { mant, exp, dyadic })
+    Digits { mant, exp }
+}
+
+/// The digits of `n`: the shortest that round-trip when `shortest`, else
+/// the exact decimal expansion of its binary value.
+fn digits_of(n: &Number, shortest: bool) -> Digits {
+    if shortest {
+        return digits_from_text(&n.to_string());
+    }
+    let d = n.as_big();
+    let (int, scale) = d.normalized().into_bigint_and_exponent();
+    if int.is_zero() {
+        return Digits {
+            mant: Vec::new(),
+            exp: 0,
+        };
+    }
+    let mant: Vec<u8> = int.abs().to_string().bytes().map(|b| b - b'0').collect();
+    let exp = mant.len() as i64 - scale;
+    Digits { mant, exp }
 }
 
 impl Digits {
-    /// Rounds to `n` significant digits (half to even on exact ties of
-    /// binary-representable values, half up otherwise).
+    /// Rounds to `n` significant digits, half to even (the digits are
+    /// exact, so a tie is a real tie).
     fn round(&mut self, n: i64) {
         if n < 0 || n as usize >= self.mant.len() {
             return;
@@ -329,7 +339,7 @@ impl Digits {
             d if d < 5 => false,
             _ => {
                 let tie = self.mant[n + 1..].iter().all(|d| *d == 0);
-                if tie && self.dyadic {
+                if tie {
                     n > 0 && self.mant[n - 1] % 2 == 1
                 } else {
                     true
@@ -408,8 +418,15 @@ impl Digits {
 }
 
 /// Go's `big.Float` formatting for %e %E %f %F %g %G (and %v as %g).
-fn format_float(v: &Verb, mode: char, d: &BigDecimal) -> String {
-    let (neg, mut ds) = digits_of(d);
+fn format_float(v: &Verb, mode: char, n: &Number) -> String {
+    let neg = n.is_sign_negative();
+    if n.is_infinite() {
+        let body = if neg { "Inf" } else { "+Inf" };
+        let v2 = Verb { plus: false, ..v.clone() };
+        return pad_number(&v2, neg, "", body, false);
+    }
+    let shortest = matches!(mode, 'g' | 'G') && (v.prec.is_none() || v.mode == 'v');
+    let mut ds = digits_of(n, shortest);
     let upper = mode.is_ascii_uppercase();
     let body = match mode.to_ascii_lowercase() {
         'e' => {
@@ -423,7 +440,6 @@ fn format_float(v: &Verb, mode: char, d: &BigDecimal) -> String {
             ds.fmt_f(prec)
         }
         _ => {
-            let shortest = v.prec.is_none() || v.mode == 'v';
             let mut prec = if shortest {
                 ds.mant.len() as i64
             } else {

@@ -153,11 +153,9 @@ pub(crate) fn register(r: &mut Registry) {
 }
 
 fn to_big(v: &Value) -> Result<BigInt, String> {
-    let n = number(v);
-    if !n.is_integer() {
-        return Err("value must be a whole number".into());
-    }
-    Ok(n.as_big().with_scale(0).into_bigint_and_exponent().0)
+    number(v)
+        .to_big_int()
+        .ok_or_else(|| "value must be a whole number".to_string())
 }
 
 fn cidrhost(a: Vec<Value>, _: &FuncContext) -> R {

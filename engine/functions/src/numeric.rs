@@ -2,7 +2,6 @@
 //! signum, sum; plus the small argument helpers every family uses.
 
 use crate::registry::{arg_err, call_err, p, Fail, FuncContext, Registry, Ret, R};
-use bigdecimal::{BigDecimal, RoundingMode};
 use num_bigint::BigInt;
 use num_traits::Zero;
 use std::cmp::Ordering;
@@ -12,13 +11,13 @@ pub(crate) fn register(r: &mut Registry) {
     let num = || p("num", Type::Number);
     let n = Ret::Static(Type::Number);
     r.func("abs", vec![num()], n.clone(), |a, _| {
-        Ok(Value::number(Number::from_big(number(&a[0]).as_big().abs())))
+        Ok(Value::number(number(&a[0]).abs()))
     });
     r.func("ceil", vec![num()], n.clone(), |a, _| {
-        Ok(round_to_int(number(&a[0]), RoundingMode::Ceiling))
+        Ok(Value::number(integral(number(&a[0]).ceil())))
     });
     r.func("floor", vec![num()], n.clone(), |a, _| {
-        Ok(round_to_int(number(&a[0]), RoundingMode::Floor))
+        Ok(Value::number(integral(number(&a[0]).floor())))
     });
     r.func("log", vec![num(), p("base", Type::Number)], n.clone(), |a, _| {
         let x = number(&a[0]).to_f64().ln() / number(&a[1]).to_f64().ln();
@@ -28,12 +27,7 @@ pub(crate) fn register(r: &mut Registry) {
         float_result(number(&a[0]).to_f64().powf(number(&a[1]).to_f64()))
     });
     r.func("signum", vec![num()], n.clone(), |a, _| {
-        let s = match number(&a[0]).as_big().sign() {
-            num_bigint::Sign::Minus => -1,
-            num_bigint::Sign::NoSign => 0,
-            num_bigint::Sign::Plus => 1,
-        };
-        Ok(Value::number(s))
+        Ok(Value::number(number(&a[0]).signum()))
     });
     r.func("max", vec![], n.clone(), |a, _| extreme(a, Ordering::Greater))
         .variadic(p("numbers", Type::Number));
@@ -65,20 +59,25 @@ pub(crate) fn int_of(v: &Value) -> Result<i64, String> {
         .ok_or_else(|| "value must be a whole number, between -9223372036854775808 and 9223372036854775807".to_string())
 }
 
-/// A number from an f64, with Terraform's failure for NaN and our own for
-/// infinities (which terrane numbers cannot hold).
+/// A number from an f64 (infinities included), with Terraform's failure
+/// for NaN.
 pub(crate) fn float_result(x: f64) -> R {
     if x.is_nan() {
         return Err(Fail::Panic("Float.SetFloat64(NaN)".into()));
     }
-    Number::try_from(x)
+    Number::from_f64(x)
         .map(Value::number)
-        .map_err(|_| call_err("the result is infinite, which terrane numbers cannot represent"))
+        .map_err(|e| call_err(e.to_string()))
 }
 
-fn round_to_int(n: Number, mode: RoundingMode) -> Value {
-    let r = n.as_big().with_scale_round(0, mode);
-    Value::number(Number::from_big(r.normalized()))
+/// Terraform returns ceil/floor results as integers, which have no
+/// negative zero.
+fn integral(n: Number) -> Number {
+    if n.is_zero() {
+        Number::from(0)
+    } else {
+        n
+    }
 }
 
 fn extreme(args: Vec<Value>, want: Ordering) -> R {
@@ -138,7 +137,7 @@ fn parseint(a: Vec<Value>, _: &FuncContext) -> R {
     if neg {
         acc = -acc;
     }
-    Ok(Value::number(Number::from_big(BigDecimal::from(acc))))
+    Ok(Value::number(Number::from_big_int(&acc)))
 }
 
 fn sum(a: Vec<Value>, _: &FuncContext) -> R {

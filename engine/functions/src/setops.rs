@@ -52,18 +52,17 @@ fn setproduct(a: Vec<Value>, _: &FuncContext) -> R {
     if a.len() < 2 {
         return Err(call_err("at least two arguments are required"));
     }
-    let mut all_sets = true;
+    let mut any_set = false;
     let mut elem_tys = Vec::with_capacity(a.len());
     let mut lists: Vec<Vec<Value>> = Vec::with_capacity(a.len());
     for (i, v) in a.iter().enumerate() {
         let (et, items) = match &v.kind {
-            Kind::Set(t, xs) => (t.clone(), xs.clone()),
-            Kind::List(t, xs) => {
-                all_sets = false;
+            Kind::Set(t, xs) => {
+                any_set = true;
                 (t.clone(), xs.clone())
             }
+            Kind::List(t, xs) => (t.clone(), xs.clone()),
             Kind::Tuple(xs) => {
-                all_sets = false;
                 let tys: Vec<Type> = xs.iter().map(Value::ty).collect();
                 let et = unify_all(&tys).unwrap_or(Type::Dynamic);
                 let conv: Result<Vec<Value>, _> = xs.iter().map(|x| convert(x, &et)).collect();
@@ -93,7 +92,7 @@ fn setproduct(a: Vec<Value>, _: &FuncContext) -> R {
         rows = next;
     }
     let out: Vec<Value> = rows.into_iter().map(Value::tuple).collect();
-    Ok(if all_sets {
+    Ok(if any_set {
         Value::set(tuple_ty, out)
     } else {
         Value::list(tuple_ty, out)

@@ -174,48 +174,118 @@ pub(crate) fn decode(src: &str) -> Result<Value, String> {
     if !meaningful {
         return Err("on line 1, column 1: missing start of document".into());
     }
-    let doc: serde_yaml_ng::Value = serde_yaml_ng::from_str(src).map_err(|e| {
+    let doc: Node = serde_yaml_ng::from_str(src).map_err(|e| {
         let msg = e.to_string();
         match msg.find(" at line ") {
             Some(i) => msg[..i].to_string(),
             None => msg,
         }
     })?;
-    from_yaml(doc)
+    doc.into_value()
 }
 
-fn from_yaml(v: serde_yaml_ng::Value) -> Result<Value, String> {
-    use serde_yaml_ng::Value as Y;
-    Ok(match v {
-        Y::Null => Value::dynamic_null(),
-        Y::Bool(b) => Value::bool(b),
-        Y::Number(n) => {
-            let text = n.to_string();
-            if let Some(f) = n.as_f64().filter(|_| !(n.is_i64() || n.is_u64())) {
-                if !f.is_finite() {
-                    return Err(format!("cannot represent {text} as a number"));
+/// A YAML node as the deserializer resolves it; mappings keep duplicate
+/// keys (the last wins, as in go-yaml).
+enum Node {
+    Null,
+    Bool(bool),
+    Int(i128),
+    Float(f64),
+    Str(String),
+    Seq(Vec<Node>),
+    Map(Vec<(Node, Node)>),
+}
+
+impl<'de> serde::Deserialize<'de> for Node {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_any(NodeVisitor)
+    }
+}
+
+struct NodeVisitor;
+
+impl<'de> serde::de::Visitor<'de> for NodeVisitor {
+    type Value = Node;
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("a YAML node")
+    }
+    fn visit_unit<E>(self) -> Result<Node, E> {
+        Ok(Node::Null)
+    }
+    fn visit_none<E>(self) -> Result<Node, E> {
+        Ok(Node::Null)
+    }
+    fn visit_bool<E>(self, v: bool) -> Result<Node, E> {
+        Ok(Node::Bool(v))
+    }
+    fn visit_i64<E>(self, v: i64) -> Result<Node, E> {
+        Ok(Node::Int(i128::from(v)))
+    }
+    fn visit_u64<E>(self, v: u64) -> Result<Node, E> {
+        Ok(Node::Int(i128::from(v)))
+    }
+    fn visit_i128<E>(self, v: i128) -> Result<Node, E> {
+        Ok(Node::Int(v))
+    }
+    fn visit_u128<E: serde::de::Error>(self, v: u128) -> Result<Node, E> {
+        i128::try_from(v).map(Node::Int).map_err(E::custom)
+    }
+    fn visit_f64<E>(self, v: f64) -> Result<Node, E> {
+        Ok(Node::Float(v))
+    }
+    fn visit_str<E>(self, v: &str) -> Result<Node, E> {
+        Ok(Node::Str(v.to_string()))
+    }
+    fn visit_string<E>(self, v: String) -> Result<Node, E> {
+        Ok(Node::Str(v))
+    }
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut a: A) -> Result<Node, A::Error> {
+        let mut items = Vec::new();
+        while let Some(x) = a.next_element::<Node>()? {
+            items.push(x);
+        }
+        Ok(Node::Seq(items))
+    }
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut a: A) -> Result<Node, A::Error> {
+        let mut items = Vec::new();
+        while let Some((k, v)) = a.next_entry::<Node, Node>()? {
+            items.push((k, v));
+        }
+        Ok(Node::Map(items))
+    }
+    fn visit_enum<A: serde::de::EnumAccess<'de>>(self, a: A) -> Result<Node, A::Error> {
+        use serde::de::VariantAccess;
+        let (_tag, v): (String, A::Variant) = a.variant()?;
+        v.newtype_variant::<Node>()
+    }
+}
+
+impl Node {
+    fn into_value(self) -> Result<Value, String> {
+        Ok(match self {
+            Node::Null => Value::dynamic_null(),
+            Node::Bool(b) => Value::bool(b),
+            Node::Int(i) => Value::number(Number::parse(&i.to_string()).map_err(|e| e.to_string())?),
+            Node::Float(f) => Value::number(Number::try_from(f).map_err(|e| e.to_string())?),
+            Node::Str(s) => Value::string(s),
+            Node::Seq(xs) => {
+                Value::tuple(xs.into_iter().map(Node::into_value).collect::<Result<_, _>>()?)
+            }
+            Node::Map(entries) => {
+                let mut attrs = BTreeMap::new();
+                for (k, x) in entries {
+                    let key = match k {
+                        Node::Str(s) => s,
+                        Node::Bool(b) => b.to_string(),
+                        Node::Int(i) => i.to_string(),
+                        Node::Float(f) => Number::try_from(f).map(|n| n.to_string()).map_err(|e| e.to_string())?,
+                        Node::Null => "null".into(),
+                        _ => return Err("only strings are allowed as mapping keys".into()),
+                    };
+                    attrs.insert(key, x.into_value()?);
                 }
-                Value::number(Number::try_from(f).map_err(|e| e.to_string())?)
-            } else {
-                Value::number(Number::parse(&text).map_err(|e| e.to_string())?)
+                Value::object(attrs)
             }
-        }
-        Y::String(s) => Value::string(s),
-        Y::Sequence(xs) => Value::tuple(xs.into_iter().map(from_yaml).collect::<Result<_, _>>()?),
-        Y::Mapping(m) => {
-            let mut attrs = BTreeMap::new();
-            for (k, x) in m {
-                let key = match k {
-                    Y::String(s) => s,
-                    Y::Bool(b) => b.to_string(),
-                    Y::Number(n) => n.to_string(),
-                    Y::Null => "null".into(),
-                    _ => return Err("only strings are allowed as mapping keys".into()),
-                };
-                attrs.insert(key, from_yaml(x)?);
-            }
-            Value::object(attrs)
-        }
-        Y::Tagged(t) => from_yaml(t.value)?,
-    })
+        })
+    }
 }
