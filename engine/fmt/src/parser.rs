@@ -64,7 +64,10 @@ pub(crate) struct Label {
 
 /// Parses a whole configuration file from its tokens.
 pub(crate) fn parse(src: &str, tokens: &[Token]) -> PResult<Body> {
-    check_invalid_tokens(src, tokens)?;
+    // Terraform reports every diagnostic sorted by position, so the first
+    // one shown is the earlier of the first invalid token and the first
+    // parse error.
+    let invalid = check_invalid_tokens(src, tokens).err();
     let mut p = Parser {
         src,
         tokens,
@@ -72,7 +75,12 @@ pub(crate) fn parse(src: &str, tokens: &[Token]) -> PResult<Body> {
         last: 0,
         newlines: vec![true],
     };
-    p.body(TokenKind::Eof)
+    let parsed = p.body(TokenKind::Eof, 0);
+    match (invalid, parsed) {
+        (None, parsed) => parsed,
+        (Some(lex), Ok(_)) => Err(lex),
+        (Some(lex), Err(parse)) => Err(if parse.start < lex.start { parse } else { lex }),
+    }
 }
 
 fn err(summary: &str, detail: &str, start: usize) -> SyntaxError {
@@ -84,7 +92,7 @@ fn err(summary: &str, detail: &str, start: usize) -> SyntaxError {
 }
 
 /// Reports the first token that the language never allows.
-fn check_invalid_tokens(src: &str, tokens: &[Token]) -> PResult<()> {
+fn check_invalid_tokens(src: &str, tokens: &[Token]) -> Result<(), SyntaxError> {
     for t in tokens {
         let (summary, detail) = match t.kind {
             TokenKind::BitwiseAnd => (
@@ -226,7 +234,9 @@ impl Parser<'_> {
 
     // ---- bodies -------------------------------------------------------
 
-    fn body(&mut self, end: TokenKind) -> PResult<Body> {
+    /// Parses a body up to `end`; `open_at` is where the body's opening
+    /// brace is, which an unclosed-block error points at.
+    fn body(&mut self, end: TokenKind, open_at: usize) -> PResult<Body> {
         let mut body = Body::default();
         let mut names: HashSet<String> = HashSet::new();
         loop {
@@ -266,7 +276,7 @@ impl Parser<'_> {
                     return Err(err(
                         "Unclosed configuration block",
                         "There is no closing brace for this block before the end of the file. This may be caused by incorrect brace nesting elsewhere in this file.",
-                        next.start,
+                        open_at,
                     ))
                 }
                 _ => {
@@ -331,12 +341,12 @@ impl Parser<'_> {
 
     fn block(&mut self, ident: Token, type_tok: usize) -> PResult<Block> {
         let mut labels = Vec::new();
-        loop {
+        let open_at = loop {
             let tok = self.peek();
             match tok.kind {
                 TokenKind::OBrace => {
                     self.read();
-                    break;
+                    break tok.start;
                 }
                 TokenKind::OQuote => labels.push(self.quoted_label()?),
                 TokenKind::Ident => {
@@ -368,12 +378,12 @@ impl Parser<'_> {
                     ))
                 }
             }
-        }
+        };
         let body = match self.peek().kind {
             TokenKind::Newline | TokenKind::Eof | TokenKind::CBrace => {
-                self.body(TokenKind::CBrace)?
+                self.body(TokenKind::CBrace, open_at)?
             }
-            _ => self.single_attr_body()?,
+            _ => self.single_attr_body(open_at)?,
         };
         let eol = self.peek();
         match eol.kind {
@@ -396,7 +406,7 @@ impl Parser<'_> {
         })
     }
 
-    fn single_attr_body(&mut self) -> PResult<Body> {
+    fn single_attr_body(&mut self, open_at: usize) -> PResult<Body> {
         let ident = self.read();
         if ident.kind != TokenKind::Ident {
             return Err(err(
@@ -446,7 +456,7 @@ impl Parser<'_> {
                 return Err(err(
                     "Unclosed configuration block",
                     "There is no closing brace for this block before the end of the file. This may be caused by incorrect brace nesting elsewhere in this file.",
-                    close.start,
+                    open_at,
                 ))
             }
             _ => {
