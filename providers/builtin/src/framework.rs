@@ -14,10 +14,11 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 use terrane_diagnostics::Diagnostics;
 use terrane_provider::{
-    ApplyChangeRequest, ApplyChangeResponse, Attribute, Block, ConfigKind, ConfigureRequest,
-    ConfigureResponse, ConfiguredProvider, ImportRequest, ImportResponse, ImportedResource,
-    PlanChangeRequest, PlanChangeResponse, Provider, ProviderSchema, ReadDataSourceRequest,
-    ReadDataSourceResponse, ReadRequest, ReadResponse, Schema, ValidateRequest, ValidateResponse,
+    ApplyChangeRequest, ApplyChangeResponse, Attribute, Block, CallFunctionRequest,
+    CallFunctionResponse, ConfigKind, ConfigureRequest, ConfigureResponse, ConfiguredProvider,
+    FunctionSignature, ImportRequest, ImportResponse, ImportedResource, PlanChangeRequest,
+    PlanChangeResponse, Provider, ProviderSchema, ReadDataSourceRequest, ReadDataSourceResponse,
+    ReadRequest, ReadResponse, Schema, ValidateRequest, ValidateResponse,
 };
 use terrane_value::{Path, Type, Value};
 
@@ -416,12 +417,26 @@ pub(crate) trait DataSource: Send + Sync {
     fn read(&self, config: Obj) -> Result<Obj, Diagnostics>;
 }
 
+/// A provider-defined function (`provider::NAME::FUNC`).
+pub(crate) trait Function: Send + Sync {
+    /// The function name.
+    fn name(&self) -> &'static str;
+
+    /// Parameters and result.
+    fn signature(&self) -> FunctionSignature;
+
+    /// Calls it with known, non-null arguments of the declared types; an
+    /// error is a message and the index of the argument at fault.
+    fn call(&self, args: &[Value]) -> Result<Value, (String, Option<usize>)>;
+}
+
 struct Inner {
     name: &'static str,
     source: &'static str,
     schema: ProviderSchema,
     resources: BTreeMap<&'static str, Box<dyn Resource>>,
     data_sources: BTreeMap<&'static str, Box<dyn DataSource>>,
+    functions: BTreeMap<&'static str, Box<dyn Function>>,
 }
 
 /// One built-in provider: a name, a source address and its resource and
@@ -460,8 +475,23 @@ impl BuiltinProvider {
                 schema,
                 resources: rmap,
                 data_sources: dmap,
+                functions: BTreeMap::new(),
             }),
         }
+    }
+
+    /// Adds provider-defined functions (builder style, before sharing).
+    pub(crate) fn with_functions(mut self, functions: Vec<Box<dyn Function>>) -> BuiltinProvider {
+        if let Some(inner) = Arc::get_mut(&mut self.inner) {
+            for f in functions {
+                inner
+                    .schema
+                    .functions
+                    .insert(f.name().to_string(), f.signature());
+                inner.functions.insert(f.name(), f);
+            }
+        }
+        self
     }
 }
 
@@ -534,6 +564,60 @@ impl Provider for BuiltinProvider {
             },
         }
         ValidateResponse { diagnostics }
+    }
+
+    fn call_function(&self, req: CallFunctionRequest) -> CallFunctionResponse {
+        let Some(f) = self.inner.functions.get(req.name.as_str()) else {
+            return CallFunctionResponse {
+                result: Value::dynamic_null(),
+                error: Some((
+                    format!(
+                        "provider {} has no function named {:?}",
+                        self.inner.source, req.name
+                    ),
+                    None,
+                )),
+            };
+        };
+        let sig = f.signature();
+        if req.args.len() != sig.params.len() {
+            return CallFunctionResponse {
+                result: Value::null(sig.result),
+                error: Some((
+                    format!(
+                        "function {} takes {} argument(s), got {}",
+                        req.name,
+                        sig.params.len(),
+                        req.args.len()
+                    ),
+                    None,
+                )),
+            };
+        }
+        if req.args.iter().any(|a| !a.is_wholly_known()) {
+            return CallFunctionResponse {
+                result: Value::unknown(sig.result),
+                error: None,
+            };
+        }
+        if let Some(i) = req.args.iter().position(Value::is_null) {
+            let name = sig.params.get(i).map(|p| p.0.clone()).unwrap_or_default();
+            return CallFunctionResponse {
+                result: Value::null(sig.result),
+                error: Some((format!("argument {name:?} must not be null"), Some(i))),
+            };
+        }
+        let args: Vec<Value> = req.args.into_iter().map(|a| a.unmark_deep().0).collect();
+        match f.call(&args) {
+            Ok(result) => CallFunctionResponse {
+                result,
+                error: None,
+            },
+            Err(e) => CallFunctionResponse {
+                result: Value::null(sig.result),
+                error: Some(e),
+            },
+        }
     }
 
     async fn configure(&self, _req: ConfigureRequest) -> ConfigureResponse {

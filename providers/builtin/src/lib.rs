@@ -18,7 +18,9 @@
 //! seeded `random_integer`/`random_shuffle` results are deterministic but
 //! not the same numbers as Go's `math/rand`; `random_pet` uses terrane's own
 //! word lists; `terraform_remote_state`, the `terraform` provider's
-//! functions, `random_bytes` and the `local_command` types are not offered.
+//! functions (`encode_tfvars` …), `random_bytes` and the `local_command`
+//! types are not offered. The `time` functions (`duration_parse`,
+//! `rfc3339_parse`, `unix_timestamp_parse`) and `local`'s `direxists` are.
 
 mod framework;
 mod local;

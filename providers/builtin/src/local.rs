@@ -1,10 +1,11 @@
 //! The `local` provider (`registry.terraform.io/hashicorp/local`):
-//! `local_file` and `local_sensitive_file` resources and data sources.
+//! `local_file` and `local_sensitive_file` resources and data sources, and
+//! the `direxists` function.
 //! Relative file names resolve against the process working directory, as
 //! in Terraform. A file deleted or changed on disk reads as gone, so the
 //! next plan recreates it.
 
-use crate::framework::{BuiltinProvider, DataSource, Resource, Spec, Specs};
+use crate::framework::{BuiltinProvider, DataSource, Function, Resource, Spec, Specs};
 use crate::util::{err, errs, s, Obj};
 use async_trait::async_trait;
 use base64::engine::general_purpose::STANDARD;
@@ -14,6 +15,7 @@ use sha1::Sha1;
 use sha2::{Digest, Sha256, Sha512};
 use std::io::Write;
 use terrane_diagnostics::Diagnostics;
+use terrane_provider::FunctionSignature;
 use terrane_value::{Type, Value};
 
 /// The `local` provider.
@@ -30,6 +32,39 @@ pub fn provider() -> BuiltinProvider {
             Box::new(LocalFileData::new(true)),
         ],
     )
+    .with_functions(vec![Box::new(DirExists)])
+}
+
+/// `provider::local::direxists(path)`: whether a directory exists; an
+/// existing non-directory is an error, as in the real provider.
+struct DirExists;
+
+impl Function for DirExists {
+    fn name(&self) -> &'static str {
+        "direxists"
+    }
+
+    fn signature(&self) -> FunctionSignature {
+        FunctionSignature {
+            params: vec![("path".into(), Type::String)],
+            variadic: None,
+            result: Type::Bool,
+            description: "Determines whether a directory exists at a given path.".into(),
+        }
+    }
+
+    fn call(&self, args: &[Value]) -> Result<Value, (String, Option<usize>)> {
+        let input = args.first().and_then(Value::as_str).unwrap_or_default();
+        match std::fs::metadata(input) {
+            Ok(m) if m.is_dir() => Ok(Value::bool(true)),
+            Ok(_) => Err((
+                format!("Invalid file mode detected: {input:?} was found, but is not a directory"),
+                Some(0),
+            )),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Value::bool(false)),
+            Err(e) => Err((format!("Error checking for directory: {e}"), Some(0))),
+        }
+    }
 }
 
 const CHECKSUMS: [&str; 6] = [

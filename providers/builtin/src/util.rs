@@ -265,8 +265,8 @@ pub(crate) fn secure_below(bound: u64) -> u64 {
 }
 
 /// Parses Go's `time.ParseDuration` syntax ("300ms", "-1.5h", "2h45m")
-/// into nanoseconds.
-pub(crate) fn parse_go_duration(text: &str) -> Result<i128, String> {
+/// into nanoseconds, with Go's integer arithmetic and range limits.
+pub(crate) fn parse_go_duration(text: &str) -> Result<i64, String> {
     let bad = || format!("time: invalid duration {text:?}");
     let mut rest = text;
     let mut neg = false;
@@ -282,39 +282,86 @@ pub(crate) fn parse_go_duration(text: &str) -> Result<i128, String> {
     if rest.is_empty() {
         return Err(bad());
     }
-    let mut total: f64 = 0.0;
+    let mut total: u64 = 0;
     while !rest.is_empty() {
-        let num_len = rest
-            .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+        let int_len = rest
+            .find(|c: char| !c.is_ascii_digit())
             .unwrap_or(rest.len());
-        let num = &rest[..num_len];
-        if num.is_empty() || num == "." || num.matches('.').count() > 1 {
+        let (int_part, after) = rest.split_at(int_len);
+        let mut value: u64 = 0;
+        for c in int_part.bytes() {
+            value = value
+                .checked_mul(10)
+                .and_then(|v| v.checked_add(u64::from(c - b'0')))
+                .filter(|v| *v <= 1 << 63)
+                .ok_or_else(bad)?;
+        }
+        rest = after;
+        let mut frac: u64 = 0;
+        let mut scale: f64 = 1.0;
+        let mut frac_digits = 0;
+        if let Some(r) = rest.strip_prefix('.') {
+            let frac_len = r.find(|c: char| !c.is_ascii_digit()).unwrap_or(r.len());
+            let (frac_part, after) = r.split_at(frac_len);
+            frac_digits = frac_part.len();
+            let mut overflow = false;
+            for c in frac_part.bytes() {
+                if overflow {
+                    continue;
+                }
+                match frac
+                    .checked_mul(10)
+                    .and_then(|v| v.checked_add(u64::from(c - b'0')))
+                {
+                    Some(v) if v <= 1 << 63 => {
+                        frac = v;
+                        scale *= 10.0;
+                    }
+                    _ => overflow = true,
+                }
+            }
+            rest = after;
+        }
+        if int_part.is_empty() && frac_digits == 0 {
             return Err(bad());
         }
-        let value: f64 = num.parse().map_err(|_| bad())?;
-        rest = &rest[num_len..];
         let unit_len = rest
             .find(|c: char| c.is_ascii_digit() || c == '.')
             .unwrap_or(rest.len());
-        let unit = &rest[..unit_len];
-        rest = &rest[unit_len..];
-        let scale: f64 = match unit {
-            "ns" => 1.0,
-            "us" | "µs" | "μs" => 1e3,
-            "ms" => 1e6,
-            "s" => 1e9,
-            "m" => 60e9,
-            "h" => 3600e9,
+        let (unit, after) = rest.split_at(unit_len);
+        rest = after;
+        let unit_ns: u64 = match unit {
+            "ns" => 1,
+            "us" | "\u{b5}s" | "\u{3bc}s" => 1_000,
+            "ms" => 1_000_000,
+            "s" => 1_000_000_000,
+            "m" => 60_000_000_000,
+            "h" => 3_600_000_000_000,
             "" => return Err(format!("time: missing unit in duration {text:?}")),
             other => return Err(format!("time: unknown unit {other:?} in duration {text:?}")),
         };
-        total += value * scale;
-        if total > 9.223_372_036_854_775e18 {
-            return Err(bad());
+        let mut v = value
+            .checked_mul(unit_ns)
+            .filter(|v| *v <= 1 << 63)
+            .ok_or_else(bad)?;
+        if frac > 0 {
+            v = v
+                .checked_add((frac as f64 * (unit_ns as f64 / scale)) as u64)
+                .filter(|v| *v <= 1 << 63)
+                .ok_or_else(bad)?;
         }
+        total = total
+            .checked_add(v)
+            .filter(|v| *v <= 1 << 63)
+            .ok_or_else(bad)?;
     }
-    let nanos = total.round() as i128;
-    Ok(if neg { -nanos } else { nanos })
+    if neg {
+        Ok(0i64.wrapping_sub_unsigned(total))
+    } else if total > i64::MAX as u64 {
+        Err(bad())
+    } else {
+        Ok(total as i64)
+    }
 }
 
 /// True when `text` matches the time provider's duration validator,
@@ -413,6 +460,12 @@ mod tests {
         assert!(parse_go_duration("1x").is_err());
         assert!(parse_go_duration("h").is_err());
         assert!(parse_go_duration("1..2s").is_err());
+        assert_eq!(parse_go_duration(".5s"), Ok(500_000_000));
+        assert_eq!(parse_go_duration("9223372036854775807ns"), Ok(i64::MAX));
+        assert_eq!(parse_go_duration("-9223372036854775808ns"), Ok(i64::MIN));
+        assert!(parse_go_duration("9223372036854775808ns").is_err());
+        assert!(parse_go_duration("3000000h").is_err());
+        assert_eq!(parse_go_duration("1h1m1.5s"), Ok(3_661_500_000_000));
     }
 
     #[test]

@@ -1311,3 +1311,63 @@ async fn odd_inputs_give_diagnostics_not_panics() {
         Kind::Unknown(_)
     ));
 }
+
+// ------------------------------------------------------------- functions
+
+#[test]
+fn provider_functions() {
+    use terrane_provider::CallFunctionRequest;
+    let time = terrane_provider_builtin::time();
+    let names: Vec<&String> = time.schema().functions.keys().collect();
+    assert_eq!(
+        names,
+        vec!["duration_parse", "rfc3339_parse", "unix_timestamp_parse"]
+    );
+    let r = time.call_function(CallFunctionRequest {
+        name: "rfc3339_parse".into(),
+        args: vec![s("2024-02-29T12:34:56+01:00")],
+    });
+    assert!(r.error.is_none());
+    assert_eq!(attr(&r.result, "hour"), &n(12));
+    assert_eq!(attr(&r.result, "weekday_name"), &s("Thursday"));
+    let r = time.call_function(CallFunctionRequest {
+        name: "duration_parse".into(),
+        args: vec![s("nope")],
+    });
+    assert_eq!(r.error.unwrap().1, Some(0));
+    let r = time.call_function(CallFunctionRequest {
+        name: "duration_parse".into(),
+        args: vec![Value::unknown(Type::String)],
+    });
+    assert!(r.error.is_none() && !r.result.is_known());
+    let r = time.call_function(CallFunctionRequest {
+        name: "duration_parse".into(),
+        args: vec![],
+    });
+    assert!(r.error.is_some());
+    let r = time.call_function(CallFunctionRequest {
+        name: "missing".into(),
+        args: vec![],
+    });
+    assert!(r.error.is_some());
+
+    let local = terrane_provider_builtin::local();
+    let dir = tempfile::tempdir().unwrap();
+    let call = |p: &str| {
+        local.call_function(CallFunctionRequest {
+            name: "direxists".into(),
+            args: vec![s(p)],
+        })
+    };
+    assert_eq!(
+        call(&dir.path().to_string_lossy()).result,
+        Value::bool(true)
+    );
+    assert_eq!(
+        call(&dir.path().join("nope").to_string_lossy()).result,
+        Value::bool(false)
+    );
+    let file = dir.path().join("f");
+    std::fs::write(&file, "x").unwrap();
+    assert!(call(&file.to_string_lossy()).error.is_some());
+}

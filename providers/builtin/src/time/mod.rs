@@ -1,8 +1,11 @@
 //! The `time` provider (`registry.terraform.io/hashicorp/time`):
-//! `time_static`, `time_sleep`, `time_rotating` and `time_offset`.
+//! `time_static`, `time_sleep`, `time_rotating` and `time_offset`, and
+//! the functions `duration_parse`, `rfc3339_parse` and
+//! `unix_timestamp_parse`.
 //! Timestamps are RFC 3339 strings as Go formats them (whole seconds, `Z`
 //! for UTC); calendar arithmetic normalises overflow as Go's `AddDate`.
 
+mod functions;
 mod offset;
 mod rotating;
 mod sleep;
@@ -26,6 +29,11 @@ pub fn provider() -> BuiltinProvider {
         ],
         Vec::new(),
     )
+    .with_functions(vec![
+        Box::new(functions::DurationParse),
+        Box::new(functions::Rfc3339Parse),
+        Box::new(functions::UnixTimestampParse),
+    ])
 }
 
 /// `triggers`: any change replaces.
