@@ -1,0 +1,475 @@
+//! Hand-written deserialisers for the v4 state objects.
+//!
+//! Written by hand (not derived) for three reasons: unknown fields are kept in
+//! `extra` without `#[serde(flatten)]` (which buffers values and cannot carry
+//! [`RawJson`]); every error is raised while the parser is positioned in the
+//! file, so messages carry the right line and column; and Go's leniencies that
+//! Terraform relies on (`null` for absent strings and lists) are reproduced.
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+use base64::Engine as _;
+use serde::de::{self, Deserializer, IgnoredAny, MapAccess, Visitor};
+use serde::Deserialize;
+
+use super::{
+    CheckObjectResult, CheckResult, ExtraFields, FormatV4, InstanceKey, InstanceObject, Mode,
+    ObjectStatus, OutputValue, PathStep, Resource, StateFile,
+};
+use crate::json::RawJson;
+use crate::StateError;
+
+pub(super) fn parse_state(bytes: &[u8], name: &str) -> Result<StateFile, StateError> {
+    #[derive(Deserialize)]
+    struct Sniff {
+        version: Option<serde_json::Value>,
+    }
+    let parse_err = |e: serde_json::Error| StateError::Parse {
+        file: name.to_owned(),
+        line: e.line(),
+        column: e.column(),
+        message: strip_position(&e.to_string()),
+    };
+    let sniff: Sniff = serde_json::from_slice(bytes).map_err(parse_err)?;
+    match sniff.version.as_ref().and_then(serde_json::Value::as_u64) {
+        Some(4) => {}
+        _ => {
+            let found = sniff
+                .version
+                .map(|v| v.to_string())
+                .unwrap_or_else(|| "missing".to_owned());
+            return Err(StateError::UnsupportedVersion {
+                file: name.to_owned(),
+                found,
+            });
+        }
+    }
+    serde_json::from_slice::<StateFile>(bytes).map_err(parse_err)
+}
+
+/// serde_json appends " at line L column C"; the error type reports those
+/// separately.
+fn strip_position(msg: &str) -> String {
+    match msg.rfind(" at line ") {
+        Some(i) => msg[..i].to_owned(),
+        None => msg.to_owned(),
+    }
+}
+
+fn opt_string<'de, A: MapAccess<'de>>(map: &mut A) -> Result<String, A::Error> {
+    Ok(map.next_value::<Option<String>>()?.unwrap_or_default())
+}
+
+fn extra<'de, A: MapAccess<'de>>(
+    map: &mut A,
+    key: String,
+    extra: &mut ExtraFields,
+) -> Result<(), A::Error> {
+    let v: RawJson = map.next_value()?;
+    extra.insert(key, v);
+    Ok(())
+}
+
+impl<'de> Deserialize<'de> for StateFile {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<StateFile, D::Error> {
+        d.deserialize_map(StateVisitor)
+    }
+}
+
+struct StateVisitor;
+
+impl<'de> Visitor<'de> for StateVisitor {
+    type Value = StateFile;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a Terraform state object")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<StateFile, A::Error> {
+        let mut s = StateFile {
+            version: FormatV4,
+            terraform_version: String::new(),
+            serial: 0,
+            lineage: String::new(),
+            outputs: BTreeMap::new(),
+            resources: Vec::new(),
+            check_results: None,
+            extra: ExtraFields::new(),
+        };
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "version" => {
+                    // Checked before the full parse (see parse_state).
+                    map.next_value::<IgnoredAny>()?;
+                }
+                "terraform_version" => s.terraform_version = opt_string(&mut map)?,
+                "serial" => s.serial = map.next_value::<Option<u64>>()?.unwrap_or(0),
+                "lineage" => s.lineage = opt_string(&mut map)?,
+                "outputs" => {
+                    s.outputs = map
+                        .next_value::<Option<BTreeMap<String, OutputValue>>>()?
+                        .unwrap_or_default()
+                }
+                "resources" => {
+                    s.resources = map
+                        .next_value::<Option<Vec<Resource>>>()?
+                        .unwrap_or_default()
+                }
+                "check_results" => s.check_results = map.next_value()?,
+                _ => extra(&mut map, key, &mut s.extra)?,
+            }
+        }
+        Ok(s)
+    }
+}
+
+impl<'de> Deserialize<'de> for OutputValue {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<OutputValue, D::Error> {
+        d.deserialize_map(OutputVisitor)
+    }
+}
+
+struct OutputVisitor;
+
+impl<'de> Visitor<'de> for OutputVisitor {
+    type Value = OutputValue;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("an output value object")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<OutputValue, A::Error> {
+        let mut value = None;
+        let mut value_type = None;
+        let mut sensitive = false;
+        let mut extra_fields = ExtraFields::new();
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "value" => value = Some(map.next_value::<RawJson>()?),
+                "type" => value_type = Some(map.next_value::<RawJson>()?),
+                "sensitive" => sensitive = map.next_value::<Option<bool>>()?.unwrap_or(false),
+                _ => extra(&mut map, key, &mut extra_fields)?,
+            }
+        }
+        Ok(OutputValue {
+            value: value.ok_or_else(|| de::Error::missing_field("value"))?,
+            value_type: value_type.ok_or_else(|| de::Error::missing_field("type"))?,
+            sensitive,
+            extra: extra_fields,
+        })
+    }
+}
+
+impl<'de> Deserialize<'de> for Resource {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Resource, D::Error> {
+        d.deserialize_map(ResourceVisitor)
+    }
+}
+
+struct ResourceVisitor;
+
+impl<'de> Visitor<'de> for ResourceVisitor {
+    type Value = Resource;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a resource object")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Resource, A::Error> {
+        let mut module = String::new();
+        let mut mode = None;
+        let mut resource_type = None;
+        let mut name = None;
+        let mut each = None;
+        let mut provider = None;
+        let mut instances = Vec::new();
+        let mut extra_fields = ExtraFields::new();
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "module" => module = opt_string(&mut map)?,
+                "mode" => {
+                    let m: String = map.next_value()?;
+                    mode = Some(match m.as_str() {
+                        "managed" => Mode::Managed,
+                        "data" => Mode::Data,
+                        other => {
+                            return Err(de::Error::custom(format!(
+                                "resource mode {other:?} is not supported (expected \"managed\" or \"data\")"
+                            )))
+                        }
+                    });
+                }
+                "type" => resource_type = Some(map.next_value::<String>()?),
+                "name" => name = Some(map.next_value::<String>()?),
+                "each" => each = map.next_value::<Option<String>>()?,
+                "provider" => provider = Some(map.next_value::<String>()?),
+                "instances" => {
+                    instances = map
+                        .next_value::<Option<Vec<InstanceObject>>>()?
+                        .unwrap_or_default()
+                }
+                _ => extra(&mut map, key, &mut extra_fields)?,
+            }
+        }
+        Ok(Resource {
+            module,
+            mode: mode.ok_or_else(|| de::Error::missing_field("mode"))?,
+            resource_type: resource_type.ok_or_else(|| de::Error::missing_field("type"))?,
+            name: name.ok_or_else(|| de::Error::missing_field("name"))?,
+            each,
+            provider: provider.ok_or_else(|| de::Error::missing_field("provider"))?,
+            instances,
+            extra: extra_fields,
+        })
+    }
+}
+
+pub(super) struct InstanceKeyVisitor;
+
+impl Visitor<'_> for InstanceKeyVisitor {
+    type Value = InstanceKey;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("an instance key (a whole number or a string)")
+    }
+
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<InstanceKey, E> {
+        Ok(InstanceKey::Int(v))
+    }
+
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<InstanceKey, E> {
+        i64::try_from(v)
+            .map(InstanceKey::Int)
+            .map_err(|_| E::custom(format!("instance key {v} is too large")))
+    }
+
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<InstanceKey, E> {
+        // Terraform reads keys as float64 and truncates to int.
+        if v.fract() == 0.0 && v.abs() < 9.0e15 {
+            Ok(InstanceKey::Int(v as i64))
+        } else {
+            Err(E::custom(format!("instance key {v} is not a whole number")))
+        }
+    }
+
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<InstanceKey, E> {
+        Ok(InstanceKey::Str(v.to_owned()))
+    }
+
+    fn visit_string<E: de::Error>(self, v: String) -> Result<InstanceKey, E> {
+        Ok(InstanceKey::Str(v))
+    }
+}
+
+impl<'de> Deserialize<'de> for InstanceObject {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<InstanceObject, D::Error> {
+        d.deserialize_map(InstanceVisitor)
+    }
+}
+
+struct InstanceVisitor;
+
+impl<'de> Visitor<'de> for InstanceVisitor {
+    type Value = InstanceObject;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a resource instance object")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<InstanceObject, A::Error> {
+        let mut o = InstanceObject {
+            index_key: None,
+            status: None,
+            deposed: None,
+            schema_version: 0,
+            attributes: None,
+            attributes_flat: None,
+            sensitive_attributes: None,
+            identity_schema_version: None,
+            identity: None,
+            private: None,
+            dependencies: Vec::new(),
+            create_before_destroy: false,
+            extra: ExtraFields::new(),
+        };
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "index_key" => o.index_key = map.next_value()?,
+                "status" => {
+                    let s = opt_string(&mut map)?;
+                    o.status = match s.as_str() {
+                        "" => None,
+                        "tainted" => Some(ObjectStatus::Tainted),
+                        other => {
+                            return Err(de::Error::custom(format!(
+                                "instance status {other:?} is not supported (expected \"tainted\" or none)"
+                            )))
+                        }
+                    };
+                }
+                "deposed" => {
+                    let d = opt_string(&mut map)?;
+                    if !d.is_empty() && d.len() != 8 {
+                        return Err(de::Error::custom(format!(
+                            "deposed key {d:?} is not correctly formatted (expected 8 characters)"
+                        )));
+                    }
+                    o.deposed = (!d.is_empty()).then_some(d);
+                }
+                "schema_version" => {
+                    o.schema_version = map.next_value::<Option<u64>>()?.unwrap_or(0)
+                }
+                "attributes" => {
+                    let raw: RawJson = map.next_value()?;
+                    o.attributes = (!raw.is_null()).then_some(raw);
+                }
+                "attributes_flat" => o.attributes_flat = map.next_value()?,
+                "sensitive_attributes" => {
+                    o.sensitive_attributes = map.next_value::<Option<Vec<Vec<PathStep>>>>()?
+                }
+                "identity_schema_version" => o.identity_schema_version = map.next_value()?,
+                "identity" => {
+                    let raw: RawJson = map.next_value()?;
+                    o.identity = (!raw.is_null()).then_some(raw);
+                }
+                "private" => {
+                    let p = opt_string(&mut map)?;
+                    if !p.is_empty() {
+                        let bytes = base64::engine::general_purpose::STANDARD
+                            .decode(p.as_bytes())
+                            .map_err(|e| {
+                                de::Error::custom(format!("private data is not valid base64: {e}"))
+                            })?;
+                        o.private = Some(bytes);
+                    }
+                }
+                "dependencies" => {
+                    o.dependencies = map.next_value::<Option<Vec<String>>>()?.unwrap_or_default()
+                }
+                "create_before_destroy" => {
+                    o.create_before_destroy = map.next_value::<Option<bool>>()?.unwrap_or(false)
+                }
+                _ => extra(&mut map, key, &mut o.extra)?,
+            }
+        }
+        Ok(o)
+    }
+}
+
+impl<'de> Deserialize<'de> for PathStep {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<PathStep, D::Error> {
+        d.deserialize_map(PathStepVisitor)
+    }
+}
+
+struct PathStepVisitor;
+
+impl<'de> Visitor<'de> for PathStepVisitor {
+    type Value = PathStep;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a path step object {\"type\":..., \"value\":...}")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<PathStep, A::Error> {
+        let mut step_type: Option<String> = None;
+        let mut value: Option<RawJson> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "type" => step_type = Some(map.next_value()?),
+                "value" => value = Some(map.next_value()?),
+                other => {
+                    return Err(de::Error::custom(format!(
+                        "unexpected field {other:?} in a path step"
+                    )));
+                }
+            }
+        }
+        let value = value.ok_or_else(|| de::Error::missing_field("value"))?;
+        match step_type.as_deref() {
+            Some("get_attr") => value
+                .deserialize_into::<String>()
+                .map(PathStep::GetAttr)
+                .map_err(|_| de::Error::custom("get_attr path step value must be a string")),
+            Some("index") => Ok(PathStep::Index(value)),
+            Some(other) => Err(de::Error::custom(format!(
+                "unsupported path step type {other:?}"
+            ))),
+            None => Err(de::Error::missing_field("type")),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for CheckResult {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<CheckResult, D::Error> {
+        d.deserialize_map(CheckResultVisitor)
+    }
+}
+
+struct CheckResultVisitor;
+
+impl<'de> Visitor<'de> for CheckResultVisitor {
+    type Value = CheckResult;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a check result object")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<CheckResult, A::Error> {
+        let mut c = CheckResult {
+            object_kind: String::new(),
+            config_addr: String::new(),
+            status: String::new(),
+            objects: None,
+            extra: ExtraFields::new(),
+        };
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "object_kind" => c.object_kind = opt_string(&mut map)?,
+                "config_addr" => c.config_addr = opt_string(&mut map)?,
+                "status" => c.status = opt_string(&mut map)?,
+                "objects" => c.objects = map.next_value()?,
+                _ => extra(&mut map, key, &mut c.extra)?,
+            }
+        }
+        Ok(c)
+    }
+}
+
+impl<'de> Deserialize<'de> for CheckObjectResult {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<CheckObjectResult, D::Error> {
+        d.deserialize_map(CheckObjectVisitor)
+    }
+}
+
+struct CheckObjectVisitor;
+
+impl<'de> Visitor<'de> for CheckObjectVisitor {
+    type Value = CheckObjectResult;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a check object result")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<CheckObjectResult, A::Error> {
+        let mut c = CheckObjectResult {
+            object_addr: String::new(),
+            status: String::new(),
+            failure_messages: Vec::new(),
+            extra: ExtraFields::new(),
+        };
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "object_addr" => c.object_addr = opt_string(&mut map)?,
+                "status" => c.status = opt_string(&mut map)?,
+                "failure_messages" => {
+                    c.failure_messages =
+                        map.next_value::<Option<Vec<String>>>()?.unwrap_or_default()
+                }
+                _ => extra(&mut map, key, &mut c.extra)?,
+            }
+        }
+        Ok(c)
+    }
+}
