@@ -23,7 +23,7 @@ pub mod vals;
 
 mod ec2;
 mod iam;
-// mod s3;
+mod s3;
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -65,7 +65,7 @@ impl AwsProvider {
         let mut resources: ResourceMap = BTreeMap::new();
         let mut all_res: Vec<Arc<dyn framework::Resource>> = Vec::new();
         all_res.extend(ec2::resources());
-        // all_res.extend(s3::resources());
+        all_res.extend(s3::resources());
         for r in all_res {
             let s = r.schema();
             resources.insert(r.name(), (r, s));

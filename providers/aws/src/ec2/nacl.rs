@@ -43,16 +43,27 @@ fn entry_block() -> Block {
     ])
 }
 
+/// Finds one network ACL by ID (by `NetworkAclIds`: moto does not
+/// implement the `network-acl-id` filter). moto 5.2 answers a missing ACL
+/// with the route-table code; AWS with `InvalidNetworkAclID.NotFound`.
 async fn find_nacl(aws: &Aws, id: &str) -> Result<Option<NetworkAcl>, AwsError> {
-    let out = aws
+    match aws
         .call("EC2 DescribeNetworkAcls", || {
-            aws.ec2
-                .describe_network_acls()
-                .filters(filter("network-acl-id", [id]))
-                .send()
+            aws.ec2.describe_network_acls().network_acl_ids(id).send()
         })
-        .await?;
-    Ok(out.network_acls().first().cloned())
+        .await
+    {
+        Ok(out) => Ok(out.network_acls().first().cloned()),
+        Err(e)
+            if e.is(&[
+                "InvalidNetworkAclID.NotFound",
+                "InvalidRouteTableID.NotFound",
+            ]) =>
+        {
+            Ok(None)
+        }
+        Err(e) => Err(e),
+    }
 }
 
 async fn create_entry(aws: &Aws, acl: &str, egress: bool, e: &Obj) -> Result<(), AwsError> {

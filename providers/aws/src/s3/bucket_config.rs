@@ -16,7 +16,12 @@ use terrane_provider::{Block, Schema};
 use terrane_value::Value;
 
 pub fn resources() -> Vec<Arc<dyn Resource>> {
-    vec![Arc::new(VersioningRes), Arc::new(SseRes), Arc::new(PabRes), Arc::new(PolicyRes)]
+    vec![
+        Arc::new(VersioningRes),
+        Arc::new(SseRes),
+        Arc::new(PabRes),
+        Arc::new(PolicyRes),
+    ]
 }
 
 fn owner(o: &Obj) -> Option<String> {
@@ -35,7 +40,12 @@ fn versioning_block() -> Block {
     block(vec![("mfa_delete", opt_s()), ("status", req_s())])
 }
 
-async fn put_versioning(aws: &Aws, p: &Obj, status: &str, mfa_delete: Option<String>) -> Result<(), Error> {
+async fn put_versioning(
+    aws: &Aws,
+    p: &Obj,
+    status: &str,
+    mfa_delete: Option<String>,
+) -> Result<(), Error> {
     let mut vc = VersioningConfiguration::builder().status(BucketVersioningStatus::from(status));
     if let Some(m) = mfa_delete.filter(|m| !m.is_empty()) {
         vc = vc.mfa_delete(MfaDelete::from(m.as_str()));
@@ -87,7 +97,9 @@ impl Resource for VersioningRes {
         st.insert("id".into(), vs(bucket_sub_id(p)));
         match self.read(aws, &st).await {
             Ok(Some(s)) => Ok(s),
-            Ok(None) => Err(Failed::from(invalid("bucket versioning not found after create")).with_partial(st)),
+            Ok(None) => Err(
+                Failed::from(invalid("bucket versioning not found after create")).with_partial(st),
+            ),
             Err(e) => Err(Failed::from(e).with_partial(st)),
         }
     }
@@ -108,10 +120,20 @@ impl Resource for VersioningRes {
             Err(e) if e.is(&["NoSuchBucket"]) => return Ok(None),
             Err(e) => return Err(e.into()),
         };
-        let status = out.status().map(|s| s.as_str().to_string()).unwrap_or_else(|| "Disabled".into());
+        let status = out
+            .status()
+            .map(|s| s.as_str().to_string())
+            .unwrap_or_else(|| "Disabled".into());
         let prior_vc = get_block(state, "versioning_configuration").unwrap_or_default();
         let mfa = match out.mfa_delete().map(|m| m.as_str()) {
-            Some(m) if !(m == "Disabled" && get_s(&prior_vc, "mfa_delete").unwrap_or_default().is_empty()) => m.to_string(),
+            Some(m)
+                if !(m == "Disabled"
+                    && get_s(&prior_vc, "mfa_delete")
+                        .unwrap_or_default()
+                        .is_empty()) =>
+            {
+                m.to_string()
+            }
             _ => get_s(&prior_vc, "mfa_delete").unwrap_or_default(),
         };
         let mut f = Obj::new();
@@ -129,7 +151,11 @@ impl Resource for VersioningRes {
     async fn update(&self, aws: &Aws, _prior: &Obj, p: &Obj) -> Result<Obj, Failed> {
         let vc = get_block(p, "versioning_configuration").unwrap_or_default();
         let status = get_s(&vc, "status").unwrap_or_default();
-        let send = if status == "Disabled" { "Suspended".to_string() } else { status };
+        let send = if status == "Disabled" {
+            "Suspended".to_string()
+        } else {
+            status
+        };
         put_versioning(aws, p, &send, get_ne(&vc, "mfa_delete")).await?;
         self.read(aws, p)
             .await?
@@ -158,13 +184,19 @@ impl Resource for VersioningRes {
 struct SseRes;
 
 fn sse_default_block() -> Block {
-    block(vec![("kms_master_key_id", opt_s()), ("sse_algorithm", req_s())])
+    block(vec![
+        ("kms_master_key_id", opt_s()),
+        ("sse_algorithm", req_s()),
+    ])
 }
 
 fn sse_rule_block() -> Block {
     with_blocks(
         block(vec![("bucket_key_enabled", opt_b())]),
-        vec![("apply_server_side_encryption_by_default", one(sse_default_block()))],
+        vec![(
+            "apply_server_side_encryption_by_default",
+            one(sse_default_block()),
+        )],
     )
 }
 
@@ -193,7 +225,10 @@ impl Resource for SseRes {
         st.insert("id".into(), vs(bucket_sub_id(p)));
         match self.read(aws, &st).await {
             Ok(Some(s)) => Ok(s),
-            Ok(None) => Err(Failed::from(invalid("encryption configuration not found after create")).with_partial(st)),
+            Ok(None) => Err(Failed::from(invalid(
+                "encryption configuration not found after create",
+            ))
+            .with_partial(st)),
             Err(e) => Err(Failed::from(e).with_partial(st)),
         }
     }
@@ -211,7 +246,14 @@ impl Resource for SseRes {
             .await
         {
             Ok(o) => o,
-            Err(e) if e.is(&["NoSuchBucket", "ServerSideEncryptionConfigurationNotFoundError"]) => return Ok(None),
+            Err(e)
+                if e.is(&[
+                    "NoSuchBucket",
+                    "ServerSideEncryptionConfigurationNotFoundError",
+                ]) =>
+            {
+                return Ok(None)
+            }
             Err(e) => return Err(e.into()),
         };
         let rb = sse_rule_block();
@@ -228,7 +270,10 @@ impl Resource for SseRes {
                     .map(|d| {
                         let mut g = Obj::new();
                         g.insert("sse_algorithm".into(), vs(d.sse_algorithm().as_str()));
-                        g.insert("kms_master_key_id".into(), vs(d.kms_master_key_id().unwrap_or_default()));
+                        g.insert(
+                            "kms_master_key_id".into(),
+                            vs(d.kms_master_key_id().unwrap_or_default()),
+                        );
                         nested(&db, g)
                     })
                     .into_iter()
@@ -237,7 +282,10 @@ impl Resource for SseRes {
                     "apply_server_side_encryption_by_default".into(),
                     Value::list(db.implied_type(), defaults),
                 );
-                f.insert("bucket_key_enabled".into(), vb(r.bucket_key_enabled().unwrap_or(false)));
+                f.insert(
+                    "bucket_key_enabled".into(),
+                    vb(r.bucket_key_enabled().unwrap_or(false)),
+                );
                 nested(&rb, f)
             })
             .collect();
@@ -266,7 +314,14 @@ impl Resource for SseRes {
             .await
         {
             Ok(_) => Ok(()),
-            Err(e) if e.is(&["NoSuchBucket", "ServerSideEncryptionConfigurationNotFoundError"]) => Ok(()),
+            Err(e)
+                if e.is(&[
+                    "NoSuchBucket",
+                    "ServerSideEncryptionConfigurationNotFoundError",
+                ]) =>
+            {
+                Ok(())
+            }
             Err(e) => Err(e.into()),
         }
     }
@@ -331,7 +386,11 @@ impl Resource for PabRes {
     }
 
     fn schema(&self) -> Schema {
-        let mut attrs = vec![id(), ("bucket", req_s().force_new()), ("skip_destroy", opt_b())];
+        let mut attrs = vec![
+            id(),
+            ("bucket", req_s().force_new()),
+            ("skip_destroy", opt_b()),
+        ];
         attrs.extend(PAB_FLAGS.iter().map(|f| (*f, opt_b())));
         schema(block(attrs))
     }
@@ -346,7 +405,10 @@ impl Resource for PabRes {
         st.insert("id".into(), vs(bucket_of(p)));
         match self.read(aws, &st).await {
             Ok(Some(s)) => Ok(s),
-            Ok(None) => Err(Failed::from(invalid("public access block not found after create")).with_partial(st)),
+            Ok(None) => Err(
+                Failed::from(invalid("public access block not found after create"))
+                    .with_partial(st),
+            ),
             Err(e) => Err(Failed::from(e).with_partial(st)),
         }
     }
@@ -354,19 +416,32 @@ impl Resource for PabRes {
     async fn read(&self, aws: &Aws, state: &Obj) -> Result<Option<Obj>, Error> {
         let bucket = get_s(state, "id").unwrap_or_else(|| bucket_of(state));
         let out = match aws
-            .call("S3 GetPublicAccessBlock", || aws.s3.get_public_access_block().bucket(&bucket).send())
+            .call("S3 GetPublicAccessBlock", || {
+                aws.s3.get_public_access_block().bucket(&bucket).send()
+            })
             .await
         {
             Ok(o) => o,
-            Err(e) if e.is(&["NoSuchBucket", "NoSuchPublicAccessBlockConfiguration"]) => return Ok(None),
+            Err(e) if e.is(&["NoSuchBucket", "NoSuchPublicAccessBlockConfiguration"]) => {
+                return Ok(None)
+            }
             Err(e) => return Err(e.into()),
         };
         let c = out.public_access_block_configuration();
         let mut st = state.clone();
         st.insert("bucket".into(), vs(&bucket));
-        st.insert("block_public_acls".into(), vb(c.and_then(|c| c.block_public_acls()).unwrap_or(false)));
-        st.insert("block_public_policy".into(), vb(c.and_then(|c| c.block_public_policy()).unwrap_or(false)));
-        st.insert("ignore_public_acls".into(), vb(c.and_then(|c| c.ignore_public_acls()).unwrap_or(false)));
+        st.insert(
+            "block_public_acls".into(),
+            vb(c.and_then(|c| c.block_public_acls()).unwrap_or(false)),
+        );
+        st.insert(
+            "block_public_policy".into(),
+            vb(c.and_then(|c| c.block_public_policy()).unwrap_or(false)),
+        );
+        st.insert(
+            "ignore_public_acls".into(),
+            vb(c.and_then(|c| c.ignore_public_acls()).unwrap_or(false)),
+        );
         st.insert(
             "restrict_public_buckets".into(),
             vb(c.and_then(|c| c.restrict_public_buckets()).unwrap_or(false)),
@@ -387,7 +462,9 @@ impl Resource for PabRes {
         }
         let bucket = bucket_of(state);
         match aws
-            .call("S3 DeletePublicAccessBlock", || aws.s3.delete_public_access_block().bucket(&bucket).send())
+            .call("S3 DeletePublicAccessBlock", || {
+                aws.s3.delete_public_access_block().bucket(&bucket).send()
+            })
             .await
         {
             Ok(_) => Ok(()),
@@ -441,7 +518,10 @@ pub fn canonical_policy(v: &serde_json::Value) -> serde_json::Value {
             V::Array(items)
         }
         V::Object(m) => {
-            let mut sorted: Vec<(String, V)> = m.iter().map(|(k, v)| (k.clone(), canonical_policy(v))).collect();
+            let mut sorted: Vec<(String, V)> = m
+                .iter()
+                .map(|(k, v)| (k.clone(), canonical_policy(v)))
+                .collect();
             sorted.sort_by(|a, b| a.0.cmp(&b.0));
             V::Object(sorted.into_iter().collect())
         }
@@ -452,7 +532,10 @@ pub fn canonical_policy(v: &serde_json::Value) -> serde_json::Value {
 
 /// True when two policy documents mean the same.
 pub fn policies_equivalent(a: &str, b: &str) -> bool {
-    match (serde_json::from_str::<serde_json::Value>(a), serde_json::from_str::<serde_json::Value>(b)) {
+    match (
+        serde_json::from_str::<serde_json::Value>(a),
+        serde_json::from_str::<serde_json::Value>(b),
+    ) {
         (Ok(x), Ok(y)) => canonical_policy(&x) == canonical_policy(&y),
         _ => a == b,
     }
@@ -465,7 +548,11 @@ impl Resource for PolicyRes {
     }
 
     fn schema(&self) -> Schema {
-        schema(block(vec![id(), ("bucket", req_s().force_new()), ("policy", req_s())]))
+        schema(block(vec![
+            id(),
+            ("bucket", req_s().force_new()),
+            ("policy", req_s()),
+        ]))
     }
 
     async fn create(&self, aws: &Aws, p: &Obj) -> Result<Obj, Failed> {
@@ -474,7 +561,9 @@ impl Resource for PolicyRes {
         st.insert("id".into(), vs(bucket_of(p)));
         match self.read(aws, &st).await {
             Ok(Some(s)) => Ok(s),
-            Ok(None) => Err(Failed::from(invalid("bucket policy not found after create")).with_partial(st)),
+            Ok(None) => {
+                Err(Failed::from(invalid("bucket policy not found after create")).with_partial(st))
+            }
             Err(e) => Err(Failed::from(e).with_partial(st)),
         }
     }
@@ -482,7 +571,9 @@ impl Resource for PolicyRes {
     async fn read(&self, aws: &Aws, state: &Obj) -> Result<Option<Obj>, Error> {
         let bucket = get_s(state, "id").unwrap_or_else(|| bucket_of(state));
         let out = match aws
-            .call("S3 GetBucketPolicy", || aws.s3.get_bucket_policy().bucket(&bucket).send())
+            .call("S3 GetBucketPolicy", || {
+                aws.s3.get_bucket_policy().bucket(&bucket).send()
+            })
             .await
         {
             Ok(o) => o,
@@ -509,7 +600,9 @@ impl Resource for PolicyRes {
     async fn delete(&self, aws: &Aws, state: &Obj) -> Result<(), Error> {
         let bucket = bucket_of(state);
         match aws
-            .call("S3 DeleteBucketPolicy", || aws.s3.delete_bucket_policy().bucket(&bucket).send())
+            .call("S3 DeleteBucketPolicy", || {
+                aws.s3.delete_bucket_policy().bucket(&bucket).send()
+            })
             .await
         {
             Ok(_) => Ok(()),
@@ -530,9 +623,17 @@ impl PolicyRes {
     async fn put(&self, aws: &Aws, p: &Obj) -> Result<(), Error> {
         let bucket = bucket_of(p);
         let policy = get_s(p, "policy").unwrap_or_default();
-        aws.call_retrying("S3 PutBucketPolicy", &["MalformedPolicy", "NoSuchBucket"], || {
-            aws.s3.put_bucket_policy().bucket(&bucket).policy(&policy).send()
-        })
+        aws.call_retrying(
+            "S3 PutBucketPolicy",
+            &["MalformedPolicy", "NoSuchBucket"],
+            || {
+                aws.s3
+                    .put_bucket_policy()
+                    .bucket(&bucket)
+                    .policy(&policy)
+                    .send()
+            },
+        )
         .await?;
         Ok(())
     }

@@ -65,13 +65,17 @@ pub fn tagging(tags: &BTreeMap<String, String>) -> Result<Tagging, Error> {
 
 /// S3 tags as a map.
 pub fn s3_tag_map(tags: &[Tag]) -> BTreeMap<String, String> {
-    tags.iter().map(|t| (t.key().to_string(), t.value().to_string())).collect()
+    tags.iter()
+        .map(|t| (t.key().to_string(), t.value().to_string()))
+        .collect()
 }
 
 /// The bucket's tags (empty when it has none).
 async fn bucket_tags(aws: &Aws, bucket: &str) -> Result<BTreeMap<String, String>, AwsError> {
     match aws
-        .call("S3 GetBucketTagging", || aws.s3.get_bucket_tagging().bucket(bucket).send())
+        .call("S3 GetBucketTagging", || {
+            aws.s3.get_bucket_tagging().bucket(bucket).send()
+        })
         .await
     {
         Ok(out) => Ok(s3_tag_map(out.tag_set())),
@@ -80,15 +84,25 @@ async fn bucket_tags(aws: &Aws, bucket: &str) -> Result<BTreeMap<String, String>
     }
 }
 
-async fn put_bucket_tags(aws: &Aws, bucket: &str, tags: &BTreeMap<String, String>) -> Result<(), Error> {
+async fn put_bucket_tags(
+    aws: &Aws,
+    bucket: &str,
+    tags: &BTreeMap<String, String>,
+) -> Result<(), Error> {
     if tags.is_empty() {
-        aws.call("S3 DeleteBucketTagging", || aws.s3.delete_bucket_tagging().bucket(bucket).send())
-            .await?;
+        aws.call("S3 DeleteBucketTagging", || {
+            aws.s3.delete_bucket_tagging().bucket(bucket).send()
+        })
+        .await?;
         return Ok(());
     }
     let t = tagging(tags)?;
     aws.call("S3 PutBucketTagging", || {
-        aws.s3.put_bucket_tagging().bucket(bucket).tagging(t.clone()).send()
+        aws.s3
+            .put_bucket_tagging()
+            .bucket(bucket)
+            .tagging(t.clone())
+            .send()
     })
     .await?;
     Ok(())
@@ -97,7 +111,9 @@ async fn put_bucket_tags(aws: &Aws, bucket: &str, tags: &BTreeMap<String, String
 /// True when the bucket exists (HeadBucket).
 pub async fn bucket_exists(aws: &Aws, bucket: &str) -> Result<bool, AwsError> {
     match aws
-        .call("S3 HeadBucket", || aws.s3.head_bucket().bucket(bucket).send())
+        .call("S3 HeadBucket", || {
+            aws.s3.head_bucket().bucket(bucket).send()
+        })
         .await
     {
         Ok(_) => Ok(true),
@@ -123,10 +139,16 @@ async fn empty_bucket(aws: &Aws, bucket: &str) -> Result<(), Error> {
             .await?;
         let mut ids = Vec::new();
         for v in out.versions() {
-            ids.push((v.key().unwrap_or_default().to_string(), v.version_id().map(String::from)));
+            ids.push((
+                v.key().unwrap_or_default().to_string(),
+                v.version_id().map(String::from),
+            ));
         }
         for m in out.delete_markers() {
-            ids.push((m.key().unwrap_or_default().to_string(), m.version_id().map(String::from)));
+            ids.push((
+                m.key().unwrap_or_default().to_string(),
+                m.version_id().map(String::from),
+            ));
         }
         if !ids.is_empty() {
             let objects = ids
@@ -140,7 +162,11 @@ async fn empty_bucket(aws: &Aws, bucket: &str) -> Result<(), Error> {
                 .build()
                 .map_err(|e| invalid(e.to_string()))?;
             aws.call("S3 DeleteObjects", || {
-                aws.s3.delete_objects().bucket(bucket).delete(del.clone()).send()
+                aws.s3
+                    .delete_objects()
+                    .bucket(bucket)
+                    .delete(del.clone())
+                    .send()
             })
             .await?;
         }
@@ -197,15 +223,20 @@ impl Resource for BucketRes {
             }
             if let Some(n) = get_s(&p.planned, "bucket") {
                 p.planned.insert("id".into(), vs(&n));
-                p.planned.insert("arn".into(), vs(format!("arn:{}:s3:::{n}", aws.partition)));
-                p.planned.insert("bucket_domain_name".into(), vs(format!("{n}.s3.{}", aws.dns_suffix())));
+                p.planned
+                    .insert("arn".into(), vs(format!("arn:{}:s3:::{n}", aws.partition)));
+                p.planned.insert(
+                    "bucket_domain_name".into(),
+                    vs(format!("{n}.s3.{}", aws.dns_suffix())),
+                );
                 p.planned.insert(
                     "bucket_regional_domain_name".into(),
                     vs(format!("{n}.s3.{}.{}", aws.region, aws.dns_suffix())),
                 );
             }
             p.planned.insert("region".into(), vs(&aws.region));
-            p.planned.insert("hosted_zone_id".into(), vs(hosted_zone_id(&aws.region)));
+            p.planned
+                .insert("hosted_zone_id".into(), vs(hosted_zone_id(&aws.region)));
             if prefix.is_none() && p.config.get("bucket_prefix").is_none_or(Value::is_null) {
                 p.planned.insert("bucket_prefix".into(), vs(""));
             }
@@ -239,7 +270,9 @@ impl Resource for BucketRes {
         }
         match self.read(aws, &partial).await {
             Ok(Some(s)) => Ok(s),
-            Ok(None) => Err(fail(invalid(format!("bucket {bucket} not found after create")))),
+            Ok(None) => Err(fail(invalid(format!(
+                "bucket {bucket} not found after create"
+            )))),
             Err(e) => Err(fail(e)),
         }
     }
@@ -251,8 +284,14 @@ impl Resource for BucketRes {
         }
         let mut st = state.clone();
         st.insert("bucket".into(), vs(&bucket));
-        st.insert("arn".into(), vs(format!("arn:{}:s3:::{bucket}", aws.partition)));
-        st.insert("bucket_domain_name".into(), vs(format!("{bucket}.s3.{}", aws.dns_suffix())));
+        st.insert(
+            "arn".into(),
+            vs(format!("arn:{}:s3:::{bucket}", aws.partition)),
+        );
+        st.insert(
+            "bucket_domain_name".into(),
+            vs(format!("{bucket}.s3.{}", aws.dns_suffix())),
+        );
         st.insert(
             "bucket_regional_domain_name".into(),
             vs(format!("{bucket}.s3.{}.{}", aws.region, aws.dns_suffix())),
@@ -267,7 +306,10 @@ impl Resource for BucketRes {
         }
         let lock = match aws
             .call("S3 GetObjectLockConfiguration", || {
-                aws.s3.get_object_lock_configuration().bucket(&bucket).send()
+                aws.s3
+                    .get_object_lock_configuration()
+                    .bucket(&bucket)
+                    .send()
             })
             .await
         {
@@ -302,12 +344,18 @@ impl Resource for BucketRes {
         let mut emptied = false;
         loop {
             match aws
-                .call("S3 DeleteBucket", || aws.s3.delete_bucket().bucket(&bucket).send())
+                .call("S3 DeleteBucket", || {
+                    aws.s3.delete_bucket().bucket(&bucket).send()
+                })
                 .await
             {
                 Ok(_) => return Ok(()),
                 Err(e) if e.is(&["NoSuchBucket"]) => return Ok(()),
-                Err(e) if e.is(&["BucketNotEmpty"]) && get_b(state, "force_destroy") == Some(true) && !emptied => {
+                Err(e)
+                    if e.is(&["BucketNotEmpty"])
+                        && get_b(state, "force_destroy") == Some(true)
+                        && !emptied =>
+                {
                     empty_bucket(aws, &bucket).await?;
                     emptied = true;
                 }
@@ -333,7 +381,9 @@ pub fn bucket_import(blank: Obj, id: &str) -> Result<Obj, Error> {
         None => (id, None),
     };
     if bucket.is_empty() {
-        return Err(invalid(format!("unexpected format of ID ({id}), expected BUCKET or BUCKET,EXPECTED_BUCKET_OWNER")));
+        return Err(invalid(format!(
+            "unexpected format of ID ({id}), expected BUCKET or BUCKET,EXPECTED_BUCKET_OWNER"
+        )));
     }
     o.insert("id".into(), vs(id));
     o.insert("bucket".into(), vs(bucket));

@@ -6,3 +6,5 @@
 
 mod common;
 mod network;
+mod routing;
+mod security;
