@@ -70,3 +70,15 @@ pub fn all() -> Vec<Arc<dyn Provider>> {
         Arc::new(time()),
     ]
 }
+
+/// The built-in provider with this source address, accepting the short
+/// forms Terraform accepts (`hashicorp/random`, `terraform.io/builtin/terraform`).
+pub fn by_source(source: &str) -> Option<Arc<dyn Provider>> {
+    let full = match source.matches('/').count() {
+        1 => format!("registry.terraform.io/{source}"),
+        _ => source.to_string(),
+    };
+    all()
+        .into_iter()
+        .find(|p| p.source().eq_ignore_ascii_case(&full))
+}
