@@ -9,7 +9,7 @@ use unicode_segmentation::UnicodeSegmentation;
 #[derive(Debug, thiserror::Error)]
 pub enum FmtError {
     /// The source is not valid native syntax, so it is left alone.
-    #[error("{file}:{line},{column}: {summary}: {detail}")]
+    #[error("{}", located(file, *line, *column, summary, detail))]
     Syntax {
         /// File name as displayed (`<stdin>`, a path, or empty for a string).
         file: String,
@@ -64,6 +64,14 @@ pub enum FmtError {
     /// A path that could not be turned into a display name.
     #[error("Invalid path {0:?}")]
     InvalidPath(PathBuf),
+}
+
+fn located(file: &str, line: usize, column: usize, summary: &str, detail: &str) -> String {
+    if file.is_empty() {
+        format!("line {line}, column {column}: {summary}: {detail}")
+    } else {
+        format!("{file}:{line},{column}: {summary}: {detail}")
+    }
 }
 
 impl FmtError {
