@@ -165,6 +165,8 @@ wait_build() {
         local deadline=$((SECONDS + KUBE_BUILD_TIMEOUT))
         log "waiting for background build (pid $(cat "$STATE/build.pid"))"
         while pid_alive "$STATE/build.pid"; do
+            # Binaries in place: the rest is deleting the build tree.
+            have_bins && return 0
             [ "$SECONDS" -lt "$deadline" ] || die "background build still running after ${KUBE_BUILD_TIMEOUT}s"
             sleep 5
         done
