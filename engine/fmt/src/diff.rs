@@ -74,6 +74,7 @@ fn push_lines(out: &mut String, mark: char, lines: &[&str]) {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::unified;
 

@@ -281,14 +281,15 @@ impl Lexer<'_> {
     /// optional `~`) at `at`, or 0.
     fn escaped_intro_len(&self, at: usize) -> usize {
         let c = self.peek_byte(at);
-        if matches!(c, Some(b'$' | b'%')) && self.peek_byte(at + 1) == c {
-            if self.peek_byte(at + 2) == Some(b'{') {
-                return if self.peek_byte(at + 3) == Some(b'~') {
-                    4
-                } else {
-                    3
-                };
-            }
+        if matches!(c, Some(b'$' | b'%'))
+            && self.peek_byte(at + 1) == c
+            && self.peek_byte(at + 2) == Some(b'{')
+        {
+            return if self.peek_byte(at + 3) == Some(b'~') {
+                4
+            } else {
+                3
+            };
         }
         0
     }
@@ -427,6 +428,7 @@ impl Lexer<'_> {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
 

@@ -49,6 +49,7 @@ pub fn is_supported_file(name: &str) -> bool {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::format_source;
 

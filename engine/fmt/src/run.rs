@@ -351,6 +351,7 @@ fn relative(base: &Path, target: &Path) -> PathBuf {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
 

@@ -208,6 +208,7 @@ pub(crate) fn valid_number(text: &str) -> bool {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
 

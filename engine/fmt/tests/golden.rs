@@ -4,6 +4,8 @@
 //! When Terraform is installed at /usr/local/bin/terraform, a second test
 //! compares against it live.
 
+#![allow(clippy::unwrap_used)]
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 

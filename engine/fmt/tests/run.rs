@@ -3,6 +3,8 @@
 //! real terraform (when installed) in the same directory and compares
 //! standard output, exit status and the files left on disk.
 
+#![allow(clippy::unwrap_used)]
+
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -76,7 +78,7 @@ fn check_lists_only_unformatted_supported_files() {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path().join("cfg");
     populate(&root);
-    let (out, code) = ours(&["-check"], &[root.clone()]);
+    let (out, code) = ours(&["-check"], std::slice::from_ref(&root));
     assert_eq!(code, 3);
     let names: Vec<&str> = out.lines().map(|l| l.rsplit('/').next().unwrap()).collect();
     assert_eq!(names, vec!["main.tf", "test.tftest.hcl", "vars.tfvars"]);
@@ -92,7 +94,7 @@ fn recursive_write_formats_everything_but_hidden() {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path().join("cfg");
     populate(&root);
-    let (_, code) = ours(&["-recursive"], &[root.clone()]);
+    let (_, code) = ours(&["-recursive"], std::slice::from_ref(&root));
     assert_eq!(code, 0);
     assert_eq!(
         std::fs::read_to_string(root.join("sub/nested.tf")).unwrap(),
