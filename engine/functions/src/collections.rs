@@ -14,21 +14,38 @@ pub(crate) fn register(r: &mut Registry) {
     let b = Ret::Static(Type::Bool);
     let lb = || p("list", Type::list(Type::Bool));
     r.func("alltrue", vec![lb()], b.clone(), |a, _| {
-        Ok(Value::bool(seq(&a[0]).iter().all(|x| x.as_bool() == Some(true))))
+        Ok(Value::bool(
+            seq(&a[0]).iter().all(|x| x.as_bool() == Some(true)),
+        ))
     });
     r.func("anytrue", vec![lb()], b, |a, _| {
-        Ok(Value::bool(seq(&a[0]).iter().any(|x| x.as_bool() == Some(true))))
+        Ok(Value::bool(
+            seq(&a[0]).iter().any(|x| x.as_bool() == Some(true)),
+        ))
     });
     r.func(
         "chunklist",
-        vec![p("list", Type::list(Type::Dynamic)), p("size", Type::Number)],
+        vec![
+            p("list", Type::list(Type::Dynamic)),
+            p("size", Type::Number),
+        ],
         Ret::Computed(|a| Type::list(a.first().map(Value::ty).unwrap_or(Type::Dynamic))),
         chunklist,
     );
-    r.func("coalesce", vec![], Ret::Computed(|a| unify_all(&types(a)).unwrap_or(Type::Dynamic)), coalesce)
-        .variadic(p("vals", Type::Dynamic).any());
-    r.func("coalescelist", vec![], Ret::Computed(dynamic_ret), coalescelist)
-        .variadic(p("vals", Type::Dynamic).any());
+    r.func(
+        "coalesce",
+        vec![],
+        Ret::Computed(|a| unify_all(&types(a)).unwrap_or(Type::Dynamic)),
+        coalesce,
+    )
+    .variadic(p("vals", Type::Dynamic).any());
+    r.func(
+        "coalescelist",
+        vec![],
+        Ret::Computed(dynamic_ret),
+        coalescelist,
+    )
+    .variadic(p("vals", Type::Dynamic).any());
     r.func(
         "compact",
         vec![p("list", Type::list(Type::String))],
@@ -75,14 +92,19 @@ pub(crate) fn register(r: &mut Registry) {
         Ret::Computed(dynamic_ret),
         element,
     );
-    r.func("flatten", vec![p("list", Type::Dynamic)], Ret::Computed(dynamic_ret), |a, _| {
-        if !matches!(a[0].kind, Kind::List(..) | Kind::Set(..) | Kind::Tuple(_)) {
-            return Err(call_err("can only flatten lists, sets and tuples"));
-        }
-        let mut out = Vec::new();
-        flatten_into(&a[0], &mut out);
-        Ok(Value::tuple(out))
-    });
+    r.func(
+        "flatten",
+        vec![p("list", Type::Dynamic)],
+        Ret::Computed(dynamic_ret),
+        |a, _| {
+            if !matches!(a[0].kind, Kind::List(..) | Kind::Set(..) | Kind::Tuple(_)) {
+                return Err(call_err("can only flatten lists, sets and tuples"));
+            }
+            let mut out = Vec::new();
+            flatten_into(&a[0], &mut out);
+            Ok(Value::tuple(out))
+        },
+    );
     r.func(
         "index",
         vec![p("list", Type::Dynamic), p("value", Type::Dynamic)],
@@ -101,20 +123,26 @@ pub(crate) fn register(r: &mut Registry) {
             }
         },
     );
-    r.func("keys", vec![p("inputMap", Type::Dynamic)], Ret::Computed(dynamic_ret), |a, _| {
-        match &a[0].kind {
+    r.func(
+        "keys",
+        vec![p("inputMap", Type::Dynamic)],
+        Ret::Computed(dynamic_ret),
+        |a, _| match &a[0].kind {
             Kind::Map(_, m) => Ok(Value::list(Type::String, m.keys().map(sv).collect())),
             Kind::Object(m) => Ok(Value::tuple(m.keys().map(sv).collect())),
             _ => Err(arg_err(0, "must have map or object type")),
-        }
-    });
-    r.func("values", vec![p("mapping", Type::Dynamic)], Ret::Computed(dynamic_ret), |a, _| {
-        match &a[0].kind {
+        },
+    );
+    r.func(
+        "values",
+        vec![p("mapping", Type::Dynamic)],
+        Ret::Computed(dynamic_ret),
+        |a, _| match &a[0].kind {
             Kind::Map(t, m) => Ok(Value::list(t.clone(), m.values().cloned().collect())),
             Kind::Object(m) => Ok(Value::tuple(m.values().cloned().collect())),
             _ => Err(call_err("values() requires a map as the first argument")),
-        }
-    });
+        },
+    );
     r.func(
         "length",
         vec![p("value", Type::Dynamic).unknown().dynamic()],
@@ -148,11 +176,24 @@ pub(crate) fn register(r: &mut Registry) {
     );
     r.func("merge", vec![], Ret::Computed(dynamic_ret), merge)
         .variadic(p("maps", Type::Dynamic).null().dynamic());
-    r.func("one", vec![p("list", Type::Dynamic)], Ret::Computed(dynamic_ret), one);
-    r.func("range", vec![], Ret::Static(Type::list(Type::Number)), range)
-        .variadic(p("params", Type::Number));
-    r.func("reverse", vec![p("list", Type::Dynamic)], Ret::Computed(dynamic_ret), |a, _| {
-        match &a[0].kind {
+    r.func(
+        "one",
+        vec![p("list", Type::Dynamic)],
+        Ret::Computed(dynamic_ret),
+        one,
+    );
+    r.func(
+        "range",
+        vec![],
+        Ret::Static(Type::list(Type::Number)),
+        range,
+    )
+    .variadic(p("params", Type::Number));
+    r.func(
+        "reverse",
+        vec![p("list", Type::Dynamic)],
+        Ret::Computed(dynamic_ret),
+        |a, _| match &a[0].kind {
             Kind::List(t, xs) | Kind::Set(t, xs) => {
                 Ok(Value::list(t.clone(), xs.iter().rev().cloned().collect()))
             }
@@ -164,8 +205,8 @@ pub(crate) fn register(r: &mut Registry) {
                     a[0].ty().friendly_name()
                 ),
             )),
-        }
-    });
+        },
+    );
     r.func(
         "slice",
         vec![
@@ -205,7 +246,10 @@ pub(crate) fn register(r: &mut Registry) {
     );
     r.func(
         "zipmap",
-        vec![p("keys", Type::list(Type::String)), p("values", Type::Dynamic)],
+        vec![
+            p("keys", Type::list(Type::String)),
+            p("values", Type::Dynamic),
+        ],
         Ret::Computed(dynamic_ret),
         zipmap,
     );
@@ -279,8 +323,8 @@ fn chunklist(a: Vec<Value>, _: &FuncContext) -> R {
 }
 
 fn coalesce(a: Vec<Value>, _: &FuncContext) -> R {
-    let ty = unify_all(&types(&a))
-        .ok_or_else(|| call_err("all arguments must have the same type"))?;
+    let ty =
+        unify_all(&types(&a)).ok_or_else(|| call_err("all arguments must have the same type"))?;
     for v in &a {
         let v = convert(v, &ty).map_err(|e| call_err(e.message))?;
         if !v.is_known() {
@@ -335,9 +379,10 @@ fn concat(a: Vec<Value>, _: &FuncContext) -> R {
     let items: Vec<Value> = a.iter().flat_map(|v| seq(v).iter().cloned()).collect();
     if all_lists {
         let tys: Vec<Type> = a.iter().map(elem_type).collect();
-        let et = unify(&tys).ok_or_else(|| call_err("all arguments must have the same element type"))?;
-        let conv: Result<Vec<Value>, _> = items.iter().map(|x| convert(x, &et)).collect();
-        return Ok(Value::list(et, conv.map_err(|e| call_err(e.message))?));
+        if let Some(et) = unify(&tys) {
+            let conv: Result<Vec<Value>, _> = items.iter().map(|x| convert(x, &et)).collect();
+            return Ok(Value::list(et, conv.map_err(|e| call_err(e.message))?));
+        }
     }
     Ok(Value::tuple(items))
 }
@@ -357,7 +402,9 @@ fn element(a: Vec<Value>, _: &FuncContext) -> R {
         return Err(call_err("cannot use element function with an empty list"));
     }
     if i < 0 {
-        return Err(Fail::Panic(format!("runtime error: index out of range [{i}]")));
+        return Err(Fail::Panic(format!(
+            "runtime error: index out of range [{i}]"
+        )));
     }
     Ok(xs[(i as usize) % xs.len()].clone())
 }
@@ -418,7 +465,10 @@ fn lookup(a: Vec<Value>, _: &FuncContext) -> R {
             (Some(v), _) => Ok(v.clone()),
             (None, Some(d)) if d.is_null() => Ok(Value::null(t.clone())),
             (None, Some(d)) => convert(d, t).map_err(|_| {
-                arg_err(2, "the default value must have the same type as the map elements")
+                arg_err(
+                    2,
+                    "the default value must have the same type as the map elements",
+                )
             }),
             (None, None) => Err(call_err(format!("lookup failed to find key {key:?}"))),
         },
@@ -437,7 +487,8 @@ fn matchkeys(a: Vec<Value>, _: &FuncContext) -> R {
     }
     let kt = elem_type(&a[1]);
     let st = elem_type(&a[2]);
-    let ty = unify(&[kt, st]).ok_or_else(|| call_err("keys and searchset must be of the same type"))?;
+    let ty =
+        unify(&[kt, st]).ok_or_else(|| call_err("keys and searchset must be of the same type"))?;
     let conv = |x: &Value| convert(x, &ty).map_err(|e| call_err(e.message));
     let search: Vec<Value> = search.iter().map(conv).collect::<Result<_, _>>()?;
     let mut out = Vec::new();
@@ -478,11 +529,7 @@ fn merge(a: Vec<Value>, _: &FuncContext) -> R {
         }
     }
     if all_maps && any {
-        let tys: Vec<Type> = a
-            .iter()
-            .filter(|v| !v.is_null())
-            .map(elem_type)
-            .collect();
+        let tys: Vec<Type> = a.iter().filter(|v| !v.is_null()).map(elem_type).collect();
         if let Some(et) = unify(&tys) {
             if tys.iter().all(|t| *t == et) {
                 return Ok(Value::map(et, out));
@@ -493,7 +540,12 @@ fn merge(a: Vec<Value>, _: &FuncContext) -> R {
 }
 
 fn one(a: Vec<Value>, _: &FuncContext) -> R {
-    let bad = || arg_err(0, "must be a list, set, or tuple value with either zero or one elements");
+    let bad = || {
+        arg_err(
+            0,
+            "must be a list, set, or tuple value with either zero or one elements",
+        )
+    };
     let v = &a[0];
     let xs = match &v.kind {
         Kind::List(..) | Kind::Set(..) | Kind::Tuple(_) => seq(v),
@@ -508,7 +560,15 @@ fn one(a: Vec<Value>, _: &FuncContext) -> R {
 
 fn range(a: Vec<Value>, _: &FuncContext) -> R {
     let (start, end, step) = match a.as_slice() {
-        [e] => (Number::from(0), number(e), Number::from(1)),
+        [e] => {
+            let e = number(e);
+            let step = if e.cmp_value(&Number::from(0)).is_lt() {
+                -1
+            } else {
+                1
+            };
+            (Number::from(0), e, Number::from(step))
+        }
         [s, e] => {
             let (s, e) = (number(s), number(e));
             let step = if e.cmp_value(&s).is_lt() { -1 } else { 1 };
@@ -519,15 +579,25 @@ fn range(a: Vec<Value>, _: &FuncContext) -> R {
     };
     let zero = Number::from(0);
     if step.cmp_value(&zero).is_lt() && start.cmp_value(&end).is_lt() {
-        return Err(arg_err(0, "end must be less than start when step is negative"));
+        return Err(arg_err(
+            0,
+            "end must be less than start when step is negative",
+        ));
     }
     if step.cmp_value(&zero).is_gt() && end.cmp_value(&start).is_lt() {
-        return Err(arg_err(0, "end must be greater than start when step is positive"));
+        return Err(arg_err(
+            0,
+            "end must be greater than start when step is positive",
+        ));
     }
     let mut out = Vec::new();
     let mut x = start;
     let up = !step.cmp_value(&zero).is_lt();
-    while if up { x.cmp_value(&end).is_lt() } else { x.cmp_value(&end).is_gt() } {
+    while if up {
+        x.cmp_value(&end).is_lt()
+    } else {
+        x.cmp_value(&end).is_gt()
+    } {
         if out.len() >= 1024 {
             return Err(call_err("more than 1024 values were generated; either decrease the difference between start and end or use a smaller step"));
         }
@@ -548,7 +618,10 @@ fn slice(a: Vec<Value>, _: &FuncContext) -> R {
         return Err(arg_err(1, "start index must not be less than zero"));
     }
     if end > xs.len() as i64 {
-        return Err(arg_err(2, "end index must not be greater than the length of the list"));
+        return Err(arg_err(
+            2,
+            "end index must not be greater than the length of the list",
+        ));
     }
     if start > end {
         return Err(arg_err(1, "start index must not be greater than end index"));
@@ -597,7 +670,12 @@ fn zipmap(a: Vec<Value>, _: &FuncContext) -> R {
             Some(k) => {
                 m.insert(k.to_string(), v.clone());
             }
-            None => return Err(arg_err(0, "keys list must not contain null values")),
+            None => {
+                return Err(call_err(format!(
+                    "keys list has null value at index {}",
+                    m.len()
+                )))
+            }
         }
     }
     Ok(match list_ty {

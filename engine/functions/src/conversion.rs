@@ -50,16 +50,12 @@ pub(crate) fn convertible(have: &Type, want: &Type) -> bool {
             }
         }
         (Type::Map(a), Type::Object { attrs, .. }) => attrs.values().all(|t| convertible(a, t)),
-        (
-            Type::Object { attrs: a, .. },
-            Type::Object {
-                attrs: b,
-                optional,
-            },
-        ) => b.iter().all(|(k, t)| match a.get(k) {
-            Some(x) => convertible(x, t),
-            None => optional.contains(k),
-        }),
+        (Type::Object { attrs: a, .. }, Type::Object { attrs: b, optional }) => {
+            b.iter().all(|(k, t)| match a.get(k) {
+                Some(x) => convertible(x, t),
+                None => optional.contains(k),
+            })
+        }
         (Type::List(a), Type::Tuple(bs)) => bs.iter().all(|b| convertible(a, b)),
         (Type::Tuple(a), Type::Tuple(b)) => {
             a.len() == b.len() && a.iter().zip(b).all(|(x, y)| convertible(x, y))
@@ -102,9 +98,15 @@ pub(crate) fn mismatch_message(have: &Type, want: &Type) -> String {
                 }
             }
         }
-        (Type::Tuple(_), Type::List(_)) if dyn_elem => "all list elements must have the same type".into(),
-        (Type::Tuple(_), Type::Set(_)) if dyn_elem => "all set elements must have the same type".into(),
-        (Type::Object { .. }, Type::Map(_)) if dyn_elem => "all map elements must have the same type".into(),
+        (Type::Tuple(_), Type::List(_)) if dyn_elem => {
+            "all list elements must have the same type".into()
+        }
+        (Type::Tuple(_), Type::Set(_)) if dyn_elem => {
+            "all set elements must have the same type".into()
+        }
+        (Type::Object { .. }, Type::Map(_)) if dyn_elem => {
+            "all map elements must have the same type".into()
+        }
         (Type::Tuple(es), Type::List(w) | Type::Set(w)) => {
             for (i, e) in es.iter().enumerate() {
                 if !convertible(e, w) {
@@ -122,7 +124,11 @@ pub(crate) fn mismatch_message(have: &Type, want: &Type) -> String {
             format!("all elements must be {}", constraint_name(w))
         }
         (Type::List(h) | Type::Set(h), Type::List(w) | Type::Set(w)) => {
-            let noun = if matches!(want, Type::List(_)) { "list" } else { "set" };
+            let noun = if matches!(want, Type::List(_)) {
+                "list"
+            } else {
+                "set"
+            };
             format!("incorrect {noun} element type: {}", mismatch_message(h, w))
         }
         (Type::Map(h), Type::Map(w)) => {
@@ -134,36 +140,65 @@ pub(crate) fn mismatch_message(have: &Type, want: &Type) -> String {
 
 pub(crate) fn register(r: &mut Registry) {
     let v = || p("v", Type::Dynamic).any().marked();
-    r.func("tobool", vec![v()], Ret::Static(Type::Bool), |a, _| to_type(a, Type::Bool));
-    r.func("tonumber", vec![v()], Ret::Static(Type::Number), |a, _| to_type(a, Type::Number));
-    r.func("tostring", vec![v()], Ret::Static(Type::String), |a, _| to_type(a, Type::String));
-    r.func("tolist", vec![v()], Ret::Static(Type::list(Type::Dynamic)), |a, _| {
-        to_type(a, Type::list(Type::Dynamic))
+    r.func("tobool", vec![v()], Ret::Static(Type::Bool), |a, _| {
+        to_type(a, Type::Bool)
     });
-    r.func("toset", vec![v()], Ret::Static(Type::set(Type::Dynamic)), |a, _| {
-        to_type(a, Type::set(Type::Dynamic))
+    r.func("tonumber", vec![v()], Ret::Static(Type::Number), |a, _| {
+        to_type(a, Type::Number)
     });
-    r.func("tomap", vec![v()], Ret::Static(Type::map(Type::Dynamic)), |a, _| {
-        to_type(a, Type::map(Type::Dynamic))
+    r.func("tostring", vec![v()], Ret::Static(Type::String), |a, _| {
+        to_type(a, Type::String)
     });
+    r.func(
+        "tolist",
+        vec![v()],
+        Ret::Static(Type::list(Type::Dynamic)),
+        |a, _| to_type(a, Type::list(Type::Dynamic)),
+    );
+    r.func(
+        "toset",
+        vec![v()],
+        Ret::Static(Type::set(Type::Dynamic)),
+        |a, _| to_type(a, Type::set(Type::Dynamic)),
+    );
+    r.func(
+        "tomap",
+        vec![v()],
+        Ret::Static(Type::map(Type::Dynamic)),
+        |a, _| to_type(a, Type::map(Type::Dynamic)),
+    );
     let value = || p("value", Type::Dynamic).any().marked();
-    r.func("sensitive", vec![value()], Ret::Static(Type::Dynamic), |a, _| {
-        Ok(first(a).mark_sensitive())
-    });
-    r.func("nonsensitive", vec![value()], Ret::Static(Type::Dynamic), |a, _| {
-        let v = first(a);
-        let marks = v.marks.without(Marks::SENSITIVE);
-        Ok(Value {
-            kind: v.kind,
-            marks,
-        })
-    });
-    r.func("issensitive", vec![value()], Ret::Static(Type::Bool), |a, _| {
-        Ok(Value::bool(first(a).is_sensitive()))
-    });
-    r.func("ephemeralasnull", vec![value()], Ret::Static(Type::Dynamic), |a, _| {
-        Ok(ephemeral_as_null(first(a)))
-    });
+    r.func(
+        "sensitive",
+        vec![value()],
+        Ret::Static(Type::Dynamic),
+        |a, _| Ok(first(a).mark_sensitive()),
+    );
+    r.func(
+        "nonsensitive",
+        vec![value()],
+        Ret::Static(Type::Dynamic),
+        |a, _| {
+            let v = first(a);
+            let marks = v.marks.without(Marks::SENSITIVE);
+            Ok(Value {
+                kind: v.kind,
+                marks,
+            })
+        },
+    );
+    r.func(
+        "issensitive",
+        vec![value()],
+        Ret::Static(Type::Bool),
+        |a, _| Ok(Value::bool(first(a).is_sensitive())),
+    );
+    r.func(
+        "ephemeralasnull",
+        vec![value()],
+        Ret::Static(Type::Dynamic),
+        |a, _| Ok(ephemeral_as_null(first(a))),
+    );
 }
 
 /// The first argument (the machinery guarantees the count).
@@ -180,7 +215,11 @@ fn to_type(args: Vec<Value>, want: Type) -> R {
     let cannot = || {
         arg_err(
             0,
-            format!("cannot convert {} to {}", have.friendly_name(), constraint_name(&want)),
+            format!(
+                "cannot convert {} to {}",
+                have.friendly_name(),
+                constraint_name(&want)
+            ),
         )
     };
     if !convertible(&have, &want) {
@@ -218,11 +257,15 @@ fn ephemeral_as_null(v: Value) -> Value {
         Kind::Tuple(xs) => Kind::Tuple(xs.into_iter().map(ephemeral_as_null).collect()),
         Kind::Map(t, m) => Kind::Map(
             t,
-            m.into_iter().map(|(k, x)| (k, ephemeral_as_null(x))).collect(),
+            m.into_iter()
+                .map(|(k, x)| (k, ephemeral_as_null(x)))
+                .collect(),
         ),
-        Kind::Object(m) => {
-            Kind::Object(m.into_iter().map(|(k, x)| (k, ephemeral_as_null(x))).collect())
-        }
+        Kind::Object(m) => Kind::Object(
+            m.into_iter()
+                .map(|(k, x)| (k, ephemeral_as_null(x)))
+                .collect(),
+        ),
         other => other,
     };
     Value { kind, marks }

@@ -43,21 +43,41 @@ pub(crate) fn register(r: &mut Registry) {
     let string_fns: [(&'static str, ImplFn); 6] = [
         ("md5", |a, _| Ok(sv(md5_hex(string(&a[0]).as_bytes())))),
         ("sha1", |a, _| Ok(sv(sha1_hex(string(&a[0]).as_bytes())))),
-        ("sha256", |a, _| Ok(sv(sha256_hex(string(&a[0]).as_bytes())))),
-        ("sha512", |a, _| Ok(sv(sha512_hex(string(&a[0]).as_bytes())))),
-        ("base64sha256", |a, _| Ok(sv(sha256_b64(string(&a[0]).as_bytes())))),
-        ("base64sha512", |a, _| Ok(sv(sha512_b64(string(&a[0]).as_bytes())))),
+        ("sha256", |a, _| {
+            Ok(sv(sha256_hex(string(&a[0]).as_bytes())))
+        }),
+        ("sha512", |a, _| {
+            Ok(sv(sha512_hex(string(&a[0]).as_bytes())))
+        }),
+        ("base64sha256", |a, _| {
+            Ok(sv(sha256_b64(string(&a[0]).as_bytes())))
+        }),
+        ("base64sha512", |a, _| {
+            Ok(sv(sha512_b64(string(&a[0]).as_bytes())))
+        }),
     ];
     for (name, f) in string_fns {
         r.func(name, vec![st()], s.clone(), f);
     }
     let file_fns: [(&'static str, ImplFn); 6] = [
-        ("filemd5", |a, c| Ok(sv(md5_hex(&read_for_hash(string(&a[0]), c)?)))),
-        ("filesha1", |a, c| Ok(sv(sha1_hex(&read_for_hash(string(&a[0]), c)?)))),
-        ("filesha256", |a, c| Ok(sv(sha256_hex(&read_for_hash(string(&a[0]), c)?)))),
-        ("filesha512", |a, c| Ok(sv(sha512_hex(&read_for_hash(string(&a[0]), c)?)))),
-        ("filebase64sha256", |a, c| Ok(sv(sha256_b64(&read_for_hash(string(&a[0]), c)?)))),
-        ("filebase64sha512", |a, c| Ok(sv(sha512_b64(&read_for_hash(string(&a[0]), c)?)))),
+        ("filemd5", |a, c| {
+            Ok(sv(md5_hex(&read_for_hash(string(&a[0]), c)?)))
+        }),
+        ("filesha1", |a, c| {
+            Ok(sv(sha1_hex(&read_for_hash(string(&a[0]), c)?)))
+        }),
+        ("filesha256", |a, c| {
+            Ok(sv(sha256_hex(&read_for_hash(string(&a[0]), c)?)))
+        }),
+        ("filesha512", |a, c| {
+            Ok(sv(sha512_hex(&read_for_hash(string(&a[0]), c)?)))
+        }),
+        ("filebase64sha256", |a, c| {
+            Ok(sv(sha256_b64(&read_for_hash(string(&a[0]), c)?)))
+        }),
+        ("filebase64sha512", |a, c| {
+            Ok(sv(sha512_b64(&read_for_hash(string(&a[0]), c)?)))
+        }),
     ];
     for (name, f) in file_fns {
         r.func(name, vec![path()], s.clone(), f);
@@ -65,8 +85,10 @@ pub(crate) fn register(r: &mut Registry) {
     r.func("bcrypt", vec![st()], s.clone(), bcrypt_fn)
         .variadic(p("cost", Type::Number))
         .impure();
-    r.func("uuid", vec![], s.clone(), |_, _| Ok(sv(uuid::Uuid::new_v4().to_string())))
-        .impure();
+    r.func("uuid", vec![], s.clone(), |_, _| {
+        Ok(sv(uuid::Uuid::new_v4().to_string()))
+    })
+    .impure();
     r.func(
         "uuidv5",
         vec![p("namespace", Type::String), p("name", Type::String)],
@@ -97,9 +119,8 @@ fn bcrypt_fn(a: Vec<Value>, _: &FuncContext) -> R {
             "error occured generating password crypto/bcrypt: cost {cost} is outside allowed range (4,31)"
         )));
     }
-    let parts = bcrypt::hash_with_result(string(&a[0]), cost as u32).map_err(|e| {
-        call_err(format!("error occured generating password {e}"))
-    })?;
+    let parts = bcrypt::hash_with_result(string(&a[0]), cost as u32)
+        .map_err(|e| call_err(format!("error occured generating password {e}")))?;
     Ok(sv(parts.format_for_version(bcrypt::Version::TwoA)))
 }
 
@@ -122,7 +143,9 @@ fn uuidv5(a: Vec<Value>, _: &FuncContext) -> R {
             })?
         }
     };
-    Ok(sv(uuid::Uuid::new_v5(&ns, string(&a[1]).as_bytes()).to_string()))
+    Ok(sv(
+        uuid::Uuid::new_v5(&ns, string(&a[1]).as_bytes()).to_string()
+    ))
 }
 
 fn rsadecrypt(a: Vec<Value>, _: &FuncContext) -> R {
@@ -136,8 +159,8 @@ fn rsadecrypt(a: Vec<Value>, _: &FuncContext) -> R {
         )
     })?;
     let pem_text = string(&a[1]);
-    let block = pem::parse(pem_text)
-        .map_err(|_| arg_err(1, "invalid private key: ssh: no key found"))?;
+    let block =
+        pem::parse(pem_text).map_err(|_| arg_err(1, "invalid private key: ssh: no key found"))?;
     let key = match block.tag() {
         "RSA PRIVATE KEY" => rsa::RsaPrivateKey::from_pkcs1_der(block.contents())
             .map_err(|e| arg_err(1, format!("invalid private key: {e}")))?,

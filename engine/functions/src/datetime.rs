@@ -14,9 +14,11 @@ pub(crate) fn register(r: &mut Registry) {
         Ok(sv(rfc3339(&Utc::now().fixed_offset())))
     })
     .impure();
-    r.func("plantimestamp", vec![], s.clone(), |_, ctx| match &ctx.plan_timestamp {
-        Some(t) => Ok(sv(t.clone())),
-        None => Ok(Value::unknown(Type::String)),
+    r.func("plantimestamp", vec![], s.clone(), |_, ctx| {
+        match &ctx.plan_timestamp {
+            Some(t) => Ok(sv(t.clone())),
+            None => Ok(Value::unknown(Type::String)),
+        }
     });
     r.func(
         "formatdate",
@@ -24,7 +26,9 @@ pub(crate) fn register(r: &mut Registry) {
         s.clone(),
         |a, _| {
             let t = parse_rfc3339(string(&a[1])).map_err(|m| arg_err(1, m))?;
-            formatdate(string(&a[0]), &t).map(sv).map_err(|m| arg_err(0, m))
+            formatdate(string(&a[0]), &t)
+                .map(sv)
+                .map_err(|m| arg_err(0, m))
         },
     );
     r.func(
@@ -42,7 +46,10 @@ pub(crate) fn register(r: &mut Registry) {
     );
     r.func(
         "timecmp",
-        vec![p("timestamp_a", Type::String), p("timestamp_b", Type::String)],
+        vec![
+            p("timestamp_a", Type::String),
+            p("timestamp_b", Type::String),
+        ],
         Ret::Static(Type::Number),
         |a, _: &FuncContext| {
             let x = parse_rfc3339(string(&a[0])).map_err(|m| arg_err(0, m))?;
@@ -100,7 +107,9 @@ pub(crate) fn parse_rfc3339(s: &str) -> Result<DateTime<FixedOffset>, String> {
         if rest.is_empty() {
             return Err(bad(format!("end of string before {what}")));
         }
-        let digits = b.get(*i..*i + n).filter(|d| d.iter().all(u8::is_ascii_digit));
+        let digits = b
+            .get(*i..*i + n)
+            .filter(|d| d.iter().all(u8::is_ascii_digit));
         match digits {
             Some(d) => {
                 *i += n;
@@ -117,7 +126,10 @@ pub(crate) fn parse_rfc3339(s: &str) -> Result<DateTime<FixedOffset>, String> {
             }
             None if c == b'T' => Err(bad("missing required time introducer 'T'")),
             Some(_) if c == b'T' => Err(bad("missing required time introducer 'T'")),
-            None => Err(bad(format!("end of string where {:?} is expected", c as char))),
+            None => Err(bad(format!(
+                "end of string where {:?} is expected",
+                c as char
+            ))),
             Some(_) => Err(bad(format!(
                 "found {:?} where {:?} is expected",
                 &s[*i..],
@@ -193,7 +205,8 @@ pub(crate) fn parse_rfc3339(s: &str) -> Result<DateTime<FixedOffset>, String> {
     if second > 59 {
         return Err(bad("second out of range"));
     }
-    let date = NaiveDate::from_ymd_opt(year as i32, month, day).ok_or_else(|| bad("day out of range"))?;
+    let date =
+        NaiveDate::from_ymd_opt(year as i32, month, day).ok_or_else(|| bad("day out of range"))?;
     let naive = date
         .and_hms_nano_opt(hour, minute, second, nanos)
         .ok_or_else(|| bad("second out of range"))?;
@@ -205,11 +218,27 @@ pub(crate) fn parse_rfc3339(s: &str) -> Result<DateTime<FixedOffset>, String> {
 }
 
 const MONTHS: [&str; 12] = [
-    "January", "February", "March", "April", "May", "June", "July", "August", "September",
-    "October", "November", "December",
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
 ];
 const DAYS: [&str; 7] = [
-    "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday",
+    "Monday",
+    "Tuesday",
+    "Wednesday",
+    "Thursday",
+    "Friday",
+    "Saturday",
+    "Sunday",
 ];
 
 fn formatdate(spec: &str, t: &DateTime<FixedOffset>) -> Result<String, String> {

@@ -42,7 +42,9 @@ pub(crate) fn register(r: &mut Registry) {
             .map_err(|e| call_err(format!("failed to gunzip bytestream: {e}")))?;
         Ok(sv(out))
     });
-    r.func("urlencode", vec![st()], s.clone(), |a, _| Ok(sv(query_escape(string(&a[0])))));
+    r.func("urlencode", vec![st()], s.clone(), |a, _| {
+        Ok(sv(query_escape(string(&a[0]))))
+    });
     r.extra("urldecode", vec![st()], s.clone(), |a, _| {
         query_unescape(string(&a[0])).map(sv).map_err(call_err)
     });
@@ -58,18 +60,24 @@ pub(crate) fn register(r: &mut Registry) {
         s.clone(),
         |a, _| json_encode(&a[0]).map(sv).map_err(call_err),
     );
-    r.func("jsondecode", vec![st()], Ret::Static(Type::Dynamic), |a, _| {
-        json_decode(string(&a[0])).map_err(call_err)
-    });
+    r.func(
+        "jsondecode",
+        vec![st()],
+        Ret::Static(Type::Dynamic),
+        |a, _| json_decode(string(&a[0])).map_err(call_err),
+    );
     r.func(
         "yamlencode",
         vec![p("value", Type::Dynamic).null().dynamic()],
         s.clone(),
         |a, _| Ok(sv(crate::yaml::encode(&a[0]))),
     );
-    r.func("yamldecode", vec![p("src", Type::String)], Ret::Static(Type::Dynamic), |a, _| {
-        crate::yaml::decode(string(&a[0])).map_err(call_err)
-    });
+    r.func(
+        "yamldecode",
+        vec![p("src", Type::String)],
+        Ret::Static(Type::Dynamic),
+        |a, _| crate::yaml::decode(string(&a[0])).map_err(call_err),
+    );
     r.func(
         "textencodebase64",
         vec![p("string", Type::String), p("encoding", Type::String)],
@@ -92,8 +100,7 @@ fn gzip(data: &[u8]) -> Vec<u8> {
     let mut buf = Vec::with_capacity(data.len() * 2 + 1024);
     loop {
         let done = c.total_in() as usize;
-        if c
-            .compress_vec(&data[done..], &mut buf, FlushCompress::Sync)
+        if c.compress_vec(&data[done..], &mut buf, FlushCompress::Sync)
             .is_err()
         {
             break;
@@ -135,7 +142,9 @@ fn query_unescape(s: &str) -> Result<String, String> {
     while i < b.len() {
         match b[i] {
             b'%' => {
-                let hex = b.get(i + 1..i + 3).and_then(|h| std::str::from_utf8(h).ok());
+                let hex = b
+                    .get(i + 1..i + 3)
+                    .and_then(|h| std::str::from_utf8(h).ok());
                 match hex.and_then(|h| u8::from_str_radix(h, 16).ok()) {
                     Some(v) => out.push(v),
                     None => {
@@ -273,8 +282,35 @@ enum Enc {
     Utf8,
     Utf16Le,
     Utf16Be,
+    Utf16Bom,
     Latin1,
+    Windows1252,
     Ascii,
+}
+
+/// windows-1252 code points for bytes 0x80..=0x9F (undefined bytes map to
+/// the same C1 code point, as Go's charmap does).
+const CP1252: [u32; 32] = [
+    0x20AC, 0x81, 0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021, 0x02C6, 0x2030, 0x0160, 0x2039,
+    0x0152, 0x8D, 0x017D, 0x8F, 0x90, 0x2018, 0x2019, 0x201C, 0x201D, 0x2022, 0x2013, 0x2014,
+    0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0x9D, 0x017E, 0x0178,
+];
+
+fn cp1252_decode(b: u8) -> char {
+    let cp = if (0x80..0xa0).contains(&b) {
+        CP1252[usize::from(b - 0x80)]
+    } else {
+        u32::from(b)
+    };
+    char::from_u32(cp).unwrap_or('\u{fffd}')
+}
+
+fn cp1252_encode(c: char) -> Option<u8> {
+    let cp = c as u32;
+    if cp < 0x80 || (0xa0..=0xff).contains(&cp) {
+        return Some(cp as u8);
+    }
+    CP1252.iter().position(|x| *x == cp).map(|i| 0x80 + i as u8)
 }
 
 fn encoding_of(name: &str) -> Option<(Enc, &'static str)> {
@@ -283,10 +319,13 @@ fn encoding_of(name: &str) -> Option<(Enc, &'static str)> {
         "utf-8" | "utf8" | "csutf8" => (Enc::Utf8, "UTF-8"),
         "utf-16le" | "csutf16le" => (Enc::Utf16Le, "UTF-16LE"),
         "utf-16be" | "csutf16be" => (Enc::Utf16Be, "UTF-16BE"),
+        "utf-16" | "csutf16" => (Enc::Utf16Bom, "UTF-16"),
+        "windows-1252" | "cswindows1252" => (Enc::Windows1252, "windows-1252"),
         "iso-8859-1" | "iso_8859-1" | "iso_8859-1:1987" | "iso-ir-100" | "latin1" | "l1"
         | "ibm819" | "cp819" | "csisolatin1" => (Enc::Latin1, "ISO_8859-1:1987"),
-        "us-ascii" | "ascii" | "ansi_x3.4-1968" | "iso646-us" | "us" | "ibm367" | "cp367"
-        | "csascii" => (Enc::Ascii, "US-ASCII"),
+        "us-ascii" | "ansi_x3.4-1968" | "iso646-us" | "us" | "ibm367" | "cp367" | "csascii" => {
+            (Enc::Ascii, "US-ASCII")
+        }
         _ => return None,
     })
 }
@@ -294,7 +333,9 @@ fn encoding_of(name: &str) -> Option<(Enc, &'static str)> {
 fn unsupported(name: &str) -> crate::registry::Fail {
     arg_err(
         1,
-        format!("{name:?} is not a supported IANA encoding name or alias in this Terraform version"),
+        format!(
+            "{name:?} is not a supported IANA encoding name or alias in this Terraform version"
+        ),
     )
 }
 
@@ -311,8 +352,21 @@ fn text_encode(a: Vec<Value>, _: &FuncContext) -> R {
         Enc::Utf8 => s.as_bytes().to_vec(),
         Enc::Utf16Le => s.encode_utf16().flat_map(u16::to_le_bytes).collect(),
         Enc::Utf16Be => s.encode_utf16().flat_map(u16::to_be_bytes).collect(),
+        Enc::Utf16Bom => [0xfe, 0xff]
+            .into_iter()
+            .chain(s.encode_utf16().flat_map(u16::to_be_bytes))
+            .collect(),
+        Enc::Windows1252 => s
+            .chars()
+            .map(cp1252_encode)
+            .collect::<Option<Vec<u8>>>()
+            .ok_or_else(cannot)?,
         Enc::Latin1 | Enc::Ascii => {
-            let max = if matches!(enc, Enc::Latin1) { 0xff } else { 0x7f };
+            let max = if matches!(enc, Enc::Latin1) {
+                0xff
+            } else {
+                0x7f
+            };
             let mut out = Vec::with_capacity(s.len());
             for c in s.chars() {
                 if c as u32 > max {
@@ -335,20 +389,38 @@ fn text_decode(a: Vec<Value>, _: &FuncContext) -> R {
             base64::DecodeError::InvalidLastSymbol(o, _) => o,
             _ => src.len(),
         };
-        arg_err(0, format!("the given value is has an invalid base64 symbol at offset {off}"))
+        arg_err(
+            0,
+            format!("the given value is has an invalid base64 symbol at offset {off}"),
+        )
     })?;
     let bad = || arg_err(0, format!("the given value is not valid {canon}"));
     let s: String = match enc {
         Enc::Utf8 => String::from_utf8(bytes).map_err(|_| bad())?,
-        Enc::Utf16Le | Enc::Utf16Be => {
+        Enc::Utf16Le | Enc::Utf16Be | Enc::Utf16Bom => {
             if bytes.len() % 2 != 0 {
                 return Err(bad());
             }
-            let units: Vec<u16> = bytes
+            let mut little = matches!(enc, Enc::Utf16Le);
+            let mut body = bytes.as_slice();
+            if matches!(enc, Enc::Utf16Bom) {
+                match body {
+                    [0xff, 0xfe, rest @ ..] => {
+                        little = true;
+                        body = rest;
+                    }
+                    [0xfe, 0xff, rest @ ..] => body = rest,
+                    _ => {}
+                }
+            }
+            let units: Vec<u16> = body
                 .chunks(2)
-                .map(|c| match enc {
-                    Enc::Utf16Le => u16::from_le_bytes([c[0], c[1]]),
-                    _ => u16::from_be_bytes([c[0], c[1]]),
+                .map(|c| {
+                    if little {
+                        u16::from_le_bytes([c[0], c[1]])
+                    } else {
+                        u16::from_be_bytes([c[0], c[1]])
+                    }
                 })
                 .collect();
             char::decode_utf16(units)
@@ -356,6 +428,7 @@ fn text_decode(a: Vec<Value>, _: &FuncContext) -> R {
                 .collect()
         }
         Enc::Latin1 => bytes.iter().map(|b| *b as char).collect(),
+        Enc::Windows1252 => bytes.iter().map(|b| cp1252_decode(*b)).collect(),
         Enc::Ascii => bytes
             .iter()
             .map(|b| if *b < 0x80 { *b as char } else { '\u{fffd}' })

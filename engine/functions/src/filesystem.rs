@@ -24,10 +24,18 @@ pub(crate) fn register(r: &mut Registry) {
         };
         Ok(sv(clean(&full)))
     });
-    r.func("basename", vec![path()], s.clone(), |a, _| Ok(sv(basename(string(&a[0])))));
-    r.func("dirname", vec![path()], s.clone(), |a, _| Ok(sv(dirname(string(&a[0])))));
+    r.func("basename", vec![path()], s.clone(), |a, _| {
+        Ok(sv(basename(string(&a[0]))))
+    });
+    r.func("dirname", vec![path()], s.clone(), |a, _| {
+        Ok(sv(dirname(string(&a[0]))))
+    });
     r.func("pathexpand", vec![path()], s.clone(), |a, ctx| {
-        Ok(sv(expand_home(string(&a[0]), ctx)))
+        let given = string(&a[0]);
+        if given.starts_with('~') && !(given == "~" || given.starts_with("~/")) {
+            return Err(call_err("cannot expand user-specific home dir"));
+        }
+        Ok(sv(expand_home(given, ctx)))
     });
     r.func("file", vec![path()], s.clone(), |a, ctx| {
         let given = string(&a[0]);
@@ -41,16 +49,27 @@ pub(crate) fn register(r: &mut Registry) {
     r.func("filebase64", vec![path()], s, |a, ctx| {
         Ok(sv(STANDARD.encode(read_config_file(string(&a[0]), ctx)?)))
     });
-    r.func("fileexists", vec![path()], Ret::Static(Type::Bool), |a, ctx| {
-        let given = expand_home(string(&a[0]), ctx);
-        let full = resolve(&given, ctx);
-        match std::fs::metadata(&full) {
-            Ok(m) if m.is_file() => Ok(Value::bool(true)),
-            Ok(_) => Err(call_err(format!("{:?} is a directory, not a file", clean(&given)))),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Value::bool(false)),
-            Err(e) => Err(call_err(format!("failed to stat {given:?}: {}", io_text(&e)))),
-        }
-    });
+    r.func(
+        "fileexists",
+        vec![path()],
+        Ret::Static(Type::Bool),
+        |a, ctx| {
+            let given = expand_home(string(&a[0]), ctx);
+            let full = resolve(&given, ctx);
+            match std::fs::metadata(&full) {
+                Ok(m) if m.is_file() => Ok(Value::bool(true)),
+                Ok(_) => Err(call_err(format!(
+                    "{:?} is a directory, not a file",
+                    clean(&given)
+                ))),
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Value::bool(false)),
+                Err(e) => Err(call_err(format!(
+                    "failed to stat {given:?}: {}",
+                    io_text(&e)
+                ))),
+            }
+        },
+    );
     r.func(
         "fileset",
         vec![path(), p("pattern", Type::String)],
@@ -292,7 +311,7 @@ fn valid_segment(s: &str) -> bool {
 
 fn class_end(c: &[char], open: usize) -> Option<usize> {
     let mut i = open + 1;
-    if matches!(c.get(i), Some('^' | '!')) {
+    if c.get(i) == Some(&'^') {
         i += 1;
     }
     let first = i;
@@ -309,9 +328,7 @@ fn class_end(c: &[char], open: usize) -> Option<usize> {
 fn match_segments(pat: &[String], path: &[&str]) -> bool {
     match pat.first() {
         None => path.is_empty(),
-        Some(p) if p == "**" => {
-            (0..=path.len()).any(|k| match_segments(&pat[1..], &path[k..]))
-        }
+        Some(p) if p == "**" => (0..=path.len()).any(|k| match_segments(&pat[1..], &path[k..])),
         Some(p) => match path.first() {
             Some(s) => {
                 let pc: Vec<char> = p.chars().collect();
@@ -336,7 +353,7 @@ fn match_glob(p: &[char], s: &[char]) -> bool {
                 return false;
             };
             let mut i = 1;
-            let negate = matches!(p.get(1), Some('^' | '!'));
+            let negate = p.get(1) == Some(&'^');
             if negate {
                 i += 1;
             }

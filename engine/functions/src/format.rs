@@ -11,10 +11,15 @@ use num_traits::{Signed, Zero};
 use terrane_value::{Kind, Number, Type, Value};
 
 pub(crate) fn register(r: &mut Registry) {
-    r.func("format", vec![p("format", Type::String)], Ret::Static(Type::String), |a, _| {
-        let f = string(&a[0]).to_string();
-        format_str(&f, &a[1..]).map(sv).map_err(call_err)
-    })
+    r.func(
+        "format",
+        vec![p("format", Type::String)],
+        Ret::Static(Type::String),
+        |a, _| {
+            let f = string(&a[0]).to_string();
+            format_str(&f, &a[1..]).map(sv).map_err(call_err)
+        },
+    )
     .variadic(p("args", Type::Dynamic).null());
     r.func(
         "formatlist",
@@ -56,7 +61,10 @@ pub(crate) fn format_str(fmt: &str, args: &[Value]) -> Result<String, String> {
         i += 1;
         let eof = || format!("invalid format string starting at offset {}", fmt.len());
         let bad = |at: usize, ch: char| {
-            format!("unrecognized format character {} at offset {at}", go_quote_rune(ch))
+            format!(
+                "unrecognized format character {} at offset {at}",
+                go_quote_rune(ch)
+            )
         };
         let Some(&(_, c1)) = bytes.get(i) else {
             return Err(eof());
@@ -95,7 +103,9 @@ pub(crate) fn format_str(fmt: &str, args: &[Value]) -> Result<String, String> {
                     ']' if digits > 0 => break,
                     _ => return Err(bad(at, c)),
                 }
-                n = n.saturating_mul(10).saturating_add(c as usize - '0' as usize);
+                n = n
+                    .saturating_mul(10)
+                    .saturating_add(c as usize - '0' as usize);
                 digits += 1;
                 i += 1;
             }
@@ -186,7 +196,11 @@ fn append(v: &Verb, out: &mut String, args: &[Value]) -> Result<(), String> {
         }
         't' => {
             let b = as_type(&Type::Bool)?;
-            out.push_str(if b.as_bool() == Some(true) { "true" } else { "false" });
+            out.push_str(if b.as_bool() == Some(true) {
+                "true"
+            } else {
+                "false"
+            });
         }
         'd' | 'b' | 'o' | 'x' | 'X' => {
             let n = as_type(&Type::Number)?;
@@ -281,7 +295,13 @@ fn format_int(v: &Verb, n: &BigInt) -> String {
             digits = format!("{}{digits}", "0".repeat(p - digits.len()));
         }
     }
-    pad_number(v, n.sign() == Sign::Minus, prefix, &digits, v.prec.is_none())
+    pad_number(
+        v,
+        n.sign() == Sign::Minus,
+        prefix,
+        &digits,
+        v.prec.is_none(),
+    )
 }
 
 /// A decimal as digits and a point position: value = 0.DIGITS × 10^exp.
@@ -392,7 +412,11 @@ impl Digits {
             }
         }
         s.push(if upper { 'E' } else { 'e' });
-        let exp = if self.mant.is_empty() { 0 } else { self.exp - 1 };
+        let exp = if self.mant.is_empty() {
+            0
+        } else {
+            self.exp - 1
+        };
         s.push(if exp < 0 { '-' } else { '+' });
         s.push_str(&format!("{:02}", exp.abs()));
         s
@@ -422,7 +446,10 @@ fn format_float(v: &Verb, mode: char, n: &Number) -> String {
     let neg = n.is_sign_negative();
     if n.is_infinite() {
         let body = if neg { "Inf" } else { "+Inf" };
-        let v2 = Verb { plus: false, ..v.clone() };
+        let v2 = Verb {
+            plus: false,
+            ..v.clone()
+        };
         return pad_number(&v2, neg, "", body, false);
     }
     let shortest = matches!(mode, 'g' | 'G') && (v.prec.is_none() || v.mode == 'v');
@@ -554,4 +581,3 @@ fn formatlist(a: Vec<Value>, _: &FuncContext) -> R {
     }
     Ok(Value::list(Type::String, out))
 }
-

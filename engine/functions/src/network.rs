@@ -19,7 +19,11 @@ struct Net {
 
 impl Net {
     fn mask(len: u32, bits: u32) -> u128 {
-        let all = if bits == 128 { u128::MAX } else { (1u128 << bits) - 1 };
+        let all = if bits == 128 {
+            u128::MAX
+        } else {
+            (1u128 << bits) - 1
+        };
         if len == 0 {
             0
         } else {
@@ -107,7 +111,12 @@ fn parse_arg(s: &str) -> Result<Net, crate::registry::Fail> {
 pub(crate) fn register(r: &mut Registry) {
     let s = Ret::Static(Type::String);
     let prefix = || p("prefix", Type::String);
-    r.func("cidrhost", vec![prefix(), p("hostnum", Type::Number)], s.clone(), cidrhost);
+    r.func(
+        "cidrhost",
+        vec![prefix(), p("hostnum", Type::Number)],
+        s.clone(),
+        cidrhost,
+    );
     r.func("cidrnetmask", vec![prefix()], s.clone(), |a, _| {
         let n = parse_arg(string(&a[0]))?;
         if n.bits != 32 {
@@ -120,15 +129,27 @@ pub(crate) fn register(r: &mut Registry) {
     });
     r.func(
         "cidrsubnet",
-        vec![prefix(), p("newbits", Type::Number), p("netnum", Type::Number)],
+        vec![
+            prefix(),
+            p("newbits", Type::Number),
+            p("netnum", Type::Number),
+        ],
         s,
         cidrsubnet,
     );
-    r.func("cidrsubnets", vec![prefix()], Ret::Static(Type::list(Type::String)), cidrsubnets)
-        .variadic(p("newbits", Type::Number));
+    r.func(
+        "cidrsubnets",
+        vec![prefix()],
+        Ret::Static(Type::list(Type::String)),
+        cidrsubnets,
+    )
+    .variadic(p("newbits", Type::Number));
     r.extra(
         "cidrcontains",
-        vec![p("containing_prefix", Type::String), p("contained_ip_or_prefix", Type::String)],
+        vec![
+            p("containing_prefix", Type::String),
+            p("contained_ip_or_prefix", Type::String),
+        ],
         Ret::Static(Type::Bool),
         |a, _| {
             let outer = parse_arg(string(&a[0]))?;
@@ -153,8 +174,11 @@ pub(crate) fn register(r: &mut Registry) {
 }
 
 fn to_big(v: &Value) -> Result<BigInt, String> {
-    number(v)
-        .to_big_int()
+    let n = number(v);
+    if !n.is_integer() {
+        return Err("value must be a whole number".into());
+    }
+    n.to_big_int()
         .ok_or_else(|| "value must be a whole number".to_string())
 }
 

@@ -19,18 +19,29 @@ pub(crate) fn register(r: &mut Registry) {
     r.func("floor", vec![num()], n.clone(), |a, _| {
         Ok(Value::number(integral(number(&a[0]).floor())))
     });
-    r.func("log", vec![num(), p("base", Type::Number)], n.clone(), |a, _| {
-        let x = number(&a[0]).to_f64().ln() / number(&a[1]).to_f64().ln();
-        float_result(x)
-    });
-    r.func("pow", vec![num(), p("power", Type::Number)], n.clone(), |a, _| {
-        float_result(number(&a[0]).to_f64().powf(number(&a[1]).to_f64()))
-    });
+    r.func(
+        "log",
+        vec![num(), p("base", Type::Number)],
+        n.clone(),
+        |a, _| {
+            let x = number(&a[0]).to_f64().ln() / number(&a[1]).to_f64().ln();
+            float_result(x)
+        },
+    );
+    r.func(
+        "pow",
+        vec![num(), p("power", Type::Number)],
+        n.clone(),
+        |a, _| float_result(number(&a[0]).to_f64().powf(number(&a[1]).to_f64())),
+    );
     r.func("signum", vec![num()], n.clone(), |a, _| {
-        Ok(Value::number(number(&a[0]).signum()))
+        let n = int_of(&a[0]).map_err(call_err)?;
+        Ok(Value::number(n.signum()))
     });
-    r.func("max", vec![], n.clone(), |a, _| extreme(a, Ordering::Greater))
-        .variadic(p("numbers", Type::Number));
+    r.func("max", vec![], n.clone(), |a, _| {
+        extreme(a, Ordering::Greater)
+    })
+    .variadic(p("numbers", Type::Number));
     r.func("min", vec![], n.clone(), |a, _| extreme(a, Ordering::Less))
         .variadic(p("numbers", Type::Number));
     r.func(
@@ -54,9 +65,10 @@ pub(crate) fn string(v: &Value) -> &str {
 
 /// The whole number in `v`, with cty's message when it is not one.
 pub(crate) fn int_of(v: &Value) -> Result<i64, String> {
-    number(v)
-        .to_i64()
-        .ok_or_else(|| "value must be a whole number, between -9223372036854775808 and 9223372036854775807".to_string())
+    number(v).to_i64().ok_or_else(|| {
+        "value must be a whole number, between -9223372036854775808 and 9223372036854775807"
+            .to_string()
+    })
 }
 
 /// A number from an f64 (infinities included), with Terraform's failure
@@ -99,7 +111,10 @@ fn parseint(a: Vec<Value>, _: &FuncContext) -> R {
         _ => {
             return Err(arg_err(
                 0,
-                format!("first argument must be a string, not {}", a[0].ty().friendly_name()),
+                format!(
+                    "first argument must be a string, not {}",
+                    a[0].ty().friendly_name()
+                ),
             ))
         }
     };

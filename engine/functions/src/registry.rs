@@ -301,10 +301,19 @@ fn levenshtein(a: &str, b: &str) -> usize {
     prev[b.len()]
 }
 
-fn invoke(name: &str, spec: &Spec, args: Vec<Value>, ctx: &FuncContext) -> Result<Value, FuncError> {
+fn invoke(
+    name: &str,
+    spec: &Spec,
+    args: Vec<Value>,
+    ctx: &FuncContext,
+) -> Result<Value, FuncError> {
     let n = spec.params.len();
     if args.len() < n {
-        let at_least = if spec.variadic.is_some() { "at least " } else { "" };
+        let at_least = if spec.variadic.is_some() {
+            "at least "
+        } else {
+            ""
+        };
         return Err(FuncError {
             summary: "Not enough function arguments".into(),
             detail: format!(
@@ -391,4 +400,94 @@ fn call_error(name: &str, msg: &str) -> FuncError {
 /// The return type of functions whose result type depends on values.
 pub(crate) fn dynamic_ret(_: &[Value]) -> Type {
     Type::Dynamic
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    fn ctx() -> FuncContext {
+        FuncContext::default()
+    }
+
+    #[test]
+    fn unknown_argument_gives_unknown_result_of_return_type() {
+        let v = call("upper", vec![Value::unknown(Type::String)], &ctx()).unwrap();
+        assert_eq!(v, Value::unknown(Type::String));
+        let l = Value::list(Type::String, vec![Value::unknown(Type::String)]);
+        let n = call("length", vec![l], &ctx()).unwrap();
+        assert_eq!(n.as_number().and_then(|n| n.to_i64()), Some(1));
+    }
+
+    #[test]
+    fn marks_are_removed_and_reapplied() {
+        let arg = Value::list(
+            Type::String,
+            vec![Value::string("a"), Value::string("b").mark_sensitive()],
+        );
+        let v = call("join", vec![Value::string(","), arg], &ctx()).unwrap();
+        assert!(v.is_sensitive());
+        assert_eq!(v.as_str(), Some("a,b"));
+        let plain = call("nonsensitive", vec![v], &ctx()).unwrap();
+        assert!(!plain.is_sensitive());
+    }
+
+    #[test]
+    fn argument_count_and_type_errors_name_the_parameter() {
+        let e = call("abs", vec![], &ctx()).unwrap_err();
+        assert_eq!(e.summary, "Not enough function arguments");
+        assert_eq!(
+            e.detail,
+            "Function \"abs\" expects 1 argument(s). Missing value for \"num\"."
+        );
+        let e = call(
+            "upper",
+            vec![Value::string("a"), Value::string("b")],
+            &ctx(),
+        )
+        .unwrap_err();
+        assert_eq!(e.summary, "Too many function arguments");
+        let e = call("abs", vec![Value::empty_tuple()], &ctx()).unwrap_err();
+        assert_eq!(
+            e.detail,
+            "Invalid value for \"num\" parameter: number required."
+        );
+        assert_eq!(e.arg_index, Some(0));
+        let e = call("abs", vec![Value::null(Type::Number)], &ctx()).unwrap_err();
+        assert!(e.detail.ends_with("argument must not be null."));
+    }
+
+    #[test]
+    fn unknown_functions_suggest_a_name() {
+        let e = call("Abs", vec![], &ctx()).unwrap_err();
+        assert_eq!(e.summary, "Call to unknown function");
+        assert!(e.detail.contains("Did you mean \"abs\"?"));
+        assert!(exists("abs") && !exists("try") && !exists("urldecode"));
+    }
+
+    #[test]
+    fn opentofu_extras_only_when_enabled() {
+        let arg = || vec![Value::string("a%20b")];
+        assert!(call("urldecode", arg(), &ctx()).is_err());
+        let mut c = ctx();
+        c.opentofu_extras = true;
+        assert_eq!(call("urldecode", arg(), &c).unwrap().as_str(), Some("a b"));
+        assert!(opentofu_names().any(|n| n == "cidrcontains"));
+    }
+
+    #[test]
+    fn impure_functions_are_unknown_when_pure_only() {
+        let mut c = ctx();
+        c.pure_only = true;
+        assert_eq!(
+            call("uuid", vec![], &c).unwrap(),
+            Value::unknown(Type::String)
+        );
+        assert!(call("uuid", vec![], &ctx()).unwrap().is_known());
+        assert_eq!(
+            call("plantimestamp", vec![], &ctx()).unwrap(),
+            Value::unknown(Type::String)
+        );
+    }
 }

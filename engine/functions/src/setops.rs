@@ -6,23 +6,34 @@ use terrane_value::{convert, unify, Kind, Type, Value};
 
 pub(crate) fn register(r: &mut Registry) {
     let set = |n| p(n, Type::set(Type::Dynamic));
-    r.func("setunion", vec![set("first_set")], Ret::Computed(set_ret), |a, _| {
-        combine(a, |acc, s| {
-            for x in s {
-                if !acc.iter().any(|y| same(x, y)) {
-                    acc.push(x.clone());
+    r.func(
+        "setunion",
+        vec![set("first_set")],
+        Ret::Computed(set_ret),
+        |a, _| {
+            combine(a, |acc, s| {
+                for x in s {
+                    if !acc.iter().any(|y| same(x, y)) {
+                        acc.push(x.clone());
+                    }
                 }
-            }
-        })
-    })
+            })
+        },
+    )
     .variadic(set("other_sets"));
-    r.func("setintersection", vec![set("first_set")], Ret::Computed(set_ret), |a, _| {
-        combine(a, |acc, s| acc.retain(|x| s.iter().any(|y| same(x, y))))
-    })
+    r.func(
+        "setintersection",
+        vec![set("first_set")],
+        Ret::Computed(set_ret),
+        |a, _| combine(a, |acc, s| acc.retain(|x| s.iter().any(|y| same(x, y)))),
+    )
     .variadic(set("other_sets"));
-    r.func("setsubtract", vec![set("a"), set("b")], Ret::Computed(set_ret), |a, _| {
-        combine(a, |acc, s| acc.retain(|x| !s.iter().any(|y| same(x, y))))
-    });
+    r.func(
+        "setsubtract",
+        vec![set("a"), set("b")],
+        Ret::Computed(set_ret),
+        |a, _| combine(a, |acc, s| acc.retain(|x| !s.iter().any(|y| same(x, y)))),
+    );
     r.func("setproduct", vec![], Ret::Computed(dynamic_ret), setproduct)
         .variadic(p("sets", Type::Dynamic));
 }
@@ -35,7 +46,8 @@ fn set_ret(a: &[Value]) -> Type {
 /// Converts every set to the unified element type, then folds them.
 fn combine(a: Vec<Value>, f: impl Fn(&mut Vec<Value>, &[Value])) -> R {
     let tys: Vec<Type> = a.iter().map(elem_type).collect();
-    let et = unify(&tys).ok_or_else(|| call_err("given sets must all have compatible element types"))?;
+    let et =
+        unify(&tys).ok_or_else(|| call_err("given sets must all have compatible element types"))?;
     let mut sets = Vec::with_capacity(a.len());
     for v in &a {
         let items: Result<Vec<Value>, _> = seq(v).iter().map(|x| convert(x, &et)).collect();
@@ -68,12 +80,7 @@ fn setproduct(a: Vec<Value>, _: &FuncContext) -> R {
                 let conv: Result<Vec<Value>, _> = xs.iter().map(|x| convert(x, &et)).collect();
                 (et, conv.map_err(|e| call_err(e.message))?)
             }
-            _ => {
-                return Err(crate::registry::arg_err(
-                    i,
-                    "a set or a list is required",
-                ))
-            }
+            _ => return Err(crate::registry::arg_err(i, "a set or a list is required")),
         };
         elem_tys.push(et);
         lists.push(items);

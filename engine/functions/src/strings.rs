@@ -28,43 +28,80 @@ pub(crate) fn register(r: &mut Registry) {
     r.func("chomp", vec![st()], s.clone(), |a, _| {
         Ok(sv(string(&a[0]).trim_end_matches(['\r', '\n'])))
     });
-    r.func("lower", vec![st()], s.clone(), |a, _| Ok(sv(simple_case(string(&a[0]), false))));
-    r.func("upper", vec![st()], s.clone(), |a, _| Ok(sv(simple_case(string(&a[0]), true))));
-    r.func("title", vec![st()], s.clone(), |a, _| Ok(sv(title(string(&a[0])))));
+    r.func("lower", vec![st()], s.clone(), |a, _| {
+        Ok(sv(simple_case(string(&a[0]), false)))
+    });
+    r.func("upper", vec![st()], s.clone(), |a, _| {
+        Ok(sv(simple_case(string(&a[0]), true)))
+    });
+    r.func("title", vec![st()], s.clone(), |a, _| {
+        Ok(sv(title(string(&a[0]))))
+    });
     r.func("strrev", vec![st()], s.clone(), |a, _| {
         let g: Vec<&str> = string(&a[0]).graphemes(true).rev().collect();
         Ok(sv(g.concat()))
     });
-    r.func("trimspace", vec![st()], s.clone(), |a, _| Ok(sv(string(&a[0]).trim())));
-    r.func("trim", vec![st(), p("cutset", Type::String)], s.clone(), |a, _| {
-        let cut: Vec<char> = string(&a[1]).chars().collect();
-        Ok(sv(string(&a[0]).trim_matches(cut.as_slice())))
+    r.func("trimspace", vec![st()], s.clone(), |a, _| {
+        Ok(sv(string(&a[0]).trim()))
     });
-    r.func("trimprefix", vec![st(), p("prefix", Type::String)], s.clone(), |a, _| {
-        let (x, pre) = (string(&a[0]), string(&a[1]));
-        Ok(sv(x.strip_prefix(pre).unwrap_or(x)))
-    });
-    r.func("trimsuffix", vec![st(), p("suffix", Type::String)], s.clone(), |a, _| {
-        let (x, suf) = (string(&a[0]), string(&a[1]));
-        Ok(sv(x.strip_suffix(suf).unwrap_or(x)))
-    });
-    r.func("startswith", vec![st(), p("prefix", Type::String)], b.clone(), |a, _| {
-        Ok(Value::bool(string(&a[0]).starts_with(string(&a[1]))))
-    });
-    r.func("endswith", vec![st(), p("suffix", Type::String)], b.clone(), |a, _| {
-        Ok(Value::bool(string(&a[0]).ends_with(string(&a[1]))))
-    });
-    r.func("strcontains", vec![st(), p("substr", Type::String)], b, |a, _| {
-        Ok(Value::bool(string(&a[0]).contains(string(&a[1]))))
-    });
-    r.func("indent", vec![p("spaces", Type::Number), st()], s.clone(), |a, _| {
-        let n = number(&a[0]).to_i64().unwrap_or(0);
-        if n < 0 {
-            return Err(Fail::Panic("strings: negative Repeat count".into()));
-        }
-        let pad = format!("\n{}", " ".repeat(n as usize));
-        Ok(sv(string(&a[1]).replace('\n', &pad)))
-    });
+    r.func(
+        "trim",
+        vec![st(), p("cutset", Type::String)],
+        s.clone(),
+        |a, _| {
+            let cut: Vec<char> = string(&a[1]).chars().collect();
+            Ok(sv(string(&a[0]).trim_matches(cut.as_slice())))
+        },
+    );
+    r.func(
+        "trimprefix",
+        vec![st(), p("prefix", Type::String)],
+        s.clone(),
+        |a, _| {
+            let (x, pre) = (string(&a[0]), string(&a[1]));
+            Ok(sv(x.strip_prefix(pre).unwrap_or(x)))
+        },
+    );
+    r.func(
+        "trimsuffix",
+        vec![st(), p("suffix", Type::String)],
+        s.clone(),
+        |a, _| {
+            let (x, suf) = (string(&a[0]), string(&a[1]));
+            Ok(sv(x.strip_suffix(suf).unwrap_or(x)))
+        },
+    );
+    r.func(
+        "startswith",
+        vec![st(), p("prefix", Type::String)],
+        b.clone(),
+        |a, _| Ok(Value::bool(string(&a[0]).starts_with(string(&a[1])))),
+    );
+    r.func(
+        "endswith",
+        vec![st(), p("suffix", Type::String)],
+        b.clone(),
+        |a, _| Ok(Value::bool(string(&a[0]).ends_with(string(&a[1])))),
+    );
+    r.func(
+        "strcontains",
+        vec![st(), p("substr", Type::String)],
+        b,
+        |a, _| Ok(Value::bool(string(&a[0]).contains(string(&a[1])))),
+    );
+    r.func(
+        "indent",
+        vec![p("spaces", Type::Number), st()],
+        s.clone(),
+        |a, _| {
+            let n = number(&a[0]).to_i64().unwrap_or(0);
+            if n < 0 {
+                return Err(Fail::Panic("strings: negative Repeat count".into()));
+            }
+            let pad = format!("\n{}", " ".repeat(n as usize));
+            Ok(sv(string(&a[1]).replace('\n', &pad)))
+        },
+    );
     r.func("join", vec![p("separator", Type::String)], s.clone(), join)
         .variadic(p("lists", Type::list(Type::String)));
     r.func(
@@ -192,9 +229,8 @@ fn replace(a: Vec<Value>, _: &FuncContext) -> R {
     let (s, sub, rep) = (string(&a[0]), string(&a[1]), string(&a[2]));
     if sub.len() > 1 && sub.starts_with('/') && sub.ends_with('/') {
         let pat = &sub[1..sub.len() - 1];
-        let re = compile(pat).map_err(|e| {
-            call_err(format!("error parsing regexp: {}: `{}`", e.code, e.expr))
-        })?;
+        let re = compile(pat)
+            .map_err(|e| call_err(format!("error parsing regexp: {}: `{}`", e.code, e.expr)))?;
         return Ok(sv(re.replace_all(s, rep).into_owned()));
     }
     Ok(sv(s.replace(sub, rep)))
@@ -230,7 +266,10 @@ fn go_error(pat: &str, msg: &str) -> ReError {
     } else if what.contains("unopened group") {
         ("unexpected )", pat.to_string())
     } else if what.contains("repetition operator missing expression") {
-        ("missing argument to repetition operator", at.chars().take(1).collect())
+        (
+            "missing argument to repetition operator",
+            at.chars().take(1).collect(),
+        )
     } else if what.contains("unrecognized escape sequence") {
         ("invalid escape sequence", at.chars().take(2).collect())
     } else if what.contains("repetition quantifier") || what.contains("counted repetition") {
@@ -263,7 +302,9 @@ fn shape(re: &Regex) -> Result<Shape, String> {
     if named == 0 {
         Ok(Shape::Positional(names.len()))
     } else if named == names.len() {
-        Ok(Shape::Named(names.iter().flatten().map(|s| s.to_string()).collect()))
+        Ok(Shape::Named(
+            names.iter().flatten().map(|s| s.to_string()).collect(),
+        ))
     } else {
         Err("invalid regexp pattern: cannot mix both named and unnamed capture groups".into())
     }
@@ -293,8 +334,12 @@ fn regex_ret(a: &[Value], all: bool) -> Type {
 }
 
 fn regex_fn(a: Vec<Value>, all: bool) -> R {
-    let re = compile(string(&a[0]))
-        .map_err(|e| arg_err(0, format!("invalid regexp pattern: {} in {}", e.code, e.expr)))?;
+    let re = compile(string(&a[0])).map_err(|e| {
+        arg_err(
+            0,
+            format!("invalid regexp pattern: {} in {}", e.code, e.expr),
+        )
+    })?;
     let sh = shape(&re).map_err(|m| arg_err(0, m))?;
     let text = string(&a[1]);
     let one = |caps: &regex::Captures| -> Value {
@@ -326,7 +371,8 @@ fn regex_fn(a: Vec<Value>, all: bool) -> R {
     }
     match re.captures(text) {
         Some(c) => Ok(one(&c)),
-        None => Err(call_err("pattern did not match any part of the given string")),
+        None => Err(call_err(
+            "pattern did not match any part of the given string",
+        )),
     }
 }
-

@@ -25,4 +25,3 @@ pub fn json_decode(s: &str) -> Result<Value, String> {
         }
     })
 }
-

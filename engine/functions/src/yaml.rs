@@ -54,10 +54,8 @@ fn printable(c: char) -> bool {
 }
 
 fn string(s: &str, indent: usize) -> String {
-    let literal_ok = s.contains('\n')
-        && s.chars().all(printable)
-        && !s.contains(" \n")
-        && !s.ends_with(' ');
+    let literal_ok =
+        s.contains('\n') && s.chars().all(printable) && !s.contains(" \n") && !s.ends_with(' ');
     if !literal_ok {
         return double_quoted(s);
     }
@@ -265,12 +263,16 @@ impl Node {
         Ok(match self {
             Node::Null => Value::dynamic_null(),
             Node::Bool(b) => Value::bool(b),
-            Node::Int(i) => Value::number(Number::parse(&i.to_string()).map_err(|e| e.to_string())?),
+            Node::Int(i) => {
+                Value::number(Number::parse(&i.to_string()).map_err(|e| e.to_string())?)
+            }
             Node::Float(f) => Value::number(Number::try_from(f).map_err(|e| e.to_string())?),
             Node::Str(s) => Value::string(s),
-            Node::Seq(xs) => {
-                Value::tuple(xs.into_iter().map(Node::into_value).collect::<Result<_, _>>()?)
-            }
+            Node::Seq(xs) => Value::tuple(
+                xs.into_iter()
+                    .map(Node::into_value)
+                    .collect::<Result<_, _>>()?,
+            ),
             Node::Map(entries) => {
                 let mut attrs = BTreeMap::new();
                 for (k, x) in entries {
@@ -278,7 +280,9 @@ impl Node {
                         Node::Str(s) => s,
                         Node::Bool(b) => b.to_string(),
                         Node::Int(i) => i.to_string(),
-                        Node::Float(f) => Number::try_from(f).map(|n| n.to_string()).map_err(|e| e.to_string())?,
+                        Node::Float(f) => Number::try_from(f)
+                            .map(|n| n.to_string())
+                            .map_err(|e| e.to_string())?,
                         Node::Null => "null".into(),
                         _ => return Err("only strings are allowed as mapping keys".into()),
                     };
