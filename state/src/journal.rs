@@ -20,6 +20,25 @@
 //! as its result is appended (use [`apply_outcome`] / [`apply_mutation`]), so
 //! the state handed to `checkpoint` contains every result appended so far.
 //!
+//! Record format: one JSON object per line, each with the format version `v`
+//! and exactly one record (`begin`, `intent`, `result` or `mutation`), plus a
+//! timestamp `at`:
+//!
+//! ```text
+//! {"v":1,"begin":{"lineage":"b968e3d9-…","serial":6},"at":"2026-11-26T00:21:43.2Z"}
+//! {"v":1,"intent":{"id":1,"spec":{"addr":{"mode":"managed","type":"aws_instance","name":"web","index_key":0},
+//!   "action":"create","provider":"provider[\"registry.terraform.io/hashicorp/aws\"]",
+//!   "identity":{"tags":{"Name":"web-0"}}}},"at":"…"}
+//! {"v":1,"result":{"id":1,"outcome":{"applied":{"schema_version":1,"attributes":{"id":"i-0abc",…},…}}},"at":"…"}
+//! {"v":1,"result":{"id":2,"outcome":"deleted"},"at":"…"}
+//! {"v":1,"result":{"id":3,"outcome":{"failed":{"error":"…","object":{…}}}},"at":"…"}
+//! {"v":1,"mutation":{"depose":{"addr":{…},"deposed_key":"0a1b2c3d"}},"at":"…"}
+//! ```
+//!
+//! (Shown wrapped; each record is a single line.) Objects use the state
+//! file's instance object format. Only one process may append at a time: hold
+//! the state lock while a journal is open for writing.
+//!
 //! Crash windows: a torn last line (the process died mid-write) is ignored
 //! with a warning and cut off when the journal is opened; any other unreadable
 //! line is an error. A crash between persisting a checkpoint and replacing the
@@ -239,6 +258,9 @@ impl Journal {
     /// [`StateError::JournalCorrupt`] error and the file is left untouched.
     pub fn open(path: impl Into<PathBuf>) -> Result<Journal, StateError> {
         let path = path.into();
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir).map_err(io_err("create directory", dir))?;
+        }
         let mut opts = OpenOptions::new();
         opts.read(true).write(true).create(true).truncate(false);
         #[cfg(unix)]

@@ -32,6 +32,9 @@ use serde_json::value::RawValue;
 /// needed; note that `serde_json::Value` holds numbers as `f64`/`i64`/`u64`,
 /// so numbers beyond `f64` precision are rounded by that conversion (the
 /// engine should parse [`RawJson::get`] itself when it needs exact numbers).
+///
+/// Deserialising a `RawJson` works only from `serde_json`'s own deserialiser
+/// (JSON text), not from a `serde_json::Value` or another format.
 #[derive(Clone)]
 pub struct RawJson(Box<RawValue>);
 

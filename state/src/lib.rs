@@ -208,7 +208,7 @@ pub enum StateError {
 fn locked_message(path: &str, info: Option<&LockInfo>) -> String {
     match info {
         Some(i) => format!(
-            "state {path} is locked by {} since {} (lock ID {}, operation {:?}, version {}{}).\n\
+            "the state is locked: {path} is held by {} since {} (lock ID {}, operation {:?}, version {}{}).\n\
              Wait for that operation to finish (use -lock-timeout to wait), or if that process \
              is gone, run `force-unlock {}`.",
             i.who,
@@ -220,7 +220,7 @@ fn locked_message(path: &str, info: Option<&LockInfo>) -> String {
             i.id
         ),
         None => format!(
-            "state {path} is locked by another process (its lock information could not be read yet).\n\
+            "the state is locked: {path} is held by another process (its lock information could not be read).\n\
              Wait for that operation to finish (use -lock-timeout to wait)."
         ),
     }

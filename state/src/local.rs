@@ -108,6 +108,9 @@ impl LocalBackend {
     /// previous snapshot. Refuses (leaving every file untouched) if the
     /// stored file does not parse, or, unless `force`, if the stored state has
     /// another lineage or a higher serial.
+    ///
+    /// The check and the rename are not one atomic step: hold the
+    /// workspace's lock while writing, as every state-changing command does.
     pub fn write(&self, workspace: &str, state: &StateFile, force: bool) -> Result<(), StateError> {
         let path = self.state_path(workspace)?;
         let name = path.display().to_string();
