@@ -20,7 +20,7 @@ use terrane_provider::{
     PlanChangeResponse, Provider, ProviderSchema, ReadDataSourceRequest, ReadDataSourceResponse,
     ReadRequest, ReadResponse, Schema, ValidateRequest, ValidateResponse,
 };
-use terrane_value::{Path, Type, Value};
+use terrane_value::{convert, Path, Type, Value};
 
 /// When a change to an attribute forces replacement.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -185,6 +185,36 @@ impl Specs {
         Obj(out)
     }
 
+    /// `o` with each attribute converted to its schema type (as Terraform
+    /// does before calling a provider), or a diagnostic per attribute that
+    /// cannot be.
+    pub fn conform(&self, o: Obj) -> Result<Obj, Diagnostics> {
+        let mut out = Obj::default();
+        let mut diags = Diagnostics::new();
+        let mut o = o;
+        for s in &self.attrs {
+            let Some(v) = o.0.remove(s.name) else {
+                continue;
+            };
+            if s.attr.ty == Type::Dynamic {
+                out.set(s.name, v);
+                continue;
+            }
+            match convert(&v, &s.attr.ty) {
+                Ok(c) => out.set(s.name, c),
+                Err(e) => diags.push(err(
+                    "Incorrect attribute value type",
+                    format!("Inappropriate value for attribute {:?}: {e}.", s.name),
+                )),
+            }
+        }
+        if diags.has_errors() {
+            Err(diags)
+        } else {
+            Ok(self.normalize(out))
+        }
+    }
+
     /// An object of the schema's type with every attribute null except
     /// those given.
     pub fn object(&self, attrs: Vec<(&str, Value)>) -> Obj {
@@ -250,6 +280,11 @@ pub(crate) fn plan_attrs(specs: &Specs, req: &PlanChangeRequest) -> Option<Plann
         return None;
     }
     let prior = Obj::from_value(&req.prior_state);
+    Some(plan_from(specs, config, prior))
+}
+
+/// [`plan_attrs`] for a configuration and prior object already in hand.
+fn plan_from(specs: &Specs, config: Obj, prior: Option<Obj>) -> Planned {
     let mut planned = Obj::default();
     for s in &specs.attrs {
         let c = config.get(s.name);
@@ -313,7 +348,7 @@ pub(crate) fn plan_attrs(specs: &Specs, req: &PlanChangeRequest) -> Option<Plann
             }
         }
     }
-    Some(out)
+    out
 }
 
 /// The keepers rule: does going from `state` to `config` change anything
@@ -549,7 +584,10 @@ impl Provider for BuiltinProvider {
             ConfigKind::Resource => match self.inner.resource(&req.type_name) {
                 Ok(r) => {
                     if let Some(c) = config {
-                        r.validate(&c, &mut diagnostics);
+                        match r.specs().conform(c) {
+                            Ok(c) => r.validate(&c, &mut diagnostics),
+                            Err(d) => diagnostics.extend(d),
+                        }
                     }
                 }
                 Err(d) => diagnostics.extend(d),
@@ -557,7 +595,10 @@ impl Provider for BuiltinProvider {
             ConfigKind::DataSource => match self.inner.data_source(&req.type_name) {
                 Ok(r) => {
                     if let Some(c) = config {
-                        r.validate(&c, &mut diagnostics);
+                        match r.specs().conform(c) {
+                            Ok(c) => r.validate(&c, &mut diagnostics),
+                            Err(d) => diagnostics.extend(d),
+                        }
                     }
                 }
                 Err(d) => diagnostics.extend(d),
@@ -654,6 +695,17 @@ impl ConfiguredProvider for Configured {
                 ..PlanChangeResponse::default()
             };
         };
+        match r.specs().conform(plan.config.clone()) {
+            Ok(c) if c != plan.config => plan = plan_from(r.specs(), c, plan.prior),
+            Ok(_) => {}
+            Err(d) => {
+                return PlanChangeResponse {
+                    planned_state: req.prior_state,
+                    diagnostics: d,
+                    ..PlanChangeResponse::default()
+                }
+            }
+        }
         r.validate(&plan.config, &mut diagnostics);
         if !diagnostics.has_errors() {
             r.modify_plan(&mut plan, &mut diagnostics);
@@ -786,6 +838,15 @@ impl ConfiguredProvider for Configured {
                     format!("The configuration of {} is not an object.", req.type_name),
                 ),
             };
+        };
+        let config = match d.specs().conform(config) {
+            Ok(c) => c,
+            Err(diagnostics) => {
+                return ReadDataSourceResponse {
+                    state: Value::null(d.specs().schema().block.implied_type()),
+                    diagnostics,
+                }
+            }
         };
         let mut diagnostics = Diagnostics::new();
         d.validate(&config, &mut diagnostics);

@@ -148,6 +148,9 @@ pub(crate) fn parse_uuid(text: &str) -> Result<Vec<u8>, String> {
             text.len()
         ));
     }
+    if !text.is_ascii() {
+        return Err("uuid contains a non-hexadecimal character".into());
+    }
     let bytes = text.as_bytes();
     for i in [8usize, 13, 18, 23] {
         if bytes[i] != b'-' {
@@ -505,6 +508,7 @@ mod tests {
         let b = parse_uuid(&u).unwrap();
         assert_eq!(format_uuid(&b), u);
         assert!(parse_uuid("not-a-uuid").is_err());
+        assert!(parse_uuid("ééééééééé-ééé-ééé-ééé-ééééééééééé").is_err());
     }
 
     #[test]

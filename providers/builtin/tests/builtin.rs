@@ -1371,3 +1371,70 @@ fn provider_functions() {
     std::fs::write(&file, "x").unwrap();
     assert!(call(&file.to_string_lossy()).error.is_some());
 }
+
+/// Configuration values arrive converted to the schema's types, as
+/// Terraform converts them: an object literal for a map, a numeric string
+/// for a number.
+#[tokio::test]
+async fn config_is_converted_to_schema_types() {
+    let cp = configured(&terrane_provider_builtin::random()).await;
+    let keepers = Value::object(BTreeMap::from([("a".to_string(), s("1"))]));
+    let cfg = config(
+        "random_string",
+        vec![("length", s("8")), ("keepers", keepers)],
+    );
+    let p = plan(cp.as_ref(), "random_string", &Value::dynamic_null(), &cfg).await;
+    assert!(!p.diagnostics.has_errors(), "{:?}", p.diagnostics);
+    assert_eq!(attr(&p.planned_state, "length"), &n(8));
+    assert_eq!(attr(&p.planned_state, "keepers"), &smap(&[("a", "1")]));
+    let st = apply(
+        cp.as_ref(),
+        "random_string",
+        &Value::dynamic_null(),
+        &p.planned_state,
+        &cfg,
+    )
+    .await;
+    assert_eq!(text(&st, "result").len(), 8);
+    let bad = config("random_string", vec![("length", s("eight"))]);
+    let p = plan(cp.as_ref(), "random_string", &Value::dynamic_null(), &bad).await;
+    assert!(p.diagnostics.has_errors());
+}
+
+/// Absurd sizes are refused with diagnostics instead of exhausting memory.
+#[tokio::test]
+async fn absurd_sizes_are_refused() {
+    let cp = configured(&terrane_provider_builtin::random()).await;
+    for (ty, attrs) in [
+        ("random_id", vec![("byte_length", n(i64::MAX))]),
+        (
+            "random_string",
+            vec![("length", n(10)), ("min_upper", n(i64::MAX))],
+        ),
+        ("random_string", vec![("length", n(i64::MAX))]),
+        ("random_pet", vec![("length", n(i64::MAX))]),
+        (
+            "random_shuffle",
+            vec![("input", slist(&["a"])), ("result_count", n(i64::MAX))],
+        ),
+    ] {
+        let cfg = config(ty, attrs);
+        let p = plan(cp.as_ref(), ty, &Value::dynamic_null(), &cfg).await;
+        let r = cp
+            .apply_change(ApplyChangeRequest {
+                type_name: ty.into(),
+                prior_state: Value::dynamic_null(),
+                planned_state: p.planned_state.clone(),
+                config: cfg,
+                planned_private: Vec::new(),
+            })
+            .await;
+        assert!(
+            p.diagnostics.has_errors() || r.diagnostics.has_errors(),
+            "{ty}"
+        );
+    }
+    // A negative pet length still makes a name, as Go's petname does.
+    let (_, _, st) = create("random_pet", vec![("length", n(-5))]).await;
+    assert_eq!(text(&st, "id").split('-').count(), 2);
+}

@@ -10,6 +10,10 @@ use num_like::decimal_of_bytes;
 use terrane_diagnostics::Diagnostics;
 use terrane_value::Type;
 
+/// The largest `byte_length` accepted (the real provider has no limit;
+/// this one refuses sizes that would exhaust memory).
+const MAX_BYTES: i64 = 1 << 16;
+
 pub(crate) struct RandomId {
     specs: Specs,
 }
@@ -60,10 +64,10 @@ impl Resource for RandomId {
 
     fn validate(&self, config: &Obj, diags: &mut Diagnostics) {
         if let Some(len) = config.int("byte_length") {
-            if len < 0 {
+            if !(0..=MAX_BYTES).contains(&len) {
                 diags.extend(errs(
                     "Invalid Attribute Value",
-                    format!("Attribute byte_length must not be negative, got: {len}"),
+                    format!("Attribute byte_length must be between 0 and {MAX_BYTES}, got: {len}"),
                 ));
             }
         } else if config.get("byte_length").as_number().is_some() {
@@ -77,11 +81,12 @@ impl Resource for RandomId {
     async fn create(&self, mut planned: Obj) -> Result<Obj, Diagnostics> {
         let len = planned
             .int("byte_length")
+            .filter(|l| *l <= MAX_BYTES)
             .and_then(|l| usize::try_from(l).ok())
             .ok_or_else(|| {
                 errs(
                     "Create Random ID Error",
-                    "byte_length must be a known, non-negative whole number.",
+                    "byte_length must be a known whole number between 0 and 65536.",
                 )
             })?;
         let bytes = random_bytes(len);
@@ -113,30 +118,41 @@ impl Resource for RandomId {
 }
 
 /// Big-endian bytes as an unsigned decimal string, without a big-integer
-/// dependency (repeated division by 10).
+/// dependency: base-2^32 limbs divided repeatedly by 10^9.
 mod num_like {
     pub(super) fn decimal_of_bytes(bytes: &[u8]) -> String {
-        let mut num: Vec<u8> = bytes.iter().copied().skip_while(|b| *b == 0).collect();
-        if num.is_empty() {
+        let trimmed: Vec<u8> = bytes.iter().copied().skip_while(|b| *b == 0).collect();
+        if trimmed.is_empty() {
             return "0".into();
         }
-        let mut digits = Vec::new();
-        while !num.is_empty() {
-            let mut rem: u32 = 0;
-            let mut next = Vec::with_capacity(num.len());
-            for &b in &num {
-                let cur = rem * 256 + u32::from(b);
-                let q = (cur / 10) as u8;
-                rem = cur % 10;
-                if !(next.is_empty() && q == 0) {
-                    next.push(q);
-                }
+        let pad = (4 - trimmed.len() % 4) % 4;
+        let mut padded = vec![0u8; pad];
+        padded.extend(trimmed);
+        let mut limbs: Vec<u32> = padded
+            .chunks(4)
+            .map(|c| u32::from_be_bytes([c[0], c[1], c[2], c[3]]))
+            .collect();
+        let mut chunks: Vec<u32> = Vec::new();
+        while !limbs.is_empty() {
+            let mut rem: u64 = 0;
+            for limb in limbs.iter_mut() {
+                let cur = (rem << 32) | u64::from(*limb);
+                *limb = (cur / 1_000_000_000) as u32;
+                rem = cur % 1_000_000_000;
             }
-            digits.push(b'0' + rem as u8);
-            num = next;
+            chunks.push(rem as u32);
+            let lead = limbs.iter().take_while(|l| **l == 0).count();
+            limbs.drain(..lead);
         }
-        digits.reverse();
-        String::from_utf8(digits).unwrap_or_default()
+        let mut out = String::new();
+        for (i, c) in chunks.iter().rev().enumerate() {
+            if i == 0 {
+                out.push_str(&c.to_string());
+            } else {
+                out.push_str(&format!("{c:09}"));
+            }
+        }
+        out
     }
 }
 

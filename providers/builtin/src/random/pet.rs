@@ -56,7 +56,9 @@ pub(crate) fn pet_name(words: i64, separator: &str) -> String {
         1 => choose(NAMES).to_string(),
         2 => format!("{}{separator}{}", choose(ADJECTIVES), choose(NAMES)),
         _ => {
-            let mut parts: Vec<&str> = (0..(words - 2).max(0)).map(|_| choose(ADVERBS)).collect();
+            let mut parts: Vec<&str> = (0..words.saturating_sub(2).max(0))
+                .map(|_| choose(ADVERBS))
+                .collect();
             parts.push(choose(ADJECTIVES));
             parts.push(choose(NAMES));
             parts.join(separator)
@@ -139,6 +141,7 @@ mod tests {
         // Zero or negative lengths fall back to adjective + name, as Go's
         // petname.Generate does.
         assert_eq!(pet_name(0, " ").split(' ').count(), 2);
+        assert_eq!(pet_name(i64::MIN, "-").split('-').count(), 2);
     }
 
     #[test]

@@ -315,13 +315,16 @@ impl Params {
             ));
         }
         let limit = 1 << 20;
-        if self.length > limit {
+        let mins = [
+            self.min_numeric,
+            self.min_lower,
+            self.min_upper,
+            self.min_special,
+        ];
+        if self.length > limit || mins.iter().any(|m| *m > limit) {
             return Err(errs(
                 "Random Read Error",
-                format!(
-                    "length {} is larger than the supported maximum of {limit}",
-                    self.length
-                ),
+                format!("length and minimum counts must be at most {limit}"),
             ));
         }
         let numeric: Vec<char> = NUMERIC.chars().collect();
@@ -336,7 +339,7 @@ impl Params {
         ] {
             pick(set, count, &mut out)?;
         }
-        let rest = self.length - out.len() as i64;
+        let rest = self.length.saturating_sub(out.len() as i64);
         pick(&all, rest, &mut out)?;
         for i in (1..out.len()).rev() {
             let j = secure_below(i as u64 + 1) as usize;
