@@ -1,1 +1,90 @@
-//! lang: crate under construction; see docs/architecture.md.
+//! terrane-lang: the Terraform expression language over terrane's value
+//! model.
+//!
+//! It owns evaluation of `hcl_edit` expressions ([`eval`]) against an
+//! [`EvalContext`] of root variables, with Terraform's operators,
+//! templates, `for` expressions, splats, conversions, unknown and
+//! sensitive propagation and diagnostics; the functions that need the
+//! evaluator (`try`, `can`, `templatefile`, `templatestring`, console
+//! `type`); the references an expression makes ([`references`]); and type
+//! constraints with `optional()` defaults ([`parse_type_constraint`]).
+//! Every other built-in function lives in `terrane-functions`.
+//!
+//! It depends only on the value model, diagnostics, the function library
+//! and `hcl-edit`, never on configuration loading or the engine: those
+//! build the [`EvalContext`] and decide what names exist. Evaluation walks
+//! `hcl-edit`'s syntax tree directly (keeping its byte spans for
+//! diagnostics) rather than lowering to another IR, so every diagnostic
+//! points at the source the user wrote.
+
+mod context;
+mod eval;
+mod parse;
+mod references;
+mod scope;
+mod typeexpr;
+
+pub use context::{EvalContext, ProviderFunctionCallback, Source};
+pub use eval::nfc;
+pub use parse::{parse_expression, parse_template};
+pub use references::{references, references_with_source, RefStep, Reference};
+pub use scope::DeclaredNames;
+pub use typeexpr::{apply_defaults, parse_type_constraint, TypeDefaults};
+
+use hcl_edit::expr::Expression;
+use terrane_diagnostics::Diagnostics;
+use terrane_value::{Type, Value};
+
+/// Evaluates an expression parsed from `src`.
+pub fn eval(expr: &Expression, ctx: &EvalContext, src: &Source) -> Result<Value, Diagnostics> {
+    eval::Evaluator::new(ctx, src).eval(expr)
+}
+
+/// Parses and evaluates the whole of `src` as one expression.
+pub fn eval_source(src: &Source, ctx: &EvalContext) -> Result<Value, Diagnostics> {
+    let expr = parse_expression(src).map_err(Diagnostics::from)?;
+    eval(&expr, ctx, src)
+}
+
+/// What `terraform console` shows for an expression: a value, or a type
+/// when the expression is a top-level `type(...)` call.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ConsoleResult {
+    /// An ordinary value.
+    Value(Value),
+    /// The argument's type, from `type(...)`.
+    Type(Type),
+}
+
+impl ConsoleResult {
+    /// The console's text for this result.
+    pub fn display(&self) -> String {
+        match self {
+            ConsoleResult::Value(v) => terrane_value::display::format_value(v),
+            ConsoleResult::Type(t) => terrane_value::display::format_type(t),
+        }
+    }
+}
+
+/// Evaluates as `terraform console` does: a top-level `type(x)` call
+/// yields the type of `x`; anything else evaluates normally.
+pub fn eval_console(
+    expr: &Expression,
+    ctx: &EvalContext,
+    src: &Source,
+) -> Result<ConsoleResult, Diagnostics> {
+    let mut inner = expr;
+    while let Expression::Parenthesis(p) = inner {
+        inner = p.inner();
+    }
+    if let Expression::FuncCall(f) = inner {
+        if f.name.namespace.is_empty() && f.name.name.value().as_str() == "type" {
+            let args: Vec<&Expression> = f.args.iter().collect();
+            if args.len() == 1 {
+                let v = eval(args[0], ctx, src)?;
+                return Ok(ConsoleResult::Type(v.ty()));
+            }
+        }
+    }
+    eval(expr, ctx, src).map(ConsoleResult::Value)
+}

@@ -88,9 +88,8 @@ fn convert_kind(v: &Value, want: &Type, path: &str) -> Result<Value, ConvertErro
                 let tys: Vec<Type> = items.iter().map(Value::ty).collect();
                 match &v.kind {
                     Kind::List(t, _) | Kind::Set(t, _) => t.clone(),
-                    _ => unify(&tys).ok_or_else(|| {
-                        err(path, "all list elements must have the same type")
-                    })?,
+                    _ => unify(&tys)
+                        .ok_or_else(|| err(path, "all list elements must have the same type"))?,
                 }
             } else {
                 (**et).clone()
@@ -115,9 +114,8 @@ fn convert_kind(v: &Value, want: &Type, path: &str) -> Result<Value, ConvertErro
                     Kind::Map(t, _) => t.clone(),
                     _ => {
                         let tys: Vec<Type> = entries.values().map(Value::ty).collect();
-                        unify(&tys).ok_or_else(|| {
-                            err(path, "all map elements must have the same type")
-                        })?
+                        unify(&tys)
+                            .ok_or_else(|| err(path, "all map elements must have the same type"))?
                     }
                 }
             } else {
@@ -192,9 +190,10 @@ pub(crate) fn type_convertible(have: &Type, want: &Type) -> bool {
     match (have, want) {
         (Type::Dynamic, _) | (_, Type::Dynamic) => true,
         (a, b) if a == b => true,
-        (a, b) if a.is_primitive() && b.is_primitive() => {
-            !matches!((a, b), (Type::Number, Type::Bool) | (Type::Bool, Type::Number))
-        }
+        (a, b) if a.is_primitive() && b.is_primitive() => !matches!(
+            (a, b),
+            (Type::Number, Type::Bool) | (Type::Bool, Type::Number)
+        ),
         (Type::List(a) | Type::Set(a), Type::List(b) | Type::Set(b)) => type_convertible(a, b),
         (Type::Tuple(es), Type::List(b) | Type::Set(b)) => {
             es.iter().all(|e| type_convertible(e, b))
@@ -210,16 +209,12 @@ pub(crate) fn type_convertible(have: &Type, want: &Type) -> bool {
         (Type::Map(a), Type::Object { attrs, .. }) => {
             attrs.values().all(|t| type_convertible(a, t))
         }
-        (
-            Type::Object { attrs: a, .. },
-            Type::Object {
-                attrs: b,
-                optional,
-            },
-        ) => b.iter().all(|(k, t)| match a.get(k) {
-            Some(x) => type_convertible(x, t),
-            None => optional.contains(k),
-        }),
+        (Type::Object { attrs: a, .. }, Type::Object { attrs: b, optional }) => {
+            b.iter().all(|(k, t)| match a.get(k) {
+                Some(x) => type_convertible(x, t),
+                None => optional.contains(k),
+            })
+        }
         _ => false,
     }
 }
@@ -242,7 +237,8 @@ pub fn unify(types: &[Type]) -> Option<Type> {
         return unify(&rest);
     }
     if types.iter().all(Type::is_primitive) {
-        return if types.iter().all(|t| *t != Type::Bool) || types.iter().all(|t| *t != Type::Number) {
+        return if types.iter().all(|t| *t != Type::Bool) || types.iter().all(|t| *t != Type::Number)
+        {
             Some(Type::String)
         } else {
             Some(Type::String).filter(|_| types.contains(&Type::String))
@@ -373,12 +369,19 @@ mod tests {
     #[test]
     fn optional_attributes_become_null() {
         let want = Type::Object {
-            attrs: [("a".to_string(), Type::String), ("b".to_string(), Type::Number)]
-                .into_iter()
-                .collect(),
+            attrs: [
+                ("a".to_string(), Type::String),
+                ("b".to_string(), Type::Number),
+            ]
+            .into_iter()
+            .collect(),
             optional: ["b".to_string()].into_iter().collect(),
         };
-        let v = Value::object([("a".to_string(), Value::string("x"))].into_iter().collect());
+        let v = Value::object(
+            [("a".to_string(), Value::string("x"))]
+                .into_iter()
+                .collect(),
+        );
         let out = convert(&v, &want).unwrap();
         assert!(out.get_attr("b").unwrap().is_null());
         let missing = convert(&Value::empty_object(), &want).unwrap_err();

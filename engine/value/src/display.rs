@@ -243,6 +243,9 @@ mod tests {
         let v = Value::list(Type::Number, vec![Value::number(1)]);
         assert_eq!(format_value(&v), "tolist([\n  1,\n])");
         assert_eq!(format_value(&Value::string("a\nb")), "<<EOT\na\nb\nEOT");
-        assert_eq!(format_value(&Value::number(1).mark_sensitive()), "(sensitive value)");
+        assert_eq!(
+            format_value(&Value::number(1).mark_sensitive()),
+            "(sensitive value)"
+        );
     }
 }

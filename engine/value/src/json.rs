@@ -413,7 +413,10 @@ mod tests {
     #[test]
     fn decodes_structures() {
         let v = Value::from_json_str("{\"b\":1,\"a\":[true,null,{}]}").unwrap();
-        assert_eq!(v.to_json_string().unwrap(), "{\"a\":[true,null,{}],\"b\":1}");
+        assert_eq!(
+            v.to_json_string().unwrap(),
+            "{\"a\":[true,null,{}],\"b\":1}"
+        );
         assert!(Value::from_json_str("{").is_err());
         assert!(Value::from_json_str("").is_err());
     }

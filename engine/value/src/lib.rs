@@ -33,7 +33,7 @@ mod value;
 
 pub use convert::{convert, unify, ConvertError};
 pub use json::JsonError;
-pub use number::{Number, NumberError, PRECISION_BITS};
+pub use number::{Number, NumberError, PRECISION_BITS, PRECISION_DIGITS};
 pub use path::{Path, PathStep};
 pub use types::Type;
 pub use value::{Kind, Marks, Value};

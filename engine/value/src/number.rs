@@ -221,7 +221,11 @@ impl Number {
         if int_part.is_empty() && frac_part.is_empty() {
             return Err(bad());
         }
-        if !int_part.bytes().chain(frac_part.bytes()).all(|b| b.is_ascii_digit()) {
+        if !int_part
+            .bytes()
+            .chain(frac_part.bytes())
+            .all(|b| b.is_ascii_digit())
+        {
             return Err(bad());
         }
         let mut exp10: i64 = match exp_part {
@@ -250,7 +254,13 @@ impl Number {
     /// An arbitrary integer (precision: its bit length, at least 64).
     pub fn from_big_int(v: &BigInt) -> Number {
         let prec = (v.bits() as u32).max(64);
-        Number::rounded(v.sign() == Sign::Minus, v.magnitude().clone(), 0, false, prec)
+        Number::rounded(
+            v.sign() == Sign::Minus,
+            v.magnitude().clone(),
+            0,
+            false,
+            prec,
+        )
     }
 
     /// The float64 value exactly, with precision 53 (Go's `SetFloat64`).
@@ -370,9 +380,7 @@ impl Number {
 
     fn with_prec(&self, prec: u32) -> Number {
         match self.class {
-            Class::Finite => {
-                Number::rounded(self.neg, self.mant.clone(), self.exp, false, prec)
-            }
+            Class::Finite => Number::rounded(self.neg, self.mant.clone(), self.exp, false, prec),
             _ => {
                 let mut n = self.clone();
                 n.prec = prec;
@@ -383,7 +391,8 @@ impl Number {
 
     /// Sum, rounded to the larger precision of the operands.
     pub fn add(&self, o: &Number) -> Number {
-        self.try_add(o, false).unwrap_or_else(|_| Number::zero(false, PRECISION_BITS))
+        self.try_add(o, false)
+            .unwrap_or_else(|_| Number::zero(false, PRECISION_BITS))
     }
 
     /// Sum, failing for `inf + -inf`.
@@ -443,7 +452,8 @@ impl Number {
 
     /// Difference.
     pub fn sub(&self, o: &Number) -> Number {
-        self.try_add(o, true).unwrap_or_else(|_| Number::zero(false, PRECISION_BITS))
+        self.try_add(o, true)
+            .unwrap_or_else(|_| Number::zero(false, PRECISION_BITS))
     }
 
     /// Product.
@@ -464,9 +474,7 @@ impl Number {
         let prec = self.prec.max(o.prec);
         let neg = self.neg != o.neg;
         match (self.class, o.class) {
-            (Class::Zero, Class::Zero) | (Class::Inf, Class::Inf) => {
-                Err(NumberError::DivideByZero)
-            }
+            (Class::Zero, Class::Zero) | (Class::Inf, Class::Inf) => Err(NumberError::DivideByZero),
             (Class::Inf, _) => Ok(Number::infinity(neg)),
             (_, Class::Inf) => Ok(Number::zero(neg, prec)),
             (_, Class::Zero) => Ok(Number::infinity(neg)),
@@ -793,7 +801,10 @@ mod tests {
     #[test]
     fn float64_values_print_at_their_precision() {
         assert_eq!(Number::from_f64(0.1).unwrap().to_string(), "0.1");
-        assert_eq!(Number::from_f64(1e21).unwrap().to_string(), "1000000000000000000000");
+        assert_eq!(
+            Number::from_f64(1e21).unwrap().to_string(),
+            "1000000000000000000000"
+        );
         assert_eq!(p("-1").div(&p("0")).unwrap().to_string(), "-Inf");
     }
 }

@@ -1,0 +1,80 @@
+//! What an expression is evaluated against: root variables, the function
+//! context and the provider-function callback.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+use terrane_diagnostics::{Diagnostic, SourceRange};
+use terrane_functions::FuncContext;
+use terrane_value::Value;
+
+/// Calls a provider-defined function (`provider::NAME::FUNC(...)`).
+/// Arguments: provider local name, function name, argument values.
+pub type ProviderFunctionCallback =
+    dyn Fn(&str, &str, Vec<Value>) -> Result<Value, Diagnostic> + Send + Sync;
+
+/// The source an expression was parsed from, for diagnostics' ranges.
+#[derive(Debug, Clone)]
+pub struct Source {
+    /// The file name users see (e.g. `main.tf`).
+    pub filename: Arc<str>,
+    /// The whole text the expression's byte offsets refer to.
+    pub text: Arc<str>,
+}
+
+impl Source {
+    /// A source from a file name and its text.
+    pub fn new(filename: impl Into<Arc<str>>, text: impl Into<Arc<str>>) -> Source {
+        Source {
+            filename: filename.into(),
+            text: text.into(),
+        }
+    }
+
+    /// The range of byte offsets `start..end`.
+    pub fn range(&self, start: usize, end: usize) -> SourceRange {
+        SourceRange::from_bytes(self.filename.clone(), &self.text, start, end)
+    }
+}
+
+/// Everything an expression can refer to.
+#[derive(Clone, Default)]
+pub struct EvalContext {
+    /// Root names (`var`, `local`, `each`, `path`, resource types, ...)
+    /// and their values.
+    pub variables: BTreeMap<String, Value>,
+    /// The context built-in functions run in (base directory, ...).
+    pub functions: FuncContext,
+    /// Where `provider::NAME::FUNC(...)` calls go; without it such calls
+    /// fail with "Unknown provider function".
+    pub provider_functions: Option<Arc<ProviderFunctionCallback>>,
+    /// When true, a top-level `type(...)` call is allowed (console mode);
+    /// see [`crate::eval_console`].
+    pub console: bool,
+}
+
+impl EvalContext {
+    /// An empty context with the given function context.
+    pub fn new(functions: FuncContext) -> EvalContext {
+        EvalContext {
+            functions,
+            ..EvalContext::default()
+        }
+    }
+
+    /// Adds (or replaces) a root variable.
+    pub fn set(&mut self, name: impl Into<String>, value: Value) -> &mut Self {
+        self.variables.insert(name.into(), value);
+        self
+    }
+}
+
+impl std::fmt::Debug for EvalContext {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("EvalContext")
+            .field("variables", &self.variables)
+            .field("functions", &self.functions)
+            .field("provider_functions", &self.provider_functions.is_some())
+            .field("console", &self.console)
+            .finish()
+    }
+}

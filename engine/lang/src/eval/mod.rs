@@ -1,0 +1,294 @@
+//! The expression evaluator: `hcl_edit` syntax in, terrane values out.
+
+mod call;
+mod forexpr;
+mod ops;
+mod template;
+mod traversal;
+
+use crate::context::{EvalContext, Source};
+use hcl_edit::expr::{Expression, ObjectKey};
+use hcl_edit::Span;
+use std::collections::BTreeMap;
+use std::ops::Range;
+use terrane_diagnostics::{Diagnostic, Diagnostics};
+use terrane_value::{convert, Kind, Marks, Number, Type, Value};
+use unicode_normalization::UnicodeNormalization;
+
+pub(crate) type EResult = Result<Value, Diagnostics>;
+
+/// Evaluates expressions of one source against one context.
+pub(crate) struct Evaluator<'a> {
+    pub ctx: &'a EvalContext,
+    pub src: &'a Source,
+    /// Names bound by enclosing `for` expressions and template `for`
+    /// directives, innermost last.
+    scopes: Vec<BTreeMap<String, Value>>,
+}
+
+/// NFC-normalises a string, as HCL does for every literal.
+pub fn nfc(s: &str) -> String {
+    s.nfc().collect()
+}
+
+impl<'a> Evaluator<'a> {
+    pub fn new(ctx: &'a EvalContext, src: &'a Source) -> Self {
+        Evaluator {
+            ctx,
+            src,
+            scopes: Vec::new(),
+        }
+    }
+
+    /// A diagnostic about the given byte range.
+    pub fn diag(
+        &self,
+        summary: &str,
+        detail: impl Into<String>,
+        span: Option<Range<usize>>,
+    ) -> Diagnostic {
+        let d = Diagnostic::error(summary, detail);
+        match span {
+            Some(r) => d.with_subject(self.src.range(r.start, r.end)),
+            None => d,
+        }
+    }
+
+    /// The same, as a one-element collection.
+    pub fn fail(
+        &self,
+        summary: &str,
+        detail: impl Into<String>,
+        span: Option<Range<usize>>,
+    ) -> Diagnostics {
+        self.diag(summary, detail, span).into()
+    }
+
+    pub fn push_scope(&mut self, vars: BTreeMap<String, Value>) {
+        self.scopes.push(vars);
+    }
+
+    pub fn pop_scope(&mut self) {
+        self.scopes.pop();
+    }
+
+    fn lookup(&self, name: &str) -> Option<&Value> {
+        self.scopes
+            .iter()
+            .rev()
+            .find_map(|s| s.get(name))
+            .or_else(|| self.ctx.variables.get(name))
+    }
+
+    pub fn eval(&mut self, expr: &Expression) -> EResult {
+        match expr {
+            Expression::Null(_) => Ok(Value::dynamic_null()),
+            Expression::Bool(b) => Ok(Value::bool(*b.value())),
+            Expression::Number(n) => self.number_literal(n),
+            Expression::String(s) => Ok(Value::string(nfc(s.value()))),
+            Expression::Array(items) => {
+                let mut out = Vec::with_capacity(items.len());
+                for item in items.iter() {
+                    out.push(self.eval(item)?);
+                }
+                Ok(Value::tuple(out))
+            }
+            Expression::Object(obj) => self.object(obj),
+            Expression::StringTemplate(t) => self.string_template(t),
+            Expression::HeredocTemplate(h) => self.heredoc(h),
+            Expression::Parenthesis(p) => self.eval(p.inner()),
+            Expression::Variable(v) => self.variable(v.value().as_str(), v.span()),
+            Expression::Conditional(c) => self.conditional(c),
+            Expression::FuncCall(f) => self.func_call(f),
+            Expression::Traversal(t) => self.traversal(t),
+            Expression::UnaryOp(u) => self.unary(u),
+            Expression::BinaryOp(b) => self.binary(b),
+            Expression::ForExpr(f) => self.for_expr(f),
+        }
+    }
+
+    fn number_literal(&self, n: &hcl_edit::Formatted<hcl_edit::Number>) -> EResult {
+        let text = n
+            .span()
+            .and_then(|r| self.src.text.get(r))
+            .map(str::to_string)
+            .unwrap_or_else(|| n.value().to_string());
+        Number::parse(text.trim())
+            .map(Value::number)
+            .map_err(|e| self.fail("Invalid number literal", e.to_string(), n.span()))
+    }
+
+    fn variable(&self, name: &str, span: Option<Range<usize>>) -> EResult {
+        match self.lookup(name) {
+            Some(v) => Ok(v.clone()),
+            None => Err(self.fail(
+                "Unknown variable",
+                format!("There is no variable named \"{name}\"."),
+                span,
+            )),
+        }
+    }
+
+    fn object(&mut self, obj: &hcl_edit::expr::Object) -> EResult {
+        let mut attrs = BTreeMap::new();
+        let mut marks = Marks::NONE;
+        let mut unknown = false;
+        for (key, value) in obj.iter() {
+            let k = match key {
+                ObjectKey::Ident(id) => nfc(id.value().as_str()),
+                ObjectKey::Expression(e) => {
+                    let kv = match e {
+                        // A bare name as a key is a literal string.
+                        Expression::Variable(v) => Value::string(v.value().as_str()),
+                        _ => self.eval(e)?,
+                    };
+                    if kv.is_null() {
+                        return Err(self.fail(
+                            "Null value as key",
+                            "Can't use a null value as a key.",
+                            e.span(),
+                        ));
+                    }
+                    marks = marks.union(kv.marks);
+                    let kv = convert(&kv, &Type::String).map_err(|err| {
+                        self.fail(
+                            "Incorrect key type",
+                            format!("Can't use this value as a key: {}.", err.message),
+                            e.span(),
+                        )
+                    })?;
+                    match kv.as_str() {
+                        Some(s) => s.to_string(),
+                        None => {
+                            unknown = true;
+                            continue;
+                        }
+                    }
+                }
+            };
+            let v = self.eval(value.expr())?;
+            attrs.insert(k, v);
+        }
+        if unknown {
+            return Ok(Value::unknown(Type::Dynamic).with_marks(marks));
+        }
+        Ok(Value::object(attrs).with_marks(marks))
+    }
+
+    fn conditional(&mut self, c: &hcl_edit::expr::Conditional) -> EResult {
+        let cond = self.eval(&c.cond_expr)?;
+        let t = self.eval(&c.true_expr);
+        let f = self.eval(&c.false_expr);
+        let cond_span = c.cond_expr.span();
+        if cond.is_null() {
+            return Err(self.fail(
+                "Null condition",
+                "The condition value is null. Conditions must either be true or false.",
+                cond_span,
+            ));
+        }
+        let cond_marks = cond.marks;
+        let cond = convert(&cond, &Type::Bool).map_err(|_| {
+            self.fail(
+                "Incorrect condition type",
+                "The condition expression must be of type bool.",
+                cond_span.clone(),
+            )
+        })?;
+        // Types of both results decide the result type, even for the branch
+        // not taken; errors are reported for the taken branch only.
+        let (tv, fv) = match (&t, &f) {
+            (Ok(tv), Ok(fv)) => (tv.clone(), fv.clone()),
+            _ => match cond.as_bool() {
+                Some(true) => return t.map(|v| v.with_marks(cond_marks)),
+                Some(false) => return f.map(|v| v.with_marks(cond_marks)),
+                None => {
+                    t?;
+                    f?;
+                    return Ok(Value::unknown(Type::Dynamic));
+                }
+            },
+        };
+        let null_dyn = |v: &Value| v.marks.is_empty() && v.kind == Kind::Null(Type::Dynamic);
+        let (tt, ft) = (tv.ty(), fv.ty());
+        let result_ty = if null_dyn(&tv) {
+            ft.clone()
+        } else if null_dyn(&fv) {
+            tt.clone()
+        } else if tt == Type::Dynamic || ft == Type::Dynamic {
+            Type::Dynamic
+        } else {
+            match terrane_value::unify(&[tt.clone(), ft.clone()]) {
+                Some(t) => t,
+                None => {
+                    return Err(self.fail(
+                        "Inconsistent conditional result types",
+                        format!(
+                            "The true and false result expressions must have consistent types. {}",
+                            describe_mismatch(&tt, &ft)
+                        ),
+                        c.true_expr
+                            .span()
+                            .zip(c.false_expr.span())
+                            .map(|(a, b)| a.start..b.end),
+                    ))
+                }
+            }
+        };
+        let chosen = match cond.as_bool() {
+            Some(true) => (tv, c.true_expr.span(), "true"),
+            Some(false) => (fv, c.false_expr.span(), "false"),
+            None => return Ok(Value::unknown(result_ty).with_marks(cond_marks)),
+        };
+        let out = if result_ty == Type::Dynamic {
+            chosen.0
+        } else {
+            convert(&chosen.0, &result_ty).map_err(|e| {
+                self.fail(
+                    "Inconsistent conditional result types",
+                    format!(
+                        "The {} result value is not compatible with the result type: {e}.",
+                        chosen.2
+                    ),
+                    chosen.1.clone(),
+                )
+            })?
+        };
+        Ok(out.with_marks(cond_marks))
+    }
+}
+
+/// The sentence Terraform adds when conditional result types differ.
+fn describe_mismatch(t: &Type, f: &Type) -> String {
+    if let (Type::Object { attrs: a, .. }, Type::Object { attrs: b, .. }) = (t, f) {
+        if a.len() != b.len() || a.keys().ne(b.keys()) {
+            return "The 'true' value includes object attribute changes, but the 'false' value does not."
+                .to_string();
+        }
+        for (k, at) in a {
+            if let Some(bt) = b.get(k) {
+                if terrane_value::unify(&[at.clone(), bt.clone()]).is_none() {
+                    return format!(
+                        "Type mismatch for object attribute \"{k}\": The 'true' value is {}, but the 'false' value is {}.",
+                        at.friendly_name(),
+                        bt.friendly_name()
+                    );
+                }
+            }
+        }
+    }
+    if let (Type::Tuple(a), Type::Tuple(b)) = (t, f) {
+        if a.len() != b.len() {
+            return format!(
+                "The 'true' tuple has length {}, but the 'false' tuple has length {}.",
+                a.len(),
+                b.len()
+            );
+        }
+    }
+    format!(
+        "The 'true' value is {}, but the 'false' value is {}.",
+        t.friendly_name(),
+        f.friendly_name()
+    )
+}

@@ -1,0 +1,255 @@
+//! Attribute access, indexing and splats.
+
+use super::{EResult, Evaluator};
+use hcl_edit::expr::{Traversal, TraversalOperator};
+use hcl_edit::{Decorated, Span};
+use std::ops::Range;
+use terrane_value::{convert, unify, Kind, Number, Type, Value};
+
+impl Evaluator<'_> {
+    pub(super) fn traversal(&mut self, t: &Traversal) -> EResult {
+        let base = self.eval(&t.expr)?;
+        self.apply_ops(base, &t.operators)
+    }
+
+    fn apply_ops(&mut self, mut v: Value, ops: &[Decorated<TraversalOperator>]) -> EResult {
+        let mut i = 0;
+        while i < ops.len() {
+            let op = &ops[i];
+            match op.value() {
+                TraversalOperator::GetAttr(name) => {
+                    v = self.get_attr(&v, name.value().as_str(), op.span())?;
+                }
+                TraversalOperator::Index(e) => {
+                    let key = self.eval(e)?;
+                    v = self.index(&v, &key, e.span())?;
+                }
+                TraversalOperator::LegacyIndex(n) => {
+                    let key = Value::number(Number::from(*n.value()));
+                    v = self.index(&v, &key, op.span())?;
+                }
+                TraversalOperator::FullSplat(_) => {
+                    return self.splat(v, &ops[i + 1..]);
+                }
+                TraversalOperator::AttrSplat(_) => {
+                    let mut j = i + 1;
+                    while j < ops.len()
+                        && matches!(
+                            ops[j].value(),
+                            TraversalOperator::GetAttr(_) | TraversalOperator::LegacyIndex(_)
+                        )
+                    {
+                        j += 1;
+                    }
+                    v = self.splat(v, &ops[i + 1..j])?;
+                    i = j;
+                    continue;
+                }
+            }
+            i += 1;
+        }
+        Ok(v)
+    }
+
+    fn splat(&mut self, src: Value, rest: &[Decorated<TraversalOperator>]) -> EResult {
+        let marks = src.marks;
+        let src = src.unmarked();
+        if src.is_null() {
+            return Ok(Value::empty_tuple().with_marks(marks));
+        }
+        if !src.is_known() {
+            return Ok(Value::unknown(Type::Dynamic).with_marks(marks));
+        }
+        let (items, as_list) = match &src.kind {
+            Kind::List(_, xs) | Kind::Set(_, xs) => (xs.clone(), true),
+            Kind::Tuple(xs) => (xs.clone(), false),
+            _ => (vec![src.clone()], false),
+        };
+        let mut out = Vec::with_capacity(items.len());
+        for item in items {
+            out.push(self.apply_ops(item, rest)?);
+        }
+        let result = if as_list {
+            let tys: Vec<Type> = out.iter().map(Value::ty).collect();
+            if out.is_empty() {
+                Value::list(Type::Dynamic, out)
+            } else if let Some(et) = unify(&tys) {
+                let conv: Result<Vec<Value>, _> = out.iter().map(|x| convert(x, &et)).collect();
+                match conv {
+                    Ok(xs) => Value::list(et, xs),
+                    Err(_) => Value::tuple(out),
+                }
+            } else {
+                Value::tuple(out)
+            }
+        } else {
+            Value::tuple(out)
+        };
+        Ok(result.with_marks(marks))
+    }
+
+    pub(crate) fn get_attr(&self, v: &Value, name: &str, span: Option<Range<usize>>) -> EResult {
+        let marks = v.marks;
+        match &v.kind {
+            Kind::Null(_) => Err(self.fail(
+                "Attempt to get attribute from null value",
+                "This value is null, so it does not have any attributes.",
+                span,
+            )),
+            Kind::Unknown(t) => {
+                let at = match t {
+                    Type::Object { attrs, .. } => match attrs.get(name) {
+                        Some(a) => a.clone(),
+                        None => {
+                            return Err(self.fail(
+                                "Unsupported attribute",
+                                format!("This object does not have an attribute named \"{name}\"."),
+                                span,
+                            ))
+                        }
+                    },
+                    Type::Map(e) => (**e).clone(),
+                    _ => Type::Dynamic,
+                };
+                Ok(Value::unknown(at).with_marks(marks))
+            }
+            Kind::Object(attrs) => match attrs.get(name) {
+                Some(a) => Ok(a.clone().with_marks(marks)),
+                None => Err(self.fail(
+                    "Unsupported attribute",
+                    format!("This object does not have an attribute named \"{name}\"."),
+                    span,
+                )),
+            },
+            Kind::Map(_, m) => match m.get(name) {
+                Some(a) => Ok(a.clone().with_marks(marks)),
+                None => Err(self.fail(
+                    "Missing map element",
+                    format!("This map does not have an element with the key \"{name}\"."),
+                    span,
+                )),
+            },
+            Kind::List(..) | Kind::Set(..) | Kind::Tuple(_) => {
+                let what = match &v.kind {
+                    Kind::List(..) => "list",
+                    Kind::Set(..) => "set",
+                    _ => "tuple",
+                };
+                let of_objects = v
+                    .as_seq()
+                    .is_some_and(|xs| xs.iter().all(|x| matches!(x.ty(), Type::Object { .. })))
+                    && !v.is_empty();
+                let detail = if of_objects {
+                    format!(
+                        "Can't access attributes on a {what} of objects. Did you mean to access attribute \"{name}\" for a specific element of the {what}, or across all elements of the {what}?"
+                    )
+                } else {
+                    format!(
+                        "Can't access attributes on a {what}. Did you mean to access an attribute for a specific element of the {what}, or across all elements of the {what}?"
+                    )
+                };
+                Err(self.fail("Unsupported attribute", detail, span))
+            }
+            _ => Err(self.fail(
+                "Unsupported attribute",
+                format!(
+                    "Can't access attributes on a primitive-typed value ({}).",
+                    v.ty().friendly_name()
+                ),
+                span,
+            )),
+        }
+    }
+
+    pub(crate) fn index(&self, coll: &Value, key: &Value, span: Option<Range<usize>>) -> EResult {
+        let marks = coll.marks.union(key.marks);
+        let invalid = |detail: &str| self.fail("Invalid index", detail, span.clone());
+        if key.is_null() {
+            return Err(invalid("Can't use a null value as an indexing key."));
+        }
+        if coll.is_null() {
+            return Err(self.fail(
+                "Attempt to index null value",
+                "This value is null, so it does not have any indices.",
+                span,
+            ));
+        }
+        let elem_ty = |t: &Type, k: &Value| -> Type {
+            match t {
+                Type::List(e) | Type::Map(e) => (**e).clone(),
+                Type::Object { attrs, .. } => k
+                    .as_str()
+                    .and_then(|s| attrs.get(s).cloned())
+                    .unwrap_or(Type::Dynamic),
+                Type::Tuple(es) => k
+                    .as_number()
+                    .and_then(|n| n.to_i64())
+                    .and_then(|i| usize::try_from(i).ok())
+                    .and_then(|i| es.get(i).cloned())
+                    .unwrap_or(Type::Dynamic),
+                _ => Type::Dynamic,
+            }
+        };
+        if let Kind::Set(..) = coll.kind {
+            return Err(invalid("Elements of a set are identified only by their value and don't have any separate index or key to select with, so it's only possible to perform operations across all elements of the set."));
+        }
+        if let Kind::Unknown(t) = &coll.kind {
+            if matches!(t, Type::Set(_)) {
+                return Err(invalid("Elements of a set are identified only by their value and don't have any separate index or key to select with, so it's only possible to perform operations across all elements of the set."));
+            }
+            return Ok(Value::unknown(elem_ty(t, key)).with_marks(marks));
+        }
+        let key_plain = key.clone().unmarked();
+        match &coll.kind {
+            Kind::List(_, xs) | Kind::Tuple(xs) => {
+                let k = convert(&key_plain, &Type::Number).map_err(|e| {
+                    invalid(&format!(
+                        "The given key does not identify an element in this collection value: {}.",
+                        e.message
+                    ))
+                })?;
+                let Some(n) = k.as_number() else {
+                    return Ok(Value::unknown(elem_ty(&coll.ty(), key)).with_marks(marks));
+                };
+                if !n.is_integer() {
+                    return Err(invalid("The given key does not identify an element in this collection value: indexing a sequence requires a whole number, but the given index has a fractional part."));
+                }
+                if n.is_sign_negative() && !n.is_zero() {
+                    return Err(invalid("The given key does not identify an element in this collection value: a negative number is not a valid index for a sequence."));
+                }
+                match n
+                    .to_i64()
+                    .and_then(|i| usize::try_from(i).ok())
+                    .and_then(|i| xs.get(i))
+                {
+                    Some(x) => Ok(x.clone().with_marks(marks)),
+                    None => Err(invalid(
+                        "The given key does not identify an element in this collection value.",
+                    )),
+                }
+            }
+            Kind::Map(_, m) | Kind::Object(m) => {
+                if matches!(coll.kind, Kind::Object(_)) && matches!(key_plain.kind, Kind::Number(_))
+                {
+                    return Err(invalid("The given key does not identify an element in this collection value. An object only supports looking up attributes by name, not by numeric index."));
+                }
+                let k = convert(&key_plain, &Type::String).map_err(|e| {
+                    invalid(&format!(
+                        "The given key does not identify an element in this collection value: {}.",
+                        e.message
+                    ))
+                })?;
+                let Some(s) = k.as_str() else {
+                    return Ok(Value::unknown(elem_ty(&coll.ty(), key)).with_marks(marks));
+                };
+                match m.get(s) {
+                    Some(x) => Ok(x.clone().with_marks(marks)),
+                    None => Err(invalid(
+                        "The given key does not identify an element in this collection value.",
+                    )),
+                }
+            }
+            _ => Err(invalid("This value does not have any indices.")),
+        }
+    }
+}

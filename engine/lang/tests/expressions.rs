@@ -1,0 +1,265 @@
+//! The expression conformance corpus: every case Terraform v1.11.4's
+//! console evaluated (see `tests/data/expressions/README.md`), checked
+//! against terrane's evaluator and function library.
+//!
+//! For each case the expression is parsed, its references are checked as
+//! the console does for an empty root module, and it is evaluated with
+//! `fixtures/` as the base directory and `/home/tfconformance` as the home
+//! directory (the functions take both from their context, so no process
+//! environment is touched). Compared, as the corpus records them:
+//! - `json_text`: byte for byte, `jsonencode` of the result;
+//! - `type`: the console's `type()` rendering;
+//! - `display`: the console rendering (this is how sensitive and unknown
+//!   results are checked);
+//! - for error cases, the summary of the first error.
+//!
+//! Non-deterministic functions (`uuid`, `timestamp`, `bcrypt`) appear in
+//! the corpus only inside expressions that check their shape (`length(uuid())`,
+//! `can(regex(..., uuid()))`, `uuid() == uuid()`), so their results compare
+//! byte for byte like any other case.
+//!
+//! Run with `cargo test -p terrane-lang --test expressions -- --nocapture`
+//! to see the pass count and failures grouped by `group`.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+use terrane_functions::FuncContext;
+use terrane_lang::{
+    eval, eval_console, parse_expression, references_with_source, ConsoleResult, DeclaredNames,
+    EvalContext, Source,
+};
+use terrane_value::display::{format_type, format_value};
+use terrane_value::{JsonError, Value};
+
+/// The pass count must not drop below this. Raise it as cases are fixed.
+const THRESHOLD: usize = 1026;
+
+/// Cases where we believe Terraform's recorded result is not what terrane
+/// should produce, with the reason. None so far.
+const KNOWN_DIFFERENCES: &[(&str, &str)] = &[];
+
+struct Case {
+    id: String,
+    group: String,
+    expr: String,
+    json_text: Option<String>,
+    ty: Option<String>,
+    error: Option<String>,
+    expr_error: Option<String>,
+    display: Option<String>,
+}
+
+fn data_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/data/expressions")
+}
+
+/// The corpus holds numbers beyond f64 range, so it is read with
+/// terrane's own exact JSON decoder.
+fn s(j: &Value, k: &str) -> Option<String> {
+    j.get_attr(k).and_then(Value::as_str).map(str::to_string)
+}
+
+fn load() -> Vec<Case> {
+    let mut out = Vec::new();
+    let text = std::fs::read_to_string(data_dir().join("visible.jsonl")).unwrap();
+    for line in text.lines().filter(|l| !l.trim().is_empty()) {
+        let j = Value::from_json_str(line).unwrap();
+        out.push(Case {
+            id: s(&j, "id").unwrap(),
+            group: s(&j, "group").unwrap(),
+            expr: s(&j, "expr").unwrap(),
+            json_text: s(&j, "json_text"),
+            ty: s(&j, "type"),
+            error: s(&j, "error"),
+            expr_error: s(&j, "expr_error"),
+            display: s(&j, "display"),
+        });
+    }
+    // OpenTofu-only functions: Terraform 1.11.4 does not have them.
+    let text = std::fs::read_to_string(data_dir().join("opentofu_only.jsonl")).unwrap();
+    for (i, line) in text.lines().filter(|l| !l.trim().is_empty()).enumerate() {
+        let j = Value::from_json_str(line).unwrap();
+        let tr = j.get_attr("terraform_result").unwrap();
+        out.push(Case {
+            id: format!("opentofu-only-{:03}", i + 1),
+            group: format!(
+                "opentofu-only:{}",
+                s(&j, "opentofu_group").unwrap_or_default()
+            ),
+            expr: s(&j, "expr").unwrap(),
+            json_text: s(tr, "json_text"),
+            ty: None,
+            error: s(tr, "error"),
+            expr_error: None,
+            display: None,
+        });
+    }
+    out
+}
+
+fn context() -> EvalContext {
+    let fixtures = data_dir().join("fixtures");
+    let mut f = FuncContext::new(&fixtures);
+    f.home_dir = Some(PathBuf::from("/home/tfconformance"));
+    let mut ctx = EvalContext::new(f);
+    let obj = |pairs: &[(&str, &str)]| {
+        Value::object(
+            pairs
+                .iter()
+                .map(|(k, v)| (k.to_string(), Value::string(*v)))
+                .collect::<BTreeMap<_, _>>(),
+        )
+    };
+    let cwd = fixtures.to_string_lossy().to_string();
+    ctx.set(
+        "path",
+        obj(&[("module", "."), ("root", "."), ("cwd", &cwd)]),
+    );
+    ctx.set("terraform", obj(&[("workspace", "default")]));
+    ctx
+}
+
+/// What terrane produced for one case.
+struct Outcome {
+    error: Option<String>,
+    json_text: Option<String>,
+    ty: Option<String>,
+    display: Option<String>,
+    console_error: Option<String>,
+}
+
+fn run(case: &Case, ctx: &EvalContext) -> Outcome {
+    let src = Source::new("<console-input>", case.expr.as_str());
+    let mut out = Outcome {
+        error: None,
+        json_text: None,
+        ty: None,
+        display: None,
+        console_error: None,
+    };
+    let expr = match parse_expression(&src) {
+        Ok(e) => e,
+        Err(d) => {
+            out.error = Some(d.summary.clone());
+            out.console_error = Some(d.summary);
+            return out;
+        }
+    };
+    if let Some(d) = DeclaredNames::default().check_all(&references_with_source(&expr, &src)) {
+        out.error = Some(d.summary.clone());
+        out.console_error = Some(d.summary);
+        return out;
+    }
+    match eval(&expr, ctx, &src) {
+        Ok(v) => {
+            out.ty = Some(format_type(&v.ty()));
+            if !v.has_sensitive_deep() {
+                match v.to_json_string() {
+                    Ok(t) => out.json_text = Some(t),
+                    Err(JsonError::Unknown) => {}
+                    Err(_) => out.error = Some("Error in function call".into()),
+                }
+            }
+        }
+        Err(ds) => out.error = ds.iter().next().map(|d| d.summary.clone()),
+    }
+    match eval_console(&expr, ctx, &src) {
+        Ok(ConsoleResult::Type(t)) => {
+            out.display = Some(format_type(&t));
+            out.ty = Some("type".into());
+        }
+        Ok(ConsoleResult::Value(v)) => out.display = Some(format_value(&v)),
+        Err(ds) => out.console_error = ds.iter().next().map(|d| d.summary.clone()),
+    }
+    out
+}
+
+fn check(case: &Case, got: &Outcome) -> Result<(), String> {
+    if let Some(want) = &case.error {
+        let matches = got.error.as_deref() == Some(want.as_str())
+            || case.expr_error.is_some() && got.console_error == case.expr_error;
+        if !matches {
+            return Err(format!(
+                "want error {want:?}, got error {:?} / json {:?}",
+                got.error, got.json_text
+            ));
+        }
+        if let (Some(want), Some(d)) = (&case.display, &got.display) {
+            if want != d {
+                return Err(format!("display: want {want:?}, got {d:?}"));
+            }
+        }
+        return Ok(());
+    }
+    if let Some(e) = &got.error {
+        return Err(format!("unexpected error {e:?}"));
+    }
+    if case.json_text != got.json_text {
+        return Err(format!(
+            "json: want {:?}, got {:?}",
+            case.json_text, got.json_text
+        ));
+    }
+    if let Some(want) = &case.ty {
+        if got.ty.as_ref() != Some(want) {
+            return Err(format!("type: want {want:?}, got {:?}", got.ty));
+        }
+    }
+    if let Some(want) = &case.display {
+        if got.display.as_ref() != Some(want) {
+            return Err(format!("display: want {want:?}, got {:?}", got.display));
+        }
+    }
+    Ok(())
+}
+
+#[test]
+fn expression_corpus() {
+    let cases = load();
+    let ctx = context();
+    let mut passed = 0;
+    let mut failures: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    let mut group_totals: BTreeMap<String, (usize, usize)> = BTreeMap::new();
+    for case in &cases {
+        let total = group_totals.entry(case.group.clone()).or_default();
+        total.1 += 1;
+        if KNOWN_DIFFERENCES.iter().any(|(id, _)| *id == case.id) {
+            continue;
+        }
+        let got = run(case, &ctx);
+        match check(case, &got) {
+            Ok(()) => {
+                passed += 1;
+                total.0 += 1;
+            }
+            Err(why) => failures
+                .entry(case.group.clone())
+                .or_default()
+                .push(format!(
+                    "{} `{}`: {why}",
+                    case.id,
+                    case.expr.replace('\n', "\\n")
+                )),
+        }
+    }
+    println!(
+        "\n=== expression corpus: {passed}/{} passed ===",
+        cases.len()
+    );
+    let lang: (usize, usize) = group_totals
+        .iter()
+        .filter(|(g, _)| g.starts_with("lang:"))
+        .fold((0, 0), |a, (_, t)| (a.0 + t.0, a.1 + t.1));
+    println!("lang:* groups: {}/{}", lang.0, lang.1);
+    for (group, fails) in &failures {
+        let (ok, total) = group_totals.get(group).copied().unwrap_or_default();
+        println!("\n[{group}] {ok}/{total}");
+        for f in fails {
+            println!("  FAIL {f}");
+        }
+    }
+    assert!(
+        passed >= THRESHOLD,
+        "pass count {passed} dropped below the threshold {THRESHOLD}"
+    );
+}
