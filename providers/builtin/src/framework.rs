@@ -357,8 +357,10 @@ fn values_not_null_changed(state: &Value, config: &Value) -> bool {
     if same(state, config) {
         return false;
     }
+    // An unknown map has no known entries: it replaces only a non-empty
+    // prior map (the real provider's rule applied to an empty element set).
     if !config.is_known() {
-        return true;
+        return state.as_entries().is_some_and(|m| !m.is_empty());
     }
     let cfg = config.as_entries();
     if state.is_null() {
@@ -938,5 +940,8 @@ mod tests {
         ));
         assert!(values_not_null_changed(&map(&[("a", Some("1"))]), &null));
         assert!(!values_not_null_changed(&map(&[]), &null));
+        let unknown = Value::unknown(Type::map(Type::String));
+        assert!(!values_not_null_changed(&null, &unknown));
+        assert!(values_not_null_changed(&map(&[("a", Some("1"))]), &unknown));
     }
 }
