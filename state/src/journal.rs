@@ -470,6 +470,42 @@ impl Journal {
         Ok(())
     }
 
+    /// Appends and fsyncs the result of intent `id`, then applies it to the
+    /// in-memory `state` (what the apply executor does after every call).
+    pub fn append_result_and_apply(
+        &mut self,
+        id: IntentId,
+        outcome: Outcome,
+        state: &mut StateFile,
+    ) -> Result<(), StateError> {
+        let intent = self
+            .intent(id)
+            .cloned()
+            .ok_or_else(|| self.misuse(format!("intent {id} is not in this journal")))?;
+        self.append_result(id, outcome.clone())?;
+        apply_outcome(state, &intent, &outcome);
+        Ok(())
+    }
+
+    /// The recorded intent `id` (searched from the newest record).
+    pub fn intent(&self, id: IntentId) -> Option<&Intent> {
+        self.records.iter().rev().find_map(|r| match r {
+            Record::Intent(i) if i.id == id => Some(i),
+            _ => None,
+        })
+    }
+
+    /// Appends and fsyncs a state mutation, then applies it to `state`.
+    pub fn append_mutation_and_apply(
+        &mut self,
+        mutation: Mutation,
+        state: &mut StateFile,
+    ) -> Result<(), StateError> {
+        self.append_mutation(mutation.clone())?;
+        apply_mutation(state, &mutation);
+        Ok(())
+    }
+
     /// Appends and fsyncs a state mutation that is not a provider call.
     pub fn append_mutation(&mut self, mutation: Mutation) -> Result<(), StateError> {
         self.require_base()?;

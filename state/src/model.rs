@@ -121,7 +121,11 @@ pub struct Resource {
     pub each: Option<String>,
     /// Absolute provider configuration, e.g.
     /// `provider["registry.terraform.io/hashicorp/null"]` or
-    /// `provider["registry.terraform.io/hashicorp/aws"].west`.
+    /// `provider["registry.terraform.io/hashicorp/aws"].west`. Terraform
+    /// always writes it; OpenTofu omits it when each instance names its own
+    /// provider (`instance_provider`, kept in the instance's `extra`), so an
+    /// empty value is accepted on read and omitted on write.
+    #[serde(skip_serializing_if = "String::is_empty")]
     pub provider: String,
     /// Instance objects (current and deposed), in Terraform's order.
     pub instances: Vec<InstanceObject>,

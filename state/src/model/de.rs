@@ -218,7 +218,7 @@ impl<'de> Visitor<'de> for ResourceVisitor {
             resource_type: resource_type.ok_or_else(|| de::Error::missing_field("type"))?,
             name: name.ok_or_else(|| de::Error::missing_field("name"))?,
             each,
-            provider: provider.ok_or_else(|| de::Error::missing_field("provider"))?,
+            provider: provider.unwrap_or_default(),
             instances,
             extra: extra_fields,
         })

@@ -14,7 +14,7 @@ use rand::Rng;
 use terrane_state::{Action, InstanceKey, Journal, LocalBackend, Outcome, StateFile};
 
 use crate::child;
-use crate::journal::{addr, object, spec, PROVIDER};
+use crate::journal::{addr, object, spec};
 
 /// Child entry point: journal forever until killed.
 #[test]
@@ -58,17 +58,16 @@ fn crash_child() {
         let i = next;
         next += 1;
         let id = j.append_intent(spec(i, Action::Create)).unwrap();
-        j.append_result(id, Outcome::Applied(object(i))).unwrap();
-        state.upsert_object(&addr(i), PROVIDER, object(i));
+        j.append_result_and_apply(id, Outcome::Applied(object(i)), &mut state)
+            .unwrap();
         println!("ACK {i}");
         if i % 7 == 6 && state.object(&addr(i - 3)).is_some() {
             println!("DELETING {}", i - 3);
             let mut del = spec(i - 3, Action::Delete);
             del.prior = Some(object(i - 3));
             let id = j.append_intent(del).unwrap();
-            j.append_result(id, Outcome::Deleted).unwrap();
-            state.remove_object(&addr(i - 3));
-            state.remove_empty_resources();
+            j.append_result_and_apply(id, Outcome::Deleted, &mut state)
+                .unwrap();
             println!("DEL {}", i - 3);
         }
         if i % 11 == 10 {

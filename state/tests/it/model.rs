@@ -381,3 +381,16 @@ fn set_attributes_writes_go_escaped_json() {
     let v = back.resources[0].instances[0].attributes_value().unwrap();
     assert_eq!(v["html"], "<a href=\"x\">&</a>");
 }
+
+#[test]
+fn opentofu_per_instance_providers_round_trip() {
+    // OpenTofu omits the resource's provider and writes `instance_provider`
+    // last in each instance object.
+    let text = "{\n  \"version\": 4,\n  \"terraform_version\": \"1.9.0\",\n  \"serial\": 3,\n  \"lineage\": \"l\",\n  \"outputs\": {},\n  \"resources\": [\n    {\n      \"mode\": \"managed\",\n      \"type\": \"null_resource\",\n      \"name\": \"n\",\n      \"instances\": [\n        {\n          \"index_key\": \"a\",\n          \"schema_version\": 0,\n          \"attributes\": {\n            \"id\": \"1\"\n          },\n          \"sensitive_attributes\": [],\n          \"instance_provider\": \"provider[\\\"registry.opentofu.org/hashicorp/null\\\"].by_key[\\\"a\\\"]\"\n        }\n      ]\n    }\n  ],\n  \"check_results\": null\n}\n";
+    let s = StateFile::from_slice(text.as_bytes(), "tofu").unwrap();
+    assert_eq!(s.resources[0].provider, "");
+    assert!(s.resources[0].instances[0]
+        .extra
+        .contains_key("instance_provider"));
+    assert_eq!(String::from_utf8(s.to_bytes().unwrap()).unwrap(), text);
+}
