@@ -26,7 +26,7 @@ pub(crate) fn register(r: &mut Registry) {
     r.func(
         "chunklist",
         vec![
-            p("list", Type::list(Type::Dynamic)),
+            p("list", Type::list(Type::Dynamic)).nested(),
             p("size", Type::Number),
         ],
         Ret::Computed(|a| Type::list(a.first().map(Value::ty).unwrap_or(Type::Dynamic))),
@@ -60,7 +60,7 @@ pub(crate) fn register(r: &mut Registry) {
         },
     );
     r.func("concat", vec![], Ret::Computed(dynamic_ret), concat)
-        .variadic(p("seqs", Type::Dynamic));
+        .variadic(p("seqs", Type::Dynamic).nested());
     r.func(
         "contains",
         vec![p("list", Type::Dynamic), p("value", Type::Dynamic)],
@@ -88,13 +88,13 @@ pub(crate) fn register(r: &mut Registry) {
     );
     r.func(
         "element",
-        vec![p("list", Type::Dynamic), p("index", Type::Number)],
-        Ret::Computed(dynamic_ret),
+        vec![p("list", Type::Dynamic).nested(), p("index", Type::Number)],
+        Ret::Computed(element_ret),
         element,
     );
     r.func(
         "flatten",
-        vec![p("list", Type::Dynamic)],
+        vec![p("list", Type::Dynamic).nested()],
         Ret::Computed(dynamic_ret),
         |a, _| {
             if !matches!(a[0].kind, Kind::List(..) | Kind::Set(..) | Kind::Tuple(_)) {
@@ -125,8 +125,8 @@ pub(crate) fn register(r: &mut Registry) {
     );
     r.func(
         "keys",
-        vec![p("inputMap", Type::Dynamic)],
-        Ret::Computed(dynamic_ret),
+        vec![p("inputMap", Type::Dynamic).nested()],
+        Ret::Computed(keys_ret),
         |a, _| match &a[0].kind {
             Kind::Map(_, m) => Ok(Value::list(Type::String, m.keys().map(sv).collect())),
             Kind::Object(m) => Ok(Value::tuple(m.keys().map(sv).collect())),
@@ -135,7 +135,7 @@ pub(crate) fn register(r: &mut Registry) {
     );
     r.func(
         "values",
-        vec![p("mapping", Type::Dynamic)],
+        vec![p("mapping", Type::Dynamic).nested()],
         Ret::Computed(dynamic_ret),
         |a, _| match &a[0].kind {
             Kind::Map(t, m) => Ok(Value::list(t.clone(), m.values().cloned().collect())),
@@ -159,8 +159,11 @@ pub(crate) fn register(r: &mut Registry) {
     .variadic(p("vals", Type::Dynamic).any());
     r.func(
         "lookup",
-        vec![p("inputMap", Type::Dynamic), p("key", Type::String)],
-        Ret::Computed(dynamic_ret),
+        vec![
+            p("inputMap", Type::Dynamic).nested(),
+            p("key", Type::String),
+        ],
+        Ret::Computed(lookup_ret),
         lookup,
     )
     .variadic(p("default", Type::Dynamic).any());
@@ -175,11 +178,11 @@ pub(crate) fn register(r: &mut Registry) {
         matchkeys,
     );
     r.func("merge", vec![], Ret::Computed(dynamic_ret), merge)
-        .variadic(p("maps", Type::Dynamic).null().dynamic());
+        .variadic(p("maps", Type::Dynamic).null().dynamic().nested());
     r.func(
         "one",
-        vec![p("list", Type::Dynamic)],
-        Ret::Computed(dynamic_ret),
+        vec![p("list", Type::Dynamic).nested()],
+        Ret::Computed(element_ret),
         one,
     );
     r.func(
@@ -191,8 +194,8 @@ pub(crate) fn register(r: &mut Registry) {
     .variadic(p("params", Type::Number));
     r.func(
         "reverse",
-        vec![p("list", Type::Dynamic)],
-        Ret::Computed(dynamic_ret),
+        vec![p("list", Type::Dynamic).nested()],
+        Ret::Computed(same_ret),
         |a, _| match &a[0].kind {
             Kind::List(t, xs) | Kind::Set(t, xs) => {
                 Ok(Value::list(t.clone(), xs.iter().rev().cloned().collect()))
@@ -210,11 +213,11 @@ pub(crate) fn register(r: &mut Registry) {
     r.func(
         "slice",
         vec![
-            p("list", Type::Dynamic),
+            p("list", Type::Dynamic).nested(),
             p("start_index", Type::Number),
             p("end_index", Type::Number),
         ],
-        Ret::Computed(dynamic_ret),
+        Ret::Computed(same_ret),
         slice,
     );
     r.func(
@@ -248,7 +251,7 @@ pub(crate) fn register(r: &mut Registry) {
         "zipmap",
         vec![
             p("keys", Type::list(Type::String)),
-            p("values", Type::Dynamic),
+            p("values", Type::Dynamic).nested(),
         ],
         Ret::Computed(dynamic_ret),
         zipmap,
@@ -409,12 +412,57 @@ fn element(a: Vec<Value>, _: &FuncContext) -> R {
     Ok(xs[(i as usize) % xs.len()].clone())
 }
 
-fn flatten_into(v: &Value, out: &mut Vec<Value>) {
+/// Flattens nested sequences into `out`; false when an unknown value
+/// might be a sequence (so the shape of the result is not known).
+fn flatten_into(v: &Value, out: &mut Vec<Value>) -> bool {
     for x in seq(v) {
         match &x.kind {
-            Kind::List(..) | Kind::Set(..) | Kind::Tuple(_) => flatten_into(x, out),
+            Kind::List(..) | Kind::Set(..) | Kind::Tuple(_) => {
+                if !flatten_into(x, out) {
+                    return false;
+                }
+            }
+            Kind::Unknown(t) if !t.is_primitive() => return false,
             _ => out.push(x.clone()),
         }
+    }
+    true
+}
+
+/// The element type of a list or set argument (for unknown results).
+fn element_ret(a: &[Value]) -> Type {
+    a.first()
+        .and_then(|v| match v.ty() {
+            Type::List(e) | Type::Set(e) => Some(*e),
+            _ => None,
+        })
+        .unwrap_or(Type::Dynamic)
+}
+
+/// The type of the first argument (for unknown results).
+fn same_ret(a: &[Value]) -> Type {
+    match a.first().map(Value::ty) {
+        Some(Type::Set(e)) => Type::List(e),
+        Some(t) => t,
+        None => Type::Dynamic,
+    }
+}
+
+fn keys_ret(a: &[Value]) -> Type {
+    match a.first().map(Value::ty) {
+        Some(Type::Map(_)) => Type::list(Type::String),
+        Some(Type::Object { attrs, .. }) => Type::Tuple(vec![Type::String; attrs.len()]),
+        _ => Type::Dynamic,
+    }
+}
+
+fn lookup_ret(a: &[Value]) -> Type {
+    match (a.first().map(Value::ty), a.get(1).and_then(Value::as_str)) {
+        (Some(Type::Map(e)), _) => *e,
+        (Some(Type::Object { attrs, .. }), Some(k)) => {
+            attrs.get(k).cloned().unwrap_or(Type::Dynamic)
+        }
+        _ => Type::Dynamic,
     }
 }
 

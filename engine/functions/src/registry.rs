@@ -94,6 +94,7 @@ pub(crate) struct Param {
     pub allow_unknown: bool,
     pub allow_marked: bool,
     pub allow_dynamic: bool,
+    pub allow_nested_unknown: bool,
 }
 
 /// A parameter named `name` of type `ty` that takes no null, unknown,
@@ -106,6 +107,7 @@ pub(crate) fn p(name: &'static str, ty: Type) -> Param {
         allow_unknown: false,
         allow_marked: false,
         allow_dynamic: false,
+        allow_nested_unknown: false,
     }
 }
 
@@ -128,6 +130,13 @@ impl Param {
     /// Receives values of unknown type (untyped null or unknown).
     pub fn dynamic(mut self) -> Self {
         self.allow_dynamic = true;
+        self
+    }
+    /// Receives known collections whose elements may be unknown (the
+    /// function passes elements through without inspecting them); only a
+    /// wholly unknown argument makes the result unknown.
+    pub fn nested(mut self) -> Self {
+        self.allow_nested_unknown = true;
         self
     }
     /// Null, unknown and dynamically-typed values all accepted.
@@ -352,7 +361,12 @@ fn invoke(
             return Ok(Value::unknown(Type::Dynamic).with_marks(marks));
         }
         let cv = crate::conversion::coerce(&v, &param.ty).map_err(|m| arg_error(param, i, &m))?;
-        if !param.allow_unknown && !cv.is_wholly_known() {
+        let known = if param.allow_nested_unknown {
+            cv.is_known()
+        } else {
+            cv.is_wholly_known()
+        };
+        if !param.allow_unknown && !known {
             unknown = true;
         }
         converted.push(cv);
@@ -418,6 +432,29 @@ mod tests {
         let l = Value::list(Type::String, vec![Value::unknown(Type::String)]);
         let n = call("length", vec![l], &ctx()).unwrap();
         assert_eq!(n.as_number().and_then(|n| n.to_i64()), Some(1));
+    }
+
+    #[test]
+    fn structure_passing_functions_keep_unknown_elements() {
+        let obj = |k: &str, v: Value| Value::object([(k.to_string(), v)].into_iter().collect());
+        let merged = call(
+            "merge",
+            vec![
+                obj("a", Value::string("x")),
+                obj("b", Value::unknown(Type::String)),
+            ],
+            &ctx(),
+        )
+        .unwrap();
+        assert!(merged.is_known() && !merged.is_wholly_known());
+        assert_eq!(merged.get_attr("a").and_then(Value::as_str), Some("x"));
+        let list = Value::tuple(vec![Value::unknown(Type::String), Value::string("y")]);
+        let e = call("element", vec![list.clone(), Value::number(1)], &ctx()).unwrap();
+        assert_eq!(e.as_str(), Some("y"));
+        let j = call("join", vec![Value::string(","), list], &ctx()).unwrap();
+        assert_eq!(j, Value::unknown(Type::String));
+        let keys = call("keys", vec![obj("k", Value::unknown(Type::Number))], &ctx()).unwrap();
+        assert!(keys.is_wholly_known());
     }
 
     #[test]
