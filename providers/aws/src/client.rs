@@ -305,6 +305,7 @@ pub fn backoff(base: Duration, attempt: u32) -> Duration {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
 

@@ -366,12 +366,17 @@ impl Aws {
     }
 }
 
+/// Resource types by name, with their schemas.
+pub type ResourceMap = BTreeMap<&'static str, (Arc<dyn Resource>, Schema)>;
+/// Data source types by name, with their schemas.
+pub type DataSourceMap = BTreeMap<&'static str, (Arc<dyn DataSource>, Schema)>;
+
 /// The configured provider: dispatches verbs to resource types.
 pub struct Configured {
     /// The AWS session.
     pub aws: Arc<Aws>,
-    pub(crate) resources: Arc<BTreeMap<&'static str, (Arc<dyn Resource>, Schema)>>,
-    pub(crate) data_sources: Arc<BTreeMap<&'static str, (Arc<dyn DataSource>, Schema)>>,
+    pub(crate) resources: Arc<ResourceMap>,
+    pub(crate) data_sources: Arc<DataSourceMap>,
 }
 
 fn err_diag(verb: &str, type_name: &str, e: &Error) -> Diagnostic {

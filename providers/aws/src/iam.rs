@@ -652,6 +652,7 @@ fn render(config: &Obj, out: &mut Obj) -> Result<(), Error> {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
 

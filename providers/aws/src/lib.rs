@@ -29,7 +29,7 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 use terrane_diagnostics::{Diagnostic, Diagnostics};
 use terrane_provider::{
-    ConfigureRequest, ConfigureResponse, Provider, ProviderSchema, Schema, ValidateRequest,
+    ConfigureRequest, ConfigureResponse, Provider, ProviderSchema, ValidateRequest,
     ValidateResponse,
 };
 
@@ -37,8 +37,7 @@ pub use client::{Aws, AwsError, CallCounter};
 pub use config::SessionOptions;
 pub use framework::Configured;
 
-type ResourceMap = BTreeMap<&'static str, (Arc<dyn framework::Resource>, Schema)>;
-type DataSourceMap = BTreeMap<&'static str, (Arc<dyn framework::DataSource>, Schema)>;
+use framework::{DataSourceMap, ResourceMap};
 
 /// The unconfigured AWS provider.
 pub struct AwsProvider {

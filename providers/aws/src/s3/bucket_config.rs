@@ -640,6 +640,7 @@ impl PolicyRes {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
 

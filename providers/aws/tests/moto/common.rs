@@ -332,3 +332,18 @@ pub fn unique(prefix: &str) -> String {
         N.fetch_add(1, Ordering::SeqCst)
     )
 }
+
+/// A raw HTTP GET against moto (no SDK), for checking state the SDK cannot
+/// parse from moto. moto does not verify signatures.
+pub fn raw_get(endpoint: &str, path: &str) -> String {
+    use std::io::{Read, Write};
+    let hostport = endpoint.trim_start_matches("http://").trim_end_matches('/');
+    let mut conn = std::net::TcpStream::connect(hostport).expect("connect to moto");
+    let req = format!(
+        "GET {path} HTTP/1.0\r\nHost: {hostport}\r\nAuthorization: AWS4-HMAC-SHA256 Credential=testing/20260101/us-east-1/s3/aws4_request, SignedHeaders=host, Signature=0\r\n\r\n"
+    );
+    conn.write_all(req.as_bytes()).expect("send");
+    let mut out = String::new();
+    conn.read_to_string(&mut out).expect("read");
+    out
+}

@@ -4,7 +4,11 @@
 //! Without TERRANE_MOTO_ENDPOINT they print "skipped: moto not running" and
 //! pass, unless TERRANE_REQUIRE_SERVERS is set (CI), where they fail.
 
+#![allow(clippy::unwrap_used)]
+
 mod common;
 mod network;
+mod provider;
 mod routing;
 mod security;
+mod storage;
