@@ -15,7 +15,89 @@ pub fn parse_expression(src: &Source) -> Result<Expression, Diagnostic> {
     if let Some(d) = lexical_check(src, false) {
         return Err(d);
     }
-    hcl_edit::parser::parse_expr(&src.text).map_err(|e| classify(src, &e, false))
+    let input = widen_numbers(&src.text);
+    match hcl_edit::parser::parse_expr(&input) {
+        Ok(e) => Ok(e),
+        Err(e) => {
+            // HCL lets an expression continue over newlines after an
+            // operator; hcl-edit does not. Retry with newlines as spaces
+            // (same byte offsets) when that cannot change the meaning.
+            let t = &input;
+            if t.contains('\n') && !t.contains("<<") && !t.contains('#') && !t.contains("//") {
+                if let Ok(ex) = hcl_edit::parser::parse_expr(&t.replace('\n', " ")) {
+                    return Ok(ex);
+                }
+            }
+            Err(classify(src, &e, false))
+        }
+    }
+}
+
+/// hcl-edit reads number literals as f64 and rejects those beyond its
+/// range; Terraform's are arbitrary precision. The evaluator re-reads every
+/// literal from the original text by span, so here each digit of an
+/// out-of-range literal becomes `0`: same length, parses.
+fn widen_numbers(text: &str) -> String {
+    let b = text.as_bytes();
+    let mut out = b.to_vec();
+    let mut i = 0;
+    let mut in_str = false;
+    while i < b.len() {
+        let c = b[i];
+        if in_str {
+            if c == b'\\' {
+                i += 2;
+                continue;
+            }
+            if c == b'"' {
+                in_str = false;
+            }
+            i += 1;
+            continue;
+        }
+        if c == b'"' {
+            in_str = true;
+            i += 1;
+            continue;
+        }
+        let prev_ident =
+            i > 0 && (b[i - 1].is_ascii_alphanumeric() || b[i - 1] == b'_' || b[i - 1] == b'.');
+        if c.is_ascii_digit() && !prev_ident {
+            let start = i;
+            while i < b.len() && b[i].is_ascii_digit() {
+                i += 1;
+            }
+            if i + 1 < b.len() && b[i] == b'.' && b[i + 1].is_ascii_digit() {
+                i += 1;
+                while i < b.len() && b[i].is_ascii_digit() {
+                    i += 1;
+                }
+            }
+            if i < b.len() && (b[i] == b'e' || b[i] == b'E') {
+                let mut j = i + 1;
+                if j < b.len() && (b[j] == b'+' || b[j] == b'-') {
+                    j += 1;
+                }
+                if j < b.len() && b[j].is_ascii_digit() {
+                    while j < b.len() && b[j].is_ascii_digit() {
+                        j += 1;
+                    }
+                    i = j;
+                }
+            }
+            let lit = &text[start..i];
+            if lit.parse::<f64>().map(f64::is_infinite).unwrap_or(false) {
+                for x in out.iter_mut().take(i).skip(start) {
+                    if x.is_ascii_digit() {
+                        *x = b'0';
+                    }
+                }
+            }
+            continue;
+        }
+        i += 1;
+    }
+    String::from_utf8(out).unwrap_or_else(|_| text.to_string())
 }
 
 /// Parses a standalone template (a `templatefile` file).
@@ -302,8 +384,20 @@ fn classify(src: &Source, e: &hcl_edit::parser::Error, _template: bool) -> Diagn
             );
         }
     }
-    if after.is_empty() && before.ends_with(['+', '-', '*', '/', '%', '<', '>', '=', '&', '|', '!'])
-    {
+    if after.starts_with('?') && !after.contains(':') || dangling_question(text) {
+        return d(
+            "Missing false expression in conditional",
+            "The conditional operator (...?...:...) requires a false expression, delimited by a colon.",
+        );
+    }
+    let is_op = |s: &str| {
+        [
+            "+", "-", "*", "/", "%", "<", ">", "<=", ">=", "==", "!=", "&&", "||",
+        ]
+        .contains(&s)
+    };
+    let ends_op = before.ends_with(['+', '-', '*', '/', '%', '<', '>', '=', '&', '|', '!']);
+    if is_op(after) || (after.is_empty() && ends_op) {
         return d(
             "Missing expression",
             "Expected the start of an expression, but found the end of the file.",
@@ -367,6 +461,33 @@ fn classify(src: &Source, e: &hcl_edit::parser::Error, _template: bool) -> Diagn
     )
 }
 
+/// True when the text has a `?` outside brackets and strings with no `:`
+/// after it.
+fn dangling_question(text: &str) -> bool {
+    let mut depth = 0i32;
+    let mut in_str = false;
+    let mut prev = ' ';
+    let mut open_q = 0;
+    for c in text.chars() {
+        if in_str {
+            if c == '"' && prev != '\\' {
+                in_str = false;
+            }
+        } else {
+            match c {
+                '"' => in_str = true,
+                '(' | '[' | '{' => depth += 1,
+                ')' | ']' | '}' => depth -= 1,
+                '?' if depth == 0 => open_q += 1,
+                ':' if depth == 0 && open_q > 0 => open_q -= 1,
+                _ => {}
+            }
+        }
+        prev = c;
+    }
+    open_q > 0
+}
+
 fn is_value_end(s: &str) -> bool {
     s.ends_with(|c: char| c.is_alphanumeric() || matches!(c, ')' | ']' | '}' | '"' | '_'))
 }
@@ -394,4 +515,28 @@ fn innermost_open(s: &str) -> Option<char> {
         prev = c;
     }
     stack.pop()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn summary(text: &str) -> String {
+        let src = Source::new("t", text);
+        parse_expression(&src)
+            .err()
+            .map(|d| d.summary)
+            .unwrap_or_default()
+    }
+
+    #[test]
+    fn syntax_errors_use_terraform_summaries() {
+        assert_eq!(summary("1 +"), "Missing expression");
+        assert_eq!(
+            summary("true ? 1"),
+            "Missing false expression in conditional"
+        );
+        assert_eq!(summary("[1 2]"), "Missing item separator");
+        assert_eq!(summary("{a = 1 b = 2}"), "Missing attribute separator");
+    }
 }

@@ -1,7 +1,8 @@
 //! Type conversion and unification, following Terraform's (cty's) rules.
 
+use crate::unify::unify;
 use crate::{Kind, Number, Type, Value};
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 use std::fmt;
 
 /// A value could not be converted to a type.
@@ -217,132 +218,6 @@ pub(crate) fn type_convertible(have: &Type, want: &Type) -> bool {
         }
         _ => false,
     }
-}
-
-/// Finds the one type that all of `types` can convert to, as Terraform does
-/// for conditional results and collection literals; `None` when there is
-/// none. An empty input unifies to `Dynamic`.
-pub fn unify(types: &[Type]) -> Option<Type> {
-    let first = match types.first() {
-        None => return Some(Type::Dynamic),
-        Some(t) => t,
-    };
-    if types.iter().all(|t| t == first) {
-        return Some(first.clone());
-    }
-    let known: Vec<&Type> = types.iter().filter(|t| **t != Type::Dynamic).collect();
-    if known.len() < types.len() {
-        // Dynamic mixed with concrete types: unify the concrete ones.
-        let rest: Vec<Type> = known.into_iter().cloned().collect();
-        return unify(&rest);
-    }
-    if types.iter().all(Type::is_primitive) {
-        return if types.iter().all(|t| *t != Type::Bool) || types.iter().all(|t| *t != Type::Number)
-        {
-            Some(Type::String)
-        } else {
-            Some(Type::String).filter(|_| types.contains(&Type::String))
-        };
-    }
-    unify_structural(types)
-}
-
-fn unify_structural(types: &[Type]) -> Option<Type> {
-    let all_lists = types.iter().all(|t| matches!(t, Type::List(_)));
-    let all_sets = types.iter().all(|t| matches!(t, Type::Set(_)));
-    let all_maps = types.iter().all(|t| matches!(t, Type::Map(_)));
-    if all_lists || all_sets || all_maps {
-        let elems: Vec<Type> = types
-            .iter()
-            .filter_map(|t| t.element_type().cloned())
-            .collect();
-        let e = unify(&elems)?;
-        return Some(if all_lists {
-            Type::list(e)
-        } else if all_sets {
-            Type::set(e)
-        } else {
-            Type::map(e)
-        });
-    }
-    if types.iter().all(|t| matches!(t, Type::Object { .. })) {
-        let names: Vec<BTreeSet<&String>> = types
-            .iter()
-            .filter_map(|t| match t {
-                Type::Object { attrs, .. } => Some(attrs.keys().collect()),
-                _ => None,
-            })
-            .collect();
-        if names.iter().all(|n| *n == names[0]) {
-            let mut attrs = BTreeMap::new();
-            for name in &names[0] {
-                let tys: Vec<Type> = types
-                    .iter()
-                    .filter_map(|t| match t {
-                        Type::Object { attrs, .. } => attrs.get(*name).cloned(),
-                        _ => None,
-                    })
-                    .collect();
-                attrs.insert((*name).clone(), unify(&tys)?);
-            }
-            return Some(Type::object(attrs));
-        }
-        // Objects with different attributes unify to a map when every
-        // attribute type unifies.
-        let all: Vec<Type> = types
-            .iter()
-            .flat_map(|t| match t {
-                Type::Object { attrs, .. } => attrs.values().cloned().collect::<Vec<_>>(),
-                _ => Vec::new(),
-            })
-            .collect();
-        return unify(&all).map(Type::map);
-    }
-    if types.iter().all(|t| matches!(t, Type::Tuple(_))) {
-        let lens: Vec<usize> = types
-            .iter()
-            .map(|t| match t {
-                Type::Tuple(es) => es.len(),
-                _ => 0,
-            })
-            .collect();
-        if lens.iter().all(|l| *l == lens[0]) {
-            let mut out = Vec::new();
-            for i in 0..lens[0] {
-                let tys: Vec<Type> = types
-                    .iter()
-                    .filter_map(|t| match t {
-                        Type::Tuple(es) => es.get(i).cloned(),
-                        _ => None,
-                    })
-                    .collect();
-                out.push(unify(&tys)?);
-            }
-            return Some(Type::Tuple(out));
-        }
-        return None;
-    }
-    // Mixed collection/structural kinds: lists with tuples, maps with objects.
-    let seqish = types
-        .iter()
-        .all(|t| matches!(t, Type::List(_) | Type::Tuple(_)));
-    let mapish = types
-        .iter()
-        .all(|t| matches!(t, Type::Map(_) | Type::Object { .. }));
-    if seqish || mapish {
-        let elems: Vec<Type> = types
-            .iter()
-            .flat_map(|t| match t {
-                Type::List(e) | Type::Map(e) => vec![(**e).clone()],
-                Type::Tuple(es) => es.clone(),
-                Type::Object { attrs, .. } => attrs.values().cloned().collect(),
-                _ => Vec::new(),
-            })
-            .collect();
-        let e = unify(&elems)?;
-        return Some(if seqish { Type::list(e) } else { Type::map(e) });
-    }
-    None
 }
 
 #[cfg(test)]

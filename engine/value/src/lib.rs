@@ -29,11 +29,13 @@ pub mod json;
 mod number;
 mod path;
 mod types;
+mod unify;
 mod value;
 
-pub use convert::{convert, unify, ConvertError};
+pub use convert::{convert, ConvertError};
 pub use json::JsonError;
 pub use number::{Number, NumberError, PRECISION_BITS, PRECISION_DIGITS};
 pub use path::{Path, PathStep};
 pub use types::Type;
+pub use unify::unify;
 pub use value::{Kind, Marks, Value};

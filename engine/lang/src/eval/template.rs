@@ -25,16 +25,24 @@ struct Out {
 
 impl Evaluator<'_> {
     pub(super) fn string_template(&mut self, t: &StringTemplate) -> EResult {
-        self.template_value(t)
+        self.template_value_mode(t, false)
     }
 
     pub(super) fn heredoc(&mut self, h: &HeredocTemplate) -> EResult {
-        self.template_value(&h.template)
+        self.template_value_mode(&h.template, true)
+    }
+
+    /// Evaluates a standalone template (a `templatefile` file).
+    pub(crate) fn template_value(&mut self, t: &Template) -> EResult {
+        self.template_value_mode(t, false)
     }
 
     /// Evaluates a whole template. A template made of exactly one
     /// interpolation yields that value unconverted, as in HCL.
-    pub(crate) fn template_value(&mut self, t: &Template) -> EResult {
+    ///
+    /// In heredocs HCL scans each line as its own literal token, so a strip
+    /// marker removes whitespace from the adjacent line only.
+    fn template_value_mode(&mut self, t: &Template, heredoc: bool) -> EResult {
         let elems: Vec<&Element> = t.iter().collect();
         if let [Element::Interpolation(i)] = elems.as_slice() {
             return self.eval(&i.expr);
@@ -44,7 +52,7 @@ impl Evaluator<'_> {
             marks: Marks::NONE,
             unknown: false,
         };
-        self.render(t, Edges::default(), &mut out)?;
+        self.render(t, Edges::default(), &mut out, heredoc)?;
         let v = if out.unknown {
             Value::unknown(Type::String)
         } else {
@@ -58,6 +66,7 @@ impl Evaluator<'_> {
         t: &Template,
         edges: Edges,
         out: &mut Out,
+        heredoc: bool,
     ) -> Result<(), terrane_diagnostics::Diagnostics> {
         let elems: Vec<&Element> = t.iter().collect();
         for (i, el) in elems.iter().enumerate() {
@@ -73,14 +82,8 @@ impl Evaluator<'_> {
                     } else {
                         strips_before(elems[i + 1])
                     };
-                    let mut text: &str = s.value();
-                    if strip_lead {
-                        text = text.trim_start();
-                    }
-                    if strip_trail {
-                        text = text.trim_end();
-                    }
-                    out.text.push_str(&nfc(text));
+                    let text = strip_literal(s.value(), strip_lead, strip_trail, heredoc);
+                    out.text.push_str(&nfc(&text));
                 }
                 Element::Interpolation(interp) => {
                     let v = self.eval(&interp.expr)?;
@@ -116,14 +119,16 @@ impl Evaluator<'_> {
                             None => {
                                 out.unknown = true;
                             }
-                            Some(true) => self.render(&ifd.if_expr.template, if_edges, out)?,
+                            Some(true) => {
+                                self.render(&ifd.if_expr.template, if_edges, out, heredoc)?
+                            }
                             Some(false) => {
                                 if let Some(e) = &ifd.else_expr {
                                     let else_edges = Edges {
                                         leading: e.strip.strip_end(),
                                         trailing: ifd.endif_expr.strip.strip_start(),
                                     };
-                                    self.render(&e.template, else_edges, out)?;
+                                    self.render(&e.template, else_edges, out, heredoc)?;
                                 }
                             }
                         }
@@ -149,7 +154,7 @@ impl Evaluator<'_> {
                             }
                             scope.insert(fe.value_var.value().as_str().to_string(), v);
                             self.push_scope(scope);
-                            let r = self.render(&fe.template, body_edges, out);
+                            let r = self.render(&fe.template, body_edges, out, heredoc);
                             self.pop_scope();
                             r?;
                         }
@@ -242,6 +247,33 @@ impl Evaluator<'_> {
             _ => None,
         })
     }
+}
+
+/// Applies strip markers to one literal. In heredocs only the first line
+/// (leading) and the last line (trailing) are affected.
+fn strip_literal(text: &str, lead: bool, trail: bool, heredoc: bool) -> String {
+    if !heredoc {
+        let mut t = text;
+        if lead {
+            t = t.trim_start();
+        }
+        if trail {
+            t = t.trim_end();
+        }
+        return t.to_string();
+    }
+    let mut lines: Vec<String> = text.split_inclusive('\n').map(str::to_string).collect();
+    if lead {
+        if let Some(first) = lines.first_mut() {
+            *first = first.trim_start().to_string();
+        }
+    }
+    if trail {
+        if let Some(last) = lines.last_mut() {
+            *last = last.trim_end().to_string();
+        }
+    }
+    lines.concat()
 }
 
 /// Whether this element strips whitespace from the literal after it.
