@@ -590,6 +590,23 @@ impl Parser<'_> {
         self.number(tok)
     }
 
+    /// Where Terraform points a missing-close-bracket error: it reports the
+    /// token its error recovery stops at (the next unmatched `]`, or the
+    /// end of the file), not the unexpected token.
+    fn recovered_close_bracket(&self) -> usize {
+        let mut nest = 0;
+        for t in &self.tokens[self.pos.min(self.tokens.len())..] {
+            match t.kind {
+                TokenKind::OBrack => nest += 1,
+                TokenKind::CBrack if nest == 0 => return t.start,
+                TokenKind::CBrack => nest -= 1,
+                TokenKind::Eof => return t.start,
+                _ => {}
+            }
+        }
+        self.src.len()
+    }
+
     fn traversals(&mut self) -> PResult<()> {
         loop {
             let next = self.peek();
@@ -653,7 +670,7 @@ impl Parser<'_> {
                             return Err(err(
                                 "Missing close bracket on splat index",
                                 "The star for a full splat operator must be immediately followed by a closing bracket (\"]\").",
-                                close.start,
+                                self.recovered_close_bracket(),
                             ));
                         }
                     } else {
@@ -664,7 +681,7 @@ impl Parser<'_> {
                                 return Err(err(
                                     "Missing close bracket on index",
                                     "The index operator must end with a closing bracket (\"]\").",
-                                    close.start,
+                                    p.recovered_close_bracket(),
                                 ));
                             }
                             Ok(())
