@@ -8,6 +8,7 @@ mod journal;
 mod local;
 mod lock;
 mod model;
+mod oracle;
 
 use std::path::PathBuf;
 
