@@ -518,6 +518,7 @@ fn innermost_open(s: &str) -> Option<char> {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
 

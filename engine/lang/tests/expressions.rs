@@ -1,3 +1,4 @@
+#![allow(clippy::unwrap_used)]
 //! The expression conformance corpus: every case Terraform v1.11.4's
 //! console evaluated (see `tests/data/expressions/README.md`), checked
 //! against terrane's evaluator and function library.

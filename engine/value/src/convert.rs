@@ -221,6 +221,7 @@ pub(crate) fn type_convertible(have: &Type, want: &Type) -> bool {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
 

@@ -225,6 +225,7 @@ fn write_type(t: &Type, out: &mut String, indent: usize) {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
 

@@ -398,6 +398,7 @@ pub fn implied_type(text: &str) -> Result<Type, JsonError> {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
 

@@ -765,6 +765,7 @@ impl fmt::Display for Number {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
 

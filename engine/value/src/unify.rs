@@ -259,6 +259,7 @@ fn preference_order(types: &[Type]) -> Vec<&Type> {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
 

@@ -40,14 +40,19 @@ impl Evaluator<'_> {
                 Item::Pair(k, v, span) => {
                     if f.grouping {
                         groups.entry(k).or_default().push(v);
-                    } else if obj.contains_key(&k) {
-                        return Err(self.fail(
-                            "Duplicate object key",
-                            format!("Two different items produced the key \"{k}\" in this 'for' expression. If duplicates are expected, use the ellipsis (...) after the value expression to enable grouping by key."),
-                            span,
-                        ));
                     } else {
-                        obj.insert(k, v);
+                        match obj.entry(k) {
+                            std::collections::btree_map::Entry::Occupied(o) => {
+                                return Err(self.fail(
+                                    "Duplicate object key",
+                                    format!("Two different items produced the key \"{}\" in this 'for' expression. If duplicates are expected, use the ellipsis (...) after the value expression to enable grouping by key.", o.key()),
+                                    span,
+                                ));
+                            }
+                            std::collections::btree_map::Entry::Vacant(slot) => {
+                                slot.insert(v);
+                            }
+                        }
                     }
                 }
             }

@@ -69,10 +69,9 @@ impl Evaluator<'_> {
         if matches!(op, BinaryOperator::And | BinaryOperator::Or) {
             let short = op == BinaryOperator::Or;
             // A known deciding operand decides even when the other is unknown.
-            if l.as_bool() == Some(short) || r.as_bool() == Some(short) {
-                if !l.is_null() && !r.is_null() {
-                    return Ok(Value::bool(short).with_marks(marks));
-                }
+            let decided = l.as_bool() == Some(short) || r.as_bool() == Some(short);
+            if decided && !l.is_null() && !r.is_null() {
+                return Ok(Value::bool(short).with_marks(marks));
             }
         }
         if l.is_null() || r.is_null() {
