@@ -438,6 +438,7 @@ pub(crate) trait Resource: Send + Sync {
 }
 
 /// A data source type.
+#[async_trait]
 pub(crate) trait DataSource: Send + Sync {
     /// The type name.
     fn name(&self) -> &'static str;
@@ -450,8 +451,8 @@ pub(crate) trait DataSource: Send + Sync {
         let _ = (config, diags);
     }
 
-    /// Reads it.
-    fn read(&self, config: Obj) -> Result<Obj, Diagnostics>;
+    /// Reads it; warnings may come with a result.
+    async fn read(&self, config: Obj) -> Result<(Obj, Diagnostics), Diagnostics>;
 }
 
 /// A provider-defined function (`provider::NAME::FUNC`).
@@ -858,11 +859,14 @@ impl ConfiguredProvider for Configured {
                 diagnostics,
             };
         }
-        match d.read(d.specs().normalize(config)) {
-            Ok(o) => ReadDataSourceResponse {
-                state: d.specs().normalize(o).into_value(),
-                diagnostics,
-            },
+        match d.read(d.specs().normalize(config)).await {
+            Ok((o, warnings)) => {
+                diagnostics.extend(warnings);
+                ReadDataSourceResponse {
+                    state: d.specs().normalize(o).into_value(),
+                    diagnostics,
+                }
+            }
             Err(e) => {
                 diagnostics.extend(e);
                 ReadDataSourceResponse {

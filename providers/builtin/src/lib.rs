@@ -17,7 +17,8 @@
 //! adjustments, import formats). Known differences from the real providers:
 //! seeded `random_integer`/`random_shuffle` results are deterministic but
 //! not the same numbers as Go's `math/rand`; `random_pet` uses terrane's own
-//! word lists; `terraform_remote_state`, the `terraform` provider's
+//! word lists; `terraform_remote_state` reads the `local` backend unless
+//! the CLI supplies a [`RemoteStateReader`]; the `terraform` provider's
 //! functions (`encode_tfvars` …), `random_bytes` and the `local_command`
 //! types are not offered. The `time` functions (`duration_parse`,
 //! `rfc3339_parse`, `unix_timestamp_parse`) and `local`'s `direxists` are.
@@ -26,18 +27,27 @@ mod framework;
 mod local;
 mod null;
 mod random;
+mod remote_state;
 mod terraform;
 mod time;
 mod util;
 
 pub use framework::BuiltinProvider;
+pub use remote_state::{LocalStateReader, RemoteStateReader};
 
 use std::sync::Arc;
 use terrane_provider::Provider;
 
-/// The `terraform` provider (`terraform.io/builtin/terraform`).
+/// The `terraform` provider (`terraform.io/builtin/terraform`);
+/// `terraform_remote_state` reads only the `local` backend.
 pub fn terraform() -> BuiltinProvider {
-    terraform::provider()
+    terraform::provider(Arc::new(LocalStateReader))
+}
+
+/// The `terraform` provider with `terraform_remote_state` reading state
+/// through `reader` (the CLI passes one that knows its backends).
+pub fn terraform_with_state_reader(reader: Arc<dyn RemoteStateReader>) -> BuiltinProvider {
+    terraform::provider(reader)
 }
 
 /// The `null` provider (`registry.terraform.io/hashicorp/null`).

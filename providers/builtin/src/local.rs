@@ -386,6 +386,7 @@ impl LocalFileData {
     }
 }
 
+#[async_trait]
 impl DataSource for LocalFileData {
     fn name(&self) -> &'static str {
         if self.sensitive {
@@ -399,7 +400,7 @@ impl DataSource for LocalFileData {
         &self.specs
     }
 
-    fn read(&self, config: Obj) -> Result<Obj, Diagnostics> {
+    async fn read(&self, config: Obj) -> Result<(Obj, Diagnostics), Diagnostics> {
         let summary = "Read local file data source error";
         let path = config
             .str("filename")
@@ -416,6 +417,6 @@ impl DataSource for LocalFileData {
         out.set("content", s(String::from_utf8_lossy(&content).into_owned()));
         out.set("content_base64", s(STANDARD.encode(&content)));
         set_checksums(&mut out, &content);
-        Ok(out)
+        Ok((out, Diagnostics::new()))
     }
 }

@@ -79,6 +79,7 @@ impl NullDataSource {
     }
 }
 
+#[async_trait]
 impl DataSource for NullDataSource {
     fn name(&self) -> &'static str {
         "null_data_source"
@@ -88,7 +89,7 @@ impl DataSource for NullDataSource {
         &self.specs
     }
 
-    fn read(&self, mut config: Obj) -> Result<Obj, Diagnostics> {
+    async fn read(&self, mut config: Obj) -> Result<(Obj, Diagnostics), Diagnostics> {
         let inputs = config.get("inputs").clone();
         config.set("outputs", inputs);
         config.set("random", s(random_u63().to_string()));
@@ -96,6 +97,6 @@ impl DataSource for NullDataSource {
             config.set("has_computed_default", s("default"));
         }
         config.set("id", s("static"));
-        Ok(config)
+        Ok((config, Diagnostics::new()))
     }
 }

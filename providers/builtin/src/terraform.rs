@@ -1,20 +1,22 @@
-//! The `terraform` provider (`terraform.io/builtin/terraform`):
-//! `terraform_data`. The `terraform_remote_state` data source is not
-//! offered (it needs state backends, which live above this crate).
+//! The `terraform` provider (`terraform.io/builtin/terraform`): the
+//! `terraform_data` resource and the `terraform_remote_state` data source
+//! (backends are read through a [`RemoteStateReader`]).
 
 use crate::framework::{BuiltinProvider, Planned, Resource, Spec, Specs};
+use crate::remote_state::{RemoteState, RemoteStateReader};
 use crate::util::{err, go_uuid, s, same, Obj};
 use async_trait::async_trait;
+use std::sync::Arc;
 use terrane_diagnostics::Diagnostics;
 use terrane_value::{Type, Value};
 
-/// The `terraform` provider.
-pub fn provider() -> BuiltinProvider {
+/// The `terraform` provider, reading remote state with `reader`.
+pub fn provider(reader: Arc<dyn RemoteStateReader>) -> BuiltinProvider {
     BuiltinProvider::new(
         "terraform",
         "terraform.io/builtin/terraform",
         vec![Box::new(TerraformData::new())],
-        Vec::new(),
+        vec![Box::new(RemoteState::new(reader))],
     )
 }
 

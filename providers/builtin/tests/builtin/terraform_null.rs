@@ -1,6 +1,7 @@
 //! `terraform_data` (checked against Terraform's own state) and the null provider.
 
 use crate::support::*;
+use std::collections::BTreeMap;
 use terrane_provider::{
     ConfigKind, ImportRequest, Provider, ReadDataSourceRequest, ValidateRequest,
 };
@@ -121,4 +122,67 @@ async fn null_data_source_copies_inputs() {
     assert_eq!(text(&r.state, "has_computed_default"), "default");
     assert_eq!(text(&r.state, "id"), "static");
     assert!(text(&r.state, "random").parse::<u64>().is_ok());
+}
+
+/// `terraform_remote_state` on a state written by Terraform v1.11.4
+/// (`tests/data/remote_state_source.tf`) gives the outputs Terraform's own
+/// data source gave (`remote_state_reader.tf`, `remote_state_expected.json`).
+#[tokio::test]
+async fn remote_state_matches_terraform() {
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/data/remote_state.tfstate"
+    );
+    let cp = configured(&terrane_provider_builtin::terraform()).await;
+    let backend_config = Value::object(BTreeMap::from([("path".to_string(), s(path))]));
+    let defaults = Value::object(BTreeMap::from([
+        ("d".to_string(), s("default")),
+        ("s".to_string(), s("overridden")),
+    ]));
+    let r = cp
+        .read_data_source(ReadDataSourceRequest {
+            type_name: "terraform_remote_state".into(),
+            config: config(
+                "terraform_remote_state",
+                vec![
+                    ("backend", s("local")),
+                    ("config", backend_config.clone()),
+                    ("defaults", defaults),
+                ],
+            ),
+        })
+        .await;
+    assert!(!r.diagnostics.has_errors(), "{:?}", r.diagnostics);
+    let outputs = attr(&r.state, "outputs");
+    let expected: serde_json::Value =
+        serde_json::from_str(include_str!("../data/remote_state_expected.json")).unwrap();
+    let got: serde_json::Value = serde_json::from_str(&outputs.to_json_string().unwrap()).unwrap();
+    assert_eq!(got, expected);
+    let o = outputs.as_entries().unwrap();
+    assert!(matches!(o["l"].ty(), Type::Tuple(_)));
+    assert_eq!(o["set"].ty(), Type::set(Type::String));
+    assert_eq!(
+        o["o"].get_attr("tags").unwrap().ty(),
+        Type::map(Type::String)
+    );
+    assert_eq!(text(&r.state, "backend"), "local");
+    assert!(attr(&r.state, "workspace").is_null());
+
+    // A missing state is an error; an unknown backend too.
+    let missing = Value::object(BTreeMap::from([(
+        "path".to_string(),
+        s("/nonexistent/x.tfstate"),
+    )]));
+    for (backend, cfg) in [("local", missing), ("s3", backend_config)] {
+        let r = cp
+            .read_data_source(ReadDataSourceRequest {
+                type_name: "terraform_remote_state".into(),
+                config: config(
+                    "terraform_remote_state",
+                    vec![("backend", s(backend)), ("config", cfg)],
+                ),
+            })
+            .await;
+        assert!(r.diagnostics.has_errors(), "{backend}");
+    }
 }
