@@ -129,6 +129,7 @@ async fn data_sources() {
     .await;
     assert_eq!(s(&me, "account_id"), "123456789012");
 
+    let tag = unique("ds");
     let vpc = create(
         &p,
         "aws_vpc",
@@ -136,7 +137,7 @@ async fn data_sources() {
             "aws_vpc",
             vec![
                 ("cidr_block", vs("10.30.0.0/16")),
-                ("tags", map(&[("Name", "ds")])),
+                ("tags", map(&[("Name", &tag)])),
             ],
         ),
     )
@@ -152,12 +153,13 @@ async fn data_sources() {
     let by_tag = ds(
         &p,
         "aws_vpc",
-        config("aws_vpc", vec![("tags", map(&[("Name", "ds")]))]),
+        config("aws_vpc", vec![("tags", map(&[("Name", &tag)]))]),
     )
     .await;
     assert_eq!(s(&by_tag, "id"), vpc_id);
 
     let mut ids = Vec::new();
+    let mut subnets = Vec::new();
     for (i, az) in names.iter().take(2).enumerate() {
         let sn = create(
             &p,
@@ -173,6 +175,7 @@ async fn data_sources() {
         )
         .await;
         ids.push(s(&sn, "id"));
+        subnets.push(sn);
     }
     let fb = nested(
         "aws_subnets",
