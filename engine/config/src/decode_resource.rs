@@ -1,0 +1,564 @@
+//! Decoders for resource-like blocks and the refactoring blocks.
+
+use super::super::*;
+use super::{name_detail, REMOVED_PROVISIONERS};
+
+/// References allowed in destroy-time provisioners and their connections.
+pub(crate) fn destroy_refs_ok(root: &str) -> bool {
+    matches!(root, "self" | "count" | "each" | "path" | "terraform")
+}
+
+impl Decoder<'_> {
+    pub(in crate::decode) fn resource(
+        &mut self,
+        b: &Block,
+        mode: ResourceMode,
+    ) -> Option<Decoded<ResourceBlock>> {
+        let l = self.labels(b, &["type", "name"])?;
+        let what = match mode {
+            ResourceMode::Managed => "resource",
+            ResourceMode::Data => "data source",
+            ResourceMode::Ephemeral => "ephemeral resource",
+        };
+        if !is_valid_name(&l[0]) {
+            self.err(
+                &format!("Invalid {what} type name"),
+                name_detail(),
+                self.label_range(b, 0),
+            );
+            return None;
+        }
+        if !is_valid_name(&l[1]) {
+            self.err(
+                &format!("Invalid {what} name"),
+                name_detail(),
+                self.label_range(b, 1),
+            );
+            return None;
+        }
+        let c = self.content(
+            &b.body,
+            &["count", "for_each", "depends_on", "provider"],
+            &["lifecycle", "provisioner", "connection"],
+            true,
+        );
+        let addr = Resource::new(mode, l[0].clone(), l[1].clone());
+        let mut set = SetFields::new();
+        let mut r = ResourceBlock {
+            addr: addr.clone(),
+            count: None,
+            for_each: None,
+            depends_on: Vec::new(),
+            provider: None,
+            lifecycle: Lifecycle::default(),
+            provisioners: Vec::new(),
+            connection: None,
+            body: RawBody::default(),
+            decl_range: self.decl_range(b),
+            type_range: self.label_range(b, 0),
+        };
+        if let Some(a) = c.attr("count") {
+            set.insert("count");
+            r.count = Some(self.expr(&a.value));
+        }
+        if let Some(a) = c.attr("for_each") {
+            set.insert("for_each");
+            r.for_each = Some(self.expr(&a.value));
+            if r.count.is_some() {
+                self.count_and_for_each(a);
+            }
+        }
+        if let Some(a) = c.attr("depends_on") {
+            set.insert("depends_on");
+            r.depends_on = self.depends_on(a);
+        }
+        if let Some(a) = c.attr("provider") {
+            set.insert("provider");
+            r.provider = self.provider_ref(a);
+        }
+        let mut rest = Body::new();
+        let mut escape_seen = false;
+        for s in c.rest.iter() {
+            match s {
+                Structure::Block(blk) if blk.ident.as_str() == "locals" => self.err(
+                    "Reserved block type name in resource block",
+                    "The block type name \"locals\" is reserved for use by Terraform in a future version.",
+                    self.range(&blk.ident),
+                ),
+                Structure::Block(blk) if blk.ident.as_str() == "_" => {
+                    if escape_seen {
+                        self.err("Duplicate escaping block", "The special block type \"_\" can be used to force particular arguments to be interpreted as resource-type-specific rather than as meta-arguments, but each resource block can have only one such block.", self.range(&blk.ident));
+                        continue;
+                    }
+                    escape_seen = true;
+                    for inner in blk.body.iter() {
+                        rest.push(inner.clone());
+                    }
+                }
+                other => rest.push(other.clone()),
+            }
+        }
+        r.body = RawBody::new(self.src.clone(), rest);
+        let mut lifecycle_seen = false;
+        for lb in c.blocks_of("lifecycle") {
+            if lifecycle_seen {
+                self.err(
+                    "Duplicate lifecycle block",
+                    "At most one lifecycle block is allowed in each resource block.",
+                    self.range(&lb.ident),
+                );
+                continue;
+            }
+            lifecycle_seen = true;
+            set.insert("lifecycle");
+            let lset = self.lifecycle(lb, mode, &addr, &mut r.lifecycle);
+            set.extend(lset);
+        }
+        let mut conn_seen = false;
+        for cb in c.blocks_of("connection") {
+            if mode != ResourceMode::Managed {
+                self.err(
+                    "Unsupported block type",
+                    "Blocks of type \"connection\" are not expected here.",
+                    self.range(&cb.ident),
+                );
+                continue;
+            }
+            if conn_seen {
+                self.err(
+                    "Duplicate connection block",
+                    "This resource already has a connection block.",
+                    self.range(&cb.ident),
+                );
+                continue;
+            }
+            conn_seen = true;
+            set.insert("connection");
+            r.connection = Some(RawBody::new(self.src.clone(), cb.body.clone()));
+        }
+        for pb in c.blocks_of("provisioner") {
+            if mode != ResourceMode::Managed {
+                self.err(
+                    "Unsupported block type",
+                    "Blocks of type \"provisioner\" are not expected here.",
+                    self.range(&pb.ident),
+                );
+                continue;
+            }
+            set.insert("provisioners");
+            if let Some(p) = self.provisioner(pb) {
+                r.provisioners.push(p);
+            }
+        }
+        if r.provisioners
+            .iter()
+            .any(|p| p.when == ProvisionerWhen::Destroy)
+        {
+            if let Some(conn) = c.blocks_of("connection").next() {
+                self.destroy_refs(&conn.body);
+            }
+        }
+        Some(Decoded { value: r, set })
+    }
+
+    /// Reports references a destroy-time provisioner may not make.
+    fn destroy_refs(&mut self, body: &Body) {
+        for s in body.iter() {
+            match s {
+                Structure::Attribute(a) if matches!(a.key.as_str(), "when" | "on_failure") => {}
+                Structure::Attribute(a) => {
+                    for r in references(&a.value) {
+                        if !destroy_refs_ok(&r.root) {
+                            self.err(
+                                "Invalid reference from destroy provisioner",
+                                "Destroy-time provisioners and their connection configurations may only reference attributes of the related resource, via 'self', 'count.index', or 'each.key'.\n\nReferences to other resources during the destroy phase can cause dependency cycles and interact poorly with create_before_destroy.",
+                                self.src.range(r.span_through(r.steps.len())),
+                            );
+                        }
+                    }
+                }
+                Structure::Block(b) => self.destroy_refs(&b.body),
+            }
+        }
+    }
+
+    fn lifecycle(
+        &mut self,
+        b: &Block,
+        mode: ResourceMode,
+        addr: &Resource,
+        lc: &mut Lifecycle,
+    ) -> SetFields {
+        let mut set = SetFields::new();
+        let managed_only = [
+            "create_before_destroy",
+            "prevent_destroy",
+            "ignore_changes",
+            "replace_triggered_by",
+        ];
+        let c = self.content(
+            &b.body,
+            &managed_only,
+            &["precondition", "postcondition"],
+            false,
+        );
+        if mode != ResourceMode::Managed {
+            for n in managed_only {
+                if let Some(a) = c.attr(n) {
+                    self.err(
+                        "Invalid data resource lifecycle argument",
+                        format!("The lifecycle argument {n:?} is defined only for managed resources (\"resource\" blocks), and is not valid for data resources."),
+                        self.range(&a.key),
+                    );
+                }
+            }
+        } else {
+            if let Some(a) = c.attr("create_before_destroy") {
+                set.insert("lifecycle.create_before_destroy");
+                lc.create_before_destroy = self.bool_attr(a);
+            }
+            if let Some(a) = c.attr("prevent_destroy") {
+                set.insert("lifecycle.prevent_destroy");
+                lc.prevent_destroy = self.bool_attr(a);
+            }
+            if let Some(a) = c.attr("ignore_changes") {
+                set.insert("lifecycle.ignore_changes");
+                lc.ignore_changes = self.ignore_changes(a);
+            }
+            if let Some(a) = c.attr("replace_triggered_by") {
+                set.insert("lifecycle.replace_triggered_by");
+                lc.replace_triggered_by = self.replace_triggered_by(a);
+            }
+        }
+        for (kind, list) in [
+            ("precondition", &mut lc.preconditions),
+            ("postcondition", &mut lc.postconditions),
+        ] {
+            for pb in c.blocks_of(kind) {
+                set.insert(if kind == "precondition" {
+                    "lifecycle.precondition"
+                } else {
+                    "lifecycle.postcondition"
+                });
+                if let Some(rule) = self.check_rule(pb) {
+                    self.condition_refs(&rule, kind, Some(addr));
+                    list.push(rule);
+                }
+            }
+        }
+        set
+    }
+
+    /// Checks a precondition/postcondition: it must refer to something, and a
+    /// resource's own conditions must use `self`, not its own address.
+    pub(in crate::decode) fn condition_refs(
+        &mut self,
+        rule: &CheckRule,
+        kind: &str,
+        owner: Option<&Resource>,
+    ) {
+        let refs = rule.condition.references();
+        if refs.is_empty() {
+            self.err(
+                &format!("Invalid {kind} expression"),
+                "The condition expression must refer to at least one object from elsewhere in the configuration, or else its result would not be checking anything.",
+                rule.condition.range(),
+            );
+        }
+        let Some(owner) = owner else { return };
+        for expr in [&rule.condition, &rule.error_message] {
+            for r in expr.references() {
+                let (mode, start) = match r.root.as_str() {
+                    "data" => (ResourceMode::Data, 0),
+                    "ephemeral" => (ResourceMode::Ephemeral, 0),
+                    _ => (ResourceMode::Managed, usize::MAX),
+                };
+                let (ty, name) = if start == 0 {
+                    (r.attr(0).map(str::to_string), r.attr(1))
+                } else {
+                    (Some(r.root.clone()), r.attr(0))
+                };
+                if mode == owner.mode
+                    && ty.as_deref() == Some(owner.type_name.as_str())
+                    && name == Some(owner.name.as_str())
+                {
+                    let n = if start == 0 { 2 } else { 1 };
+                    self.err(
+                        &format!("Invalid reference in {kind}"),
+                        format!("Configuration for {owner} may not refer to itself."),
+                        expr.range_of(r.span_through(n)),
+                    );
+                }
+            }
+        }
+    }
+
+    fn ignore_changes(&mut self, a: &Attribute) -> IgnoreChanges {
+        match &a.value {
+            Expression::Variable(v) if v.as_str() == "all" => IgnoreChanges::All,
+            Expression::Array(items) => {
+                let mut out = Vec::new();
+                for it in items.iter() {
+                    if let Expression::String(s) = it {
+                        if s.value() == "*" {
+                            self.err(
+                                "Invalid ignore_changes wildcard",
+                                "The [\"*\"] form of ignore_changes wildcard is was deprecated and is now invalid. Use \"ignore_changes = all\" to ignore changes to all attributes.",
+                                self.range(it),
+                            );
+                            continue;
+                        }
+                    }
+                    match self.static_ref(it) {
+                        Some(_) => out.push(self.expr(it)),
+                        None => self.err(
+                            "Invalid expression",
+                            "A single static variable reference is required: only attribute access and indexing with constant keys. No calculations, function calls, template expressions, etc are allowed here.",
+                            self.range(it),
+                        ),
+                    }
+                }
+                IgnoreChanges::Paths(out)
+            }
+            Expression::String(s) if s.value() == "all" => {
+                self.warn(
+                    "Quoted keywords are deprecated",
+                    "In this context, keywords are expected literally rather than in quotes. Terraform 0.11 and earlier required quotes, but quoted keywords are now deprecated and will be removed in a future version of Terraform. Remove the quotes surrounding this keyword to silence this warning.",
+                    self.range(&a.value),
+                );
+                IgnoreChanges::All
+            }
+            other => {
+                self.err(
+                    "Invalid ignore_changes",
+                    "The ignore_changes argument must be a list of attribute references, or the keyword \"all\".",
+                    self.range(other),
+                );
+                IgnoreChanges::None
+            }
+        }
+    }
+
+    fn replace_triggered_by(&mut self, a: &Attribute) -> Vec<Expr> {
+        let Expression::Array(items) = &a.value else {
+            self.err("Invalid replace_triggered_by expression", "replace_triggered_by must be a list of references to managed resources or their attributes.", self.range(&a.value));
+            return Vec::new();
+        };
+        let mut out = Vec::new();
+        for it in items.iter() {
+            let refs = references(it);
+            let is_resource = |r: &crate::refs::Reference| {
+                !matches!(
+                    r.root.as_str(),
+                    "var"
+                        | "local"
+                        | "data"
+                        | "module"
+                        | "count"
+                        | "each"
+                        | "self"
+                        | "path"
+                        | "terraform"
+                ) && r.attr(0).is_some()
+            };
+            let ok = matches!(it, Expression::Traversal(_) | Expression::Variable(_))
+                && refs.iter().filter(|r| is_resource(r)).count() == 1
+                && refs
+                    .iter()
+                    .filter(|r| !is_resource(r))
+                    .all(|r| match r.root.as_str() {
+                        "count" => r.attr(0) == Some("index"),
+                        "each" => matches!(r.attr(0), Some("key" | "value")),
+                        _ => false,
+                    });
+            if ok {
+                out.push(self.expr(it));
+            } else {
+                self.err(
+                    "Invalid replace_triggered_by expression",
+                    "Only resources, count.index, and each.key may be used in replace_triggered_by.",
+                    self.range(it),
+                );
+            }
+        }
+        out
+    }
+
+    fn provisioner(&mut self, b: &Block) -> Option<Provisioner> {
+        let l = self.labels(b, &["type"])?;
+        let ty = l[0].clone();
+        if REMOVED_PROVISIONERS.contains(&ty.as_str()) {
+            self.err(
+                &format!("The {ty:?} provisioner has been removed"),
+                format!("The {ty:?} provisioner was deprecated in Terraform 0.13.4 has been removed from Terraform. Visit https://learn.hashicorp.com/collections/terraform/provision for alternatives to using provisioners that are a better fit for the Terraform workflow."),
+                self.label_range(b, 0),
+            );
+            return None;
+        }
+        let c = self.content(&b.body, &["when", "on_failure"], &["connection"], true);
+        let mut p = Provisioner {
+            type_name: ty,
+            when: ProvisionerWhen::Create,
+            on_failure: OnFailure::Fail,
+            body: RawBody::default(),
+            connection: None,
+            decl_range: self.decl_range(b),
+        };
+        if let Some(a) = c.attr("when") {
+            match self.keyword(a).as_deref() {
+                Some("create") => p.when = ProvisionerWhen::Create,
+                Some("destroy") => p.when = ProvisionerWhen::Destroy,
+                _ => self.err("Invalid \"when\" keyword", "The \"when\" argument requires one of the following keywords: create or destroy.", self.range(&a.value)),
+            }
+        }
+        if let Some(a) = c.attr("on_failure") {
+            match self.keyword(a).as_deref() {
+                Some("fail") => p.on_failure = OnFailure::Fail,
+                Some("continue") => p.on_failure = OnFailure::Continue,
+                _ => self.err("Invalid \"on_failure\" keyword", "The \"on_failure\" argument requires one of the following keywords: continue or fail.", self.range(&a.value)),
+            }
+        }
+        let mut rest = Body::new();
+        let mut escape_seen = false;
+        for s in c.rest.iter() {
+            match s {
+                Structure::Block(blk) if blk.ident.as_str() == "lifecycle" || blk.ident.as_str() == "locals" => self.err(
+                    "Reserved block type name in provisioner block",
+                    format!("The block type name {:?} is reserved for use by Terraform in a future version.", blk.ident.as_str()),
+                    self.range(&blk.ident),
+                ),
+                Structure::Block(blk) if blk.ident.as_str() == "_" => {
+                    if escape_seen {
+                        self.err("Duplicate escaping block", "The special block type \"_\" can be used to force particular arguments to be interpreted as provisioner-specific rather than as meta-arguments, but each provisioner block can have only one such block.", self.range(&blk.ident));
+                        continue;
+                    }
+                    escape_seen = true;
+                    blk.body.iter().for_each(|x| rest.push(x.clone()));
+                }
+                other => rest.push(other.clone()),
+            }
+        }
+        for (i, cb) in c.blocks_of("connection").enumerate() {
+            if i > 0 {
+                self.err(
+                    "Duplicate connection block",
+                    "This provisioner already has a connection block.",
+                    self.range(&cb.ident),
+                );
+                continue;
+            }
+            p.connection = Some(RawBody::new(self.src.clone(), cb.body.clone()));
+        }
+        if p.when == ProvisionerWhen::Destroy {
+            self.destroy_refs(&b.body);
+        }
+        p.body = RawBody::new(self.src.clone(), rest);
+        Some(p)
+    }
+
+    pub(in crate::decode) fn moved(&mut self, b: &Block) -> Option<Moved> {
+        self.labels(b, &[])?;
+        let c = self.content(&b.body, &["from", "to"], &[], false);
+        let from = self.require(&c, b, "from");
+        let to = self.require(&c, b, "to");
+        for e in [&from, &to].into_iter().flatten() {
+            if self.static_ref(&e.expr).is_none() {
+                self.err("Invalid address", "A single static variable reference is required: only attribute access and indexing with constant keys. No calculations, function calls, template expressions, etc are allowed here.", e.range());
+            }
+        }
+        Some(Moved {
+            from: from?,
+            to: to?,
+            decl_range: self.decl_range(b),
+        })
+    }
+
+    pub(in crate::decode) fn import(&mut self, b: &Block) -> Option<Import> {
+        self.labels(b, &[])?;
+        let c = self.content(
+            &b.body,
+            &["to", "id", "for_each", "provider", "identity"],
+            &[],
+            false,
+        );
+        let to = self.require(&c, b, "to")?;
+        let id = c.attr("id").map(|a| self.expr(&a.value));
+        if id.is_none() && c.attr("identity").is_none() {
+            self.require(&c, b, "id");
+        }
+        let provider = c.attr("provider").and_then(|a| self.provider_ref(a));
+        Some(Import {
+            to,
+            id,
+            for_each: c.attr("for_each").map(|a| self.expr(&a.value)),
+            provider,
+            decl_range: self.decl_range(b),
+        })
+    }
+
+    pub(in crate::decode) fn removed(&mut self, b: &Block) -> Option<Removed> {
+        self.labels(b, &[])?;
+        let c = self.content(
+            &b.body,
+            &["from"],
+            &["lifecycle", "provisioner", "connection"],
+            false,
+        );
+        let from = self.require(&c, b, "from")?;
+        let mut destroy = true;
+        for lb in c.blocks_of("lifecycle") {
+            let lc = self.content(&lb.body, &["destroy"], &[], false);
+            if let Some(a) = lc.attr("destroy") {
+                destroy = self.bool_attr(a).unwrap_or(true);
+            }
+        }
+        let mut provisioners = Vec::new();
+        for pb in c.blocks_of("provisioner") {
+            if let Some(p) = self.provisioner(pb) {
+                provisioners.push(p);
+            }
+        }
+        Some(Removed {
+            from,
+            destroy,
+            provisioners,
+            decl_range: self.decl_range(b),
+        })
+    }
+
+    pub(in crate::decode) fn check(&mut self, b: &Block) -> Option<Check> {
+        let l = self.labels(b, &["name"])?;
+        let c = self.content(&b.body, &[], &["data", "assert"], false);
+        let mut data = None;
+        for db in c.blocks_of("data") {
+            if data.is_some() {
+                self.err(
+                    "Multiple data resource blocks",
+                    "This check block already has a data resource defined.",
+                    self.range(&db.ident),
+                );
+                continue;
+            }
+            data = self.resource(db, ResourceMode::Data).map(|d| d.value);
+        }
+        let mut asserts = Vec::new();
+        for ab in c.blocks_of("assert") {
+            if let Some(r) = self.check_rule(ab) {
+                asserts.push(r);
+            }
+        }
+        if asserts.is_empty() {
+            self.err(
+                "Zero assert blocks",
+                "Check blocks must have at least one assert block.",
+                self.decl_range(b),
+            );
+        }
+        Some(Check {
+            name: l[0].clone(),
+            data,
+            asserts,
+            decl_range: self.decl_range(b),
+        })
+    }
+}

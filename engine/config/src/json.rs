@@ -1,0 +1,509 @@
+//! JSON configuration syntax (`.tf.json`): parsed with spans and translated
+//! into equivalent native syntax, which is then parsed by `hcl-edit` like any
+//! `.tf` file. An offset map turns spans in the generated text back into
+//! spans in the JSON file, so diagnostics point at the JSON source.
+//!
+//! JSON is ambiguous without a schema (an object can be a block or an object
+//! value), so the translation knows the nesting of the blocks Terraform itself
+//! defines; everything else (e.g. a resource's provider-defined arguments)
+//! becomes attributes, and the engine's schema-based decoder reinterprets
+//! them as nested blocks where the schema says so ([`crate::RawBody::json`]).
+
+use std::ops::Range;
+
+/// A JSON value with its byte span.
+#[derive(Debug)]
+enum J {
+    Obj(Vec<(Range<usize>, J)>, Range<usize>),
+    Arr(Vec<J>, Range<usize>),
+    /// A string; the span includes the quotes.
+    Str(Range<usize>),
+    /// A number, `true`, `false` or `null`, copied verbatim.
+    Lit(Range<usize>),
+}
+
+impl J {
+    fn span(&self) -> Range<usize> {
+        match self {
+            J::Obj(_, s) | J::Arr(_, s) | J::Str(s) | J::Lit(s) => s.clone(),
+        }
+    }
+}
+
+/// A JSON syntax error at a byte offset.
+#[derive(Debug)]
+pub struct JsonError {
+    pub offset: usize,
+    pub message: String,
+}
+
+struct P<'a> {
+    s: &'a [u8],
+    i: usize,
+}
+
+impl P<'_> {
+    fn ws(&mut self) {
+        while self.i < self.s.len() && matches!(self.s[self.i], b' ' | b'\n' | b'\r' | b'\t') {
+            self.i += 1;
+        }
+    }
+    fn err<T>(&self, m: &str) -> Result<T, JsonError> {
+        Err(JsonError {
+            offset: self.i,
+            message: m.to_string(),
+        })
+    }
+    fn value(&mut self, depth: usize) -> Result<J, JsonError> {
+        if depth > 200 {
+            return self.err("nesting too deep");
+        }
+        self.ws();
+        let start = self.i;
+        match self.s.get(self.i) {
+            Some(b'{') => {
+                self.i += 1;
+                let mut items = Vec::new();
+                self.ws();
+                if self.s.get(self.i) == Some(&b'}') {
+                    self.i += 1;
+                    return Ok(J::Obj(items, start..self.i));
+                }
+                loop {
+                    self.ws();
+                    let k = match self.value(depth + 1)? {
+                        J::Str(k) => k,
+                        _ => return self.err("Object property names must be strings"),
+                    };
+                    self.ws();
+                    if self.s.get(self.i) != Some(&b':') {
+                        return self.err("Missing property value colon");
+                    }
+                    self.i += 1;
+                    let v = self.value(depth + 1)?;
+                    items.push((k, v));
+                    self.ws();
+                    match self.s.get(self.i) {
+                        Some(b',') => self.i += 1,
+                        Some(b'}') => {
+                            self.i += 1;
+                            return Ok(J::Obj(items, start..self.i));
+                        }
+                        _ => return self.err("Missing attribute seperator comma"),
+                    }
+                }
+            }
+            Some(b'[') => {
+                self.i += 1;
+                let mut items = Vec::new();
+                self.ws();
+                if self.s.get(self.i) == Some(&b']') {
+                    self.i += 1;
+                    return Ok(J::Arr(items, start..self.i));
+                }
+                loop {
+                    items.push(self.value(depth + 1)?);
+                    self.ws();
+                    match self.s.get(self.i) {
+                        Some(b',') => self.i += 1,
+                        Some(b']') => {
+                            self.i += 1;
+                            return Ok(J::Arr(items, start..self.i));
+                        }
+                        _ => return self.err("Missing array element separator comma"),
+                    }
+                }
+            }
+            Some(b'"') => {
+                self.i += 1;
+                loop {
+                    match self.s.get(self.i) {
+                        Some(b'"') => {
+                            self.i += 1;
+                            return Ok(J::Str(start..self.i));
+                        }
+                        Some(b'\\') => self.i += 2,
+                        Some(b'\n') | None => return self.err("Unterminated string"),
+                        Some(_) => self.i += 1,
+                    }
+                }
+            }
+            Some(c) if c.is_ascii_digit() || *c == b'-' || c.is_ascii_alphabetic() => {
+                while self.i < self.s.len()
+                    && (self.s[self.i].is_ascii_alphanumeric()
+                        || matches!(self.s[self.i], b'-' | b'+' | b'.'))
+                {
+                    self.i += 1;
+                }
+                let word = &self.s[start..self.i];
+                if word == b"true"
+                    || word == b"false"
+                    || word == b"null"
+                    || word[0].is_ascii_digit()
+                    || word[0] == b'-'
+                {
+                    Ok(J::Lit(start..self.i))
+                } else {
+                    self.i = start;
+                    self.err("Invalid JSON keyword")
+                }
+            }
+            _ => self.err("Invalid JSON value"),
+        }
+    }
+}
+
+/// The translation of a JSON file: native-syntax text and an offset map.
+pub struct Translated {
+    pub text: String,
+    /// `(generated offset, json offset)`, sorted by generated offset.
+    pub map: Vec<(usize, usize)>,
+}
+
+struct Out<'a> {
+    src: &'a str,
+    text: String,
+    map: Vec<(usize, usize)>,
+}
+
+/// Block nesting Terraform defines: (parent block type, child type, labels).
+const NESTED: &[(&str, &str, usize)] = &[
+    ("resource", "lifecycle", 0),
+    ("resource", "provisioner", 1),
+    ("resource", "connection", 0),
+    ("data", "lifecycle", 0),
+    ("ephemeral", "lifecycle", 0),
+    ("lifecycle", "precondition", 0),
+    ("lifecycle", "postcondition", 0),
+    ("provisioner", "connection", 0),
+    ("variable", "validation", 0),
+    ("output", "precondition", 0),
+    ("check", "data", 2),
+    ("check", "assert", 0),
+    ("terraform", "required_providers", 0),
+    ("terraform", "backend", 1),
+    ("terraform", "cloud", 0),
+    ("terraform", "provider_meta", 1),
+    ("language", "compatible_with", 0),
+    ("removed", "lifecycle", 0),
+    ("removed", "provisioner", 1),
+];
+
+const TOP: &[(&str, usize)] = &[
+    ("resource", 2),
+    ("data", 2),
+    ("ephemeral", 2),
+    ("variable", 1),
+    ("output", 1),
+    ("module", 1),
+    ("provider", 1),
+    ("check", 1),
+    ("terraform", 0),
+    ("locals", 0),
+    ("moved", 0),
+    ("import", 0),
+    ("removed", 0),
+    ("language", 0),
+];
+
+/// Attributes whose JSON strings are expressions, not templates.
+fn keyword_attr(block: &str, attr: &str) -> bool {
+    matches!(
+        (block, attr),
+        ("variable", "type")
+            | (_, "depends_on")
+            | (_, "provider")
+            | ("lifecycle", "ignore_changes")
+            | ("lifecycle", "replace_triggered_by")
+            | ("moved", "from" | "to")
+            | ("removed", "from")
+            | ("import", "to")
+            | ("module", "providers")
+            | ("provisioner", "when" | "on_failure")
+            | ("language", "edition" | "experiments")
+            | ("terraform", "experiments")
+            | ("required_providers", "configuration_aliases")
+    )
+}
+
+/// Translates a JSON configuration file.
+pub fn translate(src: &str) -> Result<Translated, JsonError> {
+    let mut p = P {
+        s: src.as_bytes(),
+        i: 0,
+    };
+    let root = p.value(0)?;
+    p.ws();
+    if p.i != src.len() {
+        return p.err("Extraneous data after value");
+    }
+    let mut o = Out {
+        src,
+        text: String::with_capacity(src.len()),
+        map: Vec::new(),
+    };
+    match &root {
+        J::Obj(items, _) => {
+            for (k, v) in items {
+                let key = o.key(k);
+                if key == "//" {
+                    continue;
+                }
+                let labels = TOP
+                    .iter()
+                    .find(|(n, _)| *n == key)
+                    .map(|(_, l)| *l)
+                    .unwrap_or(0);
+                o.blocks(&key, k, labels, v, &mut Vec::new());
+            }
+        }
+        other => {
+            return Err(JsonError {
+                offset: other.span().start,
+                message: "The root value in a JSON-based configuration must be an object".into(),
+            })
+        }
+    }
+    Ok(Translated {
+        text: o.text,
+        map: o.map,
+    })
+}
+
+impl Out<'_> {
+    fn mark(&mut self, json: usize) {
+        self.map.push((self.text.len(), json));
+    }
+
+    /// The decoded content of a JSON string span.
+    fn key(&self, span: &Range<usize>) -> String {
+        let raw = self.src.get(span.start + 1..span.end - 1).unwrap_or("");
+        unescape(raw)
+    }
+
+    /// Emits one or more blocks of type `ty` with `labels` labels from `v`.
+    fn blocks(
+        &mut self,
+        ty: &str,
+        key: &Range<usize>,
+        labels: usize,
+        v: &J,
+        got: &mut Vec<Range<usize>>,
+    ) {
+        if got.len() < labels {
+            match v {
+                J::Obj(items, _) => {
+                    for (k, inner) in items {
+                        got.push(k.clone());
+                        self.blocks(ty, key, labels, inner, got);
+                        got.pop();
+                    }
+                }
+                J::Arr(items, _) => {
+                    for inner in items {
+                        self.blocks(ty, key, labels, inner, got);
+                    }
+                }
+                other => {
+                    // Not an object: emit an attribute so decoding reports it.
+                    self.mark(key.start);
+                    self.text.push_str(ty);
+                    self.text.push_str(" = ");
+                    self.expr(other, false);
+                    self.text.push('\n');
+                }
+            }
+            return;
+        }
+        match v {
+            J::Arr(items, _)
+                if items.iter().all(|i| matches!(i, J::Obj(..))) && !items.is_empty() =>
+            {
+                for inner in items {
+                    self.blocks(ty, key, labels, inner, got);
+                }
+            }
+            J::Obj(items, span) => {
+                self.mark(key.start);
+                self.text.push_str(ty);
+                for l in got.iter() {
+                    self.text.push(' ');
+                    self.string(l, false);
+                }
+                self.text.push(' ');
+                self.mark(span.start);
+                self.text.push_str("{\n");
+                self.body(ty, items);
+                self.mark(span.end.saturating_sub(1));
+                self.text.push_str("}\n");
+            }
+            other => {
+                self.mark(key.start);
+                self.text.push_str(ty);
+                self.text.push_str(" = ");
+                self.expr(other, false);
+                self.text.push('\n');
+            }
+        }
+    }
+
+    fn body(&mut self, block: &str, items: &[(Range<usize>, J)]) {
+        for (k, v) in items {
+            let name = self.key(k);
+            if name == "//" {
+                continue;
+            }
+            if let Some((_, _, labels)) = NESTED.iter().find(|(p, c, _)| *p == block && *c == name)
+            {
+                self.blocks(&name, k, *labels, v, &mut Vec::new());
+                continue;
+            }
+            if block == "locals" && name.is_empty() {
+                continue;
+            }
+            self.mark(k.start + 1);
+            self.text.push_str(&name);
+            self.text.push_str(" = ");
+            self.expr(v, keyword_attr(block, &name));
+            self.text.push('\n');
+        }
+    }
+
+    fn expr(&mut self, v: &J, keyword: bool) {
+        match v {
+            J::Lit(s) => {
+                self.mark(s.start);
+                let t = self.src.get(s.clone()).unwrap_or("null");
+                self.text.push_str(t);
+            }
+            J::Str(s) => self.string(s, keyword),
+            J::Arr(items, span) => {
+                self.mark(span.start);
+                self.text.push('[');
+                for (i, it) in items.iter().enumerate() {
+                    if i > 0 {
+                        self.text.push_str(", ");
+                    }
+                    self.expr(it, keyword);
+                }
+                self.mark(span.end.saturating_sub(1));
+                self.text.push(']');
+            }
+            J::Obj(items, span) => {
+                self.mark(span.start);
+                self.text.push_str("{\n");
+                for (k, it) in items {
+                    if keyword {
+                        self.string(k, true);
+                    } else {
+                        self.string(k, false);
+                    }
+                    self.text.push_str(" = ");
+                    self.expr(it, keyword);
+                    self.text.push('\n');
+                }
+                self.mark(span.end.saturating_sub(1));
+                self.text.push('}');
+            }
+        }
+    }
+
+    /// Emits a JSON string as a native quoted template (or, for keywords and
+    /// references, as the bare expression text it contains).
+    fn string(&mut self, span: &Range<usize>, raw: bool) {
+        let content = self.src.get(span.start + 1..span.end - 1).unwrap_or("");
+        if raw {
+            self.mark(span.start + 1);
+            let text = unescape(content);
+            self.text
+                .push_str(if text.is_empty() { "\"\"" } else { &text });
+            return;
+        }
+        self.mark(span.start);
+        self.text.push('"');
+        let mut chars = content.char_indices().peekable();
+        while let Some((i, c)) = chars.next() {
+            if c != '\\' {
+                self.text.push(c);
+                continue;
+            }
+            let Some((_, e)) = chars.next() else { break };
+            let json_pos = span.start + 1 + i;
+            match e {
+                '/' => {
+                    self.mark(json_pos);
+                    self.text.push('/');
+                    self.mark(json_pos + 2);
+                }
+                'b' => {
+                    self.text.push_str("\\u0008");
+                    self.mark(json_pos + 2);
+                }
+                'f' => {
+                    self.text.push_str("\\u000c");
+                    self.mark(json_pos + 2);
+                }
+                other => {
+                    self.text.push('\\');
+                    self.text.push(other);
+                }
+            }
+        }
+        self.text.push('"');
+    }
+}
+
+/// Decodes JSON string escapes.
+fn unescape(raw: &str) -> String {
+    let mut out = String::with_capacity(raw.len());
+    let mut chars = raw.chars();
+    while let Some(c) = chars.next() {
+        if c != '\\' {
+            out.push(c);
+            continue;
+        }
+        match chars.next() {
+            Some('n') => out.push('\n'),
+            Some('t') => out.push('\t'),
+            Some('r') => out.push('\r'),
+            Some('b') => out.push('\u{8}'),
+            Some('f') => out.push('\u{c}'),
+            Some('u') => {
+                let hex: String = chars.by_ref().take(4).collect();
+                if let Some(ch) = u32::from_str_radix(&hex, 16).ok().and_then(char::from_u32) {
+                    out.push(ch);
+                }
+            }
+            Some(other) => out.push(other),
+            None => {}
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    #[test]
+    fn translates_blocks_and_keywords() {
+        let src = r#"{"resource": {"aws_instance": {"web": {"ami": "ami-${var.x}", "count": 2,
+            "lifecycle": {"ignore_changes": "all"}, "depends_on": ["aws_vpc.a"],
+            "tags": {"Name": "x"}}}}, "variable": {"v": {"type": "list(string)"}}}"#;
+        let t = translate(src).unwrap();
+        let body = hcl_edit::parser::parse_body(&t.text).unwrap();
+        let res = body.get_blocks("resource").next().unwrap();
+        assert_eq!(res.labels.len(), 2);
+        assert!(t.text.contains("ignore_changes = all"), "{}", t.text);
+        assert!(t.text.contains("depends_on = [aws_vpc.a]"), "{}", t.text);
+        assert!(t.text.contains("type = list(string)"), "{}", t.text);
+        assert!(t.text.contains("ami = \"ami-${var.x}\""), "{}", t.text);
+    }
+
+    #[test]
+    fn rejects_native_syntax() {
+        assert!(translate("terraform {\n}\n").is_err());
+        assert!(translate("").is_err());
+    }
+}

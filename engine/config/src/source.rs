@@ -1,0 +1,226 @@
+//! Finding a module's files, reading and parsing them (native syntax with
+//! `hcl-edit`, JSON through [`crate::json`]), and mapping spans to ranges.
+
+use crate::json;
+use hcl_edit::structure::Body;
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use terrane_diagnostics::{Diagnostic, SourceFile, SourceRange};
+
+/// A parsed source file: the file as users see it and, for JSON files, the
+/// map from positions in the generated native text back to the JSON text.
+#[derive(Debug)]
+pub struct Src {
+    /// The file (name and text) diagnostics point into.
+    pub file: Arc<SourceFile>,
+    json_map: Option<Vec<(usize, usize)>>,
+}
+
+impl Src {
+    /// True for `.tf.json` / `.tofu.json` files.
+    pub fn is_json(&self) -> bool {
+        self.json_map.is_some()
+    }
+
+    /// The file name.
+    pub fn name(&self) -> &Arc<str> {
+        self.file.name()
+    }
+
+    fn map(&self, off: usize) -> usize {
+        match &self.json_map {
+            None => off,
+            Some(m) => {
+                let i = m.partition_point(|(g, _)| *g <= off);
+                match i.checked_sub(1).and_then(|i| m.get(i)) {
+                    Some((g, j)) => j + (off - g),
+                    None => 0,
+                }
+            }
+        }
+    }
+
+    /// The source range of a byte span of the parsed text.
+    pub fn range(&self, span: Range<usize>) -> SourceRange {
+        if self.json_map.is_some() {
+            let start = self.map(span.start);
+            let end = self.map(span.end.saturating_sub(1)) + 1;
+            return self.file.range(start..end.max(start));
+        }
+        self.file.range(span)
+    }
+
+    /// The range of anything with a span (a zero-width range at the file
+    /// start if it has none).
+    pub fn range_of(&self, item: &impl hcl_edit::Span) -> SourceRange {
+        self.range(item.span().unwrap_or(0..0))
+    }
+}
+
+/// A file of a module, parsed.
+pub struct ParsedFile {
+    pub src: Arc<Src>,
+    pub body: Body,
+    pub is_override: bool,
+    /// `.tofu` / `.tofu.json`: OpenTofu-specific semantics (e.g. `required_version`).
+    pub is_tofu: bool,
+}
+
+/// The configuration files of a directory, in the order Terraform reads them:
+/// primary files sorted by name, then override files sorted by name. A `.tofu`
+/// file hides the `.tf` file of the same stem (and `.tofu.json` the `.tf.json`).
+pub fn module_files(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
+    let mut names: Vec<String> = Vec::new();
+    for entry in std::fs::read_dir(dir)? {
+        let entry = entry?;
+        if !entry
+            .file_type()
+            .map(|t| t.is_file() || t.is_symlink())
+            .unwrap_or(false)
+        {
+            continue;
+        }
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if name.starts_with('.')
+            || name.ends_with('~')
+            || (name.starts_with('#') && name.ends_with('#'))
+        {
+            continue;
+        }
+        if stem_and_ext(&name).is_some() {
+            names.push(name);
+        }
+    }
+    names.sort();
+    let has = |n: &str| names.iter().any(|x| x == n);
+    let mut primary = Vec::new();
+    let mut overrides = Vec::new();
+    for name in &names {
+        let Some((stem, ext)) = stem_and_ext(name) else {
+            continue;
+        };
+        let hidden = match ext {
+            ".tf" => has(&format!("{stem}.tofu")),
+            ".tf.json" => has(&format!("{stem}.tofu.json")),
+            _ => false,
+        };
+        if hidden {
+            continue;
+        }
+        if stem == "override" || stem.ends_with("_override") {
+            overrides.push(dir.join(name));
+        } else {
+            primary.push(dir.join(name));
+        }
+    }
+    primary.extend(overrides);
+    Ok(primary)
+}
+
+fn stem_and_ext(name: &str) -> Option<(&str, &'static str)> {
+    for ext in [".tf.json", ".tofu.json", ".tf", ".tofu"] {
+        if let Some(stem) = name.strip_suffix(ext) {
+            return Some((stem, ext));
+        }
+    }
+    None
+}
+
+/// Parses one file's text. `display` is the name diagnostics show.
+pub fn parse_file(display: &str, text: String) -> Result<ParsedFile, Box<Diagnostic>> {
+    let base = display.rsplit(['/', '\\']).next().unwrap_or(display);
+    let (stem, ext) = stem_and_ext(base).unwrap_or((base, ".tf"));
+    let is_override = stem == "override" || stem.ends_with("_override");
+    let is_tofu = ext.starts_with(".tofu");
+    let file = Arc::new(SourceFile::new(display, text));
+    if ext.ends_with(".json") {
+        let t = json::translate(file.text()).map_err(|e| {
+            let pos = file.range(e.offset..(e.offset + 1).min(file.text().len()));
+            Box::new(Diagnostic::error("Invalid JSON syntax", e.message).with_subject(pos))
+        })?;
+        let src = Arc::new(Src {
+            file: file.clone(),
+            json_map: Some(t.map),
+        });
+        let body = parse_native(&t.text).map_err(|(msg, off)| {
+            Diagnostic::error("Invalid JSON configuration", msg)
+                .with_subject(src.range(off..off + 1))
+        })?;
+        return Ok(ParsedFile {
+            src,
+            body,
+            is_override,
+            is_tofu,
+        });
+    }
+    let src = Arc::new(Src {
+        file: file.clone(),
+        json_map: None,
+    });
+    let body = parse_native(file.text()).map_err(|(msg, off)| {
+        let end = file.text()[off.min(file.text().len())..]
+            .chars()
+            .next()
+            .map(|c| off + c.len_utf8())
+            .unwrap_or(off);
+        Box::new(Diagnostic::error(syntax_summary(&msg), msg).with_subject(file.range(off..end)))
+    })?;
+    Ok(ParsedFile {
+        src,
+        body,
+        is_override,
+        is_tofu,
+    })
+}
+
+fn syntax_summary(msg: &str) -> &'static str {
+    if msg.contains("redefined attribute") {
+        "Attribute redefined"
+    } else if msg.contains("block") {
+        "Invalid block definition"
+    } else if msg.contains("expression") {
+        "Invalid expression"
+    } else {
+        "Invalid syntax"
+    }
+}
+
+/// Parses native syntax. Terraform accepts duplicate keys in object
+/// constructors (the last one wins) but `hcl-edit` rejects them, so a
+/// duplicate key is renamed to a same-length placeholder, the text reparsed,
+/// and after parsing the earlier entry is dropped and the key restored.
+pub fn parse_native(text: &str) -> Result<Body, (String, usize)> {
+    let mut owned: Option<String> = None;
+    let mut renamed: Vec<(usize, String)> = Vec::new();
+    let mut attempts = 0usize;
+    loop {
+        let input = owned.as_deref().unwrap_or(text);
+        match hcl_edit::parser::parse_body(input) {
+            Ok(mut body) => {
+                if !renamed.is_empty() {
+                    crate::dupkeys::restore(&mut body, &renamed);
+                }
+                return Ok(body);
+            }
+            Err(e) => {
+                let off = e.location().offset();
+                let msg = e.message().to_string();
+                if msg.contains("redefined object key") && attempts < 2000 {
+                    attempts += 1;
+                    let mut s = owned.take().unwrap_or_else(|| text.to_string());
+                    if let Some((start, orig)) = crate::dupkeys::rename_at(&mut s, off, attempts) {
+                        // A placeholder that itself collided is renamed again;
+                        // the original text stays the first one recorded.
+                        if !renamed.iter().any(|(o, _)| *o == start) {
+                            renamed.push((start, orig));
+                        }
+                        owned = Some(s);
+                        continue;
+                    }
+                }
+                return Err((format!("{msg}."), off));
+            }
+        }
+    }
+}

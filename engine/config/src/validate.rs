@@ -1,0 +1,580 @@
+//! Static validation of a loaded configuration tree: references to
+//! undeclared objects, misuse of `count`/`each`/`self`/`path`, self
+//! references, module call arguments against the child's variables, and the
+//! Terraform core version constraint — the checks `terraform validate` makes
+//! before any provider is involved.
+
+use crate::model::*;
+use crate::refs::{RefStep, Reference};
+use crate::types::{Version, VersionConstraint};
+use crate::Config;
+use hcl_edit::expr::Expression;
+use hcl_edit::structure::{Body, Structure};
+use hcl_edit::Span;
+use std::sync::Arc;
+use terrane_addrs::ResourceMode;
+use terrane_diagnostics::{Diagnostic, Diagnostics};
+
+/// The Terraform version terrane is compatible with, for `required_version`.
+pub const TERRAFORM_COMPATIBILITY_VERSION: &str = "1.11.4";
+
+/// What a reference may use where it appears.
+#[derive(Clone, Copy, Default)]
+struct Allow {
+    count: bool,
+    each: bool,
+    self_: bool,
+}
+
+struct Checker<'a> {
+    config: &'a Config,
+    module: &'a Module,
+    /// `the root module` or `module.a.module.b`.
+    where_: String,
+    diags: &'a mut Diagnostics,
+}
+
+fn suggestion<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    candidates
+        .into_iter()
+        .map(|c| (strsim::jaro_winkler(name, c), c))
+        .filter(|(s, _)| *s > 0.8)
+        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, c)| c)
+}
+
+impl Checker<'_> {
+    fn report(
+        &mut self,
+        summary: &str,
+        detail: String,
+        src: &Arc<crate::source::Src>,
+        span: std::ops::Range<usize>,
+        help: Option<String>,
+    ) {
+        let mut d = Diagnostic::error(summary, detail).with_subject(src.range(span));
+        if let Some(h) = help {
+            d = d.with_help(h);
+        }
+        self.diags.push(d);
+    }
+
+    fn expr(
+        &mut self,
+        e: &Expression,
+        src: &Arc<crate::source::Src>,
+        allow: Allow,
+        bound: &[String],
+        owner: Option<&str>,
+    ) {
+        for r in crate::refs::references(e) {
+            if bound.contains(&r.root) {
+                continue;
+            }
+            self.reference(&r, src, allow, owner);
+        }
+    }
+
+    fn reference(
+        &mut self,
+        r: &Reference,
+        src: &Arc<crate::source::Src>,
+        allow: Allow,
+        owner: Option<&str>,
+    ) {
+        let m = self.module;
+        let whole = r.span_through(r.steps.len());
+        let attr0 = r.attr(0);
+        match r.root.as_str() {
+            "var" => {
+                let Some(name) = attr0 else {
+                    return self.no_attr(r, src, "var");
+                };
+                if !m.variables.contains_key(name) {
+                    let s = suggestion(name, m.variables.keys().map(String::as_str));
+                    let detail = match s {
+                        Some(s) => format!("An input variable with the name {name:?} has not been declared. Did you mean {s:?}?"),
+                        None => format!("An input variable with the name {name:?} has not been declared. This variable can be declared with a variable {name:?} {{}} block."),
+                    };
+                    self.report(
+                        "Reference to undeclared input variable",
+                        detail,
+                        src,
+                        r.span_through(1),
+                        s.map(|s| format!("did you mean `var.{s}`?")),
+                    );
+                }
+            }
+            "local" => {
+                let Some(name) = attr0 else {
+                    return self.no_attr(r, src, "local");
+                };
+                if owner == Some(&format!("local.{name}")[..]) {
+                    self.report("Self-referencing local value", format!("Local value local.{name} cannot use its own result as part of its expression."), src, r.span_through(1), None);
+                } else if !m.locals.contains_key(name) {
+                    let s = suggestion(name, m.locals.keys().map(String::as_str));
+                    let mut detail =
+                        format!("A local value with the name {name:?} has not been declared.");
+                    if let Some(s) = s {
+                        detail.push_str(&format!(" Did you mean {s:?}?"));
+                    }
+                    self.report(
+                        "Reference to undeclared local value",
+                        detail,
+                        src,
+                        r.span_through(1),
+                        s.map(|s| format!("did you mean `local.{s}`?")),
+                    );
+                }
+            }
+            "module" => {
+                let Some(name) = attr0 else {
+                    return self.no_attr(r, src, "module");
+                };
+                if !m.module_calls.contains_key(name) {
+                    let s = suggestion(name, m.module_calls.keys().map(String::as_str));
+                    let mut detail = format!(
+                        "No module call named {name:?} is declared in {}.",
+                        self.where_
+                    );
+                    if let Some(s) = s {
+                        detail.push_str(&format!(" Did you mean {s:?}?"));
+                    }
+                    self.report(
+                        "Reference to undeclared module",
+                        detail,
+                        src,
+                        r.span_through(1),
+                        s.map(|s| format!("did you mean `module.{s}`?")),
+                    );
+                    return;
+                }
+                // An output of a loaded child: check it exists.
+                let Some(child) = self.config.children.get(name) else {
+                    return;
+                };
+                let mc = &m.module_calls[name];
+                let keyed = mc.count.is_some() || mc.for_each.is_some();
+                let out_step = if keyed { 2 } else { 1 };
+                if keyed && matches!(r.steps.get(1), Some(RefStep::Attr(_))) {
+                    return; // module.x.out on a keyed call is a type error the evaluator reports.
+                }
+                if let Some(RefStep::Attr(out)) = r.steps.get(out_step) {
+                    if !child.module.outputs.contains_key(out) {
+                        let s = suggestion(out, child.module.outputs.keys().map(String::as_str));
+                        let mut detail =
+                            format!("This object does not have an attribute named {out:?}.");
+                        if let Some(s) = s {
+                            detail.push_str(&format!(" Did you mean {s:?}?"));
+                        }
+                        self.report(
+                            "Unsupported attribute",
+                            detail,
+                            src,
+                            r.span_through(out_step + 1),
+                            None,
+                        );
+                    }
+                }
+            }
+            "count" => {
+                if attr0 != Some("index") {
+                    return self.report("Invalid \"count\" attribute", format!("The \"count\" object does not have an attribute named {:?}. The only supported attribute is count.index, which is the index of each instance of a resource block that has the \"count\" argument set.", attr0.unwrap_or("")), src, whole, None);
+                }
+                if !allow.count {
+                    self.report("Reference to \"count\" in non-counted context", "The \"count\" object can only be used in \"module\", \"resource\", and \"data\" blocks, and only when the \"count\" argument is set.".into(), src, r.span_through(1), None);
+                }
+            }
+            "each" => {
+                if !matches!(attr0, Some("key" | "value")) {
+                    return self.report("Invalid \"each\" attribute", format!("The \"each\" object does not have an attribute named {:?}. The supported attributes are each.key and each.value, the current key and value pair of the \"for_each\" attribute set.", attr0.unwrap_or("")), src, whole, None);
+                }
+                if !allow.each {
+                    self.report("Reference to \"each\" in context without for_each", "The \"each\" object can be used only in \"module\" or \"resource\" blocks, and only when the \"for_each\" argument is set.".into(), src, r.span_through(1), None);
+                }
+            }
+            "self" => {
+                if !allow.self_ {
+                    self.report("Invalid \"self\" reference", "The \"self\" object is not available in this context. This object can be used only in resource provisioner, connection, and postcondition blocks.".into(), src, r.span_through(0), None);
+                }
+            }
+            "path" => {
+                if !matches!(attr0, Some("module" | "root" | "cwd")) {
+                    self.report("Invalid \"path\" attribute", format!("The \"path\" object does not have an attribute named {:?}. The supported attributes are path.module, path.root, and path.cwd.", attr0.unwrap_or("")), src, whole, None);
+                }
+            }
+            "terraform" => {
+                if !matches!(attr0, Some("workspace" | "applying")) {
+                    self.report("Invalid \"terraform\" attribute", format!("The \"terraform\" object does not have an attribute named {:?}. The only supported attribute is terraform.workspace, the name of the currently-selected workspace.", attr0.unwrap_or("")), src, whole, None);
+                }
+            }
+            "data" | "ephemeral" => {
+                let mode = if r.root == "data" {
+                    ResourceMode::Data
+                } else {
+                    ResourceMode::Ephemeral
+                };
+                let (Some(ty), Some(name)) = (attr0, r.attr(1)) else {
+                    return self.report("Invalid reference", format!("The \"{}\" object must be followed by two attribute names: the {} type and the resource name.", r.root, r.root), src, whole, None);
+                };
+                self.resource_ref(mode, ty, name, src, r.span_through(2), owner);
+            }
+            ty => {
+                let Some(name) = attr0 else {
+                    return self.report("Invalid reference", "A reference to a resource type must be followed by at least one attribute access, specifying the resource name.".into(), src, r.span_through(0), None);
+                };
+                self.resource_ref(
+                    ResourceMode::Managed,
+                    ty,
+                    name,
+                    src,
+                    r.span_through(1),
+                    owner,
+                );
+            }
+        }
+    }
+
+    fn no_attr(&mut self, r: &Reference, src: &Arc<crate::source::Src>, what: &str) {
+        self.report("Invalid reference", format!("The {what:?} object cannot be accessed directly. Instead, access one of its attributes."), src, r.span_through(0), None);
+    }
+
+    fn resource_ref(
+        &mut self,
+        mode: ResourceMode,
+        ty: &str,
+        name: &str,
+        src: &Arc<crate::source::Src>,
+        span: std::ops::Range<usize>,
+        owner: Option<&str>,
+    ) {
+        let addr = terrane_addrs::Resource::new(mode, ty, name);
+        if owner == Some(&addr.to_string()[..]) {
+            return self.report(
+                "Self-referential block",
+                format!("Configuration for {addr} may not refer to itself."),
+                src,
+                span,
+                None,
+            );
+        }
+        let declared = self.module.resources.contains_key(&addr)
+            || (mode == ResourceMode::Data
+                && self
+                    .module
+                    .checks
+                    .values()
+                    .any(|c| c.data.as_ref().is_some_and(|d| d.addr == addr)));
+        if declared {
+            return;
+        }
+        let same_type = self
+            .module
+            .resources
+            .keys()
+            .filter(|k| k.mode == mode && k.type_name == ty)
+            .map(|k| k.name.as_str());
+        let s = suggestion(name, same_type);
+        let kind = match mode {
+            ResourceMode::Managed => "managed resource",
+            ResourceMode::Data => "data resource",
+            ResourceMode::Ephemeral => "ephemeral resource",
+        };
+        let mut detail = format!(
+            "A {kind} {ty:?} {name:?} has not been declared in {}.",
+            self.where_
+        );
+        if let Some(s) = s {
+            detail.push_str(&format!(" Did you mean {s:?}?"));
+        }
+        let prefix = match mode {
+            ResourceMode::Managed => String::new(),
+            ResourceMode::Data => "data.".into(),
+            ResourceMode::Ephemeral => "ephemeral.".into(),
+        };
+        self.report(
+            "Reference to undeclared resource",
+            detail,
+            src,
+            span,
+            s.map(|s| format!("did you mean `{prefix}{ty}.{s}`?")),
+        );
+    }
+
+    /// Walks a raw body (a resource's or provider's arguments), binding
+    /// `dynamic` block iterators.
+    fn body(
+        &mut self,
+        body: &Body,
+        src: &Arc<crate::source::Src>,
+        allow: Allow,
+        bound: &mut Vec<String>,
+        owner: Option<&str>,
+    ) {
+        for s in body.iter() {
+            match s {
+                Structure::Attribute(a) => self.expr(&a.value, src, allow, bound, owner),
+                Structure::Block(b) if b.ident.as_str() == "dynamic" => {
+                    let iter_name = b
+                        .body
+                        .get_attribute("iterator")
+                        .and_then(|a| match &a.value {
+                            Expression::Variable(v) => Some(v.as_str().to_string()),
+                            _ => None,
+                        })
+                        .or_else(|| b.labels.first().map(|l| l.as_str().to_string()))
+                        .unwrap_or_default();
+                    for inner in b.body.iter() {
+                        match inner {
+                            Structure::Attribute(a) if a.key.as_str() == "for_each" => {
+                                self.expr(&a.value, src, allow, bound, owner)
+                            }
+                            Structure::Attribute(a) if a.key.as_str() == "iterator" => {}
+                            Structure::Attribute(a) => {
+                                bound.push(iter_name.clone());
+                                self.expr(&a.value, src, allow, bound, owner);
+                                bound.pop();
+                            }
+                            Structure::Block(content) => {
+                                bound.push(iter_name.clone());
+                                self.body(&content.body, src, allow, bound, owner);
+                                bound.pop();
+                            }
+                        }
+                    }
+                }
+                Structure::Block(b) => self.body(&b.body, src, allow, bound, owner),
+            }
+        }
+    }
+
+    fn raw(&mut self, body: &RawBody, allow: Allow, owner: Option<&str>) {
+        for (src, b) in &body.parts {
+            self.body(b, src, allow, &mut Vec::new(), owner);
+        }
+    }
+
+    fn e(&mut self, e: &Expr, allow: Allow, owner: Option<&str>) {
+        self.expr(&e.expr, &e.src, allow, &[], owner);
+    }
+
+    fn depends_on(&mut self, list: &[Expr]) {
+        for e in list {
+            let parsed;
+            let expr = match &e.expr {
+                Expression::String(s) => match hcl_edit::parser::parse_expr(s.value()) {
+                    Ok(p) => {
+                        parsed = p;
+                        &parsed
+                    }
+                    Err(_) => continue,
+                },
+                other => other,
+            };
+            // Quoted references have no useful spans: report on the string.
+            for r in crate::refs::references(expr) {
+                if matches!(
+                    r.root.as_str(),
+                    "var" | "local" | "count" | "each" | "path" | "terraform" | "self"
+                ) {
+                    continue;
+                }
+                let r = if matches!(e.expr, Expression::String(_)) {
+                    let span = e.expr.span().unwrap_or(0..0);
+                    Reference {
+                        root_span: span.clone(),
+                        step_ends: vec![span.end; r.steps.len()],
+                        ..r
+                    }
+                } else {
+                    r
+                };
+                self.reference(&r, &e.src, Allow::default(), None);
+            }
+        }
+    }
+
+    fn module(&mut self) {
+        let m = self.module;
+        for l in m.locals.values() {
+            let owner = format!("local.{}", l.name);
+            self.e(&l.expr, Allow::default(), Some(&owner));
+        }
+        for o in m.outputs.values() {
+            if let Some(v) = &o.value {
+                self.e(v, Allow::default(), None);
+            }
+            for p in &o.preconditions {
+                self.e(&p.condition, Allow::default(), None);
+                self.e(&p.error_message, Allow::default(), None);
+            }
+            self.depends_on(&o.depends_on);
+        }
+        for p in m.providers.values() {
+            self.raw(
+                &p.body,
+                Allow {
+                    each: true,
+                    ..Allow::default()
+                },
+                None,
+            );
+        }
+        for r in m.resources.values() {
+            let owner = r.addr.to_string();
+            let allow = Allow {
+                count: r.count.is_some(),
+                each: r.for_each.is_some(),
+                self_: false,
+            };
+            if let Some(c) = &r.count {
+                self.e(c, Allow::default(), Some(&owner));
+            }
+            if let Some(f) = &r.for_each {
+                self.e(f, Allow::default(), Some(&owner));
+            }
+            self.raw(&r.body, allow, Some(&owner));
+            self.depends_on(&r.depends_on);
+            let with_self = Allow {
+                self_: true,
+                ..allow
+            };
+            for p in &r.lifecycle.preconditions {
+                self.e(&p.condition, allow, None);
+                self.e(&p.error_message, allow, None);
+            }
+            for p in &r.lifecycle.postconditions {
+                self.e(&p.condition, with_self, None);
+                self.e(&p.error_message, with_self, None);
+            }
+            for t in &r.lifecycle.replace_triggered_by {
+                self.e(t, allow, Some(&owner));
+            }
+            if let Some(c) = &r.connection {
+                self.raw(c, with_self, None);
+            }
+            for p in &r.provisioners {
+                self.raw(&p.body, with_self, None);
+                if let Some(c) = &p.connection {
+                    self.raw(c, with_self, None);
+                }
+            }
+        }
+        for mc in m.module_calls.values() {
+            let allow = Allow {
+                count: mc.count.is_some(),
+                each: mc.for_each.is_some(),
+                self_: false,
+            };
+            for e in [&mc.count, &mc.for_each].into_iter().flatten() {
+                self.e(e, Allow::default(), None);
+            }
+            for e in mc.inputs.values() {
+                self.e(e, allow, None);
+            }
+            self.depends_on(&mc.depends_on);
+            self.module_inputs(mc);
+        }
+        for c in m.checks.values() {
+            if let Some(d) = &c.data {
+                self.raw(&d.body, Allow::default(), None);
+            }
+            for a in &c.asserts {
+                self.e(&a.condition, Allow::default(), None);
+                self.e(&a.error_message, Allow::default(), None);
+            }
+        }
+        for i in &m.imports {
+            let allow = Allow {
+                each: i.for_each.is_some(),
+                ..Allow::default()
+            };
+            if let Some(id) = &i.id {
+                self.e(id, allow, None);
+            }
+            if let Some(f) = &i.for_each {
+                self.e(f, Allow::default(), None);
+            }
+        }
+    }
+
+    /// Module call arguments against the child's variables.
+    fn module_inputs(&mut self, mc: &ModuleCall) {
+        let Some(child) = self.config.children.get(&mc.name) else {
+            return;
+        };
+        let vars = &child.module.variables;
+        for (name, e) in &mc.inputs {
+            if !vars.contains_key(name) {
+                let s = suggestion(name, vars.keys().map(String::as_str));
+                let mut detail = format!("An argument named {name:?} is not expected here.");
+                if let Some(s) = s {
+                    detail.push_str(&format!(" Did you mean {s:?}?"));
+                }
+                let key_start = e.src.range(e.span()).start.byte;
+                let mut d =
+                    Diagnostic::error("Unsupported argument", detail).with_subject(e.range());
+                let _ = key_start;
+                if let Some(s) = s {
+                    d = d.with_help(format!("did you mean `{s}`?"));
+                }
+                self.diags.push(d);
+            }
+        }
+        for (name, v) in vars {
+            if v.required() && !mc.inputs.contains_key(name) {
+                self.diags.push(
+                    Diagnostic::error(
+                        "Missing required argument",
+                        format!("The argument {name:?} is required, but no definition was found."),
+                    )
+                    .with_subject(mc.decl_range.clone()),
+                );
+            }
+        }
+    }
+}
+
+/// Checks `terraform { required_version }` of every module against
+/// [`TERRAFORM_COMPATIBILITY_VERSION`].
+pub fn check_core_version(config: &Config, diags: &mut Diagnostics) {
+    let ours = Version::parse(TERRAFORM_COMPATIBILITY_VERSION);
+    for (s, range) in &config.module.terraform.required_versions {
+        let ok = match (VersionConstraint::parse(s), &ours) {
+            (Some(c), Some(v)) => c.allows(v),
+            _ => true,
+        };
+        if !ok {
+            diags.push(
+                Diagnostic::error(
+                    "Unsupported Terraform Core version",
+                    format!("This configuration does not support Terraform version {TERRAFORM_COMPATIBILITY_VERSION}. To proceed, either choose another supported Terraform version or update this version constraint. Version constraints are normally set for good reason, so updating the constraint may lead to other errors or unexpected behavior."),
+                )
+                .with_subject(range.clone())
+                .with_help(format!("terrane implements the Terraform language of version {TERRAFORM_COMPATIBILITY_VERSION}")),
+            );
+        }
+    }
+    for child in config.children.values() {
+        check_core_version(child, diags);
+    }
+}
+
+/// Validates every module of the tree.
+pub fn validate_tree(config: &Config, diags: &mut Diagnostics) {
+    let where_ = if config.path.is_root() {
+        "the root module".to_string()
+    } else {
+        config.path.to_string()
+    };
+    let mut c = Checker {
+        config,
+        module: &config.module,
+        where_,
+        diags,
+    };
+    c.module();
+    for child in config.children.values() {
+        validate_tree(child, diags);
+    }
+}
