@@ -14,7 +14,7 @@ pub(crate) fn encode(v: &Value) -> String {
         }
         Kind::Map(_, m) | Kind::Object(m) if !m.is_empty() => map(m, 0, false, &mut out),
         _ => {
-            let (text, plain) = scalar(v, 2);
+            let (text, plain) = scalar(v, 0, 2);
             out.push_str(&text);
             out.push('\n');
             if plain {
@@ -34,30 +34,32 @@ fn is_block(v: &Value) -> bool {
 }
 
 /// A scalar (or empty collection) as text, and whether it is plain.
-fn scalar(v: &Value, content_indent: usize) -> (String, bool) {
+/// `col` is the column it starts at; `content_indent` the indentation of
+/// continuation lines.
+fn scalar(v: &Value, col: usize, content_indent: usize) -> (String, bool) {
     match &v.kind {
         Kind::Null(_) | Kind::Unknown(_) => ("null".into(), true),
         Kind::Bool(b) => ((if *b { "true" } else { "false" }).into(), true),
         Kind::Number(n) => (n.to_string(), true),
-        Kind::String(s) => (string(s, content_indent), false),
+        Kind::String(s) => (string(s, col, content_indent), false),
         Kind::List(..) | Kind::Set(..) | Kind::Tuple(_) => ("[]".into(), false),
         Kind::Map(..) | Kind::Object(_) => ("{}".into(), false),
     }
 }
 
 fn printable(c: char) -> bool {
-    matches!(c, '\n' | '\u{85}')
+    c == '\n'
         || (' '..='~').contains(&c)
         || ('\u{a0}'..='\u{d7ff}').contains(&c)
         || (('\u{e000}'..='\u{fffd}').contains(&c) && c != '\u{feff}')
         || ('\u{10000}'..='\u{10ffff}').contains(&c)
 }
 
-fn string(s: &str, indent: usize) -> String {
+fn string(s: &str, col: usize, indent: usize) -> String {
     let literal_ok =
         s.contains('\n') && s.chars().all(printable) && !s.contains(" \n") && !s.ends_with(' ');
     if !literal_ok {
-        return double_quoted(s);
+        return folded_double_quoted(s, col, indent);
     }
     let mut out = String::from("|");
     if s.starts_with(' ') || s.starts_with('\n') {
@@ -85,30 +87,72 @@ fn string(s: &str, indent: usize) -> String {
     out
 }
 
+/// The emitter's preferred line width for double-quoted scalars.
+const BEST_WIDTH: usize = 80;
+
+/// A double-quoted scalar starting at column `col`, folded as go-yaml
+/// does: past column 80, a space (not first or last, not after another
+/// space) becomes a line break plus `indent` spaces.
+fn folded_double_quoted(s: &str, col: usize, indent: usize) -> String {
+    let chars: Vec<char> = s.chars().collect();
+    let mut out = String::from("\"");
+    let mut column = col + 1;
+    let mut spaces = false;
+    for (i, &c) in chars.iter().enumerate() {
+        if c == ' ' {
+            if !spaces && column > BEST_WIDTH && i != 0 && i != chars.len() - 1 {
+                out.push('\n');
+                out.push_str(&" ".repeat(indent));
+                column = indent;
+                if chars.get(i + 1) == Some(&' ') {
+                    out.push('\\');
+                    column += 1;
+                }
+            } else {
+                out.push(' ');
+                column += 1;
+            }
+            spaces = true;
+        } else {
+            let piece = escape_char(c);
+            column += piece.chars().count();
+            out.push_str(&piece);
+            spaces = false;
+        }
+    }
+    out.push('"');
+    out
+}
+
+fn escape_char(c: char) -> String {
+    let mut out = String::new();
+    match c {
+        '\0' => out.push_str("\\0"),
+        '\u{7}' => out.push_str("\\a"),
+        '\u{8}' => out.push_str("\\b"),
+        '\t' => out.push_str("\\t"),
+        '\n' => out.push_str("\\n"),
+        '\u{b}' => out.push_str("\\v"),
+        '\u{c}' => out.push_str("\\f"),
+        '\r' => out.push_str("\\r"),
+        '\u{1b}' => out.push_str("\\e"),
+        '"' => out.push_str("\\\""),
+        '\\' => out.push_str("\\\\"),
+        '\u{85}' => out.push_str("\\N"),
+        '\u{2028}' => out.push_str("\\L"),
+        '\u{2029}' => out.push_str("\\P"),
+        c if printable(c) => out.push(c),
+        c if (c as u32) <= 0xff => out.push_str(&format!("\\x{:02X}", c as u32)),
+        c if (c as u32) <= 0xffff => out.push_str(&format!("\\u{:04X}", c as u32)),
+        c => out.push_str(&format!("\\U{:08X}", c as u32)),
+    }
+    out
+}
+
 fn double_quoted(s: &str) -> String {
     let mut out = String::from("\"");
     for c in s.chars() {
-        match c {
-            '\0' => out.push_str("\\0"),
-            '\u{7}' => out.push_str("\\a"),
-            '\u{8}' => out.push_str("\\b"),
-            '\t' => out.push_str("\\t"),
-            '\n' => out.push_str("\\n"),
-            '\u{b}' => out.push_str("\\v"),
-            '\u{c}' => out.push_str("\\f"),
-            '\r' => out.push_str("\\r"),
-            '\u{1b}' => out.push_str("\\e"),
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\u{85}' => out.push_str("\\N"),
-            '\u{a0}' => out.push_str("\\_"),
-            '\u{2028}' => out.push_str("\\L"),
-            '\u{2029}' => out.push_str("\\P"),
-            c if printable(c) => out.push(c),
-            c if (c as u32) <= 0xff => out.push_str(&format!("\\x{:02X}", c as u32)),
-            c if (c as u32) <= 0xffff => out.push_str(&format!("\\u{:04X}", c as u32)),
-            c => out.push_str(&format!("\\U{:08X}", c as u32)),
-        }
+        out.push_str(&escape_char(c));
     }
     out.push('"');
     out
@@ -134,7 +178,7 @@ fn item(x: &Value, indent: usize, out: &mut String) {
         }
         Kind::Map(_, m) | Kind::Object(m) if !m.is_empty() => map(m, indent, false, out),
         _ => {
-            out.push_str(&scalar(x, indent).0);
+            out.push_str(&scalar(x, indent, indent).0);
             out.push('\n');
         }
     }
@@ -145,7 +189,9 @@ fn map(m: &BTreeMap<String, Value>, indent: usize, newline_first: bool, out: &mu
         if i > 0 || newline_first {
             out.push_str(&" ".repeat(indent));
         }
-        out.push_str(&double_quoted(k));
+        let key = double_quoted(k);
+        let key_width = key.chars().count();
+        out.push_str(&key);
         out.push(':');
         if is_block(x) {
             out.push('\n');
@@ -158,7 +204,7 @@ fn map(m: &BTreeMap<String, Value>, indent: usize, newline_first: bool, out: &mu
             }
         } else {
             out.push(' ');
-            out.push_str(&scalar(x, indent + 2).0);
+            out.push_str(&scalar(x, indent + key_width + 2, indent + 2).0);
             out.push('\n');
         }
     }
