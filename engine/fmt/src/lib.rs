@@ -69,6 +69,20 @@ mod tests {
     }
 
     #[test]
+    fn deep_nesting_is_refused_not_a_crash() {
+        let ok = format!("a = {}1{}\n", "[".repeat(150), "]".repeat(150));
+        assert!(format_source(&ok).is_ok());
+        for open in ["[", "(", "{a = ", "-", "!", "f("] {
+            let src = format!("a = {}1\n", open.repeat(100_000));
+            assert!(format_source(&src).is_err());
+        }
+        let blocks = format!("{}\n", "b {\n".repeat(100_000));
+        assert!(format_source(&blocks).is_err());
+        let templates = format!("a = {}\n", "\"${".repeat(100_000));
+        assert!(format_source(&templates).is_err());
+    }
+
+    #[test]
     fn refuses_invalid() {
         assert!(format_source("a = \n").is_err());
         assert!(format_source("a = 1 b = 2\n").is_err());

@@ -74,6 +74,7 @@ pub(crate) fn parse(src: &str, tokens: &[Token]) -> PResult<Body> {
         pos: 0,
         last: 0,
         newlines: vec![true],
+        depth: 0,
     };
     let parsed = p.body(TokenKind::Eof, 0);
     match (invalid, parsed) {
@@ -163,7 +164,14 @@ struct Parser<'a> {
     last: usize,
     /// Whether newlines are significant, innermost last.
     newlines: Vec<bool>,
+    /// Current nesting of expressions and blocks, bounded by [`MAX_DEPTH`].
+    depth: usize,
 }
+
+/// How deeply expressions and blocks may nest. Terraform has no such limit,
+/// but a recursive parser needs one to refuse pathological input instead of
+/// exhausting its stack; real configurations stay far below it.
+const MAX_DEPTH: usize = 200;
 
 impl Parser<'_> {
     fn include_newlines(&self) -> bool {
@@ -340,6 +348,13 @@ impl Parser<'_> {
     }
 
     fn block(&mut self, ident: Token, type_tok: usize) -> PResult<Block> {
+        self.enter()?;
+        let r = self.block_inner(ident, type_tok);
+        self.depth -= 1;
+        r
+    }
+
+    fn block_inner(&mut self, ident: Token, type_tok: usize) -> PResult<Block> {
         let mut labels = Vec::new();
         let open_at = loop {
             let tok = self.peek();
@@ -517,6 +532,20 @@ impl Parser<'_> {
     // ---- expressions --------------------------------------------------
 
     /// Parses an expression, returning its first and last token indices.
+
+    fn enter(&mut self) -> PResult<()> {
+        self.depth += 1;
+        if self.depth > MAX_DEPTH {
+            self.depth -= 1;
+            return Err(err(
+                "Nesting too deep",
+                "This expression or block nests more than 200 levels deep, which terrane does not support.",
+                self.peek().start,
+            ));
+        }
+        Ok(())
+    }
+
     fn expression(&mut self) -> PResult<(usize, usize)> {
         let first = self.peek_at().1;
         self.binary()?;
@@ -694,6 +723,13 @@ impl Parser<'_> {
     }
 
     fn term(&mut self) -> PResult<()> {
+        self.enter()?;
+        let r = self.term_inner();
+        self.depth -= 1;
+        r
+    }
+
+    fn term_inner(&mut self) -> PResult<()> {
         let start = self.peek();
         match start.kind {
             TokenKind::OParen => {

@@ -2,6 +2,10 @@
 //! validate them and to read block labels), re-escaping a label the way the
 //! canonical writer does, and checking number literal syntax.
 
+use std::sync::OnceLock;
+
+use regex::Regex;
+
 use crate::parser::SyntaxError;
 
 fn escape_error(detail: String, start: usize) -> SyntaxError {
@@ -119,39 +123,22 @@ pub(crate) fn reference_literal_pieces(text: &str) -> usize {
 }
 
 /// Whether a character counts as printable in the sense of Go's
-/// `unicode.IsPrint`: letters, marks, numbers, punctuation, symbols and the
-/// ASCII space. This approximates the categories with the character
-/// properties the standard library offers.
+/// `unicode.IsPrint` (which the canonical writer uses to decide what to
+/// escape): letters, marks, numbers, punctuation, symbols and the ASCII
+/// space.
 fn is_print(c: char) -> bool {
-    if c == ' ' {
-        return true;
+    if c.is_ascii() {
+        return c == ' ' || c.is_ascii_graphic();
     }
-    if c.is_control() || c.is_whitespace() {
-        return false;
+    static GRAPHIC: OnceLock<Option<Regex>> = OnceLock::new();
+    let graphic = GRAPHIC.get_or_init(|| Regex::new(r"^[\p{L}\p{M}\p{N}\p{P}\p{S}]$").ok());
+    match graphic {
+        Some(re) => {
+            let mut buf = [0u8; 4];
+            re.is_match(c.encode_utf8(&mut buf))
+        }
+        None => !c.is_control() && !c.is_whitespace(),
     }
-    let cp = c as u32;
-    // Format characters, surrogates, private use and non-characters.
-    let excluded = matches!(cp,
-        0x00AD
-        | 0x0600..=0x0605
-        | 0x061C
-        | 0x06DD
-        | 0x070F
-        | 0x180E
-        | 0x200B..=0x200F
-        | 0x202A..=0x202E
-        | 0x2060..=0x206F
-        | 0xE000..=0xF8FF
-        | 0xFDD0..=0xFDEF
-        | 0xFEFF
-        | 0xFFF9..=0xFFFB
-        | 0xFFFE..=0xFFFF
-        | 0x110BD
-        | 0x1D173..=0x1D17A
-        | 0xE0001..=0xE007F
-        | 0xF0000..=0x10FFFF
-    );
-    !excluded
 }
 
 /// Writes a label value as the body of a quoted string, escaping what the
@@ -226,6 +213,7 @@ mod tests {
     #[test]
     fn escapes_labels() {
         assert_eq!(escape_label("a\"b\\c\u{1}${"), "a\\\"b\\\\c\\u0001$${");
+        assert_eq!(escape_label("\u{a0}\u{378}é😀"), "\\u00a0\\u0378é😀");
     }
 
     #[test]
