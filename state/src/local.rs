@@ -316,8 +316,19 @@ pub fn validate_workspace_name(name: &str) -> Result<(), StateError> {
 
 /// Writes `bytes` to `path` atomically: temp file in the same directory,
 /// fsync, rename over `path`, fsync the directory. An existing file's
-/// permissions are kept; new files get 0644 (what Terraform creates).
+/// permissions are kept; new files get 0644 (what Terraform creates). If
+/// `path` is a symlink, its target is replaced.
 pub fn atomic_write(path: &Path, bytes: &[u8]) -> Result<(), StateError> {
+    // Replace the target of a symlink, not the link (Terraform writes in
+    // place, so a symlinked terraform.tfstate keeps working).
+    let resolved;
+    let path = match std::fs::symlink_metadata(path) {
+        Ok(m) if m.file_type().is_symlink() => {
+            resolved = std::fs::canonicalize(path).map_err(io_err("resolve symlink", path))?;
+            resolved.as_path()
+        }
+        _ => path,
+    };
     let dir = match path.parent() {
         Some(d) if !d.as_os_str().is_empty() => d.to_owned(),
         _ => PathBuf::from("."),

@@ -601,6 +601,23 @@ impl StateFile {
             .object(addr.index_key.as_ref(), addr.deposed.as_deref())
     }
 
+    /// Every instance object with its address and provider, in file order.
+    pub fn objects(&self) -> impl Iterator<Item = (InstanceAddr, &str, &InstanceObject)> + '_ {
+        self.resources.iter().flat_map(|r| {
+            r.instances.iter().map(move |o| {
+                let addr = InstanceAddr {
+                    module: r.module.clone(),
+                    mode: r.mode,
+                    resource_type: r.resource_type.clone(),
+                    name: r.name.clone(),
+                    index_key: o.index_key.clone(),
+                    deposed: o.deposed.clone(),
+                };
+                (addr, r.provider.as_str(), o)
+            })
+        })
+    }
+
     /// Inserts or replaces the object at `addr`. The object's `index_key` and
     /// `deposed` are set from the address; the resource entry is created (in
     /// Terraform's sort position) if missing, and its provider is set to

@@ -344,3 +344,25 @@ async fn testkit_detects_a_backend_that_ignores_serials() {
     let failure = testkit::test_backend(&a, &b).await.unwrap_err();
     assert_eq!(failure.check, "lower serial refused");
 }
+
+#[cfg(unix)]
+#[test]
+fn writes_through_a_symlinked_state_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let real = dir.path().join("shared/real.tfstate");
+    std::fs::create_dir_all(real.parent().unwrap()).unwrap();
+    std::fs::write(&real, reference("terraform-1.15.5/terraform.tfstate")).unwrap();
+    std::os::unix::fs::symlink(&real, dir.path().join("terraform.tfstate")).unwrap();
+    let b = LocalBackend::new(dir.path());
+    let mut s = b.read("default").unwrap().unwrap();
+    s.serial += 1;
+    b.write("default", &s, false).unwrap();
+    let link = std::fs::symlink_metadata(dir.path().join("terraform.tfstate")).unwrap();
+    assert!(link.file_type().is_symlink(), "the link is kept");
+    assert_eq!(
+        StateFile::from_slice(&std::fs::read(&real).unwrap(), "real")
+            .unwrap()
+            .serial,
+        7
+    );
+}

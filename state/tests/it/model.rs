@@ -98,6 +98,23 @@ fn rich_state_is_read_into_the_model() {
         paths[1][2],
         PathStep::Index(RawJson::parse(r#"{"value":2,"type":"number"}"#).unwrap())
     );
+    // Every object is listed with its address.
+    let addrs: Vec<String> = s.objects().map(|(a, _, _)| a.to_string()).collect();
+    assert_eq!(addrs.len(), 16);
+    assert!(
+        addrs.contains(&"module.a[\"y\"].module.b.terraform_data.g".to_owned()),
+        "{addrs:?}"
+    );
+    assert!(
+        addrs.contains(&"data.terraform_remote_state.rs".to_owned()),
+        "{addrs:?}"
+    );
+    assert!(
+        addrs
+            .iter()
+            .any(|a| a.starts_with("terraform_data.dep (deposed object ")),
+        "{addrs:?}"
+    );
     // Terraform < 1.12 did not write identity_schema_version.
     assert_eq!(secret.instances[0].identity_schema_version, None);
     // Check results.
