@@ -38,4 +38,4 @@ pub use number::{Number, NumberError, PRECISION_BITS, PRECISION_DIGITS};
 pub use path::{Path, PathStep};
 pub use types::Type;
 pub use unify::unify;
-pub use value::{Kind, Marks, Value};
+pub use value::{set_hash_string, Kind, Marks, Value};

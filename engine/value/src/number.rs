@@ -701,6 +701,69 @@ impl Number {
     }
 }
 
+impl Number {
+    /// Go's `big.Float.String()` (`Text('g', 10)`), used in cty's set
+    /// hash strings.
+    pub fn to_go_string(&self) -> String {
+        let sign = if self.neg { "-" } else { "" };
+        match self.class {
+            Class::Inf => return format!("{}Inf", if self.neg { "-" } else { "+" }),
+            Class::Zero => return format!("{sign}0"),
+            Class::Finite => {}
+        }
+        let (mant, exp) = decimal_of(&self.mant, self.exp);
+        let mut d = Decimal { mant, exp };
+        d.round(10);
+        let prec = 10usize;
+        let mut eprec = prec;
+        if eprec > d.mant.len() && d.mant.len() as i64 >= d.exp {
+            eprec = d.mant.len();
+        }
+        let x = d.exp - 1;
+        let mut s = String::from(sign);
+        if x < -4 || x >= eprec as i64 {
+            let p = prec.min(d.mant.len());
+            s.push(d.at(0) as char);
+            if p > 1 {
+                s.push('.');
+                for i in 1..p {
+                    s.push(d.at(i) as char);
+                }
+            }
+            s.push('e');
+            s.push(if x < 0 { '-' } else { '+' });
+            let ax = x.unsigned_abs();
+            if ax < 10 {
+                s.push('0');
+            }
+            s.push_str(&ax.to_string());
+            return s;
+        }
+        let p = if prec as i64 > d.exp {
+            d.mant.len()
+        } else {
+            prec
+        };
+        let frac = (p as i64 - d.exp).max(0);
+        if d.exp > 0 {
+            let n = (d.exp as usize).min(d.mant.len());
+            s.push_str(std::str::from_utf8(&d.mant[..n]).unwrap_or("0"));
+            for _ in n..d.exp as usize {
+                s.push('0');
+            }
+        } else {
+            s.push('0');
+        }
+        if frac > 0 {
+            s.push('.');
+            for i in 0..frac {
+                s.push(d.at((d.exp + i) as usize) as char);
+            }
+        }
+        s
+    }
+}
+
 impl From<i64> for Number {
     fn from(v: i64) -> Self {
         Number::from_i64(v)
@@ -797,6 +860,16 @@ mod tests {
         assert_eq!(p("7").rem(&p("2.5")).unwrap().to_string(), "2");
         assert_eq!(p("1").rem(&p("0")).unwrap().to_string(), "1");
         assert_eq!(p("5.5").rem(&p("2")).unwrap().to_string(), "1.5");
+    }
+
+    #[test]
+    fn go_string_form() {
+        assert_eq!(p("1").to_go_string(), "1");
+        assert_eq!(p("1.5").to_go_string(), "1.5");
+        assert_eq!(p("1e21").to_go_string(), "1e+21");
+        assert_eq!(p("0.00001").to_go_string(), "1e-05");
+        assert_eq!(p("12345678901").to_go_string(), "1.23456789e+10");
+        assert_eq!(p("0.0001").to_go_string(), "0.0001");
     }
 
     #[test]

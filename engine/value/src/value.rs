@@ -125,10 +125,11 @@ impl Value {
         Kind::List(elem, items).into()
     }
 
-    /// A set with a declared element type; sorts and removes duplicates.
+    /// A set with a declared element type; sorts and removes duplicates
+    /// (values that are not wholly known are never merged, as in cty).
     pub fn set(elem: Type, mut items: Vec<Value>) -> Value {
         items.sort_by(set_order);
-        items.dedup_by(|a, b| a == b);
+        items.dedup_by(|a, b| a == b && a.is_wholly_known());
         Kind::Set(elem, items).into()
     }
 
@@ -328,18 +329,78 @@ fn unmark_map(m: BTreeMap<String, Value>, marks: &mut Marks) -> BTreeMap<String,
         .collect()
 }
 
-/// The canonical order of set elements: known before unknown; strings
-/// lexically, numbers by value, false before true; other values by their
-/// debug rendering, which is stable for equal values.
+/// The order cty iterates set elements in: nulls and unknowns last;
+/// strings lexically, numbers by value, false before true; any other type
+/// by the bytes of cty's set hash string.
 pub(crate) fn set_order(a: &Value, b: &Value) -> Ordering {
+    match (a.is_null(), b.is_null()) {
+        (true, true) => return Ordering::Equal,
+        (false, true) => return Ordering::Less,
+        (true, false) => return Ordering::Greater,
+        _ => {}
+    }
+    match (a.is_known(), b.is_known()) {
+        (false, false) => return Ordering::Equal,
+        (true, false) => return Ordering::Less,
+        (false, true) => return Ordering::Greater,
+        _ => {}
+    }
     match (&a.kind, &b.kind) {
-        (Kind::Unknown(_), Kind::Unknown(_)) => Ordering::Equal,
-        (Kind::Unknown(_), _) => Ordering::Greater,
-        (_, Kind::Unknown(_)) => Ordering::Less,
         (Kind::String(x), Kind::String(y)) => x.cmp(y),
         (Kind::Number(x), Kind::Number(y)) => x.cmp_value(y),
         (Kind::Bool(x), Kind::Bool(y)) => x.cmp(y),
-        _ => format!("{:?}", a.kind).cmp(&format!("{:?}", b.kind)),
+        _ => set_hash_string(a).cmp(&set_hash_string(b)),
+    }
+}
+
+/// cty's set hash string of a value (marks ignored).
+pub fn set_hash_string(v: &Value) -> String {
+    let mut out = String::new();
+    append_hash(v, &mut out);
+    out
+}
+
+fn append_hash(v: &Value, out: &mut String) {
+    match &v.kind {
+        Kind::Unknown(_) => out.push('?'),
+        Kind::Null(_) => out.push('~'),
+        Kind::Number(n) => out.push_str(&n.to_go_string()),
+        Kind::Bool(b) => out.push(if *b { 'T' } else { 'F' }),
+        Kind::String(s) => out.push_str(&crate::display::go_quote(s)),
+        Kind::Map(_, m) => {
+            out.push('{');
+            for (k, x) in m {
+                out.push_str(&crate::display::go_quote(k));
+                out.push(':');
+                append_hash(x, out);
+                out.push(';');
+            }
+            out.push('}');
+        }
+        Kind::List(_, xs) | Kind::Set(_, xs) => {
+            out.push('[');
+            for x in xs {
+                append_hash(x, out);
+                out.push(';');
+            }
+            out.push(']');
+        }
+        Kind::Object(m) => {
+            out.push('<');
+            for x in m.values() {
+                append_hash(x, out);
+                out.push(';');
+            }
+            out.push('>');
+        }
+        Kind::Tuple(xs) => {
+            out.push('<');
+            for x in xs {
+                append_hash(x, out);
+                out.push(';');
+            }
+            out.push('>');
+        }
     }
 }
 
@@ -347,5 +408,42 @@ impl Default for Value {
     /// The untyped null.
     fn default() -> Self {
         Value::dynamic_null()
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    fn obj(n: i64) -> Value {
+        Value::object([("a".to_string(), Value::number(n))].into_iter().collect())
+    }
+
+    #[test]
+    fn set_order_matches_terraform() {
+        // terraform console: jsonencode(toset([{a=2},{a=10},{a=1}]))
+        let t = Type::object([("a".to_string(), Type::Number)].into_iter().collect());
+        let s = Value::set(t, vec![obj(2), obj(10), obj(1)]);
+        assert_eq!(s.to_json_string().unwrap(), r#"[{"a":10},{"a":1},{"a":2}]"#);
+        // jsonencode(toset([null, "b", "a"]))
+        let s = Value::set(
+            Type::String,
+            vec![
+                Value::null(Type::String),
+                Value::string("b"),
+                Value::string("a"),
+            ],
+        );
+        assert_eq!(s.to_json_string().unwrap(), r#"["a","b",null]"#);
+    }
+
+    #[test]
+    fn unknown_set_elements_are_not_merged() {
+        let s = Value::set(
+            Type::String,
+            vec![Value::unknown(Type::String), Value::unknown(Type::String)],
+        );
+        assert_eq!(s.len(), Some(2));
     }
 }
