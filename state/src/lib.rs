@@ -97,6 +97,19 @@ pub enum StateError {
         found: String,
     },
 
+    /// A state file is valid JSON but breaks a rule of the state format.
+    #[error(
+        "state file {file} is not valid: {message}.\n\
+         terrane will neither read nor overwrite this file. Fix it by hand, or restore \
+         a previous snapshot (for example {file}.backup), then run the command again."
+    )]
+    Invalid {
+        /// File name as given.
+        file: String,
+        /// What is wrong.
+        message: String,
+    },
+
     /// Serialising a state failed (a bug: every model value is serialisable).
     #[error("cannot serialise state: {0}")]
     Serialize(String),

@@ -45,7 +45,57 @@ pub(super) fn parse_state(bytes: &[u8], name: &str) -> Result<StateFile, StateEr
             });
         }
     }
-    serde_json::from_slice::<StateFile>(bytes).map_err(parse_err)
+    let mut state = serde_json::from_slice::<StateFile>(bytes).map_err(parse_err)?;
+    merge_and_check(&mut state, name)?;
+    Ok(state)
+}
+
+/// Terraform's read-time rules beyond JSON syntax: entries for the same
+/// resource are merged (Terraform writes them as one), and an instance object
+/// (key plus deposed key) may appear only once.
+fn merge_and_check(state: &mut StateFile, name: &str) -> Result<(), StateError> {
+    use std::collections::{HashMap, HashSet};
+    let mut first: HashMap<(String, Mode, String, String), usize> = HashMap::new();
+    let mut kept = Vec::with_capacity(state.resources.len());
+    for r in std::mem::take(&mut state.resources) {
+        let key = (
+            r.module.clone(),
+            r.mode,
+            r.resource_type.clone(),
+            r.name.clone(),
+        );
+        match first.get(&key) {
+            Some(&at) => {
+                let target: &mut Resource = &mut kept[at];
+                target.instances.extend(r.instances);
+            }
+            None => {
+                first.insert(key, kept.len());
+                kept.push(r);
+            }
+        }
+    }
+    state.resources = kept;
+    for res in &state.resources {
+        let mut seen = HashSet::new();
+        for o in &res.instances {
+            if !seen.insert((o.index_key.clone(), o.deposed.clone())) {
+                let addr = super::InstanceAddr {
+                    module: res.module.clone(),
+                    mode: res.mode,
+                    resource_type: res.resource_type.clone(),
+                    name: res.name.clone(),
+                    index_key: o.index_key.clone(),
+                    deposed: o.deposed.clone(),
+                };
+                return Err(StateError::Invalid {
+                    file: name.to_owned(),
+                    message: format!("resource instance {addr} appears more than once"),
+                });
+            }
+        }
+    }
+    Ok(())
 }
 
 /// serde_json appends " at line L column C"; the error type reports those

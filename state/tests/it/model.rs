@@ -491,3 +491,26 @@ fn random_states_round_trip_and_sort_like_terraform() {
         assert_eq!(shuffled.to_bytes().unwrap(), bytes, "round {round}");
     }
 }
+
+#[test]
+fn duplicate_instances_are_refused_and_split_resources_merged() {
+    let dup = r#"{"version":4,"serial":1,"lineage":"l","resources":[
+{"mode":"managed","type":"t","name":"n","provider":"p","instances":[{"index_key":1,"schema_version":0},{"index_key":1,"schema_version":0}]}]}"#;
+    let err = StateFile::from_slice(dup.as_bytes(), "dup.tfstate").unwrap_err();
+    assert!(matches!(err, StateError::Invalid { .. }), "{err}");
+    assert!(
+        err.to_string().contains("t.n[1] appears more than once"),
+        "{err}"
+    );
+
+    let split = r#"{"version":4,"serial":1,"lineage":"l","resources":[
+{"mode":"managed","type":"t","name":"n","provider":"p","instances":[{"index_key":1,"schema_version":0}]},
+{"mode":"managed","type":"t","name":"m","provider":"p","instances":[]},
+{"mode":"managed","type":"t","name":"n","provider":"p","instances":[{"index_key":0,"schema_version":0}]}]}"#;
+    let mut s = StateFile::from_slice(split.as_bytes(), "split").unwrap();
+    assert_eq!(s.resources.len(), 2);
+    s.sort();
+    let n = s.resource("", Mode::Managed, "t", "n").unwrap();
+    assert_eq!(n.instances.len(), 2);
+    assert_eq!(n.instances[0].index_key, Some(InstanceKey::Int(0)));
+}
