@@ -1,0 +1,251 @@
+//! Evaluator behaviour the console corpus cannot show: unknown values,
+//! sensitive marks on variables, references, type constraints and
+//! defaults, provider functions.
+#![allow(clippy::unwrap_used)]
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+use terrane_diagnostics::Diagnostic;
+use terrane_functions::FuncContext;
+use terrane_lang::{
+    apply_defaults, eval, parse_expression, parse_type_constraint, references, DeclaredNames,
+    EvalContext, RefStep, Source,
+};
+use terrane_value::{convert, Type, Value};
+
+fn obj(pairs: &[(&str, Value)]) -> Value {
+    Value::object(
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.clone()))
+            .collect::<BTreeMap<_, _>>(),
+    )
+}
+
+fn ctx() -> EvalContext {
+    let mut c = EvalContext::new(FuncContext::default());
+    c.set(
+        "var",
+        obj(&[
+            ("unknown_str", Value::unknown(Type::String)),
+            ("unknown_list", Value::unknown(Type::list(Type::String))),
+            ("unknown_bool", Value::unknown(Type::Bool)),
+            ("secret", Value::string("hunter2").mark_sensitive()),
+            ("n", Value::number(3)),
+            (
+                "names",
+                Value::list(Type::String, vec![Value::string("a"), Value::string("b")]),
+            ),
+        ]),
+    );
+    c
+}
+
+fn run(text: &str) -> Result<Value, String> {
+    let src = Source::new("test.tf", text);
+    let expr = parse_expression(&src).map_err(|d| d.summary)?;
+    eval(&expr, &ctx(), &src).map_err(|ds| {
+        ds.iter()
+            .next()
+            .map(|d| d.summary.clone())
+            .unwrap_or_default()
+    })
+}
+
+#[test]
+fn unknowns_propagate_through_operators_and_templates() {
+    assert_eq!(
+        run("var.unknown_str == \"a\"").unwrap(),
+        Value::unknown(Type::Bool)
+    );
+    assert_eq!(
+        run("\"x-${var.unknown_str}\"").unwrap(),
+        Value::unknown(Type::String)
+    );
+    assert_eq!(
+        run("var.n + 1").unwrap().as_number().unwrap().to_string(),
+        "4"
+    );
+    assert_eq!(
+        run("length(\"abc\") * var.n")
+            .unwrap()
+            .as_number()
+            .unwrap()
+            .to_string(),
+        "9"
+    );
+    // A known deciding operand decides a logical operator.
+    assert_eq!(
+        run("false && var.unknown_bool").unwrap(),
+        Value::bool(false)
+    );
+    assert_eq!(run("true || var.unknown_bool").unwrap(), Value::bool(true));
+    assert_eq!(
+        run("true && var.unknown_bool").unwrap(),
+        Value::unknown(Type::Bool)
+    );
+}
+
+#[test]
+fn unknown_conditions_collections_and_keys() {
+    // Unknown condition: unknown of the unified result type.
+    assert_eq!(
+        run("var.unknown_bool ? 1 : \"a\"").unwrap(),
+        Value::unknown(Type::String)
+    );
+    // for over an unknown collection is unknown.
+    assert!(!run("[for x in var.unknown_list : upper(x)]")
+        .unwrap()
+        .is_known());
+    // splat over an unknown collection is unknown.
+    assert!(!run("var.unknown_list[*]").unwrap().is_known());
+    // indexing with an unknown key yields an unknown element.
+    assert_eq!(
+        run("var.names[var.unknown_str == \"\" ? 0 : 1]").unwrap(),
+        Value::unknown(Type::String)
+    );
+    // an unknown object key makes the object unknown.
+    assert!(!run("{(var.unknown_str) = 1}").unwrap().is_known());
+}
+
+#[test]
+fn sensitive_marks_propagate() {
+    assert!(run("var.secret").unwrap().is_sensitive());
+    assert!(run("\"pw=${var.secret}\"").unwrap().is_sensitive());
+    assert!(run("var.secret == \"x\"").unwrap().is_sensitive());
+    assert!(run("[var.secret][0]").unwrap().is_sensitive());
+    assert!(run("var.names[length(var.secret) - 7]")
+        .unwrap()
+        .is_sensitive());
+    assert!(run("var.secret != \"\" ? 1 : 2").unwrap().is_sensitive());
+    assert!(!run("var.n").unwrap().is_sensitive());
+}
+
+#[test]
+fn locally_bound_names_shadow_and_are_not_references() {
+    let src = Source::new(
+        "t",
+        "[for x in var.names : \"${x}-${local.suffix}\" if x != each.key]",
+    );
+    let expr = parse_expression(&src).unwrap();
+    let refs = references(&expr);
+    let roots: Vec<&str> = refs.iter().map(|r| r.root.as_str()).collect();
+    assert_eq!(roots, ["var", "local", "each"]);
+    assert_eq!(refs[0].steps, vec![RefStep::Attr("names".into())]);
+    let src = Source::new("t", "aws_instance.web[0].id");
+    let refs = references(&parse_expression(&src).unwrap());
+    assert_eq!(
+        refs[0].steps,
+        vec![
+            RefStep::Attr("web".into()),
+            RefStep::Index(0),
+            RefStep::Attr("id".into())
+        ]
+    );
+    let src = Source::new(
+        "t",
+        "\"%{ for k, v in local.m }${k}${v}${var.z}%{ endfor }\"",
+    );
+    let refs = references(&parse_expression(&src).unwrap());
+    let roots: Vec<&str> = refs.iter().map(|r| r.root.as_str()).collect();
+    assert_eq!(roots, ["local", "var"]);
+}
+
+#[test]
+fn declared_names_check_references() {
+    let src = Source::new("t", "var.a + var.b");
+    let refs = references(&parse_expression(&src).unwrap());
+    let mut names = DeclaredNames::default();
+    names.variables.insert("a".into());
+    let d = names.check_all(&refs).unwrap();
+    assert_eq!(d.summary, "Reference to undeclared input variable");
+    names.variables.insert("b".into());
+    assert!(names.check_all(&refs).is_none());
+}
+
+#[test]
+fn unknown_root_names_are_unknown_variables() {
+    assert_eq!(run("nope").unwrap_err(), "Unknown variable");
+}
+
+fn constraint(text: &str) -> (Type, Option<terrane_lang::TypeDefaults>) {
+    let src = Source::new("variables.tf", text);
+    let expr = parse_expression(&src).unwrap();
+    parse_type_constraint(&expr, &src).unwrap()
+}
+
+#[test]
+fn type_constraints_parse() {
+    assert_eq!(constraint("string").0, Type::String);
+    assert_eq!(constraint("list(number)").0, Type::list(Type::Number));
+    assert_eq!(constraint("map(any)").0, Type::map(Type::Dynamic));
+    assert_eq!(
+        constraint("tuple([string, bool])").0,
+        Type::Tuple(vec![Type::String, Type::Bool])
+    );
+    let (t, d) = constraint("object({ name = string, port = optional(number, 80) })");
+    match &t {
+        Type::Object { attrs, optional } => {
+            assert_eq!(attrs.len(), 2);
+            assert!(optional.contains("port"));
+        }
+        other => panic!("not an object: {other:?}"),
+    }
+    assert!(d.is_some());
+    let src = Source::new("v.tf", "\"string\"");
+    let e = parse_type_constraint(&parse_expression(&src).unwrap(), &src).unwrap_err();
+    assert_eq!(e.summary, "Invalid quoted type constraints");
+    let src = Source::new("v.tf", "list");
+    let e = parse_type_constraint(&parse_expression(&src).unwrap(), &src).unwrap_err();
+    assert_eq!(e.summary, "Invalid type specification");
+}
+
+#[test]
+fn optional_defaults_apply_after_conversion_and_nest() {
+    let (t, d) = constraint(
+        "list(object({ name = string, port = optional(number, 80), tags = optional(map(string), {}) }))",
+    );
+    let given = Value::tuple(vec![
+        obj(&[("name", Value::string("a"))]),
+        obj(&[("name", Value::string("b")), ("port", Value::number(8080))]),
+    ]);
+    let converted = convert(&given, &t).unwrap();
+    let out = apply_defaults(&converted, &d.unwrap());
+    assert_eq!(
+        out.to_json_string().unwrap(),
+        r#"[{"name":"a","port":80,"tags":{}},{"name":"b","port":8080,"tags":{}}]"#
+    );
+}
+
+#[test]
+fn provider_functions_route_to_the_callback() {
+    let mut c = ctx();
+    c.provider_functions = Some(Arc::new(|provider: &str, name: &str, args: Vec<Value>| {
+        if provider == "test" && name == "echo" {
+            Ok(args.into_iter().next().unwrap_or_default())
+        } else {
+            Err(Diagnostic::error(
+                "Unknown provider function",
+                "no such function",
+            ))
+        }
+    }));
+    let src = Source::new("t", "provider::test::echo(\"hi\")");
+    let expr = parse_expression(&src).unwrap();
+    assert_eq!(eval(&expr, &c, &src).unwrap(), Value::string("hi"));
+    let src = Source::new("t", "provider::test::nope(1)");
+    let expr = parse_expression(&src).unwrap();
+    assert!(eval(&expr, &c, &src).is_err());
+}
+
+#[test]
+fn diagnostics_carry_source_ranges() {
+    let src = Source::new("main.tf", "{a = 1}.b");
+    let expr = parse_expression(&src).unwrap();
+    let ds = eval(&expr, &ctx(), &src).unwrap_err();
+    let d = ds.iter().next().unwrap();
+    assert_eq!(d.summary, "Unsupported attribute");
+    let r = d.subject.as_ref().unwrap();
+    assert_eq!(&*r.filename, "main.tf");
+    assert_eq!(r.start.line, 1);
+}
