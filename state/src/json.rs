@@ -45,18 +45,22 @@ impl RawJson {
         Ok(RawJson::from_raw(raw))
     }
 
-    /// Serialises a [`serde_json::Value`] into compact JSON text.
+    /// Serialises a [`serde_json::Value`] into compact JSON text. Floats are
+    /// written in plain decimal notation as Terraform writes numbers
+    /// (`100000000000000000000`, `0.0000001`, never `1e20`).
     pub fn from_value(value: &serde_json::Value) -> RawJson {
         // Serialising a `Value` cannot fail: its map keys are always strings.
-        match serde_json::value::to_raw_value(value) {
-            Ok(raw) => RawJson::from_raw(raw),
-            Err(_) => RawJson::null(),
-        }
+        RawJson::from_serialize(value).unwrap_or_else(|_| RawJson::null())
     }
 
-    /// Serialises any serialisable value into compact JSON text.
+    /// Serialises any serialisable value into compact JSON text (floats as in
+    /// [`RawJson::from_value`]).
     pub fn from_serialize<T: Serialize + ?Sized>(value: &T) -> Result<RawJson, serde_json::Error> {
-        serde_json::value::to_raw_value(value).map(RawJson::from_raw)
+        let mut out = Vec::new();
+        let mut ser = serde_json::Serializer::with_formatter(&mut out, GoNumbers);
+        value.serialize(&mut ser)?;
+        let text = String::from_utf8(out).map_err(|e| serde::ser::Error::custom(e.to_string()))?;
+        RawValue::from_string(text).map(RawJson::from_raw)
     }
 
     /// The JSON literal `null`.
@@ -160,6 +164,34 @@ impl<'de> Deserialize<'de> for RawJson {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<RawJson, D::Error> {
         let raw = Box::<RawValue>::deserialize(deserializer)?;
         Ok(RawJson::from_raw(raw))
+    }
+}
+
+/// Compact JSON with floats in plain decimal notation (what cty's
+/// `big.Float.Text('f', -1)` gives for the same value).
+struct GoNumbers;
+
+impl serde_json::ser::Formatter for GoNumbers {
+    fn write_f64<W: ?Sized + std::io::Write>(
+        &mut self,
+        writer: &mut W,
+        value: f64,
+    ) -> std::io::Result<()> {
+        if value.is_finite() {
+            // Rust's `Display` for floats is the shortest round-trip digits
+            // without an exponent.
+            write!(writer, "{value}")
+        } else {
+            writer.write_all(b"null")
+        }
+    }
+
+    fn write_f32<W: ?Sized + std::io::Write>(
+        &mut self,
+        writer: &mut W,
+        value: f32,
+    ) -> std::io::Result<()> {
+        self.write_f64(writer, f64::from(value))
     }
 }
 
@@ -346,6 +378,15 @@ mod tests {
             RawJson::parse(r#"{"s": "\u003c\u0026\u003e\u2028"}"#).unwrap()
         );
         assert_eq!(a.to_value().unwrap()["s"], "<&>\u{2028}");
+    }
+
+    #[test]
+    fn floats_are_written_without_exponents() {
+        let v = serde_json::json!([1e20, 1e-7, 1.5, 1.0, -0.25, 12345678901234567890u64, -3]);
+        assert_eq!(
+            RawJson::from_value(&v).get(),
+            "[100000000000000000000,0.0000001,1.5,1,-0.25,12345678901234567890,-3]"
+        );
     }
 
     #[test]
