@@ -17,6 +17,10 @@ pub enum FmtError {
         line: usize,
         /// 1-based column (in characters) of the error.
         column: usize,
+        /// Byte offset where the offending source starts.
+        byte: usize,
+        /// Byte offset where the offending source ends (exclusive).
+        end_byte: usize,
         /// Short summary, as Terraform words it ("Invalid expression").
         summary: String,
         /// One-sentence explanation.
@@ -76,7 +80,13 @@ fn located(file: &str, line: usize, column: usize, summary: &str, detail: &str) 
 
 impl FmtError {
     /// Builds a syntax error located at byte `offset` of `src`.
-    pub(crate) fn syntax_at(src: &str, offset: usize, summary: String, detail: String) -> Self {
+    pub(crate) fn syntax_at(
+        src: &str,
+        offset: usize,
+        end: usize,
+        summary: String,
+        detail: String,
+    ) -> Self {
         let offset = offset.min(src.len());
         let before = src.get(..offset).unwrap_or("");
         let line_start = before.rfind('\n').map_or(0, |i| i + 1);
@@ -89,6 +99,8 @@ impl FmtError {
             file: String::new(),
             line,
             column,
+            byte: offset,
+            end_byte: end.clamp(offset, src.len()),
             summary,
             detail,
         }
@@ -100,6 +112,8 @@ impl FmtError {
             FmtError::Syntax {
                 line,
                 column,
+                byte,
+                end_byte,
                 summary,
                 detail,
                 ..
@@ -107,6 +121,8 @@ impl FmtError {
                 file: name.to_string(),
                 line,
                 column,
+                byte,
+                end_byte,
                 summary,
                 detail,
             },

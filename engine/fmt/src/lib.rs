@@ -36,8 +36,13 @@ pub use run::{run, run_stdin, FmtOptions, FmtOutcome};
 /// valid native syntax; like Terraform, invalid input is never reformatted.
 pub fn format_source(src: &str) -> Result<String, FmtError> {
     let tokens = lexer::lex(src);
-    let body = parser::parse(src, &tokens)
-        .map_err(|e| FmtError::syntax_at(src, e.start, e.summary, e.detail))?;
+    let body = parser::parse(src, &tokens).map_err(|e| {
+        // The error covers the token it points at, if it points at one.
+        let end = tokens
+            .binary_search_by_key(&e.start, |t| t.start)
+            .map_or(e.start, |i| tokens[i].end);
+        FmtError::syntax_at(src, e.start, end, e.summary, e.detail)
+    })?;
     let mut laid = rewrite::rewrite(src, &tokens, &body);
     layout::layout(&mut laid);
     Ok(layout::render(&laid))

@@ -241,6 +241,7 @@ impl Runner<'_> {
                 let err = FmtError::syntax_at(
                     &valid,
                     valid.len(),
+                    valid.len(),
                     "Invalid character encoding".into(),
                     "All input files must be UTF-8 encoded. Ensure that UTF-8 encoding is selected in your editor.".into(),
                 );
