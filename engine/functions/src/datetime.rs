@@ -64,7 +64,7 @@ pub(crate) fn register(r: &mut Registry) {
 }
 
 /// Go's `time.RFC3339` layout: no fraction, `Z` for UTC.
-fn rfc3339(t: &DateTime<FixedOffset>) -> String {
+pub(crate) fn rfc3339(t: &DateTime<FixedOffset>) -> String {
     let off = t.offset().local_minus_utc();
     let zone = if off == 0 {
         "Z".to_string()

@@ -2,8 +2,13 @@
 //! (go-yaml v2 semantics: strings double-quoted or literal blocks, block
 //! collections, `...` after a plain top-level scalar).
 
-use std::collections::BTreeMap;
+use base64::engine::general_purpose::STANDARD;
+use base64::Engine;
+use chrono::{FixedOffset, NaiveDate};
+use std::collections::{BTreeMap, HashMap};
 use terrane_value::{Kind, Number, Value};
+use yaml_rust2::parser::{Event, Parser, Tag};
+use yaml_rust2::scanner::TScalarStyle;
 
 /// Encodes a wholly known value as YAML text.
 pub(crate) fn encode(v: &Value) -> String {
@@ -210,132 +215,328 @@ fn map(m: &BTreeMap<String, Value>, indent: usize, newline_first: bool, out: &mu
     }
 }
 
-/// Decodes one YAML document into a value of the implied type.
+/// Decodes one YAML document into a value of the implied type, resolving
+/// plain scalars as Terraform's YAML decoder (go-yaml v2 via cty-yaml)
+/// does: YAML 1.1 booleans (`yes`, `on`, ...), decimal, `0x` and `0o`
+/// numbers, timestamps as RFC 3339 strings; quoted scalars stay strings.
 pub(crate) fn decode(src: &str) -> Result<Value, String> {
-    let meaningful = src
-        .lines()
-        .any(|l| !l.trim().is_empty() && !l.trim_start().starts_with('#'));
-    if !meaningful {
-        return Err("on line 1, column 1: missing start of document".into());
-    }
-    let doc: Node = serde_yaml_ng::from_str(src).map_err(|e| {
-        let msg = e.to_string();
-        match msg.find(" at line ") {
-            Some(i) => msg[..i].to_string(),
-            None => msg,
-        }
-    })?;
-    doc.into_value()
-}
-
-/// A YAML node as the deserializer resolves it; mappings keep duplicate
-/// keys (the last wins, as in go-yaml).
-enum Node {
-    Null,
-    Bool(bool),
-    Int(i128),
-    Float(f64),
-    Str(String),
-    Seq(Vec<Node>),
-    Map(Vec<(Node, Node)>),
-}
-
-impl<'de> serde::Deserialize<'de> for Node {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        d.deserialize_any(NodeVisitor)
-    }
-}
-
-struct NodeVisitor;
-
-impl<'de> serde::de::Visitor<'de> for NodeVisitor {
-    type Value = Node;
-    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-        f.write_str("a YAML node")
-    }
-    fn visit_unit<E>(self) -> Result<Node, E> {
-        Ok(Node::Null)
-    }
-    fn visit_none<E>(self) -> Result<Node, E> {
-        Ok(Node::Null)
-    }
-    fn visit_bool<E>(self, v: bool) -> Result<Node, E> {
-        Ok(Node::Bool(v))
-    }
-    fn visit_i64<E>(self, v: i64) -> Result<Node, E> {
-        Ok(Node::Int(i128::from(v)))
-    }
-    fn visit_u64<E>(self, v: u64) -> Result<Node, E> {
-        Ok(Node::Int(i128::from(v)))
-    }
-    fn visit_i128<E>(self, v: i128) -> Result<Node, E> {
-        Ok(Node::Int(v))
-    }
-    fn visit_u128<E: serde::de::Error>(self, v: u128) -> Result<Node, E> {
-        i128::try_from(v).map(Node::Int).map_err(E::custom)
-    }
-    fn visit_f64<E>(self, v: f64) -> Result<Node, E> {
-        Ok(Node::Float(v))
-    }
-    fn visit_str<E>(self, v: &str) -> Result<Node, E> {
-        Ok(Node::Str(v.to_string()))
-    }
-    fn visit_string<E>(self, v: String) -> Result<Node, E> {
-        Ok(Node::Str(v))
-    }
-    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut a: A) -> Result<Node, A::Error> {
-        let mut items = Vec::new();
-        while let Some(x) = a.next_element::<Node>()? {
-            items.push(x);
-        }
-        Ok(Node::Seq(items))
-    }
-    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut a: A) -> Result<Node, A::Error> {
-        let mut items = Vec::new();
-        while let Some((k, v)) = a.next_entry::<Node, Node>()? {
-            items.push((k, v));
-        }
-        Ok(Node::Map(items))
-    }
-    fn visit_enum<A: serde::de::EnumAccess<'de>>(self, a: A) -> Result<Node, A::Error> {
-        use serde::de::VariantAccess;
-        let (_tag, v): (String, A::Variant) = a.variant()?;
-        v.newtype_variant::<Node>()
-    }
-}
-
-impl Node {
-    fn into_value(self) -> Result<Value, String> {
-        Ok(match self {
-            Node::Null => Value::dynamic_null(),
-            Node::Bool(b) => Value::bool(b),
-            Node::Int(i) => {
-                Value::number(Number::parse(&i.to_string()).map_err(|e| e.to_string())?)
+    let mut parser = Parser::new_from_str(src);
+    let mut b = Builder::default();
+    loop {
+        let (ev, mark) = parser.next_token().map_err(|e| e.info().to_string())?;
+        match ev {
+            Event::StreamEnd => break,
+            Event::Nothing | Event::StreamStart | Event::DocumentEnd => {}
+            Event::DocumentStart => {
+                if b.root.is_some() {
+                    return Err(format!(
+                        "on line {}, column 1: unexpected extra content after value",
+                        mark.line().saturating_sub(1).max(1)
+                    ));
+                }
             }
-            Node::Float(f) => Value::number(Number::try_from(f).map_err(|e| e.to_string())?),
-            Node::Str(s) => Value::string(s),
-            Node::Seq(xs) => Value::tuple(
-                xs.into_iter()
-                    .map(Node::into_value)
-                    .collect::<Result<_, _>>()?,
-            ),
-            Node::Map(entries) => {
-                let mut attrs = BTreeMap::new();
-                for (k, x) in entries {
-                    let key = match k {
-                        Node::Str(s) => s,
-                        Node::Bool(b) => b.to_string(),
-                        Node::Int(i) => i.to_string(),
-                        Node::Float(f) => Number::try_from(f)
-                            .map(|n| n.to_string())
-                            .map_err(|e| e.to_string())?,
-                        Node::Null => "null".into(),
+            Event::Alias(id) => {
+                let v = b
+                    .anchors
+                    .get(&id)
+                    .cloned()
+                    .ok_or_else(|| "reference to undefined anchor".to_string())?;
+                b.push(v, false)?;
+            }
+            Event::Scalar(text, style, anchor, tag) => {
+                let plain = matches!(style, TScalarStyle::Plain);
+                let v = resolve(&text, plain, tag.as_ref())?;
+                if anchor > 0 {
+                    b.anchors.insert(anchor, v.clone());
+                }
+                b.push(v, plain && text == "<<")?;
+            }
+            Event::SequenceStart(anchor, _) => b.stack.push(Frame::Seq(anchor, Vec::new())),
+            Event::MappingStart(anchor, _) => {
+                b.stack.push(Frame::Map(anchor, BTreeMap::new(), None))
+            }
+            Event::SequenceEnd | Event::MappingEnd => {
+                let (anchor, v) = match b.stack.pop() {
+                    Some(Frame::Seq(a, items)) => (a, Value::tuple(items)),
+                    Some(Frame::Map(a, m, _)) => (a, Value::object(m)),
+                    None => return Err("unbalanced YAML collection".into()),
+                };
+                if anchor > 0 {
+                    b.anchors.insert(anchor, v.clone());
+                }
+                b.push(v, false)?;
+            }
+        }
+    }
+    b.root
+        .ok_or_else(|| "on line 1, column 1: missing start of document".into())
+}
+
+enum Frame {
+    Seq(usize, Vec<Value>),
+    /// Anchor, entries, and the pending key (with whether it is `<<`).
+    Map(usize, BTreeMap<String, Value>, Option<(String, bool)>),
+}
+
+#[derive(Default)]
+struct Builder {
+    stack: Vec<Frame>,
+    anchors: HashMap<usize, Value>,
+    root: Option<Value>,
+}
+
+impl Builder {
+    fn push(&mut self, v: Value, merge_key: bool) -> Result<(), String> {
+        match self.stack.last_mut() {
+            None => {
+                if self.root.is_some() {
+                    return Err("unexpected extra content after value".into());
+                }
+                self.root = Some(v);
+            }
+            Some(Frame::Seq(_, items)) => items.push(v),
+            Some(Frame::Map(_, entries, pending)) => match pending.take() {
+                None => {
+                    let key = match &v.kind {
+                        Kind::String(s) => s.clone(),
+                        Kind::Number(n) => n.to_string(),
+                        Kind::Bool(b) => b.to_string(),
                         _ => return Err("only strings are allowed as mapping keys".into()),
                     };
-                    attrs.insert(key, x.into_value()?);
+                    *pending = Some((key, merge_key));
                 }
-                Value::object(attrs)
-            }
-        })
+                Some((_, true)) => match &v.kind {
+                    Kind::Object(m) => {
+                        for (k, x) in m {
+                            entries.entry(k.clone()).or_insert_with(|| x.clone());
+                        }
+                    }
+                    _ => {
+                        return Err(format!(
+                            "cannot merge {} into mapping",
+                            v.ty().friendly_name()
+                        ))
+                    }
+                },
+                Some((key, false)) => {
+                    entries.insert(key, v);
+                }
+            },
+        }
+        Ok(())
     }
+}
+
+const CORE_TAG: &str = "tag:yaml.org,2002:";
+
+/// The core-schema name of a tag (`str`, `int`, ...), or its full text.
+fn tag_name(t: &Tag) -> Result<String, String> {
+    let full = format!("{}{}", t.handle, t.suffix);
+    if t.handle == "!!" || t.handle == CORE_TAG {
+        return Ok(t.suffix.clone());
+    }
+    if let Some(rest) = full.strip_prefix(CORE_TAG) {
+        return Ok(rest.to_string());
+    }
+    Err(format!("unsupported tag {full:?}"))
+}
+
+fn resolve(text: &str, plain: bool, tag: Option<&Tag>) -> Result<Value, String> {
+    let tag = match tag {
+        Some(t) => Some(tag_name(t)?),
+        None => None,
+    };
+    if !plain {
+        if let Some(t) = &tag {
+            if t == "binary" && STANDARD.decode(text.replace('\n', "")).is_err() {
+                return Err(format!(
+                    "cannot parse {text:?} as !!binary: not valid base64"
+                ));
+            }
+        }
+        return Ok(Value::string(text));
+    }
+    match tag.as_deref() {
+        None => Ok(resolve_plain(text)?.unwrap_or_else(|| Value::string(text))),
+        Some("str") => Ok(Value::string(text)),
+        Some("binary") => {
+            STANDARD
+                .decode(text.replace('\n', ""))
+                .map_err(|_| format!("cannot parse {text:?} as !!binary: not valid base64"))?;
+            Ok(Value::string(text))
+        }
+        Some("null") => Ok(Value::dynamic_null()),
+        Some("bool") => match bool_word(text) {
+            Some(b) => Ok(Value::bool(b)),
+            None => Err(format!("cannot parse {text:?} as !!bool")),
+        },
+        Some(t @ ("int" | "float")) => number_word(&text.replace('_', ""))
+            .map(Value::number)
+            .ok_or_else(|| format!("cannot parse {text:?} as !!{t}")),
+        Some("timestamp") => timestamp(text)
+            .map(Value::string)
+            .ok_or_else(|| format!("cannot parse {text:?} as !!timestamp")),
+        Some(other) => Err(format!("unsupported tag \"!!{other}\"")),
+    }
+}
+
+fn bool_word(s: &str) -> Option<bool> {
+    match s {
+        "y" | "Y" | "yes" | "Yes" | "YES" | "true" | "True" | "TRUE" | "on" | "On" | "ON" => {
+            Some(true)
+        }
+        "n" | "N" | "no" | "No" | "NO" | "false" | "False" | "FALSE" | "off" | "Off" | "OFF" => {
+            Some(false)
+        }
+        _ => None,
+    }
+}
+
+/// Resolves an untagged plain scalar; `None` means it is a string.
+fn resolve_plain(s: &str) -> Result<Option<Value>, String> {
+    if let Some(b) = bool_word(s) {
+        return Ok(Some(Value::bool(b)));
+    }
+    match s {
+        "" | "~" | "null" | "Null" | "NULL" => return Ok(Some(Value::dynamic_null())),
+        ".inf" | ".Inf" | ".INF" | "+.inf" | "+.Inf" | "+.INF" => {
+            return Ok(Some(Value::number(Number::infinity(false))))
+        }
+        "-.inf" | "-.Inf" | "-.INF" => return Ok(Some(Value::number(Number::infinity(true)))),
+        ".nan" | ".NaN" | ".NAN" => return Err("floating point NaN is not supported".into()),
+        _ => {}
+    }
+    let first = s.chars().next().unwrap_or(' ');
+    if first.is_ascii_digit() || first == '+' || first == '-' {
+        if let Some(t) = timestamp(s) {
+            return Ok(Some(Value::string(t)));
+        }
+    }
+    if first.is_ascii_digit() || matches!(first, '+' | '-' | '.') {
+        if let Some(n) = number_word(s) {
+            return Ok(Some(Value::number(n)));
+        }
+    }
+    Ok(None)
+}
+
+/// Decimal numbers (YAML float syntax), and unsigned `0x`/`0o` integers.
+fn number_word(s: &str) -> Option<Number> {
+    let b = s.as_bytes();
+    let mut i = usize::from(matches!(b.first(), Some(b'+' | b'-')));
+    let digits_before = b[i..].iter().take_while(|c| c.is_ascii_digit()).count();
+    i += digits_before;
+    let mut digits_after = 0;
+    if b.get(i) == Some(&b'.') {
+        i += 1;
+        digits_after = b[i..].iter().take_while(|c| c.is_ascii_digit()).count();
+        i += digits_after;
+    }
+    let mantissa_ok = digits_before > 0 || digits_after > 0;
+    if mantissa_ok && matches!(b.get(i), Some(b'e' | b'E')) {
+        let mut j = i + 1;
+        if matches!(b.get(j), Some(b'+' | b'-')) {
+            j += 1;
+        }
+        let exp_digits = b[j..].iter().take_while(|c| c.is_ascii_digit()).count();
+        if exp_digits > 0 {
+            i = j + exp_digits;
+        }
+    }
+    if mantissa_ok && i == b.len() {
+        return Number::parse(s).ok();
+    }
+    let radix = |prefix: &str, r: u32| -> Option<Number> {
+        let digits = s.strip_prefix(prefix)?;
+        if digits.is_empty() || !digits.chars().all(|c| c.is_digit(r)) {
+            return None;
+        }
+        let n = num_bigint::BigInt::parse_bytes(digits.as_bytes(), r)?;
+        Some(Number::from_big_int(&n))
+    };
+    radix("0x", 16).or_else(|| radix("0o", 8))
+}
+
+/// YAML timestamps Terraform accepts, as RFC 3339 text.
+fn timestamp(s: &str) -> Option<String> {
+    let b = s.as_bytes();
+    if b.len() < 5 || !b[..4].iter().all(u8::is_ascii_digit) || b[4] != b'-' {
+        return None;
+    }
+    let mut i = 0usize;
+    let num = |i: &mut usize, min: usize, max: usize| -> Option<u32> {
+        let n = b[*i..]
+            .iter()
+            .take(max)
+            .take_while(|c| c.is_ascii_digit())
+            .count();
+        if n < min {
+            return None;
+        }
+        let v = s[*i..*i + n].parse().ok()?;
+        *i += n;
+        Some(v)
+    };
+    let expect = |i: &mut usize, c: u8| -> Option<()> { (b.get(*i) == Some(&c)).then(|| *i += 1) };
+    let year = num(&mut i, 4, 4)?;
+    expect(&mut i, b'-')?;
+    let month = num(&mut i, 1, 2)?;
+    expect(&mut i, b'-')?;
+    let day = num(&mut i, 1, 2)?;
+    let date = NaiveDate::from_ymd_opt(year as i32, month, day)?;
+    if i == b.len() {
+        let t = date.and_hms_opt(0, 0, 0)?.and_utc().fixed_offset();
+        return Some(crate::datetime::rfc3339(&t));
+    }
+    let zoned = matches!(b.get(i), Some(b'T' | b't'));
+    if !zoned && b.get(i) != Some(&b' ') {
+        return None;
+    }
+    i += 1;
+    let hour = num(&mut i, 1, 2)?;
+    expect(&mut i, b':')?;
+    let minute = num(&mut i, 1, 2)?;
+    expect(&mut i, b':')?;
+    let second = num(&mut i, 1, 2)?;
+    let mut nanos = 0u32;
+    if b.get(i) == Some(&b'.') {
+        i += 1;
+        let n = b[i..].iter().take_while(|c| c.is_ascii_digit()).count();
+        if n == 0 || n > 9 {
+            return None;
+        }
+        nanos = format!("{:0<9}", &s[i..i + n]).parse().ok()?;
+        i += n;
+    }
+    let naive = date.and_hms_nano_opt(hour, minute, second, nanos)?;
+    let offset = if zoned {
+        match b.get(i) {
+            Some(b'Z') => {
+                i += 1;
+                0
+            }
+            Some(b'+' | b'-') => {
+                let neg = b[i] == b'-';
+                i += 1;
+                let h = num(&mut i, 2, 2)?;
+                expect(&mut i, b':')?;
+                let m = num(&mut i, 2, 2)?;
+                let secs = (h * 3600 + m * 60) as i32;
+                if neg {
+                    -secs
+                } else {
+                    secs
+                }
+            }
+            _ => return None,
+        }
+    } else {
+        0
+    };
+    if i != b.len() {
+        return None;
+    }
+    let tz = FixedOffset::east_opt(offset)?;
+    let t = naive.and_local_timezone(tz).single()?;
+    Some(crate::datetime::rfc3339(&t))
 }
