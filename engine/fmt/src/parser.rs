@@ -531,8 +531,7 @@ impl Parser<'_> {
 
     // ---- expressions --------------------------------------------------
 
-    /// Parses an expression, returning its first and last token indices.
-
+    /// Enters one more level of nesting, refusing to go past [`MAX_DEPTH`].
     fn enter(&mut self) -> PResult<()> {
         self.depth += 1;
         if self.depth > MAX_DEPTH {
@@ -546,6 +545,7 @@ impl Parser<'_> {
         Ok(())
     }
 
+    /// Parses an expression, returning its first and last token indices.
     fn expression(&mut self) -> PResult<(usize, usize)> {
         let first = self.peek_at().1;
         self.binary()?;
