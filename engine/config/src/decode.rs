@@ -59,11 +59,12 @@ pub struct Decoder<'d> {
 }
 
 fn did_you_mean<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    // Terraform suggests a name within Levenshtein distance 2.
     candidates
         .into_iter()
-        .map(|c| (strsim::jaro_winkler(name, c), c))
-        .filter(|(s, _)| *s > 0.8)
-        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|c| (strsim::levenshtein(name, c), c))
+        .filter(|(d, _)| *d < 3)
+        .min_by_key(|(d, _)| *d)
         .map(|(_, c)| c)
 }
 

@@ -50,7 +50,7 @@ impl Decoder<'_> {
                 } else if self.is_tofu {
                     self.check_tofu_version(&s, range, false, out);
                 } else {
-                    t.required_versions.push((s, range));
+                    t.required_versions.push((s, self.range(a)));
                 }
             }
         }
@@ -59,11 +59,11 @@ impl Decoder<'_> {
                 Expression::Array(items) => items.iter().collect::<Vec<_>>(),
                 _ => Vec::new(),
             };
-            if let Some(first) = items.first() {
+            if !items.is_empty() {
                 self.err(
                     "Module uses experimental features",
                     "Experimental features are intended only for gathering early feedback on new language designs, and so are available only in alpha releases of Terraform.",
-                    self.range(*first),
+                    self.range(&a.key),
                 );
             }
         }
@@ -565,6 +565,8 @@ impl Decoder<'_> {
         if let Some(a) = c.attr("value") {
             set.insert("value");
             o.value = Some(self.expr(&a.value));
+        } else {
+            self.require(&c, b, "value");
         }
         if let Some(a) = c.attr("description") {
             set.insert("description");
@@ -636,11 +638,15 @@ impl Decoder<'_> {
             depends_on: Vec::new(),
             providers: Vec::new(),
             inputs: BTreeMap::new(),
+            input_name_ranges: BTreeMap::new(),
             decl_range: self.decl_range(b),
+            body_range: self.open_brace(b),
         };
         for s in c.rest.iter() {
             match s {
                 Structure::Attribute(a) => {
+                    m.input_name_ranges
+                        .insert(a.key.as_str().to_string(), self.range(&a.key));
                     m.inputs
                         .insert(a.key.as_str().to_string(), self.expr(&a.value));
                     set.insert("inputs");

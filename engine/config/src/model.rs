@@ -316,8 +316,12 @@ pub struct ModuleCall {
     pub providers: Vec<(ProviderRef, ProviderRef)>,
     /// Input variables.
     pub inputs: BTreeMap<String, Expr>,
+    /// The range of each input's name.
+    pub input_name_ranges: BTreeMap<String, SourceRange>,
     /// The block header range.
     pub decl_range: SourceRange,
+    /// The opening brace of the block body (where missing arguments are reported).
+    pub body_range: SourceRange,
 }
 
 /// A `provider` block.

@@ -75,7 +75,11 @@ pub fn load_sources(dir: &Path, files: Vec<(String, String)>) -> (Option<Module>
         match source::parse_file(&name, text) {
             Ok(p) => parsed.push(p),
             Err(d) => {
-                module.sources.insert(name.as_str(), kept);
+                let mut file = terrane_diagnostics::SourceFile::new(name.as_str(), kept);
+                for (range, header) in header_lines(file.text()) {
+                    file.add_block(range, header);
+                }
+                module.sources.insert_file(std::sync::Arc::new(file));
                 diags.push(*d);
             }
         }
@@ -101,9 +105,15 @@ pub fn load_sources(dir: &Path, files: Vec<(String, String)>) -> (Option<Module>
         for b in p.body.blocks() {
             let span = hcl_edit::Span::span(b).unwrap_or(0..0);
             let r = p.src.range(span);
+            // Native syntax shows `resource "a" "b"`; JSON shows `resource.a.b`.
             let mut header = b.ident.as_str().to_string();
             for l in &b.labels {
-                header.push_str(&format!(" {:?}", l.as_str()));
+                if p.src.is_json() {
+                    header.push('.');
+                    header.push_str(l.as_str());
+                } else {
+                    header.push_str(&format!(" {:?}", l.as_str()));
+                }
             }
             file.add_block(r.start.byte..r.end.byte, header);
         }
@@ -433,6 +443,7 @@ fn apply_override(m: &mut Module, c: FileContents, diags: &mut Diagnostics) {
             base.providers = mc.providers;
         }
         base.inputs.extend(mc.inputs);
+        base.input_name_ranges.extend(mc.input_name_ranges);
     }
     for r in c.resources {
         let (r, set) = (r.value, r.set);
@@ -541,4 +552,39 @@ pub fn file_diagnostics(name: &str, text: String) -> Diagnostics {
         Err(d) => diags.push(*d),
     }
     diags
+}
+
+/// Top-level block headers of a file that did not parse, found line by line
+/// (`type "label" ... {` at column 0, up to the next `}` at column 0), so
+/// syntax errors still get their "in resource ..." context.
+fn header_lines(text: &str) -> Vec<(std::ops::Range<usize>, String)> {
+    let mut out = Vec::new();
+    let mut open: Option<(usize, String)> = None;
+    let mut offset = 0;
+    for line in text.split_inclusive('\n') {
+        let trimmed = line.trim_end();
+        if let Some((start, header)) = &open {
+            if trimmed == "}" {
+                out.push((*start..offset + trimmed.len(), header.clone()));
+                open = None;
+            }
+        } else if trimmed.ends_with('{') && line.starts_with(|c: char| c.is_alphabetic()) {
+            let words: Vec<&str> = trimmed.trim_end_matches('{').split_whitespace().collect();
+            if let Some((first, labels)) = words.split_first() {
+                let quoted = labels
+                    .iter()
+                    .all(|l| l.len() >= 2 && l.starts_with('"') && l.ends_with('"'));
+                if quoted {
+                    let mut h = first.to_string();
+                    for l in labels {
+                        h.push(' ');
+                        h.push_str(l);
+                    }
+                    open = Some((offset, h));
+                }
+            }
+        }
+        offset += line.len();
+    }
+    out
 }

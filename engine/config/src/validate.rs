@@ -32,14 +32,28 @@ struct Checker<'a> {
     /// `the root module` or `module.a.module.b`.
     where_: String,
     diags: &'a mut Diagnostics,
+    /// References of the current evaluation unit (a block's arguments),
+    /// checked together by [`Checker::end_unit`].
+    unit: Vec<(Reference, Arc<crate::source::Src>, Allow, Option<String>)>,
+}
+
+/// References Terraform checks statically, before evaluating a block: to
+/// resources, module calls and `self`. When any of them is wrong, Terraform
+/// does not evaluate the block, so its other reference errors do not appear.
+fn is_static(root: &str) -> bool {
+    !matches!(
+        root,
+        "var" | "local" | "count" | "each" | "path" | "terraform"
+    )
 }
 
 fn suggestion<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    // Terraform suggests a name within Levenshtein distance 2.
     candidates
         .into_iter()
-        .map(|c| (strsim::jaro_winkler(name, c), c))
-        .filter(|(s, _)| *s > 0.8)
-        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|c| (strsim::levenshtein(name, c), c))
+        .filter(|(d, _)| *d < 3)
+        .min_by_key(|(d, _)| *d)
         .map(|(_, c)| c)
 }
 
@@ -71,7 +85,24 @@ impl Checker<'_> {
             if bound.contains(&r.root) {
                 continue;
             }
-            self.reference(&r, src, allow, owner);
+            self.unit
+                .push((r, src.clone(), allow, owner.map(str::to_string)));
+        }
+    }
+
+    /// Checks the references collected since the last call: static ones
+    /// first, and the others only when those were all fine.
+    fn end_unit(&mut self) {
+        let unit = std::mem::take(&mut self.unit);
+        let before = self.diags.len();
+        for (r, src, allow, owner) in unit.iter().filter(|u| is_static(&u.0.root)) {
+            self.reference(r, src, *allow, owner.as_deref());
+        }
+        if self.diags.len() > before {
+            return;
+        }
+        for (r, src, allow, owner) in unit.iter().filter(|u| !is_static(&u.0.root)) {
+            self.reference(r, src, *allow, owner.as_deref());
         }
     }
 
@@ -140,11 +171,16 @@ impl Checker<'_> {
                     if let Some(s) = s {
                         detail.push_str(&format!(" Did you mean {s:?}?"));
                     }
+                    let n = if matches!(r.steps.get(1), Some(RefStep::Attr(_))) {
+                        2
+                    } else {
+                        1
+                    };
                     self.report(
                         "Reference to undeclared module",
                         detail,
                         src,
-                        r.span_through(1),
+                        r.span_through(n),
                         s.map(|s| format!("did you mean `module.{s}`?")),
                     );
                     return;
@@ -171,7 +207,7 @@ impl Checker<'_> {
                             "Unsupported attribute",
                             detail,
                             src,
-                            r.span_through(out_step + 1),
+                            r.span_through(out_step).end..r.span_through(out_step + 1).end,
                             None,
                         );
                     }
@@ -433,7 +469,9 @@ impl Checker<'_> {
             if let Some(f) = &r.for_each {
                 self.e(f, Allow::default(), Some(&owner));
             }
+            self.end_unit();
             self.raw(&r.body, allow, Some(&owner));
+            self.end_unit();
             self.depends_on(&r.depends_on);
             let with_self = Allow {
                 self_: true,
@@ -459,6 +497,7 @@ impl Checker<'_> {
                     self.raw(c, with_self, None);
                 }
             }
+            self.end_unit();
         }
         for mc in m.module_calls.values() {
             let allow = Allow {
@@ -469,9 +508,11 @@ impl Checker<'_> {
             for e in [&mc.count, &mc.for_each].into_iter().flatten() {
                 self.e(e, Allow::default(), None);
             }
+            self.end_unit();
             for e in mc.inputs.values() {
                 self.e(e, allow, None);
             }
+            self.end_unit();
             self.depends_on(&mc.depends_on);
             self.module_inputs(mc);
         }
@@ -483,6 +524,7 @@ impl Checker<'_> {
                 self.e(&a.condition, Allow::default(), None);
                 self.e(&a.error_message, Allow::default(), None);
             }
+            self.end_unit();
         }
         for i in &m.imports {
             let allow = Allow {
@@ -495,6 +537,7 @@ impl Checker<'_> {
             if let Some(f) = &i.for_each {
                 self.e(f, Allow::default(), None);
             }
+            self.end_unit();
         }
     }
 
@@ -511,10 +554,12 @@ impl Checker<'_> {
                 if let Some(s) = s {
                     detail.push_str(&format!(" Did you mean {s:?}?"));
                 }
-                let key_start = e.src.range(e.span()).start.byte;
-                let mut d =
-                    Diagnostic::error("Unsupported argument", detail).with_subject(e.range());
-                let _ = key_start;
+                let range = mc
+                    .input_name_ranges
+                    .get(name)
+                    .cloned()
+                    .unwrap_or_else(|| e.range());
+                let mut d = Diagnostic::error("Unsupported argument", detail).with_subject(range);
                 if let Some(s) = s {
                     d = d.with_help(format!("did you mean `{s}`?"));
                 }
@@ -528,7 +573,7 @@ impl Checker<'_> {
                         "Missing required argument",
                         format!("The argument {name:?} is required, but no definition was found."),
                     )
-                    .with_subject(mc.decl_range.clone()),
+                    .with_subject(mc.body_range.clone()),
                 );
             }
         }
@@ -572,6 +617,7 @@ pub fn validate_tree(config: &Config, diags: &mut Diagnostics) {
         module: &config.module,
         where_,
         diags,
+        unit: Vec::new(),
     };
     c.module();
     for child in config.children.values() {
