@@ -18,12 +18,16 @@
 //! seeded `random_integer`/`random_shuffle` results are deterministic but
 //! not the same numbers as Go's `math/rand`; `random_pet` uses terrane's own
 //! word lists; `terraform_remote_state` reads the `local` backend unless
-//! the CLI supplies a [`RemoteStateReader`]; the `terraform` provider's
-//! functions (`encode_tfvars` …), `random_bytes` and the `local_command`
-//! types are not offered. The `time` functions (`duration_parse`,
-//! `rfc3339_parse`, `unix_timestamp_parse`) and `local`'s `direxists` are.
+//! the CLI supplies a [`RemoteStateReader`]; `decode_tfvars` reads literal
+//! values only (no template interpolation or operators); `random_bytes`
+//! and the `local_command` types are not offered. Provider functions:
+//! `terraform`'s `encode_expr`, `encode_tfvars`, `decode_tfvars`; `time`'s
+//! `duration_parse`, `rfc3339_parse`, `unix_timestamp_parse`; `local`'s
+//! `direxists`.
 
 mod framework;
+mod hclread;
+mod hclwrite;
 mod local;
 mod null;
 mod random;

@@ -1,13 +1,16 @@
 //! The `terraform` provider (`terraform.io/builtin/terraform`): the
 //! `terraform_data` resource and the `terraform_remote_state` data source
-//! (backends are read through a [`RemoteStateReader`]).
+//! (backends are read through a [`RemoteStateReader`]), and the functions
+//! `encode_expr`, `encode_tfvars` and `decode_tfvars`.
 
-use crate::framework::{BuiltinProvider, Planned, Resource, Spec, Specs};
+use crate::framework::{BuiltinProvider, Function, Planned, Resource, Spec, Specs};
 use crate::remote_state::{RemoteState, RemoteStateReader};
 use crate::util::{err, go_uuid, s, same, Obj};
+use crate::{hclread, hclwrite};
 use async_trait::async_trait;
 use std::sync::Arc;
 use terrane_diagnostics::Diagnostics;
+use terrane_provider::FunctionSignature;
 use terrane_value::{Type, Value};
 
 /// The `terraform` provider, reading remote state with `reader`.
@@ -18,6 +21,96 @@ pub fn provider(reader: Arc<dyn RemoteStateReader>) -> BuiltinProvider {
         vec![Box::new(TerraformData::new())],
         vec![Box::new(RemoteState::new(reader))],
     )
+    .with_functions(vec![
+        Box::new(EncodeExpr),
+        Box::new(EncodeTfvars),
+        Box::new(DecodeTfvars),
+    ])
+}
+
+fn one_param(name: &str, ty: Type, result: Type, description: &str) -> FunctionSignature {
+    FunctionSignature {
+        params: vec![(name.to_string(), ty)],
+        variadic: None,
+        result,
+        description: description.to_string(),
+    }
+}
+
+/// `provider::terraform::encode_expr(value)`.
+struct EncodeExpr;
+
+impl Function for EncodeExpr {
+    fn name(&self) -> &'static str {
+        "encode_expr"
+    }
+
+    fn signature(&self) -> FunctionSignature {
+        one_param(
+            "value",
+            Type::Dynamic,
+            Type::String,
+            "Produce a string representation of an arbitrary value using Terraform expression syntax",
+        )
+    }
+
+    fn call(&self, args: &[Value]) -> Result<Value, (String, Option<usize>)> {
+        let v = args
+            .first()
+            .ok_or(("exactly one argument is required".to_string(), None))?;
+        Ok(s(hclwrite::encode_expr(v)))
+    }
+}
+
+/// `provider::terraform::encode_tfvars(value)`.
+struct EncodeTfvars;
+
+impl Function for EncodeTfvars {
+    fn name(&self) -> &'static str {
+        "encode_tfvars"
+    }
+
+    fn signature(&self) -> FunctionSignature {
+        one_param(
+            "value",
+            Type::Dynamic,
+            Type::String,
+            "Produce a string representation of an object using the same syntax as for `.tfvars` files",
+        )
+    }
+
+    fn call(&self, args: &[Value]) -> Result<Value, (String, Option<usize>)> {
+        let v = args
+            .first()
+            .ok_or(("exactly one argument is required".to_string(), None))?;
+        hclwrite::encode_tfvars(v).map(s).map_err(|e| (e, Some(0)))
+    }
+}
+
+/// `provider::terraform::decode_tfvars(src)`.
+struct DecodeTfvars;
+
+impl Function for DecodeTfvars {
+    fn name(&self) -> &'static str {
+        "decode_tfvars"
+    }
+
+    fn signature(&self) -> FunctionSignature {
+        one_param(
+            "src",
+            Type::String,
+            Type::Dynamic,
+            "Parse a string containing syntax like that used in a `.tfvars` file",
+        )
+    }
+
+    fn call(&self, args: &[Value]) -> Result<Value, (String, Option<usize>)> {
+        let src = args
+            .first()
+            .and_then(Value::as_str)
+            .ok_or(("argument must be a string".to_string(), None))?;
+        hclread::decode_tfvars(src).map_err(|e| (e, None))
+    }
 }
 
 struct TerraformData {

@@ -186,3 +186,61 @@ async fn remote_state_matches_terraform() {
         assert!(r.diagnostics.has_errors(), "{backend}");
     }
 }
+
+/// The terraform provider's functions, against what Terraform v1.11.4's
+/// `terraform console` printed for the same calls.
+#[test]
+fn terraform_functions() {
+    use terrane_provider::CallFunctionRequest;
+    let p = terrane_provider_builtin::terraform();
+    let names: Vec<&String> = p.schema().functions.keys().collect();
+    assert_eq!(names, vec!["decode_tfvars", "encode_expr", "encode_tfvars"]);
+    let call = |name: &str, arg: Value| {
+        let r = p.call_function(CallFunctionRequest {
+            name: name.into(),
+            args: vec![arg],
+        });
+        (r.result, r.error)
+    };
+    let obj = |entries: Vec<(&str, Value)>| {
+        Value::object(
+            entries
+                .into_iter()
+                .map(|(k, v)| (k.to_string(), v))
+                .collect(),
+        )
+    };
+    let v = obj(vec![
+        ("a", n(1)),
+        ("bb", Value::tuple(vec![n(1), n(2)])),
+        ("c", obj(vec![("x", s("y")), ("long", n(2))])),
+    ]);
+    let (text, e) = call("encode_tfvars", v.clone());
+    assert!(e.is_none());
+    assert_eq!(
+        text.as_str().unwrap(),
+        "a  = 1\nbb = [1, 2]\nc = {\n  long = 2\n  x    = \"y\"\n}\n"
+    );
+    let (back, e) = call("decode_tfvars", text);
+    assert!(e.is_none());
+    assert_eq!(back, v);
+    let (expr, _) = call(
+        "encode_expr",
+        Value::tuple(vec![
+            obj(vec![("a", n(1))]),
+            obj(vec![("a", n(2)), ("bb", n(3))]),
+        ]),
+    );
+    assert_eq!(
+        expr.as_str().unwrap(),
+        "[{\n  a = 1\n  }, {\n  a  = 2\n  bb = 3\n}]"
+    );
+    let (_, e) = call("encode_tfvars", obj(vec![("bad key", n(1))]));
+    assert!(e.is_some());
+    let (_, e) = call("decode_tfvars", s("a = var.x"));
+    assert!(e.is_some());
+    let (_, e) = call("encode_expr", Value::dynamic_null());
+    assert!(e.is_some(), "null arguments are refused as Terraform does");
+    let (r, e) = call("encode_expr", Value::unknown(Type::Dynamic));
+    assert!(e.is_none() && !r.is_known());
+}
