@@ -21,7 +21,9 @@ pub mod config;
 pub mod framework;
 pub mod vals;
 
+mod acm;
 mod ec2;
+mod elbv2;
 mod iam;
 mod s3;
 
@@ -65,6 +67,8 @@ impl AwsProvider {
         let mut all_res: Vec<Arc<dyn framework::Resource>> = Vec::new();
         all_res.extend(ec2::resources());
         all_res.extend(s3::resources());
+        all_res.extend(elbv2::resources());
+        all_res.extend(acm::resources());
         for r in all_res {
             let s = r.schema();
             resources.insert(r.name(), (r, s));
