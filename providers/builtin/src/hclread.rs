@@ -380,6 +380,29 @@ mod tests {
         assert_eq!(decode_tfvars(&text).unwrap(), v);
     }
 
+    /// `decode_tfvars(encode_tfvars(v))` and one hand-written source, as
+    /// Terraform v1.11.4 decoded them (`tests/data/encode_cases.tfstate`).
+    #[test]
+    fn matches_terraform_on_recorded_cases() {
+        let outputs =
+            crate::remote_state::state_outputs(include_str!("../tests/data/encode_cases.tfstate"))
+                .unwrap();
+        let mut checked = 0;
+        for (name, want) in &outputs {
+            let Some(i) = name.strip_prefix('d').filter(|i| i.len() == 3) else {
+                continue;
+            };
+            let Some(text) = outputs[&format!("t{i}")].as_str().filter(|t| *t != "ERROR") else {
+                continue;
+            };
+            assert_eq!(&decode_tfvars(text).unwrap(), want, "case {i}");
+            checked += 1;
+        }
+        assert!(checked > 20, "{checked}");
+        let src = "# c\nname = \"a\\\"b\\n$$${x}\\u00e9\" // t\nn = -1.5e2\nobj = {\n  k1 = [1, 2,]\n  \"k 2\": { nested = false }, k3 = \"v\"\n}\ndoc = <<-EOT\n    hello\n      world\n    EOT\n";
+        assert_eq!(&decode_tfvars(src).unwrap(), &outputs["dx1"]);
+    }
+
     #[test]
     fn rejects_what_tfvars_cannot_hold() {
         for bad in [

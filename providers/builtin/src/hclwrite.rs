@@ -397,6 +397,35 @@ mod tests {
         );
     }
 
+    /// 80 generated values (`tests/data/encode_cases.tf`) with the
+    /// `encode_expr` and `encode_tfvars` results Terraform v1.11.4 stored
+    /// for them as outputs (`tests/data/encode_cases.tfstate`).
+    #[test]
+    fn matches_terraform_on_generated_cases() {
+        let outputs =
+            crate::remote_state::state_outputs(include_str!("../tests/data/encode_cases.tfstate"))
+                .unwrap();
+        let mut checked = 0;
+        for (name, v) in &outputs {
+            let Some(i) = name.strip_prefix('v') else {
+                continue;
+            };
+            let expr = outputs[&format!("e{i}")].as_str().unwrap();
+            if expr != "NULL" {
+                assert_eq!(encode_expr(v), expr, "encode_expr case {i}");
+                checked += 1;
+            }
+            match outputs[&format!("t{i}")].as_str().unwrap() {
+                "ERROR" => assert!(encode_tfvars(v).is_err(), "encode_tfvars case {i}"),
+                text => {
+                    assert_eq!(encode_tfvars(v).unwrap(), text, "encode_tfvars case {i}");
+                    checked += 1;
+                }
+            }
+        }
+        assert!(checked > 100, "{checked}");
+    }
+
     #[test]
     fn tfvars() {
         let v = obj(vec![
