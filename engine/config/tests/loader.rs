@@ -1,0 +1,321 @@
+#![allow(clippy::unwrap_used)]
+//! Loader behaviour: file selection, overrides, JSON syntax, duplicate object
+//! keys, module trees, and rendering of the diagnostics it produces.
+
+use std::path::Path;
+use terrane_config::{load_config, load_module, validate, IgnoreChanges, ModuleSource};
+use terrane_diagnostics::{render_diagnostics, RenderOptions};
+
+fn write(dir: &Path, files: &[(&str, &str)]) {
+    for (name, text) in files {
+        let p = dir.join(name);
+        if let Some(parent) = p.parent() {
+            std::fs::create_dir_all(parent).unwrap();
+        }
+        std::fs::write(p, text).unwrap();
+    }
+}
+
+fn summaries(d: &terrane_diagnostics::Diagnostics) -> Vec<String> {
+    d.iter().map(|d| d.summary.clone()).collect()
+}
+
+#[test]
+fn tofu_files_hide_tf_files_of_the_same_name() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        &[
+            ("main.tf", "variable \"from_tf\" {}\n"),
+            ("main.tofu", "variable \"from_tofu\" {}\n"),
+            ("other.tf", "variable \"other\" {}\n"),
+            (".hidden.tf", "this is not read"),
+            ("notes.txt", "nor this"),
+        ],
+    );
+    let (m, d) = load_module(dir.path());
+    assert!(d.is_empty(), "{d:?}");
+    let m = m.unwrap();
+    let names: Vec<&str> = m.variables.keys().map(String::as_str).collect();
+    assert_eq!(names, ["from_tofu", "other"]);
+}
+
+#[test]
+fn override_files_merge_argument_by_argument() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        &[
+            (
+                "main.tf",
+                r#"
+resource "aws_instance" "web" {
+  ami           = "ami-1"
+  instance_type = "t3.micro"
+  tags          = { a = 1 }
+  ebs_block_device { device_name = "a" }
+  lifecycle {
+    create_before_destroy = true
+    prevent_destroy       = true
+  }
+}
+variable "v" {
+  type    = string
+  default = "x"
+}
+output "o" {
+  value       = 1
+  description = "base"
+}
+terraform {
+  backend "s3" {}
+}
+"#,
+            ),
+            (
+                "web_override.tf",
+                r#"
+resource "aws_instance" "web" {
+  ami = "ami-2"
+  dynamic "ebs_block_device" {
+    for_each = []
+    content {}
+  }
+  lifecycle {
+    prevent_destroy = false
+  }
+}
+output "o" { value = 2 }
+terraform {
+  backend "local" {}
+}
+"#,
+            ),
+        ],
+    );
+    let (m, d) = load_module(dir.path());
+    assert!(d.is_empty(), "{d:?}");
+    let m = m.unwrap();
+    let r = m.resources.values().next().unwrap();
+    let ami = r.body.attribute("ami").unwrap();
+    assert_eq!(ami.1.value.to_string().trim(), "\"ami-2\"");
+    assert_eq!(&**ami.0.name(), "web_override.tf");
+    assert!(r.body.attribute("instance_type").is_some());
+    let blocks: Vec<String> = r.body.blocks().map(|(_, b)| b.ident.to_string()).collect();
+    assert_eq!(
+        blocks,
+        ["dynamic"],
+        "the dynamic block replaces the static ones"
+    );
+    assert_eq!(r.lifecycle.create_before_destroy, Some(true));
+    assert_eq!(r.lifecycle.prevent_destroy, Some(false));
+    let o = &m.outputs["o"];
+    assert_eq!(o.description.as_deref(), Some("base"));
+    assert_eq!(o.value.as_ref().unwrap().expr.to_string().trim(), "2");
+    assert_eq!(m.terraform.backend.as_ref().unwrap().type_name, "local");
+}
+
+#[test]
+fn override_without_base_is_an_error() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        &[("override.tf", "resource \"a_b\" \"c\" {}\n")],
+    );
+    let (_, d) = load_module(dir.path());
+    assert_eq!(summaries(&d), ["Missing resource to override"]);
+}
+
+#[test]
+fn json_syntax_loads_into_the_same_model_with_json_ranges() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        &[(
+            "main.tf.json",
+            r#"{
+  "variable": {"region": {"type": "string", "default": "eu-west-1"}},
+  "resource": {
+    "aws_instance": {
+      "web": {
+        "count": 2,
+        "ami": "ami-${var.region}",
+        "lifecycle": {"ignore_changes": ["tags"]},
+        "depends_on": ["aws_vpc.main"]
+      }
+    }
+  },
+  "output": {"o": {"value": "${var.nope}"}}
+}"#,
+        )],
+    );
+    let (config, d) = load_config(dir.path());
+    assert!(d.is_empty(), "{d:?}");
+    let config = config.unwrap();
+    let r = config.module.resources.values().next().unwrap();
+    assert!(r.count.is_some());
+    assert!(r.body.json());
+    assert!(matches!(&r.lifecycle.ignore_changes, IgnoreChanges::Paths(p) if p.len() == 1));
+    let v = validate(&config);
+    let found: Vec<(String, usize, usize)> = v
+        .iter()
+        .map(|d| {
+            let s = d.subject.as_ref().unwrap();
+            (d.summary.clone(), s.start.line, s.start.column)
+        })
+        .collect();
+    assert!(
+        found.contains(&("Reference to undeclared resource".into(), 9, 25)),
+        "{found:?}"
+    );
+    assert!(
+        found.contains(&("Reference to undeclared input variable".into(), 13, 32)),
+        "{found:?}"
+    );
+}
+
+#[test]
+fn duplicate_object_keys_are_accepted_last_wins() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        &[(
+            "main.tf",
+            "locals {\n  tags = {\n    Name = \"a\"\n    Env  = \"x\"\n    Name = \"b\"\n  }\n}\n",
+        )],
+    );
+    let (m, d) = load_module(dir.path());
+    assert!(d.is_empty(), "{d:?}");
+    let text = m.unwrap().locals["tags"].expr.expr.to_string();
+    assert!(text.contains("\"b\"") && !text.contains("\"a\""), "{text}");
+}
+
+#[test]
+fn module_tree_follows_local_sources_and_reports_remote_ones() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        &[
+            ("main.tf", "module \"net\" {\n  source = \"./modules/net\"\n  cidr = \"10.0.0.0/16\"\n}\nmodule \"reg\" {\n  source  = \"terraform-aws-modules/vpc/aws\"\n  version = \"~> 5.0\"\n}\noutput \"id\" { value = module.net.vpc_id }\n"),
+            ("modules/net/main.tf", "variable \"cidr\" {}\nmodule \"inner\" { source = \"../inner\" }\noutput \"vpc_id\" { value = var.cidr }\n"),
+            ("modules/inner/main.tf", "variable \"x\" { default = 1 }\n"),
+        ],
+    );
+    let (config, d) = load_config(dir.path());
+    assert_eq!(summaries(&d), ["Module source not supported yet"]);
+    assert!(d.iter().next().unwrap().help.is_some());
+    let config = config.unwrap();
+    let inner = config
+        .descendant(&"module.net.module.inner".parse().unwrap())
+        .unwrap();
+    assert!(inner.module.variables.contains_key("x"));
+    assert!(matches!(
+        config.module.module_calls["reg"].source,
+        Some(ModuleSource::Registry(_))
+    ));
+    let names: Vec<String> = config
+        .sources()
+        .iter()
+        .map(|f| f.name().to_string())
+        .collect();
+    assert_eq!(
+        names,
+        ["main.tf", "modules/inner/main.tf", "modules/net/main.tf"]
+    );
+    assert!(validate(&config).is_empty());
+}
+
+#[test]
+fn rendered_diagnostic_snapshot() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), &[("main.tf", "variable \"vpc_ids\" {}\n\nresource \"terraform_data\" \"r\" {\n  input = var.vpc_id\n}\n")]);
+    let (config, d) = load_config(dir.path());
+    assert!(d.is_empty());
+    let config = config.unwrap();
+    let v = validate(&config);
+    let out = render_diagnostics(&v, &config.sources(), RenderOptions::default());
+    let want = "\
+╷
+│ Error: Reference to undeclared input variable
+│ 
+│   on main.tf line 4, in resource \"terraform_data\" \"r\":
+│    4:   input = var.vpc_id
+│ 
+│ An input variable with the name \"vpc_id\" has not been declared. Did you mean
+│ \"vpc_ids\"?
+│ help: did you mean `var.vpc_ids`?
+╵
+";
+    assert_eq!(out, want);
+}
+
+#[test]
+fn required_version_is_checked_against_terraform_1_11_4() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        &[(
+            "main.tf",
+            "terraform {\n  required_version = \"~> 1.11.0\"\n}\n",
+        )],
+    );
+    let (config, d) = load_config(dir.path());
+    assert!(d.is_empty());
+    assert!(validate(&config.unwrap()).is_empty());
+    write(
+        dir.path(),
+        &[(
+            "main.tf",
+            "terraform {\n  required_version = \">= 1.12\"\n}\n",
+        )],
+    );
+    let (config, _) = load_config(dir.path());
+    assert_eq!(
+        summaries(&validate(&config.unwrap())),
+        ["Unsupported Terraform Core version"]
+    );
+}
+
+#[test]
+fn count_each_and_self_contexts() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        &[(
+            "main.tf",
+            r#"
+resource "terraform_data" "a" {
+  count = 2
+  input = count.index
+  provisioner "local-exec" {
+    command = "echo ${self.id}"
+  }
+  lifecycle {
+    postcondition {
+      condition     = self.output != null
+      error_message = "x"
+    }
+  }
+}
+resource "terraform_data" "b" {
+  for_each = toset(["x"])
+  input    = "${each.key}-${each.value}"
+  dynamic "x" {
+    for_each = [1]
+    content { v = x.value }
+  }
+}
+resource "terraform_data" "c" {
+  input = each.key
+}
+"#,
+        )],
+    );
+    let (config, d) = load_config(dir.path());
+    assert!(d.is_empty(), "{d:?}");
+    let v = validate(&config.unwrap());
+    assert_eq!(
+        summaries(&v),
+        ["Reference to \"each\" in context without for_each"]
+    );
+}
