@@ -65,8 +65,8 @@ pub(crate) struct Label {
 /// Parses a whole configuration file from its tokens.
 pub(crate) fn parse(src: &str, tokens: &[Token]) -> PResult<Body> {
     // Terraform reports every diagnostic sorted by position, so the first
-    // one shown is the earlier of the first invalid token and the first
-    // parse error.
+    // one shown is the earliest of the invalid tokens, the errors the
+    // parser carries on after, and the error that stops it.
     let invalid = check_invalid_tokens(src, tokens).err();
     let mut p = Parser {
         src,
@@ -75,12 +75,24 @@ pub(crate) fn parse(src: &str, tokens: &[Token]) -> PResult<Body> {
         last: 0,
         newlines: vec![true],
         depth: 0,
+        soft: Vec::new(),
     };
     let parsed = p.body(TokenKind::Eof, 0);
-    match (invalid, parsed) {
-        (None, parsed) => parsed,
-        (Some(lex), Ok(_)) => Err(lex),
-        (Some(lex), Err(parse)) => Err(if parse.start < lex.start { parse } else { lex }),
+    let mut errors: Vec<SyntaxError> = invalid.into_iter().chain(p.soft).collect();
+    let body = match parsed {
+        Ok(body) => body,
+        Err(e) => {
+            errors.push(e);
+            Body::default()
+        }
+    };
+    // The earliest error; among errors at the same place, the first found.
+    match errors
+        .into_iter()
+        .reduce(|a, b| if b.start < a.start { b } else { a })
+    {
+        Some(e) => Err(e),
+        None => Ok(body),
     }
 }
 
@@ -166,6 +178,10 @@ struct Parser<'a> {
     newlines: Vec<bool>,
     /// Current nesting of expressions and blocks, bounded by [`MAX_DEPTH`].
     depth: usize,
+    /// Errors after which the reference parser carries on normally (bad
+    /// escapes and numbers, duplicate arguments, misused `for` parts,
+    /// unbalanced template directives).
+    soft: Vec<SyntaxError>,
 }
 
 /// How deeply expressions and blocks may nest. Terraform has no such limit,
@@ -261,7 +277,7 @@ impl Parser<'_> {
                     let item = self.body_item()?;
                     if let Item::Attribute(a) = &item {
                         if !names.insert(a.name.clone()) {
-                            return Err(SyntaxError {
+                            self.soft.push(SyntaxError {
                                 summary: "Attribute redefined".into(),
                                 detail: format!(
                                     "The argument {:?} was already set. Each argument may be set only once.",
@@ -498,7 +514,10 @@ impl Parser<'_> {
                 TokenKind::QuotedLit => {
                     let text = tok.text(self.src);
                     pieces += reference_literal_pieces(text);
-                    value.push_str(&decode_quoted_literal(text, tok.start)?);
+                    match decode_quoted_literal(text, tok.start) {
+                        Ok(v) => value.push_str(&v),
+                        Err(e) => self.soft.push(e),
+                    }
                 }
                 TokenKind::TemplateInterp | TokenKind::TemplateControl => {
                     return Err(err(
@@ -596,27 +615,27 @@ impl Parser<'_> {
         self.traversals()
     }
 
-    fn number(&self, tok: Token) -> PResult<()> {
-        if valid_number(tok.text(self.src)) {
-            Ok(())
-        } else {
-            Err(err(
+    /// Checks a number literal; a bad one is reported but parsing goes on.
+    fn number(&mut self, tok: Token) {
+        if !valid_number(tok.text(self.src)) {
+            self.soft.push(err(
                 "Invalid number literal",
                 "Failed to recognize the value of this number literal.",
                 tok.start,
-            ))
+            ));
         }
     }
 
-    fn legacy_index(&self, tok: Token) -> PResult<()> {
+    fn legacy_index(&mut self, tok: Token) {
         if tok.text(self.src).contains('.') {
-            return Err(err(
+            self.soft.push(err(
                 "Invalid legacy index syntax",
                 "When using the legacy index syntax, chaining two indexes together is not permitted. Use the proper index syntax instead.",
                 tok.start,
             ));
+            return;
         }
-        self.number(tok)
+        self.number(tok);
     }
 
     /// Where Terraform points a missing-close-bracket error: it reports the
@@ -649,7 +668,7 @@ impl Parser<'_> {
                         }
                         TokenKind::NumberLit => {
                             self.read();
-                            self.legacy_index(attr)?;
+                            self.legacy_index(attr);
                         }
                         TokenKind::Star => {
                             self.read();
@@ -659,7 +678,7 @@ impl Parser<'_> {
                                 match step.kind {
                                     TokenKind::NumberLit => {
                                         self.read();
-                                        self.legacy_index(step)?;
+                                        self.legacy_index(step);
                                     }
                                     TokenKind::Ident => {
                                         self.read();
@@ -750,7 +769,8 @@ impl Parser<'_> {
             }
             TokenKind::NumberLit => {
                 self.read();
-                self.number(start)
+                self.number(start);
+                Ok(())
             }
             TokenKind::Ident => {
                 self.read();
@@ -1027,20 +1047,20 @@ impl Parser<'_> {
         self.read();
         if make_obj {
             if key.is_none() {
-                return Err(invalid(
+                self.soft.push(invalid(
                     "Key expression is required when building an object.",
                     value_start,
                 ));
             }
         } else {
             if let Some(at) = key {
-                return Err(invalid(
+                self.soft.push(invalid(
                     "Key expression is not valid when building a tuple.",
                     at,
                 ));
             }
             if let Some(at) = group {
-                return Err(invalid(
+                self.soft.push(invalid(
                     "Grouping ellipsis (...) cannot be used when building a tuple.",
                     at,
                 ));
@@ -1060,7 +1080,9 @@ impl Parser<'_> {
             }
             match tok.kind {
                 TokenKind::QuotedLit => {
-                    decode_quoted_literal(tok.text(self.src), tok.start)?;
+                    if let Err(e) = decode_quoted_literal(tok.text(self.src), tok.start) {
+                        self.soft.push(e);
+                    }
                 }
                 TokenKind::StringLit => {}
                 TokenKind::TemplateInterp => {
@@ -1082,7 +1104,10 @@ impl Parser<'_> {
                 }
             }
         }
-        check_directives(&directives, self.peek().start)
+        if let Err(e) = check_directives(&directives, self.peek().start) {
+            self.soft.push(e);
+        }
+        Ok(())
     }
 
     fn sequence_end(&mut self, end: TokenKind, open_at: usize, keyword: &str) -> PResult<()> {
