@@ -213,3 +213,103 @@ async fn lifecycle_time() {
     )
     .await;
 }
+
+/// Attribute names and flags as the real providers declare them (read from
+/// their sources: terraform `internal/builtin/providers/terraform`,
+/// terraform-provider-null/random/local/time `internal/provider`).
+/// R required, O optional, C computed, OC optional+computed, S sensitive.
+#[test]
+fn attribute_sets_match_the_real_providers() {
+    let expected: &[(&str, &str, &str)] = &[
+        ("terraform", "terraform_data", "id:C input:O output:C triggers_replace:O"),
+        ("null", "null_resource", "id:C triggers:O"),
+        ("random", "random_id", "b64_std:C b64_url:C byte_length:R dec:C hex:C id:C keepers:O prefix:O"),
+        ("random", "random_integer", "id:C keepers:O max:R min:R result:C seed:O"),
+        ("random", "random_uuid", "id:C keepers:O result:C"),
+        ("random", "random_pet", "id:C keepers:O length:OC prefix:O separator:OC"),
+        ("random", "random_shuffle", "id:C input:R keepers:O result:C result_count:O seed:O"),
+        (
+            "random",
+            "random_string",
+            "id:C keepers:O length:R lower:OC min_lower:OC min_numeric:OC min_special:OC min_upper:OC number:OC numeric:OC override_special:O result:C special:OC upper:OC",
+        ),
+        (
+            "random",
+            "random_password",
+            "bcrypt_hash:CS id:C keepers:O length:R lower:OC min_lower:OC min_numeric:OC min_special:OC min_upper:OC number:OC numeric:OC override_special:O result:CS special:OC upper:OC",
+        ),
+        (
+            "local",
+            "local_file",
+            "content:O content_base64:O content_base64sha256:C content_base64sha512:C content_md5:C content_sha1:C content_sha256:C content_sha512:C directory_permission:OC file_permission:OC filename:R id:C sensitive_content:OS source:O",
+        ),
+        (
+            "local",
+            "local_sensitive_file",
+            "content:OS content_base64:OS content_base64sha256:C content_base64sha512:C content_md5:C content_sha1:C content_sha256:C content_sha512:C directory_permission:OC file_permission:OC filename:R id:C source:O",
+        ),
+        ("time", "time_static", "day:C hour:C id:C minute:C month:C rfc3339:OC second:C triggers:O unix:C year:C"),
+        ("time", "time_sleep", "create_duration:O destroy_duration:O id:C triggers:O"),
+        (
+            "time",
+            "time_rotating",
+            "day:C hour:C id:C minute:C month:C rfc3339:OC rotation_days:O rotation_hours:O rotation_minutes:O rotation_months:O rotation_rfc3339:OC rotation_years:O second:C triggers:O unix:C year:C",
+        ),
+        (
+            "time",
+            "time_offset",
+            "base_rfc3339:OC day:C hour:C id:C minute:C month:C offset_days:O offset_hours:O offset_minutes:O offset_months:O offset_seconds:O offset_years:O rfc3339:C second:C triggers:O unix:C year:C",
+        ),
+    ];
+    let describe = |block: &terrane_provider::Block| {
+        block
+            .attributes
+            .iter()
+            .map(|(name, a)| {
+                let mut flags = String::new();
+                if a.required {
+                    flags.push('R');
+                }
+                if a.optional {
+                    flags.push('O');
+                }
+                if a.computed {
+                    flags.push('C');
+                }
+                if a.sensitive {
+                    flags.push('S');
+                }
+                format!("{name}:{flags}")
+            })
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    for (provider, ty, attrs) in expected {
+        let p = provider_for(&format!("{provider}_x"));
+        assert_eq!(p.name(), *provider);
+        let schema = &p.schema().resources[*ty];
+        assert_eq!(describe(&schema.block), *attrs, "{ty}");
+    }
+    let data: &[(&str, &str, &str)] = &[
+        ("null", "null_data_source", "has_computed_default:OC id:C inputs:O outputs:C random:C"),
+        (
+            "local",
+            "local_file",
+            "content:C content_base64:C content_base64sha256:C content_base64sha512:C content_md5:C content_sha1:C content_sha256:C content_sha512:C filename:R id:C",
+        ),
+        (
+            "local",
+            "local_sensitive_file",
+            "content:CS content_base64:CS content_base64sha256:C content_base64sha512:C content_md5:C content_sha1:C content_sha256:C content_sha512:C filename:R id:C",
+        ),
+        ("terraform", "terraform_remote_state", "backend:R config:O defaults:O outputs:C workspace:O"),
+    ];
+    for (provider, ty, attrs) in data {
+        let p = provider_for(&format!("{provider}_x"));
+        assert_eq!(
+            describe(&p.schema().data_sources[*ty].block),
+            *attrs,
+            "data {ty}"
+        );
+    }
+}
