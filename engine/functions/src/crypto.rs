@@ -3,7 +3,7 @@
 //! filesha512, md5, rsadecrypt, sha1, sha256, sha512, uuid, uuidv5.
 
 use crate::filesystem::read_for_hash;
-use crate::numeric::{number, string};
+use crate::numeric::{int_of, string};
 use crate::registry::{arg_err, call_err, p, FuncContext, ImplFn, Registry, Ret, R};
 use crate::strings::sv;
 use base64::engine::general_purpose::STANDARD;
@@ -109,7 +109,7 @@ fn bcrypt_fn(a: Vec<Value>, _: &FuncContext) -> R {
     }
     let mut cost = 10i64;
     if let Some(c) = a.get(1) {
-        cost = number(c).to_i64().unwrap_or(10);
+        cost = int_of(c).map_err(call_err)?;
     }
     if cost < 4 {
         cost = 10;
@@ -133,7 +133,7 @@ fn uuidv5(a: Vec<Value>, _: &FuncContext) -> R {
         "x500" => uuid::Uuid::NAMESPACE_X500,
         other => {
             let len = other.len();
-            let parsed = if matches!(len, 36 | 38 | 41 | 32) {
+            let parsed = if matches!(len, 36 | 38 | 45 | 32) {
                 uuid::Uuid::parse_str(other).map_err(|_| "invalid UUID format".to_string())
             } else {
                 Err(format!("invalid UUID length: {len}"))
@@ -152,7 +152,7 @@ fn rsadecrypt(a: Vec<Value>, _: &FuncContext) -> R {
     use rsa::pkcs1::DecodeRsaPrivateKey;
     use rsa::pkcs8::DecodePrivateKey;
     let ct_text = string(&a[0]);
-    let ct = STANDARD.decode(ct_text).map_err(|_| {
+    let ct = crate::encoding::b64_decode(ct_text).map_err(|_| {
         arg_err(
             0,
             format!("failed to decode input {ct_text:?}: cipher text must be base64-encoded"),

@@ -21,8 +21,7 @@ pub(crate) fn register(r: &mut Registry) {
     });
     r.func("base64decode", vec![st()], s.clone(), |a, _| {
         let src = string(&a[0]);
-        let bytes = STANDARD
-            .decode(src)
+        let bytes = b64_decode(src)
             .map_err(|_| call_err(format!("failed to decode base64 data {src:?}")))?;
         String::from_utf8(bytes)
             .map(sv)
@@ -33,8 +32,7 @@ pub(crate) fn register(r: &mut Registry) {
     });
     r.extra("base64gunzip", vec![st()], s.clone(), |a, _| {
         let src = string(&a[0]);
-        let bytes = STANDARD
-            .decode(src)
+        let bytes = b64_decode(src)
             .map_err(|_| call_err(format!("failed to decode base64 data {src:?}")))?;
         let mut out = String::new();
         flate2::read::GzDecoder::new(bytes.as_slice())
@@ -90,6 +88,16 @@ pub(crate) fn register(r: &mut Registry) {
         s,
         text_decode,
     );
+}
+
+/// Standard base64 decoding as Go's `DecodeString`, which skips line
+/// breaks.
+pub(crate) fn b64_decode(s: &str) -> Result<Vec<u8>, base64::DecodeError> {
+    if s.contains(['\r', '\n']) {
+        STANDARD.decode(s.replace(['\r', '\n'], ""))
+    } else {
+        STANDARD.decode(s)
+    }
 }
 
 /// Gzip as Go's compress/gzip writes it: no name, zero mtime, OS byte 255,
@@ -383,7 +391,7 @@ fn text_encode(a: Vec<Value>, _: &FuncContext) -> R {
 fn text_decode(a: Vec<Value>, _: &FuncContext) -> R {
     let (src, name) = (string(&a[0]), string(&a[1]));
     let (enc, canon) = encoding_of(name).ok_or_else(|| unsupported(name))?;
-    let bytes = STANDARD.decode(src).map_err(|e| {
+    let bytes = b64_decode(src).map_err(|e| {
         let off = match e {
             base64::DecodeError::InvalidByte(o, _) => o,
             base64::DecodeError::InvalidLastSymbol(o, _) => o,

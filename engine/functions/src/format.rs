@@ -9,6 +9,7 @@ use crate::valuejson::json_encode;
 use num_bigint::{BigInt, Sign};
 use num_traits::{Signed, Zero};
 use terrane_value::{Kind, Number, Type, Value};
+use unicode_segmentation::UnicodeSegmentation;
 
 pub(crate) fn register(r: &mut Registry) {
     r.func(
@@ -177,22 +178,24 @@ fn append(v: &Verb, out: &mut String, args: &[Value]) -> Result<(), String> {
             }
             match &arg.kind {
                 Kind::String(s) => out.push_str(&pad_str(v, s)),
-                Kind::Number(n) => out.push_str(&format_float(v, 'g', n)),
-                Kind::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
+                Kind::Number(n) => {
+                    let plain = Verb {
+                        width: None,
+                        ..v.clone()
+                    };
+                    out.push_str(&pad_str(v, &format_float(&plain, 'g', n)));
+                }
                 _ => out.push_str(&pad_str(v, &json_of(arg))),
             }
         }
         's' => {
             let s = as_type(&Type::String)?;
-            let mut s = string(&s).to_string();
-            if let Some(p) = v.prec {
-                s = s.chars().take(p).collect();
-            }
-            out.push_str(&pad_str(v, &s));
+            out.push_str(&pad_str(v, &truncate(v, string(&s))));
         }
         'q' => {
             let s = as_type(&Type::String)?;
-            out.push_str(&pad_str(v, &go_quote(string(&s))));
+            let quoted = json_of(&Value::string(truncate(v, string(&s))));
+            out.push_str(&pad_str(v, &quoted));
         }
         't' => {
             let b = as_type(&Type::Bool)?;
@@ -224,8 +227,18 @@ fn json_of(v: &Value) -> String {
     json_encode(v).unwrap_or_else(|_| "null".into())
 }
 
+/// A string cut to the precision, in grapheme clusters (only when the
+/// precision is positive, as cty does).
+fn truncate(v: &Verb, s: &str) -> String {
+    match v.prec {
+        Some(p) if p > 0 => s.graphemes(true).take(p).collect(),
+        _ => s.to_string(),
+    }
+}
+
+/// Pads to the width in grapheme clusters, with zeros under the `0` flag.
 fn pad_str(v: &Verb, s: &str) -> String {
-    let len = s.chars().count();
+    let len = s.graphemes(true).count();
     match v.width {
         Some(w) if w > len => {
             let d = w - len;
@@ -500,38 +513,6 @@ fn format_float(v: &Verb, mode: char, n: &Number) -> String {
         }
     };
     pad_number(v, neg, "", &body, true)
-}
-
-/// Go's `strconv.Quote`.
-pub(crate) fn go_quote(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() + 2);
-    out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\u{7}' => out.push_str("\\a"),
-            '\u{8}' => out.push_str("\\b"),
-            '\u{c}' => out.push_str("\\f"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            '\u{b}' => out.push_str("\\v"),
-            c if (c as u32) < 0x20 || c as u32 == 0x7f => {
-                out.push_str(&format!("\\x{:02x}", c as u32))
-            }
-            c if c.is_control() || (c.is_whitespace() && c != ' ') => {
-                if (c as u32) <= 0xffff {
-                    out.push_str(&format!("\\u{:04x}", c as u32));
-                } else {
-                    out.push_str(&format!("\\U{:08x}", c as u32));
-                }
-            }
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-    out
 }
 
 fn go_quote_rune(c: char) -> String {

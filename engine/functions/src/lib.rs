@@ -25,6 +25,7 @@ mod filesystem;
 mod format;
 mod network;
 mod numeric;
+mod regexes;
 mod registry;
 mod setops;
 mod strings;

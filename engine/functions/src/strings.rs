@@ -5,8 +5,6 @@
 
 use crate::numeric::{int_of, number, string};
 use crate::registry::{arg_err, call_err, p, Fail, FuncContext, Registry, Ret, R};
-use regex::Regex;
-use std::collections::BTreeMap;
 use terrane_value::{Type, Value};
 use unicode_normalization::{is_nfc_quick, IsNormalized, UnicodeNormalization};
 use unicode_segmentation::UnicodeSegmentation;
@@ -130,18 +128,7 @@ pub(crate) fn register(r: &mut Registry) {
         s,
         replace,
     );
-    r.func(
-        "regex",
-        vec![p("pattern", Type::String), p("string", Type::String)],
-        Ret::Computed(|a| regex_ret(a, false)),
-        |a, _| regex_fn(a, false),
-    );
-    r.func(
-        "regexall",
-        vec![p("pattern", Type::String), p("string", Type::String)],
-        Ret::Computed(|a| regex_ret(a, true)),
-        |a, _| regex_fn(a, true),
-    );
+    crate::regexes::register(r);
 }
 
 /// Go's `strings.ToUpper`/`ToLower`: per-character simple case mapping
@@ -151,6 +138,12 @@ fn simple_case(s: &str, upper: bool) -> String {
 }
 
 fn map_char(c: char, upper: bool) -> char {
+    // Go maps by UnicodeData's simple mappings; the only common letter whose
+    // simple mapping differs from the first character of Rust's full
+    // mapping is U+0130 (dotted capital I).
+    if c == '\u{130}' && !upper {
+        return 'i';
+    }
     let mut it: Box<dyn Iterator<Item = char>> = if upper {
         Box::new(c.to_uppercase())
     } else {
@@ -229,150 +222,9 @@ fn replace(a: Vec<Value>, _: &FuncContext) -> R {
     let (s, sub, rep) = (string(&a[0]), string(&a[1]), string(&a[2]));
     if sub.len() > 1 && sub.starts_with('/') && sub.ends_with('/') {
         let pat = &sub[1..sub.len() - 1];
-        let re = compile(pat)
+        let re = crate::regexes::compile(pat)
             .map_err(|e| call_err(format!("error parsing regexp: {}: `{}`", e.code, e.expr)))?;
-        return Ok(sv(re.replace_all(s, rep).into_owned()));
+        return Ok(sv(re.regex.replace_all(s, rep).into_owned()));
     }
     Ok(sv(s.replace(sub, rep)))
-}
-
-/// A regular-expression syntax error in Go's terms.
-pub(crate) struct ReError {
-    pub code: String,
-    pub expr: String,
-}
-
-/// Compiles an RE2 pattern, reporting errors as Go's regexp package would.
-pub(crate) fn compile(pat: &str) -> Result<Regex, ReError> {
-    Regex::new(pat).map_err(|e| go_error(pat, &e.to_string()))
-}
-
-fn go_error(pat: &str, msg: &str) -> ReError {
-    let lines: Vec<&str> = msg.lines().collect();
-    let col = lines
-        .get(2)
-        .and_then(|l| l.find('^'))
-        .map(|c| c.saturating_sub(4))
-        .unwrap_or(0);
-    let at: String = pat.chars().skip(col).collect();
-    let what = lines
-        .iter()
-        .find_map(|l| l.strip_prefix("error: "))
-        .unwrap_or(msg);
-    let (code, expr) = if what.contains("unclosed character class") {
-        ("missing closing ]", at)
-    } else if what.contains("unclosed group") {
-        ("missing closing )", pat.to_string())
-    } else if what.contains("unopened group") {
-        ("unexpected )", pat.to_string())
-    } else if what.contains("repetition operator missing expression") {
-        (
-            "missing argument to repetition operator",
-            at.chars().take(1).collect(),
-        )
-    } else if what.contains("unrecognized escape sequence") {
-        ("invalid escape sequence", at.chars().take(2).collect())
-    } else if what.contains("repetition quantifier") || what.contains("counted repetition") {
-        ("invalid repeat count", at)
-    } else {
-        return ReError {
-            code: what.to_string(),
-            expr: pat.to_string(),
-        };
-    };
-    ReError {
-        code: code.to_string(),
-        expr,
-    }
-}
-
-/// The capture-group shape of a pattern: none, named or positional.
-enum Shape {
-    Whole,
-    Named(Vec<String>),
-    Positional(usize),
-}
-
-fn shape(re: &Regex) -> Result<Shape, String> {
-    let names: Vec<Option<&str>> = re.capture_names().skip(1).collect();
-    if names.is_empty() {
-        return Ok(Shape::Whole);
-    }
-    let named = names.iter().filter(|n| n.is_some()).count();
-    if named == 0 {
-        Ok(Shape::Positional(names.len()))
-    } else if named == names.len() {
-        Ok(Shape::Named(
-            names.iter().flatten().map(|s| s.to_string()).collect(),
-        ))
-    } else {
-        Err("invalid regexp pattern: cannot mix both named and unnamed capture groups".into())
-    }
-}
-
-fn shape_type(s: &Shape) -> Type {
-    match s {
-        Shape::Whole => Type::String,
-        Shape::Named(ns) => Type::object(ns.iter().map(|n| (n.clone(), Type::String)).collect()),
-        Shape::Positional(n) => Type::Tuple(vec![Type::String; *n]),
-    }
-}
-
-fn regex_ret(a: &[Value], all: bool) -> Type {
-    let t = a
-        .first()
-        .and_then(Value::as_str)
-        .and_then(|p| compile(p).ok())
-        .and_then(|re| shape(&re).ok())
-        .map(|s| shape_type(&s))
-        .unwrap_or(Type::Dynamic);
-    if all {
-        Type::list(t)
-    } else {
-        t
-    }
-}
-
-fn regex_fn(a: Vec<Value>, all: bool) -> R {
-    let re = compile(string(&a[0])).map_err(|e| {
-        arg_err(
-            0,
-            format!("invalid regexp pattern: {} in {}", e.code, e.expr),
-        )
-    })?;
-    let sh = shape(&re).map_err(|m| arg_err(0, m))?;
-    let text = string(&a[1]);
-    let one = |caps: &regex::Captures| -> Value {
-        let group = |i: usize| match caps.get(i) {
-            Some(m) => sv(m.as_str()),
-            None => Value::null(Type::String),
-        };
-        match &sh {
-            Shape::Whole => group(0),
-            Shape::Positional(n) => Value::tuple((1..=*n).map(group).collect()),
-            Shape::Named(names) => {
-                let m: BTreeMap<String, Value> = names
-                    .iter()
-                    .map(|n| {
-                        let v = match caps.name(n) {
-                            Some(m) => sv(m.as_str()),
-                            None => Value::null(Type::String),
-                        };
-                        (n.clone(), v)
-                    })
-                    .collect();
-                Value::object(m)
-            }
-        }
-    };
-    if all {
-        let items: Vec<Value> = re.captures_iter(text).map(|c| one(&c)).collect();
-        return Ok(Value::list(shape_type(&sh), items));
-    }
-    match re.captures(text) {
-        Some(c) => Ok(one(&c)),
-        None => Err(call_err(
-            "pattern did not match any part of the given string",
-        )),
-    }
 }
