@@ -368,6 +368,12 @@ fn classify(src: &Source, e: &hcl_edit::parser::Error, _template: bool) -> Diagn
                 "For expression requires the 'in' keyword after its name declarations.",
             );
         }
+        if after.starts_with("...") && before.trim_start().starts_with('[') {
+            return d(
+                "Invalid 'for' expression",
+                "Grouping ellipsis (...) cannot be used in a list 'for' expression.",
+            );
+        }
         if after.starts_with("if") {
             return d(
                 "Invalid 'for' expression",

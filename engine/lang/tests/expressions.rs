@@ -33,7 +33,7 @@ use terrane_value::display::{format_type, format_value};
 use terrane_value::{JsonError, Value};
 
 /// The pass count must not drop below this. Raise it as cases are fixed.
-const THRESHOLD: usize = 1032;
+const THRESHOLD: usize = 1210;
 
 /// Cases where we believe Terraform's recorded result is not what terrane
 /// should produce, with the reason. None so far.
@@ -62,7 +62,10 @@ fn s(j: &Value, k: &str) -> Option<String> {
 
 fn load() -> Vec<Case> {
     let mut out = Vec::new();
-    let text = std::fs::read_to_string(data_dir().join("visible.jsonl")).unwrap();
+    // visible.jsonl: the shared corpus; extra.jsonl: value-model cases
+    // recorded the same way by generate_extra.py.
+    let mut text = std::fs::read_to_string(data_dir().join("visible.jsonl")).unwrap();
+    text.push_str(&std::fs::read_to_string(data_dir().join("extra.jsonl")).unwrap());
     for line in text.lines().filter(|l| !l.trim().is_empty()) {
         let j = Value::from_json_str(line).unwrap();
         out.push(Case {

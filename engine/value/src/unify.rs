@@ -63,25 +63,63 @@ fn collection(make: fn(Type) -> Type, types: &[Type], has_dynamic: bool) -> Opti
     unify(&elems).map(make)
 }
 
+/// Maps with objects: the objects unify to a map first, then with the maps.
 fn objects_as_map(types: &[Type]) -> Option<Type> {
+    let objects: Vec<Type> = types
+        .iter()
+        .filter(|t| matches!(t, Type::Object { .. }))
+        .cloned()
+        .collect();
+    let as_map = objects_to_map(&objects)?;
+    let replaced: Vec<Type> = types
+        .iter()
+        .map(|t| {
+            if matches!(t, Type::Object { .. }) {
+                as_map.clone()
+            } else {
+                t.clone()
+            }
+        })
+        .collect();
+    unify(&replaced).filter(|t| matches!(t, Type::Map(_)))
+}
+
+/// Lists with tuples: the tuples unify to a list first, then with the lists.
+fn tuples_as_list(types: &[Type]) -> Option<Type> {
+    let tuples: Vec<Type> = types
+        .iter()
+        .filter(|t| matches!(t, Type::Tuple(_)))
+        .cloned()
+        .collect();
+    let as_list = tuples_to_list(&tuples)?;
+    let replaced: Vec<Type> = types
+        .iter()
+        .map(|t| {
+            if matches!(t, Type::Tuple(_)) {
+                as_list.clone()
+            } else {
+                t.clone()
+            }
+        })
+        .collect();
+    unify(&replaced).filter(|t| matches!(t, Type::List(_)))
+}
+
+fn objects_to_map(types: &[Type]) -> Option<Type> {
     let mut elems = Vec::new();
     for t in types {
-        match t {
-            Type::Map(e) => elems.push((**e).clone()),
-            Type::Object { attrs, .. } => elems.extend(attrs.values().cloned()),
-            _ => {}
+        if let Type::Object { attrs, .. } = t {
+            elems.extend(attrs.values().cloned());
         }
     }
     unify(&elems).map(Type::map)
 }
 
-fn tuples_as_list(types: &[Type]) -> Option<Type> {
+fn tuples_to_list(types: &[Type]) -> Option<Type> {
     let mut elems = Vec::new();
     for t in types {
-        match t {
-            Type::List(e) => elems.push((**e).clone()),
-            Type::Tuple(es) => elems.extend(es.iter().cloned()),
-            _ => {}
+        if let Type::Tuple(es) = t {
+            elems.extend(es.iter().cloned());
         }
     }
     unify(&elems).map(Type::list)
@@ -103,8 +141,7 @@ fn object_types(types: &[Type], has_dynamic: bool) -> Option<Type> {
         .iter()
         .all(|a| a.len() == first.len() && a.keys().eq(first.keys()));
     if !same_names {
-        let all: Vec<Type> = attr_maps.iter().flat_map(|a| a.values().cloned()).collect();
-        return unify(&all).map(Type::map);
+        return objects_to_map(types);
     }
     let mut out = BTreeMap::new();
     for name in first.keys() {
@@ -130,7 +167,7 @@ fn tuple_types(types: &[Type], has_dynamic: bool) -> Option<Type> {
         .collect();
     let len = elem_lists[0].len();
     if elem_lists.iter().any(|e| e.len() != len) {
-        return None;
+        return tuples_to_list(types);
     }
     let mut out = Vec::with_capacity(len);
     for i in 0..len {
@@ -274,5 +311,12 @@ mod tests {
         let t = unify(&[Type::list(Type::String), Type::Tuple(vec![Type::Number])]);
         assert_eq!(t, Some(Type::list(Type::String)));
         assert_eq!(unify(&[Type::Tuple(vec![]), Type::empty_object()]), None);
+        // Tuples of different lengths unify as a list (terraform console:
+        // type(true ? [1] : [1, 2]) is list(number)).
+        let t = unify(&[
+            Type::Tuple(vec![Type::Number]),
+            Type::Tuple(vec![Type::Number, Type::Number]),
+        ]);
+        assert_eq!(t, Some(Type::list(Type::Number)));
     }
 }

@@ -1,0 +1,118 @@
+#!/usr/bin/env python3
+"""Regenerates extra.jsonl: conversion, unification and display cases for
+terrane's value model, recorded from `terraform console` (Terraform v1.11.4)
+the same way as visible.jsonl. Run from this directory with terraform on PATH:
+
+    python3 generate_extra.py > extra.jsonl
+"""
+import json
+import re
+import subprocess
+
+CASES = {
+    "extra:convert": [
+        'tolist([1, "a"])', 'tolist([1, true])', 'toset([1, "1"])',
+        'toset([{a = 1}, {a = "1"}])', 'tomap({a = 1, b = "x"})', 'tomap({a = 1, b = true})',
+        'tomap({a = [1], b = ["x"]})', 'tolist([[1], ["a"]])', 'tolist([{a = 1}, {b = 2}])',
+        'tostring(1.10)', 'tostring(true)', 'tonumber("1e3")', 'tonumber(" 1")', 'tonumber("0x10")',
+        'tobool("TRUE")', 'toset([[1], [1, 2]])', 'tolist([null, 1])', 'tomap({a = null, b = "x"})',
+        'tolist([tolist(["a"]), ["b", 1]])', 'toset([])', 'tomap({})', 'tolist(toset(["b", "a"]))',
+        'tonumber("-0")', 'tonumber("1.50")', 'tostring(-0)', 'tolist([{a = 1, b = "x"}, {a = "y", b = 2}])',
+        'tomap({a = {x = 1}, b = {x = "y"}})', 'tomap({a = {x = 1}, b = {y = 1}})',
+    ],
+    "extra:unify": [
+        'true ? [1] : tolist(["a"])', 'true ? {a = 1} : {b = 2}', 'true ? {a = 1} : tomap({b = "x"})',
+        'true ? [1] : [1, 2]', 'false ? [1] : ["a", "b"]', 'true ? tolist([1]) : ["a"]',
+        'true ? toset([1]) : toset(["a"])', 'true ? [[1]] : [["a"]]', 'true ? {a = [1]} : {a = ["x", "y"]}',
+        'false ? null : [1]', 'true ? tostring(null) : 1', 'true ? true : "x"', 'true ? 1 : true',
+        '[for x in [1, "a"] : x]', 'true ? tomap({a = 1}) : tomap({b = true})', 'true ? [] : tolist([1])',
+        'true ? {} : tomap({a = 1})', 'true ? [{a = 1}] : [{a = 2, b = 3}]',
+    ],
+    "extra:arith": [
+        '5 % -3', '-5 % 3', '2.5 * 2', '1e-5 * 1e5', '10 / 3 * 3', '0.1 * 3', '1 / 3 + 1 / 3 + 1 / 3',
+        '100000000000000000000000 * 100000000000000000000000', '12345678901234567890 + 1', '-1 * 0',
+        '-(0)', '1 - 1', '-1 + 1', '0 / -5', '2 / 3', '1e-400 * 1e400', '7.5 % 2', '-7.5 % 2',
+        '1 / 7', '22 / 7 * 7', '0.3 - 0.1', '1.1 + 2.2', '1e20 + 1', '1e30 + 1', '1e50 / 3',
+        '"1.5" + "2.25"', '3 > 2.99999999999999999999', '1.0000000000000000000000001 > 1',
+        '-0 < 0', '1 / 3 == 0.3333333333333333', 'pow(2, 0.5)', 'log(8, 2)', 'floor(1.5) + 0.1',
+        'sqrt(2)', 'abs(-0.1) * 3', 'max(0.1, 0.2) + 0.1', 'parseint("ff", 16) / 3', 'length("abc") / 3',
+    ],
+    "extra:compare": [
+        '1 == "1"', '[1] == tolist([1])', '{a = 1} == tomap({a = 1})', 'tomap({}) == {}',
+        'tolist([]) == []', 'toset([1]) == toset([1.0])', '[1, [2]] == [1, [2]]', '{a = {b = 1}} == {a = {b = 1}}',
+        'tolist(["a"]) == tolist(["a"])', 'null != null', 'true == true', '"a" != "b"',
+    ],
+    "extra:display": [
+        'tostring(null)', 'tonumber(null)', 'tobool(null)', '[tostring(null)]', '{a = tonumber(null)}',
+        '{a = "x\\ny"}', '["a\\nb"]', '"EOT\\nx"', '"\\u00a0"', '"tab\\there"', '"a\\r\\nb"',
+        '{a = {b = "x\\ny\\n"}}', '[sensitive(1), 2]', '{a = sensitive(1)}', 'tolist([sensitive("x")])',
+        'tomap({a = sensitive("x")})', 'tolist([[1], [2]])', 'tomap({a = [1]})', 'toset([{a = 1}])',
+        '"\\u2028"', '"<&>"', 'jsonencode("<&>\\u2028")', '"\\u0007"', '"é"', '"😀"',
+        '"trailing\\n"', '"\\n"', 'tolist([tostring(null)])', 'tomap({a = tolist(null)})',
+        '{a = null}', '[[], {}]',
+    ],
+    "extra:collections": [
+        'jsonencode(toset([{a = 2}, {a = 10}, {a = 1}]))', 'jsonencode(toset([[2], [10], [1, 3]]))',
+        'jsonencode(toset([{a = 1.5}, {a = 100000000000}, {a = 0.00001}]))', 'toset([true, false])',
+        'toset([3, 1, 2, 1])', 'toset(["b", "a", "b"])', 'jsonencode(toset([["b"], ["a"]]))',
+        'jsonencode(toset([{a = "x"}, {a = "xx"}, {a = "a"}]))', 'tolist(toset([10, 9, 100]))',
+        '[for x in toset([10, 9, 100]) : x]', 'keys(tomap({b = 1, a = 2, A = 3}))',
+        '{for k, v in {b = 1, a = 2, "B" = 3} : k => v}', 'jsonencode({"é" = 1, "e" = 2, "z" = 3, "Z" = 4})',
+    ],
+    "extra:splat": [
+        'tolist(["a"])[*]', 'toset(["b", "a"])[*]', '[1, 2][*]', '({a = [1, 2]}).a[*]',
+        'tolist([{a = {b = 1}}])[*].a.b', 'tolist([])[*].a', '[{a = 1}, {a = "x"}][*].a',
+        'tolist([{a = [1]}, {a = [2, 3]}])[*].a', '{a = {b = 1}}[*].a.b', '"x"[*]', '[null][*]',
+    ],
+    "extra:for": [
+        '[for x in tolist(["a"]) : x]', '{for k, v in tomap({a = 1}) : k => v}',
+        '{for x in [1, 2, 3] : x % 2 == 0 ? "even" : "odd" => x...}', '{for i, x in ["a", "b"] : x => i}',
+        '[for k, v in {a = [1], b = [2]} : v[0]]', '[for x in [1, 2] : x if x > 5]', '{for x in [] : x => x}',
+        '{for x in ["a"] : x => sensitive(1)}', '[for x in sensitive([1, 2]) : x]',
+        '{for k, v in {a = 1} : v => k}', '{for x in [1.5] : x => x}', '[for x in [1, 2] : x...]',
+    ],
+    "extra:template": [
+        '"${1.5}"', '"${1/3}"', '"${true}${false}"', '"a%{if false}b%{else}c%{endif}d"',
+        '"%{for x in []}x%{endfor}"', '"%{ if true ~} a %{~ endif }"', '"${"a" ~} b"', '"a ${~ "b"}"',
+        '"%{for x in ["a", "b"] ~} ${x} %{~ endfor}"', '"${[for x in [1] : x]}"', '"${{}}"',
+        '"a${tostring(null)}"', '"${tostring(null)}"', '"x${sensitive(1)}y"',
+    ],
+}
+
+
+def run(expr):
+    p = subprocess.run(
+        ["terraform", "console"], input=(expr + "\n").encode(), capture_output=True,
+        env={"TF_CLI_CONFIG_FILE": "/dev/null", "HOME": "/home/tfconformance", "TZ": "UTC",
+             "PATH": "/usr/local/bin:/usr/bin:/bin"},
+    )
+    err = None
+    stdout = p.stdout.decode()
+    stderr = re.sub(r"\x1b\[[0-9;]*m", "", p.stderr.decode())
+    m = re.search(r"Error: (.*)", stderr)
+    if m:
+        err = m.group(1).strip()
+    return stdout[:-1] if stdout.endswith("\n") else stdout, err
+
+
+def main():
+    n = 0
+    for group, exprs in CASES.items():
+        for expr in exprs:
+            n += 1
+            display, expr_err = run(expr)
+            jout, jerr = run("jsonencode(%s)" % expr)
+            tout, terr = run("type(%s)" % expr)
+            json_text = None
+            if jerr is None and jout not in ("(sensitive value)", "(known after apply)"):
+                json_text = json.loads(jout)
+            rec = {
+                "id": "extra-%03d" % n, "group": group, "expr": expr,
+                "json_text": json_text, "type": tout if terr is None else None,
+                "error": jerr, "expr_error": expr_err, "type_error": terr,
+                "display": display if expr_err is None else None, "source": "new-terrane",
+            }
+            print(json.dumps(rec, ensure_ascii=False))
+
+
+main()
