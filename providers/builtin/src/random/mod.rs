@@ -1,8 +1,10 @@
 //! The `random` provider (`registry.terraform.io/hashicorp/random`):
-//! `random_id`, `random_integer`, `random_password`, `random_pet`,
+//! `random_bytes`, `random_id`, `random_integer`, `random_password`,
+//! `random_pet`,
 //! `random_shuffle`, `random_string` and `random_uuid`. Values are made
 //! once, at create; reads never change them; `keepers` changes replace.
 
+mod bytes;
 mod id;
 mod pet;
 mod shuffle;
@@ -18,6 +20,7 @@ pub fn provider() -> BuiltinProvider {
         "random",
         "registry.terraform.io/hashicorp/random",
         vec![
+            Box::new(bytes::RandomBytes::new()),
             Box::new(id::RandomId::new()),
             Box::new(id::RandomInteger::new()),
             Box::new(id::RandomUuid::new()),

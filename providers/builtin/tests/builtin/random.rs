@@ -334,3 +334,43 @@ async fn random_uuid_shuffle() {
     let (_, _, st) = create("random_shuffle", vec![("input", slist(&[]))]).await;
     assert_eq!(attr(&st, "result"), &Value::list(Type::String, vec![]));
 }
+
+#[tokio::test]
+async fn random_bytes_values_and_import() {
+    let random = terrane_provider_builtin::random();
+    let schema = &random.schema().resources["random_bytes"];
+    assert!(
+        schema.block.attributes["base64"].sensitive && schema.block.attributes["hex"].sensitive
+    );
+    let (cp, _, st) = create("random_bytes", vec![("length", n(16))]).await;
+    let hex = text(&st, "hex");
+    assert_eq!(hex.len(), 32);
+    assert!(hex
+        .chars()
+        .all(|c| c.is_ascii_hexdigit() && !c.is_ascii_uppercase()));
+    assert_eq!(text(&st, "base64").len(), 24);
+    // keepers: any change replaces (plain RequiresReplace here).
+    let cfg = config(
+        "random_bytes",
+        vec![("length", n(16)), ("keepers", smap(&[]))],
+    );
+    let p = plan(cp.as_ref(), "random_bytes", &st, &cfg).await;
+    assert_eq!(replaced(&p), vec!["keepers"]);
+    let imp = cp
+        .import(ImportRequest {
+            type_name: "random_bytes".into(),
+            id: "AQID".into(),
+        })
+        .await;
+    let st = &imp.imported[0].state;
+    assert_eq!(text(st, "hex"), "010203");
+    assert_eq!(attr(st, "length"), &n(3));
+    let bad = plan(
+        cp.as_ref(),
+        "random_bytes",
+        &Value::dynamic_null(),
+        &config("random_bytes", vec![("length", n(0))]),
+    )
+    .await;
+    assert!(bad.diagnostics.has_errors());
+}
