@@ -20,7 +20,7 @@
 //! word lists; `terraform_remote_state` reads the `local` backend unless
 //! the CLI supplies a [`RemoteStateReader`]; `decode_tfvars` reads literal
 //! values only (no template interpolation or operators); the `local_command`
-//! types and random's `uuid4`/`uuid7` are not offered. Provider functions:
+//! types are not offered. Provider functions:
 //! `terraform`'s `encode_expr`, `encode_tfvars`, `decode_tfvars`; `time`'s
 //! `duration_parse`, `rfc3339_parse`, `unix_timestamp_parse`; `local`'s
 //! `direxists`.

@@ -268,13 +268,26 @@ impl Resource for RandomInteger {
     }
 }
 
+/// Which UUIDs a `random_uuid*` resource makes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum UuidKind {
+    /// `random_uuid`: 16 random bytes, no version bits (hashicorp/go-uuid).
+    Raw,
+    /// `random_uuid4`: RFC 9562 version 4.
+    V4,
+    /// `random_uuid7`: RFC 9562 version 7 (Unix milliseconds + random).
+    V7,
+}
+
 pub(crate) struct RandomUuid {
+    kind: UuidKind,
     specs: Specs,
 }
 
 impl RandomUuid {
-    pub fn new() -> Self {
+    pub fn new(kind: UuidKind) -> Self {
         RandomUuid {
+            kind,
             specs: Specs::new(
                 "Generates a random UUID-formatted string.",
                 vec![
@@ -287,12 +300,55 @@ impl RandomUuid {
             ),
         }
     }
+
+    fn generate(&self) -> String {
+        match self.kind {
+            UuidKind::Raw => go_uuid(),
+            UuidKind::V4 => {
+                let mut b = random_bytes(16);
+                b[6] = (b[6] & 0x0f) | 0x40;
+                b[8] = (b[8] & 0x3f) | 0x80;
+                format_uuid(&b)
+            }
+            UuidKind::V7 => {
+                let mut b = random_bytes(16);
+                let ms = std::time::SystemTime::now()
+                    .duration_since(std::time::UNIX_EPOCH)
+                    .map(|d| d.as_millis() as u64)
+                    .unwrap_or(0);
+                b[..6].copy_from_slice(&ms.to_be_bytes()[2..]);
+                b[6] = (b[6] & 0x0f) | 0x70;
+                b[8] = (b[8] & 0x3f) | 0x80;
+                format_uuid(&b)
+            }
+        }
+    }
+}
+
+/// Parses the UUID forms Go's uuid packages accept: 8-4-4-4-12 hex, with
+/// an optional `urn:uuid:` prefix or braces, or 32 bare hex digits.
+fn parse_any_uuid(text: &str) -> Result<Vec<u8>, String> {
+    let t = text.strip_prefix("urn:uuid:").unwrap_or(text);
+    let t = t
+        .strip_prefix('{')
+        .and_then(|r| r.strip_suffix('}'))
+        .unwrap_or(t);
+    if t.len() == 32 && t.chars().all(|c| c.is_ascii_hexdigit()) {
+        return (0..16)
+            .map(|i| u8::from_str_radix(&t[2 * i..2 * i + 2], 16).map_err(|e| e.to_string()))
+            .collect();
+    }
+    parse_uuid(t)
 }
 
 #[async_trait]
 impl Resource for RandomUuid {
     fn name(&self) -> &'static str {
-        "random_uuid"
+        match self.kind {
+            UuidKind::Raw => "random_uuid",
+            UuidKind::V4 => "random_uuid4",
+            UuidKind::V7 => "random_uuid7",
+        }
     }
 
     fn specs(&self) -> &Specs {
@@ -300,14 +356,19 @@ impl Resource for RandomUuid {
     }
 
     async fn create(&self, mut planned: Obj) -> Result<Obj, Diagnostics> {
-        let u = go_uuid();
+        let u = self.generate();
         planned.set("id", s(u.clone()));
         planned.set("result", s(u));
         Ok(planned)
     }
 
     fn import(&self, id: &str) -> Result<Obj, Diagnostics> {
-        let bytes = parse_uuid(id).map_err(|e| {
+        let parsed = if self.kind == UuidKind::Raw {
+            parse_uuid(id)
+        } else {
+            parse_any_uuid(id)
+        };
+        let bytes = parsed.map_err(|e| {
             errs(
                 "Import Random UUID Error",
                 format!(
@@ -326,6 +387,28 @@ impl Resource for RandomUuid {
 mod tests {
     #![allow(clippy::unwrap_used)]
     use super::num_like::decimal_of_bytes;
+
+    #[test]
+    fn uuid_versions() {
+        use super::{RandomUuid, UuidKind};
+        let v4 = RandomUuid::new(UuidKind::V4).generate();
+        assert_eq!(&v4[14..15], "4");
+        assert!(matches!(&v4[19..20], "8" | "9" | "a" | "b"));
+        let v7 = RandomUuid::new(UuidKind::V7).generate();
+        assert_eq!(&v7[14..15], "7");
+        let ms = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_millis() as u64;
+        let stamp = u64::from_str_radix(&v7[..13].replace('-', ""), 16).unwrap();
+        assert!(ms.abs_diff(stamp) < 60_000, "{v7}");
+        assert_eq!(
+            super::parse_any_uuid("{6B3C2D0E1F2A4B5C8D9E0F1A2B3C4D5E}")
+                .unwrap()
+                .len(),
+            16
+        );
+    }
 
     #[test]
     fn decimal_conversion() {

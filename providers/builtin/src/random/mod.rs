@@ -1,8 +1,8 @@
 //! The `random` provider (`registry.terraform.io/hashicorp/random`):
 //! `random_bytes`, `random_id`, `random_integer`, `random_password`,
-//! `random_pet`,
-//! `random_shuffle`, `random_string` and `random_uuid`. Values are made
-//! once, at create; reads never change them; `keepers` changes replace.
+//! `random_pet`, `random_shuffle`, `random_string`, `random_uuid`,
+//! `random_uuid4` and `random_uuid7`. Values are made once, at create;
+//! reads never change them; `keepers` changes replace.
 
 mod bytes;
 mod id;
@@ -23,7 +23,9 @@ pub fn provider() -> BuiltinProvider {
             Box::new(bytes::RandomBytes::new()),
             Box::new(id::RandomId::new()),
             Box::new(id::RandomInteger::new()),
-            Box::new(id::RandomUuid::new()),
+            Box::new(id::RandomUuid::new(id::UuidKind::Raw)),
+            Box::new(id::RandomUuid::new(id::UuidKind::V4)),
+            Box::new(id::RandomUuid::new(id::UuidKind::V7)),
             Box::new(string::RandomString::new(false)),
             Box::new(string::RandomString::new(true)),
             Box::new(pet::RandomPet::new()),

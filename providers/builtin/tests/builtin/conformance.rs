@@ -61,7 +61,9 @@ fn resource_and_data_source_names() {
             "random_pet",
             "random_shuffle",
             "random_string",
-            "random_uuid"
+            "random_uuid",
+            "random_uuid4",
+            "random_uuid7"
         ]
     );
     assert_eq!(
@@ -136,6 +138,8 @@ async fn lifecycle_random() {
         Some(vec![("keepers", smap(&[("k", "v")]))]),
     )
     .await;
+    lifecycle("random_uuid4", vec![], Some(vec![("keepers", smap(&[]))])).await;
+    lifecycle("random_uuid7", vec![], None).await;
     lifecycle(
         "random_string",
         vec![("length", n(16))],
@@ -232,6 +236,8 @@ fn attribute_sets_match_the_real_providers() {
         ("random", "random_integer", "id:C keepers:O max:R min:R result:C seed:O"),
         ("random", "random_uuid", "id:C keepers:O result:C"),
         ("random", "random_bytes", "base64:CS hex:CS keepers:O length:R"),
+        ("random", "random_uuid4", "id:C keepers:O result:C"),
+        ("random", "random_uuid7", "id:C keepers:O result:C"),
         ("random", "random_pet", "id:C keepers:O length:OC prefix:O separator:OC"),
         ("random", "random_shuffle", "id:C input:R keepers:O result:C result_count:O seed:O"),
         (

@@ -374,3 +374,23 @@ async fn random_bytes_values_and_import() {
     .await;
     assert!(bad.diagnostics.has_errors());
 }
+
+#[tokio::test]
+async fn random_uuid_versions() {
+    let (cp, _, st) = create("random_uuid4", vec![]).await;
+    let u = text(&st, "result");
+    assert!(is_go_uuid(u) && &u[14..15] == "4", "{u}");
+    let imp = cp
+        .import(ImportRequest {
+            type_name: "random_uuid4".into(),
+            id: "urn:uuid:6B3C2D0E-1F2A-4B5C-8D9E-0F1A2B3C4D5E".into(),
+        })
+        .await;
+    assert_eq!(
+        text(&imp.imported[0].state, "id"),
+        "6b3c2d0e-1f2a-4b5c-8d9e-0f1a2b3c4d5e"
+    );
+    let (_, _, st) = create("random_uuid7", vec![]).await;
+    let u = text(&st, "result");
+    assert!(is_go_uuid(u) && &u[14..15] == "7", "{u}");
+}
