@@ -99,7 +99,7 @@ struct Content<'b> {
     attrs: BTreeMap<&'b str, &'b Attribute>,
     blocks: Vec<&'b Block>,
     /// Attributes and blocks the schema does not name (when kept).
-    rest: Body,
+    rest: Vec<&'b Structure>,
 }
 
 impl<'b> Content<'b> {
@@ -180,7 +180,7 @@ impl Decoder<'_> {
         let mut c = Content {
             attrs: BTreeMap::new(),
             blocks: Vec::new(),
-            rest: Body::new(),
+            rest: Vec::new(),
         };
         for s in body.iter() {
             match s {
@@ -189,7 +189,7 @@ impl Decoder<'_> {
                     if attrs.contains(&k) {
                         c.attrs.insert(k, a);
                     } else if keep {
-                        c.rest.push(s.clone());
+                        c.rest.push(s);
                     } else {
                         let d = Diagnostic::error(
                             "Unsupported argument",
@@ -205,7 +205,7 @@ impl Decoder<'_> {
                     if blocks.contains(&k) {
                         c.blocks.push(b);
                     } else if keep {
-                        c.rest.push(s.clone());
+                        c.rest.push(s);
                     } else {
                         let d = Diagnostic::error(
                             "Unsupported block type",

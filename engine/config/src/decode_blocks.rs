@@ -383,7 +383,8 @@ impl Decoder<'_> {
                 _ => {}
             }
         }
-        let mut body = c.rest;
+        let mut body = Body::new();
+        c.rest.iter().for_each(|s| body.push((*s).clone()));
         body.remove_attribute("version");
         Some(Decoded {
             value: ProviderBlock {

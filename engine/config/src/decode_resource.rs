@@ -95,7 +95,7 @@ impl Decoder<'_> {
                         rest.push(inner.clone());
                     }
                 }
-                other => rest.push(other.clone()),
+                other => rest.push((*other).clone()),
             }
         }
         r.body = RawBody::new(self.src.clone(), rest);
@@ -435,7 +435,7 @@ impl Decoder<'_> {
                     escape_seen = true;
                     blk.body.iter().for_each(|x| rest.push(x.clone()));
                 }
-                other => rest.push(other.clone()),
+                other => rest.push((*other).clone()),
             }
         }
         for (i, cb) in c.blocks_of("connection").enumerate() {

@@ -192,8 +192,22 @@ impl Checker<'_> {
                 let mc = &m.module_calls[name];
                 let keyed = mc.count.is_some() || mc.for_each.is_some();
                 let out_step = if keyed { 2 } else { 1 };
-                if keyed && matches!(r.steps.get(1), Some(RefStep::Attr(_))) {
-                    return; // module.x.out on a keyed call is a type error the evaluator reports.
+                if keyed {
+                    if let Some(RefStep::Attr(out)) = r.steps.get(1) {
+                        let (kind, what) = if mc.count.is_some() {
+                            ("list", "list")
+                        } else {
+                            ("map", "map")
+                        };
+                        self.report(
+                            "Unsupported attribute",
+                            format!("Can't access attributes on a {kind} of objects. Did you mean to access attribute {out:?} for a specific element of the {what}, or across all elements of the {what}?"),
+                            src,
+                            r.span_through(1).end..r.span_through(2).end,
+                            Some(format!("index the module first, e.g. `module.{name}[0].{out}`, or use a splat: `module.{name}[*].{out}`")),
+                        );
+                        return;
+                    }
                 }
                 if let Some(RefStep::Attr(out)) = r.steps.get(out_step) {
                     if !child.module.outputs.contains_key(out) {
@@ -407,6 +421,37 @@ impl Checker<'_> {
                 },
                 other => other,
             };
+            // Entries must name whole objects, not attributes of them.
+            if let (Some(r), Expression::Traversal(_)) =
+                (crate::refs::references(expr).last(), expr)
+            {
+                let names = match r.root.as_str() {
+                    "data" | "ephemeral" => 2,
+                    _ => 1,
+                };
+                let mut whole = names;
+                if matches!(
+                    r.steps.get(whole),
+                    Some(RefStep::Index(_) | RefStep::Key(_))
+                ) {
+                    whole += 1;
+                }
+                let is_object = !matches!(
+                    r.root.as_str(),
+                    "var" | "local" | "path" | "terraform" | "count" | "each" | "self"
+                );
+                if is_object && r.steps.len() > whole && matches!(e.expr, Expression::Traversal(_))
+                {
+                    self.report(
+                        "Invalid depends_on reference",
+                        "References in depends_on must be to a whole object (resource, etc), not to an attribute of an object.".into(),
+                        &e.src,
+                        r.span_through(whole).end..r.span_through(r.steps.len()).end,
+                        Some(format!("depend on `{}` instead", expr.to_string().trim().get(..r.span_through(whole).len()).unwrap_or(""))),
+                    );
+                    continue;
+                }
+            }
             // Quoted references have no useful spans: report on the string.
             for r in crate::refs::references(expr) {
                 if matches!(
@@ -605,8 +650,54 @@ pub fn check_core_version(config: &Config, diags: &mut Diagnostics) {
     }
 }
 
+/// Provisioners Terraform has built in.
+const BUILTIN_PROVISIONERS: &[&str] = &["local-exec", "remote-exec", "file"];
+
+/// Features terrane reads but does not act on (warnings), and provisioner
+/// types no engine provides (errors, as Terraform reports them).
+fn unsupported_features(m: &Module, diags: &mut Diagnostics) {
+    if let Some(r) = &m.terraform.cloud {
+        diags.push(
+            Diagnostic::warning(
+                "HCP Terraform is not supported",
+                "terrane ignores the \"cloud\" block: state is kept by the configured backend, or locally when there is none.",
+            )
+            .with_subject(r.clone())
+            .with_help("use a \"backend\" block (local, pg or s3) to share state"),
+        );
+    }
+    let mut missing = std::collections::BTreeSet::new();
+    for r in m.resources.values() {
+        for p in &r.provisioners {
+            if !BUILTIN_PROVISIONERS.contains(&p.type_name.as_str()) {
+                missing.insert(p.type_name.clone());
+            } else if p.type_name != "local-exec" {
+                diags.push(
+                    Diagnostic::warning(
+                        "Provisioner not supported yet",
+                        format!("terrane runs only \"local-exec\" provisioners so far; this {:?} provisioner (and its connection settings) will not run.", p.type_name),
+                    )
+                    .with_subject(p.decl_range.clone())
+                    .with_address(r.addr.to_string()),
+                );
+            }
+        }
+    }
+    for name in missing {
+        diags.push(Diagnostic::error(
+            "Missing required provisioner plugin",
+            format!("This configuration requires provisioner plugin {name:?}, which isn't available. If you're intending to use an external provisioner plugin, you must install it manually into one of the plugin search directories before running Terraform."),
+        ));
+    }
+}
+
 /// Validates every module of the tree.
 pub fn validate_tree(config: &Config, diags: &mut Diagnostics) {
+    let before = diags.len();
+    unsupported_features(&config.module, diags);
+    if diags.iter().skip(before).any(|d| d.is_error()) {
+        return;
+    }
     let where_ = if config.path.is_root() {
         "the root module".to_string()
     } else {
