@@ -19,8 +19,8 @@
 //! not the same numbers as Go's `math/rand`; `random_pet` uses terrane's own
 //! word lists; `terraform_remote_state` reads the `local` backend unless
 //! the CLI supplies a [`RemoteStateReader`]; `decode_tfvars` reads literal
-//! values only (no template interpolation or operators); the `local_command`
-//! types are not offered. Provider functions:
+//! values only (no template interpolation or operators); `local_command`
+//! is a data source only (not the ephemeral resource or action). Provider functions:
 //! `terraform`'s `encode_expr`, `encode_tfvars`, `decode_tfvars`; `time`'s
 //! `duration_parse`, `rfc3339_parse`, `unix_timestamp_parse`; `local`'s
 //! `direxists`.
@@ -29,6 +29,7 @@ mod framework;
 mod hclread;
 mod hclwrite;
 mod local;
+mod local_command;
 mod null;
 mod random;
 mod remote_state;

@@ -1,6 +1,6 @@
 //! The `local` provider (`registry.terraform.io/hashicorp/local`):
-//! `local_file` and `local_sensitive_file` resources and data sources, and
-//! the `direxists` function.
+//! `local_file` and `local_sensitive_file` resources and data sources, the
+//! `local_command` data source and the `direxists` function.
 //! Relative file names resolve against the process working directory, as
 //! in Terraform. A file deleted or changed on disk reads as gone, so the
 //! next plan recreates it.
@@ -30,6 +30,7 @@ pub fn provider() -> BuiltinProvider {
         vec![
             Box::new(LocalFileData::new(false)),
             Box::new(LocalFileData::new(true)),
+            Box::new(crate::local_command::LocalCommand::new()),
         ],
     )
     .with_functions(vec![Box::new(DirExists)])

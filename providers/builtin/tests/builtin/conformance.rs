@@ -70,7 +70,11 @@ fn resource_and_data_source_names() {
         names(terrane_provider_builtin::local()),
         (
             vec!["local_file".into(), "local_sensitive_file".into()],
-            vec!["local_file".into(), "local_sensitive_file".into()]
+            vec![
+                "local_command".into(),
+                "local_file".into(),
+                "local_sensitive_file".into()
+            ]
         )
     );
     assert_eq!(
@@ -303,6 +307,11 @@ fn attribute_sets_match_the_real_providers() {
         assert_eq!(describe(&schema.block), *attrs, "{ty}");
     }
     let data: &[(&str, &str, &str)] = &[
+        (
+            "local",
+            "local_command",
+            "allow_non_zero_exit_code:O arguments:O command:R exit_code:C stderr:C stdin:O stdout:C working_directory:O",
+        ),
         ("null", "null_data_source", "has_computed_default:OC id:C inputs:O outputs:C random:C"),
         (
             "local",

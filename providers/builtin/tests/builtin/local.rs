@@ -159,3 +159,55 @@ async fn local_file_sources_and_validation() {
         .await;
     assert!(r.diagnostics.has_errors());
 }
+
+#[tokio::test]
+#[cfg(unix)]
+async fn local_command_runs_programs() {
+    let cp = configured(&terrane_provider_builtin::local()).await;
+    let read = |attrs: Vec<(&str, Value)>| {
+        let cp = cp.clone();
+        let cfg = config("local_command", attrs);
+        async move {
+            cp.read_data_source(ReadDataSourceRequest {
+                type_name: "local_command".into(),
+                config: cfg,
+            })
+            .await
+        }
+    };
+    let r = read(vec![("command", s("cat")), ("stdin", s("piped in"))]).await;
+    assert!(!r.diagnostics.has_errors(), "{:?}", r.diagnostics);
+    assert_eq!(text(&r.state, "stdout"), "piped in");
+    assert!(attr(&r.state, "stderr").is_null());
+    assert_eq!(attr(&r.state, "exit_code"), &n(0));
+    let dir = tempfile::tempdir().unwrap();
+    let r = read(vec![
+        ("command", s("sh")),
+        ("arguments", slist(&["-c", "pwd; echo oops >&2; exit 3"])),
+        ("working_directory", s(&dir.path().to_string_lossy())),
+        ("allow_non_zero_exit_code", Value::bool(true)),
+    ])
+    .await;
+    assert!(!r.diagnostics.has_errors(), "{:?}", r.diagnostics);
+    assert_eq!(attr(&r.state, "exit_code"), &n(3));
+    assert_eq!(text(&r.state, "stderr"), "oops\n");
+    let pwd = std::fs::canonicalize(dir.path()).unwrap();
+    assert_eq!(
+        std::fs::canonicalize(text(&r.state, "stdout").trim()).unwrap(),
+        pwd
+    );
+    let r = read(vec![
+        ("command", s("sh")),
+        ("arguments", slist(&["-c", "exit 1"])),
+    ])
+    .await;
+    assert!(
+        r.diagnostics.has_errors(),
+        "non-zero exit fails unless allowed"
+    );
+    let r = read(vec![("command", s("/definitely/not/a/command"))]).await;
+    assert!(r
+        .diagnostics
+        .iter()
+        .any(|d| d.summary == "Command Lookup Failed"));
+}

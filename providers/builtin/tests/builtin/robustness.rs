@@ -86,6 +86,24 @@ async fn odd_inputs_give_diagnostics_not_panics() {
                     .await;
             }
         }
+        for ty in p.schema().data_sources.keys() {
+            for v in &odd {
+                let _ = p.validate(ValidateRequest {
+                    kind: ConfigKind::DataSource,
+                    type_name: ty.clone(),
+                    config: v.clone(),
+                });
+                let r = cp
+                    .read_data_source(terrane_provider::ReadDataSourceRequest {
+                        type_name: ty.clone(),
+                        config: v.clone(),
+                    })
+                    .await;
+                if !v.is_known() || !matches!(v.kind, Kind::Object(_)) {
+                    assert!(r.diagnostics.has_errors(), "{ty} with {v:?}");
+                }
+            }
+        }
         let unknown = cp.plan_change(PlanChangeRequest {
             type_name: "no_such_type".into(),
             prior_state: Value::dynamic_null(),
