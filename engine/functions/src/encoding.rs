@@ -8,7 +8,6 @@ use crate::strings::sv;
 use crate::valuejson::{json_decode, json_encode};
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
-use flate2::{Compress, Compression, Crc, FlushCompress};
 use std::collections::BTreeMap;
 use std::io::Read;
 use terrane_value::{Type, Value};
@@ -28,7 +27,9 @@ pub(crate) fn register(r: &mut Registry) {
             .map_err(|_| call_err("the result of decoding the provided string is not valid UTF-8"))
     });
     r.func("base64gzip", vec![st()], s.clone(), |a, _| {
-        Ok(sv(STANDARD.encode(gzip(string(&a[0]).as_bytes()))))
+        Ok(sv(
+            STANDARD.encode(crate::gozip::gzip(string(&a[0]).as_bytes()))
+        ))
     });
     r.extra("base64gunzip", vec![st()], s.clone(), |a, _| {
         let src = string(&a[0]);
@@ -98,33 +99,6 @@ pub(crate) fn b64_decode(s: &str) -> Result<Vec<u8>, base64::DecodeError> {
     } else {
         STANDARD.decode(s)
     }
-}
-
-/// Gzip as Go's compress/gzip writes it: no name, zero mtime, OS byte 255,
-/// the data flushed, then an empty final stored block.
-fn gzip(data: &[u8]) -> Vec<u8> {
-    let mut out = vec![0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 0xff];
-    let mut c = Compress::new(Compression::default(), false);
-    let mut buf = Vec::with_capacity(data.len() * 2 + 1024);
-    loop {
-        let done = c.total_in() as usize;
-        if c.compress_vec(&data[done..], &mut buf, FlushCompress::Sync)
-            .is_err()
-        {
-            break;
-        }
-        if c.total_in() as usize >= data.len() && buf.len() < buf.capacity() {
-            break;
-        }
-        buf.reserve(buf.capacity().max(1024));
-    }
-    out.extend_from_slice(&buf);
-    out.extend_from_slice(&[1, 0, 0, 0xff, 0xff]);
-    let mut crc = Crc::new();
-    crc.update(data);
-    out.extend_from_slice(&crc.sum().to_le_bytes());
-    out.extend_from_slice(&(data.len() as u32).to_le_bytes());
-    out
 }
 
 /// Go's `url.QueryEscape`.

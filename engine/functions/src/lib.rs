@@ -23,6 +23,7 @@ mod datetime;
 mod encoding;
 mod filesystem;
 mod format;
+mod gozip;
 mod network;
 mod numeric;
 mod regexes;
