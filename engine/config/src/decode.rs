@@ -271,53 +271,65 @@ impl Decoder<'_> {
         }
     }
 
-    fn bool_attr(&mut self, a: &Attribute) -> Option<bool> {
-        let name = a.key.as_str();
-        match types::const_value(&a.value) {
-            Some(v) => match convert(&v, &Type::Bool) {
-                Ok(b) if !b.is_null() => b.as_bool(),
-                Ok(_) => None,
-                Err(e) => {
-                    self.err(
-                        "Incorrect attribute value type",
-                        format!("Inappropriate value for attribute {name:?}: {}.", e.message),
-                        self.range(&a.value),
-                    );
-                    None
-                }
-            },
-            None => {
+    /// The range Terraform reports for a static value: a quoted string
+    /// literal without its quotes, anything else whole.
+    fn value_range(&self, e: &Expression) -> SourceRange {
+        match (e, e.span()) {
+            (Expression::String(_), Some(sp)) if sp.end >= sp.start + 2 => {
+                self.src.range(sp.start + 1..sp.end - 1)
+            }
+            _ => self.range(e),
+        }
+    }
+
+    /// A static value of type `ty`: variables, references and function
+    /// calls are reported as Terraform reports them.
+    fn static_value(&mut self, e: &Expression, ty: &Type) -> Option<terrane_value::Value> {
+        let Some(v) = types::const_value(e) else {
+            let refs = references(e);
+            for r in &refs {
                 self.err(
                     "Variables not allowed",
-                    format!("The value of {name:?} must be a constant: variables, references and function calls may not be used here."),
-                    self.range(&a.value),
+                    "Variables may not be used here.",
+                    self.src.range(r.root_span.clone()),
+                );
+            }
+            if refs.is_empty() {
+                self.err(
+                    "Function calls not allowed",
+                    "Functions may not be called here.",
+                    self.range(e),
+                );
+            }
+            self.err(
+                "Unsuitable value type",
+                "Unsuitable value: value must be known",
+                self.value_range(e),
+            );
+            return None;
+        };
+        match convert(&v, ty) {
+            Ok(v) if !v.is_null() => Some(v),
+            Ok(_) => None,
+            Err(err) => {
+                self.err(
+                    "Unsuitable value type",
+                    format!("Unsuitable value: {}", err.message),
+                    self.value_range(e),
                 );
                 None
             }
         }
     }
 
+    fn bool_attr(&mut self, a: &Attribute) -> Option<bool> {
+        self.static_value(&a.value, &Type::Bool)?.as_bool()
+    }
+
     fn string_attr(&mut self, a: &Attribute) -> Option<String> {
-        let name = a.key.as_str();
-        match types::const_value(&a.value).map(|v| convert(&v, &Type::String)) {
-            Some(Ok(v)) => v.as_str().map(str::to_string),
-            Some(Err(e)) => {
-                self.err(
-                    "Incorrect attribute value type",
-                    format!("Inappropriate value for attribute {name:?}: {}.", e.message),
-                    self.range(&a.value),
-                );
-                None
-            }
-            None => {
-                self.err(
-                    "Variables not allowed",
-                    format!("The value of {name:?} must be a constant string."),
-                    self.range(&a.value),
-                );
-                None
-            }
-        }
+        self.static_value(&a.value, &Type::String)?
+            .as_str()
+            .map(str::to_string)
     }
 
     /// A bare keyword (`destroy`), accepting the deprecated quoted form.

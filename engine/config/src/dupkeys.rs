@@ -105,6 +105,45 @@ pub fn restore(body: &mut Body, renamed: &[(usize, String)]) {
     r.visit_body_mut(body);
 }
 
+/// Removes the renamed second definitions of arguments, returning
+/// (second name span, first name span, name) for each.
+pub fn drop_redefined(
+    body: &mut Body,
+    renamed: &[(usize, String)],
+) -> Vec<crate::source::Redefined> {
+    let mut out = Vec::new();
+    drop_in(body, renamed, &mut out);
+    out
+}
+
+fn drop_in(body: &mut Body, renamed: &[(usize, String)], out: &mut Vec<crate::source::Redefined>) {
+    let mut i = 0;
+    while i < body.len() {
+        let mut remove = None;
+        if let Some(s) = body.get_mut(i) {
+            match s {
+                hcl_edit::structure::Structure::Attribute(a) => {
+                    let start = a.key.span().map(|s| s.start);
+                    if let Some((_, orig)) = renamed.iter().find(|(o, _)| Some(*o) == start) {
+                        remove = Some((a.key.span().unwrap_or(0..0), orig.clone()));
+                    }
+                }
+                hcl_edit::structure::Structure::Block(b) => drop_in(&mut b.body, renamed, out),
+            }
+        }
+        if let Some((span, name)) = remove {
+            let first = body
+                .get_attribute(&name)
+                .and_then(|a| a.key.span())
+                .unwrap_or(0..0);
+            out.push((span.start..span.start + name.len(), first, name));
+            body.remove(i);
+        } else {
+            i += 1;
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     #![allow(clippy::unwrap_used)]

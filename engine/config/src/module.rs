@@ -89,6 +89,7 @@ pub fn load_sources(dir: &Path, files: Vec<(String, String)>) -> (Option<Module>
     let mut overrides = Vec::new();
     for p in &mut parsed {
         let mut file_diags = Diagnostics::new();
+        file_diags.extend(std::mem::take(&mut p.problems));
         let contents = {
             let mut dec = Decoder {
                 src: p.src.clone(),
@@ -528,7 +529,8 @@ fn override_resource(base: &mut ResourceBlock, r: ResourceBlock, set: &SetFields
 pub fn file_diagnostics(name: &str, text: String) -> Diagnostics {
     let mut diags = Diagnostics::new();
     match source::parse_file(name, text) {
-        Ok(p) => {
+        Ok(mut p) => {
+            diags.extend(std::mem::take(&mut p.problems));
             let mut dec = Decoder {
                 src: p.src.clone(),
                 diags: &mut diags,

@@ -65,6 +65,8 @@ pub struct ParsedFile {
     pub is_override: bool,
     /// `.tofu` / `.tofu.json`: OpenTofu-specific semantics (e.g. `required_version`).
     pub is_tofu: bool,
+    /// Problems found while parsing that did not stop it.
+    pub problems: Vec<Diagnostic>,
 }
 
 /// The configuration files of a directory, in the order Terraform reads them:
@@ -152,13 +154,14 @@ pub fn parse_file(display: &str, text: String) -> Result<ParsedFile, Box<Diagnos
             body,
             is_override,
             is_tofu,
+            problems: Vec::new(),
         });
     }
     let src = Arc::new(Src {
         file: file.clone(),
         json_map: None,
     });
-    let body = parse_native(file.text()).map_err(|(msg, off)| {
+    let (body, redefined) = parse_native_tolerant(file.text()).map_err(|(msg, off)| {
         let end = file.text()[off.min(file.text().len())..]
             .chars()
             .next()
@@ -166,11 +169,26 @@ pub fn parse_file(display: &str, text: String) -> Result<ParsedFile, Box<Diagnos
             .unwrap_or(off);
         Box::new(Diagnostic::error(syntax_summary(&msg), msg).with_subject(file.range(off..end)))
     })?;
+    let problems = redefined
+        .into_iter()
+        .map(|(second, first, name)| {
+            let first = file.range(first);
+            Diagnostic::error(
+                "Attribute redefined",
+                format!(
+                    "The argument {name:?} was already set at {}. Each argument may be set only once.",
+                    crate::decode::short(&first)
+                ),
+            )
+            .with_subject(file.range(second))
+        })
+        .collect();
     Ok(ParsedFile {
         src,
         body,
         is_override,
         is_tofu,
+        problems,
     })
 }
 
@@ -186,13 +204,25 @@ fn syntax_summary(msg: &str) -> &'static str {
     }
 }
 
+/// An argument set twice in one body: (span of the second name, span of the
+/// first name, the name).
+pub type Redefined = (Range<usize>, Range<usize>, String);
+
 /// Parses native syntax. Terraform accepts duplicate keys in object
 /// constructors (the last one wins) but `hcl-edit` rejects them, so a
 /// duplicate key is renamed to a same-length placeholder, the text reparsed,
 /// and after parsing the earlier entry is dropped and the key restored.
+/// An argument set twice in a body is an error in Terraform too, but not one
+/// that stops parsing: the second is renamed, parsed, removed and reported.
 pub fn parse_native(text: &str) -> Result<Body, (String, usize)> {
+    parse_native_tolerant(text).map(|(b, _)| b)
+}
+
+/// [`parse_native`], also returning the redefined arguments it dropped.
+pub fn parse_native_tolerant(text: &str) -> Result<(Body, Vec<Redefined>), (String, usize)> {
     let mut owned: Option<String> = None;
     let mut renamed: Vec<(usize, String)> = Vec::new();
+    let mut redefined: Vec<(usize, String)> = Vec::new();
     let mut attempts = 0usize;
     loop {
         let input = owned.as_deref().unwrap_or(text);
@@ -201,19 +231,31 @@ pub fn parse_native(text: &str) -> Result<Body, (String, usize)> {
                 if !renamed.is_empty() {
                     crate::dupkeys::restore(&mut body, &renamed);
                 }
-                return Ok(body);
+                let dropped = if redefined.is_empty() {
+                    Vec::new()
+                } else {
+                    crate::dupkeys::drop_redefined(&mut body, &redefined)
+                };
+                return Ok((body, dropped));
             }
             Err(e) => {
                 let off = e.location().offset();
                 let msg = e.message().to_string();
-                if msg.contains("redefined object key") && attempts < 2000 {
+                let object_key = msg.contains("redefined object key");
+                let attribute = msg.contains("redefined attribute");
+                if (object_key || attribute) && attempts < 2000 {
                     attempts += 1;
                     let mut s = owned.take().unwrap_or_else(|| text.to_string());
                     if let Some((start, orig)) = crate::dupkeys::rename_at(&mut s, off, attempts) {
                         // A placeholder that itself collided is renamed again;
                         // the original text stays the first one recorded.
-                        if !renamed.iter().any(|(o, _)| *o == start) {
-                            renamed.push((start, orig));
+                        let list = if object_key {
+                            &mut renamed
+                        } else {
+                            &mut redefined
+                        };
+                        if !list.iter().any(|(o, _)| *o == start) {
+                            list.push((start, orig));
                         }
                         owned = Some(s);
                         continue;

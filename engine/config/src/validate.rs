@@ -691,8 +691,91 @@ fn unsupported_features(m: &Module, diags: &mut Diagnostics) {
     }
 }
 
+/// Cycles among local values (a local referring to itself is reported as a
+/// self-reference instead). Terraform reports these while building its graph,
+/// as `Cycle: local.a (expand), local.b (expand)`, and stops there.
+fn local_cycles(m: &Module) -> Vec<Vec<String>> {
+    let names: Vec<&String> = m.locals.keys().collect();
+    let index: std::collections::HashMap<&str, usize> = names
+        .iter()
+        .enumerate()
+        .map(|(i, n)| (n.as_str(), i))
+        .collect();
+    let edges: Vec<Vec<usize>> = names
+        .iter()
+        .map(|n| {
+            m.locals[*n]
+                .expr
+                .references()
+                .iter()
+                .filter(|r| r.root == "local")
+                .filter_map(|r| r.attr(0).and_then(|a| index.get(a).copied()))
+                .collect()
+        })
+        .collect();
+    // Tarjan's strongly connected components, iteratively.
+    let n = names.len();
+    let (mut idx, mut low, mut on) = (vec![usize::MAX; n], vec![0; n], vec![false; n]);
+    let (mut stack, mut out, mut counter) = (Vec::new(), Vec::new(), 0);
+    for root in 0..n {
+        if idx[root] != usize::MAX {
+            continue;
+        }
+        let mut work = vec![(root, 0usize)];
+        while let Some((v, ei)) = work.pop() {
+            if ei == 0 {
+                idx[v] = counter;
+                low[v] = counter;
+                counter += 1;
+                stack.push(v);
+                on[v] = true;
+            }
+            if let Some(&w) = edges[v].get(ei) {
+                work.push((v, ei + 1));
+                if idx[w] == usize::MAX {
+                    work.push((w, 0));
+                } else if on[w] {
+                    low[v] = low[v].min(idx[w]);
+                }
+                continue;
+            }
+            if low[v] == idx[v] {
+                let mut comp = Vec::new();
+                while let Some(w) = stack.pop() {
+                    on[w] = false;
+                    comp.push(w);
+                    if w == v {
+                        break;
+                    }
+                }
+                if comp.len() > 1 {
+                    let mut c: Vec<String> = comp.iter().map(|&i| names[i].clone()).collect();
+                    c.sort();
+                    out.push(c);
+                }
+            }
+            if let Some(&(parent, _)) = work.last() {
+                low[parent] = low[parent].min(low[v]);
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
 /// Validates every module of the tree.
 pub fn validate_tree(config: &Config, diags: &mut Diagnostics) {
+    let cycles = local_cycles(&config.module);
+    if !cycles.is_empty() {
+        for c in cycles {
+            let nodes: Vec<String> = c.iter().map(|n| format!("local.{n} (expand)")).collect();
+            diags.push(Diagnostic::error(
+                format!("Cycle: {}", nodes.join(", ")),
+                "",
+            ));
+        }
+        return;
+    }
     let before = diags.len();
     unsupported_features(&config.module, diags);
     if diags.iter().skip(before).any(|d| d.is_error()) {
