@@ -425,6 +425,33 @@ fn resolve_unknowns(v: Value) -> Value {
     }
 }
 
+/// Terraform's SDK treats an unset optional attribute and its zero value
+/// ("", 0, false, empty collection) as equal. AWS reports zero values for
+/// settings never made; where the prior object had null, keep null so an
+/// unset argument does not show a perpetual diff.
+fn keep_unset_nulls(res: &dyn Resource, block: &Block, prior: &Value, new: Obj) -> Obj {
+    let Some(pm) = prior.as_entries() else {
+        return new;
+    };
+    let defaulted: Vec<&str> = res.defaults().into_iter().map(|(k, _)| k).collect();
+    let mut out = new;
+    for (name, a) in &block.attributes {
+        if a.computed
+            || !a.optional
+            || defaulted.contains(&name.as_str())
+            || !pm.get(name).is_some_and(Value::is_null)
+        {
+            continue;
+        }
+        if let Some(v) = out.get(name) {
+            if !v.is_null() && v.is_wholly_known() && *v == zero(&a.ty) {
+                out.insert(name.clone(), Value::null(a.ty.clone()));
+            }
+        }
+    }
+    out
+}
+
 /// Brings an object to exactly the block's attribute set: missing
 /// attributes null, extra ones dropped.
 fn conform(block: &Block, o: Obj) -> Obj {
@@ -584,7 +611,12 @@ impl ConfiguredProvider for Configured {
         };
         match result {
             Ok(state) => ApplyChangeResponse {
-                new_state: resolve_unknowns(vobj(conform(&schema.block, state))),
+                new_state: resolve_unknowns(vobj(keep_unset_nulls(
+                    res.as_ref(),
+                    &schema.block,
+                    &req.planned_state,
+                    conform(&schema.block, state),
+                ))),
                 ..Default::default()
             },
             Err(f) => {
@@ -638,7 +670,12 @@ impl ConfiguredProvider for Configured {
                 let i = idxs[k];
                 let resp = match r {
                     Ok(Some(o)) => ReadResponse {
-                        new_state: resolve_unknowns(vobj(conform(&schema.block, o))),
+                        new_state: resolve_unknowns(vobj(keep_unset_nulls(
+                            res.as_ref(),
+                            &schema.block,
+                            &reqs[i].current_state,
+                            conform(&schema.block, o),
+                        ))),
                         private: reqs[i].private.clone(),
                         ..Default::default()
                     },
@@ -705,7 +742,12 @@ impl ConfiguredProvider for Configured {
             Ok(Some(state)) => ImportResponse {
                 imported: vec![ImportedResource {
                     type_name: req.type_name.clone(),
-                    state: resolve_unknowns(vobj(conform(&schema.block, state))),
+                    state: resolve_unknowns(vobj(keep_unset_nulls(
+                        res.as_ref(),
+                        &schema.block,
+                        &vobj(start.clone()),
+                        conform(&schema.block, state),
+                    ))),
                     private: Vec::new(),
                 }],
                 diagnostics: Diagnostics::new(),

@@ -25,6 +25,7 @@ mod acm;
 mod ec2;
 mod elbv2;
 mod iam;
+mod rds;
 mod s3;
 
 use std::collections::BTreeMap;
@@ -69,6 +70,7 @@ impl AwsProvider {
         all_res.extend(s3::resources());
         all_res.extend(elbv2::resources());
         all_res.extend(acm::resources());
+        all_res.extend(rds::resources());
         for r in all_res {
             let s = r.schema();
             resources.insert(r.name(), (r, s));

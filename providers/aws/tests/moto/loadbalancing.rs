@@ -18,7 +18,12 @@ async fn alb_https_listener_rule_target_group() {
     let Some(ep) = moto() else { return };
     let region = "eu-south-1";
     let p = connect(&ep, region).await;
-    let vpc = create(&p, "aws_vpc", &config("aws_vpc", vec![("cidr_block", vs("10.40.0.0/16"))])).await;
+    let vpc = create(
+        &p,
+        "aws_vpc",
+        &config("aws_vpc", vec![("cidr_block", vs("10.40.0.0/16"))]),
+    )
+    .await;
     let vpc_id = s(&vpc, "id");
     let mut subnets = Vec::new();
     for (i, az) in ["a", "b"].iter().enumerate() {
@@ -38,22 +43,53 @@ async fn alb_https_listener_rule_target_group() {
             .await,
         );
     }
-    let igw = create(&p, "aws_internet_gateway", &config("aws_internet_gateway", vec![("vpc_id", vs(&vpc_id))])).await;
-    let sg = create(&p, "aws_security_group", &config("aws_security_group", vec![("name", vs(unique("alb"))), ("vpc_id", vs(&vpc_id))])).await;
+    let igw = create(
+        &p,
+        "aws_internet_gateway",
+        &config("aws_internet_gateway", vec![("vpc_id", vs(&vpc_id))]),
+    )
+    .await;
+    let sg = create(
+        &p,
+        "aws_security_group",
+        &config(
+            "aws_security_group",
+            vec![("name", vs(unique("alb"))), ("vpc_id", vs(&vpc_id))],
+        ),
+    )
+    .await;
 
     // ACM certificate (moto issues it immediately with MOTO_ACM_VALIDATION_WAIT=0).
     let ct = "aws_acm_certificate";
-    let ccfg = config(ct, vec![("domain_name", vs("app.example.com")), ("validation_method", vs("DNS"))]);
+    let ccfg = config(
+        ct,
+        vec![
+            ("domain_name", vs("app.example.com")),
+            ("validation_method", vs("DNS")),
+        ],
+    );
     let cert = create(&p, ct, &ccfg).await;
     let cert_arn = s(&cert, "arn");
     assert!(cert_arn.starts_with("arn:aws:acm:"));
-    assert_eq!(attr(&cert, "subject_alternative_names"), vset(["app.example.com".to_string()]));
+    assert_eq!(
+        attr(&cert, "subject_alternative_names"),
+        vset(["app.example.com".to_string()])
+    );
     assert_noop(&p, ct, &cert, &ccfg).await;
     let ccfg2 = with(&ccfg, vec![("tags", map(&[("Name", "cert")]))]);
     let cert2 = apply(&p, ct, &cert, &ccfg2).await;
     assert_eq!(attr(&cert2, "tags"), map(&[("Name", "cert")]));
-    let pl = plan(&p, ct, &cert2, &with(&ccfg2, vec![("domain_name", vs("other.example.com"))])).await;
-    assert!(pl.requires_replace.iter().any(|x| x.to_string() == "domain_name"));
+    let pl = plan(
+        &p,
+        ct,
+        &cert2,
+        &with(&ccfg2, vec![("domain_name", vs("other.example.com"))]),
+    )
+    .await;
+    assert!(pl
+        .requires_replace
+        .iter()
+        .any(|x| x.to_string() == "domain_name"));
     assert_eq!(import(&p, ct, &cert_arn).await, with(&cert2, vec![]));
 
     // Load balancer.
@@ -76,12 +112,21 @@ async fn alb_https_listener_rule_target_group() {
     assert!(!s(&lb, "dns_name").is_empty());
     assert!(s(&lb, "arn_suffix").starts_with(&format!("app/{name}/")));
     assert_noop(&p, lt, &lb, &lcfg).await;
-    let lcfg2 = with(&lcfg, vec![("idle_timeout", vi(120)), ("tags", map(&[("Name", "alb")]))]);
+    let lcfg2 = with(
+        &lcfg,
+        vec![("idle_timeout", vi(120)), ("tags", map(&[("Name", "alb")]))],
+    );
     let lb2 = apply(&p, lt, &lb, &lcfg2).await;
     assert_eq!(attr(&lb2, "idle_timeout"), vi(120));
     assert_noop(&p, lt, &lb2, &lcfg2).await;
     let pl = plan(&p, lt, &lb2, &with(&lcfg2, vec![("internal", vb(true))])).await;
-    assert_eq!(pl.requires_replace.iter().map(|x| x.to_string()).collect::<Vec<_>>(), vec!["internal"]);
+    assert_eq!(
+        pl.requires_replace
+            .iter()
+            .map(|x| x.to_string())
+            .collect::<Vec<_>>(),
+        vec!["internal"]
+    );
     assert_eq!(import(&p, lt, &lb_arn).await, lb2);
 
     // Target group with health check and stickiness.
@@ -89,11 +134,21 @@ async fn alb_https_listener_rule_target_group() {
     let tcfg = config(
         tt,
         vec![
-            ("name", vs(format!("tg-{}", &name[name.len().saturating_sub(20)..]))),
+            (
+                "name",
+                vs(format!("tg-{}", &name[name.len().saturating_sub(20)..])),
+            ),
             ("port", vi(80)),
             ("protocol", vs("HTTP")),
             ("vpc_id", vs(&vpc_id)),
-            ("health_check", sub(tt, &["health_check"], vec![("path", vs("/health")), ("matcher", vs("200-299"))])),
+            (
+                "health_check",
+                sub(
+                    tt,
+                    &["health_check"],
+                    vec![("path", vs("/health")), ("matcher", vs("200-299"))],
+                ),
+            ),
         ],
     );
     let tg = create(&p, tt, &tcfg).await;
@@ -103,16 +158,40 @@ async fn alb_https_listener_rule_target_group() {
     let tcfg2 = with(
         &tcfg,
         vec![
-            ("health_check", sub(tt, &["health_check"], vec![("path", vs("/ready")), ("matcher", vs("200")), ("interval", vi(15))])),
+            (
+                "health_check",
+                sub(
+                    tt,
+                    &["health_check"],
+                    vec![
+                        ("path", vs("/ready")),
+                        ("matcher", vs("200")),
+                        ("interval", vi(15)),
+                    ],
+                ),
+            ),
             ("deregistration_delay", vs("30")),
-            ("stickiness", sub(tt, &["stickiness"], vec![("type", vs("lb_cookie")), ("cookie_duration", vi(3600))])),
+            (
+                "stickiness",
+                sub(
+                    tt,
+                    &["stickiness"],
+                    vec![("type", vs("lb_cookie")), ("cookie_duration", vi(3600))],
+                ),
+            ),
         ],
     );
     let tg2 = apply(&p, tt, &tg, &tcfg2).await;
     assert_eq!(s(&tg2, "deregistration_delay"), "30");
     assert_noop(&p, tt, &tg2, &tcfg2).await;
     let pl = plan(&p, tt, &tg2, &with(&tcfg2, vec![("port", vi(8080))])).await;
-    assert_eq!(pl.requires_replace.iter().map(|x| x.to_string()).collect::<Vec<_>>(), vec!["port"]);
+    assert_eq!(
+        pl.requires_replace
+            .iter()
+            .map(|x| x.to_string())
+            .collect::<Vec<_>>(),
+        vec!["port"]
+    );
     assert_eq!(import(&p, tt, &tg_arn).await, tg2);
 
     // HTTP listener redirecting to HTTPS; HTTPS listener forwarding.
@@ -132,7 +211,18 @@ async fn alb_https_listener_rule_target_group() {
                         "default_action",
                         vec![
                             ("type", vs("redirect")),
-                            ("redirect", sub(lst, &["default_action", "redirect"], vec![("port", vs("443")), ("protocol", vs("HTTPS")), ("status_code", vs("HTTP_301"))])),
+                            (
+                                "redirect",
+                                sub(
+                                    lst,
+                                    &["default_action", "redirect"],
+                                    vec![
+                                        ("port", vs("443")),
+                                        ("protocol", vs("HTTPS")),
+                                        ("status_code", vs("HTTP_301")),
+                                    ],
+                                ),
+                            ),
                         ],
                     )],
                 ),
@@ -153,7 +243,11 @@ async fn alb_https_listener_rule_target_group() {
                 "default_action",
                 Value::list(
                     nested_type(lst, &["default_action"]),
-                    vec![action(lst, "default_action", vec![("type", vs("forward")), ("target_group_arn", vs(&tg_arn))])],
+                    vec![action(
+                        lst,
+                        "default_action",
+                        vec![("type", vs("forward")), ("target_group_arn", vs(&tg_arn))],
+                    )],
                 ),
             ),
         ],
@@ -175,7 +269,15 @@ async fn alb_https_listener_rule_target_group() {
                         ("type", vs("fixed-response")),
                         (
                             "fixed_response",
-                            sub(lst, &["default_action", "fixed_response"], vec![("content_type", vs("text/plain")), ("message_body", vs("down")), ("status_code", vs("503"))]),
+                            sub(
+                                lst,
+                                &["default_action", "fixed_response"],
+                                vec![
+                                    ("content_type", vs("text/plain")),
+                                    ("message_body", vs("down")),
+                                    ("status_code", vs("503")),
+                                ],
+                            ),
                         ),
                     ],
                 )],
@@ -187,14 +289,31 @@ async fn alb_https_listener_rule_target_group() {
     let https2 = apply(&p, lst, &https, &https_cfg2).await;
     assert_noop(&p, lst, &https2, &https_cfg2).await;
     let https3 = apply(&p, lst, &https2, &https_cfg).await;
-    assert_eq!(import(&p, lst, &s(&https3, "arn")).await.get_attr("port").cloned(), Some(vi(443)));
+    assert_eq!(
+        import(&p, lst, &s(&https3, "arn"))
+            .await
+            .get_attr("port")
+            .cloned(),
+        Some(vi(443))
+    );
 
     // Listener rule.
     let rt = "aws_lb_listener_rule";
     let cond = |path: &str| {
         Value::set(
             nested_type(rt, &["condition"]),
-            vec![nested(rt, &["condition"], vec![("path_pattern", sub(rt, &["condition", "path_pattern"], vec![("values", vset([path.to_string()]))]))])],
+            vec![nested(
+                rt,
+                &["condition"],
+                vec![(
+                    "path_pattern",
+                    sub(
+                        rt,
+                        &["condition", "path_pattern"],
+                        vec![("values", vset([path.to_string()]))],
+                    ),
+                )],
+            )],
         )
     };
     let rcfg = config(
@@ -204,7 +323,14 @@ async fn alb_https_listener_rule_target_group() {
             ("priority", vi(10)),
             (
                 "action",
-                Value::list(nested_type(rt, &["action"]), vec![action(rt, "action", vec![("type", vs("forward")), ("target_group_arn", vs(&tg_arn))])]),
+                Value::list(
+                    nested_type(rt, &["action"]),
+                    vec![action(
+                        rt,
+                        "action",
+                        vec![("type", vs("forward")), ("target_group_arn", vs(&tg_arn))],
+                    )],
+                ),
             ),
             ("condition", cond("/api/*")),
         ],
@@ -219,7 +345,14 @@ async fn alb_https_listener_rule_target_group() {
 
     // Target group attachment (an IP-less instance ID is fine for moto).
     let at = "aws_lb_target_group_attachment";
-    let acfg = config(at, vec![("target_group_arn", vs(&tg_arn)), ("target_id", vs("i-0123456789abcdef0")), ("port", vi(80))]);
+    let acfg = config(
+        at,
+        vec![
+            ("target_group_arn", vs(&tg_arn)),
+            ("target_id", vs("i-0123456789abcdef0")),
+            ("port", vi(80)),
+        ],
+    );
     let att = apply(&p, at, &Value::dynamic_null(), &acfg).await;
     assert!(s(&att, "id").starts_with(&format!("{tg_arn}-")));
     destroy(&p, at, &att).await;

@@ -7,6 +7,7 @@
 #![allow(clippy::unwrap_used)]
 
 mod common;
+mod databases;
 mod loadbalancing;
 mod network;
 mod provider;
