@@ -23,7 +23,7 @@ mod source;
 
 pub use json::{JsonDiagnostic, JsonPos, JsonRange, JsonSnippet, ValidateOutput};
 pub use range::{Pos, SourceRange};
-pub use render::{render_diagnostic, render_diagnostics, RenderOptions};
+pub use render::{consolidate_warnings, render_diagnostic, render_diagnostics, RenderOptions};
 pub use source::{SourceFile, SourceMap};
 
 use std::fmt;

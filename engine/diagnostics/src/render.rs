@@ -151,6 +151,42 @@ pub fn render_diagnostics<'a>(
         .collect()
 }
 
+/// Groups warnings with the same summary, as Terraform's human output does:
+/// the first of each group is kept, with "(and N more similar warnings
+/// elsewhere)" added to its detail. Errors are never grouped. Use before
+/// [`render_diagnostics`]; the JSON output lists every diagnostic.
+pub fn consolidate_warnings(diags: &crate::Diagnostics) -> crate::Diagnostics {
+    let mut out: Vec<Diagnostic> = Vec::new();
+    let mut counts: Vec<usize> = Vec::new();
+    for d in diags {
+        if !d.is_error() {
+            if let Some(i) = out
+                .iter()
+                .position(|o| !o.is_error() && o.summary == d.summary)
+            {
+                counts[i] += 1;
+                continue;
+            }
+        }
+        out.push(d.clone());
+        counts.push(0);
+    }
+    for (d, n) in out.iter_mut().zip(counts) {
+        if n > 0 {
+            let more = if n == 1 {
+                "(and one more similar warning elsewhere)".to_string()
+            } else {
+                format!("(and {n} more similar warnings elsewhere)")
+            };
+            if !d.detail.is_empty() {
+                d.detail.push_str("\n\n");
+            }
+            d.detail.push_str(&more);
+        }
+    }
+    out.into()
+}
+
 fn underline(text: &str, line: usize, subject: &crate::SourceRange) -> String {
     if line < subject.start.line || line > subject.end.line {
         return text.to_string();
@@ -249,6 +285,24 @@ mod tests {
         let out = render_diagnostic(&d, &map, opts);
         assert!(out.contains("    \x1b[4mbogus\x1b[0m = 1"), "{out}");
         assert!(out.contains("\x1b[1m\x1b[31mError: \x1b[0m"), "{out}");
+    }
+
+    #[test]
+    fn consolidates_warnings_with_the_same_summary() {
+        let mut diags = crate::Diagnostics::new();
+        for _ in 0..3 {
+            diags.push(Diagnostic::warning("Quoted references are deprecated", "x"));
+        }
+        diags.push(Diagnostic::error("E", ""));
+        diags.push(Diagnostic::error("E", ""));
+        let c = consolidate_warnings(&diags);
+        assert_eq!(c.len(), 3);
+        let first = c
+            .iter()
+            .next()
+            .map(|d| d.detail.clone())
+            .unwrap_or_default();
+        assert_eq!(first, "x\n\n(and 2 more similar warnings elsewhere)");
     }
 
     #[test]
