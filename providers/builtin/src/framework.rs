@@ -48,6 +48,8 @@ pub(crate) struct Spec {
     /// Keep the prior value rather than planning unknown on update.
     pub keep_state: bool,
     pub replace: Replace,
+    /// The warning shown when a deprecated attribute is set.
+    pub deprecation: Option<&'static str>,
 }
 
 impl Spec {
@@ -58,6 +60,7 @@ impl Spec {
             default: None,
             keep_state: false,
             replace: Replace::Never,
+            deprecation: None,
         }
     }
 
@@ -111,9 +114,10 @@ impl Spec {
         self
     }
 
-    /// Marks the attribute deprecated.
-    pub fn deprecated(mut self) -> Spec {
+    /// Marks the attribute deprecated; setting it warns with `message`.
+    pub fn deprecated(mut self, message: &'static str) -> Spec {
         self.attr.deprecated = true;
+        self.deprecation = Some(message);
         self
     }
 
@@ -212,6 +216,22 @@ impl Specs {
             Err(diags)
         } else {
             Ok(self.normalize(out))
+        }
+    }
+
+    /// Adds the plugin framework's "Attribute Deprecated" warning for each
+    /// deprecated attribute the configuration sets.
+    pub fn warn_deprecated(&self, config: &Obj, diags: &mut Diagnostics) {
+        for s in &self.attrs {
+            if let Some(message) = s.deprecation {
+                let v = config.get(s.name);
+                if !v.is_null() && v.is_known() {
+                    diags.push(terrane_diagnostics::Diagnostic::warning(
+                        "Attribute Deprecated",
+                        message,
+                    ));
+                }
+            }
         }
     }
 
@@ -588,7 +608,10 @@ impl Provider for BuiltinProvider {
                 Ok(r) => {
                     if let Some(c) = config {
                         match r.specs().conform(c) {
-                            Ok(c) => r.validate(&c, &mut diagnostics),
+                            Ok(c) => {
+                                r.specs().warn_deprecated(&c, &mut diagnostics);
+                                r.validate(&c, &mut diagnostics);
+                            }
                             Err(d) => diagnostics.extend(d),
                         }
                     }
@@ -599,7 +622,10 @@ impl Provider for BuiltinProvider {
                 Ok(r) => {
                     if let Some(c) = config {
                         match r.specs().conform(c) {
-                            Ok(c) => r.validate(&c, &mut diagnostics),
+                            Ok(c) => {
+                                r.specs().warn_deprecated(&c, &mut diagnostics);
+                                r.validate(&c, &mut diagnostics);
+                            }
                             Err(d) => diagnostics.extend(d),
                         }
                     }

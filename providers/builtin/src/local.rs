@@ -181,7 +181,7 @@ impl LocalFile {
                 Spec::optional("sensitive_content", Type::String)
                     .sensitive()
                     .force_new()
-                    .deprecated()
+                    .deprecated("Use the `local_sensitive_file` resource instead")
                     .describe("Sensitive content to store in the file. Use the local_sensitive_file resource instead."),
             );
         }

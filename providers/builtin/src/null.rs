@@ -71,7 +71,7 @@ impl NullDataSource {
                 Spec::computed("random", Type::String).describe("A random value."),
                 Spec::optional_computed("has_computed_default", Type::String)
                     .describe("If set, its literal value will be stored and returned. If not, its value defaults to \"default\"."),
-                Spec::computed("id", Type::String).deprecated(),
+                Spec::computed("id", Type::String).deprecated("This attribute is only present for some legacy compatibility issues and should not be used. It will be removed in a future version."),
             ],
         );
         specs.deprecated = true;

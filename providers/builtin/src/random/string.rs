@@ -55,7 +55,7 @@ impl RandomString {
             flag("lower", "lowercase alphabet characters"),
             Spec::optional_computed("number", Type::Bool)
                 .force_new()
-                .deprecated()
+                .deprecated("**NOTE**: This is deprecated, use `numeric` instead.")
                 .describe("Include numeric characters in the result. Default value is `true`. **NOTE**: This is deprecated, use `numeric` instead."),
             Spec::optional_computed("numeric", Type::Bool)
                 .force_new()

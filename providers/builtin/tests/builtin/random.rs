@@ -394,3 +394,30 @@ async fn random_uuid_versions() {
     let u = text(&st, "result");
     assert!(is_go_uuid(u) && &u[14..15] == "7", "{u}");
 }
+
+#[test]
+fn deprecated_attributes_warn() {
+    let random = terrane_provider_builtin::random();
+    let v = random.validate(terrane_provider::ValidateRequest {
+        kind: terrane_provider::ConfigKind::Resource,
+        type_name: "random_string".into(),
+        config: config(
+            "random_string",
+            vec![("length", n(8)), ("number", Value::bool(true))],
+        ),
+    });
+    assert!(!v.diagnostics.has_errors());
+    let w: Vec<_> = v.diagnostics.warnings().collect();
+    assert_eq!(w.len(), 1);
+    assert_eq!(w[0].summary, "Attribute Deprecated");
+    assert!(w[0].detail.contains("use `numeric` instead"));
+    let v = random.validate(terrane_provider::ValidateRequest {
+        kind: terrane_provider::ConfigKind::Resource,
+        type_name: "random_string".into(),
+        config: config(
+            "random_string",
+            vec![("length", n(8)), ("numeric", Value::bool(true))],
+        ),
+    });
+    assert!(v.diagnostics.is_empty());
+}
