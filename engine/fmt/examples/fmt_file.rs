@@ -1,7 +1,9 @@
 //! Formats each file named on the command line to standard output (a
-//! development aid for comparing against `terraform fmt`).
+//! development aid for comparing against `terraform fmt`). Errors are
+//! reported on standard error with the file name as `fmt` shows it.
 
 use std::io::Write;
+use std::path::PathBuf;
 
 fn main() {
     for path in std::env::args().skip(1) {
@@ -16,8 +18,18 @@ fn main() {
             Ok(out) => {
                 let _ = std::io::stdout().write_all(out.as_bytes());
             }
-            Err(e) => {
-                eprintln!("{path}: {e}");
+            Err(_) => {
+                let opts = terrane_fmt::FmtOptions {
+                    check: true,
+                    ..Default::default()
+                };
+                if let Ok(outcome) =
+                    terrane_fmt::run(&[PathBuf::from(&path)], &opts, &mut Vec::new())
+                {
+                    for e in outcome.errors {
+                        eprintln!("{e}");
+                    }
+                }
                 std::process::exit(2);
             }
         }

@@ -70,6 +70,18 @@ pub enum FmtError {
     InvalidPath(PathBuf),
 }
 
+/// The 1-based line and column (in characters) of byte `offset` of `src`.
+pub(crate) fn line_column(src: &str, offset: usize) -> (usize, usize) {
+    let before = src.get(..offset.min(src.len())).unwrap_or("");
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    let line = before.matches('\n').count() + 1;
+    let column = before
+        .get(line_start..)
+        .map_or(0, |s| s.graphemes(true).count())
+        + 1;
+    (line, column)
+}
+
 fn located(file: &str, line: usize, column: usize, summary: &str, detail: &str) -> String {
     if file.is_empty() {
         format!("line {line}, column {column}: {summary}: {detail}")
@@ -88,13 +100,7 @@ impl FmtError {
         detail: String,
     ) -> Self {
         let offset = offset.min(src.len());
-        let before = src.get(..offset).unwrap_or("");
-        let line_start = before.rfind('\n').map_or(0, |i| i + 1);
-        let line = before.matches('\n').count() + 1;
-        let column = before
-            .get(line_start..)
-            .map_or(0, |s| s.graphemes(true).count())
-            + 1;
+        let (line, column) = line_column(src, offset);
         FmtError::Syntax {
             file: String::new(),
             line,

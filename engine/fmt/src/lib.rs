@@ -35,13 +35,34 @@ pub use run::{run, run_stdin, FmtOptions, FmtOutcome};
 /// Returns an [`FmtError::Syntax`] (with an empty file name) if `src` is not
 /// valid native syntax; like Terraform, invalid input is never reformatted.
 pub fn format_source(src: &str) -> Result<String, FmtError> {
+    format_source_named(src, "")
+}
+
+/// [`format_source`] for a file shown to the user as `name` (for example
+/// `main.tf` or `<stdin>`): syntax errors carry that file name, and error
+/// details that refer to another place in the file name it as Terraform
+/// does ("already set at main.tf:1,1-2").
+pub fn format_source_named(src: &str, name: &str) -> Result<String, FmtError> {
     let tokens = lexer::lex(src);
     let body = parser::parse(src, &tokens).map_err(|e| {
         // The error covers the token it points at, if it points at one.
         let end = tokens
             .binary_search_by_key(&e.start, |t| t.start)
             .map_or(e.start, |i| tokens[i].end);
-        FmtError::syntax_at(src, e.start, end, e.summary, e.detail)
+        let at = match e.at {
+            Some((from, to)) if !name.is_empty() => {
+                let (l1, c1) = error::line_column(src, from);
+                let (l2, c2) = error::line_column(src, to);
+                if l1 == l2 {
+                    format!(" at {name}:{l1},{c1}-{c2}")
+                } else {
+                    format!(" at {name}:{l1},{c1}-{l2},{c2}")
+                }
+            }
+            _ => String::new(),
+        };
+        let detail = e.detail.replace(parser::AT, &at);
+        FmtError::syntax_at(src, e.start, end, e.summary, detail).in_file(name)
     })?;
     let mut laid = rewrite::rewrite(src, &tokens, &body);
     layout::layout(&mut laid);

@@ -8,7 +8,7 @@
 //! blocks they sit. Comments are skipped the way the reference parser skips
 //! them: a `#`/`//` comment stands for a newline where newlines matter.
 
-use std::collections::HashSet;
+use std::collections::HashMap;
 
 use crate::strlit::{decode_quoted_literal, reference_literal_pieces, valid_number};
 use crate::token::{Token, TokenKind};
@@ -18,9 +18,16 @@ use crate::token::{Token, TokenKind};
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct SyntaxError {
     pub(crate) summary: String,
+    /// The detail sentence; an [`AT`] marker in it stands for " at " and the
+    /// source range `at`, which can only be written once the file name is
+    /// known (it is left out when there is none).
     pub(crate) detail: String,
     pub(crate) start: usize,
+    pub(crate) at: Option<(usize, usize)>,
 }
+
+/// Placeholder in [`SyntaxError::detail`] for a reference to another place.
+pub(crate) const AT: &str = "{at}";
 
 type PResult<T> = Result<T, SyntaxError>;
 
@@ -101,6 +108,7 @@ fn err(summary: &str, detail: &str, start: usize) -> SyntaxError {
         summary: summary.to_string(),
         detail: detail.to_string(),
         start,
+        at: None,
     }
 }
 
@@ -262,7 +270,7 @@ impl Parser<'_> {
     /// brace is, which an unclosed-block error points at.
     fn body(&mut self, end: TokenKind, open_at: usize) -> PResult<Body> {
         let mut body = Body::default();
-        let mut names: HashSet<String> = HashSet::new();
+        let mut names: HashMap<String, (usize, usize)> = HashMap::new();
         loop {
             let next = self.peek();
             if next.kind == end {
@@ -276,15 +284,19 @@ impl Parser<'_> {
                 TokenKind::Ident => {
                     let item = self.body_item()?;
                     if let Item::Attribute(a) = &item {
-                        if !names.insert(a.name.clone()) {
-                            self.soft.push(SyntaxError {
+                        match names.get(&a.name) {
+                            Some(&first) => self.soft.push(SyntaxError {
                                 summary: "Attribute redefined".into(),
                                 detail: format!(
-                                    "The argument {:?} was already set. Each argument may be set only once.",
+                                    "The argument {:?} was already set{AT}. Each argument may be set only once.",
                                     a.name
                                 ),
                                 start: next.start,
-                            });
+                                at: Some(first),
+                            }),
+                            None => {
+                                names.insert(a.name.clone(), (next.start, next.end));
+                            }
                         }
                     }
                     body.items.push(item);
@@ -452,7 +464,10 @@ impl Parser<'_> {
             TokenKind::OQuote | TokenKind::OBrace | TokenKind::Ident => {
                 return Err(err(
                     "Argument definition required",
-                    "A single-line block definition can contain only a single argument. To define a nested block, place it on a line of its own within its parent block.",
+                    &format!(
+                        "A single-line block definition can contain only a single argument. If you meant to define argument {:?}, use an equals sign to assign it a value. To define a nested block, place it on a line of its own within its parent block.",
+                        ident.text(self.src)
+                    ),
                     ident.start,
                 ))
             }
@@ -520,11 +535,19 @@ impl Parser<'_> {
                     }
                 }
                 TokenKind::TemplateInterp | TokenKind::TemplateControl => {
-                    return Err(err(
-                        "Invalid string literal",
-                        "Template sequences are not allowed in this string.",
-                        tok.start,
-                    ))
+                    let which = if tok.kind == TokenKind::TemplateInterp {
+                        '$'
+                    } else {
+                        '%'
+                    };
+                    return Err(SyntaxError {
+                        summary: "Invalid string literal".into(),
+                        detail: format!(
+                            "Template sequences are not allowed in this string. To include a literal \"{which}\", double it (as \"{which}{which}\") to escape it."
+                        ),
+                        start: tok.start,
+                        at: None,
+                    });
                 }
                 TokenKind::Eof => {
                     return Err(err(
@@ -626,13 +649,20 @@ impl Parser<'_> {
         }
     }
 
-    fn legacy_index(&mut self, tok: Token) {
-        if tok.text(self.src).contains('.') {
-            self.soft.push(err(
-                "Invalid legacy index syntax",
-                "When using the legacy index syntax, chaining two indexes together is not permitted. Use the proper index syntax instead.",
-                tok.start,
-            ));
+    /// Checks a number used as a legacy `.N` index; `splat_at` is where the
+    /// attribute-only splat it follows starts, if any (errors point there).
+    fn legacy_index(&mut self, tok: Token, splat_at: Option<usize>) {
+        if let Some((first, second)) = tok.text(self.src).split_once('.') {
+            let detail = match splat_at {
+                None => format!("When using the legacy index syntax, chaining two indexes together is not permitted. Use the proper index syntax instead, like [{first}][{second}]."),
+                Some(_) => format!("When using the legacy index syntax, chaining two indexes together is not permitted. Use the proper index syntax with a full splat expression [*] instead, like [{first}][{second}]."),
+            };
+            self.soft.push(SyntaxError {
+                summary: "Invalid legacy index syntax".into(),
+                detail,
+                start: splat_at.unwrap_or(tok.start),
+                at: None,
+            });
             return;
         }
         self.number(tok);
@@ -668,7 +698,7 @@ impl Parser<'_> {
                         }
                         TokenKind::NumberLit => {
                             self.read();
-                            self.legacy_index(attr);
+                            self.legacy_index(attr, None);
                         }
                         TokenKind::Star => {
                             self.read();
@@ -678,7 +708,7 @@ impl Parser<'_> {
                                 match step.kind {
                                     TokenKind::NumberLit => {
                                         self.read();
-                                        self.legacy_index(step);
+                                        self.legacy_index(step, Some(attr.start));
                                     }
                                     TokenKind::Ident => {
                                         self.read();
@@ -1072,7 +1102,10 @@ impl Parser<'_> {
     // ---- templates ----------------------------------------------------
 
     fn template(&mut self, end: TokenKind) -> PResult<()> {
-        let mut directives: Vec<(Directive, usize)> = Vec::new();
+        let mut directives: Vec<(Directive, usize, usize)> = Vec::new();
+        // Where the template's content starts, which unclosed-sequence
+        // errors point at.
+        let parts_start = self.peek().start;
         loop {
             let tok = self.read();
             if tok.kind == end {
@@ -1088,12 +1121,13 @@ impl Parser<'_> {
                 TokenKind::TemplateInterp => {
                     self.with_newlines(false, |p| {
                         p.expression()?;
-                        p.sequence_end(end, tok.start, "")
+                        p.sequence_end(end, parts_start, "")
                     })?;
                 }
                 TokenKind::TemplateControl => {
-                    let d = self.with_newlines(false, |p| p.directive(end, tok.start))?;
-                    directives.push((d, tok.start));
+                    let d = self.with_newlines(false, |p| p.directive(end, parts_start))?;
+                    let close_end = self.tokens.get(self.last).map_or(tok.end, |t| t.end);
+                    directives.push((d, tok.start, close_end));
                 }
                 _ => {
                     return Err(err(
@@ -1104,10 +1138,85 @@ impl Parser<'_> {
                 }
             }
         }
-        if let Err(e) = check_directives(&directives, self.peek().start) {
-            self.soft.push(e);
-        }
+        let end_at = self
+            .tokens
+            .get(self.last)
+            .map_or(self.src.len(), |t| t.start);
+        self.check_directives(&directives, end_at);
         Ok(())
+    }
+
+    /// Checks that `if`/`else`/`endif` and `for`/`endfor` directives nest,
+    /// reporting what the reference template parser reports (and carrying
+    /// on, as it does). Each directive comes with its source range;
+    /// `end_at` is where the template's closing delimiter is.
+    fn check_directives(&mut self, directives: &[(Directive, usize, usize)], end_at: usize) {
+        let error =
+            |summary: String, detail: &str, start: usize, at: Option<(usize, usize)>| SyntaxError {
+                summary,
+                detail: detail.to_string(),
+                start,
+                at,
+            };
+        // Open `if`/`for` directives: kind, range, and whether an `else` was seen.
+        let mut open: Vec<(Directive, (usize, usize), bool)> = Vec::new();
+        for &(d, start, end) in directives {
+            let name = match d {
+                Directive::If => "if",
+                Directive::For => "for",
+                Directive::Else => "else",
+                Directive::EndIf => "endif",
+                Directive::EndFor => "endfor",
+            };
+            let unexpected = format!("Unexpected {name} directive");
+            match (d, open.last_mut()) {
+                (Directive::If | Directive::For, _) => open.push((d, (start, end), false)),
+                (_, None) => self.soft.push(error(
+                    unexpected,
+                    "The control directives within this template are unbalanced.",
+                    start,
+                    None,
+                )),
+                (Directive::Else, Some((Directive::If, _, seen @ false))) => *seen = true,
+                (Directive::EndIf, Some((Directive::If, ..)))
+                | (Directive::EndFor, Some((Directive::For, ..))) => {
+                    open.pop();
+                }
+                (_, Some(&mut (kind, range, _))) => {
+                    let detail = match (d, kind) {
+                        (Directive::Else, Directive::If) => {
+                            "Already in the else clause for the if started{at}."
+                        }
+                        (Directive::Else, _) => {
+                            "An else clause is not expected for a for directive."
+                        }
+                        (_, Directive::If) => {
+                            "Expecting an endif directive for the if started{at}."
+                        }
+                        _ => {
+                            "Expecting an endfor directive corresponding to the for directive{at}."
+                        }
+                    };
+                    self.soft
+                        .push(error(unexpected, detail, start, Some(range)));
+                    open.pop();
+                }
+            }
+        }
+        while let Some((kind, range, _)) = open.pop() {
+            let detail = match kind {
+                Directive::For => {
+                    "The for directive{at} is missing its corresponding endfor directive."
+                }
+                _ => "The if directive{at} is missing its corresponding endif directive.",
+            };
+            self.soft.push(error(
+                "Unexpected end of template".into(),
+                detail,
+                end_at,
+                Some(range),
+            ));
+        }
     }
 
     fn sequence_end(&mut self, end: TokenKind, open_at: usize, keyword: &str) -> PResult<()> {
@@ -1122,23 +1231,32 @@ impl Parser<'_> {
                 detail: "Expected a closing brace to end the sequence, but found extra characters."
                     .into(),
                 start: close.start,
+                at: None,
             });
         }
-        let unclosed = close.kind == TokenKind::Eof
-            || (matches!(close.kind, TokenKind::CQuote | TokenKind::OQuote)
-                && end == TokenKind::CQuote);
-        if unclosed {
-            Err(err(
-                "Unclosed template interpolation sequence",
+        let unclosed = "Unclosed template interpolation sequence";
+        let extra = "Extra characters after interpolation expression";
+        match close.kind {
+            TokenKind::Eof => Err(err(
+                unclosed,
+                "There is no closing brace for this interpolation sequence before the end of the file. This might be caused by incorrect nesting inside the given expression.",
+                open_at,
+            )),
+            TokenKind::Colon => Err(err(
+                extra,
+                "Template interpolation doesn't expect a colon at this location. Did you intend this to be a literal sequence to be processed as part of another language? If so, you can escape it by starting with \"$${\" instead of just \"${\".",
+                close.start,
+            )),
+            TokenKind::CQuote | TokenKind::OQuote if end == TokenKind::CQuote => Err(err(
+                unclosed,
                 "There is no closing brace for this interpolation sequence before the end of the quoted template. This might be caused by incorrect nesting inside the given expression.",
                 open_at,
-            ))
-        } else {
-            Err(err(
-                "Extra characters after interpolation expression",
-                "Expected a closing brace to end the interpolation expression, but found extra characters. If this is an embedded sequence for another language, escape it by starting with \"$${\" instead of just \"${\".",
+            )),
+            _ => Err(err(
+                extra,
+                "Expected a closing brace to end the interpolation expression, but found extra characters.\n\nThis can happen when you include interpolation syntax for another language, such as shell scripting, but forget to escape the interpolation start token. If this is an embedded sequence for another language, escape it by starting with \"$${\" instead of just \"${\".",
                 close.start,
-            ))
+            )),
         }
     }
 
@@ -1194,11 +1312,19 @@ impl Parser<'_> {
                 Directive::For
             }
             other => {
+                let suggestion = ["if", "for", "else", "endif", "endfor"]
+                    .into_iter()
+                    .find(|s| levenshtein(other, s) < 3)
+                    .map(|s| format!(" Did you mean {s:?}?"))
+                    .unwrap_or_default();
                 return Err(SyntaxError {
                     summary: "Invalid template control keyword".into(),
-                    detail: format!("{other:?} is not a valid template control keyword."),
+                    detail: format!(
+                        "{other:?} is not a valid template control keyword.{suggestion}"
+                    ),
                     start: kw.start,
-                })
+                    at: None,
+                });
             }
         };
         let _ = open_at;
@@ -1207,48 +1333,17 @@ impl Parser<'_> {
     }
 }
 
-/// Checks that `if`/`else`/`endif` and `for`/`endfor` directives nest.
-fn check_directives(directives: &[(Directive, usize)], end_at: usize) -> PResult<()> {
-    // Each open directive, and for `if` whether its `else` was seen.
-    let mut stack: Vec<(Directive, bool)> = Vec::new();
-    for &(d, at) in directives {
-        let unexpected = |name: &str| SyntaxError {
-            summary: format!("Unexpected {name} directive"),
-            detail: "The control directives within this template are unbalanced.".into(),
-            start: at,
-        };
-        match d {
-            Directive::If | Directive::For => stack.push((d, false)),
-            Directive::Else => match stack.last_mut() {
-                Some((Directive::If, seen @ false)) => *seen = true,
-                _ => return Err(unexpected("else")),
-            },
-            Directive::EndIf => match stack.last() {
-                Some((Directive::If, _)) => {
-                    stack.pop();
-                }
-                _ => return Err(unexpected("endif")),
-            },
-            Directive::EndFor => match stack.last() {
-                Some((Directive::For, _)) => {
-                    stack.pop();
-                }
-                _ => return Err(unexpected("endfor")),
-            },
+/// Edit distance between two words, for keyword suggestions.
+fn levenshtein(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut cur = vec![i + 1; b.len() + 1];
+        for (j, cb) in b.iter().enumerate() {
+            let cost = usize::from(ca != *cb);
+            cur[j + 1] = (prev[j] + cost).min(prev[j + 1] + 1).min(cur[j] + 1);
         }
+        prev = cur;
     }
-    if let Some((d, _)) = stack.last() {
-        let (which, closer) = match d {
-            Directive::For => ("for", "endfor"),
-            _ => ("if", "endif"),
-        };
-        return Err(SyntaxError {
-            summary: "Unexpected end of template".into(),
-            detail: format!(
-                "The {which} directive is missing its corresponding {closer} directive."
-            ),
-            start: end_at,
-        });
-    }
-    Ok(())
+    prev[b.len()]
 }

@@ -8,7 +8,7 @@ use std::path::{Component, Path, PathBuf};
 
 use crate::diff::unified;
 use crate::error::FmtError;
-use crate::format_source;
+use crate::format_source_named;
 
 /// File name suffixes `terraform fmt` processes.
 pub(crate) const SUPPORTED_EXTS: [&str; 4] = [".tf", ".tfvars", ".tftest.hcl", ".tfmock.hcl"];
@@ -249,10 +249,10 @@ impl Runner<'_> {
                 return Ok(());
             }
         };
-        let result = match format_source(text) {
+        let result = match format_source_named(text, shown) {
             Ok(r) => r,
             Err(e) => {
-                self.outcome.errors.push(e.in_file(shown));
+                self.outcome.errors.push(e);
                 return Ok(());
             }
         };

@@ -13,6 +13,7 @@ fn escape_error(detail: String, start: usize) -> SyntaxError {
         summary: "Invalid escape sequence".into(),
         detail,
         start,
+        at: None,
     }
 }
 
@@ -59,12 +60,12 @@ pub(crate) fn decode_quoted_literal(text: &str, start: usize) -> Result<String, 
                                 at,
                             ));
                         }
-                        let decoded = u32::from_str_radix(&hex, 16).ok().and_then(char::from_u32);
-                        match decoded {
+                        let code = u32::from_str_radix(&hex, 16).unwrap_or(u32::MAX);
+                        match char::from_u32(code) {
                             Some(ch) => out.push(ch),
                             None => {
                                 return Err(escape_error(
-                                    format!("Cannot encode character U+{hex} in UTF-8."),
+                                    format!("Cannot encode character U+{code:04x} in UTF-8."),
                                     at,
                                 ))
                             }

@@ -1,6 +1,7 @@
 //! Golden corpus: every `*.in` under `tests/fixtures/{golden,opentofu}` is
 //! formatted and compared with the output real `terraform fmt` produced
-//! (`*.out`), or must be refused with the same first error (`*.err`).
+//! (`*.out`), or must be refused with the same first error (`*.err`:
+//! summary, line and detail).
 //! When Terraform is installed at /usr/local/bin/terraform, a second test
 //! compares against it live.
 
@@ -9,7 +10,7 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use terrane_fmt::{format_source, FmtError};
+use terrane_fmt::{format_source, format_source_named, FmtError};
 
 fn fixtures() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")
@@ -46,7 +47,9 @@ fn check(input: &Path) -> Option<String> {
     let src = std::fs::read_to_string(input).unwrap();
     let out_path = sibling(input, "out");
     let err_path = sibling(input, "err");
-    let got = format_source(&src);
+    let file_name = input.file_stem().unwrap().to_string_lossy().into_owned();
+    let ext = file_name.split_once('.').map_or("tf", |(_, e)| e);
+    let got = format_source_named(&src, &format!("case.{ext}"));
     if out_path.exists() {
         let want = std::fs::read_to_string(&out_path).unwrap();
         match got {
@@ -65,18 +68,24 @@ fn check(input: &Path) -> Option<String> {
         }
     } else if err_path.exists() {
         let want = std::fs::read_to_string(&err_path).unwrap();
-        let (summary, line) = want.trim_end().rsplit_once('@').unwrap();
+        let (first, detail) = want
+            .trim_end()
+            .split_once('\n')
+            .unwrap_or((want.trim_end(), ""));
+        let (summary, line) = first.rsplit_once('@').unwrap();
         match got {
             Err(FmtError::Syntax {
                 summary: s,
                 line: l,
+                detail: d,
                 ..
             }) => {
-                if s == summary && l.to_string() == line {
+                let d = d.split_whitespace().collect::<Vec<_>>().join(" ");
+                if s == summary && l.to_string() == line && d == detail {
                     None
                 } else {
                     Some(format!(
-                        "{}: error {s}@{l}, terraform says {summary}@{line}",
+                        "{}: error {s}@{l} ({d}), terraform says {summary}@{line} ({detail})",
                         input.display()
                     ))
                 }
