@@ -655,7 +655,7 @@ const BUILTIN_PROVISIONERS: &[&str] = &["local-exec", "remote-exec", "file"];
 
 /// Features terrane reads but does not act on (warnings), and provisioner
 /// types no engine provides (errors, as Terraform reports them).
-fn unsupported_features(m: &Module, diags: &mut Diagnostics) {
+fn unsupported_features(m: &Module, path: &terrane_addrs::ModulePath, diags: &mut Diagnostics) {
     if let Some(r) = &m.terraform.cloud {
         diags.push(
             Diagnostic::warning(
@@ -668,6 +668,7 @@ fn unsupported_features(m: &Module, diags: &mut Diagnostics) {
     }
     let mut missing = std::collections::BTreeSet::new();
     for r in m.resources.values() {
+        provider_present(m, path, r, diags);
         for p in &r.provisioners {
             if !BUILTIN_PROVISIONERS.contains(&p.type_name.as_str()) {
                 missing.insert(p.type_name.clone());
@@ -689,6 +690,45 @@ fn unsupported_features(m: &Module, diags: &mut Diagnostics) {
             format!("This configuration requires provisioner plugin {name:?}, which isn't available. If you're intending to use an external provisioner plugin, you must install it manually into one of the plugin search directories before running Terraform."),
         ));
     }
+}
+
+/// A resource's `provider = NAME.ALIAS` must name a configuration the module
+/// declares (a `provider` block or a `configuration_aliases` entry).
+fn provider_present(
+    m: &Module,
+    path: &terrane_addrs::ModulePath,
+    r: &ResourceBlock,
+    diags: &mut Diagnostics,
+) {
+    let Some(p) = &r.provider else { return };
+    let Some(alias) = &p.config.alias else { return };
+    let name = &p.config.local_name;
+    let declared = m.providers.contains_key(&format!("{name}.{alias}"))
+        || m.terraform.required_providers.get(name).is_some_and(|rp| {
+            rp.configuration_aliases
+                .iter()
+                .any(|c| c.alias.as_deref() == Some(alias.as_str()))
+        });
+    if declared {
+        return;
+    }
+    let abs = terrane_addrs::AbsProviderConfig {
+        module: path.clone(),
+        provider: m.provider_for_local_name(name),
+        alias: Some(alias.clone()),
+    };
+    let addr = if path.is_root() {
+        r.addr.to_string()
+    } else {
+        format!("{path}.{}", r.addr)
+    };
+    diags.push(
+        Diagnostic::error(
+            "Provider configuration not present",
+            format!("To work with {addr} its original provider configuration at {abs} is required, but it has been removed. This occurs when a provider configuration is removed while objects created by that provider still exist in the state. Re-add the provider configuration to destroy {addr}, after which you can remove the provider configuration again."),
+        )
+        .with_help(format!("add a `provider \"{name}\"` block with `alias = \"{alias}\"`, or declare it in `configuration_aliases`")),
+    );
 }
 
 /// Cycles among local values (a local referring to itself is reported as a
@@ -777,9 +817,30 @@ pub fn validate_tree(config: &Config, diags: &mut Diagnostics) {
         return;
     }
     let before = diags.len();
-    unsupported_features(&config.module, diags);
-    if diags.iter().skip(before).any(|d| d.is_error()) {
+    unsupported_features(&config.module, &config.path, diags);
+    // Missing plugins and provider configurations stop Terraform before it
+    // walks the configuration, so nothing else is reported after them.
+    let stops = [
+        "Missing required provisioner plugin",
+        "Provider configuration not present",
+    ];
+    if diags
+        .iter()
+        .skip(before)
+        .any(|d| stops.contains(&d.summary.as_str()))
+    {
         return;
+    }
+    if config.path.is_root() {
+        for o in config.module.outputs.values().filter(|o| o.ephemeral) {
+            diags.push(
+                Diagnostic::error(
+                    "Ephemeral output not allowed",
+                    "Ephemeral outputs are not allowed in context of a root module",
+                )
+                .with_subject(o.decl_range.clone()),
+            );
+        }
     }
     let where_ = if config.path.is_root() {
         "the root module".to_string()
