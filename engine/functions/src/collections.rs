@@ -26,7 +26,7 @@ pub(crate) fn register(r: &mut Registry) {
     r.func(
         "chunklist",
         vec![
-            p("list", Type::list(Type::Dynamic)).nested(),
+            p("list", Type::list(Type::Dynamic)).passthrough(),
             p("size", Type::Number),
         ],
         Ret::Computed(|a| Type::list(a.first().map(Value::ty).unwrap_or(Type::Dynamic))),
@@ -60,7 +60,7 @@ pub(crate) fn register(r: &mut Registry) {
         },
     );
     r.func("concat", vec![], Ret::Computed(dynamic_ret), concat)
-        .variadic(p("seqs", Type::Dynamic).nested());
+        .variadic(p("seqs", Type::Dynamic).passthrough());
     r.func(
         "contains",
         vec![p("list", Type::Dynamic), p("value", Type::Dynamic)],
@@ -88,13 +88,13 @@ pub(crate) fn register(r: &mut Registry) {
     );
     r.func(
         "element",
-        vec![p("list", Type::Dynamic).nested(), p("index", Type::Number)],
+        vec![p("list", Type::Dynamic).passthrough(), p("index", Type::Number)],
         Ret::Computed(element_ret),
         element,
     );
     r.func(
         "flatten",
-        vec![p("list", Type::Dynamic).nested()],
+        vec![p("list", Type::Dynamic).passthrough()],
         Ret::Computed(dynamic_ret),
         |a, _| {
             if !matches!(a[0].kind, Kind::List(..) | Kind::Set(..) | Kind::Tuple(_)) {
@@ -125,7 +125,7 @@ pub(crate) fn register(r: &mut Registry) {
     );
     r.func(
         "keys",
-        vec![p("inputMap", Type::Dynamic).nested()],
+        vec![p("inputMap", Type::Dynamic).passthrough()],
         Ret::Computed(keys_ret),
         |a, _| match &a[0].kind {
             Kind::Map(_, m) => Ok(Value::list(Type::String, m.keys().map(sv).collect())),
@@ -135,7 +135,7 @@ pub(crate) fn register(r: &mut Registry) {
     );
     r.func(
         "values",
-        vec![p("mapping", Type::Dynamic).nested()],
+        vec![p("mapping", Type::Dynamic).passthrough()],
         Ret::Computed(dynamic_ret),
         |a, _| match &a[0].kind {
             Kind::Map(t, m) => Ok(Value::list(t.clone(), m.values().cloned().collect())),
@@ -145,7 +145,7 @@ pub(crate) fn register(r: &mut Registry) {
     );
     r.func(
         "length",
-        vec![p("value", Type::Dynamic).unknown().dynamic()],
+        vec![p("value", Type::Dynamic).unknown().dynamic().passthrough()],
         Ret::Static(Type::Number),
         length,
     );
@@ -160,7 +160,7 @@ pub(crate) fn register(r: &mut Registry) {
     r.func(
         "lookup",
         vec![
-            p("inputMap", Type::Dynamic).nested(),
+            p("inputMap", Type::Dynamic).passthrough(),
             p("key", Type::String),
         ],
         Ret::Computed(lookup_ret),
@@ -178,10 +178,10 @@ pub(crate) fn register(r: &mut Registry) {
         matchkeys,
     );
     r.func("merge", vec![], Ret::Computed(dynamic_ret), merge)
-        .variadic(p("maps", Type::Dynamic).null().dynamic().nested());
+        .variadic(p("maps", Type::Dynamic).null().dynamic().passthrough());
     r.func(
         "one",
-        vec![p("list", Type::Dynamic).nested()],
+        vec![p("list", Type::Dynamic).passthrough()],
         Ret::Computed(element_ret),
         one,
     );
@@ -194,7 +194,7 @@ pub(crate) fn register(r: &mut Registry) {
     .variadic(p("params", Type::Number));
     r.func(
         "reverse",
-        vec![p("list", Type::Dynamic).nested()],
+        vec![p("list", Type::Dynamic).passthrough()],
         Ret::Computed(same_ret),
         |a, _| match &a[0].kind {
             Kind::List(t, xs) | Kind::Set(t, xs) => {
@@ -213,7 +213,7 @@ pub(crate) fn register(r: &mut Registry) {
     r.func(
         "slice",
         vec![
-            p("list", Type::Dynamic).nested(),
+            p("list", Type::Dynamic).passthrough(),
             p("start_index", Type::Number),
             p("end_index", Type::Number),
         ],
@@ -251,7 +251,7 @@ pub(crate) fn register(r: &mut Registry) {
         "zipmap",
         vec![
             p("keys", Type::list(Type::String)),
-            p("values", Type::Dynamic).nested(),
+            p("values", Type::Dynamic).passthrough(),
         ],
         Ret::Computed(dynamic_ret),
         zipmap,

@@ -132,10 +132,11 @@ impl Param {
         self.allow_dynamic = true;
         self
     }
-    /// Receives known collections whose elements may be unknown (the
-    /// function passes elements through without inspecting them); only a
-    /// wholly unknown argument makes the result unknown.
-    pub fn nested(mut self) -> Self {
+    /// The function passes this collection's elements through without
+    /// inspecting them (as cty's collection functions do): elements may be
+    /// unknown and keep their own marks; only the argument's own
+    /// unknownness and marks carry over to the result.
+    pub fn passthrough(mut self) -> Self {
         self.allow_nested_unknown = true;
         self
     }
@@ -349,6 +350,9 @@ fn invoke(
         };
         let v = if param.allow_marked {
             v
+        } else if param.allow_nested_unknown {
+            marks = marks.union(v.marks);
+            v.unmarked()
         } else {
             let (u, m) = v.unmark_deep();
             marks = marks.union(m);
@@ -455,6 +459,24 @@ mod tests {
         assert_eq!(j, Value::unknown(Type::String));
         let keys = call("keys", vec![obj("k", Value::unknown(Type::Number))], &ctx()).unwrap();
         assert!(keys.is_wholly_known());
+    }
+
+    #[test]
+    fn passthrough_functions_keep_element_marks() {
+        let obj = |k: &str, v: Value| Value::object([(k.to_string(), v)].into_iter().collect());
+        let merged = call(
+            "merge",
+            vec![obj("a", Value::number(1).mark_sensitive()), obj("b", Value::number(2))],
+            &ctx(),
+        )
+        .unwrap();
+        assert!(!merged.is_sensitive());
+        assert!(merged.get_attr("a").unwrap().is_sensitive());
+        let list = Value::tuple(vec![Value::string("a").mark_sensitive(), Value::string("b")]);
+        let e = call("element", vec![list.clone(), Value::number(1)], &ctx()).unwrap();
+        assert!(!e.is_sensitive());
+        let d = call("distinct", vec![list], &ctx()).unwrap();
+        assert!(d.is_sensitive());
     }
 
     #[test]
