@@ -13,8 +13,11 @@
 //! on the bottom layer (`terrane-value`, `terrane-diagnostics`); the engine
 //! depends on this trait and never on a concrete provider.
 
+mod proposed;
 mod schema;
 pub mod testkit;
+
+pub use proposed::proposed_new_state;
 
 pub use schema::{Attribute, Block, FunctionSignature, Nesting, NestedBlock, ProviderSchema, Schema};
 

@@ -19,9 +19,6 @@ pub fn check_schema(p: &dyn Provider) -> Vec<String> {
     check_block(&format!("provider {}", p.name()), &s.provider.block, &mut problems);
     for (name, r) in &s.resources {
         check_block(&format!("resource {name}"), &r.block, &mut problems);
-        if !r.block.attributes.contains_key("id") {
-            problems.push(format!("resource {name}: has no \"id\" attribute"));
-        }
     }
     for (name, d) in &s.data_sources {
         check_block(&format!("data source {name}"), &d.block, &mut problems);
@@ -49,6 +46,25 @@ fn check_block(at: &str, b: &Block, problems: &mut Vec<String>) {
     }
 }
 
+/// Like [`check_lifecycle`], but builds each proposed new state from the
+/// resource's schema exactly as the engine does ([`crate::proposed_new_state`]).
+pub async fn check_resource_lifecycle(
+    provider: &dyn Provider,
+    configured: &dyn ConfiguredProvider,
+    type_name: &str,
+    config: Value,
+    updated_config: Option<Value>,
+) -> Vec<String> {
+    match provider.schema().resources.get(type_name) {
+        Some(schema) => {
+            let block = schema.block.clone();
+            let merge = move |c: &Value, p: &Value| crate::proposed_new_state(&block, p, c);
+            lifecycle(configured, type_name, config, updated_config, &merge).await
+        }
+        None => vec![format!("provider has no resource type {type_name:?}")],
+    }
+}
+
 /// Drives `type_name` through create → read → re-plan (must be a no-op) →
 /// update to `updated_config` (when given) → delete, returning the problems
 /// found. `config` and `updated_config` are full objects of the resource's
@@ -58,6 +74,18 @@ pub async fn check_lifecycle(
     type_name: &str,
     config: Value,
     updated_config: Option<Value>,
+) -> Vec<String> {
+    lifecycle(p, type_name, config, updated_config, &merge_config).await
+}
+
+type Merge<'a> = dyn Fn(&Value, &Value) -> Value + Send + Sync + 'a;
+
+async fn lifecycle(
+    p: &dyn ConfiguredProvider,
+    type_name: &str,
+    config: Value,
+    updated_config: Option<Value>,
+    merge_config: &Merge<'_>,
 ) -> Vec<String> {
     let mut problems = Vec::new();
     let null = Value::dynamic_null();
@@ -162,8 +190,8 @@ pub async fn check_lifecycle(
     problems
 }
 
-/// Terraform's proposed new state: configured values, with prior values for
-/// attributes the configuration leaves null.
+/// A schema-less approximation of the proposed new state: configured values,
+/// with prior values for every attribute the configuration leaves null.
 fn merge_config(config: &Value, prior: &Value) -> Value {
     match (&config.kind, &prior.kind) {
         (Kind::Object(c), Kind::Object(p)) => {
