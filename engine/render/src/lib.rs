@@ -1,1 +1,134 @@
-//! render: crate under construction; see docs/architecture.md.
+//! terrane-render: plans, state and outputs shown exactly as Terraform shows
+//! them — the terminal plan text, apply progress lines, `show -json`,
+//! `output -json`, the `-json` machine UI stream, and Markdown for
+//! pull-request comments.
+//!
+//! It owns presentation only: it reads `terrane_core::plan::Plan` (pure
+//! data), provider schemas (`terrane-provider`) and the state model
+//! (`terrane-state`), and must never be a dependency of the core, of
+//! providers or of state — nothing that decides anything may depend on how
+//! it is displayed.
+//!
+//! Design: every change is first converted to the JSON shapes Terraform's
+//! plan format uses ([`json`]: value, unknown mask, sensitive masks), then a
+//! structured [`diff::Diff`] tree is computed once from those shapes and
+//! the schema. The terminal text, Markdown and any other view only walk
+//! that tree. Working from the same JSON shapes that `show -json` writes is
+//! what Terraform's own renderer does, so the two can never disagree and
+//! byte-for-byte equality with Terraform follows from following the same
+//! rules (sorted keys, LCS pairing of list elements, hidden-unchanged
+//! counting, `jsonencode(...)` for JSON-looking strings).
+
+mod color;
+pub mod diff;
+mod human;
+pub mod json;
+pub mod plan_text;
+mod wrap;
+
+pub use color::Colors;
+pub use plan_text::{render_plan, RenderOptions, Schemas};
+
+use serde_json::Value as J;
+use terrane_value::{Path, PathStep, Value};
+
+/// Errors while rendering.
+#[derive(Debug, thiserror::Error)]
+pub enum RenderError {
+    /// JSON output could not be serialised.
+    #[error("cannot serialise JSON output: {0}")]
+    Json(#[from] serde_json::Error),
+    /// A plan JSON document did not have the expected shape.
+    #[error("malformed plan JSON: {0}")]
+    Malformed(String),
+}
+
+/// One value's change in plan-JSON shape: the input of the differ and of
+/// `show -json`'s `change` objects.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PlanChange {
+    /// The value before (`null` when absent).
+    pub before: J,
+    /// The value after, unknowns omitted.
+    pub after: J,
+    /// The unknown mask of `after`.
+    pub after_unknown: J,
+    /// The sensitive mask of `before`.
+    pub before_sensitive: J,
+    /// The sensitive mask of `after`.
+    pub after_sensitive: J,
+    /// Paths that forced replacement, as JSON steps (names and indexes).
+    pub replace_paths: Vec<Vec<J>>,
+}
+
+impl PlanChange {
+    /// Builds the JSON shapes from before/after values (which carry their
+    /// unknowns and sensitive marks).
+    pub fn from_values(before: &Value, after: &Value, replace_paths: &[Path]) -> PlanChange {
+        PlanChange {
+            before: json::value_json(before),
+            after: json::value_json(after),
+            after_unknown: json::unknown_mask(after),
+            before_sensitive: json::sensitive_mask(before),
+            after_sensitive: json::sensitive_mask(after),
+            replace_paths: replace_paths.iter().map(path_json).collect(),
+        }
+    }
+
+    /// Builds the change of an output: a sensitive output is wholly
+    /// sensitive on both sides.
+    pub fn from_output(before: &Value, after: &Value, sensitive: bool) -> PlanChange {
+        let mut c = PlanChange::from_values(before, after, &[]);
+        if sensitive {
+            c.before_sensitive = J::Bool(true);
+            c.after_sensitive = J::Bool(true);
+        }
+        c
+    }
+
+    /// Reads a `change` object of `show -json` output.
+    pub fn from_json(change: &J) -> PlanChange {
+        let get = |k: &str| change.get(k).cloned().unwrap_or(J::Null);
+        let replace_paths = change
+            .get("replace_paths")
+            .and_then(J::as_array)
+            .map(|ps| {
+                ps.iter()
+                    .map(|p| p.as_array().cloned().unwrap_or_default())
+                    .collect()
+            })
+            .unwrap_or_default();
+        PlanChange {
+            before: get("before"),
+            after: get("after"),
+            after_unknown: get("after_unknown"),
+            before_sensitive: get("before_sensitive"),
+            after_sensitive: get("after_sensitive"),
+            replace_paths,
+        }
+    }
+
+    pub(crate) fn as_change(&self) -> diff::Change<'_> {
+        diff::Change {
+            before: &self.before,
+            after: &self.after,
+            before_explicit: false,
+            after_explicit: false,
+            unknown: &self.after_unknown,
+            before_sensitive: &self.before_sensitive,
+            after_sensitive: &self.after_sensitive,
+            replace: diff::Matcher::new(&self.replace_paths),
+            non_legacy: false,
+        }
+    }
+}
+
+/// A value path as a JSON array of steps.
+pub fn path_json(p: &Path) -> Vec<J> {
+    p.0.iter()
+        .map(|s| match s {
+            PathStep::Attr(a) | PathStep::Key(a) => J::String(a.clone()),
+            PathStep::Index(i) => J::Number((*i).into()),
+        })
+        .collect()
+}

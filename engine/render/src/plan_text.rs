@@ -1,0 +1,618 @@
+//! The whole `terraform plan` text: drift notes, the symbol legend, one
+//! diff per changed resource instance, the `Plan:` summary, output changes,
+//! the no-changes messages and the trailer.
+
+use crate::color::Colors;
+use crate::diff::{self, Diff};
+use crate::human::{self, Opts, SymbolAction};
+use crate::wrap::{horizontal_rule, word_wrap};
+use crate::PlanChange;
+use std::collections::BTreeMap;
+use terrane_core::plan::{Action, ActionReason, InstanceKey, Mode, Plan, PlanMode, ResourceChange};
+use terrane_provider::{Block, ProviderSchema, Schema};
+use terrane_value::{Kind, Type, Value};
+
+/// Where the renderer finds resource schemas.
+pub trait Schemas {
+    /// The schema of a resource type (`mode` managed or data) of a provider
+    /// (by source address, e.g. `terraform.io/builtin/terraform`).
+    fn schema(&self, provider: &str, mode: Mode, type_name: &str) -> Option<&Schema>;
+}
+
+impl Schemas for BTreeMap<String, ProviderSchema> {
+    fn schema(&self, provider: &str, mode: Mode, type_name: &str) -> Option<&Schema> {
+        let p = self.get(provider)?;
+        match mode {
+            Mode::Managed => p.resources.get(type_name),
+            Mode::Data => p.data_sources.get(type_name),
+        }
+    }
+}
+
+/// No schemas: every attribute is shown as a dynamic value.
+impl Schemas for () {
+    fn schema(&self, _: &str, _: Mode, _: &str) -> Option<&Schema> {
+        None
+    }
+}
+
+/// Presentation options.
+#[derive(Debug, Clone)]
+pub struct RenderOptions {
+    /// The product name in sentences ("Terraform used the selected
+    /// providers..."): `terrane` normally, `Terraform` to compare with
+    /// Terraform's own output.
+    pub product: String,
+    /// The command name in suggested commands (`terrane apply`).
+    pub command: String,
+    /// ANSI colours.
+    pub colors: Colors,
+    /// Terminal width used for word wrapping (Terraform uses 78 when not
+    /// writing to a terminal).
+    pub width: usize,
+}
+
+impl Default for RenderOptions {
+    fn default() -> Self {
+        RenderOptions {
+            product: "terrane".into(),
+            command: "terrane".into(),
+            colors: Colors::default(),
+            width: 78,
+        }
+    }
+}
+
+impl RenderOptions {
+    /// Terraform's own wording, no colour: for byte-for-byte comparisons.
+    pub fn terraform() -> Self {
+        RenderOptions {
+            product: "Terraform".into(),
+            command: "terraform".into(),
+            ..RenderOptions::default()
+        }
+    }
+
+    fn wrap(&self, text: &str) -> String {
+        let text = text
+            .replace("terraform apply", &format!("{} apply", self.command))
+            .replace("Terraform", &self.product);
+        word_wrap(&text, self.width)
+    }
+}
+
+/// Why a change is shown: planned, or detected outside (drift).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Cause {
+    Proposed,
+    Drift,
+}
+
+/// The schema block for a change, or one inferred from its values (every
+/// attribute dynamic) when the schema is unknown.
+pub(crate) fn block_for(rc: &ResourceChange, schemas: &dyn Schemas) -> Block {
+    if let Some(s) = schemas.schema(&rc.provider_name, rc.mode, &rc.type_name) {
+        return s.block.clone();
+    }
+    let mut block = Block::default();
+    for v in [&rc.before, &rc.after] {
+        if let Kind::Object(attrs) = &v.kind {
+            for name in attrs.keys() {
+                block
+                    .attributes
+                    .entry(name.clone())
+                    .or_insert_with(|| terrane_provider::Attribute::optional(Type::Dynamic));
+            }
+        }
+    }
+    block
+}
+
+/// The plan-JSON change of a resource instance (schema sensitivity
+/// applied).
+pub fn resource_plan_change(rc: &ResourceChange, block: &Block) -> PlanChange {
+    let before = crate::json::apply_schema_sensitivity(&rc.before, block);
+    let after = crate::json::apply_schema_sensitivity(&rc.after, block);
+    PlanChange::from_values(&before, &after, &rc.replace_paths)
+}
+
+/// The structured diff of one resource change.
+pub fn resource_diff(rc: &ResourceChange, schemas: &dyn Schemas) -> Diff {
+    let block = block_for(rc, schemas);
+    let pc = resource_plan_change(rc, &block);
+    if rc.action == Action::Forget {
+        let noop = PlanChange {
+            after: pc.before.clone(),
+            after_unknown: serde_json::Value::Null,
+            after_sensitive: pc.before_sensitive.clone(),
+            ..pc
+        };
+        return diff::diff_block(&noop, &block);
+    }
+    diff::diff_block(&pc, &block)
+}
+
+pub(crate) fn symbol_action(a: Action) -> SymbolAction {
+    match a {
+        Action::NoOp => SymbolAction::NoOp,
+        Action::Create => SymbolAction::Create,
+        Action::Read => SymbolAction::Read,
+        Action::Update => SymbolAction::Update,
+        Action::DeleteThenCreate => SymbolAction::DeleteThenCreate,
+        Action::CreateThenDelete => SymbolAction::CreateThenDelete,
+        Action::Delete => SymbolAction::Delete,
+        Action::Forget => SymbolAction::Forget,
+    }
+}
+
+fn moved(rc: &ResourceChange) -> bool {
+    rc.previous_address
+        .as_deref()
+        .is_some_and(|p| p != rc.address)
+}
+
+fn index_text(k: &InstanceKey) -> String {
+    match k {
+        InstanceKey::None => String::new(),
+        InstanceKey::Int(i) => i.to_string(),
+        InstanceKey::Str(s) => human::quote(s),
+    }
+}
+
+/// The `# address will be ...` comment lines above a resource diff.
+pub(crate) fn change_comment(rc: &ResourceChange, cause: Cause, o: &RenderOptions) -> String {
+    let c = o.colors;
+    let (b, x, r) = (c.bold(), c.reset(), c.red());
+    let product = &o.product;
+    let mut addr = rc.address.clone();
+    if let Some(d) = &rc.deposed {
+        addr = format!("{addr} (deposed object {d})");
+    }
+    let mut buf = String::new();
+    let mut printed_moved = false;
+    let mut printed_imported = false;
+    match rc.action {
+        Action::Create => buf.push_str(&format!("{b}  # {addr}{x} will be created")),
+        Action::Read => {
+            buf.push_str(&format!("{b}  # {addr}{x} will be read during apply"));
+            match rc.reason {
+                Some(ActionReason::ReadBecauseConfigUnknown) => {
+                    buf.push_str("\n  # (config refers to values not yet known)")
+                }
+                Some(ActionReason::ReadBecauseDependencyPending) => {
+                    buf.push_str("\n  # (depends on a resource or a module with changes pending)")
+                }
+                Some(ActionReason::ReadBecauseCheckNested) => {
+                    buf.push_str("\n  # (config will be reloaded to verify a check block)")
+                }
+                _ => {}
+            }
+        }
+        Action::Update => match cause {
+            Cause::Proposed => buf.push_str(&format!("{b}  # {addr}{x} will be updated in-place")),
+            Cause::Drift => buf.push_str(&format!("{b}  # {addr}{x} has changed")),
+        },
+        Action::DeleteThenCreate | Action::CreateThenDelete => match rc.reason {
+            Some(ActionReason::ReplaceBecauseTainted) => buf.push_str(&format!(
+                "{b}  # {addr}{x} is tainted, so must be {b}{r}replaced{x}"
+            )),
+            Some(ActionReason::ReplaceByRequest) => buf.push_str(&format!(
+                "{b}  # {addr}{x} will be {b}{r}replaced{x}, as requested"
+            )),
+            Some(ActionReason::ReplaceByTriggers) => buf.push_str(&format!(
+                "{b}  # {addr}{x} will be {b}{r}replaced{x} due to changes in replace_triggered_by"
+            )),
+            _ => buf.push_str(&format!("{b}  # {addr}{x} must be {b}{r}replaced{x}")),
+        },
+        Action::Forget => {
+            if rc.deposed.is_some() {
+                buf.push_str(&format!(
+                    "{b} # {addr}{x} will be removed from {product} state, but {b}{r}will not be destroyed{x}\n{b} # (left over from a partially-failed replacement of this instance)"
+                ));
+            } else {
+                buf.push_str(&format!(
+                    "{b} # {addr}{x} will no longer be managed by {product}, but {b}{r}will not be destroyed{x}"
+                ));
+            }
+            buf.push_str("\n # (destroy = false is set in the configuration)");
+        }
+        Action::Delete => {
+            match cause {
+                Cause::Proposed => {
+                    buf.push_str(&format!("{b}  # {addr}{x} will be {b}{r}destroyed{x}"))
+                }
+                Cause::Drift => buf.push_str(&format!("{b}  # {addr}{x} has been deleted")),
+            }
+            match rc.reason {
+                Some(ActionReason::DeleteBecauseNoResourceConfig) => buf.push_str(&format!(
+                    "\n  # (because {}.{} is not in configuration)",
+                    rc.type_name, rc.name
+                )),
+                Some(ActionReason::DeleteBecauseNoMoveTarget) => buf.push_str(&format!(
+                    "\n  # (because {} was moved to {}, which is not in configuration)",
+                    rc.previous_address.as_deref().unwrap_or(""),
+                    rc.address
+                )),
+                Some(ActionReason::DeleteBecauseNoModule) => buf.push_str(&format!(
+                    "\n  # (because {} is not in configuration)",
+                    rc.module_address
+                )),
+                Some(ActionReason::DeleteBecauseWrongRepetition) => buf.push_str(match rc.index {
+                    InstanceKey::None => "\n  # (because resource uses count or for_each)",
+                    InstanceKey::Int(_) => "\n  # (because resource does not use count)",
+                    InstanceKey::Str(_) => "\n  # (because resource does not use for_each)",
+                }),
+                Some(ActionReason::DeleteBecauseCountIndex) => buf.push_str(&format!(
+                    "\n  # (because index [{}] is out of range for count)",
+                    index_text(&rc.index)
+                )),
+                Some(ActionReason::DeleteBecauseEachKey) => buf.push_str(&format!(
+                    "\n  # (because key [{}] is not in for_each map)",
+                    index_text(&rc.index)
+                )),
+                _ => {}
+            }
+            if rc.deposed.is_some() {
+                buf.push_str(
+                    "\n  # (left over from a partially-failed replacement of this instance)",
+                );
+            }
+        }
+        Action::NoOp => {
+            if moved(rc) {
+                buf.push_str(&format!(
+                    "{b}  # {}{x} has moved to {b}{addr}{x}",
+                    rc.previous_address.as_deref().unwrap_or("")
+                ));
+                printed_moved = true;
+            } else if rc.importing.is_some() {
+                buf.push_str(&format!("{b}  # {addr}{x} will be imported"));
+                printed_imported = true;
+            } else {
+                buf.push_str(&format!(
+                    "{addr} has an action the plan renderer doesn't support (this is a bug)"
+                ));
+            }
+        }
+    }
+    buf.push('\n');
+    if moved(rc) && !printed_moved {
+        buf.push_str(&format!(
+            "  # {x}(moved from {})\n",
+            rc.previous_address.as_deref().unwrap_or("")
+        ));
+    }
+    if let Some(id) = &rc.importing {
+        if !printed_imported {
+            if id.is_empty() {
+                buf.push_str(&format!("  # {x}(will be imported first)\n"));
+            } else {
+                buf.push_str(&format!("  # {x}(imported from \"{id}\")\n"));
+            }
+        }
+        if rc.action.is_replace() {
+            buf.push_str(&format!(
+                "  # {x}{}Warning: this will destroy the imported resource{x}\n",
+                c.yellow()
+            ));
+        }
+    }
+    buf
+}
+
+/// One resource change as Terraform prints it: comment lines, then the
+/// `resource "type" "name" { ... }` diff.
+pub fn render_resource_change(
+    rc: &ResourceChange,
+    schemas: &dyn Schemas,
+    o: &RenderOptions,
+) -> String {
+    render_change_with(rc, &resource_diff(rc, schemas), Cause::Proposed, o)
+}
+
+pub(crate) fn render_change_with(
+    rc: &ResourceChange,
+    d: &Diff,
+    cause: Cause,
+    o: &RenderOptions,
+) -> String {
+    let mut opts = Opts::new(o.colors);
+    opts.show_unchanged = rc.importing.is_some();
+    let mode = match rc.mode {
+        Mode::Managed => "resource",
+        Mode::Data => "data",
+    };
+    format!(
+        "{}{} {mode} \"{}\" \"{}\" {}",
+        change_comment(rc, cause, o),
+        human::symbol(symbol_action(rc.action), o.colors),
+        rc.type_name,
+        rc.name,
+        human::render(d, 0, opts)
+    )
+}
+
+/// The output-changes block (`  + name = value` lines), empty when no
+/// output changes.
+pub fn render_output_changes(plan: &Plan, o: &RenderOptions) -> String {
+    let diffs: Vec<(String, Diff)> = plan
+        .outputs
+        .iter()
+        .map(|(k, oc)| {
+            let pc = PlanChange::from_output(&oc.before, &oc.after, oc.sensitive);
+            (k.clone(), diff::diff_output(&pc))
+        })
+        .collect();
+    let width = diffs
+        .iter()
+        .map(|(k, _)| human::attr_name(k).len())
+        .max()
+        .unwrap_or(0);
+    let mut lines = Vec::new();
+    for (k, d) in &diffs {
+        if d.action == diff::Act::NoOp {
+            continue;
+        }
+        lines.push(format!(
+            "{} {:<width$} = {}",
+            human::symbol(d.action.into(), o.colors),
+            human::attr_name(k),
+            human::render(d, 0, Opts::new(o.colors))
+        ));
+    }
+    lines.join("\n")
+}
+
+fn legend(a: SymbolAction, c: Colors) -> String {
+    let (g, r, y, cy, x) = (c.green(), c.red(), c.yellow(), c.cyan(), c.reset());
+    match a {
+        SymbolAction::Create => format!("  {g}+{x} create"),
+        SymbolAction::Delete => format!("  {r}-{x} destroy"),
+        SymbolAction::Update => format!("  {y}~{x} update in-place"),
+        SymbolAction::CreateThenDelete => {
+            format!("{g}+{x}/{r}-{x} create replacement and then destroy")
+        }
+        SymbolAction::DeleteThenCreate => {
+            format!("{r}-{x}/{g}+{x} destroy and then create replacement")
+        }
+        SymbolAction::Read => format!(" {cy}<={x} read (data resources)"),
+        SymbolAction::Forget | SymbolAction::NoOp => String::new(),
+    }
+}
+
+/// The drift section ("Objects have changed outside of Terraform"), or
+/// `None` when there is nothing to show.
+fn render_drift(plan: &Plan, schemas: &dyn Schemas, o: &RenderOptions) -> Option<String> {
+    let drs: Vec<&ResourceChange> = plan
+        .drift
+        .iter()
+        .filter(|d| plan.mode == PlanMode::RefreshOnly || d.action != Action::NoOp)
+        .collect();
+    if drs.is_empty() {
+        return None;
+    }
+    let empty = !plan
+        .changes
+        .iter()
+        .any(|c| c.action != Action::NoOp || moved(c))
+        && !plan.outputs.values().any(|x| x.action != Action::NoOp);
+    if empty && plan.mode != PlanMode::RefreshOnly {
+        return None;
+    }
+    let c = o.colors;
+    let p = &o.product;
+    let mut buf = format!(
+        "\n{}{}Note:{}{} Objects have changed outside of {p}\n\n",
+        c.bold(),
+        c.cyan(),
+        c.reset(),
+        c.bold()
+    );
+    buf.push_str(&o.wrap(
+        "Terraform detected the following changes made outside of Terraform since the last \"terraform apply\" which may have affected this plan:\n",
+    ));
+    for d in drs {
+        if d.action == Action::NoOp && !moved(d) && d.importing.is_none() {
+            continue;
+        }
+        let diff = resource_diff(d, schemas);
+        buf.push('\n');
+        buf.push_str(&render_change_with(d, &diff, Cause::Drift, o));
+        buf.push('\n');
+    }
+    let tail = match plan.mode {
+        PlanMode::RefreshOnly => "\n\nThis is a refresh-only plan, so Terraform will not take any actions to undo these. If you were expecting these changes then you can apply this plan to record the updated values in the Terraform state without changing any remote objects.",
+        _ => "\n\nUnless you have made equivalent changes to your configuration, or ignored the relevant attributes using ignore_changes, the following plan may include actions to undo or respond to these changes.",
+    };
+    buf.push_str(&o.wrap(tail));
+    buf.push('\n');
+    Some(buf)
+}
+
+/// The whole plan text as `terraform plan` prints it after the refresh
+/// lines (without the trailer; see [`plan_trailer`]).
+pub fn render_plan(plan: &Plan, schemas: &dyn Schemas, o: &RenderOptions) -> String {
+    let c = o.colors;
+    let mut out = String::new();
+    let drift = render_drift(plan, schemas, o);
+    let have_drift = drift.is_some();
+    if let Some(d) = drift {
+        out.push_str(&d);
+    }
+    let mut counts: BTreeMap<Action, usize> = BTreeMap::new();
+    let mut importing = 0;
+    let mut changes = Vec::new();
+    for rc in &plan.changes {
+        if rc.action == Action::NoOp && !moved(rc) && rc.importing.is_none() {
+            continue;
+        }
+        if rc.action == Action::Delete && rc.mode != Mode::Managed {
+            continue;
+        }
+        if rc.importing.is_some() {
+            importing += 1;
+        }
+        if rc.action != Action::NoOp {
+            *counts.entry(rc.action).or_default() += 1;
+        }
+        changes.push(rc);
+    }
+    let outputs = render_output_changes(plan, o);
+    let rule = format!("{}{}", c.dark_gray(), horizontal_rule(o.width));
+    if changes.is_empty() && outputs.is_empty() {
+        let (g, b, x) = (c.green(), c.bold(), c.reset());
+        if plan.errored {
+            if have_drift {
+                out.push_str(&rule);
+                out.push('\n');
+            }
+            out.push_str(&format!(
+                "\n{x}{b}{}Planning failed.{x}{b} {} encountered an error while generating this plan.{x}\n\n",
+                c.red(),
+                o.product
+            ));
+        } else {
+            match plan.mode {
+                PlanMode::RefreshOnly => {
+                    if have_drift {
+                        return out;
+                    }
+                    out.push_str(&format!("\n{x}{b}{g}No changes.{x}{b} Your infrastructure still matches the configuration.{x}\n\n"));
+                    out.push_str(&o.wrap("Terraform has checked that the real remote objects still match the result of your most recent changes, and found no differences."));
+                    out.push('\n');
+                }
+                PlanMode::Destroy => {
+                    if have_drift {
+                        out.push_str(&rule);
+                        out.push('\n');
+                    }
+                    out.push_str(&format!(
+                        "\n{x}{b}{g}No changes.{x}{b} No objects need to be destroyed.{x}\n\n"
+                    ));
+                    out.push_str(&o.wrap("Either you have not created any objects yet or the existing objects were already deleted outside of Terraform."));
+                    out.push('\n');
+                }
+                PlanMode::Normal => {
+                    if have_drift {
+                        out.push_str(&rule);
+                        out.push('\n');
+                    }
+                    out.push_str(&format!("\n{x}{b}{g}No changes.{x}{b} Your infrastructure matches the configuration.{x}\n\n"));
+                    if have_drift {
+                        out.push_str(&o.wrap("Your configuration already matches the changes detected above, so applying this plan will only update the state to include the changes detected above and won't change any real infrastructure."));
+                        out.push('\n');
+                        return out;
+                    }
+                    out.push_str(&o.wrap("Terraform has compared your real infrastructure against your configuration and found no differences, so no changes are needed."));
+                    out.push('\n');
+                }
+            }
+        }
+        return out;
+    }
+    if have_drift {
+        out.push_str(&rule);
+        out.push('\n');
+    }
+    if !counts.is_empty() {
+        out.push_str(&o.wrap("\nTerraform used the selected providers to generate the following execution plan. Resource actions are indicated with the following symbols:"));
+        out.push('\n');
+        for a in [
+            Action::Create,
+            Action::Update,
+            Action::Delete,
+            Action::DeleteThenCreate,
+            Action::CreateThenDelete,
+            Action::Read,
+        ] {
+            if counts.get(&a).copied().unwrap_or(0) > 0 {
+                out.push_str(&legend(symbol_action(a), c));
+                out.push('\n');
+            }
+        }
+    }
+    if !changes.is_empty() {
+        if plan.errored {
+            out.push_str(&format!(
+                "\n{} planned the following actions, but then encountered a problem:\n",
+                o.product
+            ));
+        } else {
+            out.push_str(&format!(
+                "\n{} will perform the following actions:\n",
+                o.product
+            ));
+        }
+        for rc in &changes {
+            out.push('\n');
+            out.push_str(&render_resource_change(rc, schemas, o));
+            out.push('\n');
+        }
+        let n = |a: Action| counts.get(&a).copied().unwrap_or(0);
+        out.push_str(&format!("\n{}Plan:{} ", c.bold(), c.reset()));
+        if importing > 0 {
+            out.push_str(&format!("{importing} to import, "));
+        }
+        out.push_str(&format!(
+            "{} to add, {} to change, {} to destroy.\n",
+            n(Action::Create) + n(Action::DeleteThenCreate) + n(Action::CreateThenDelete),
+            n(Action::Update),
+            n(Action::Delete) + n(Action::DeleteThenCreate) + n(Action::CreateThenDelete)
+        ));
+    }
+    if !outputs.is_empty() {
+        out.push_str("\nChanges to Outputs:\n");
+        out.push_str(&outputs);
+        out.push('\n');
+        if counts.is_empty() {
+            out.push_str(&o.wrap("\nYou can apply this plan to save these new output values to the Terraform state, without changing any real infrastructure."));
+            out.push('\n');
+        }
+    }
+    out
+}
+
+/// What follows the plan: the rule and either where the plan was saved or
+/// the note about not using `-out`. Empty when the plan has no changes.
+pub fn plan_trailer(plan: &Plan, saved_to: Option<&str>, o: &RenderOptions) -> String {
+    if !plan.has_changes() {
+        return String::new();
+    }
+    let rule = format!(
+        "{}{}{}",
+        o.colors.dark_gray(),
+        horizontal_rule(o.width),
+        o.colors.reset()
+    );
+    match saved_to {
+        Some(p) => format!(
+            "{rule}\n\nSaved the plan to: {p}\n\nTo perform exactly these actions, run the following command to apply:\n    {} apply \"{p}\"\n",
+            o.command
+        ),
+        None => format!(
+            "{rule}\n\n{}\n",
+            o.wrap("Note: You didn't use the -out option to save this plan, so Terraform can't guarantee to take exactly these actions if you run \"terraform apply\" now.")
+        ),
+    }
+}
+
+/// `addr: Refreshing state... [id=...]`.
+pub fn refreshing_line(address: &str, id: Option<&str>, o: &RenderOptions) -> String {
+    let c = o.colors;
+    match id {
+        Some(id) if !id.is_empty() => format!(
+            "{}{}{address}: Refreshing state... [id={id}]",
+            c.reset(),
+            c.bold()
+        ),
+        _ => format!("{}{}{address}: Refreshing state...", c.reset(), c.bold()),
+    }
+}
+
+/// True when a value is an object with a known, non-empty string `id`.
+pub(crate) fn object_id(v: &Value) -> Option<String> {
+    match v.get_attr("id").map(|x| &x.kind) {
+        Some(Kind::String(s)) if !s.is_empty() => Some(s.clone()),
+        _ => None,
+    }
+}

@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Regenerates the golden cases with the real terraform binary (offline,
+# terraform_data only). Each case directory holds v1.tf (applied first,
+# optional), v2.tf (planned), args (extra plan arguments, optional) and
+# pre.sh (commands run after the v1 apply, optional). Outputs written:
+# plan.txt (terraform plan -no-color text), plan.json (terraform show -json)
+# and, for apply cases, apply.txt.
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+for case in "$here"/cases/*/; do
+  name=$(basename "$case")
+  work=$(mktemp -d)
+  cd "$work"
+  : > cli.tfrc; export TF_CLI_CONFIG_FILE="$work/cli.tfrc" CHECKPOINT_DISABLE=1
+  if [ -f "$case/v1.tf" ]; then
+    cp "$case/v1.tf" main.tf
+    terraform init -no-color >/dev/null
+    terraform apply -auto-approve -no-color >/dev/null
+  fi
+  [ -f "$case/pre.sh" ] && bash "$case/pre.sh"
+  rm -f main.tf
+  cp "$case/v2.tf" main.tf
+  terraform init -no-color >/dev/null
+  args=$(cat "$case/args" 2>/dev/null || true)
+  set +e
+  terraform plan -no-color -out=plan.tfplan $args > "$case/plan.txt" 2>"$case/plan.stderr"
+  set -e
+  terraform show -json plan.tfplan > "$case/plan.json"
+  if [ -f "$case/apply" ]; then
+    terraform apply -no-color plan.tfplan > "$case/apply.txt" 2>&1 || true
+  fi
+  cd "$here"; rm -rf "$work"
+  echo "generated $name"
+done
