@@ -28,6 +28,333 @@ pub enum Command {
     Fmt(FmtArgs),
     /// Show terrane's version.
     Version(VersionArgs),
+    /// Prepare the working directory: resolve modules and providers.
+    Init(InitArgs),
+    /// Check whether the configuration is valid.
+    Validate(ValidateArgs),
+    /// Show the changes required by the current configuration.
+    Plan(PlanArgs),
+    /// Create or update infrastructure.
+    Apply(ApplyArgs),
+    /// Destroy previously-created infrastructure.
+    Destroy(PlanArgs),
+    /// Update the state to match remote systems.
+    Refresh(PlanArgs),
+    /// Show output values from the state.
+    Output(OutputArgs),
+    /// Show the current state or a saved plan.
+    Show(ShowArgs),
+    /// Advanced state management.
+    #[command(subcommand)]
+    State(StateCommand),
+    /// Associate existing infrastructure with a resource.
+    Import(ImportArgs),
+    /// Mark a resource instance as not fully functional.
+    Taint(TaintArgs),
+    /// Remove the 'tainted' state from a resource instance.
+    Untaint(TaintArgs),
+    /// Generate a Graphviz graph of the steps in an operation.
+    Graph(GraphArgs),
+    /// Workspace management.
+    #[command(subcommand)]
+    Workspace(WorkspaceCommand),
+    /// Show the providers required for this configuration.
+    Providers(NoArgs),
+    /// Release a stuck lock on the current workspace.
+    ForceUnlock(ForceUnlockArgs),
+    /// Try terrane expressions at an interactive command prompt.
+    Console(ConsoleArgs),
+}
+
+/// Flags shared by plan, apply, destroy and refresh.
+#[derive(Debug, Args, Clone, Default)]
+pub struct PlanArgs {
+    /// Set a value for one of the input variables (NAME=VALUE).
+    #[arg(long = "var", value_name = "NAME=VALUE")]
+    pub vars: Vec<String>,
+    /// Load variable values from the given file.
+    #[arg(long = "var-file", value_name = "FILE")]
+    pub var_files: Vec<PathBuf>,
+    /// Limit planning to the given resource addresses.
+    #[arg(long = "target", value_name = "ADDRESS")]
+    pub targets: Vec<String>,
+    /// Force replacement of the given resource instance.
+    #[arg(long = "replace", value_name = "ADDRESS")]
+    pub replace: Vec<String>,
+    /// Plan to destroy all objects.
+    #[arg(long)]
+    pub destroy: bool,
+    /// Only update state to match remote objects.
+    #[arg(long)]
+    pub refresh_only: bool,
+    /// Refresh prior state first (default true).
+    #[arg(long, value_name = "BOOL", default_value = "true", num_args = 0..=1, default_missing_value = "true")]
+    pub refresh: bool,
+    /// Write the plan to the given file.
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+    /// Most concurrent operations (default 10).
+    #[arg(long, default_value = "10")]
+    pub parallelism: usize,
+    /// Exit 2 when there are changes, 0 when none, 1 on errors.
+    #[arg(long)]
+    pub detailed_exitcode: bool,
+    /// Lock the state (default true).
+    #[arg(long, value_name = "BOOL", default_value = "true", num_args = 0..=1, default_missing_value = "true")]
+    pub lock: bool,
+    /// How long to retry a lock.
+    #[arg(long, default_value = "0s")]
+    pub lock_timeout: String,
+    /// Ask for input (default true).
+    #[arg(long, value_name = "BOOL", default_value = "true", num_args = 0..=1, default_missing_value = "true")]
+    pub input: bool,
+    /// Skip interactive approval.
+    #[arg(long)]
+    pub auto_approve: bool,
+    /// Disable colour.
+    #[arg(long)]
+    pub no_color: bool,
+    /// Machine-readable output.
+    #[arg(long)]
+    pub json: bool,
+    /// Compact warnings.
+    #[arg(long)]
+    pub compact_warnings: bool,
+}
+
+/// `terrane apply`.
+#[derive(Debug, Args)]
+pub struct ApplyArgs {
+    /// Plan flags.
+    #[command(flatten)]
+    pub plan: PlanArgs,
+    /// A saved plan file to apply.
+    pub plan_file: Option<PathBuf>,
+}
+
+/// `terrane init`.
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// Ask for input (ignored).
+    #[arg(long, value_name = "BOOL", default_value = "true", num_args = 0..=1, default_missing_value = "true")]
+    pub input: bool,
+    /// Disable colour.
+    #[arg(long)]
+    pub no_color: bool,
+    /// Upgrade modules and providers (no-op: all are local or built in).
+    #[arg(long)]
+    pub upgrade: bool,
+    /// Configure the backend (ignored).
+    #[arg(long, value_name = "BOOL", default_value = "true", num_args = 0..=1, default_missing_value = "true")]
+    pub backend: bool,
+}
+
+/// `terrane validate`.
+#[derive(Debug, Args)]
+pub struct ValidateArgs {
+    /// Machine-readable output.
+    #[arg(long)]
+    pub json: bool,
+    /// Disable colour.
+    #[arg(long)]
+    pub no_color: bool,
+}
+
+/// `terrane output`.
+#[derive(Debug, Args)]
+pub struct OutputArgs {
+    /// JSON output.
+    #[arg(long)]
+    pub json: bool,
+    /// Print a string output's raw value.
+    #[arg(long)]
+    pub raw: bool,
+    /// Disable colour.
+    #[arg(long)]
+    pub no_color: bool,
+    /// Path to a state file to read.
+    #[arg(long)]
+    pub state: Option<PathBuf>,
+    /// One output's name.
+    pub name: Option<String>,
+}
+
+/// `terrane show`.
+#[derive(Debug, Args)]
+pub struct ShowArgs {
+    /// JSON output.
+    #[arg(long)]
+    pub json: bool,
+    /// Disable colour.
+    #[arg(long)]
+    pub no_color: bool,
+    /// A saved plan (or state) file.
+    pub path: Option<PathBuf>,
+}
+
+/// `terrane state ...`.
+#[derive(Debug, Subcommand)]
+pub enum StateCommand {
+    /// List resources in the state.
+    List(StateListArgs),
+    /// Show a resource in the state.
+    Show(StateAddrArgs),
+    /// Move an item in the state.
+    Mv(StateMvArgs),
+    /// Remove instances from the state.
+    Rm(StateRmArgs),
+    /// Print the state.
+    Pull(NoArgs),
+    /// Replace the state with a local file.
+    Push(StatePushArgs),
+}
+
+/// `state list`.
+#[derive(Debug, Args)]
+pub struct StateListArgs {
+    /// Path to a state file.
+    #[arg(long)]
+    pub state: Option<PathBuf>,
+    /// Filter by resource ID.
+    #[arg(long)]
+    pub id: Option<String>,
+    /// Address prefixes to list.
+    pub addresses: Vec<String>,
+}
+
+/// An address argument.
+#[derive(Debug, Args)]
+pub struct StateAddrArgs {
+    /// Path to a state file.
+    #[arg(long)]
+    pub state: Option<PathBuf>,
+    /// The address.
+    pub address: String,
+}
+
+/// `state mv`.
+#[derive(Debug, Args)]
+pub struct StateMvArgs {
+    /// Show what would move.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Lock the state.
+    #[arg(long, value_name = "BOOL", default_value = "true", num_args = 0..=1, default_missing_value = "true")]
+    pub lock: bool,
+    /// Source address.
+    pub source: String,
+    /// Destination address.
+    pub destination: String,
+}
+
+/// `state rm`.
+#[derive(Debug, Args)]
+pub struct StateRmArgs {
+    /// Show what would be removed.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Lock the state.
+    #[arg(long, value_name = "BOOL", default_value = "true", num_args = 0..=1, default_missing_value = "true")]
+    pub lock: bool,
+    /// Addresses to remove.
+    #[arg(required = true)]
+    pub addresses: Vec<String>,
+}
+
+/// `state push`.
+#[derive(Debug, Args)]
+pub struct StatePushArgs {
+    /// Write even if lineage or serial disagree.
+    #[arg(long)]
+    pub force: bool,
+    /// The state file (`-` for stdin).
+    pub path: PathBuf,
+}
+
+/// `terrane import`.
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    /// Plan flags (variables).
+    #[command(flatten)]
+    pub plan: PlanArgs,
+    /// The resource address to import into.
+    pub address: String,
+    /// The provider-specific ID.
+    pub id: String,
+}
+
+/// `taint` / `untaint`.
+#[derive(Debug, Args)]
+pub struct TaintArgs {
+    /// Succeed even if the resource is missing.
+    #[arg(long)]
+    pub allow_missing: bool,
+    /// Lock the state.
+    #[arg(long, value_name = "BOOL", default_value = "true", num_args = 0..=1, default_missing_value = "true")]
+    pub lock: bool,
+    /// The instance address.
+    pub address: String,
+}
+
+/// `terrane graph`.
+#[derive(Debug, Args)]
+pub struct GraphArgs {
+    /// plan, plan-destroy, apply, ...
+    #[arg(long = "type")]
+    pub graph_type: Option<String>,
+    /// Draw cycles.
+    #[arg(long)]
+    pub draw_cycles: bool,
+}
+
+/// `terrane workspace ...`.
+#[derive(Debug, Subcommand)]
+pub enum WorkspaceCommand {
+    /// Create a workspace.
+    New(NameArg),
+    /// Select a workspace.
+    Select(NameArg),
+    /// List workspaces.
+    List(NoArgs),
+    /// Delete a workspace.
+    Delete(NameArg),
+    /// Show the selected workspace.
+    Show(NoArgs),
+}
+
+/// A name argument.
+#[derive(Debug, Args)]
+pub struct NameArg {
+    /// Delete even if not empty.
+    #[arg(long)]
+    pub force: bool,
+    /// The name.
+    pub name: String,
+}
+
+/// No arguments.
+#[derive(Debug, Args)]
+pub struct NoArgs {}
+
+/// `force-unlock`.
+#[derive(Debug, Args)]
+pub struct ForceUnlockArgs {
+    /// Don't ask for confirmation.
+    #[arg(long)]
+    pub force: bool,
+    /// The lock ID.
+    pub lock_id: String,
+}
+
+/// `terrane console`.
+#[derive(Debug, Args)]
+pub struct ConsoleArgs {
+    /// Set a variable (NAME=VALUE).
+    #[arg(long = "var", value_name = "NAME=VALUE")]
+    pub vars: Vec<String>,
+    /// Load variables from a file.
+    #[arg(long = "var-file", value_name = "FILE")]
+    pub var_files: Vec<PathBuf>,
 }
 
 /// `terrane fmt`.

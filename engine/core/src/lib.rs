@@ -5,5 +5,67 @@
 //! [`plan::Plan`], which is pure data: every action is decided there, and
 //! apply only executes it. The core depends on the provider *trait*
 //! (`terrane-provider`), never on a concrete provider, and on no CLI crate.
+//!
+//! Design: one graph ([`graph::build_graph`]) keyed by addresses drives both
+//! the plan walk and the apply walk; every expression is evaluated against a
+//! context built from exactly the names it references ([`scope`]), so no
+//! evaluation costs more as the configuration grows, and state
+//! `dependencies` are each resource's direct resource dependencies (found
+//! through locals, variables and outputs with memoisation), never
+//! transitive closures. Apply persists every provider call through the
+//! state journal (an O(1) append) and writes the full state once at the end.
 
+pub mod apply;
+pub mod decode;
+pub mod graph;
 pub mod plan;
+pub mod planfile;
+pub mod planner;
+pub mod prior;
+pub mod providers;
+pub mod scope;
+pub mod sources;
+pub mod typed_json;
+pub mod vars;
+mod walker;
+
+pub use apply::{apply, recover, ApplyOptions, ApplyOutcome};
+pub use planner::{plan as make_plan, PlanOptions};
+
+use crate::plan::Action;
+use std::time::Duration;
+
+/// Errors of the core's own data handling (not user configuration errors,
+/// which are diagnostics).
+#[derive(Debug, thiserror::Error)]
+pub enum CoreError {
+    /// A value or type could not be encoded or decoded.
+    #[error("{0}")]
+    Decode(String),
+    /// A plan file is unreadable or for another state.
+    #[error("{0}")]
+    PlanFile(String),
+    /// A state operation failed.
+    #[error(transparent)]
+    State(#[from] terrane_state::StateError),
+}
+
+/// Progress callbacks, for the CLI's UI. Every method has a no-op default.
+pub trait Hooks: Send + Sync {
+    /// Refreshing one instance.
+    fn refreshing(&self, _addr: &str, _id: Option<&str>) {}
+    /// A change started (`Creating...`).
+    fn started(&self, _addr: &str, _action: Action, _id: Option<&str>) {}
+    /// Still running after `elapsed`.
+    fn still_running(&self, _addr: &str, _action: Action, _id: Option<&str>, _elapsed: Duration) {}
+    /// A change finished (`Creation complete after 0s [id=...]`).
+    fn finished(&self, _addr: &str, _action: Action, _id: Option<&str>, _elapsed: Duration) {}
+    /// A change failed.
+    fn failed(&self, _addr: &str, _action: Action) {}
+}
+
+/// Hooks that do nothing.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct NoHooks;
+
+impl Hooks for NoHooks {}

@@ -24,7 +24,7 @@ pub fn run(a: FmtArgs) -> u8 {
         recursive: a.recursive,
     };
     match terrane_fmt::run(&paths, &opts, &mut out) {
-        Ok(outcome) if a.check && outcome.changed() => 3,
+        Ok(outcome) if a.check && outcome.any_changed() => 3,
         Ok(_) => 0,
         Err(e) => {
             let _ = out.flush();

@@ -1,8 +1,14 @@
 //! One module per command; each returns the process exit code.
 
+mod common;
 mod fmt;
+mod misc;
+mod outputs;
+mod planview;
+mod run;
+mod stateops;
 
-use crate::args::{Cli, Command};
+use crate::args::{ApplyArgs, Cli, Command};
 
 /// Runs the parsed command line and returns the exit code.
 pub fn run(cli: Cli) -> u8 {
@@ -15,6 +21,26 @@ pub fn run(cli: Cli) -> u8 {
     match cli.command {
         Command::Fmt(a) => fmt::run(a),
         Command::Version(a) => version(a.json),
+        Command::Init(a) => misc::init(a),
+        Command::Validate(a) => misc::validate(a),
+        Command::Plan(a) => run::plan(a),
+        Command::Apply(a) => run::apply(a, run::Kind::Apply),
+        Command::Destroy(a) => run::apply(ApplyArgs { plan: a, plan_file: None }, run::Kind::Destroy),
+        Command::Refresh(mut a) => {
+            a.auto_approve = true;
+            run::apply(ApplyArgs { plan: a, plan_file: None }, run::Kind::Refresh)
+        }
+        Command::Output(a) => outputs::run(a),
+        Command::Show(a) => stateops::show(a),
+        Command::State(c) => stateops::state(c),
+        Command::Import(a) => misc::import(a),
+        Command::Taint(a) => stateops::taint(a, true),
+        Command::Untaint(a) => stateops::taint(a, false),
+        Command::Graph(a) => misc::graph(a),
+        Command::Workspace(c) => stateops::workspace(c),
+        Command::Providers(_) => misc::providers(),
+        Command::ForceUnlock(a) => stateops::force_unlock(a),
+        Command::Console(a) => misc::console(a),
     }
 }
 

@@ -1,0 +1,259 @@
+//! What every state- and config-using command shares: loading and
+//! validating the configuration, the backend and workspace, state locking
+//! and journal recovery, variables, providers, diagnostics and the progress
+//! UI.
+
+use crate::args::PlanArgs;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Duration;
+use terrane_config::Config;
+use terrane_core::plan::Action;
+use terrane_core::vars::{self, RawVar, VarInput, VarOrigin};
+use terrane_diagnostics::{render_diagnostics, Diagnostic, Diagnostics, RenderOptions, SourceMap};
+use terrane_provider::Provider;
+use terrane_state::{Journal, LocalBackend, LockInfo, StateFile, StateLock};
+
+/// The version string written into state files.
+pub const STATE_VERSION: &str = "1.11.4";
+
+/// Prints diagnostics to stderr (errors) and stdout (warnings), as Terraform does.
+pub fn print_diags(diags: &Diagnostics, sources: &SourceMap, color: bool) {
+    if diags.is_empty() {
+        return;
+    }
+    let opts = RenderOptions { color, ..RenderOptions::default() };
+    let warnings: Vec<&Diagnostic> = diags.warnings().collect();
+    let errors: Vec<&Diagnostic> = diags.errors().collect();
+    if !warnings.is_empty() {
+        print!("{}", render_diagnostics(warnings, sources, opts));
+    }
+    if !errors.is_empty() {
+        eprint!("{}", render_diagnostics(errors, sources, opts));
+    }
+}
+
+/// Prints one error message without a source.
+pub fn error(summary: &str, detail: impl Into<String>) {
+    let mut d = Diagnostics::new();
+    d.push(Diagnostic::error(summary, detail));
+    print_diags(&d, &SourceMap::new(), false);
+}
+
+/// The working directory.
+pub fn cwd() -> PathBuf {
+    std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."))
+}
+
+/// Loads and validates the configuration in the working directory.
+pub fn load(color: bool) -> Option<(Config, SourceMap)> {
+    let dir = cwd();
+    let (config, mut diags) = terrane_config::load_config(&dir);
+    let sources = config.as_ref().map(|c| c.sources()).unwrap_or_default();
+    if let Some(c) = &config {
+        if !diags.has_errors() {
+            diags.extend(terrane_config::validate(c));
+        }
+    }
+    print_diags(&diags, &sources, color);
+    match config {
+        Some(c) if !diags.has_errors() => Some((c, sources)),
+        _ => None,
+    }
+}
+
+/// The built-in providers.
+pub fn providers() -> Vec<Arc<dyn Provider>> {
+    terrane_provider_builtin::all()
+}
+
+/// The local backend and the selected workspace.
+pub fn backend() -> Result<(LocalBackend, String), String> {
+    let b = LocalBackend::new(cwd());
+    let ws = std::env::var("TF_WORKSPACE").ok().filter(|w| !w.is_empty());
+    let ws = match ws {
+        Some(w) => w,
+        None => b.selected_workspace().map_err(|e| e.to_string())?,
+    };
+    Ok((b, ws))
+}
+
+/// Parses `-lock-timeout` values such as `0s`, `30s`, `5m`.
+pub fn parse_duration(s: &str) -> Duration {
+    let s = s.trim();
+    let (num, unit) = s.split_at(s.find(|c: char| !c.is_ascii_digit() && c != '.').unwrap_or(s.len()));
+    let n: f64 = num.parse().unwrap_or(0.0);
+    let secs = match unit {
+        "ms" => n / 1000.0,
+        "m" => n * 60.0,
+        "h" => n * 3600.0,
+        _ => n,
+    };
+    Duration::from_secs_f64(secs.max(0.0))
+}
+
+/// A held state lock, released on drop.
+pub struct Locked {
+    lock: Option<StateLock>,
+}
+
+impl Drop for Locked {
+    fn drop(&mut self) {
+        if let Some(l) = self.lock.take() {
+            let _ = l.release();
+        }
+    }
+}
+
+/// Locks the workspace's state unless `enabled` is false.
+pub fn lock(b: &LocalBackend, ws: &str, op: &str, enabled: bool, timeout: &str) -> Result<Locked, String> {
+    if !enabled {
+        return Ok(Locked { lock: None });
+    }
+    let mut info = LockInfo::new(op);
+    info.path = b.state_path(ws).map_err(|e| e.to_string())?.display().to_string();
+    let path = b.lock_path(ws).map_err(|e| e.to_string())?;
+    StateLock::acquire(&path, info, parse_duration(timeout))
+        .map(|l| Locked { lock: Some(l) })
+        .map_err(|e| format!("Error acquiring the state lock\n\n{e}"))
+}
+
+/// Reads the workspace's state (a fresh empty state when there is none),
+/// replaying and reconciling a journal left by an interrupted run.
+pub fn read_state(b: &LocalBackend, ws: &str, rt: &tokio::runtime::Runtime) -> Result<(StateFile, bool), String> {
+    let existing = b.read(ws).map_err(|e| e.to_string())?;
+    let found = existing.is_some();
+    let mut state = existing.unwrap_or_else(|| StateFile::new(STATE_VERSION));
+    let jpath = b.journal_path(ws).map_err(|e| e.to_string())?;
+    if jpath.exists() {
+        let mut journal = Journal::open(&jpath).map_err(|e| e.to_string())?;
+        if !journal.is_empty() && journal.base().is_some_and(|(l, _)| l == state.lineage) {
+            let (changed, diags) = rt.block_on(terrane_core::recover(&mut state, &journal, &providers()));
+            print_diags(&diags, &SourceMap::new(), false);
+            if changed {
+                let persist = |s: &StateFile| b.write(ws, s, false);
+                journal.checkpoint(&mut state, persist).map_err(|e| e.to_string())?;
+                eprintln!("terrane recovered changes recorded by an interrupted run into the state.");
+            }
+        }
+    }
+    Ok((state, found))
+}
+
+/// A tokio runtime for one command.
+pub fn runtime() -> Result<tokio::runtime::Runtime, String> {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .map_err(|e| e.to_string())
+}
+
+/// Collects variable inputs in Terraform's precedence order.
+pub fn var_inputs(a: &PlanArgs) -> Result<Vec<VarInput>, Diagnostics> {
+    collect_vars(&a.vars, &a.var_files)
+}
+
+/// Variable inputs from `-var`/`-var-file` plus the automatic sources.
+pub fn collect_vars(cli_vars: &[String], files: &[PathBuf]) -> Result<Vec<VarInput>, Diagnostics> {
+    let mut out = vars::env_vars();
+    for f in vars::auto_var_files(&cwd()) {
+        out.extend(vars::read_var_file(&f)?);
+    }
+    // -var and -var-file apply in the order given; clap keeps them apart,
+    // so files first, then -var (the common case of one kind).
+    for f in files {
+        out.extend(vars::read_var_file(f)?);
+    }
+    for v in cli_vars {
+        let Some((name, value)) = v.split_once('=') else {
+            let mut d = Diagnostics::new();
+            d.push(Diagnostic::error(
+                "Invalid -var option",
+                format!("The given -var option {v:?} is not correctly specified. Must be a variable name and value separated by an equals sign, like -var=\"key=value\"."),
+            ));
+            return Err(d);
+        };
+        out.push(VarInput { name: name.trim().to_string(), value: RawVar::Text(value.to_string()), origin: VarOrigin::Cli });
+    }
+    Ok(out)
+}
+
+/// Formats an elapsed time as Terraform does (`0s`, `1m5s`).
+pub fn elapsed(d: Duration) -> String {
+    let s = d.as_secs();
+    if s >= 60 {
+        format!("{}m{}s", s / 60, s % 60)
+    } else {
+        format!("{s}s")
+    }
+}
+
+/// Progress lines as Terraform prints them.
+pub struct UiHooks {
+    /// Print refresh lines.
+    pub show_refresh: bool,
+}
+
+fn id_suffix(id: Option<&str>) -> String {
+    id.map(|i| format!(" [id={i}]")).unwrap_or_default()
+}
+
+impl terrane_core::Hooks for UiHooks {
+    fn refreshing(&self, addr: &str, id: Option<&str>) {
+        if self.show_refresh {
+            println!("{addr}: Refreshing state...{}", id_suffix(id));
+        }
+    }
+
+    fn started(&self, addr: &str, action: Action, id: Option<&str>) {
+        let line = match action {
+            Action::Create => format!("{addr}: Creating..."),
+            Action::Update => format!("{addr}: Modifying...{}", id_suffix(id)),
+            Action::Delete => format!("{addr}: Destroying...{}", id_suffix(id)),
+            Action::Read => format!("{addr}: Reading..."),
+            _ => format!("{addr}: Applying..."),
+        };
+        println!("{line}");
+        let _ = std::io::stdout().flush();
+    }
+
+    fn still_running(&self, addr: &str, action: Action, id: Option<&str>, e: Duration) {
+        let verb = match action {
+            Action::Create => "creating",
+            Action::Update => "modifying",
+            Action::Delete => "destroying",
+            _ => "reading",
+        };
+        let id = id.map(|i| format!("id={i}, ")).unwrap_or_default();
+        println!("{addr}: Still {verb}... [{id}{} elapsed]", elapsed(e));
+    }
+
+    fn finished(&self, addr: &str, action: Action, id: Option<&str>, e: Duration) {
+        let line = match action {
+            Action::Create => format!("{addr}: Creation complete after {}{}", elapsed(e), id_suffix(id)),
+            Action::Update => format!("{addr}: Modifications complete after {}{}", elapsed(e), id_suffix(id)),
+            Action::Delete => format!("{addr}: Destruction complete after {}", elapsed(e)),
+            _ => format!("{addr}: Read complete after {}{}", elapsed(e), id_suffix(id)),
+        };
+        println!("{line}");
+        let _ = std::io::stdout().flush();
+    }
+}
+
+/// Asks "Do you want to perform these actions?"; true on "yes".
+pub fn confirm(question: &str, detail: &str) -> bool {
+    println!("{question}\n  {detail}\n  Only 'yes' will be accepted to approve.\n");
+    print!("  Enter a value: ");
+    let _ = std::io::stdout().flush();
+    let mut line = String::new();
+    let _ = std::io::stdin().read_line(&mut line);
+    println!();
+    line.trim() == "yes"
+}
+
+/// True when `p` names an existing file.
+pub fn is_file(p: &Path) -> bool {
+    p.is_file()
+}

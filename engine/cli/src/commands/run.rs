@@ -1,0 +1,341 @@
+//! `plan`, `apply`, `destroy` and `refresh`.
+
+use super::common::{self, print_diags, UiHooks};
+use super::planview;
+use crate::args::{ApplyArgs, PlanArgs};
+use std::collections::BTreeMap;
+use std::sync::atomic::Ordering;
+use std::sync::Arc;
+use terrane_addrs::Target;
+use terrane_config::Config;
+use terrane_core::plan::{Plan, PlanMode};
+use terrane_core::{ApplyOptions, PlanOptions};
+use terrane_diagnostics::{Diagnostic, Diagnostics, SourceMap};
+use terrane_state::{Journal, LocalBackend, StateFile};
+use terrane_value::display::format_value;
+
+/// Which command is running.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    Plan,
+    Apply,
+    Destroy,
+    Refresh,
+}
+
+struct Ctx {
+    config: Config,
+    sources: SourceMap,
+    backend: LocalBackend,
+    ws: String,
+    rt: tokio::runtime::Runtime,
+    color: bool,
+}
+
+fn setup(a: &PlanArgs) -> Result<Ctx, u8> {
+    let color = !a.no_color && std::env::var_os("NO_COLOR").is_none();
+    let Some((config, sources)) = common::load(color) else { return Err(1) };
+    let (backend, ws) = common::backend().map_err(|e| {
+        common::error("Failed to read the workspace", e);
+        1u8
+    })?;
+    let rt = common::runtime().map_err(|e| {
+        common::error("Failed to start", e);
+        1u8
+    })?;
+    Ok(Ctx { config, sources, backend, ws, rt, color })
+}
+
+fn plan_options(a: &PlanArgs, kind: Kind, ctx: &Ctx, diags: &mut Diagnostics) -> Option<PlanOptions> {
+    let inputs = match common::var_inputs(a) {
+        Ok(i) => i,
+        Err(d) => {
+            diags.extend(d);
+            return None;
+        }
+    };
+    let sources = terrane_core::sources::Sources::new(&ctx.config);
+    let (variables, vd) = terrane_core::vars::root_variables(&ctx.config, &inputs, &sources);
+    diags.extend(vd);
+    let mut targets = Vec::new();
+    for t in &a.targets {
+        match t.parse::<Target>() {
+            Ok(t) => targets.push(t),
+            Err(e) => diags.push(Diagnostic::error("Invalid target address", e.to_string())),
+        }
+    }
+    if diags.has_errors() {
+        return None;
+    }
+    let mode = if a.destroy || kind == Kind::Destroy {
+        PlanMode::Destroy
+    } else if a.refresh_only || kind == Kind::Refresh {
+        PlanMode::RefreshOnly
+    } else {
+        PlanMode::Normal
+    };
+    Some(PlanOptions {
+        mode,
+        refresh: a.refresh,
+        targets,
+        replace: a.replace.clone(),
+        variables,
+        workspace: ctx.ws.clone(),
+        cwd: common::cwd(),
+    })
+}
+
+/// Prints root outputs the way `apply` ends.
+pub fn print_outputs(outputs: &BTreeMap<String, (terrane_value::Value, bool)>) {
+    if outputs.is_empty() {
+        return;
+    }
+    println!("\nOutputs:\n");
+    for (k, (v, sensitive)) in outputs {
+        if *sensitive {
+            println!("{k} = <sensitive>");
+        } else {
+            println!("{k} = {}", format_value(v));
+        }
+    }
+}
+
+fn make_plan(a: &PlanArgs, kind: Kind, ctx: &Ctx, state: &StateFile) -> Result<Plan, u8> {
+    let mut diags = Diagnostics::new();
+    let Some(opts) = plan_options(a, kind, ctx, &mut diags) else {
+        print_diags(&diags, &ctx.sources, ctx.color);
+        return Err(1);
+    };
+    let hooks = UiHooks { show_refresh: !a.json };
+    let (plan, pd) = ctx.rt.block_on(terrane_core::make_plan(&ctx.config, state, &common::providers(), &opts, &hooks));
+    diags.extend(pd);
+    print_diags(&diags, &ctx.sources, ctx.color);
+    if plan.errored || diags.has_errors() {
+        return Err(1);
+    }
+    Ok(plan)
+}
+
+/// `terrane plan`.
+pub fn plan(a: PlanArgs) -> u8 {
+    let ctx = match setup(&a) {
+        Ok(c) => c,
+        Err(c) => return c,
+    };
+    let _lock = match common::lock(&ctx.backend, &ctx.ws, "OperationTypePlan", a.lock, &a.lock_timeout) {
+        Ok(l) => l,
+        Err(e) => {
+            common::error("Error acquiring the state lock", e);
+            return 1;
+        }
+    };
+    let (state, _) = match common::read_state(&ctx.backend, &ctx.ws, &ctx.rt) {
+        Ok(s) => s,
+        Err(e) => {
+            common::error("Failed to load state", e);
+            return 1;
+        }
+    };
+    let plan = match make_plan(&a, Kind::Plan, &ctx, &state) {
+        Ok(p) => p,
+        Err(c) => return c,
+    };
+    if a.json {
+        print_json_plan(&plan);
+    } else {
+        print!("{}", planview::render(&plan, ctx.color));
+    }
+    if let Some(out) = &a.out {
+        if let Err(e) = std::fs::write(out, terrane_core::planfile::to_bytes(&plan)) {
+            common::error("Failed to write plan file", format!("{}: {e}", out.display()));
+            return 1;
+        }
+    }
+    if !a.json {
+        let t = planview::trailer(&plan, a.out.as_ref().map(|p| p.display().to_string()).as_deref(), ctx.color);
+        if !t.is_empty() {
+            print!("{t}");
+        }
+    }
+    if a.detailed_exitcode && plan.has_changes() {
+        return 2;
+    }
+    0
+}
+
+fn print_json_plan(plan: &Plan) {
+    let now = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Micros, true);
+    let line = |v: serde_json::Value| println!("{v}");
+    line(serde_json::json!({"@level":"info","@message":format!("terrane {}", env!("CARGO_PKG_VERSION")),"@module":"terraform.ui","@timestamp":now,"terraform":"1.11.4","type":"version","ui":"1.2"}));
+    for c in &plan.changes {
+        if c.action == terrane_core::plan::Action::NoOp {
+            continue;
+        }
+        let action = match c.action {
+            terrane_core::plan::Action::Create => "create",
+            terrane_core::plan::Action::Update => "update",
+            terrane_core::plan::Action::Delete => "delete",
+            terrane_core::plan::Action::Read => "read",
+            _ => "replace",
+        };
+        let key = match &c.index {
+            terrane_core::plan::InstanceKey::None => serde_json::Value::Null,
+            terrane_core::plan::InstanceKey::Int(i) => serde_json::json!(i),
+            terrane_core::plan::InstanceKey::Str(s) => serde_json::json!(s),
+        };
+        let implied = c.type_name.split('_').next().unwrap_or("").to_string();
+        let resource = c.address.strip_prefix(&format!("{}.", c.module_address)).unwrap_or(&c.address).to_string();
+        let mut change = serde_json::json!({"resource":{"addr":c.address,"module":c.module_address,"resource":resource,"implied_provider":implied,"resource_type":c.type_name,"resource_name":c.name,"resource_key":key},"action":action});
+        if let Some(r) = c.reason {
+            change["reason"] = serde_json::json!(r.as_json());
+        }
+        let msg = format!("{}: Plan to {action}", c.address);
+        line(serde_json::json!({"@level":"info","@message":msg,"@module":"terraform.ui","@timestamp":now,"change":change,"type":"planned_change"}));
+    }
+    let (add, change, remove) = plan.summary_counts();
+    let op = match plan.mode {
+        PlanMode::Destroy => "destroy",
+        PlanMode::RefreshOnly => "refresh-only",
+        PlanMode::Normal => "plan",
+    };
+    line(serde_json::json!({"@level":"info","@message":format!("Plan: {add} to add, {change} to change, {remove} to destroy."),"@module":"terraform.ui","@timestamp":now,"changes":{"add":add,"change":change,"import":0,"remove":remove,"operation":op},"type":"change_summary"}));
+    let mut outs = serde_json::Map::new();
+    for (k, o) in &plan.outputs {
+        let action = match o.action {
+            terrane_core::plan::Action::Create => "create",
+            terrane_core::plan::Action::Delete => "delete",
+            terrane_core::plan::Action::NoOp => "noop",
+            _ => "update",
+        };
+        outs.insert(k.clone(), serde_json::json!({"sensitive":o.sensitive,"action":action}));
+    }
+    line(serde_json::json!({"@level":"info","@message":"Outputs: ".to_string() + &plan.outputs.len().to_string(),"@module":"terraform.ui","@timestamp":now,"outputs":outs,"type":"outputs"}));
+}
+
+/// `terrane apply`, `destroy` and `refresh`.
+pub fn apply(a: ApplyArgs, kind: Kind) -> u8 {
+    let pa = a.plan.clone();
+    let ctx = match setup(&pa) {
+        Ok(c) => c,
+        Err(c) => return c,
+    };
+    let _lock = match common::lock(&ctx.backend, &ctx.ws, "OperationTypeApply", pa.lock, &pa.lock_timeout) {
+        Ok(l) => l,
+        Err(e) => {
+            common::error("Error acquiring the state lock", e);
+            return 1;
+        }
+    };
+    let (mut state, found) = match common::read_state(&ctx.backend, &ctx.ws, &ctx.rt) {
+        Ok(s) => s,
+        Err(e) => {
+            common::error("Failed to load state", e);
+            return 1;
+        }
+    };
+    let plan = match &a.plan_file {
+        Some(f) => {
+            let bytes = match std::fs::read(f) {
+                Ok(b) => b,
+                Err(e) => {
+                    common::error("Failed to read plan file", format!("{}: {e}", f.display()));
+                    return 1;
+                }
+            };
+            match terrane_core::planfile::from_bytes(&bytes) {
+                Ok(p) => {
+                    if !found && state.serial == 0 && p.prior_serial == 0 {
+                        state.lineage = p.prior_lineage.clone();
+                    }
+                    p
+                }
+                Err(e) => {
+                    common::error("Failed to load the saved plan", e.to_string());
+                    return 1;
+                }
+            }
+        }
+        None => {
+            let plan = match make_plan(&pa, kind, &ctx, &state) {
+                Ok(p) => p,
+                Err(c) => return c,
+            };
+            print!("{}", planview::render(&plan, ctx.color));
+            if kind != Kind::Refresh && !plan.has_changes() {
+                // Nothing to do; still record refreshed values.
+            } else if !pa.auto_approve {
+                let (q, d) = if plan.mode == PlanMode::Destroy {
+                    ("Do you really want to destroy all resources?", "terrane will destroy all your managed infrastructure, as shown above.\n  There is no undo.")
+                } else {
+                    ("Do you want to perform these actions?", "terrane will perform the actions described above.")
+                };
+                println!();
+                if !common::confirm(q, d) {
+                    println!("Apply cancelled.");
+                    return 1;
+                }
+            } else {
+                println!();
+            }
+            plan
+        }
+    };
+    let jpath = match ctx.backend.journal_path(&ctx.ws) {
+        Ok(p) => p,
+        Err(e) => {
+            common::error("Failed to open the state journal", e.to_string());
+            return 1;
+        }
+    };
+    let mut journal = match Journal::open(&jpath) {
+        Ok(j) => j,
+        Err(e) => {
+            common::error("Failed to open the state journal", e.to_string());
+            return 1;
+        }
+    };
+    if let Err(e) = journal.begin(&state) {
+        common::error("Failed to start the state journal", e.to_string());
+        return 1;
+    }
+    let opts = ApplyOptions { parallelism: pa.parallelism.max(1), workspace: ctx.ws.clone(), cwd: common::cwd(), ..ApplyOptions::default() };
+    let cancel = opts.cancel.clone();
+    let hooks = UiHooks { show_refresh: false };
+    let before = state.clone();
+    let (mut outcome, diags) = ctx.rt.block_on(async {
+        let c2 = cancel.clone();
+        let watcher = tokio::spawn(async move {
+            if tokio::signal::ctrl_c().await.is_ok() {
+                eprintln!("\nInterrupt received.\nPlease wait for terrane to exit or data loss may occur.\nGracefully shutting down...");
+                c2.store(true, Ordering::SeqCst);
+            }
+        });
+        let r = terrane_core::apply(&ctx.config, state, &plan, &common::providers(), &opts, &mut journal, &hooks).await;
+        watcher.abort();
+        r
+    });
+    let changed = outcome.state.resources != before.resources || outcome.state.outputs != before.outputs || !found;
+    if changed {
+        let b = &ctx.backend;
+        let ws = ctx.ws.clone();
+        if let Err(e) = journal.checkpoint(&mut outcome.state, |s| b.write(&ws, s, false)) {
+            common::error("Failed to save state", e.to_string());
+            return 1;
+        }
+    } else if let Err(e) = journal.begin(&before) {
+        common::error("Failed to reset the state journal", e.to_string());
+    }
+    print_diags(&diags, &ctx.sources, ctx.color);
+    if diags.has_errors() || cancel.load(Ordering::SeqCst) {
+        return 1;
+    }
+    let what = if plan.mode == PlanMode::Destroy { "Destroy complete! Resources" } else { "Apply complete! Resources" };
+    if plan.mode == PlanMode::Destroy {
+        println!("\n{what}: {} destroyed.", outcome.destroyed);
+    } else {
+        println!("\n{what}: {} added, {} changed, {} destroyed.", outcome.added, outcome.changed, outcome.destroyed);
+        print_outputs(&outcome.outputs);
+    }
+    let _ = Arc::strong_count(&cancel);
+    0
+}

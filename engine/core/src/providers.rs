@@ -1,0 +1,147 @@
+//! The providers a run uses: which provider a resource's local name means,
+//! its schemas, and its configured instance (configured on first use).
+
+use crate::decode::decode_body;
+use crate::scope::{RepData, Scopes};
+use crate::sources::Sources;
+use std::collections::HashMap;
+use std::sync::Arc;
+use terrane_addrs::{AbsProviderConfig, ModuleInstance, ModulePath, Provider as ProviderAddr};
+use terrane_config::Config;
+use terrane_diagnostics::{Diagnostic, Diagnostics};
+use terrane_lang::EvalContext;
+use terrane_provider::{ConfigureRequest, ConfiguredProvider, Provider, Schema};
+use terrane_value::Value;
+
+/// A resolved provider configuration.
+#[derive(Clone)]
+pub struct ResolvedProvider {
+    /// The provider implementation.
+    pub provider: Arc<dyn Provider>,
+    /// Its state address (`provider["terraform.io/builtin/terraform"]`).
+    pub config_addr: String,
+    /// Its source address.
+    pub source: String,
+    /// The configuration key in the root module (`name` or `name.alias`).
+    pub key: String,
+}
+
+/// Providers available to a run, and their configured instances.
+pub struct ProviderRegistry {
+    by_source: HashMap<String, Arc<dyn Provider>>,
+    configured: HashMap<String, Arc<dyn ConfiguredProvider>>,
+}
+
+impl ProviderRegistry {
+    /// A registry of the given providers (by their source addresses).
+    pub fn new(providers: &[Arc<dyn Provider>]) -> ProviderRegistry {
+        ProviderRegistry {
+            by_source: providers.iter().map(|p| (p.source().to_ascii_lowercase(), p.clone())).collect(),
+            configured: HashMap::new(),
+        }
+    }
+
+    /// The provider with this source address.
+    pub fn by_source(&self, source: &str) -> Option<Arc<dyn Provider>> {
+        self.by_source.get(&source.to_ascii_lowercase()).cloned()
+    }
+
+    /// Resolves `key` (`name` or `name.alias`) as used in module `path`.
+    pub fn resolve(&self, config: &Config, path: &ModulePath, key: &str) -> Result<ResolvedProvider, Diagnostic> {
+        let (name, alias) = match key.split_once('.') {
+            Some((n, a)) => (n, Some(a.to_string())),
+            None => (key, None),
+        };
+        let module = config.descendant(path).map(|c| &c.module).unwrap_or(&config.module);
+        let mut addr: ProviderAddr = module.provider_for_local_name(name);
+        if !module.terraform.required_providers.contains_key(name) {
+            addr = config.module.provider_for_local_name(name);
+        }
+        let source = addr.to_string();
+        let Some(provider) = self.by_source(&source) else {
+            return Err(missing_provider(&source));
+        };
+        let config_addr = AbsProviderConfig { module: ModulePath::root(), provider: addr, alias }.to_string();
+        Ok(ResolvedProvider { provider, config_addr, source, key: key.to_string() })
+    }
+
+    /// The resolved provider of a state `provider` address.
+    pub fn resolve_state_addr(&self, addr: &str) -> Result<ResolvedProvider, Diagnostic> {
+        let parsed: AbsProviderConfig = addr
+            .parse()
+            .map_err(|e| Diagnostic::error("Invalid provider address in state", format!("{e}")))?;
+        let source = parsed.provider.to_string();
+        let Some(provider) = self.by_source(&source) else {
+            return Err(missing_provider(&source));
+        };
+        let key = match &parsed.alias {
+            Some(a) => format!("{}.{a}", parsed.provider.type_name),
+            None => parsed.provider.type_name.clone(),
+        };
+        let config_addr = AbsProviderConfig { module: ModulePath::root(), ..parsed }.to_string();
+        Ok(ResolvedProvider { provider, config_addr, source, key })
+    }
+
+    /// The configured provider for `rp`, configuring it from the root
+    /// module's provider block (if any) on first use.
+    pub async fn configured(
+        &mut self,
+        rp: &ResolvedProvider,
+        config: &Config,
+        scopes: &Scopes,
+        base: &EvalContext,
+        sources: &Sources,
+    ) -> Result<Arc<dyn ConfiguredProvider>, Diagnostics> {
+        if let Some(c) = self.configured.get(&rp.config_addr) {
+            return Ok(c.clone());
+        }
+        let schema = &rp.provider.schema().provider;
+        let mut diags = Diagnostics::new();
+        let cfg = match config.module.providers.get(&rp.key) {
+            Some(block) => {
+                let refs = crate::graph::body_references(&block.body);
+                let ctx = scopes.context(base, &ModuleInstance::root(), &refs, &RepData::default(), None);
+                let (v, d) = decode_body(&block.body, &schema.block, &ctx, sources);
+                diags.extend(d);
+                v
+            }
+            None => null_config(schema),
+        };
+        if diags.has_errors() {
+            return Err(diags);
+        }
+        let resp = rp
+            .provider
+            .configure(ConfigureRequest { config: cfg, terrane_version: env!("CARGO_PKG_VERSION").to_string() })
+            .await;
+        diags.extend(resp.diagnostics);
+        match resp.provider {
+            Some(p) if !diags.has_errors() => {
+                self.configured.insert(rp.config_addr.clone(), p.clone());
+                Ok(p)
+            }
+            _ => {
+                if !diags.has_errors() {
+                    diags.push(Diagnostic::error("Failed to configure provider", format!("{} could not be configured.", rp.source)));
+                }
+                Err(diags)
+            }
+        }
+    }
+}
+
+/// An object of nulls for a schema (an empty configuration block).
+pub fn null_config(schema: &Schema) -> Value {
+    let empty = terrane_config::RawBody::default();
+    let (v, _) = decode_body(&empty, &schema.block, &EvalContext::default(), &Sources::default());
+    v
+}
+
+fn missing_provider(source: &str) -> Diagnostic {
+    Diagnostic::error(
+        "Provider not available",
+        format!(
+            "terrane has no provider {source}. The providers built into terrane are terraform.io/builtin/terraform and hashicorp/null, hashicorp/random, hashicorp/local and hashicorp/time."
+        ),
+    )
+}

@@ -1,0 +1,243 @@
+//! Evaluated values per module instance, and building the evaluation
+//! context for one expression from exactly the names it references (so the
+//! cost of an evaluation does not grow with the size of the configuration).
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::PathBuf;
+use terrane_addrs::{InstanceKey, ModuleInstance, ModulePath, Resource, ResourceMode};
+use terrane_lang::{EvalContext, RefStep, Reference};
+use terrane_value::{Type, Value};
+
+/// How a resource or module call repeats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Repetition {
+    /// No count or for_each.
+    Single,
+    /// `count`.
+    Count,
+    /// `for_each`.
+    ForEach,
+    /// Not known yet (count/for_each unknown): the whole value is unknown.
+    Unknown,
+}
+
+/// The instances of one resource in one module instance.
+#[derive(Debug, Clone)]
+pub struct ResourceValues {
+    /// Repetition mode.
+    pub rep: Repetition,
+    /// Instance values by key.
+    pub instances: BTreeMap<InstanceKey, Value>,
+}
+
+impl ResourceValues {
+    /// The value a reference to the whole resource sees.
+    pub fn value(&self) -> Value {
+        match self.rep {
+            Repetition::Single => self
+                .instances
+                .get(&InstanceKey::None)
+                .cloned()
+                .unwrap_or_else(|| Value::unknown(Type::Dynamic)),
+            Repetition::Count => Value::tuple(self.instances.values().cloned().collect()),
+            Repetition::ForEach => Value::object(
+                self.instances
+                    .iter()
+                    .map(|(k, v)| (key_string(k), v.clone()))
+                    .collect(),
+            ),
+            Repetition::Unknown => Value::unknown(Type::Dynamic),
+        }
+    }
+}
+
+/// The `each.key` string (or count index as text) of an instance key.
+pub fn key_string(k: &InstanceKey) -> String {
+    match k {
+        InstanceKey::None => String::new(),
+        InstanceKey::Int(i) => i.to_string(),
+        InstanceKey::String(s) => s.clone(),
+    }
+}
+
+/// The repetition data of one instance: `count.index` or `each`.
+#[derive(Debug, Clone, Default)]
+pub struct RepData {
+    /// `count.index`.
+    pub count_index: Option<i64>,
+    /// `each.key` and `each.value`.
+    pub each: Option<(String, Value)>,
+}
+
+/// The values of one module instance.
+#[derive(Debug, Clone, Default)]
+pub struct ModScope {
+    /// Input variables.
+    pub vars: BTreeMap<String, Value>,
+    /// Local values.
+    pub locals: BTreeMap<String, Value>,
+    /// Output values.
+    pub outputs: BTreeMap<String, Value>,
+    /// Resources and data sources.
+    pub resources: BTreeMap<Resource, ResourceValues>,
+    /// Module calls: repetition and child instance keys.
+    pub calls: BTreeMap<String, (Repetition, Vec<InstanceKey>)>,
+    /// The repetition data of this instance's own module call.
+    pub rep: RepData,
+    /// `path.module`.
+    pub dir: PathBuf,
+}
+
+/// Every module instance's values.
+#[derive(Debug, Default)]
+pub struct Scopes {
+    /// By module instance.
+    pub mods: BTreeMap<ModuleInstance, ModScope>,
+    /// The instances of each static module path.
+    pub instances_of: HashMap<ModulePath, Vec<ModuleInstance>>,
+    /// `path.root`.
+    pub root_dir: PathBuf,
+    /// `path.cwd`.
+    pub cwd: PathBuf,
+    /// `terraform.workspace`.
+    pub workspace: String,
+}
+
+impl Scopes {
+    /// The instances of a module path (the root has exactly one).
+    pub fn instances(&self, p: &ModulePath) -> Vec<ModuleInstance> {
+        if p.is_root() {
+            return vec![ModuleInstance::root()];
+        }
+        self.instances_of.get(p).cloned().unwrap_or_default()
+    }
+
+    fn call_value(&self, m: &ModuleInstance, name: &str) -> Value {
+        let Some(scope) = self.mods.get(m) else {
+            return Value::unknown(Type::Dynamic);
+        };
+        let Some((rep, keys)) = scope.calls.get(name) else {
+            return Value::unknown(Type::Dynamic);
+        };
+        let outputs_of = |k: &InstanceKey| {
+            let child = m.child(name, k.clone());
+            match self.mods.get(&child) {
+                Some(s) => Value::object(s.outputs.clone()),
+                None => Value::unknown(Type::Dynamic),
+            }
+        };
+        match rep {
+            Repetition::Single => outputs_of(&InstanceKey::None),
+            Repetition::Count => Value::tuple(keys.iter().map(outputs_of).collect()),
+            Repetition::ForEach => {
+                Value::object(keys.iter().map(|k| (key_string(k), outputs_of(k))).collect())
+            }
+            Repetition::Unknown => Value::unknown(Type::Dynamic),
+        }
+    }
+
+    /// The evaluation context for expressions making `refs` in module
+    /// instance `m`, with `rep` as count/each and `self_value` as `self`.
+    pub fn context(
+        &self,
+        base: &EvalContext,
+        m: &ModuleInstance,
+        refs: &[Reference],
+        rep: &RepData,
+        self_value: Option<&Value>,
+    ) -> EvalContext {
+        let mut ctx = base.clone();
+        let empty = ModScope::default();
+        let scope = self.mods.get(m).unwrap_or(&empty);
+        let mut vars = BTreeMap::new();
+        let mut locals = BTreeMap::new();
+        let mut modules = BTreeMap::new();
+        let mut managed: BTreeMap<String, BTreeMap<String, Value>> = BTreeMap::new();
+        let mut data: BTreeMap<String, BTreeMap<String, Value>> = BTreeMap::new();
+        for r in refs {
+            let a0 = match r.steps.first() {
+                Some(RefStep::Attr(a)) => Some(a.as_str()),
+                _ => None,
+            };
+            let a1 = match r.steps.get(1) {
+                Some(RefStep::Attr(a)) => Some(a.as_str()),
+                _ => None,
+            };
+            match (r.root.as_str(), a0) {
+                ("var", Some(n)) => {
+                    if let Some(v) = scope.vars.get(n) {
+                        vars.insert(n.to_string(), v.clone());
+                    }
+                }
+                ("local", Some(n)) => {
+                    let v = scope.locals.get(n).cloned().unwrap_or_else(|| Value::unknown(Type::Dynamic));
+                    locals.insert(n.to_string(), v);
+                }
+                ("module", Some(n)) => {
+                    if !modules.contains_key(n) {
+                        modules.insert(n.to_string(), self.call_value(m, n));
+                    }
+                }
+                ("data", Some(t)) => {
+                    if let Some(n) = a1 {
+                        let res = Resource::new(ResourceMode::Data, t, n);
+                        let v = scope.resources.get(&res).map(|rv| rv.value()).unwrap_or_else(|| Value::unknown(Type::Dynamic));
+                        data.entry(t.to_string()).or_default().insert(n.to_string(), v);
+                    }
+                }
+                ("count" | "each" | "path" | "terraform" | "self" | "var" | "local" | "module", _) => {}
+                (t, Some(n)) => {
+                    let res = Resource::new(ResourceMode::Managed, t, n);
+                    if let Some(rv) = scope.resources.get(&res) {
+                        let e = managed.entry(t.to_string()).or_default();
+                        if !e.contains_key(n) {
+                            e.insert(n.to_string(), rv.value());
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+        ctx.set("var", Value::object(vars));
+        ctx.set("local", Value::object(locals));
+        ctx.set("module", Value::object(modules));
+        for (t, names) in managed {
+            ctx.set(t, Value::object(names));
+        }
+        ctx.set(
+            "data",
+            Value::object(data.into_iter().map(|(t, n)| (t, Value::object(n))).collect()),
+        );
+        let mut path = BTreeMap::new();
+        path.insert("module".to_string(), Value::string(rel_dir(&scope.dir, &self.cwd)));
+        path.insert("root".to_string(), Value::string(rel_dir(&self.root_dir, &self.cwd)));
+        path.insert("cwd".to_string(), Value::string(self.cwd.display().to_string()));
+        ctx.set("path", Value::object(path));
+        let mut tf = BTreeMap::new();
+        tf.insert("workspace".to_string(), Value::string(self.workspace.clone()));
+        ctx.set("terraform", Value::object(tf));
+        if let Some(i) = rep.count_index {
+            let mut c = BTreeMap::new();
+            c.insert("index".to_string(), Value::number(i));
+            ctx.set("count", Value::object(c));
+        }
+        if let Some((k, v)) = &rep.each {
+            let mut e = BTreeMap::new();
+            e.insert("key".to_string(), Value::string(k.clone()));
+            e.insert("value".to_string(), v.clone());
+            ctx.set("each", Value::object(e));
+        }
+        if let Some(s) = self_value {
+            ctx.set("self", s.clone());
+        }
+        ctx
+    }
+}
+
+fn rel_dir(dir: &std::path::Path, cwd: &std::path::Path) -> String {
+    match dir.strip_prefix(cwd) {
+        Ok(p) if p.as_os_str().is_empty() => ".".to_string(),
+        Ok(p) => p.display().to_string(),
+        Err(_) => dir.display().to_string(),
+    }
+}

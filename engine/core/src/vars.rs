@@ -1,0 +1,285 @@
+//! Root module input variables: `-var`, `-var-file`, `terraform.tfvars`,
+//! `*.auto.tfvars`, `TF_VAR_*` and defaults, with Terraform's precedence,
+//! type conversion, sensitivity and `validation` rules.
+
+use crate::sources::Sources;
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::sync::Arc;
+use terrane_config::{Config, Variable};
+use terrane_diagnostics::{Diagnostic, Diagnostics};
+use terrane_lang::{EvalContext, Source};
+use terrane_value::{Type, Value};
+
+/// Where a raw variable value came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum VarOrigin {
+    /// `TF_VAR_name`.
+    Env,
+    /// A `-var` option.
+    Cli,
+    /// A variables file.
+    File,
+}
+
+/// One variable value given from outside the configuration.
+#[derive(Debug, Clone)]
+pub struct VarInput {
+    /// The variable name.
+    pub name: String,
+    /// The value: raw text (`-var`, env) to be interpreted with the
+    /// variable's type, or an already evaluated value (files).
+    pub value: RawVar,
+    /// Where it came from.
+    pub origin: VarOrigin,
+}
+
+/// A raw or evaluated variable value.
+#[derive(Debug, Clone)]
+pub enum RawVar {
+    /// Text: taken literally for primitive types, else parsed as an expression.
+    Text(String),
+    /// An evaluated value.
+    Value(Value),
+}
+
+/// Reads a `.tfvars` file (native syntax) or `.tfvars.json` file.
+pub fn read_var_file(path: &Path) -> Result<Vec<VarInput>, Diagnostics> {
+    let mut diags = Diagnostics::new();
+    let text = match std::fs::read_to_string(path) {
+        Ok(t) => t,
+        Err(e) => {
+            diags.push(Diagnostic::error(
+                "Failed to read variables file",
+                format!("Given variables file {} does not exist: {e}.", path.display()),
+            ));
+            return Err(diags);
+        }
+    };
+    let name = path.display().to_string();
+    if name.ends_with(".json") {
+        return match Value::from_json_str(&text) {
+            Ok(v) => Ok(v
+                .as_entries()
+                .map(|m| {
+                    m.iter()
+                        .map(|(k, v)| VarInput { name: k.clone(), value: RawVar::Value(v.clone()), origin: VarOrigin::File })
+                        .collect()
+                })
+                .unwrap_or_default()),
+            Err(e) => {
+                diags.push(Diagnostic::error("Invalid JSON in variables file", format!("{name}: {e}")));
+                Err(diags)
+            }
+        };
+    }
+    let body = match hcl_edit::parser::parse_body(&text) {
+        Ok(b) => b,
+        Err(e) => {
+            diags.push(Diagnostic::error("Invalid variables file", format!("{name}: {e}")));
+            return Err(diags);
+        }
+    };
+    let src = Source::new(Arc::<str>::from(name.as_str()), Arc::<str>::from(text.as_str()));
+    let ctx = EvalContext::default();
+    let mut out = Vec::new();
+    for a in body.attributes() {
+        match terrane_lang::eval(&a.value, &ctx, &src) {
+            Ok(v) => out.push(VarInput { name: a.key.as_str().to_string(), value: RawVar::Value(v), origin: VarOrigin::File }),
+            Err(d) => diags.extend(d),
+        }
+    }
+    if diags.has_errors() {
+        Err(diags)
+    } else {
+        Ok(out)
+    }
+}
+
+/// The variable files Terraform loads automatically from `dir`, in order:
+/// `terraform.tfvars`, `terraform.tfvars.json`, then `*.auto.tfvars(.json)`
+/// by name.
+pub fn auto_var_files(dir: &Path) -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    for n in ["terraform.tfvars", "terraform.tfvars.json"] {
+        let p = dir.join(n);
+        if p.is_file() {
+            out.push(p);
+        }
+    }
+    let mut autos: Vec<_> = std::fs::read_dir(dir)
+        .map(|rd| {
+            rd.filter_map(|e| e.ok())
+                .map(|e| e.path())
+                .filter(|p| {
+                    let n = p.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+                    n.ends_with(".auto.tfvars") || n.ends_with(".auto.tfvars.json")
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    autos.sort();
+    out.extend(autos);
+    out
+}
+
+/// `TF_VAR_*` environment variables as inputs.
+pub fn env_vars() -> Vec<VarInput> {
+    std::env::vars()
+        .filter_map(|(k, v)| {
+            k.strip_prefix("TF_VAR_").map(|n| VarInput { name: n.to_string(), value: RawVar::Text(v), origin: VarOrigin::Env })
+        })
+        .collect()
+}
+
+fn raw_to_value(raw: &RawVar, var: &Variable) -> Result<Value, Diagnostics> {
+    match raw {
+        RawVar::Value(v) => Ok(v.clone()),
+        RawVar::Text(t) => {
+            if var.ty.is_primitive() {
+                return Ok(Value::string(t.clone()));
+            }
+            let src = Source::new(Arc::<str>::from("<value for var.".to_string() + &var.name + ">"), Arc::<str>::from(t.as_str()));
+            terrane_lang::eval_source(&src, &EvalContext::default())
+        }
+    }
+}
+
+/// Resolves every root variable: later inputs override earlier ones
+/// (pass them in Terraform's precedence order), defaults fill the rest.
+pub fn root_variables(
+    config: &Config,
+    inputs: &[VarInput],
+    sources: &Sources,
+) -> (BTreeMap<String, Value>, Diagnostics) {
+    let mut diags = Diagnostics::new();
+    let module = &config.module;
+    let mut given: BTreeMap<String, &VarInput> = BTreeMap::new();
+    for i in inputs {
+        if !module.variables.contains_key(&i.name) {
+            match i.origin {
+                VarOrigin::Env => {}
+                VarOrigin::Cli => diags.push(Diagnostic::error(
+                    "Value for undeclared variable",
+                    format!("A variable named \"{}\" was assigned on the command line, but the root module does not declare a variable of that name. To use this value, add a \"variable\" block to the configuration.", i.name),
+                )),
+                VarOrigin::File => diags.push(Diagnostic::warning(
+                    "Value for undeclared variable",
+                    format!("The root module does not declare a variable named \"{}\" but a value was found in a variables file. To use this value, add a \"variable\" block to the configuration.", i.name),
+                )),
+            }
+            continue;
+        }
+        given.insert(i.name.clone(), i);
+    }
+    let mut out = BTreeMap::new();
+    for (name, var) in &module.variables {
+        let v = match given.get(name) {
+            Some(i) => match raw_to_value(&i.value, var) {
+                Ok(v) => Some(v),
+                Err(d) => {
+                    diags.extend(d);
+                    continue;
+                }
+            },
+            None => None,
+        };
+        let v = finalize_variable(var, v, sources, &mut diags);
+        out.insert(name.clone(), v);
+    }
+    (out, diags)
+}
+
+/// Applies a variable's default, type constraint, nullability, sensitivity
+/// and validations to a given value (`None` when not set).
+pub fn finalize_variable(
+    var: &Variable,
+    given: Option<Value>,
+    sources: &Sources,
+    diags: &mut Diagnostics,
+) -> Value {
+    let given = given.filter(|v| !(v.is_null() && !var.nullable));
+    let (ty, defaults) = match &var.type_expr {
+        Some(e) => match terrane_lang::parse_type_constraint(&e.expr, &sources.get(&e.src)) {
+            Ok((t, d)) => (t, d),
+            Err(_) => (var.ty.clone(), None),
+        },
+        None => (var.ty.clone(), None),
+    };
+    let raw = match given {
+        Some(v) => v,
+        None => match (&var.default_value, &var.default) {
+            (Some(v), _) => v.clone(),
+            (None, Some(e)) => match terrane_lang::eval(&e.expr, &EvalContext::default(), &sources.get(&e.src)) {
+                Ok(v) => v,
+                Err(d) => {
+                    diags.extend(d);
+                    return Value::unknown(ty);
+                }
+            },
+            (None, None) => {
+                diags.push(
+                    Diagnostic::error(
+                        "No value for required variable",
+                        format!("The root module input variable \"{}\" is not set, and has no default value. Use a -var or -var-file command line argument to provide a value for this variable.", var.name),
+                    )
+                    .with_subject(var.decl_range.clone()),
+                );
+                return Value::unknown(ty);
+            }
+        },
+    };
+    let raw = match &defaults {
+        Some(d) => terrane_lang::apply_defaults(&raw, d),
+        None => raw,
+    };
+    let mut v = match terrane_value::convert(&raw, &ty) {
+        Ok(v) => v,
+        Err(e) => {
+            let r = &var.decl_range;
+            diags.push(
+                Diagnostic::error(
+                    "Invalid value for input variable",
+                    format!(
+                        "The given value is not suitable for var.{} declared at {}:{},{}-{}: {e}.",
+                        var.name, r.filename, r.start.line, r.start.column, r.end.column
+                    ),
+                )
+                .with_subject(r.clone()),
+            );
+            return Value::unknown(ty);
+        }
+    };
+    if v.is_null() && !var.nullable {
+        diags.push(
+            Diagnostic::error("Required variable not set", format!("Unsupported null value for non-nullable variable \"{}\".", var.name))
+                .with_subject(var.decl_range.clone()),
+        );
+    }
+    if var.sensitive {
+        v = v.mark_sensitive();
+    }
+    for rule in &var.validations {
+        let mut ctx = EvalContext::default();
+        let mut vars = BTreeMap::new();
+        vars.insert(var.name.clone(), v.clone());
+        ctx.set("var", Value::object(vars));
+        let src = sources.get(&rule.condition.src);
+        match terrane_lang::eval(&rule.condition.expr, &ctx, &src) {
+            Ok(c) if c.as_bool() == Some(false) => {
+                let msg = terrane_lang::eval(&rule.error_message.expr, &ctx, &sources.get(&rule.error_message.src))
+                    .ok()
+                    .and_then(|m| m.as_str().map(String::from))
+                    .unwrap_or_default();
+                diags.push(
+                    Diagnostic::error("Invalid value for variable", format!("{msg}\n\nThis was checked by the validation rule at {}:{},{}-{}.", rule.decl_range.filename, rule.decl_range.start.line, rule.decl_range.start.column, rule.decl_range.end.column))
+                        .with_subject(rule.condition.range()),
+                );
+            }
+            Ok(_) => {}
+            Err(d) => diags.extend(d),
+        }
+    }
+    let _ = Type::Dynamic;
+    v
+}
