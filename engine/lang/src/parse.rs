@@ -15,7 +15,9 @@ pub fn parse_expression(src: &Source) -> Result<Expression, Diagnostic> {
     if let Some(d) = lexical_check(src, false) {
         return Err(d);
     }
-    let input = widen_numbers(&src.text);
+    // Trailing whitespace after an expression is not an error (trimming the
+    // end keeps every byte offset).
+    let input = widen_numbers(src.text.trim_end());
     match hcl_edit::parser::parse_expr(&input) {
         Ok(e) => Ok(e),
         Err(e) => {

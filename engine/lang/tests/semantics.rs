@@ -1,7 +1,7 @@
 //! Evaluator behaviour the console corpus cannot show: unknown values,
 //! sensitive marks on variables, references, type constraints and
 //! defaults, provider functions.
-#![allow(clippy::unwrap_used)]
+#![allow(clippy::unwrap_used, clippy::result_large_err)]
 
 use std::collections::BTreeMap;
 use std::sync::Arc;

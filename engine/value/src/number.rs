@@ -498,7 +498,17 @@ impl Number {
             return Ok(self.mul(o));
         }
         let q = self.div(o)?;
-        let t = q.trunc().with_prec(self.prec);
+        // Go goes through big.Int here, which has no negative zero.
+        let t = match q.to_big_int() {
+            Some(i) => Number::rounded(
+                i.sign() == Sign::Minus,
+                i.magnitude().clone(),
+                0,
+                false,
+                self.prec,
+            ),
+            None => q,
+        };
         let p = o.mul(&t).with_prec(self.prec);
         Ok(self.sub(&p).with_prec(self.prec))
     }
@@ -860,6 +870,8 @@ mod tests {
         assert_eq!(p("7").rem(&p("2.5")).unwrap().to_string(), "2");
         assert_eq!(p("1").rem(&p("0")).unwrap().to_string(), "1");
         assert_eq!(p("5.5").rem(&p("2")).unwrap().to_string(), "1.5");
+        // terraform console: -0 % 5 is -0.
+        assert_eq!(p("0").neg().rem(&p("5")).unwrap().to_string(), "-0");
     }
 
     #[test]

@@ -150,7 +150,7 @@ impl Evaluator<'_> {
         };
         cb(provider, name, values).map_err(|d| {
             let d = match (d.subject.is_none(), span) {
-                (true, Some(r)) => d.with_subject(self.src.range(r.start, r.end)),
+                (true, Some(r)) => d.with_subject(self.range(r)),
                 _ => d,
             };
             Diagnostics::from(d)

@@ -20,10 +20,19 @@ pub(crate) type EResult = Result<Value, Diagnostics>;
 /// Evaluates expressions of one source against one context.
 pub(crate) struct Evaluator<'a> {
     pub ctx: &'a EvalContext,
-    pub src: &'a Source,
+    /// The text spans in the syntax tree refer to.
+    pub src: Source,
+    /// The text diagnostics' ranges are computed in, and the offset of
+    /// `src` within it (they differ while rendering a re-read `<<-`
+    /// heredoc).
+    diag_src: Source,
+    diag_base: usize,
+    _ctx_lifetime: std::marker::PhantomData<&'a ()>,
     /// Names bound by enclosing `for` expressions and template `for`
     /// directives, innermost last.
     scopes: Vec<BTreeMap<String, Value>>,
+    /// The indentation removal of the `<<-` heredoc being rendered.
+    pub(crate) dedent: Option<template::Dedent>,
 }
 
 /// NFC-normalises a string, as HCL does for every literal.
@@ -35,8 +44,12 @@ impl<'a> Evaluator<'a> {
     pub fn new(ctx: &'a EvalContext, src: &'a Source) -> Self {
         Evaluator {
             ctx,
-            src,
+            src: src.clone(),
+            diag_src: src.clone(),
+            diag_base: 0,
+            _ctx_lifetime: std::marker::PhantomData,
             scopes: Vec::new(),
+            dedent: None,
         }
     }
 
@@ -49,9 +62,36 @@ impl<'a> Evaluator<'a> {
     ) -> Diagnostic {
         let d = Diagnostic::error(summary, detail);
         match span {
-            Some(r) => d.with_subject(self.src.range(r.start, r.end)),
+            Some(r) => d.with_subject(self.range(r)),
             None => d,
         }
+    }
+
+    /// The source range of a span of the syntax tree.
+    pub fn range(&self, r: Range<usize>) -> terrane_diagnostics::SourceRange {
+        self.diag_src
+            .range(r.start + self.diag_base, r.end + self.diag_base)
+    }
+
+    /// Evaluates `f` with spans referring to `text`, which starts at byte
+    /// `base` of `diag_text` (the text diagnostics are reported in).
+    pub(crate) fn with_source<T>(
+        &mut self,
+        text: Source,
+        diag_text: Source,
+        base: usize,
+        f: impl FnOnce(&mut Self) -> T,
+    ) -> T {
+        let saved = (
+            std::mem::replace(&mut self.src, text),
+            std::mem::replace(&mut self.diag_src, diag_text),
+            std::mem::replace(&mut self.diag_base, base),
+        );
+        let r = f(self);
+        self.src = saved.0;
+        self.diag_src = saved.1;
+        self.diag_base = saved.2;
+        r
     }
 
     /// The same, as a one-element collection.

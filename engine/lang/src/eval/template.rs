@@ -1,6 +1,7 @@
 //! String templates, heredocs and template directives.
 
 use super::{nfc, EResult, Evaluator};
+use crate::context::Source;
 use hcl_edit::expr::Expression;
 use hcl_edit::template::{Directive, Element, HeredocTemplate, StringTemplate, Template};
 use hcl_edit::Span;
@@ -29,7 +30,64 @@ impl Evaluator<'_> {
     }
 
     pub(super) fn heredoc(&mut self, h: &HeredocTemplate) -> EResult {
-        self.template_value_mode(&h.template, true)
+        // hcl-edit removes `<<-` indentation from top-level literals only;
+        // HCL counts every line, including those inside directives. Re-read
+        // the heredoc without `-` and dedent while rendering.
+        if let Some((raw, snippet, diag_text, base)) = self.raw_flush_heredoc(h) {
+            let dedent = Dedent::compute(&raw.template);
+            let saved = self.dedent.replace(dedent);
+            let r = self.with_source(snippet, diag_text, base, |ev| {
+                ev.template_value_mode(&raw.template, true)
+            });
+            self.dedent = saved;
+            return r;
+        }
+        let saved = self.dedent.take();
+        let r = self.template_value_mode(&h.template, true);
+        self.dedent = saved;
+        r
+    }
+
+    /// The `<<-` heredoc parsed as a plain `<<` one, the snippet it was
+    /// parsed from, the text with the `-` removed (for diagnostics) and
+    /// the snippet's offset in it.
+    fn raw_flush_heredoc(
+        &self,
+        h: &HeredocTemplate,
+    ) -> Option<(HeredocTemplate, Source, Source, usize)> {
+        let text: &str = &self.src.text;
+        let delim = h.delimiter.as_str();
+        let (start, end) = match h.template.span() {
+            Some(r) => {
+                let start = text.get(..r.start)?.rfind("<<-")?;
+                let after = text.get(r.end..)?;
+                let close = after.find(delim)? + delim.len();
+                (start, r.end + close)
+            }
+            None => {
+                // An empty body has no span: find `<<-DELIM` and the
+                // closing line directly.
+                let start = text.find(&format!("<<-{delim}"))?;
+                let body = start + 3 + delim.len();
+                let close = text.get(body..)?.find(delim)? + delim.len();
+                (start, body + close)
+            }
+        };
+        let snippet = format!("<<{}", text.get(start + 3..end)?);
+        let raw = match hcl_edit::parser::parse_expr(&snippet) {
+            Ok(Expression::HeredocTemplate(raw)) => *raw,
+            _ => return None,
+        };
+        let diag_full: &str = &self.diag_src.text;
+        let abs = start + self.diag_base;
+        let diag_text = format!("{}<<{}", diag_full.get(..abs)?, diag_full.get(abs + 3..)?);
+        let name = self.src.filename.clone();
+        Some((
+            raw,
+            Source::new(name.clone(), snippet),
+            Source::new(name, diag_text),
+            abs,
+        ))
     }
 
     /// Evaluates a standalone template (a `templatefile` file).
@@ -82,7 +140,17 @@ impl Evaluator<'_> {
                     } else {
                         strips_before(elems[i + 1])
                     };
-                    let text = strip_literal(s.value(), strip_lead, strip_trail, heredoc);
+                    let dedented;
+                    let value: &str = match &self.dedent {
+                        Some(d) if heredoc => {
+                            let at_line_start =
+                                s.span().is_some_and(|r| d.line_start.contains(&r.start));
+                            dedented = d.apply(s.value(), at_line_start);
+                            &dedented
+                        }
+                        _ => s.value(),
+                    };
+                    let text = strip_literal(value, strip_lead, strip_trail, heredoc);
                     out.text.push_str(&nfc(&text));
                 }
                 Element::Interpolation(interp) => {
@@ -249,6 +317,106 @@ impl Evaluator<'_> {
     }
 }
 
+/// HCL's `<<-` indentation removal: the smallest leading whitespace over
+/// every line that starts with a literal (blank lines excepted; a line
+/// starting with an interpolation or directive counts as zero).
+pub(crate) struct Dedent {
+    spaces: usize,
+    /// Span starts of literals that begin at the start of a line.
+    line_start: std::collections::BTreeSet<usize>,
+}
+
+impl Dedent {
+    fn compute(t: &Template) -> Dedent {
+        let mut d = Dedent {
+            spaces: usize::MAX,
+            line_start: Default::default(),
+        };
+        let mut newline = true;
+        d.walk(t, &mut newline);
+        if d.spaces == usize::MAX {
+            d.spaces = 0;
+        }
+        d
+    }
+
+    fn walk(&mut self, t: &Template, newline: &mut bool) {
+        for el in t.iter() {
+            match el {
+                Element::Literal(s) => {
+                    let text: &str = s.value();
+                    for (i, line) in text.split_inclusive('\n').enumerate() {
+                        if *newline {
+                            if i == 0 {
+                                if let Some(r) = s.span() {
+                                    self.line_start.insert(r.start);
+                                }
+                            }
+                            let trimmed = line.trim_start();
+                            if !(trimmed.is_empty() && line.ends_with('\n')) {
+                                let n = line.chars().count() - trimmed.chars().count();
+                                self.spaces = self.spaces.min(n);
+                            }
+                        }
+                        *newline = line.ends_with('\n');
+                    }
+                }
+                Element::Interpolation(_) => {
+                    if *newline {
+                        self.spaces = 0;
+                    }
+                    *newline = false;
+                }
+                Element::Directive(dir) => {
+                    if *newline {
+                        self.spaces = 0;
+                    }
+                    *newline = false;
+                    match dir.as_ref() {
+                        Directive::If(i) => {
+                            self.walk(&i.if_expr.template, newline);
+                            if let Some(e) = &i.else_expr {
+                                if *newline {
+                                    self.spaces = 0;
+                                }
+                                *newline = false;
+                                self.walk(&e.template, newline);
+                            }
+                            if *newline {
+                                self.spaces = 0;
+                            }
+                            *newline = false;
+                        }
+                        Directive::For(f) => {
+                            self.walk(&f.for_expr.template, newline);
+                            if *newline {
+                                self.spaces = 0;
+                            }
+                            *newline = false;
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// Removes the indentation from each line of a literal that starts a
+    /// line; blank lines are left alone, as in HCL.
+    fn apply(&self, text: &str, at_line_start: bool) -> String {
+        let mut out = String::with_capacity(text.len());
+        for (i, line) in text.split_inclusive('\n').enumerate() {
+            let starts_line = i > 0 || at_line_start;
+            let trimmed = line.trim_start();
+            if starts_line && !(trimmed.is_empty() && line.ends_with('\n')) {
+                out.extend(line.chars().skip(self.spaces));
+            } else {
+                out.push_str(line);
+            }
+        }
+        out
+    }
+}
+
 /// Applies strip markers to one literal. In heredocs only the first line
 /// (leading) and the last line (trailing) are affected.
 fn strip_literal(text: &str, lead: bool, trail: bool, heredoc: bool) -> String {
@@ -297,5 +465,21 @@ fn strips_before(el: &Element) -> bool {
             Directive::If(i) => i.if_expr.strip.strip_start(),
             Directive::For(f) => f.for_expr.strip.strip_start(),
         },
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use crate::{eval_source, EvalContext, Source};
+
+    #[test]
+    fn flush_heredoc_counts_lines_inside_directives() {
+        let src = Source::new(
+            "t",
+            "<<-EOT\n    %{ if true }\n    yes\n    %{ endif }\n    EOT\n",
+        );
+        let v = eval_source(&src, &EvalContext::default()).unwrap();
+        assert_eq!(v.as_str(), Some("\nyes\n\n"));
     }
 }

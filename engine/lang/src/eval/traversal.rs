@@ -25,6 +25,13 @@ impl Evaluator<'_> {
                     v = self.index(&v, &key, e.span())?;
                 }
                 TraversalOperator::LegacyIndex(n) => {
+                    if matches!(v.kind, Kind::Object(_)) {
+                        return Err(self.fail(
+                            "Invalid index",
+                            "The given key does not identify an element in this collection value. An object only supports looking up attributes by name, not by numeric index.",
+                            op.span(),
+                        ));
+                    }
                     let key = Value::number(Number::from(*n.value()));
                     v = self.index(&v, &key, op.span())?;
                 }
@@ -229,10 +236,6 @@ impl Evaluator<'_> {
                 }
             }
             Kind::Map(_, m) | Kind::Object(m) => {
-                if matches!(coll.kind, Kind::Object(_)) && matches!(key_plain.kind, Kind::Number(_))
-                {
-                    return Err(invalid("The given key does not identify an element in this collection value. An object only supports looking up attributes by name, not by numeric index."));
-                }
                 let k = convert(&key_plain, &Type::String).map_err(|e| {
                     invalid(&format!(
                         "The given key does not identify an element in this collection value: {}.",

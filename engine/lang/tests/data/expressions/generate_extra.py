@@ -6,8 +6,10 @@ the same way as visible.jsonl. Run from this directory with terraform on PATH:
     python3 generate_extra.py > extra.jsonl
 """
 import json
+import os
 import re
 import subprocess
+import tempfile
 
 CASES = {
     "extra:convert": [
@@ -71,6 +73,32 @@ CASES = {
         '{for x in ["a"] : x => sensitive(1)}', '[for x in sensitive([1, 2]) : x]',
         '{for k, v in {a = 1} : v => k}', '{for x in [1.5] : x => x}', '[for x in [1, 2] : x...]',
     ],
+    "extra:traversal": [
+        'tomap({a = 1})["b"]', 'tomap({a = 1}).b', 'tomap({a = 1}).a', '[{a = 1}].a', 'tolist([{a = 1}]).a',
+        'toset([1]).a', '[1, 2].a', '"abc"[0]', 'true.a', '{a = [1, 2]}.a[5]', '[[1]][0][1]',
+        'tolist([1])[1]', 'tolist([1])[-1]', 'tomap({a = 1})[0]', 'tomap({"0" = 1})[0]', '{"0" = 1}[0]',
+        '[1][0.0]', '[1]["0"]', '{a = 1}[{}]', '[1][[]]', 'null[0]', 'null.a.b', '[null][0].a',
+        '{a = null}.a.b', 'sensitive({a = 1}).a', 'sensitive({a = 1})["a"]', '[sensitive(1)][0]',
+        '{a = {b = {c = 1}}}.a.b', 'tolist([[1, 2]])[0][1]', '{a = 1}.a[0]',
+    ],
+    "extra:heredoc": [
+        '<<-EOT\n\tx\n\t\ty\n\tEOT', '<<-EOT\n  a\n\n  b\n  EOT', '<<-EOT\n    ${"a"}\n  b\n  EOT',
+        '<<EOT\n${"a"}\nEOT', '<<EOT\n  %{~ if true }x%{ endif ~}  \n  y\nEOT',
+        '<<EOT\nfirst\n%{ for x in [1, 2] }\n${x}\n%{ endfor }\nlast\nEOT',
+        '<<EOT\n%{ for x in [1, 2] ~}\n  ${x}\n%{ endfor ~}\nEOT', '<<-EOT\n    %{ if true }\n    yes\n    %{ endif }\n    EOT',
+        '<<EOT\nx ${~ "y"}\nEOT', '<<EOT\n  a  \n  ${~ "b" ~}  \n  c\nEOT', '<<EOT_X\nEOT\nEOT_X',
+        '<<EOT\n\\n\nEOT', '<<EOT\n\n\nEOT',
+    ],
+    "extra:objects": [
+        '{"a b" = 1}', '{"a" = 1, a = 2}', '{(1) = 2}', '{(true) = 1}', '{("a") = 1, ("a") = 2}',
+        '{a = 1, b = {c = [1, {d = 2}]}}', '{(tostring(null)) = 1}', '{([]) = 1}', '{"é" = 1}',
+        '{"${"x"}y" = 1}', '{a = 1}["a"]', '{for k in ["b", "a"] : k => k}',
+    ],
+    "extra:numbers": [
+        '1e-7', '123e10', '0.1 + 0.7', '1.23456789012345678901234567890', '-1.5e-10', '1e21', '1e22 / 1e11',
+        '9007199254740993', '9007199254740993 + 0', '0.000001 * 0.000001', '3.14159265358979323846264338327950288419716939937510',
+        '2e-1 * 5', '4 / 2', '-4 / 2', '7 / -2', '1 / 1e-300', '1.5 % 0', '0 % 5', '-0 % 5', '-0 * -0',
+    ],
     "extra:template": [
         '"${1.5}"', '"${1/3}"', '"${true}${false}"', '"a%{if false}b%{else}c%{endif}d"',
         '"%{for x in []}x%{endfor}"', '"%{ if true ~} a %{~ endif }"', '"${"a" ~} b"', '"a ${~ "b"}"',
@@ -80,9 +108,9 @@ CASES = {
 }
 
 
-def run(expr):
+def run(expr, cwd=None):
     p = subprocess.run(
-        ["terraform", "console"], input=(expr + "\n").encode(), capture_output=True,
+        ["terraform", "console"], input=(expr + "\n").encode(), capture_output=True, cwd=cwd,
         env={"TF_CLI_CONFIG_FILE": "/dev/null", "HOME": "/home/tfconformance", "TZ": "UTC",
              "PATH": "/usr/local/bin:/usr/bin:/bin"},
     )
@@ -100,9 +128,19 @@ def main():
     for group, exprs in CASES.items():
         for expr in exprs:
             n += 1
-            display, expr_err = run(expr)
-            jout, jerr = run("jsonencode(%s)" % expr)
-            tout, terr = run("type(%s)" % expr)
+            if "\n" in expr:
+                # The console reads piped input line by line: evaluate
+                # multi-line expressions through a local value instead.
+                with tempfile.TemporaryDirectory() as d:
+                    with open(os.path.join(d, "main.tf"), "w") as f:
+                        f.write("locals {\n  v = %s\n}\n" % expr)
+                    display, expr_err = run("local.v", d)
+                    jout, jerr = run("jsonencode(local.v)", d)
+                    tout, terr = run("type(local.v)", d)
+            else:
+                display, expr_err = run(expr)
+                jout, jerr = run("jsonencode(%s)" % expr)
+                tout, terr = run("type(%s)" % expr)
             json_text = None
             if jerr is None and jout not in ("(sensitive value)", "(known after apply)"):
                 json_text = json.loads(jout)
