@@ -13,15 +13,22 @@ use unicode_segmentation::UnicodeSegmentation;
 pub(crate) fn register(r: &mut Registry) {
     let b = Ret::Static(Type::Bool);
     let lb = || p("list", Type::list(Type::Bool));
-    r.func("alltrue", vec![lb()], b.clone(), |a, _| {
-        Ok(Value::bool(
-            seq(&a[0]).iter().all(|x| x.as_bool() == Some(true)),
-        ))
+    r.func("alltrue", vec![lb().nested_unknown()], b.clone(), |a, _| {
+        let xs = seq(&a[0]);
+        if xs.iter().any(|x| !x.is_known()) {
+            return Ok(Value::unknown(Type::Bool));
+        }
+        Ok(Value::bool(xs.iter().all(|x| x.as_bool() == Some(true))))
     });
-    r.func("anytrue", vec![lb()], b, |a, _| {
-        Ok(Value::bool(
-            seq(&a[0]).iter().any(|x| x.as_bool() == Some(true)),
-        ))
+    r.func("anytrue", vec![lb().nested_unknown()], b, |a, _| {
+        let xs = seq(&a[0]);
+        if xs.iter().any(|x| x.as_bool() == Some(true)) {
+            return Ok(Value::bool(true));
+        }
+        if xs.iter().any(|x| !x.is_known()) {
+            return Ok(Value::unknown(Type::Bool));
+        }
+        Ok(Value::bool(false))
     });
     r.func(
         "chunklist",
@@ -59,15 +66,25 @@ pub(crate) fn register(r: &mut Registry) {
             Ok(Value::list(Type::String, items))
         },
     );
-    r.func("concat", vec![], Ret::Computed(dynamic_ret), concat)
+    r.func("concat", vec![], Ret::Computed(concat_ret), concat)
         .variadic(p("seqs", Type::Dynamic).passthrough());
     r.func(
         "contains",
-        vec![p("list", Type::Dynamic), p("value", Type::Dynamic)],
+        vec![
+            p("list", Type::Dynamic).nested_unknown(),
+            p("value", Type::Dynamic),
+        ],
         Ret::Static(Type::Bool),
         |a, _| match &a[0].kind {
             Kind::List(..) | Kind::Set(..) | Kind::Tuple(_) => {
-                Ok(Value::bool(seq(&a[0]).iter().any(|x| same(x, &a[1]))))
+                let xs = seq(&a[0]);
+                if xs.iter().any(|x| x.is_wholly_known() && same(x, &a[1])) {
+                    Ok(Value::bool(true))
+                } else if xs.iter().any(|x| !x.is_wholly_known()) {
+                    Ok(Value::unknown(Type::Bool))
+                } else {
+                    Ok(Value::bool(false))
+                }
             }
             _ => Err(call_err("argument must be list, tuple, or set")),
         },
@@ -88,7 +105,10 @@ pub(crate) fn register(r: &mut Registry) {
     );
     r.func(
         "element",
-        vec![p("list", Type::Dynamic).passthrough(), p("index", Type::Number)],
+        vec![
+            p("list", Type::Dynamic).passthrough(),
+            p("index", Type::Number),
+        ],
         Ret::Computed(element_ret),
         element,
     );
@@ -136,7 +156,7 @@ pub(crate) fn register(r: &mut Registry) {
     r.func(
         "values",
         vec![p("mapping", Type::Dynamic).passthrough()],
-        Ret::Computed(dynamic_ret),
+        Ret::Computed(values_ret),
         |a, _| match &a[0].kind {
             Kind::Map(t, m) => Ok(Value::list(t.clone(), m.values().cloned().collect())),
             Kind::Object(m) => Ok(Value::tuple(m.values().cloned().collect())),
@@ -177,7 +197,7 @@ pub(crate) fn register(r: &mut Registry) {
         Ret::Computed(|a| a.first().map(Value::ty).unwrap_or(Type::Dynamic)),
         matchkeys,
     );
-    r.func("merge", vec![], Ret::Computed(dynamic_ret), merge)
+    r.func("merge", vec![], Ret::Computed(merge_ret), merge)
         .variadic(p("maps", Type::Dynamic).null().dynamic().passthrough());
     r.func(
         "one",
@@ -222,10 +242,15 @@ pub(crate) fn register(r: &mut Registry) {
     );
     r.func(
         "sort",
-        vec![p("list", Type::list(Type::String))],
+        vec![p("list", Type::list(Type::String)).nested_unknown()],
         Ret::Static(Type::list(Type::String)),
         |a, _| {
             let xs = seq(&a[0]);
+            if xs.iter().any(|x| !x.is_known()) {
+                // The order is not known yet, but the length is.
+                let unknowns = vec![Value::unknown(Type::String); xs.len()];
+                return Ok(Value::list(Type::String, unknowns));
+            }
             let mut out = Vec::with_capacity(xs.len());
             for (i, x) in xs.iter().enumerate() {
                 match x.as_str() {
@@ -253,7 +278,7 @@ pub(crate) fn register(r: &mut Registry) {
             p("keys", Type::list(Type::String)),
             p("values", Type::Dynamic).passthrough(),
         ],
-        Ret::Computed(dynamic_ret),
+        Ret::Computed(zipmap_ret),
         zipmap,
     );
 }
@@ -427,6 +452,84 @@ fn flatten_into(v: &Value, out: &mut Vec<Value>) -> bool {
         }
     }
     true
+}
+
+/// cty's `concat` result type: a list when every argument is a list of
+/// unifiable element types, otherwise a tuple (unknown lists make it
+/// dynamic).
+fn concat_ret(a: &[Value]) -> Type {
+    let tys: Vec<Type> = a.iter().map(Value::ty).collect();
+    if tys.iter().all(|t| matches!(t, Type::List(_))) && !tys.is_empty() {
+        if let Some(t) = unify(&tys) {
+            return t;
+        }
+    }
+    let mut elems = Vec::new();
+    for v in a {
+        match v.ty() {
+            Type::Tuple(es) => elems.extend(es),
+            Type::List(e) if v.is_known() => {
+                elems.extend(std::iter::repeat_n(*e, v.len().unwrap_or(0)))
+            }
+            _ => return Type::Dynamic,
+        }
+    }
+    Type::Tuple(elems)
+}
+
+/// cty's `merge` result type: the arguments' type when they all match,
+/// otherwise an object of every known attribute.
+fn merge_ret(a: &[Value]) -> Type {
+    let Some(first) = a.first().map(Value::ty) else {
+        return Type::empty_object();
+    };
+    let mut attrs = std::collections::BTreeMap::new();
+    let mut all_known = true;
+    for v in a {
+        match v.ty() {
+            Type::Dynamic => return Type::Dynamic,
+            Type::Object { attrs: at, .. } if !v.is_null() => attrs.extend(at),
+            Type::Map(e) if !v.is_null() => match v.as_entries() {
+                Some(m) => attrs.extend(m.keys().map(|k| (k.clone(), (*e).clone()))),
+                None => all_known = false,
+            },
+            _ => {}
+        }
+    }
+    if a.iter().all(|v| v.ty() == first) {
+        first
+    } else if all_known {
+        Type::object(attrs)
+    } else {
+        Type::Dynamic
+    }
+}
+
+fn values_ret(a: &[Value]) -> Type {
+    match a.first().map(Value::ty) {
+        Some(Type::Map(e)) => Type::List(e),
+        Some(Type::Object { attrs, .. }) => Type::Tuple(attrs.into_values().collect()),
+        _ => Type::Dynamic,
+    }
+}
+
+fn zipmap_ret(a: &[Value]) -> Type {
+    match (a.first(), a.get(1).map(Value::ty)) {
+        (_, Some(Type::List(e))) => Type::Map(e),
+        (Some(keys), Some(Type::Tuple(es))) => match keys.as_seq() {
+            Some(ks) if ks.len() == es.len() && ks.iter().all(|k| k.as_str().is_some()) => {
+                Type::object(
+                    ks.iter()
+                        .filter_map(Value::as_str)
+                        .map(str::to_string)
+                        .zip(es)
+                        .collect(),
+                )
+            }
+            _ => Type::Dynamic,
+        },
+        _ => Type::Dynamic,
+    }
 }
 
 /// The element type of a list or set argument (for unknown results).

@@ -19,7 +19,24 @@ pub(crate) fn coerce(v: &Value, want: &Type) -> Result<Value, String> {
     if !convertible(&have, want) {
         return Err(mismatch_message(&have, want));
     }
+    if let Some(u) = uncertain_set_to_list(v, want) {
+        return Ok(u);
+    }
     convert(v, want).map_err(|e| e.message)
+}
+
+/// cty turns a set holding unknown elements (and more than one element)
+/// into an unknown list: the unknowns may turn out equal to other elements,
+/// so neither the length nor the order is known.
+fn uncertain_set_to_list(v: &Value, want: &Type) -> Option<Value> {
+    match (&v.kind, want) {
+        (Kind::Set(_, xs), Type::List(_) | Type::Tuple(_))
+            if xs.len() > 1 && xs.iter().any(|x| !x.is_wholly_known()) =>
+        {
+            Some(Value::unknown(want.clone()).with_marks(v.marks))
+        }
+        _ => None,
+    }
 }
 
 /// True when some value of type `have` may convert to `want` (Terraform's
@@ -224,6 +241,9 @@ fn to_type(args: Vec<Value>, want: Type) -> R {
     };
     if !convertible(&have, &want) {
         return Err(cannot());
+    }
+    if let Some(u) = uncertain_set_to_list(&v, &want) {
+        return Ok(u);
     }
     match convert(&v, &want) {
         Ok(out) => Ok(out),

@@ -28,7 +28,7 @@ pub(crate) fn register(r: &mut Registry) {
         Ret::Static(Type::list(Type::String)),
         formatlist,
     )
-    .variadic(p("args", Type::Dynamic).null());
+    .variadic(p("args", Type::Dynamic).null().nested_unknown());
 }
 
 #[derive(Default, Clone)]
@@ -525,6 +525,12 @@ fn go_quote_rune(c: char) -> String {
 fn formatlist(a: Vec<Value>, _: &FuncContext) -> R {
     let fmt = string(&a[0]).to_string();
     let args = &a[1..];
+    let set_with_unknowns = args
+        .iter()
+        .any(|x| matches!(&x.kind, Kind::Set(_, xs) if xs.iter().any(|e| !e.is_known())));
+    if set_with_unknowns {
+        return Ok(Value::unknown(Type::list(Type::String)));
+    }
     let mut len: Option<(usize, usize)> = None;
     for (i, x) in args.iter().enumerate() {
         let n = match &x.kind {
@@ -556,6 +562,10 @@ fn formatlist(a: Vec<Value>, _: &FuncContext) -> R {
                 None => x.clone(),
             })
             .collect();
+        if !row.iter().all(Value::is_wholly_known) {
+            out.push(Value::unknown(Type::String));
+            continue;
+        }
         let s = format_str(&fmt, &row)
             .map_err(|m| call_err(format!("error on format iteration {it}: {m}")))?;
         out.push(sv(s));

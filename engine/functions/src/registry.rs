@@ -95,6 +95,7 @@ pub(crate) struct Param {
     pub allow_marked: bool,
     pub allow_dynamic: bool,
     pub allow_nested_unknown: bool,
+    pub shallow_marks: bool,
 }
 
 /// A parameter named `name` of type `ty` that takes no null, unknown,
@@ -108,6 +109,7 @@ pub(crate) fn p(name: &'static str, ty: Type) -> Param {
         allow_marked: false,
         allow_dynamic: false,
         allow_nested_unknown: false,
+        shallow_marks: false,
     }
 }
 
@@ -137,6 +139,13 @@ impl Param {
     /// unknown and keep their own marks; only the argument's own
     /// unknownness and marks carry over to the result.
     pub fn passthrough(mut self) -> Self {
+        self.allow_nested_unknown = true;
+        self.shallow_marks = true;
+        self
+    }
+    /// Receives known collections whose elements may be unknown (the
+    /// function deals with them); marks are still removed deeply.
+    pub fn nested_unknown(mut self) -> Self {
         self.allow_nested_unknown = true;
         self
     }
@@ -350,7 +359,7 @@ fn invoke(
         };
         let v = if param.allow_marked {
             v
-        } else if param.allow_nested_unknown {
+        } else if param.shallow_marks {
             marks = marks.union(v.marks);
             v.unmarked()
         } else {
@@ -466,13 +475,19 @@ mod tests {
         let obj = |k: &str, v: Value| Value::object([(k.to_string(), v)].into_iter().collect());
         let merged = call(
             "merge",
-            vec![obj("a", Value::number(1).mark_sensitive()), obj("b", Value::number(2))],
+            vec![
+                obj("a", Value::number(1).mark_sensitive()),
+                obj("b", Value::number(2)),
+            ],
             &ctx(),
         )
         .unwrap();
         assert!(!merged.is_sensitive());
         assert!(merged.get_attr("a").unwrap().is_sensitive());
-        let list = Value::tuple(vec![Value::string("a").mark_sensitive(), Value::string("b")]);
+        let list = Value::tuple(vec![
+            Value::string("a").mark_sensitive(),
+            Value::string("b"),
+        ]);
         let e = call("element", vec![list.clone(), Value::number(1)], &ctx()).unwrap();
         assert!(!e.is_sensitive());
         let d = call("distinct", vec![list], &ctx()).unwrap();

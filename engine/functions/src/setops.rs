@@ -8,7 +8,7 @@ pub(crate) fn register(r: &mut Registry) {
     let set = |n| p(n, Type::set(Type::Dynamic));
     r.func(
         "setunion",
-        vec![set("first_set")],
+        vec![set("first_set").nested_unknown()],
         Ret::Computed(set_ret),
         |a, _| {
             combine(a, |acc, s| {
@@ -20,7 +20,7 @@ pub(crate) fn register(r: &mut Registry) {
             })
         },
     )
-    .variadic(set("other_sets"));
+    .variadic(set("other_sets").nested_unknown());
     r.func(
         "setintersection",
         vec![set("first_set")],
@@ -35,7 +35,7 @@ pub(crate) fn register(r: &mut Registry) {
         |a, _| combine(a, |acc, s| acc.retain(|x| !s.iter().any(|y| same(x, y)))),
     );
     r.func("setproduct", vec![], Ret::Computed(dynamic_ret), setproduct)
-        .variadic(p("sets", Type::Dynamic));
+        .variadic(p("sets", Type::Dynamic).nested_unknown());
 }
 
 fn set_ret(a: &[Value]) -> Type {

@@ -262,7 +262,10 @@ fn check(case: &serde_json::Value, ctx: &FuncContext) -> Result<(), String> {
             let got_ty = type_string(&v.ty(), 0);
             if let Some(top) = case["top_sensitive"].as_bool() {
                 if v.is_sensitive() != top {
-                    return Err(format!("top-level sensitive {}, want {top}", v.is_sensitive()));
+                    return Err(format!(
+                        "top-level sensitive {}, want {top}",
+                        v.is_sensitive()
+                    ));
                 }
             }
             if case["sensitive"].as_bool() == Some(true) {
