@@ -8,7 +8,7 @@
 use crate::decode::{overlay_paths, proposed_new};
 use crate::graph::{body_references, build_graph, provider_key, NodeKey};
 use crate::plan::{Action, Plan, PlanMode, ResourceChange};
-use crate::planner::{configure_provider, copy_marks, id_of, ignore_paths, new_walker, resource_schema, same_value};
+use crate::planner::{configure_provider, copy_marks, id_of, new_walker, resource_schema, same_value};
 use crate::prior::{key_to_state, PriorState};
 use crate::providers::ProviderRegistry;
 use crate::scope::{RepData, Repetition};
@@ -369,7 +369,7 @@ async fn run_delete(sh: &Shared<'_>, hooks: &dyn Hooks, j: &DeleteJob) -> bool {
     }
     sh.result(iid, Outcome::Deleted);
     sh.working.lock().unwrap_or_else(|e| e.into_inner()).take(&j.m, &j.r, &j.k, j.deposed.clone());
-    hooks.finished(&label, Action::Delete, id.as_deref(), start.elapsed());
+    hooks.finished(&j.address, Action::Delete, id.as_deref(), start.elapsed());
     if j.count_as_destroy {
         sh.count(Action::Delete);
     }
@@ -639,7 +639,7 @@ async fn apply_resource_node(
     let body_refs = body_references(&rb.body);
     let meta_refs = crate::graph::resource_meta_refs(rb);
     let deps = w.state_dependencies(idx);
-    let cbd = rb.lifecycle.create_before_destroy == Some(true);
+    let cbd = w.cbd.contains(&idx);
     let null_obj = Value::null(schema.block.implied_type());
     let mut ok = true;
     let mut provider: Option<Arc<dyn ConfiguredProvider>> = None;

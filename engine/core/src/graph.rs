@@ -108,6 +108,27 @@ impl Graph {
     }
 }
 
+/// Resource nodes that use create_before_destroy: those that set it, and
+/// (as Terraform forces) every resource they depend on.
+pub fn create_before_destroy_nodes(g: &Graph, config: &Config) -> std::collections::HashSet<NodeIndex> {
+    let mut out = std::collections::HashSet::new();
+    let mut memo = HashMap::new();
+    for &n in g.order.iter().rev() {
+        let NodeKey::Resource(p, r) = &g.graph[n] else { continue };
+        let own = config
+            .descendant(p)
+            .and_then(|c| c.module.resources.get(r))
+            .is_some_and(|rb| rb.lifecycle.create_before_destroy == Some(true));
+        if own || out.contains(&n) {
+            out.insert(n);
+            for d in g.resource_deps(n, &mut memo) {
+                out.insert(d);
+            }
+        }
+    }
+    out
+}
+
 /// The provider configuration key (`name` or `name.alias`) a resource uses.
 pub fn provider_key(r: &ResourceBlock) -> String {
     let c = r.provider_config();

@@ -111,6 +111,7 @@ pub(crate) fn new_walker<'a>(
         hooks,
         failed: HashSet::new(),
         dep_memo: HashMap::new(),
+        cbd: crate::graph::create_before_destroy_nodes(graph, config),
     };
     w.diags.extend(pdiags);
     w
@@ -398,7 +399,6 @@ async fn plan_resource_node(w: &mut Walker<'_>, run: &mut PlanRun<'_>, idx: Node
             return false;
         }
     };
-    let body_refs = body_references(&rb.body);
     let meta_refs = resource_meta_refs(rb);
     let deps = w.state_dependencies(idx);
     let dep_pending = w.graph.resource_deps(idx, &mut w.dep_memo).iter().any(|d| run.pending.contains(d));
@@ -429,7 +429,8 @@ async fn plan_resource_node(w: &mut Walker<'_>, run: &mut PlanRun<'_>, idx: Node
                 }
                 continue;
             }
-            let inst = InstanceCtx { m: &m, addr, key, rd, address: &address, rb, schema: &schema, provider: &provider, provider_config: &rp.config_addr, deps: &deps, dep_pending };
+            let cbd = w.cbd.contains(&idx);
+            let inst = InstanceCtx { m: &m, addr, key, rd, address: &address, rb, schema: &schema, provider: &provider, provider_config: &rp.config_addr, deps: &deps, dep_pending, cbd };
             match plan_instance(w, run, &inst, prior).await {
                 Some(c) => {
                     values.insert(key.clone(), c.after.clone());
@@ -513,6 +514,7 @@ pub(crate) struct InstanceCtx<'x> {
     pub provider_config: &'x str,
     pub deps: &'x [String],
     pub dep_pending: bool,
+    pub cbd: bool,
 }
 
 /// The `ignore_changes` paths as attribute-name lists.
@@ -597,7 +599,7 @@ async fn plan_instance(w: &mut Walker<'_>, run: &mut PlanRun<'_>, inst: &Instanc
     let _ = w.registry.by_source(""); // keep registry borrow short
     let mut c = base_change(inst.address, inst.m, inst.addr, inst.key, inst.provider_config);
     c.depends_on = inst.deps.to_vec();
-    c.create_before_destroy = inst.rb.lifecycle.create_before_destroy == Some(true);
+    c.create_before_destroy = inst.cbd;
     // Preconditions.
     let meta_refs = resource_meta_refs(inst.rb);
     let ctx = w.scopes.context(&w.base, inst.m, &meta_refs, inst.rd, None);
@@ -676,7 +678,7 @@ async fn plan_instance(w: &mut Walker<'_>, run: &mut PlanRun<'_>, inst: &Instanc
     }
     let mut planned = resp.planned_state;
     let mut planned_private = resp.planned_private;
-    let cbd = inst.rb.lifecycle.create_before_destroy == Some(true);
+    let cbd = inst.cbd;
     let replace_action = if cbd { Action::CreateThenDelete } else { Action::DeleteThenCreate };
     if prior_val.is_none() {
         c.action = Action::Create;

@@ -6,7 +6,7 @@ use crate::decode::{decode_body, eval_expr};
 use crate::graph::{Graph, NodeKey};
 use crate::prior::PriorState;
 use crate::providers::ProviderRegistry;
-use crate::scope::{key_string, ModScope, RepData, Repetition, Scopes};
+use crate::scope::{ModScope, RepData, Repetition, Scopes};
 use crate::sources::Sources;
 use crate::vars::finalize_variable;
 use crate::Hooks;
@@ -33,6 +33,8 @@ pub(crate) struct Walker<'a> {
     /// Nodes that failed (their dependents are skipped).
     pub failed: HashSet<NodeIndex>,
     pub dep_memo: HashMap<NodeIndex, BTreeSet<NodeIndex>>,
+    /// Resource nodes using create_before_destroy (own or forced).
+    pub cbd: HashSet<NodeIndex>,
 }
 
 /// The full address of a resource instance.
@@ -379,7 +381,3 @@ impl<'a> Walker<'a> {
     }
 }
 
-/// `each.key` text for messages.
-pub fn each_key(k: &InstanceKey) -> String {
-    key_string(k)
-}

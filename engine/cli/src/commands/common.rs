@@ -135,6 +135,8 @@ pub fn read_state(b: &LocalBackend, ws: &str, rt: &tokio::runtime::Runtime) -> R
                 let persist = |s: &StateFile| b.write(ws, s, false);
                 journal.checkpoint(&mut state, persist).map_err(|e| e.to_string())?;
                 eprintln!("terrane recovered changes recorded by an interrupted run into the state.");
+            } else {
+                journal.begin(&state).map_err(|e| e.to_string())?;
             }
         }
     }
