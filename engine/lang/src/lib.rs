@@ -30,7 +30,7 @@ mod typeexpr;
 
 pub use context::{EvalContext, ProviderFunctionCallback, Source};
 pub use eval::nfc;
-pub use parse::{parse_expression, parse_template};
+pub use parse::{parse_body, parse_expression, parse_template};
 pub use references::{references, references_with_source, RefStep, Reference};
 pub use scope::DeclaredNames;
 pub use typeexpr::{apply_defaults, parse_type_constraint, TypeDefaults};

@@ -102,6 +102,13 @@ fn widen_numbers(text: &str) -> String {
     String::from_utf8(out).unwrap_or_else(|_| text.to_string())
 }
 
+/// Parses a configuration file body. Number literals beyond f64 range are
+/// accepted (the evaluator re-reads every literal from `src` by span).
+pub fn parse_body(src: &Source) -> Result<hcl_edit::structure::Body, Diagnostic> {
+    let input = widen_numbers(&src.text);
+    hcl_edit::parser::parse_body(&input).map_err(|e| classify(src, &e, false))
+}
+
 /// Parses a standalone template (a `templatefile` file).
 pub fn parse_template(src: &Source) -> Result<Template, Diagnostic> {
     if let Some(d) = lexical_check(src, true) {

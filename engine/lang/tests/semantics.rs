@@ -97,8 +97,11 @@ fn unknown_conditions_collections_and_keys() {
     assert!(!run("[for x in var.unknown_list : upper(x)]")
         .unwrap()
         .is_known());
-    // splat over an unknown collection is unknown.
-    assert!(!run("var.unknown_list[*]").unwrap().is_known());
+    // splat over an unknown list is an unknown list of the traversal's type.
+    assert_eq!(
+        run("var.unknown_list[*]").unwrap(),
+        Value::unknown(Type::list(Type::String))
+    );
     // indexing with an unknown key yields an unknown element.
     assert_eq!(
         run("var.names[var.unknown_str == \"\" ? 0 : 1]").unwrap(),
@@ -161,6 +164,16 @@ fn declared_names_check_references() {
     assert_eq!(d.summary, "Reference to undeclared input variable");
     names.variables.insert("b".into());
     assert!(names.check_all(&refs).is_none());
+}
+
+#[test]
+fn bodies_parse_with_wide_numbers() {
+    let src = Source::new("main.tf", "locals {\n  big = 1e400\n}\n");
+    let body = terrane_lang::parse_body(&src).unwrap();
+    let block = body.get_blocks("locals").next().unwrap();
+    let attr = block.body.get_attribute("big").unwrap();
+    let v = eval(&attr.value, &ctx(), &src).unwrap();
+    assert_eq!(v.as_number().unwrap().to_string().len(), 401);
 }
 
 #[test]

@@ -65,6 +65,12 @@ impl Evaluator<'_> {
             return Ok(Value::empty_tuple().with_marks(marks));
         }
         if !src.is_known() {
+            // A list or set of known element type gives a list whose element
+            // type is what the rest of the traversal yields for one element.
+            if let Type::List(e) | Type::Set(e) = src.ty() {
+                let one = self.apply_ops(Value::unknown((*e).clone()), rest)?;
+                return Ok(Value::unknown(Type::list(one.ty())).with_marks(marks));
+            }
             return Ok(Value::unknown(Type::Dynamic).with_marks(marks));
         }
         let (items, as_list) = match &src.kind {
