@@ -204,7 +204,12 @@ pub fn type_json(t: &Type) -> J {
 /// written by Terraform (and by tests).
 pub fn value_from_json(v: &J, unknown: &J, sensitive: &J) -> Value {
     let value = if unknown == &J::Bool(true) {
-        Value::unknown(Type::Dynamic)
+        // The sensitive mask's shape tells a collection's unknown apart.
+        match sensitive {
+            J::Array(_) => Value::unknown(Type::Tuple(Vec::new())),
+            J::Object(_) => Value::unknown(Type::empty_object()),
+            _ => Value::unknown(Type::Dynamic),
+        }
     } else {
         match v {
             J::Null => Value::dynamic_null(),

@@ -20,10 +20,13 @@
 //! counting, `jsonencode(...)` for JSON-looking strings).
 
 mod color;
+pub mod config_json;
 pub mod diff;
+pub mod gojson;
 mod human;
 pub mod json;
 pub mod plan_text;
+pub mod show_json;
 mod wrap;
 
 pub use color::Colors;
@@ -68,7 +71,12 @@ impl PlanChange {
         PlanChange {
             before: json::value_json(before),
             after: json::value_json(after),
-            after_unknown: json::unknown_mask(after),
+            // Terraform writes `{}` when nothing is unknown.
+            after_unknown: if after.is_wholly_known() {
+                J::Object(serde_json::Map::new())
+            } else {
+                json::unknown_mask(after)
+            },
             before_sensitive: json::sensitive_mask(before),
             after_sensitive: json::sensitive_mask(after),
             replace_paths: replace_paths.iter().map(path_json).collect(),
@@ -78,12 +86,21 @@ impl PlanChange {
     /// Builds the change of an output: a sensitive output is wholly
     /// sensitive on both sides.
     pub fn from_output(before: &Value, after: &Value, sensitive: bool) -> PlanChange {
-        let mut c = PlanChange::from_values(before, after, &[]);
-        if sensitive {
-            c.before_sensitive = J::Bool(true);
-            c.after_sensitive = J::Bool(true);
+        // Outputs carry one sensitivity flag for both sides, and an unknown
+        // mask only when something is unknown.
+        let flag = J::Bool(sensitive);
+        PlanChange {
+            before: json::value_json(before),
+            after: json::value_json(after),
+            after_unknown: if after.is_wholly_known() {
+                J::Bool(false)
+            } else {
+                json::unknown_mask(after)
+            },
+            before_sensitive: flag.clone(),
+            after_sensitive: flag,
+            replace_paths: Vec::new(),
         }
-        c
     }
 
     /// Reads a `change` object of `show -json` output.

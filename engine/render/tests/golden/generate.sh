@@ -4,7 +4,8 @@
 # optional), v2.tf (planned), args (extra plan arguments, optional) and
 # pre.sh (commands run after the v1 apply, optional). Outputs written:
 # plan.txt (terraform plan -no-color text), plan.json (terraform show -json)
-# and, for apply cases, apply.txt.
+# prior.tfstate (the state planned against) and, for apply cases,
+# apply.txt, applied.tfstate, state.json (show -json) and output.json.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 for case in "$here"/cases/*/; do
@@ -21,6 +22,8 @@ for case in "$here"/cases/*/; do
   rm -f main.tf
   cp "$case/v2.tf" main.tf
   terraform init -no-color >/dev/null
+  rm -f "$case/prior.tfstate" "$case/state.json" "$case/output.json"
+  [ -f terraform.tfstate ] && cp terraform.tfstate "$case/prior.tfstate"
   args=$(cat "$case/args" 2>/dev/null || true)
   set +e
   terraform plan -no-color -out=plan.tfplan $args > "$case/plan.txt" 2>"$case/plan.stderr"
@@ -28,6 +31,9 @@ for case in "$here"/cases/*/; do
   terraform show -json plan.tfplan > "$case/plan.json"
   if [ -f "$case/apply" ]; then
     terraform apply -no-color plan.tfplan > "$case/apply.txt" 2>&1 || true
+    cp terraform.tfstate "$case/applied.tfstate"
+    terraform show -json > "$case/state.json"
+    terraform output -json > "$case/output.json"
   fi
   cd "$here"; rm -rf "$work"
   echo "generated $name"
