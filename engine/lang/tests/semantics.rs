@@ -262,3 +262,36 @@ fn diagnostics_carry_source_ranges() {
     assert_eq!(&*r.filename, "main.tf");
     assert_eq!(r.start.line, 1);
 }
+
+fn detail(text: &str) -> String {
+    let src = Source::new("t", text);
+    let expr = parse_expression(&src).unwrap();
+    eval(&expr, &ctx(), &src)
+        .unwrap_err()
+        .iter()
+        .next()
+        .unwrap()
+        .detail
+        .clone()
+}
+
+#[test]
+fn conditional_mismatch_details_match_terraform() {
+    // Recorded from terraform console (v1.11.4).
+    assert_eq!(
+        detail("true ? {a = 1} : {a = [1]}"),
+        "The true and false result expressions must have consistent types. Type mismatch for object attribute \"a\": The 'true' value is number, but the 'false' value is tuple."
+    );
+    assert_eq!(
+        detail("true ? {a = 1} : {b = [1]}"),
+        "The true and false result expressions must have consistent types. The 'true' value includes object attribute \"a\", which is absent in the 'false' value."
+    );
+    assert_eq!(
+        detail("true ? [1, \"a\"] : [[1], 2]"),
+        "The true and false result expressions must have consistent types. Type mismatch for tuple element 0: The 'true' value is number, but the 'false' value is tuple."
+    );
+    assert_eq!(
+        detail("true ? tolist([1]) : {}"),
+        "The true and false result expressions must have consistent types. The 'true' value is list of number, but the 'false' value is object."
+    );
+}

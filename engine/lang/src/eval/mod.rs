@@ -300,31 +300,47 @@ impl<'a> Evaluator<'a> {
 
 /// The sentence Terraform adds when conditional result types differ.
 fn describe_mismatch(t: &Type, f: &Type) -> String {
-    if let (Type::Object { attrs: a, .. }, Type::Object { attrs: b, .. }) = (t, f) {
-        if a.len() != b.len() || a.keys().ne(b.keys()) {
-            return "The 'true' value includes object attribute changes, but the 'false' value does not."
-                .to_string();
+    match (t, f) {
+        (Type::Object { attrs: a, .. }, Type::Object { attrs: b, .. }) => {
+            if let Some(k) = a.keys().find(|k| !b.contains_key(*k)) {
+                return format!(
+                    "The 'true' value includes object attribute \"{k}\", which is absent in the 'false' value."
+                );
+            }
+            if let Some(k) = b.keys().find(|k| !a.contains_key(*k)) {
+                return format!(
+                    "The 'false' value includes object attribute \"{k}\", which is absent in the 'true' value."
+                );
+            }
+            for (k, at) in a {
+                if let Some(bt) = b.get(k) {
+                    if terrane_value::unify(&[at.clone(), bt.clone()]).is_none() {
+                        return format!(
+                            "Type mismatch for object attribute \"{k}\": {}",
+                            describe_mismatch(at, bt)
+                        );
+                    }
+                }
+            }
         }
-        for (k, at) in a {
-            if let Some(bt) = b.get(k) {
+        (Type::Tuple(a), Type::Tuple(b)) => {
+            if a.len() != b.len() {
+                return format!(
+                    "The 'true' tuple has length {}, but the 'false' tuple has length {}.",
+                    a.len(),
+                    b.len()
+                );
+            }
+            for (i, (at, bt)) in a.iter().zip(b).enumerate() {
                 if terrane_value::unify(&[at.clone(), bt.clone()]).is_none() {
                     return format!(
-                        "Type mismatch for object attribute \"{k}\": The 'true' value is {}, but the 'false' value is {}.",
-                        at.friendly_name(),
-                        bt.friendly_name()
+                        "Type mismatch for tuple element {i}: {}",
+                        describe_mismatch(at, bt)
                     );
                 }
             }
         }
-    }
-    if let (Type::Tuple(a), Type::Tuple(b)) = (t, f) {
-        if a.len() != b.len() {
-            return format!(
-                "The 'true' tuple has length {}, but the 'false' tuple has length {}.",
-                a.len(),
-                b.len()
-            );
-        }
+        _ => {}
     }
     format!(
         "The 'true' value is {}, but the 'false' value is {}.",
