@@ -72,11 +72,10 @@ module "service" {
 
 resource "local_file" "summary" {
   filename = "${path.module}/out/summary.txt"
-  content = templatefile("${path.module}/summary.tftpl", {
-    pet      = random_pet.name.id
-    suffix   = random_id.suffix.hex
-    services = { for env, svc in module.service : env => svc.endpoint }
-  })
+  content = join("\n", concat(
+    ["pet: ${random_pet.name.id}", "suffix: ${random_id.suffix.hex}"],
+    [for env, svc in module.service : "${env}: ${svc.endpoint}"],
+  ))
 }
 
 output "pet_name" {
