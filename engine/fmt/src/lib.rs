@@ -2,11 +2,12 @@
 //! byte-for-byte identical to `terraform fmt`.
 //!
 //! This crate owns the whole of `fmt`: a scanner for the HCL native syntax
-//! ([`lexer`]), a validating parser that refuses invalid files the way
-//! Terraform does ([`parser`]), Terraform's pre-format rewrites (unwrapping
-//! `"${x}"`, modernising legacy `variable` types, quoting block labels;
-//! [`rewrite`]), the layout pass ([`layout`]) and the command semantics
-//! (`-check`, `-diff`, `-list`, `-write`, `-recursive`; [`run`]).
+//! (`lexer`), a validating parser that refuses invalid files with the same
+//! first error Terraform reports (`parser`), Terraform's pre-format rewrites
+//! (unwrapping `"${x}"`, modernising legacy `variable` types, quoting block
+//! labels; `rewrite`), the layout pass (`layout`), unified diffs (`diff`)
+//! and the command semantics (`-check`, `-diff`, `-list`, `-write`,
+//! `-recursive`; [`run`], [`run_stdin`]).
 //!
 //! It depends on no other terrane crate and on no HCL library: Terraform's
 //! formatter is defined on the flat token stream (indentation counts

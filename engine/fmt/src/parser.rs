@@ -979,6 +979,13 @@ impl Parser<'_> {
                     ))
                 }
                 TokenKind::Eof => return Err(unterminated(open.start)),
+                TokenKind::Ident => {
+                    return Err(err(
+                        "Missing key/value separator",
+                        "Expected an equals sign (\"=\") to mark the beginning of the attribute value. If you intended to given an attribute name containing periods or spaces, write the name in quotes to create a string literal.",
+                        sep.start,
+                    ))
+                }
                 _ => return Err(err(
                     "Missing key/value separator",
                     "Expected an equals sign (\"=\") to mark the beginning of the attribute value.",
