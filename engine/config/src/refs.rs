@@ -261,3 +261,44 @@ mod tests {
         assert_eq!(roots("foo(data.a.b.c)[0]"), ["data.a.b.c"]);
     }
 }
+
+/// A function call an expression makes: the name (with `::` namespaces) and
+/// the span Terraform reports for it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FunctionCall {
+    /// Namespace parts (`provider`, `aws`), empty for built-ins.
+    pub namespace: Vec<String>,
+    /// The function name.
+    pub name: String,
+    /// From the first namespace part (or the name) to the end of the name.
+    pub span: Range<usize>,
+}
+
+struct Calls(Vec<FunctionCall>);
+
+impl hcl_edit::visit::Visit for Calls {
+    fn visit_func_call(&mut self, node: &hcl_edit::expr::FuncCall) {
+        let n = &node.name;
+        let end = n.name.span().map(|s| s.end).unwrap_or(0);
+        let start = n
+            .namespace
+            .first()
+            .and_then(|x| x.span())
+            .or_else(|| n.name.span())
+            .map(|s| s.start)
+            .unwrap_or(0);
+        self.0.push(FunctionCall {
+            namespace: n.namespace.iter().map(|x| x.as_str().to_string()).collect(),
+            name: n.name.as_str().to_string(),
+            span: start..end,
+        });
+        hcl_edit::visit::visit_func_call(self, node);
+    }
+}
+
+/// Every function call in `expr`, outermost first.
+pub fn function_calls(expr: &Expression) -> Vec<FunctionCall> {
+    let mut c = Calls(Vec::new());
+    hcl_edit::visit::Visit::visit_expr(&mut c, expr);
+    c.0
+}

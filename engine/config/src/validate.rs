@@ -35,6 +35,8 @@ struct Checker<'a> {
     /// References of the current evaluation unit (a block's arguments),
     /// checked together by [`Checker::end_unit`].
     unit: Vec<(Reference, Arc<crate::source::Src>, Allow, Option<String>)>,
+    /// Function calls of the current unit.
+    unit_calls: Vec<(crate::refs::FunctionCall, Arc<crate::source::Src>)>,
 }
 
 /// References Terraform checks statically, before evaluating a block: to
@@ -88,6 +90,9 @@ impl Checker<'_> {
             self.unit
                 .push((r, src.clone(), allow, owner.map(str::to_string)));
         }
+        for c in crate::refs::function_calls(e) {
+            self.unit_calls.push((c, src.clone()));
+        }
     }
 
     /// Checks the references collected since the last call: static ones
@@ -99,11 +104,40 @@ impl Checker<'_> {
             self.reference(r, src, *allow, owner.as_deref());
         }
         if self.diags.len() > before {
+            self.unit_calls.clear();
             return;
         }
         for (r, src, allow, owner) in unit.iter().filter(|u| !is_static(&u.0.root)) {
             self.reference(r, src, *allow, owner.as_deref());
         }
+        for (c, src) in std::mem::take(&mut self.unit_calls) {
+            self.function_call(&c, &src);
+        }
+    }
+
+    /// Calls to functions Terraform does not have. Provider-defined functions
+    /// (`provider::NAME::fn`) need the provider and are checked by the engine.
+    fn function_call(&mut self, c: &crate::refs::FunctionCall, src: &Arc<crate::source::Src>) {
+        let is_core = match c.namespace.as_slice() {
+            [] => true,
+            [ns] => ns == "core",
+            _ => false,
+        };
+        if !is_core || terrane_functions::exists(&c.name) {
+            return;
+        }
+        let s = suggestion(&c.name, terrane_functions::names());
+        let mut detail = format!("There is no function named {:?}.", c.name);
+        if let Some(s) = s {
+            detail.push_str(&format!(" Did you mean {s:?}?"));
+        }
+        self.report(
+            "Call to unknown function",
+            detail,
+            src,
+            c.span.clone(),
+            s.map(|s| format!("did you mean `{s}`?")),
+        );
     }
 
     fn reference(
@@ -480,6 +514,7 @@ impl Checker<'_> {
         for l in m.locals.values() {
             let owner = format!("local.{}", l.name);
             self.e(&l.expr, Allow::default(), Some(&owner));
+            self.end_unit();
         }
         for o in m.outputs.values() {
             if let Some(v) = &o.value {
@@ -489,6 +524,7 @@ impl Checker<'_> {
                 self.e(&p.condition, Allow::default(), None);
                 self.e(&p.error_message, Allow::default(), None);
             }
+            self.end_unit();
             self.depends_on(&o.depends_on);
         }
         for p in m.providers.values() {
@@ -500,6 +536,7 @@ impl Checker<'_> {
                 },
                 None,
             );
+            self.end_unit();
         }
         for r in m.resources.values() {
             let owner = r.addr.to_string();
@@ -584,6 +621,8 @@ impl Checker<'_> {
             }
             self.end_unit();
         }
+        // Nothing collected may be left unchecked.
+        self.end_unit();
     }
 
     /// Module call arguments against the child's variables.
@@ -853,6 +892,7 @@ pub fn validate_tree(config: &Config, diags: &mut Diagnostics) {
         where_,
         diags,
         unit: Vec::new(),
+        unit_calls: Vec::new(),
     };
     c.module();
     for child in config.children.values() {

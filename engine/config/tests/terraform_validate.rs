@@ -20,13 +20,25 @@ const KNOWN_EXTRAS: &[(&str, &str, &str)] = &[
     ("misc3", "Provisioner not supported yet", "terrane-specific: only local-exec provisioners run so far"),
 ];
 
-/// (case, summary): diagnostics Terraform reports that need a provider schema
-/// (the engine's job, not static validation).
-const KNOWN_MISSES: &[(&str, &str, &str)] = &[(
-    "misc8b",
-    "Invalid use of ephemeral value",
-    "needs the provider schema to know which attributes are write-only",
-)];
+/// (case, summary): diagnostics Terraform reports that need a provider or
+/// function signatures (the engine's and evaluator's job, not static validation).
+const KNOWN_MISSES: &[(&str, &str, &str)] = &[
+    (
+        "misc8b",
+        "Invalid use of ephemeral value",
+        "needs the provider schema to know which attributes are write-only",
+    ),
+    (
+        "fn1",
+        "Too many function arguments",
+        "function signatures belong to the evaluator (terrane-lang)",
+    ),
+    (
+        "fn1",
+        "Unknown provider function",
+        "provider-defined functions need the provider",
+    ),
+];
 
 /// (case, summary): the detail text differs.
 const KNOWN_DETAIL_DIFFERENCES: &[(&str, &str, &str)] = &[(
