@@ -19,6 +19,7 @@
 //! rules (sorted keys, LCS pairing of list elements, hidden-unchanged
 //! counting, `jsonencode(...)` for JSON-looking strings).
 
+pub mod apply;
 mod color;
 pub mod config_json;
 pub mod diff;

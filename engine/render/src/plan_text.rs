@@ -10,7 +10,7 @@ use crate::PlanChange;
 use std::collections::BTreeMap;
 use terrane_core::plan::{Action, ActionReason, InstanceKey, Mode, Plan, PlanMode, ResourceChange};
 use terrane_provider::{Block, ProviderSchema, Schema};
-use terrane_value::{Kind, Type, Value};
+use terrane_value::{Kind, Type};
 
 /// Where the renderer finds resource schemas.
 pub trait Schemas {
@@ -606,13 +606,5 @@ pub fn refreshing_line(address: &str, id: Option<&str>, o: &RenderOptions) -> St
             c.bold()
         ),
         _ => format!("{}{}{address}: Refreshing state...", c.reset(), c.bold()),
-    }
-}
-
-/// True when a value is an object with a known, non-empty string `id`.
-pub(crate) fn object_id(v: &Value) -> Option<String> {
-    match v.get_attr("id").map(|x| &x.kind) {
-        Some(Kind::String(s)) if !s.is_empty() => Some(s.clone()),
-        _ => None,
     }
 }

@@ -110,16 +110,6 @@ impl<'a> Change<'a> {
         }
     }
 
-    pub(crate) fn as_noop(&self) -> Change<'a> {
-        Change {
-            after: self.before,
-            after_explicit: self.before_explicit,
-            unknown: &NULL,
-            after_sensitive: self.before_sensitive,
-            ..self.clone()
-        }
-    }
-
     pub(crate) fn as_delete(&self) -> Change<'a> {
         Change {
             after: &NULL,
