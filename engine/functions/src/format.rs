@@ -146,7 +146,7 @@ pub(crate) fn format_str(fmt: &str, args: &[Value]) -> Result<String, String> {
 }
 
 fn append(v: &Verb, out: &mut String, args: &[Value]) -> Result<(), String> {
-    if !"vstqdboxXeEfFgG".contains(v.mode) {
+    if !"vstqdboxXeEfgG".contains(v.mode) {
         return Err(format!(
             "unsupported format verb {} in {:?} at offset {}",
             go_quote_rune(v.mode),
@@ -180,8 +180,8 @@ fn append(v: &Verb, out: &mut String, args: &[Value]) -> Result<(), String> {
                 Kind::String(s) => out.push_str(&pad_str(v, s)),
                 Kind::Number(n) => {
                     let plain = Verb {
-                        width: None,
-                        ..v.clone()
+                        mode: 'v',
+                        ..Verb::default()
                     };
                     out.push_str(&pad_str(v, &format_float(&plain, 'g', n)));
                 }
@@ -236,18 +236,17 @@ fn truncate(v: &Verb, s: &str) -> String {
     }
 }
 
-/// Pads to the width in grapheme clusters, with zeros under the `0` flag.
+/// Pads to the width in grapheme clusters, with zeros under the `0` flag
+/// (on the right too, under `-`, as cty does).
 fn pad_str(v: &Verb, s: &str) -> String {
     let len = s.graphemes(true).count();
     match v.width {
         Some(w) if w > len => {
-            let d = w - len;
+            let pad = if v.zero { "0" } else { " " }.repeat(w - len);
             if v.minus {
-                format!("{s}{}", " ".repeat(d))
-            } else if v.zero {
-                format!("{}{s}", "0".repeat(d))
+                format!("{s}{pad}")
             } else {
-                format!("{}{s}", " ".repeat(d))
+                format!("{pad}{s}")
             }
         }
         _ => s.to_string(),
@@ -255,7 +254,20 @@ fn pad_str(v: &Verb, s: &str) -> String {
 }
 
 /// Lays out sign, prefix and digits in a field, as Go's number formatting.
+/// Integers (`zero_ok` false when a precision is given) let `-` win over
+/// `0`; floats (`zero_first`) let `0` win, as Go's big.Float does.
 fn pad_number(v: &Verb, neg: bool, prefix: &str, body: &str, zero_ok: bool) -> String {
+    pad_number_with(v, neg, prefix, body, zero_ok, false)
+}
+
+fn pad_number_with(
+    v: &Verb,
+    neg: bool,
+    prefix: &str,
+    body: &str,
+    zero_ok: bool,
+    zero_first: bool,
+) -> String {
     let sign = if neg {
         "-"
     } else if v.plus {
@@ -270,7 +282,9 @@ fn pad_number(v: &Verb, neg: bool, prefix: &str, body: &str, zero_ok: bool) -> S
     if let Some(w) = v.width {
         if w > len {
             let d = w - len;
-            if v.minus {
+            if zero_first && v.zero && zero_ok {
+                zeros = d;
+            } else if v.minus {
                 right = d;
             } else if v.zero && zero_ok {
                 zeros = d;
@@ -303,7 +317,8 @@ fn format_int(v: &Verb, n: &BigInt) -> String {
     let prefix = if v.sharp { prefix } else { "" };
     if let Some(p) = v.prec {
         if p == 0 && mag.is_zero() {
-            digits.clear();
+            // Go prints nothing at all for zero with zero precision.
+            return String::new();
         } else if digits.len() < p {
             digits = format!("{}{digits}", "0".repeat(p - digits.len()));
         }
@@ -512,7 +527,7 @@ fn format_float(v: &Verb, mode: char, n: &Number) -> String {
             }
         }
     };
-    pad_number(v, neg, "", &body, true)
+    pad_number_with(v, neg, "", &body, true, true)
 }
 
 fn go_quote_rune(c: char) -> String {

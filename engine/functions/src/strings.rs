@@ -160,10 +160,22 @@ fn title(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     let mut prev_sep = true;
     for c in s.chars() {
-        out.push(if prev_sep { map_char(c, true) } else { c });
+        out.push(if prev_sep { title_char(c) } else { c });
         prev_sep = is_separator(c);
     }
     out
+}
+
+/// Unicode title case: upper case except for the four digraph letters,
+/// which have a distinct title-case form.
+fn title_char(c: char) -> char {
+    match c {
+        '\u{1c4}'..='\u{1c6}' => '\u{1c5}',
+        '\u{1c7}'..='\u{1c9}' => '\u{1c8}',
+        '\u{1ca}'..='\u{1cc}' => '\u{1cb}',
+        '\u{1f1}'..='\u{1f3}' => '\u{1f2}',
+        c => map_char(c, true),
+    }
 }
 
 fn is_separator(c: char) -> bool {
@@ -182,19 +194,27 @@ fn join(a: Vec<Value>, _: &FuncContext) -> R {
         return Err(call_err("at least one list is required"));
     }
     let mut parts = Vec::new();
-    let mut idx = 0usize;
-    for list in &a[1..] {
-        for x in list.as_seq().unwrap_or_default() {
+    let lists = &a[1..];
+    for (li, list) in lists.iter().enumerate() {
+        for (ei, x) in list.as_seq().unwrap_or_default().iter().enumerate() {
             match x.as_str() {
                 Some(s) => parts.push(s),
+                None if lists.len() > 1 => {
+                    return Err(arg_err(
+                        li + 1,
+                        format!(
+                            "element {ei} of list {} is null; cannot concatenate null values",
+                            li + 1
+                        ),
+                    ))
+                }
                 None => {
                     return Err(arg_err(
-                        1,
-                        format!("element {idx} is null; cannot concatenate null values"),
+                        li + 1,
+                        format!("element {ei} is null; cannot concatenate null values"),
                     ))
                 }
             }
-            idx += 1;
         }
     }
     Ok(sv(parts.join(sep)))
@@ -206,11 +226,18 @@ fn substr(a: Vec<Value>, _: &FuncContext) -> R {
     let length = int_of(&a[2]).map_err(call_err)?;
     let g: Vec<&str> = s.graphemes(true).collect();
     if offset < 0 {
-        offset = (offset + g.len() as i64).max(0);
+        offset += g.len() as i64;
+    } else if length == 0 {
+        return Ok(sv(""));
     }
-    let start = (offset as usize).min(g.len());
+    // As cty: an offset still negative starts at the beginning; a zero
+    // length after a negative offset takes the rest.
+    let start = if offset > 0 { offset as usize } else { 0 };
+    if start >= g.len() {
+        return Ok(sv(""));
+    }
     let rest = &g[start..];
-    let take = if length < 0 {
+    let take = if length <= 0 {
         rest.len()
     } else {
         (length as usize).min(rest.len())
