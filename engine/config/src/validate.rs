@@ -123,10 +123,13 @@ impl Checker<'_> {
             [ns] => ns == "core",
             _ => false,
         };
-        if !is_core || terrane_functions::exists(&c.name) {
+        if !is_core || function_exists(&c.name) {
             return;
         }
-        let s = suggestion(&c.name, terrane_functions::names());
+        let s = suggestion(
+            &c.name,
+            terrane_functions::names().chain(EVALUATOR_FUNCTIONS.iter().copied()),
+        );
         let mut detail = format!("There is no function named {:?}.", c.name);
         if let Some(s) = s {
             detail.push_str(&format!(" Did you mean {s:?}?"));
@@ -689,6 +692,23 @@ pub fn check_core_version(config: &Config, diags: &mut Diagnostics) {
     }
 }
 
+/// Functions the evaluator itself provides (they need its scope or special
+/// handling of errors), beside the library in `terrane-functions`.
+const EVALUATOR_FUNCTIONS: &[&str] = &[
+    "try",
+    "can",
+    "templatefile",
+    "templatestring",
+    "type",
+    "plantimestamp",
+    "abspath",
+];
+
+/// True for a function Terraform 1.11 has.
+pub fn function_exists(name: &str) -> bool {
+    terrane_functions::exists(name) || EVALUATOR_FUNCTIONS.contains(&name)
+}
+
 /// Provisioners Terraform has built in.
 const BUILTIN_PROVISIONERS: &[&str] = &["local-exec", "remote-exec", "file"];
 
@@ -897,5 +917,21 @@ pub fn validate_tree(config: &Config, diags: &mut Diagnostics) {
     c.module();
     for child in config.children.values() {
         validate_tree(child, diags);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    /// Every function the Terraform 1.11 expression corpus calls (outside
+    /// its error cases for removed functions) is known.
+    #[test]
+    fn terraform_functions_are_known() {
+        let names = "abs alltrue anytrue base64decode base64encode base64gzip base64sha256 base64sha512 basename bcrypt can ceil chomp chunklist cidrhost cidrnetmask cidrsubnet cidrsubnets coalesce coalescelist compact concat contains csvdecode dirname distinct element endswith ephemeralasnull file filebase64 filebase64sha256 filebase64sha512 fileexists filemd5 fileset filesha1 filesha256 filesha512 flatten floor format formatdate formatlist indent index issensitive join jsondecode jsonencode keys length log lookup lower matchkeys max md5 merge min nonsensitive one parseint pathexpand pow range regex regexall replace reverse rsadecrypt sensitive setintersection setproduct setsubtract setunion sha1 sha256 sha512 signum slice sort split startswith strcontains strrev substr sum templatefile templatestring textdecodebase64 textencodebase64 timeadd timecmp timestamp title tobool tolist tomap tonumber toset tostring transpose trim trimprefix trimspace trimsuffix try type upper urlencode uuid uuidv5 values yamldecode yamlencode zipmap abspath plantimestamp";
+        let missing: Vec<&str> = names
+            .split(' ')
+            .filter(|n| !super::function_exists(n))
+            .collect();
+        assert!(missing.is_empty(), "{missing:?}");
+        assert!(!super::function_exists("lenght"));
     }
 }
