@@ -303,10 +303,11 @@ fn directive(
         "if" => stack.push(("if", start, end, false)),
         "for" => stack.push(("for", start, end, false)),
         "else" => match stack.last_mut() {
-            Some(("if", s, e, saw)) => {
+            Some(("if", s, _, saw)) => {
                 if *saw {
-                    let (s, e) = (*s, *e);
-                    let r = src.range(s, e);
+                    // HCL reports the first else's range as running up to
+                    // the opening of the next directive.
+                    let r = src.range(*s, start + 2);
                     return Some(at(
                         src,
                         start,
@@ -319,6 +320,7 @@ fn directive(
                     ));
                 }
                 *saw = true;
+                *s = start;
             }
             Some(("for", ..)) => {
                 return Some(at(
@@ -380,7 +382,7 @@ fn classify(src: &Source, e: &hcl_edit::parser::Error, _template: bool) -> Diagn
         if after.starts_with("...") && before.trim_start().starts_with('[') {
             return d(
                 "Invalid 'for' expression",
-                "Grouping ellipsis (...) cannot be used in a list 'for' expression.",
+                "Grouping ellipsis (...) cannot be used when building a tuple.",
             );
         }
         if after.starts_with("if") {

@@ -25,13 +25,6 @@ impl Evaluator<'_> {
                     v = self.index(&v, &key, e.span())?;
                 }
                 TraversalOperator::LegacyIndex(n) => {
-                    if matches!(v.kind, Kind::Object(_)) {
-                        return Err(self.fail(
-                            "Invalid index",
-                            "The given key does not identify an element in this collection value. An object only supports looking up attributes by name, not by numeric index.",
-                            op.span(),
-                        ));
-                    }
                     let key = Value::number(Number::from(*n.value()));
                     v = self.index(&v, &key, op.span())?;
                 }
@@ -142,27 +135,23 @@ impl Evaluator<'_> {
                     span,
                 )),
             },
-            Kind::List(..) | Kind::Set(..) | Kind::Tuple(_) => {
-                let what = match &v.kind {
-                    Kind::List(..) => "list",
-                    Kind::Set(..) => "set",
-                    _ => "tuple",
-                };
-                let of_objects = v
-                    .as_seq()
-                    .is_some_and(|xs| xs.iter().all(|x| matches!(x.ty(), Type::Object { .. })))
-                    && !v.is_empty();
+            Kind::List(_, xs) => {
+                let of_objects =
+                    !xs.is_empty() && xs.iter().all(|x| matches!(x.ty(), Type::Object { .. }));
                 let detail = if of_objects {
                     format!(
-                        "Can't access attributes on a {what} of objects. Did you mean to access attribute \"{name}\" for a specific element of the {what}, or across all elements of the {what}?"
+                        "Can't access attributes on a list of objects. Did you mean to access attribute \"{name}\" for a specific element of the list, or across all elements of the list?"
                     )
                 } else {
-                    format!(
-                        "Can't access attributes on a {what}. Did you mean to access an attribute for a specific element of the {what}, or across all elements of the {what}?"
-                    )
+                    "Can't access attributes on a list. Did you mean to access an attribute for a specific element of the list, or across all elements of the list?".to_string()
                 };
                 Err(self.fail("Unsupported attribute", detail, span))
             }
+            Kind::Set(..) | Kind::Tuple(_) => Err(self.fail(
+                "Unsupported attribute",
+                "This value does not have any attributes.",
+                span,
+            )),
             _ => Err(self.fail(
                 "Unsupported attribute",
                 format!(
@@ -230,12 +219,17 @@ impl Evaluator<'_> {
                 if n.is_sign_negative() && !n.is_zero() {
                     return Err(invalid("The given key does not identify an element in this collection value: a negative number is not a valid index for a sequence."));
                 }
-                match n
-                    .to_i64()
-                    .and_then(|i| usize::try_from(i).ok())
-                    .and_then(|i| xs.get(i))
-                {
+                let idx = n.to_i64().and_then(|i| usize::try_from(i).ok());
+                match idx.and_then(|i| xs.get(i)) {
                     Some(x) => Ok(x.clone().with_marks(marks)),
+                    // As HCL: the specific reasons only when the index is
+                    // exactly the length.
+                    None if idx == Some(xs.len()) && xs.is_empty() => Err(invalid(
+                        "The given key does not identify an element in this collection value: the collection has no elements.",
+                    )),
+                    None if idx == Some(xs.len()) => Err(invalid(
+                        "The given key does not identify an element in this collection value: the given index is greater than or equal to the length of the collection.",
+                    )),
                     None => Err(invalid(
                         "The given key does not identify an element in this collection value.",
                     )),
@@ -251,8 +245,12 @@ impl Evaluator<'_> {
                 let Some(s) = k.as_str() else {
                     return Ok(Value::unknown(elem_ty(&coll.ty(), key)).with_marks(marks));
                 };
+                let was_number = matches!(key_plain.kind, Kind::Number(_));
                 match m.get(s) {
                     Some(x) => Ok(x.clone().with_marks(marks)),
+                    None if was_number && matches!(coll.kind, Kind::Object(_)) => Err(invalid(
+                        "The given key does not identify an element in this collection value. An object only supports looking up attributes by name, not by numeric index.",
+                    )),
                     None => Err(invalid(
                         "The given key does not identify an element in this collection value.",
                     )),

@@ -115,12 +115,33 @@ def run(expr, cwd=None):
              "PATH": "/usr/local/bin:/usr/bin:/bin"},
     )
     err = None
+    detail = None
     stdout = p.stdout.decode()
     stderr = re.sub(r"\x1b\[[0-9;]*m", "", p.stderr.decode())
     m = re.search(r"Error: (.*)", stderr)
     if m:
         err = m.group(1).strip()
-    return stdout[:-1] if stdout.endswith("\n") else stdout, err
+        # The detail follows the source snippet; wrapped lines rejoin with
+        # spaces, paragraphs with a blank line.
+        lines = [l[2:] if l.startswith("\u2502 ") else l.lstrip("\u2502") for l in stderr.splitlines()]
+        try:
+            i = next(k for k, l in enumerate(lines) if "(source code not available)" in l)
+            paras, cur = [], []
+            for l in lines[i + 1:]:
+                if l.startswith("\u2575"):
+                    break
+                if l.strip() == "":
+                    if cur:
+                        paras.append(" ".join(cur))
+                        cur = []
+                else:
+                    cur.append(l.strip())
+            if cur:
+                paras.append(" ".join(cur))
+            detail = "\n\n".join(paras)
+        except StopIteration:
+            pass
+    return stdout[:-1] if stdout.endswith("\n") else stdout, err, detail
 
 
 def main():
@@ -134,20 +155,21 @@ def main():
                 with tempfile.TemporaryDirectory() as d:
                     with open(os.path.join(d, "main.tf"), "w") as f:
                         f.write("locals {\n  v = %s\n}\n" % expr)
-                    display, expr_err = run("local.v", d)
-                    jout, jerr = run("jsonencode(local.v)", d)
-                    tout, terr = run("type(local.v)", d)
+                    display, expr_err, _ = run("local.v", d)
+                    jout, jerr, jdetail = run("jsonencode(local.v)", d)
+                    tout, terr, _ = run("type(local.v)", d)
+                    jdetail = None
             else:
-                display, expr_err = run(expr)
-                jout, jerr = run("jsonencode(%s)" % expr)
-                tout, terr = run("type(%s)" % expr)
+                display, expr_err, _ = run(expr)
+                jout, jerr, jdetail = run("jsonencode(%s)" % expr)
+                tout, terr, _ = run("type(%s)" % expr)
             json_text = None
             if jerr is None and jout not in ("(sensitive value)", "(known after apply)"):
                 json_text = json.loads(jout)
             rec = {
                 "id": "extra-%03d" % n, "group": group, "expr": expr,
                 "json_text": json_text, "type": tout if terr is None else None,
-                "error": jerr, "expr_error": expr_err, "type_error": terr,
+                "error": jerr, "error_detail": jdetail, "expr_error": expr_err, "type_error": terr,
                 "display": display if expr_err is None else None, "source": "new-terrane",
             }
             print(json.dumps(rec, ensure_ascii=False))
