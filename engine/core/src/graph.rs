@@ -148,6 +148,33 @@ pub fn body_references(body: &RawBody) -> Vec<Reference> {
     out
 }
 
+/// Managed resources (type, name) that `body` reads only as
+/// `TYPE.NAME[count.index]` or `TYPE.NAME[each.key]`: an instance needs just
+/// its own counterpart, not the whole resource (keeps evaluation O(1) per
+/// instance instead of O(instances)).
+pub fn rep_indexed_resources(body: &RawBody) -> std::collections::HashSet<(String, String)> {
+    let mut only = HashMap::new();
+    for (src, b) in &body.parts {
+        let mut refs = Vec::new();
+        walk_body(b, &mut refs);
+        let text = src.file.text();
+        for r in refs {
+            let Some(RefStep::Attr(name)) = r.steps.first() else { continue };
+            if matches!(r.root.as_str(), "var" | "local" | "module" | "data" | "count" | "each" | "path" | "terraform" | "self") {
+                continue;
+            }
+            let indexed = r.steps.len() == 1
+                && r.span.as_ref().and_then(|sp| text.get(sp.end..)).is_some_and(|rest| {
+                    let rest: String = rest.chars().take(40).filter(|c| !c.is_whitespace()).collect();
+                    rest.starts_with("[count.index]") || rest.starts_with("[each.key]")
+                });
+            let e = only.entry((r.root.clone(), name.clone())).or_insert(true);
+            *e &= indexed;
+        }
+    }
+    only.into_iter().filter(|(_, v)| *v).map(|(k, _)| k).collect()
+}
+
 fn walk_body(b: &Body, out: &mut Vec<Reference>) {
     for a in b.attributes() {
         out.extend(terrane_lang::references(&a.value));

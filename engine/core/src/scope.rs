@@ -146,6 +146,21 @@ impl Scopes {
         rep: &RepData,
         self_value: Option<&Value>,
     ) -> EvalContext {
+        self.context_sparse(base, m, refs, rep, self_value, &std::collections::HashSet::new())
+    }
+
+    /// [`Scopes::context`], where the resources in `sparse` are read only
+    /// as `[count.index]`/`[each.key]` and get just this instance's
+    /// counterpart (an object keyed by the index).
+    pub fn context_sparse(
+        &self,
+        base: &EvalContext,
+        m: &ModuleInstance,
+        refs: &[Reference],
+        rep: &RepData,
+        self_value: Option<&Value>,
+        sparse: &std::collections::HashSet<(String, String)>,
+    ) -> EvalContext {
         let mut ctx = base.clone();
         let empty = ModScope::default();
         let scope = self.mods.get(m).unwrap_or(&empty);
@@ -191,7 +206,26 @@ impl Scopes {
                     if let Some(rv) = scope.resources.get(&res) {
                         let e = managed.entry(t.to_string()).or_default();
                         if !e.contains_key(n) {
-                            e.insert(n.to_string(), rv.value());
+                            let key = match (rep.count_index, &rep.each) {
+                                (Some(i), _) => Some(InstanceKey::Int(i)),
+                                (None, Some((k, _))) => Some(InstanceKey::String(k.clone())),
+                                _ => None,
+                            };
+                            let sparse_key = key.filter(|_| {
+                                matches!(rv.rep, Repetition::Count | Repetition::ForEach)
+                                    && sparse.contains(&(t.to_string(), n.to_string()))
+                            });
+                            let v = match sparse_key {
+                                Some(k) => {
+                                    let mut one = BTreeMap::new();
+                                    if let Some(x) = rv.instances.get(&k) {
+                                        one.insert(key_string(&k), x.clone());
+                                    }
+                                    Value::object(one)
+                                }
+                                None => rv.value(),
+                            };
+                            e.insert(n.to_string(), v);
                         }
                     }
                 }

@@ -365,7 +365,8 @@ impl<'a> Walker<'a> {
         rep: &RepData,
         schema: &Block,
     ) -> Result<Value, Diagnostics> {
-        let ctx = self.scopes.context(&self.base, m, body_refs, rep, None);
+        let sparse = crate::graph::rep_indexed_resources(&rb.body);
+        let ctx = self.scopes.context_sparse(&self.base, m, body_refs, rep, None, &sparse);
         let (v, d) = decode_body(&rb.body, schema, &ctx, &self.sources);
         if d.has_errors() {
             return Err(d);
