@@ -48,6 +48,10 @@ fn convert_kind(v: &Value, want: &Type, path: &str) -> Result<Value, ConvertErro
     if *want == Type::Dynamic {
         return Ok(v.clone().unmarked());
     }
+    let have = v.ty();
+    if have != *want && !type_convertible(&have, want) {
+        return Err(err(path, mismatch_message(&have, want)));
+    }
     match &v.kind {
         Kind::Null(t) => {
             check_convertible_type(t, want, path)?;
@@ -77,6 +81,14 @@ fn convert_kind(v: &Value, want: &Type, path: &str) -> Result<Value, ConvertErro
             Kind::Bool(b) => Ok(Value::bool(*b)),
             Kind::String(s) if s == "true" => Ok(Value::bool(true)),
             Kind::String(s) if s == "false" => Ok(Value::bool(false)),
+            Kind::String(s) if s.eq_ignore_ascii_case("true") => Err(err(
+                path,
+                "a bool is required; to convert from string, use lowercase \"true\"",
+            )),
+            Kind::String(s) if s.eq_ignore_ascii_case("false") => Err(err(
+                path,
+                "a bool is required; to convert from string, use lowercase \"false\"",
+            )),
             Kind::String(_) => Err(err(path, "a bool is required")),
             _ => Err(err(path, "bool required")),
         },
@@ -176,6 +188,108 @@ fn convert_kind(v: &Value, want: &Type, path: &str) -> Result<Value, ConvertErro
     }
 }
 
+/// cty's `MismatchMessage`: why no value of type `got` converts to `want`.
+pub fn mismatch_message(got: &Type, want: &Type) -> String {
+    match (got, want) {
+        (
+            Type::Object { attrs: ga, .. },
+            Type::Object {
+                attrs: wa,
+                optional,
+            },
+        ) => {
+            let mut missing: Vec<&String> = wa
+                .keys()
+                .filter(|k| !ga.contains_key(*k) && !optional.contains(*k))
+                .collect();
+            missing.sort();
+            match missing.len() {
+                0 => {}
+                1 => return format!("attribute {:?} is required", missing[0]),
+                2 => {
+                    return format!(
+                        "attributes {:?} and {:?} are required",
+                        missing[0], missing[1]
+                    )
+                }
+                n => {
+                    let head: Vec<String> =
+                        missing[..n - 1].iter().map(|m| format!("{m:?}")).collect();
+                    return format!(
+                        "attributes {}, and {:?} are required",
+                        head.join(", "),
+                        missing[n - 1]
+                    );
+                }
+            }
+            for (name, wt) in wa {
+                if let Some(gt) = ga.get(name) {
+                    if gt != wt && !type_convertible(gt, wt) {
+                        return format!("attribute {name:?}: {}", mismatch_message(gt, wt));
+                    }
+                }
+            }
+            "incorrect object attributes".to_string()
+        }
+        (Type::Tuple(_), Type::List(e)) if **e == Type::Dynamic => {
+            "all list elements must have the same type".to_string()
+        }
+        (Type::Tuple(_), Type::Set(e)) if **e == Type::Dynamic => {
+            "all set elements must have the same type".to_string()
+        }
+        (Type::Object { .. }, Type::Map(e)) if **e == Type::Dynamic => {
+            "all map elements must have the same type".to_string()
+        }
+        (Type::Tuple(es), Type::List(e) | Type::Set(e)) => {
+            for (i, g) in es.iter().enumerate() {
+                if g != &**e && !type_convertible(g, e) {
+                    return format!("element {i}: {}", mismatch_message(g, e));
+                }
+            }
+            format!("all elements must be {}", constraint_name(e))
+        }
+        (Type::Object { attrs, .. }, Type::Map(e)) => {
+            for (name, g) in attrs {
+                if g != &**e && !type_convertible(g, e) {
+                    return format!("element {name:?}: {}", mismatch_message(g, e));
+                }
+            }
+            format!("all elements must be {}", constraint_name(e))
+        }
+        (Type::List(g) | Type::Set(g), Type::List(e) | Type::Set(e))
+        | (Type::Map(g), Type::Map(e)) => {
+            let noun = match want {
+                Type::List(_) => "list element type",
+                Type::Set(_) => "set element type",
+                _ => "map element type",
+            };
+            format!("incorrect {noun}: {}", mismatch_message(g, e))
+        }
+        _ => format!("{} required", constraint_name(want)),
+    }
+}
+
+/// cty's `FriendlyNameForConstraint`.
+pub fn constraint_name(t: &Type) -> String {
+    match t {
+        Type::Dynamic => "any type".into(),
+        Type::List(e) | Type::Set(e) | Type::Map(e) => {
+            let inner = if **e == Type::Dynamic {
+                "any single type".to_string()
+            } else {
+                constraint_name(e)
+            };
+            let kind = match t {
+                Type::List(_) => "list",
+                Type::Set(_) => "set",
+                _ => "map",
+            };
+            format!("{kind} of {inner}")
+        }
+        other => other.friendly_name(),
+    }
+}
+
 /// Whether a value of type `have` could in principle convert to `want`
 /// (used for nulls and unknowns, whose content cannot be inspected).
 fn check_convertible_type(have: &Type, want: &Type, path: &str) -> Result<(), ConvertError> {
@@ -196,8 +310,15 @@ pub(crate) fn type_convertible(have: &Type, want: &Type) -> bool {
             (Type::Number, Type::Bool) | (Type::Bool, Type::Number)
         ),
         (Type::List(a) | Type::Set(a), Type::List(b) | Type::Set(b)) => type_convertible(a, b),
+        (Type::Tuple(es), Type::List(b) | Type::Set(b)) if **b == Type::Dynamic => {
+            unify(es).is_some()
+        }
         (Type::Tuple(es), Type::List(b) | Type::Set(b)) => {
             es.iter().all(|e| type_convertible(e, b))
+        }
+        (Type::Object { attrs, .. }, Type::Map(b)) if **b == Type::Dynamic => {
+            let tys: Vec<Type> = attrs.values().cloned().collect();
+            unify(&tys).is_some()
         }
         (Type::List(a), Type::Tuple(bs)) => bs.iter().all(|b| type_convertible(a, b)),
         (Type::Tuple(a), Type::Tuple(b)) => {
@@ -262,6 +383,50 @@ mod tests {
         assert!(out.get_attr("b").unwrap().is_null());
         let missing = convert(&Value::empty_object(), &want).unwrap_err();
         assert_eq!(missing.message, "attribute \"a\" is required");
+    }
+
+    fn obj(pairs: &[(&str, Value)]) -> Value {
+        Value::object(
+            pairs
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.clone()))
+                .collect(),
+        )
+    }
+
+    #[test]
+    fn errors_read_as_terraform_writes_them() {
+        // Recorded from Terraform v1.11.4 variable default validation.
+        let want = Type::object(
+            [
+                ("a".to_string(), Type::String),
+                ("b".to_string(), Type::Number),
+            ]
+            .into_iter()
+            .collect(),
+        );
+        let e = convert(&Value::empty_object(), &want).unwrap_err();
+        assert_eq!(e.to_string(), "attributes \"a\" and \"b\" are required");
+        let e = convert(
+            &Value::tuple(vec![Value::string("a")]),
+            &Type::list(Type::Number),
+        )
+        .unwrap_err();
+        assert_eq!(e.to_string(), "[0]: a number is required");
+        let v = obj(&[("a", Value::tuple(vec![Value::number(1)]))]);
+        let e = convert(&v, &Type::map(Type::String)).unwrap_err();
+        assert_eq!(e.to_string(), "element \"a\": string required");
+        let e = convert(&Value::string("TRUE"), &Type::Bool).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "a bool is required; to convert from string, use lowercase \"true\""
+        );
+        let e = convert(
+            &Value::tuple(vec![Value::number(1), Value::bool(true)]),
+            &Type::list(Type::Dynamic),
+        )
+        .unwrap_err();
+        assert_eq!(e.to_string(), "all list elements must have the same type");
     }
 
     #[test]
