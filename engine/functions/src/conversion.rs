@@ -22,7 +22,34 @@ pub(crate) fn coerce(v: &Value, want: &Type) -> Result<Value, String> {
     if let Some(u) = uncertain_set_to_list(v, want) {
         return Ok(u);
     }
-    convert(v, want).map_err(|e| e.message)
+    convert(v, &concrete_target(&have, want)).map_err(|e| e.message)
+}
+
+/// For a structure converted to a collection of "any single type", the
+/// element type cty picks: the unification of the element types (untyped
+/// nulls adopt it).
+fn concrete_target(have: &Type, want: &Type) -> Type {
+    let elems: Vec<Type> = match (have, want) {
+        (Type::Tuple(es), Type::List(e) | Type::Set(e)) if **e == Type::Dynamic => es.clone(),
+        (Type::Object { attrs, .. }, Type::Map(e)) if **e == Type::Dynamic => {
+            // cty's object-to-map conversion leaves untyped nulls out of
+            // the unification.
+            attrs
+                .values()
+                .filter(|t| **t != Type::Dynamic)
+                .cloned()
+                .collect()
+        }
+        _ => return want.clone(),
+    };
+    match unify(&elems) {
+        Some(et) if et != Type::Dynamic => match want {
+            Type::List(_) => Type::list(et),
+            Type::Set(_) => Type::set(et),
+            _ => Type::map(et),
+        },
+        _ => want.clone(),
+    }
 }
 
 /// cty turns a set holding unknown elements (and more than one element)
@@ -52,7 +79,7 @@ pub(crate) fn convertible(have: &Type, want: &Type) -> bool {
         (Type::List(a) | Type::Set(a), Type::List(b) | Type::Set(b)) => convertible(a, b),
         (Type::Tuple(es), Type::List(b) | Type::Set(b)) => {
             if **b == Type::Dynamic {
-                unify(es).is_some()
+                !dynamic_with_structures(es) && unify(es).is_some()
             } else {
                 es.iter().all(|e| convertible(e, b))
             }
@@ -79,6 +106,13 @@ pub(crate) fn convertible(have: &Type, want: &Type) -> bool {
         }
         _ => false,
     }
+}
+
+/// cty cannot find one element type for a tuple mixing untyped nulls (or
+/// unknowns) with collections or structures: its unification yields
+/// "dynamic", which a list or set conversion rejects.
+fn dynamic_with_structures(es: &[Type]) -> bool {
+    es.contains(&Type::Dynamic) && es.iter().any(|t| t.is_collection() || t.is_structural())
 }
 
 /// A type's name as Terraform says it in "... required" messages.
@@ -245,7 +279,7 @@ fn to_type(args: Vec<Value>, want: Type) -> R {
     if let Some(u) = uncertain_set_to_list(&v, &want) {
         return Ok(u);
     }
-    match convert(&v, &want) {
+    match convert(&v, &concrete_target(&have, &want)) {
         Ok(out) => Ok(out),
         Err(_) => match (&v.kind, &want) {
             (Kind::String(s), Type::Bool) => Err(arg_err(
