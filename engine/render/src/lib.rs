@@ -28,6 +28,7 @@ mod human;
 pub mod json;
 pub mod plan_text;
 pub mod show_json;
+pub mod ui_json;
 mod wrap;
 
 pub use color::Colors;

@@ -34,29 +34,6 @@ fn relevant(doc: &J) -> Vec<(String, Path)> {
         .unwrap_or_default()
 }
 
-/// The planner reports the prior state with `moved` blocks applied.
-fn apply_moves(state: &mut StateFile, plan: &terrane_core::plan::Plan) {
-    for rc in &plan.changes {
-        let Some(prev) = &rc.previous_address else {
-            continue;
-        };
-        let (ty, name) = prev.split_once('.').unwrap();
-        let name = name.split('[').next().unwrap();
-        for r in &mut state.resources {
-            if r.resource_type == ty && r.name == name {
-                r.name = rc.name.clone();
-                if let terrane_core::plan::InstanceKey::Int(i) = rc.index {
-                    for inst in &mut r.instances {
-                        if inst.index_key.is_none() {
-                            inst.index_key = Some(terrane_state::InstanceKey::Int(i as i64));
-                        }
-                    }
-                }
-            }
-        }
-    }
-}
-
 #[test]
 fn plan_json_matches_terraform() {
     let schemas = common::schemas();
@@ -68,7 +45,7 @@ fn plan_json_matches_terraform() {
         let plan = common::load_case(case);
         let prior = common::read(case, "prior.tfstate").map(|s| {
             let mut st = StateFile::from_slice(s.as_bytes(), "prior.tfstate").unwrap();
-            apply_moves(&mut st, &plan);
+            common::apply_moves(&mut st, &plan);
             st
         });
         let config: Option<Configuration> = doc

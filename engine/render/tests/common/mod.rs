@@ -219,3 +219,26 @@ pub fn expected_plan_text(case: &str) -> String {
         .collect();
     lines.concat()
 }
+
+/// The planner reports the prior state with `moved` blocks applied.
+pub fn apply_moves(state: &mut terrane_state::StateFile, plan: &terrane_core::plan::Plan) {
+    for rc in &plan.changes {
+        let Some(prev) = &rc.previous_address else {
+            continue;
+        };
+        let (ty, name) = prev.split_once('.').unwrap();
+        let name = name.split('[').next().unwrap();
+        for r in &mut state.resources {
+            if r.resource_type == ty && r.name == name {
+                r.name = rc.name.clone();
+                if let terrane_core::plan::InstanceKey::Int(i) = rc.index {
+                    for inst in &mut r.instances {
+                        if inst.index_key.is_none() {
+                            inst.index_key = Some(terrane_state::InstanceKey::Int(i as i64));
+                        }
+                    }
+                }
+            }
+        }
+    }
+}

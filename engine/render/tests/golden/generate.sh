@@ -5,7 +5,9 @@
 # pre.sh (commands run after the v1 apply, optional). Outputs written:
 # plan.txt (terraform plan -no-color text), plan.json (terraform show -json)
 # prior.tfstate (the state planned against) and, for apply cases,
-# apply.txt, applied.tfstate, state.json (show -json) and output.json.
+# apply.txt, applied.tfstate, state.json (show -json) and output.json;
+# plan.ui.jsonl (plan -json) always and apply.ui.jsonl (apply -json) for
+# cases marked apply_json.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 for case in "$here"/cases/*/; do
@@ -29,6 +31,10 @@ for case in "$here"/cases/*/; do
   terraform plan -no-color -out=plan.tfplan $args > "$case/plan.txt" 2>"$case/plan.stderr"
   set -e
   terraform show -json plan.tfplan > "$case/plan.json"
+  terraform plan -json $args > "$case/plan.ui.jsonl" 2>/dev/null || true
+  if [ -f "$case/apply_json" ]; then
+    terraform apply -json plan.tfplan > "$case/apply.ui.jsonl" 2>&1 || true
+  fi
   if [ -f "$case/apply" ]; then
     terraform apply -no-color plan.tfplan > "$case/apply.txt" 2>&1 || true
     cp terraform.tfstate "$case/applied.tfstate"
