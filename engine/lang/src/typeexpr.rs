@@ -59,6 +59,9 @@ fn type_of(
             "number" => Ok((Type::Number, None)),
             "bool" => Ok((Type::Bool, None)),
             "any" => Ok((Type::Dynamic, None)),
+            // Terraform 0.11 spelling, still accepted: any element type.
+            "list" if !in_object => Ok((Type::list(Type::Dynamic), None)),
+            "map" if !in_object => Ok((Type::map(Type::Dynamic), None)),
             k @ ("list" | "map" | "set") => Err(invalid(
                 src,
                 e,
@@ -75,18 +78,22 @@ fn type_of(
         },
         Expression::String(s) => {
             let name = s.value().as_str();
-            let detail = match name {
-                "string" | "list" | "map" => format!(
-                    "Terraform 0.11 and earlier required type constraints to be given in quotes, but that form is now deprecated and will be removed in a future version of Terraform. Remove the quotes around \"{name}\" and write {} instead.",
-                    match name {
-                        "list" => "list(string)",
-                        "map" => "map(string)",
-                        _ => "string",
-                    }
+            let prefix = "Terraform 0.11 and earlier required type constraints to be given in quotes, but that form is now deprecated and will be removed in a future version of Terraform.";
+            let (summary, detail) = match name {
+                "string" => (
+                    "Invalid quoted type constraints",
+                    format!("{prefix} Remove the quotes around \"string\"."),
                 ),
-                _ => "A type specification is either a primitive type keyword (bool, number, string) or a complex type constructor call, like list(string).".to_string(),
+                "list" | "map" => (
+                    "Invalid quoted type constraints",
+                    format!("{prefix} Remove the quotes around \"{name}\" and write {name}(string) instead to explicitly indicate that the {name} elements are strings."),
+                ),
+                _ => (
+                    "Invalid legacy variable type hint",
+                    "To provide a full type expression, remove the surrounding quotes and give the type expression directly.".to_string(),
+                ),
             };
-            let d = Diagnostic::error("Invalid quoted type constraints", detail);
+            let d = Diagnostic::error(summary, detail);
             Err(match e.span() {
                 Some(r) => d.with_subject(src.range(r.start, r.end)),
                 None => d,

@@ -208,9 +208,17 @@ fn type_constraints_parse() {
     let src = Source::new("v.tf", "\"string\"");
     let e = parse_type_constraint(&parse_expression(&src).unwrap(), &src).unwrap_err();
     assert_eq!(e.summary, "Invalid quoted type constraints");
-    let src = Source::new("v.tf", "list");
+    // terraform: a bare `list` or `map` keyword (0.11 spelling) is list(any) / map(any).
+    assert_eq!(constraint("list").0, Type::list(Type::Dynamic));
+    assert_eq!(constraint("map").0, Type::map(Type::Dynamic));
+    let src = Source::new("v.tf", "set");
     let e = parse_type_constraint(&parse_expression(&src).unwrap(), &src).unwrap_err();
     assert_eq!(e.summary, "Invalid type specification");
+    let src = Source::new("v.tf", "\"list\"");
+    let e = parse_type_constraint(&parse_expression(&src).unwrap(), &src).unwrap_err();
+    assert!(e.detail.ends_with(
+        "write list(string) instead to explicitly indicate that the list elements are strings."
+    ));
 }
 
 #[test]
@@ -293,5 +301,26 @@ fn conditional_mismatch_details_match_terraform() {
     assert_eq!(
         detail("true ? tolist([1]) : {}"),
         "The true and false result expressions must have consistent types. The 'true' value is list of number, but the 'false' value is object."
+    );
+}
+
+#[test]
+fn nested_optional_defaults_match_terraform() {
+    // Recorded from terraform console (v1.11.4) for a variable default.
+    let (t, d) = constraint(
+        "list(object({ name = string, port = optional(number, 80), tags = optional(map(string), {}), sub = optional(object({ x = optional(number, 1), y = optional(string) }), {}), nul = optional(object({ x = optional(number, 1) })) }))",
+    );
+    let given = Value::tuple(vec![
+        obj(&[("name", Value::string("a"))]),
+        obj(&[
+            ("name", Value::string("b")),
+            ("port", Value::dynamic_null()),
+            ("sub", obj(&[("y", Value::string("q"))])),
+        ]),
+    ]);
+    let out = apply_defaults(&convert(&given, &t).unwrap(), &d.unwrap());
+    assert_eq!(
+        out.to_json_string().unwrap(),
+        r#"[{"name":"a","nul":null,"port":80,"sub":{"x":1,"y":null},"tags":{}},{"name":"b","nul":null,"port":80,"sub":{"x":1,"y":"q"},"tags":{}}]"#
     );
 }
