@@ -864,8 +864,19 @@ async fn apply_one(
             sh.diag(d.with_address(wk.address.clone()));
         }
         hooks.failed(&wk.address, display_action);
-        // A failed create-before-destroy keeps the deposed object for later.
-        return (None, None);
+        // A failed create-before-destroy that created nothing puts the old
+        // object back as current, as Terraform does.
+        if let Some(dj) = &deposed_job {
+            let mut wst = sh.working.lock().unwrap_or_else(|e| e.into_inner());
+            if wst.get(&wk.m, addr, &wk.k, None).is_none() {
+                if let Some(old) = wst.take(&wk.m, addr, &wk.k, dj.deposed.clone()) {
+                    sh.mutation(Mutation::Restore { addr: state_addr(&wk.m, addr, &wk.k, dj.deposed.as_deref()) });
+                    wst.put(&wk.m, addr, &wk.k, None, provider_addr, old);
+                    return (None, None);
+                }
+            }
+        }
+        return (None, deposed_job);
     }
     if !new_value.is_wholly_known() || new_value.is_null() {
         sh.result(iid, Outcome::Failed { error: "provider returned an incomplete object".into(), object: None });
