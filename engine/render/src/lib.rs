@@ -26,6 +26,7 @@ pub mod diff;
 pub mod gojson;
 mod human;
 pub mod json;
+pub mod markdown;
 pub mod plan_text;
 pub mod show_json;
 pub mod ui_json;
