@@ -324,3 +324,17 @@ fn nested_optional_defaults_match_terraform() {
         r#"[{"name":"a","nul":null,"port":80,"sub":{"x":1,"y":null},"tags":{}},{"name":"b","nul":null,"port":80,"sub":{"x":1,"y":"q"},"tags":{}}]"#
     );
 }
+
+#[test]
+fn try_reports_every_failure_like_terraform() {
+    let src = Source::new("<console-input>", "try([][0], {}.x)");
+    let expr = parse_expression(&src).unwrap();
+    let ds = eval(&expr, &ctx(), &src).unwrap_err();
+    let d = ds.iter().next().unwrap();
+    assert_eq!(d.summary, "Error in function call");
+    // Recorded from terraform console (v1.11.4).
+    assert_eq!(
+        d.detail,
+        "Call to function \"try\" failed: no expression succeeded:\n- Invalid index (at <console-input>:1,7-10)\n  The given key does not identify an element in this collection value: the collection has no elements.\n- Unsupported attribute (at <console-input>:1,14-16)\n  This object does not have an attribute named \"x\".\n\nAt least one expression must produce a successful result."
+    );
+}

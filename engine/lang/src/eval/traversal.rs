@@ -22,7 +22,7 @@ impl Evaluator<'_> {
                 }
                 TraversalOperator::Index(e) => {
                     let key = self.eval(e)?;
-                    v = self.index(&v, &key, e.span())?;
+                    v = self.index(&v, &key, op.span().or_else(|| e.span()))?;
                 }
                 TraversalOperator::LegacyIndex(n) => {
                     let key = Value::number(Number::from(*n.value()));
