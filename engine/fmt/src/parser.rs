@@ -1132,9 +1132,19 @@ impl Parser<'_> {
                     })?;
                 }
                 TokenKind::TemplateControl => {
-                    let d = self.with_newlines(false, |p| p.directive(end, parts_start))?;
+                    let (d, bad_close) =
+                        self.with_newlines(false, |p| p.directive(end, parts_start))?;
                     let close_end = self.tokens.get(self.last).map_or(tok.end, |t| t.end);
                     directives.push((d, tok.start, close_end));
+                    if let Some(e) = bad_close {
+                        // The reference parser skips to the end of the
+                        // sequence and goes on; its template check still
+                        // sees every directive of the template.
+                        let (rest, end_at) = self.remaining_directives(end);
+                        directives.extend(rest);
+                        self.check_directives(&directives, end_at);
+                        return Err(e);
+                    }
                 }
                 _ => {
                     return Err(err(
@@ -1151,6 +1161,50 @@ impl Parser<'_> {
             .map_or(self.src.len(), |t| t.start);
         self.check_directives(&directives, end_at);
         Ok(())
+    }
+
+    /// Scans the rest of the current template (from the current position to
+    /// its closing `end` token) for directives, without parsing their
+    /// expressions. Returns them with their ranges, and where the template
+    /// ends.
+    fn remaining_directives(&self, end: TokenKind) -> (Vec<(Directive, usize, usize)>, usize) {
+        let mut found = Vec::new();
+        let mut depth = 0usize;
+        let toks = &self.tokens[self.pos.min(self.tokens.len())..];
+        for (i, t) in toks.iter().enumerate() {
+            match t.kind {
+                TokenKind::TemplateInterp => depth += 1,
+                TokenKind::TemplateControl => {
+                    if depth == 0 {
+                        let kw = toks
+                            .get(i + 1)
+                            .filter(|k| k.kind == TokenKind::Ident)
+                            .map(|k| k.text(self.src));
+                        let d = match kw {
+                            Some("if") => Some(Directive::If),
+                            Some("for") => Some(Directive::For),
+                            Some("else") => Some(Directive::Else),
+                            Some("endif") => Some(Directive::EndIf),
+                            Some("endfor") => Some(Directive::EndFor),
+                            _ => None,
+                        };
+                        let close = toks[i..]
+                            .iter()
+                            .find(|c| c.kind == TokenKind::TemplateSeqEnd)
+                            .map_or(t.end, |c| c.end);
+                        if let Some(d) = d {
+                            found.push((d, t.start, close));
+                        }
+                    }
+                    depth += 1;
+                }
+                TokenKind::TemplateSeqEnd => depth = depth.saturating_sub(1),
+                k if k == end && depth == 0 => return (found, t.start),
+                TokenKind::Eof => return (found, t.start),
+                _ => {}
+            }
+        }
+        (found, self.src.len())
     }
 
     /// Checks that `if`/`else`/`endif` and `for`/`endfor` directives nest,
@@ -1267,7 +1321,14 @@ impl Parser<'_> {
         }
     }
 
-    fn directive(&mut self, end: TokenKind, open_at: usize) -> PResult<Directive> {
+    /// Parses a `%{ ... }` directive after its introducer. A malformed
+    /// closing brace is returned beside the directive rather than as the
+    /// result, so the caller can still check the template's nesting.
+    fn directive(
+        &mut self,
+        end: TokenKind,
+        open_at: usize,
+    ) -> PResult<(Directive, Option<SyntaxError>)> {
         let kw = self.peek();
         if kw.kind != TokenKind::Ident {
             return Err(err(
@@ -1334,9 +1395,10 @@ impl Parser<'_> {
                 });
             }
         };
-        let _ = open_at;
-        self.sequence_end(end, open_at, word)?;
-        Ok(d)
+        // A directive with junk before its closing brace still counts as
+        // a directive for the nesting check, as in the reference parser.
+        let close = self.sequence_end(end, open_at, word).err();
+        Ok((d, close))
     }
 }
 
