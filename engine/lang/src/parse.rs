@@ -364,7 +364,10 @@ fn directive(
 /// Maps an hcl-edit syntax error to Terraform's summary and detail.
 fn classify(src: &Source, e: &hcl_edit::parser::Error, _template: bool) -> Diagnostic {
     let text: &str = &src.text;
-    let off = e.location().offset().min(text.len());
+    let mut off = e.location().offset().min(text.len());
+    while !text.is_char_boundary(off) {
+        off -= 1;
+    }
     let before = text[..off].trim_end();
     let after = text[off..].trim_start();
     let d = |summary: &str, detail: &str| at(src, off, off, summary, detail);

@@ -338,3 +338,59 @@ fn try_reports_every_failure_like_terraform() {
         "Call to function \"try\" failed: no expression succeeded:\n- Invalid index (at <console-input>:1,7-10)\n  The given key does not identify an element in this collection value: the collection has no elements.\n- Unsupported attribute (at <console-input>:1,14-16)\n  This object does not have an attribute named \"x\".\n\nAt least one expression must produce a successful result."
     );
 }
+
+#[test]
+fn truncated_corpus_expressions_never_panic() {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/data/expressions/visible.jsonl");
+    let text = std::fs::read_to_string(path).unwrap();
+    let c = ctx();
+    let mut evaluated = 0;
+    for line in text.lines().filter(|l| !l.trim().is_empty()) {
+        let case = Value::from_json_str(line).unwrap();
+        let expr = case
+            .get_attr("expr")
+            .and_then(Value::as_str)
+            .unwrap()
+            .to_string();
+        if expr.contains("bcrypt") {
+            continue;
+        }
+        for (i, _) in expr.char_indices().skip(1) {
+            let src = Source::new("t", &expr[..i]);
+            if let Ok(e) = parse_expression(&src) {
+                let _ = eval(&e, &c, &src);
+                evaluated += 1;
+            }
+        }
+    }
+    assert!(evaluated > 1000, "only {evaluated} prefixes parsed");
+}
+
+#[test]
+fn mutated_corpus_expressions_never_panic() {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/data/expressions/visible.jsonl");
+    let text = std::fs::read_to_string(path).unwrap();
+    let c = ctx();
+    let tricky = [
+        '"', '{', '}', '[', ']', '$', '%', '~', '\\', '\n', '<', '-', '.', '*', 'é',
+    ];
+    for line in text.lines().filter(|l| l.contains("lang:")) {
+        let case = Value::from_json_str(line).unwrap();
+        let expr = case
+            .get_attr("expr")
+            .and_then(Value::as_str)
+            .unwrap()
+            .to_string();
+        for (i, ch) in expr.char_indices() {
+            for t in tricky {
+                let mutated = format!("{}{t}{}", &expr[..i], &expr[i + ch.len_utf8()..]);
+                let src = Source::new("t", mutated.as_str());
+                if let Ok(e) = parse_expression(&src) {
+                    let _ = eval(&e, &c, &src);
+                }
+            }
+        }
+    }
+}
