@@ -23,6 +23,19 @@ pub fn schemas() -> BTreeMap<String, ProviderSchema> {
     let mut p = ProviderSchema::default();
     p.resources
         .insert("terraform_data".into(), Schema { version: 0, block });
+    let remote_state = Block::default()
+        .attr("backend", Attribute::required(Type::String))
+        .attr("config", Attribute::optional(Type::Dynamic))
+        .attr("defaults", Attribute::optional(Type::Dynamic))
+        .attr("outputs", Attribute::computed(Type::Dynamic))
+        .attr("workspace", Attribute::optional(Type::String));
+    p.data_sources.insert(
+        "terraform_remote_state".into(),
+        Schema {
+            version: 0,
+            block: remote_state,
+        },
+    );
     [(BUILTIN.to_string(), p)].into_iter().collect()
 }
 

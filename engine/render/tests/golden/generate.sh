@@ -10,7 +10,13 @@
 # cases marked apply_json.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
-for case in "$here"/cases/*/; do
+# Optional arguments name the cases to regenerate (default: all).
+if [ $# -gt 0 ]; then
+  cases=(); for n in "$@"; do cases+=("$here/cases/$n/"); done
+else
+  cases=("$here"/cases/*/)
+fi
+for case in "${cases[@]}"; do
   name=$(basename "$case")
   work=$(mktemp -d)
   cd "$work"
