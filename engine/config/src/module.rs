@@ -60,6 +60,100 @@ pub fn load_dir(dir: &Path, display_dir: &str) -> (Option<Module>, Diagnostics) 
     (module, diags)
 }
 
+/// One file, parsed and decoded.
+struct FileResult {
+    /// The file with its block headers, for rendering.
+    source: std::sync::Arc<terrane_diagnostics::SourceFile>,
+    /// What it declares and whether it is an override file (none when it
+    /// did not parse).
+    contents: Option<(FileContents, bool)>,
+    diags: Diagnostics,
+}
+
+fn process_file(name: String, text: String) -> FileResult {
+    let mut diags = Diagnostics::new();
+    let kept = text.clone();
+    let mut p: ParsedFile = match source::parse_file(&name, text) {
+        Ok(p) => p,
+        Err(d) => {
+            let mut file = terrane_diagnostics::SourceFile::new(name.as_str(), kept);
+            for (range, header) in header_lines(file.text()) {
+                file.add_block(range, header);
+            }
+            diags.push(*d);
+            return FileResult {
+                source: std::sync::Arc::new(file),
+                contents: None,
+                diags,
+            };
+        }
+    };
+    diags.extend(std::mem::take(&mut p.problems));
+    let contents = {
+        let mut dec = Decoder {
+            src: p.src.clone(),
+            diags: &mut diags,
+            is_tofu: p.is_tofu,
+            is_override: p.is_override,
+        };
+        dec.file(&p.body)
+    };
+    // Record top-level block headers for the "in resource ..." context.
+    let mut file = (*p.src.file).clone();
+    for b in p.body.blocks() {
+        let span = hcl_edit::Span::span(b).unwrap_or(0..0);
+        let r = p.src.range(span);
+        // Native syntax shows `resource "a" "b"`; JSON shows `resource.a.b`.
+        let mut header = b.ident.as_str().to_string();
+        for l in &b.labels {
+            if p.src.is_json() {
+                header.push('.');
+                header.push_str(l.as_str());
+            } else {
+                header.push_str(&format!(" {:?}", l.as_str()));
+            }
+        }
+        file.add_block(r.start.byte..r.end.byte, header);
+    }
+    FileResult {
+        source: std::sync::Arc::new(file),
+        contents: Some((contents, p.is_override)),
+        diags,
+    }
+}
+
+/// Processes files on up to `available_parallelism` threads, keeping order.
+fn process_all(files: Vec<(String, String)>) -> Vec<FileResult> {
+    let threads = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1);
+    let total: usize = files.iter().map(|(_, t)| t.len()).sum();
+    if threads < 2 || files.len() < 2 || total < 64 * 1024 {
+        return files.into_iter().map(|(n, t)| process_file(n, t)).collect();
+    }
+    let chunk = files.len().div_ceil(threads);
+    let mut chunks: Vec<Vec<(String, String)>> = Vec::new();
+    let mut it = files.into_iter().peekable();
+    while it.peek().is_some() {
+        chunks.push(it.by_ref().take(chunk).collect());
+    }
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = chunks
+            .into_iter()
+            .map(|c| scope.spawn(move || c.into_iter().map(|(n, t)| process_file(n, t)).collect::<Vec<_>>()))
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| match h.join() {
+                Ok(v) => v,
+                Err(_) => vec![FileResult {
+                    source: std::sync::Arc::new(terrane_diagnostics::SourceFile::new("", "")),
+                    contents: None,
+                    diags: Diagnostic::error("Internal error", "A thread loading configuration files failed.").into(),
+                }],
+            })
+            .collect()
+    })
+}
+
 /// Loads a module from in-memory files (display name, text), in the order
 /// given (primary files first, then overrides, as [`source::module_files`]
 /// orders them).
@@ -69,57 +163,18 @@ pub fn load_sources(dir: &Path, files: Vec<(String, String)>) -> (Option<Module>
         dir: dir.to_path_buf(),
         ..Module::default()
     };
-    let mut parsed: Vec<ParsedFile> = Vec::new();
-    for (name, text) in files {
-        let kept = text.clone();
-        match source::parse_file(&name, text) {
-            Ok(p) => parsed.push(p),
-            Err(d) => {
-                let mut file = terrane_diagnostics::SourceFile::new(name.as_str(), kept);
-                for (range, header) in header_lines(file.text()) {
-                    file.add_block(range, header);
-                }
-                module.sources.insert_file(std::sync::Arc::new(file));
-                diags.push(*d);
-            }
-        }
-    }
+    // Files are parsed and decoded independently, in parallel; merging is
+    // sequential and in file order, so results do not depend on timing.
+    let results = process_all(files);
     let mut incompatible = false;
     let mut primary = Vec::new();
     let mut overrides = Vec::new();
-    for p in &mut parsed {
-        let mut file_diags = Diagnostics::new();
-        file_diags.extend(std::mem::take(&mut p.problems));
-        let contents = {
-            let mut dec = Decoder {
-                src: p.src.clone(),
-                diags: &mut file_diags,
-                is_tofu: p.is_tofu,
-                is_override: p.is_override,
-            };
-            dec.file(&p.body)
-        };
+    for r in results {
+        diags.extend(r.diags);
+        module.sources.insert_file(r.source);
+        let Some((contents, is_override)) = r.contents else { continue };
         incompatible |= contents.incompatible;
-        diags.extend(file_diags);
-        // Record top-level block headers for the "in resource ..." context.
-        let mut file = (*p.src.file).clone();
-        for b in p.body.blocks() {
-            let span = hcl_edit::Span::span(b).unwrap_or(0..0);
-            let r = p.src.range(span);
-            // Native syntax shows `resource "a" "b"`; JSON shows `resource.a.b`.
-            let mut header = b.ident.as_str().to_string();
-            for l in &b.labels {
-                if p.src.is_json() {
-                    header.push('.');
-                    header.push_str(l.as_str());
-                } else {
-                    header.push_str(&format!(" {:?}", l.as_str()));
-                }
-            }
-            file.add_block(r.start.byte..r.end.byte, header);
-        }
-        module.sources.insert_file(std::sync::Arc::new(file));
-        if p.is_override {
+        if is_override {
             overrides.push(contents);
         } else {
             primary.push(contents);
