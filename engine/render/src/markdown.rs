@@ -29,8 +29,7 @@ fn diff_line(line: &str) -> String {
         ("- ", '-'),
         ("~ ", '~'),
     ] {
-        if trimmed.starts_with(marker) {
-            let rest = &trimmed[marker.len()..];
+        if let Some(rest) = trimmed.strip_prefix(marker) {
             return format!(
                 "{sym}{}{marker_pad}{rest}",
                 " ".repeat(indent),
