@@ -47,8 +47,9 @@ pub struct EvalContext {
     /// Where `provider::NAME::FUNC(...)` calls go; without it such calls
     /// fail with "Unknown provider function".
     pub provider_functions: Option<Arc<ProviderFunctionCallback>>,
-    /// When true, a top-level `type(...)` call is allowed (console mode);
-    /// see [`crate::eval_console`].
+    /// Set by `terrane console`. Evaluation itself does not change: a
+    /// top-level `type(...)` is answered by [`crate::eval_console`], which
+    /// console callers use instead of [`crate::eval`].
     pub console: bool,
 }
 
