@@ -469,6 +469,9 @@ pub async fn apply(
         Ok(g) => g,
         Err(d) => return (empty(state), d),
     };
+    let mut state = state;
+    let (_, move_diags) = crate::moves::apply_moves(config, &mut state);
+    diags.extend(move_diags);
     let mut w = new_walker(config, &graph, &state, providers, &plan.variables, &opts.workspace, &opts.cwd, hooks);
     if w.diags.has_errors() {
         let d = std::mem::take(&mut w.diags);
@@ -511,10 +514,16 @@ pub async fn apply(
             wk.put(&m, &r, &k, None, &c.provider_config, o);
         }
     }
+    // Objects removed from state without being destroyed.
+    for c in plan.changes.iter().filter(|c| c.action == Action::Forget) {
+        let Some((m, r, k)) = change_parts(c) else { continue };
+        sh.mutation(Mutation::Forget { addr: state_addr(&m, &r, &k, c.deposed.as_deref()) });
+        sh.working.lock().unwrap_or_else(|e| e.into_inner()).take(&m, &r, &k, c.deposed.clone());
+    }
     // Phase 1: deletes (orphans, destroy plans, delete-then-create).
     let mut jobs = Vec::new();
     for c in &plan.changes {
-        let is_delete = c.action == Action::Delete && !(c.deposed.is_some() && plan.mode != PlanMode::Destroy && false);
+        let is_delete = c.action == Action::Delete;
         if !(is_delete || c.action == Action::DeleteThenCreate) {
             continue;
         }

@@ -280,9 +280,8 @@ impl Builder<'_> {
             self.targets(m, path, r, &mut ts);
         }
         for t in ts {
-            if &t != to {
-                self.edges.push((t, to.clone()));
-            } else if matches!(t, NodeKey::Local(..) | NodeKey::Resource(..)) {
+            // A reference to itself is a cycle for locals and resources.
+            if &t != to || matches!(t, NodeKey::Local(..) | NodeKey::Resource(..)) {
                 self.edges.push((t, to.clone()));
             }
         }

@@ -15,9 +15,14 @@
 //! transitive closures. Apply persists every provider call through the
 //! state journal (an O(1) append) and writes the full state once at the end.
 
+// Diagnostics are this crate's error currency (they carry source ranges),
+// so results with a Diagnostic error are deliberate.
+#![allow(clippy::result_large_err)]
+
 pub mod apply;
 pub mod decode;
 pub mod graph;
+pub mod moves;
 pub mod plan;
 pub mod planfile;
 pub mod planner;

@@ -72,6 +72,7 @@ pub fn same_value(a: &Value, b: &Value) -> bool {
     a.clone().unmark_deep().0 == b.clone().unmark_deep().0
 }
 
+#[allow(clippy::too_many_arguments)]
 pub(crate) fn new_walker<'a>(
     config: &'a Config,
     graph: &'a crate::graph::Graph,
@@ -202,7 +203,11 @@ pub async fn plan(
             return (plan, d);
         }
     };
+    let mut moved_state = state.clone();
+    let (moved, move_diags) = crate::moves::apply_moves(config, &mut moved_state);
+    let state = &moved_state;
     let mut w = new_walker(config, &graph, state, providers, &opts.variables, &opts.workspace, &opts.cwd, hooks);
+    w.diags.extend(move_diags);
     let mut run = PlanRun {
         opts,
         changes: BTreeMap::new(),
@@ -239,6 +244,14 @@ pub async fn plan(
         plan_orphans(&mut w, &mut run).await;
     }
     plan_outputs(&mut w, &mut plan, state, opts.mode);
+    if opts.mode != PlanMode::Destroy {
+        check_blocks(&mut w);
+    }
+    for c in run.changes.values_mut() {
+        if c.deposed.is_none() {
+            c.previous_address = moved.get(&c.address).cloned();
+        }
+    }
     plan.changes = run.changes.into_values().collect();
     plan.drift = run.drift;
     plan.errored = w.diags.has_errors();
@@ -813,6 +826,10 @@ async fn plan_orphans(w: &mut Walker<'_>, run: &mut PlanRun<'_>) {
             if run.opts.mode == PlanMode::RefreshOnly {
                 c.before = po.value.clone();
                 c.after = po.value.clone();
+            } else if crate::moves::removed_destroy(w.config, &address) == Some(false) {
+                c.action = Action::Forget;
+                c.before = po.value.clone();
+                c.after = Value::null(schema.block.implied_type());
             } else {
                 c.action = Action::Delete;
                 c.reason = Some(if module_exists { ActionReason::DeleteBecauseNoResourceConfig } else { ActionReason::DeleteBecauseNoModule });
@@ -876,5 +893,35 @@ fn plan_outputs(w: &mut Walker<'_>, plan: &mut Plan, state: &StateFile, mode: Pl
             Action::Update
         };
         plan.outputs.insert(name, OutputChange { action, before, after, sensitive });
+    }
+}
+
+/// Evaluates `check` blocks: failed assertions are warnings.
+fn check_blocks(w: &mut Walker<'_>) {
+    let config = w.config;
+    for c in config.walk() {
+        for (name, check) in &c.module.checks {
+            for m in w.scopes.instances(&c.path) {
+                for rule in &check.asserts {
+                    let mut refs = terrane_lang::references(&rule.condition.expr);
+                    refs.extend(terrane_lang::references(&rule.error_message.expr));
+                    let ctx = w.scopes.context(&w.base, &m, &refs, &RepData::default(), None);
+                    let cond = crate::decode::eval_expr(&rule.condition.expr, &rule.condition.src, &ctx, &w.sources);
+                    if let Ok(v) = cond {
+                        if v.unmark_deep().0.as_bool() == Some(false) {
+                            let msg = crate::decode::eval_expr(&rule.error_message.expr, &rule.error_message.src, &ctx, &w.sources)
+                                .ok()
+                                .and_then(|m| m.unmark_deep().0.as_str().map(String::from))
+                                .unwrap_or_default();
+                            w.diags.push(
+                                Diagnostic::warning("Check block assertion failed", msg)
+                                    .with_subject(rule.condition.range())
+                                    .with_address(format!("check.{name}")),
+                            );
+                        }
+                    }
+                }
+            }
+        }
     }
 }

@@ -189,9 +189,7 @@ impl Scopes {
                     locals.insert(n.to_string(), v);
                 }
                 ("module", Some(n)) => {
-                    if !modules.contains_key(n) {
-                        modules.insert(n.to_string(), self.call_value(m, n));
-                    }
+                    modules.entry(n.to_string()).or_insert_with(|| self.call_value(m, n));
                 }
                 ("data", Some(t)) => {
                     if let Some(n) = a1 {

@@ -349,6 +349,7 @@ pub fn decode_value(j: &serde_json::Value) -> Result<Value, CoreError> {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
 

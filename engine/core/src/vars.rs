@@ -198,7 +198,7 @@ pub fn finalize_variable(
     sources: &Sources,
     diags: &mut Diagnostics,
 ) -> Value {
-    let given = given.filter(|v| !(v.is_null() && !var.nullable));
+    let given = given.filter(|v| !v.is_null() || var.nullable);
     let (ty, defaults) = match &var.type_expr {
         Some(e) => match terrane_lang::parse_type_constraint(&e.expr, &sources.get(&e.src)) {
             Ok((t, d)) => (t, d),

@@ -4,6 +4,8 @@
 //! checks that random configurations, states and failures always leave a
 //! valid state that tracks every object that exists.
 
+#![allow(clippy::unwrap_used)]
+
 use async_trait::async_trait;
 use proptest::prelude::*;
 use std::collections::{BTreeMap, BTreeSet};

@@ -254,8 +254,3 @@ pub fn confirm(question: &str, detail: &str) -> bool {
     println!();
     line.trim() == "yes"
 }
-
-/// True when `p` names an existing file.
-pub fn is_file(p: &Path) -> bool {
-    p.is_file()
-}

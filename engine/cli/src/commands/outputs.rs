@@ -28,7 +28,7 @@ pub fn run(a: OutputArgs) -> u8 {
         let Some(o) = state.outputs.get(name) else {
             common::error(
                 "Output not found",
-                format!("The output variable requested could not be found in the state file. If you recently added this to your configuration, be sure to run `terrane apply`, since the state won't be updated with new output variables until that command is run."),
+                "The output variable requested could not be found in the state file. If you recently added this to your configuration, be sure to run `terrane apply`, since the state won't be updated with new output variables until that command is run.",
             );
             return 1;
         };

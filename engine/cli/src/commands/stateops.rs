@@ -288,7 +288,7 @@ pub fn state(c: StateCommand) -> u8 {
                 Err(c) => return c,
             };
             let Some(ia) = parse_instance(&a.address).filter(|ia| st.object(ia).is_some()) else {
-                common::error("No instance found for the given address!", format!("This command requires that the address references one specific instance.\nTo view the available instances, use \"terrane state list\". Please modify \nthe address to reference a specific instance."));
+                common::error("No instance found for the given address!", "This command requires that the address references one specific instance.\nTo view the available instances, use \"terrane state list\". Please modify \nthe address to reference a specific instance.");
                 return 1;
             };
             match object_value(&st, &ia, &common::providers()) {
@@ -364,7 +364,7 @@ pub fn state(c: StateCommand) -> u8 {
             for s in &a.addresses {
                 let found = matching(&st, s);
                 if found.is_empty() {
-                    common::error("Invalid target address", format!("No matching objects found. To view the available instances, use \"terrane state list\". Please modify the address to reference a specific instance."));
+                    common::error("Invalid target address", "No matching objects found. To view the available instances, use \"terrane state list\". Please modify the address to reference a specific instance.");
                     return 1;
                 }
                 for ia in found {
