@@ -121,6 +121,10 @@ fn sensitive_marks_propagate() {
         .unwrap()
         .is_sensitive());
     assert!(run("var.secret != \"\" ? 1 : 2").unwrap().is_sensitive());
+    // An unknown condition keeps the marks of both results.
+    assert!(run("var.unknown_bool ? var.secret : \"x\"")
+        .unwrap()
+        .is_sensitive());
     assert!(!run("var.n").unwrap().is_sensitive());
 }
 

@@ -278,7 +278,13 @@ impl<'a> Evaluator<'a> {
         let chosen = match cond.as_bool() {
             Some(true) => (tv, c.true_expr.span(), "true"),
             Some(false) => (fv, c.false_expr.span(), "false"),
-            None => return Ok(Value::unknown(result_ty).with_marks(cond_marks)),
+            // Either result could be the value: keep the marks of both.
+            None => {
+                let marks = cond_marks
+                    .union(ops::deep_marks(&tv))
+                    .union(ops::deep_marks(&fv));
+                return Ok(Value::unknown(result_ty).with_marks(marks));
+            }
         };
         let out = if result_ty == Type::Dynamic {
             chosen.0
