@@ -6,7 +6,8 @@ use terrane_core::plan::Plan;
 use terrane_provider::ProviderSchema;
 use terrane_render::{plan_text, Colors, RenderOptions};
 
-fn schemas() -> BTreeMap<String, ProviderSchema> {
+/// Every built-in provider's schemas by source address.
+pub fn schemas() -> BTreeMap<String, ProviderSchema> {
     super::common::providers().iter().map(|p| (p.source().to_string(), p.schema().clone())).collect()
 }
 

@@ -106,8 +106,31 @@ pub fn show(a: ShowArgs) -> u8 {
             }
         };
         if let Ok(plan) = terrane_core::planfile::from_bytes(&bytes) {
-            print!("{}", super::planview::render(&plan, !a.no_color));
-            return 0;
+            if !a.json {
+                print!("{}", super::planview::render(&plan, !a.no_color));
+                return 0;
+            }
+            let schemas = super::planview::schemas();
+            let now = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+            let input = terrane_render::show_json::PlanJsonInput {
+                plan: &plan,
+                schemas: &schemas,
+                terraform_version: common::STATE_VERSION,
+                timestamp: &now,
+                prior_state: None,
+                configuration: None,
+                relevant_attributes: &[],
+            };
+            return match terrane_render::show_json::plan_json_text(&input) {
+                Ok(t) => {
+                    println!("{}", t.trim_end());
+                    0
+                }
+                Err(e) => {
+                    common::error("Failed to render the plan", e.to_string());
+                    1
+                }
+            };
         }
         match StateFile::from_slice(&bytes, &p.display().to_string()) {
             Ok(st) => return show_state(&st, a.json),
@@ -160,6 +183,14 @@ fn show_state(st: &StateFile, json: bool) -> u8 {
                 }
             }
         }
+        return 0;
+    }
+    if st.resources.is_empty() && st.outputs.is_empty() {
+        println!("{{\"format_version\":\"1.0\"}}");
+        return 0;
+    }
+    if let Ok(doc) = terrane_render::show_json::state_json(st, &st.terraform_version, &super::planview::schemas()) {
+        println!("{}", terrane_render::gojson::to_string(&doc));
         return 0;
     }
     let mut outputs = serde_json::Map::new();
