@@ -4,7 +4,8 @@
 //! `outputs`, `refresh_start`/`refresh_complete`,
 //! `apply_start`/`apply_progress`/`apply_complete`/`apply_errored`,
 //! `diagnostic`), in the format of Terraform's UI version 1.2. Top-level
-//! keys are sorted, as Terraform's logger writes them; nested objects keep
+//! keys are sorted, as Terraform's logger writes them (UI 1.3, Terraform
+//! 1.15's, is available through [`UiFormat`]); nested objects keep
 //! Terraform's field order. Timestamps are supplied by the caller.
 
 use crate::apply::{object_id, object_id_or_name, ApplyOp};
@@ -57,10 +58,29 @@ pub fn line(
     gojson::to_string(&J::Object(m))
 }
 
+/// Which UI format version to write.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum UiFormat {
+    /// UI 1.2 (Terraform 1.11).
+    #[default]
+    V1_2,
+    /// UI 1.3 (Terraform 1.15: change summaries count action invocations).
+    V1_3,
+}
+
+impl UiFormat {
+    fn as_str(self) -> &'static str {
+        match self {
+            UiFormat::V1_2 => "1.2",
+            UiFormat::V1_3 => "1.3",
+        }
+    }
+}
+
 /// The first line: `{"@message":"Terraform 1.11.4",...,"type":"version"}`.
 /// `product` names the tool in the message and the version key
 /// (`terraform` for Terraform's wording).
-pub fn version(product: &str, version: &str, timestamp: &str) -> String {
+pub fn version(product: &str, version: &str, format: UiFormat, timestamp: &str) -> String {
     line(
         Level::Info,
         &format!("{product} {version}"),
@@ -68,7 +88,7 @@ pub fn version(product: &str, version: &str, timestamp: &str) -> String {
         "version",
         vec![
             (&product.to_lowercase(), J::String(version.into())),
-            ("ui", J::String("1.2".into())),
+            ("ui", J::String(format.as_str().into())),
         ],
     )
 }
@@ -238,6 +258,7 @@ pub enum Operation {
 
 /// A `change_summary` line.
 pub fn change_summary(
+    format: UiFormat,
     op: Operation,
     add: usize,
     change: usize,
@@ -278,6 +299,9 @@ pub fn change_summary(
     c.insert("change".into(), J::Number(change.into()));
     c.insert("import".into(), J::Number(import.into()));
     c.insert("remove".into(), J::Number(remove.into()));
+    if format == UiFormat::V1_3 {
+        c.insert("action_invocation".into(), J::Number(0.into()));
+    }
     c.insert("operation".into(), J::String(opname.into()));
     line(
         Level::Info,

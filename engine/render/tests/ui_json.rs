@@ -12,7 +12,7 @@ use std::collections::BTreeMap;
 use std::time::Duration;
 use terrane_core::plan::{Action, InstanceKey, Mode};
 use terrane_render::apply::ApplyOp;
-use terrane_render::ui_json::{self, Operation};
+use terrane_render::ui_json::{self, Operation, UiFormat};
 use terrane_state::StateFile;
 use terrane_value::Value;
 
@@ -101,7 +101,7 @@ fn compare(
 
 fn plan_lines(case: &str) -> (Vec<String>, Vec<String>) {
     let plan = common::load_case(case);
-    let mut ordered = vec![ui_json::version("Terraform", "1.11.4", TS)];
+    let mut ordered = vec![ui_json::version("Terraform", "1.11.4", UiFormat::V1_2, TS)];
     let mut unordered = Vec::new();
     if let Some(prior) = common::read(case, "prior.tfstate") {
         let mut st = StateFile::from_slice(prior.as_bytes(), "p").unwrap();
@@ -115,6 +115,7 @@ fn plan_lines(case: &str) -> (Vec<String>, Vec<String>) {
     }
     let (add, change, remove) = plan.summary_counts();
     ordered.push(ui_json::change_summary(
+        UiFormat::V1_2,
         Operation::Plan,
         add,
         change,
@@ -146,7 +147,7 @@ fn apply_ui_stream_matches_terraform() {
     let case = "ui_apply";
     let want = common::read(case, "apply.ui.jsonl").unwrap();
     let plan = common::load_case(case);
-    let mut ordered = vec![ui_json::version("Terraform", "1.11.4", TS)];
+    let mut ordered = vec![ui_json::version("Terraform", "1.11.4", UiFormat::V1_2, TS)];
     let mut unordered: Vec<String> = plan
         .changes
         .iter()
@@ -236,6 +237,7 @@ fn apply_ui_stream_matches_terraform() {
         }
     }
     ordered.push(ui_json::change_summary(
+        UiFormat::V1_2,
         Operation::Apply,
         add,
         change,
