@@ -489,9 +489,9 @@ impl Decoder<'_> {
     }
 
     /// Decodes the top-level body of one file.
-    pub fn file(&mut self, body: &Body) -> FileContents {
+    pub fn file(&mut self, body: Body) -> FileContents {
         let mut out = FileContents::default();
-        for s in body.iter() {
+        for s in body {
             let b = match s {
                 Structure::Attribute(a) => {
                     self.err(
@@ -506,31 +506,31 @@ impl Decoder<'_> {
                 }
                 Structure::Block(b) => b,
             };
-            match b.ident.as_str() {
+            match b.ident.as_str().to_string().as_str() {
                 "terraform" => {
-                    if let Some(t) = self.terraform(b, &mut out) {
+                    if let Some(t) = self.terraform(&b, &mut out) {
                         out.terraform.push(t);
                     }
                 }
-                "language" => self.language(b, &mut out),
+                "language" => self.language(&b, &mut out),
                 "provider" => {
-                    if let Some(p) = self.provider(b) {
+                    if let Some(p) = self.provider(&b) {
                         out.providers.push(p);
                     }
                 }
                 "variable" => {
-                    if let Some(v) = self.variable(b) {
+                    if let Some(v) = self.variable(&b) {
                         out.variables.push(v);
                     }
                 }
-                "locals" => self.locals(b, &mut out.locals),
+                "locals" => self.locals(&b, &mut out.locals),
                 "output" => {
-                    if let Some(o) = self.output(b) {
+                    if let Some(o) = self.output(&b) {
                         out.outputs.push(o);
                     }
                 }
                 "module" => {
-                    if let Some(m) = self.module_call(b) {
+                    if let Some(m) = self.module_call(&b) {
                         out.module_calls.push(m);
                     }
                 }
@@ -550,22 +550,22 @@ impl Decoder<'_> {
                     }
                 }
                 "moved" => {
-                    if let Some(m) = self.moved(b) {
+                    if let Some(m) = self.moved(&b) {
                         out.moved.push(m);
                     }
                 }
                 "import" => {
-                    if let Some(i) = self.import(b) {
+                    if let Some(i) = self.import(&b) {
                         out.imports.push(i);
                     }
                 }
                 "removed" => {
-                    if let Some(r) = self.removed(b) {
+                    if let Some(r) = self.removed(&b) {
                         out.removed.push(r);
                     }
                 }
                 "check" => {
-                    if let Some(c) = self.check(b) {
+                    if let Some(c) = self.check(&b) {
                         out.checks.push(c);
                     }
                 }

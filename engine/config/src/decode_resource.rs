@@ -3,6 +3,12 @@
 use super::super::*;
 use super::{name_detail, REMOVED_PROVISIONERS};
 
+/// Meta-arguments of resource blocks (not passed to the provider).
+const RESOURCE_META_ARGS: &[&str] = &["count", "for_each", "depends_on", "provider"];
+/// Block types of resource blocks Terraform handles itself (`locals` is
+/// reserved and reported).
+const RESOURCE_META_BLOCKS: &[&str] = &["lifecycle", "provisioner", "connection", "locals"];
+
 /// References allowed in destroy-time provisioners and their connections.
 pub(crate) fn destroy_refs_ok(root: &str) -> bool {
     matches!(root, "self" | "count" | "each" | "path" | "terraform")
@@ -11,10 +17,10 @@ pub(crate) fn destroy_refs_ok(root: &str) -> bool {
 impl Decoder<'_> {
     pub(in crate::decode) fn resource(
         &mut self,
-        b: &Block,
+        mut b: Block,
         mode: ResourceMode,
     ) -> Option<Decoded<ResourceBlock>> {
-        let l = self.labels(b, &["type", "name"])?;
+        let l = self.labels(&b, &["type", "name"])?;
         let what = match mode {
             ResourceMode::Managed => "resource",
             ResourceMode::Data => "data source",
@@ -24,7 +30,7 @@ impl Decoder<'_> {
             self.err(
                 &format!("Invalid {what} type name"),
                 name_detail(),
-                self.label_range(b, 0),
+                self.label_range(&b, 0),
             );
             return None;
         }
@@ -32,14 +38,14 @@ impl Decoder<'_> {
             self.err(
                 &format!("Invalid {what} name"),
                 name_detail(),
-                self.label_range(b, 1),
+                self.label_range(&b, 1),
             );
             return None;
         }
         let c = self.content(
             &b.body,
-            &["count", "for_each", "depends_on", "provider"],
-            &["lifecycle", "provisioner", "connection"],
+            RESOURCE_META_ARGS,
+            &RESOURCE_META_BLOCKS[..3],
             true,
         );
         let addr = Resource::new(mode, l[0].clone(), l[1].clone());
@@ -54,8 +60,8 @@ impl Decoder<'_> {
             provisioners: Vec::new(),
             connection: None,
             body: RawBody::default(),
-            decl_range: self.decl_range(b),
-            type_range: self.label_range(b, 0),
+            decl_range: self.decl_range(&b),
+            type_range: self.label_range(&b, 0),
         };
         if let Some(a) = c.attr("count") {
             set.insert("count");
@@ -76,7 +82,6 @@ impl Decoder<'_> {
             set.insert("provider");
             r.provider = self.provider_ref(a);
         }
-        let mut rest = Body::new();
         let mut escape_seen = false;
         for s in c.rest.iter() {
             match s {
@@ -88,17 +93,12 @@ impl Decoder<'_> {
                 Structure::Block(blk) if blk.ident.as_str() == "_" => {
                     if escape_seen {
                         self.err("Duplicate escaping block", "The special block type \"_\" can be used to force particular arguments to be interpreted as resource-type-specific rather than as meta-arguments, but each resource block can have only one such block.", self.range(&blk.ident));
-                        continue;
                     }
                     escape_seen = true;
-                    for inner in blk.body.iter() {
-                        rest.push(inner.clone());
-                    }
                 }
-                other => rest.push((*other).clone()),
+                _ => {}
             }
         }
-        r.body = RawBody::new(self.src.clone(), rest);
         let mut lifecycle_seen = false;
         for lb in c.blocks_of("lifecycle") {
             if lifecycle_seen {
@@ -158,6 +158,27 @@ impl Decoder<'_> {
                 self.destroy_refs(&conn.body);
             }
         }
+        // The rest of the body is kept for the provider schema: moved, not
+        // cloned, out of the block (configurations can be large).
+        drop(c);
+        let mut rest = Body::new();
+        let mut escape_used = false;
+        for s in std::mem::take(&mut b.body) {
+            match s {
+                Structure::Attribute(a) if RESOURCE_META_ARGS.contains(&a.key.as_str()) => {}
+                Structure::Block(blk) if RESOURCE_META_BLOCKS.contains(&blk.ident.as_str()) => {}
+                Structure::Block(blk) if blk.ident.as_str() == "_" => {
+                    if !escape_used {
+                        escape_used = true;
+                        for inner in blk.body {
+                            rest.push(inner);
+                        }
+                    }
+                }
+                other => rest.push(other),
+            }
+        }
+        r.body = RawBody::new(self.src.clone(), rest);
         Some(Decoded { value: r, set })
     }
 
@@ -539,7 +560,9 @@ impl Decoder<'_> {
                 );
                 continue;
             }
-            data = self.resource(db, ResourceMode::Data).map(|d| d.value);
+            data = self
+                .resource(db.clone(), ResourceMode::Data)
+                .map(|d| d.value);
         }
         let mut asserts = Vec::new();
         for ab in c.blocks_of("assert") {

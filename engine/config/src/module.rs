@@ -89,15 +89,6 @@ fn process_file(name: String, text: String) -> FileResult {
         }
     };
     diags.extend(std::mem::take(&mut p.problems));
-    let contents = {
-        let mut dec = Decoder {
-            src: p.src.clone(),
-            diags: &mut diags,
-            is_tofu: p.is_tofu,
-            is_override: p.is_override,
-        };
-        dec.file(&p.body)
-    };
     // Record top-level block headers for the "in resource ..." context.
     let mut file = (*p.src.file).clone();
     for b in p.body.blocks() {
@@ -115,6 +106,15 @@ fn process_file(name: String, text: String) -> FileResult {
         }
         file.add_block(r.start.byte..r.end.byte, header);
     }
+    let contents = {
+        let mut dec = Decoder {
+            src: p.src.clone(),
+            diags: &mut diags,
+            is_tofu: p.is_tofu,
+            is_override: p.is_override,
+        };
+        dec.file(std::mem::take(&mut p.body))
+    };
     FileResult {
         source: std::sync::Arc::new(file),
         contents: Some((contents, p.is_override)),
@@ -124,7 +124,9 @@ fn process_file(name: String, text: String) -> FileResult {
 
 /// Processes files on up to `available_parallelism` threads, keeping order.
 fn process_all(files: Vec<(String, String)>) -> Vec<FileResult> {
-    let threads = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1);
+    let threads = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(1);
     let total: usize = files.iter().map(|(_, t)| t.len()).sum();
     if threads < 2 || files.len() < 2 || total < 64 * 1024 {
         return files.into_iter().map(|(n, t)| process_file(n, t)).collect();
@@ -138,7 +140,13 @@ fn process_all(files: Vec<(String, String)>) -> Vec<FileResult> {
     std::thread::scope(|scope| {
         let handles: Vec<_> = chunks
             .into_iter()
-            .map(|c| scope.spawn(move || c.into_iter().map(|(n, t)| process_file(n, t)).collect::<Vec<_>>()))
+            .map(|c| {
+                scope.spawn(move || {
+                    c.into_iter()
+                        .map(|(n, t)| process_file(n, t))
+                        .collect::<Vec<_>>()
+                })
+            })
             .collect();
         handles
             .into_iter()
@@ -147,7 +155,11 @@ fn process_all(files: Vec<(String, String)>) -> Vec<FileResult> {
                 Err(_) => vec![FileResult {
                     source: std::sync::Arc::new(terrane_diagnostics::SourceFile::new("", "")),
                     contents: None,
-                    diags: Diagnostic::error("Internal error", "A thread loading configuration files failed.").into(),
+                    diags: Diagnostic::error(
+                        "Internal error",
+                        "A thread loading configuration files failed.",
+                    )
+                    .into(),
                 }],
             })
             .collect()
@@ -172,7 +184,9 @@ pub fn load_sources(dir: &Path, files: Vec<(String, String)>) -> (Option<Module>
     for r in results {
         diags.extend(r.diags);
         module.sources.insert_file(r.source);
-        let Some((contents, is_override)) = r.contents else { continue };
+        let Some((contents, is_override)) = r.contents else {
+            continue;
+        };
         incompatible |= contents.incompatible;
         if is_override {
             overrides.push(contents);
@@ -592,7 +606,7 @@ pub fn file_diagnostics(name: &str, text: String) -> Diagnostics {
                 is_tofu: p.is_tofu,
                 is_override: p.is_override,
             };
-            let contents = dec.file(&p.body);
+            let contents = dec.file(std::mem::take(&mut p.body));
             if !p.is_override {
                 for v in &contents.variables {
                     crate::checks::check_variable(&v.value, &mut diags);
