@@ -23,12 +23,8 @@ fn main() {
                     check: true,
                     ..Default::default()
                 };
-                if let Ok(outcome) =
-                    terrane_fmt::run(&[PathBuf::from(&path)], &opts, &mut Vec::new())
-                {
-                    for e in outcome.errors {
-                        eprintln!("{e}");
-                    }
+                if let Err(e) = terrane_fmt::run(&[PathBuf::from(&path)], &opts, &mut Vec::new()) {
+                    eprintln!("{e}");
                 }
                 std::process::exit(2);
             }

@@ -1,8 +1,6 @@
 //! Errors reported by the formatter. Their messages follow the wording of
 //! `terraform fmt` where it has one.
 
-use std::path::PathBuf;
-
 use unicode_segmentation::UnicodeSegmentation;
 
 /// Everything that can go wrong while formatting.
@@ -65,9 +63,15 @@ pub enum FmtError {
     /// The current directory could not be determined.
     #[error("Cannot determine the working directory")]
     WorkingDir(#[source] std::io::Error),
-    /// A path that could not be turned into a display name.
-    #[error("Invalid path {0:?}")]
-    InvalidPath(PathBuf),
+    /// A run reported errors (each already carries its file); the files
+    /// without errors were still processed. Exit status 2.
+    #[error("{}", errors.iter().map(ToString::to_string).collect::<Vec<_>>().join("\n"))]
+    Failed {
+        /// Every error, in the order they were found.
+        errors: Vec<FmtError>,
+        /// Files whose formatting differs, among those processed.
+        changed: Vec<String>,
+    },
 }
 
 /// The 1-based line and column (in characters) of byte `offset` of `src`.

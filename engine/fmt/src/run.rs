@@ -41,14 +41,11 @@ impl Default for FmtOptions {
     }
 }
 
-/// What a run did.
+/// What a successful run did.
 #[derive(Debug, Default)]
 pub struct FmtOutcome {
     /// Files whose formatting differs (display paths), in processing order.
     pub changed: Vec<String>,
-    /// Errors reported along the way; processing goes on past most of them,
-    /// as Terraform's does. Any error means exit status 2.
-    pub errors: Vec<FmtError>,
 }
 
 impl FmtOutcome {
@@ -58,12 +55,11 @@ impl FmtOutcome {
         !self.changed.is_empty()
     }
 
-    /// The exit status `terraform fmt` would use: 2 on errors, 3 when
-    /// `check` is set and something needs formatting, else 0.
+    /// The exit status `terraform fmt` uses after a run without errors: 3
+    /// when `check` is set and something needs formatting, else 0. (A run
+    /// with errors returns [`FmtError::Failed`], exit status 2.)
     pub fn exit_code(&self, check: bool) -> i32 {
-        if !self.errors.is_empty() {
-            2
-        } else if check && self.any_changed() {
+        if check && self.any_changed() {
             3
         } else {
             0
@@ -87,11 +83,29 @@ struct Runner<'o> {
     cwd: PathBuf,
     out: &'o mut dyn Write,
     outcome: FmtOutcome,
+    /// Errors reported along the way; processing goes on past most of them.
+    errors: Vec<FmtError>,
+}
+
+/// The result of a run: its outcome, or every error it reported.
+fn finish(outcome: FmtOutcome, errors: Vec<FmtError>) -> Result<FmtOutcome, FmtError> {
+    if errors.is_empty() {
+        Ok(outcome)
+    } else {
+        Err(FmtError::Failed {
+            errors,
+            changed: outcome.changed,
+        })
+    }
 }
 
 /// Runs `fmt` over `paths` (the current directory if empty), printing to
 /// `out` exactly what `terraform fmt` prints on standard output.
-/// Diagnostics are returned in the outcome, not printed.
+///
+/// Like Terraform, processing goes on past errors in individual files (only
+/// a path that does not exist stops it); if there were any, the result is
+/// [`FmtError::Failed`] listing them all (exit status 2), and with `check`
+/// nothing is printed. Otherwise the outcome says what changed.
 pub fn run(
     paths: &[PathBuf],
     opts: &FmtOptions,
@@ -106,7 +120,7 @@ pub fn run(
     };
 
     let mut buffer = Vec::new();
-    let outcome = {
+    let (outcome, errors) = {
         let sink: &mut dyn Write = if opts.check { &mut buffer } else { &mut *out };
         let mut runner = Runner {
             list: opts.list || opts.check,
@@ -116,23 +130,25 @@ pub fn run(
             cwd,
             out: sink,
             outcome: FmtOutcome::default(),
+            errors: Vec::new(),
         };
         for path in paths {
             if !runner.process_path(path)? {
                 break;
             }
         }
-        runner.outcome
+        (runner.outcome, runner.errors)
     };
-    if opts.check && outcome.errors.is_empty() && opts.list && !buffer.is_empty() {
+    if opts.check && errors.is_empty() && opts.list && !buffer.is_empty() {
         ui_write(out, &buffer).map_err(FmtError::Output)?;
     }
-    Ok(outcome)
+    finish(outcome, errors)
 }
 
 /// Runs `fmt -` on `src` read from standard input: prints the formatted
 /// text (or, with `-diff`, the diff labelled `<stdin>`). Never lists or
-/// writes files; with `-check` prints nothing and only reports.
+/// writes files; with `-check` prints nothing and only reports. A syntax
+/// error is returned as [`FmtError::Failed`].
 pub fn run_stdin(
     src: &[u8],
     opts: &FmtOptions,
@@ -147,9 +163,10 @@ pub fn run_stdin(
         cwd: PathBuf::new(),
         out: if opts.check { &mut buffer } else { out },
         outcome: FmtOutcome::default(),
+        errors: Vec::new(),
     };
     runner.process_source("<stdin>", None, src)?;
-    Ok(runner.outcome)
+    finish(runner.outcome, runner.errors)
 }
 
 impl Runner<'_> {
@@ -158,7 +175,7 @@ impl Runner<'_> {
     fn process_path(&mut self, path: &Path) -> Result<bool, FmtError> {
         let shown = self.display(path);
         let Ok(meta) = std::fs::metadata(path) else {
-            self.outcome.errors.push(FmtError::NotFound(shown));
+            self.errors.push(FmtError::NotFound(shown));
             return Ok(false);
         };
         if meta.is_dir() {
@@ -166,7 +183,7 @@ impl Runner<'_> {
         } else if SUPPORTED_EXTS.iter().any(|ext| shown.ends_with(ext)) {
             self.process_file(path)?;
         } else {
-            self.outcome.errors.push(FmtError::UnsupportedFile(shown));
+            self.errors.push(FmtError::UnsupportedFile(shown));
         }
         Ok(true)
     }
@@ -181,7 +198,7 @@ impl Runner<'_> {
                 } else {
                     FmtError::ReadDir { path, source }
                 };
-                self.outcome.errors.push(err);
+                self.errors.push(err);
                 return Ok(());
             }
         };
@@ -219,7 +236,7 @@ impl Runner<'_> {
         match std::fs::read(path) {
             Ok(src) => self.process_source(&shown, Some(path), &src),
             Err(source) => {
-                self.outcome.errors.push(FmtError::Read {
+                self.errors.push(FmtError::Read {
                     path: shown,
                     source,
                 });
@@ -245,14 +262,14 @@ impl Runner<'_> {
                     "Invalid character encoding".into(),
                     "All input files must be UTF-8 encoded. Ensure that UTF-8 encoding is selected in your editor.".into(),
                 );
-                self.outcome.errors.push(err.in_file(shown));
+                self.errors.push(err.in_file(shown));
                 return Ok(());
             }
         };
         let result = match format_source_named(text, shown) {
             Ok(r) => r,
             Err(e) => {
-                self.outcome.errors.push(e);
+                self.errors.push(e);
                 return Ok(());
             }
         };
@@ -264,7 +281,7 @@ impl Runner<'_> {
             if self.write {
                 if let Some(p) = path {
                     if let Err(source) = std::fs::write(p, &result) {
-                        self.outcome.errors.push(FmtError::Write {
+                        self.errors.push(FmtError::Write {
                             path: shown.to_string(),
                             source,
                         });

@@ -69,8 +69,12 @@ fn opts(flags: &[&str]) -> FmtOptions {
 fn ours(flags: &[&str], paths: &[PathBuf]) -> (String, i32) {
     let o = opts(flags);
     let mut out = Vec::new();
-    let outcome = run(paths, &o, &mut out).unwrap();
-    (String::from_utf8(out).unwrap(), outcome.exit_code(o.check))
+    let code = match run(paths, &o, &mut out) {
+        Ok(outcome) => outcome.exit_code(o.check),
+        Err(FmtError::Failed { .. }) => 2,
+        Err(e) => panic!("run failed: {e}"),
+    };
+    (String::from_utf8(out).unwrap(), code)
 }
 
 #[test]
@@ -128,21 +132,23 @@ fn errors_are_reported_and_processing_continues() {
     std::fs::write(&txt, "").unwrap();
     let o = opts(&["-check"]);
     let mut out = Vec::new();
-    let outcome = run(&[bad, txt, good], &o, &mut out).unwrap();
-    assert_eq!(outcome.errors.len(), 2);
-    assert!(matches!(
-        outcome.errors[0],
-        FmtError::Syntax { line: 1, .. }
-    ));
-    assert!(matches!(outcome.errors[1], FmtError::UnsupportedFile(_)));
-    assert_eq!(outcome.changed.len(), 1);
-    // With errors, -check prints nothing and exits 2.
+    let Err(FmtError::Failed { errors, changed }) = run(&[bad, txt, good], &o, &mut out) else {
+        panic!("expected errors");
+    };
+    assert_eq!(errors.len(), 2);
+    assert!(matches!(errors[0], FmtError::Syntax { line: 1, .. }));
+    assert!(errors[0].to_string().ends_with("bad.tf:1,5: Invalid expression: Expected the start of an expression, but found an invalid expression token."));
+    assert!(matches!(errors[1], FmtError::UnsupportedFile(_)));
+    // The good file was still checked.
+    assert_eq!(changed.len(), 1);
+    // With errors, -check prints nothing.
     assert!(out.is_empty());
-    assert_eq!(outcome.exit_code(true), 2);
 
     let missing = dir.path().join("missing");
-    let outcome = run(&[missing], &o, &mut Vec::new()).unwrap();
-    assert!(matches!(outcome.errors[..], [FmtError::NotFound(_)]));
+    let Err(FmtError::Failed { errors, .. }) = run(&[missing], &o, &mut Vec::new()) else {
+        panic!("expected errors");
+    };
+    assert!(matches!(errors[..], [FmtError::NotFound(_)]));
 }
 
 #[test]
@@ -161,6 +167,13 @@ fn stdin_prints_result_or_diff() {
     let outcome = run_stdin(b"a=1\n", &opts(&["-check"]), &mut out).unwrap();
     assert!(out.is_empty());
     assert_eq!(outcome.exit_code(true), 3);
+    let Err(FmtError::Failed { errors, .. }) = run_stdin(b"a =\n", &opts(&[]), &mut Vec::new())
+    else {
+        panic!("expected a syntax error");
+    };
+    assert!(errors[0]
+        .to_string()
+        .starts_with("<stdin>:1,4: Invalid expression"));
 }
 
 const TERRAFORM: &str = "/usr/local/bin/terraform";
