@@ -330,7 +330,7 @@ pub(crate) fn same(a: &Value, b: &Value) -> bool {
 }
 
 fn chunklist(a: Vec<Value>, _: &FuncContext) -> R {
-    let size = int_of(&a[1]).map_err(call_err)?;
+    let size = int_of(&a[1]).map_err(|m| call_err(format!("invalid size: {m}")))?;
     if size < 0 {
         return Err(call_err("the size argument must be positive"));
     }

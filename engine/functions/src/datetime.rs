@@ -52,8 +52,8 @@ pub(crate) fn register(r: &mut Registry) {
         ],
         Ret::Static(Type::Number),
         |a, _: &FuncContext| {
-            let x = parse_rfc3339(string(&a[0])).map_err(|m| arg_err(0, m))?;
-            let y = parse_rfc3339(string(&a[1])).map_err(|m| arg_err(1, m))?;
+            let x = parse_rfc3339_go(string(&a[0])).map_err(|m| arg_err(0, m))?;
+            let y = parse_rfc3339_go(string(&a[1])).map_err(|m| arg_err(1, m))?;
             Ok(Value::number(match x.cmp(&y) {
                 std::cmp::Ordering::Less => -1,
                 std::cmp::Ordering::Equal => 0,
@@ -93,128 +93,295 @@ fn offset_text(secs: i32, colon: bool) -> String {
     }
 }
 
-fn bad(msg: impl std::fmt::Display) -> String {
-    format!("not a valid RFC3339 timestamp: {msg}")
+/// A failure of Go's layout-driven `time.Parse`, with the pieces
+/// Terraform rewords.
+struct GoParseError {
+    layout_elem: &'static str,
+    value_elem: String,
+    message: String,
 }
 
-/// Parses an RFC 3339 timestamp as Go's `time.Parse(time.RFC3339, ...)`,
-/// with Terraform's rewording of its errors.
-pub(crate) fn parse_rfc3339(s: &str) -> Result<DateTime<FixedOffset>, String> {
+fn perr(layout_elem: &'static str, value_elem: &str, message: impl Into<String>) -> GoParseError {
+    GoParseError {
+        layout_elem,
+        value_elem: value_elem.to_string(),
+        message: message.into(),
+    }
+}
+
+/// Go's `getnum`: one or two leading digits (`fixed` requires two).
+fn getnum(s: &str, fixed: bool) -> Option<(u32, &str)> {
     let b = s.as_bytes();
-    let mut i = 0usize;
-    let num = |i: &mut usize, n: usize, what: &str| -> Result<u32, String> {
-        let rest = &s[*i..];
-        if rest.is_empty() {
-            return Err(bad(format!("end of string before {what}")));
-        }
-        let digits = b
-            .get(*i..*i + n)
-            .filter(|d| d.iter().all(u8::is_ascii_digit));
-        match digits {
-            Some(d) => {
-                *i += n;
-                Ok(d.iter().fold(0, |acc, c| acc * 10 + u32::from(c - b'0')))
-            }
-            None => Err(bad(format!("cannot use {rest:?} as {what}"))),
-        }
-    };
-    let sep = |i: &mut usize, c: u8| -> Result<(), String> {
-        match b.get(*i) {
-            Some(x) if *x == c => {
-                *i += 1;
-                Ok(())
-            }
-            None if c == b'T' => Err(bad("missing required time introducer 'T'")),
-            Some(_) if c == b'T' => Err(bad("missing required time introducer 'T'")),
-            None => Err(bad(format!(
-                "end of string where {:?} is expected",
-                c as char
-            ))),
-            Some(_) => Err(bad(format!(
-                "found {:?} where {:?} is expected",
-                &s[*i..],
-                c as char
-            ))),
-        }
-    };
-    let year = num(&mut i, 4, "year")?;
-    sep(&mut i, b'-')?;
-    let month = num(&mut i, 2, "month")?;
-    sep(&mut i, b'-')?;
-    let day = num(&mut i, 2, "day of month")?;
-    sep(&mut i, b'T')?;
-    let hour = num(&mut i, 2, "hour")?;
-    sep(&mut i, b':')?;
-    let minute = num(&mut i, 2, "minute")?;
-    sep(&mut i, b':')?;
-    let second = num(&mut i, 2, "second")?;
-    let mut nanos = 0u32;
-    if b.get(i) == Some(&b'.') {
-        i += 1;
-        let start = i;
-        while b.get(i).is_some_and(u8::is_ascii_digit) {
-            i += 1;
-        }
-        let frac = &s[start..i];
-        let mut padded = frac.chars().take(9).collect::<String>();
-        while padded.len() < 9 {
-            padded.push('0');
-        }
-        nanos = padded.parse().unwrap_or(0);
+    let d0 = b.first().filter(|c| c.is_ascii_digit())?;
+    match b.get(1).filter(|c| c.is_ascii_digit()) {
+        Some(d1) => Some((u32::from(d0 - b'0') * 10 + u32::from(d1 - b'0'), &s[2..])),
+        None if fixed => None,
+        None => Some((u32::from(d0 - b'0'), &s[1..])),
     }
-    let offset = match b.get(i) {
-        Some(b'Z') => {
-            i += 1;
-            0
-        }
-        Some(b'+' | b'-') => {
-            let neg = b[i] == b'-';
-            let rest = &s[i..];
-            let ok = rest.len() >= 6
-                && rest.as_bytes()[3] == b':'
-                && rest[1..3].bytes().all(|c| c.is_ascii_digit())
-                && rest[4..6].bytes().all(|c| c.is_ascii_digit());
-            if !ok {
-                return Err(bad(format!("cannot use {rest:?} as UTC offset")));
-            }
-            let h: i32 = rest[1..3].parse().unwrap_or(0);
-            let m: i32 = rest[4..6].parse().unwrap_or(0);
-            i += 6;
-            let secs = h * 3600 + m * 60;
-            if neg {
-                -secs
-            } else {
-                secs
-            }
-        }
-        None => return Err(bad("end of string before UTC offset")),
-        Some(_) => return Err(bad(format!("cannot use {:?} as UTC offset", &s[i..]))),
-    };
-    if i < b.len() {
-        return Err(bad(format!("extra text: {:?}", &s[i..])));
+}
+
+fn days_in(month: u32, year: i32) -> u32 {
+    match month {
+        2 if year % 4 == 0 && (year % 100 != 0 || year % 400 == 0) => 29,
+        2 => 28,
+        4 | 6 | 9 | 11 => 30,
+        _ => 31,
     }
-    if !(1..=12).contains(&month) {
-        return Err(bad("month out of range"));
-    }
-    if hour > 23 {
-        return Err(bad("hour out of range"));
-    }
-    if minute > 59 {
-        return Err(bad("minute out of range"));
-    }
-    if second > 59 {
-        return Err(bad("second out of range"));
-    }
-    let date =
-        NaiveDate::from_ymd_opt(year as i32, month, day).ok_or_else(|| bad("day out of range"))?;
-    let naive = date
-        .and_hms_nano_opt(hour, minute, second, nanos)
-        .ok_or_else(|| bad("second out of range"))?;
-    let tz = FixedOffset::east_opt(offset).ok_or_else(|| bad("UTC offset out of range"))?;
+}
+
+fn build(
+    ymd: (i32, u32, u32),
+    hms: (u32, u32, u32),
+    nanos: u32,
+    offset: i32,
+) -> Option<DateTime<FixedOffset>> {
+    let date = NaiveDate::from_ymd_opt(ymd.0, ymd.1, ymd.2)?;
+    let naive = date.and_hms_nano_opt(hms.0, hms.1, hms.2, nanos)?;
     naive
-        .and_local_timezone(tz)
+        .and_local_timezone(FixedOffset::east_opt(offset)?)
         .single()
-        .ok_or_else(|| bad("invalid time"))
+}
+
+fn nanos_of(frac: &str) -> u32 {
+    let digits: String = frac.chars().take(9).collect();
+    format!("{digits:0<9}").parse().unwrap_or(0)
+}
+
+/// Go's general `time.Parse` with the RFC 3339 layout (lenient: a one-digit
+/// hour is accepted), reporting failures as Go's `ParseError`.
+fn go_parse(s: &str) -> Result<DateTime<FixedOffset>, GoParseError> {
+    let skip = |v: &'_ str, lit: &'static str| -> Result<usize, GoParseError> {
+        if v.starts_with(lit) {
+            Ok(lit.len())
+        } else {
+            Err(perr(lit, v, ""))
+        }
+    };
+    let mut v = s;
+    if v.len() < 4 || !v.as_bytes()[..4].iter().all(u8::is_ascii_digit) {
+        return Err(perr("2006", v, ""));
+    }
+    let year: i32 = v[..4].parse().unwrap_or(0);
+    v = &v[4..];
+    v = &v[skip(v, "-")?..];
+    let (month, rest) = getnum(v, true).ok_or_else(|| perr("01", v, ""))?;
+    v = rest;
+    if !(1..=12).contains(&month) {
+        return Err(perr("01", v, ": month out of range"));
+    }
+    v = &v[skip(v, "-")?..];
+    let (day, rest) = getnum(v, true).ok_or_else(|| perr("02", v, ""))?;
+    v = rest;
+    v = &v[skip(v, "T")?..];
+    let (hour, rest) = getnum(v, false).ok_or_else(|| perr("15", v, ""))?;
+    v = rest;
+    if hour >= 24 {
+        return Err(perr("15", v, ": hour out of range"));
+    }
+    v = &v[skip(v, ":")?..];
+    let (minute, rest) = getnum(v, true).ok_or_else(|| perr("04", v, ""))?;
+    v = rest;
+    if minute >= 60 {
+        return Err(perr("04", v, ": minute out of range"));
+    }
+    v = &v[skip(v, ":")?..];
+    let (second, rest) = getnum(v, true).ok_or_else(|| perr("05", v, ""))?;
+    v = rest;
+    if second >= 60 {
+        return Err(perr("05", v, ": second out of range"));
+    }
+    let mut nanos = 0;
+    let vb = v.as_bytes();
+    if vb.len() >= 2 && matches!(vb[0], b'.' | b',') && vb[1].is_ascii_digit() {
+        let n = 1 + vb[1..].iter().take_while(|c| c.is_ascii_digit()).count();
+        nanos = nanos_of(&v[1..n]);
+        v = &v[n..];
+    }
+    let offset = if let Some(rest) = v.strip_prefix('Z') {
+        v = rest;
+        0
+    } else {
+        let hold = v;
+        let vb = v.as_bytes();
+        let digit = |i: usize| vb.get(i).is_some_and(u8::is_ascii_digit);
+        if vb.len() < 6
+            || vb[3] != b':'
+            || !matches!(vb[0], b'+' | b'-')
+            || !(digit(1) && digit(2) && digit(4) && digit(5))
+        {
+            return Err(perr("Z07:00", hold, ""));
+        }
+        let two = |i: usize| u32::from(vb[i] - b'0') * 10 + u32::from(vb[i + 1] - b'0');
+        let (hh, mm) = (two(1), two(4));
+        v = &v[6..];
+        if hh > 24 {
+            return Err(perr("Z07:00", v, ": time zone offset hour out of range"));
+        }
+        if mm > 60 {
+            return Err(perr("Z07:00", v, ": time zone offset minute out of range"));
+        }
+        let secs = (hh * 3600 + mm * 60) as i32;
+        if vb[0] == b'-' {
+            -secs
+        } else {
+            secs
+        }
+    };
+    if !v.is_empty() {
+        return Err(perr("", v, format!(": extra text: {v:?}")));
+    }
+    if day < 1 || day > days_in(month, year) {
+        return Err(perr("", v, ": day out of range"));
+    }
+    build((year, month, day), (hour, minute, second), nanos, offset)
+        .ok_or_else(|| perr("", "", ": time out of range"))
+}
+
+/// The strict RFC 3339 parser Go and cty try first.
+fn strict_parse(s: &str) -> Option<DateTime<FixedOffset>> {
+    let b = s.as_bytes();
+    if b.len() < 19 || !s.is_char_boundary(19) {
+        return None;
+    }
+    let num = |r: std::ops::Range<usize>, min: u32, max: u32| -> Option<u32> {
+        let part = &b[r];
+        if !part.iter().all(u8::is_ascii_digit) {
+            return None;
+        }
+        let x = part
+            .iter()
+            .fold(0u32, |acc, c| acc * 10 + u32::from(c - b'0'));
+        (min..=max).contains(&x).then_some(x)
+    };
+    let year = num(0..4, 0, 9999)? as i32;
+    let month = num(5..7, 1, 12)?;
+    let day = num(8..10, 1, days_in(month, year))?;
+    let hour = num(11..13, 0, 23)?;
+    let minute = num(14..16, 0, 59)?;
+    let second = num(17..19, 0, 59)?;
+    if !(b[4] == b'-' && b[7] == b'-' && b[10] == b'T' && b[13] == b':' && b[16] == b':') {
+        return None;
+    }
+    let mut rest = &s[19..];
+    let mut nanos = 0;
+    let rb = rest.as_bytes();
+    if rb.len() >= 2 && rb[0] == b'.' && rb[1].is_ascii_digit() {
+        let n = 1 + rb[1..].iter().take_while(|c| c.is_ascii_digit()).count();
+        nanos = nanos_of(&rest[1..n]);
+        rest = &rest[n..];
+    }
+    let offset = if rest == "Z" {
+        0
+    } else {
+        let rb = rest.as_bytes();
+        if rb.len() != 6 || !matches!(rb[0], b'+' | b'-') || rb[3] != b':' {
+            return None;
+        }
+        let two = |i: usize| -> Option<u32> {
+            let d = &rb[i..i + 2];
+            d.iter()
+                .all(u8::is_ascii_digit)
+                .then(|| u32::from(d[0] - b'0') * 10 + u32::from(d[1] - b'0'))
+        };
+        let (hh, mm) = (two(1).filter(|h| *h <= 23)?, two(4).filter(|m| *m <= 59)?);
+        let secs = (hh * 3600 + mm * 60) as i32;
+        if rb[0] == b'-' {
+            -secs
+        } else {
+            secs
+        }
+    };
+    build((year, month, day), (hour, minute, second), nanos, offset)
+}
+
+/// Terraform's rewording of a Go parse error; `cty` adds the hour and
+/// minute special cases cty's own parser has.
+fn reword(e: GoParseError, cty: bool) -> String {
+    let base = "not a valid RFC3339 timestamp";
+    if e.layout_elem.is_empty() && e.value_elem.is_empty() && !e.message.is_empty() {
+        return format!("{base}{}", e.message);
+    }
+    let what = match e.layout_elem {
+        "2006" => "year",
+        "01" => "month",
+        "02" => "day of month",
+        "15" => "hour",
+        "04" => "minute",
+        "05" => "second",
+        "Z07:00" => "UTC offset",
+        "T" => return format!("{base}: missing required time introducer 'T'"),
+        ":" | "-" if e.value_elem.is_empty() => {
+            return format!(
+                "{base}: end of string where {:?} is expected",
+                e.layout_elem
+            )
+        }
+        ":" | "-" => {
+            return format!(
+                "{base}: found {:?} where {:?} is expected",
+                e.value_elem, e.layout_elem
+            )
+        }
+        _ => "timestamp segment",
+    };
+    if e.value_elem.is_empty() {
+        return format!("{base}: end of string before {what}");
+    }
+    if cty && what == "hour" && e.value_elem.contains(':') {
+        return format!("{base}: hour must be between 0 and 23 inclusive");
+    }
+    if cty && what == "hour" && e.value_elem.len() != 2 {
+        return format!("{base}: hour must have exactly two digits");
+    }
+    if cty && what == "minute" && e.value_elem.len() != 2 {
+        return format!("{base}: minute must have exactly two digits");
+    }
+    format!("{base}: cannot use {:?} as {what}", e.value_elem)
+}
+
+/// cty's strict RFC 3339 parsing (formatdate, timeadd).
+pub(crate) fn parse_rfc3339(s: &str) -> Result<DateTime<FixedOffset>, String> {
+    if let Some(t) = strict_parse(s) {
+        return Ok(t);
+    }
+    let e = match go_parse(s) {
+        Err(e) => e,
+        Ok(_) => {
+            // Go's layout parser accepted what RFC 3339 forbids.
+            let b = s.as_bytes();
+            let num2 = |i: usize| -> u32 {
+                b.get(i..i + 2)
+                    .map(|d| {
+                        u32::from(d[0].wrapping_sub(b'0')) * 10 + u32::from(d[1].wrapping_sub(b'0'))
+                    })
+                    .unwrap_or(0)
+            };
+            if b.get(12) == Some(&b':') {
+                perr("15", &s[11..12], ": hour must have two digits")
+            } else if b.get(19) == Some(&b',') {
+                perr(".", ",", ": sub-second separator must be a period")
+            } else if !s.ends_with('Z') && s.len() >= 6 && num2(s.len() - 5) >= 24 {
+                perr("Z07:00", &s[s.len() - 6..], ": timezone hour out of range")
+            } else if !s.ends_with('Z') && s.len() >= 6 && num2(s.len() - 2) >= 60 {
+                perr(
+                    "Z07:00",
+                    &s[s.len() - 6..],
+                    ": timezone minute out of range",
+                )
+            } else {
+                perr("", s, "")
+            }
+        }
+    };
+    Err(reword(e, true))
+}
+
+/// Terraform's own RFC 3339 parsing (timecmp): Go's `time.Parse`, lenient.
+fn parse_rfc3339_go(s: &str) -> Result<DateTime<FixedOffset>, String> {
+    if let Some(t) = strict_parse(s) {
+        return Ok(t);
+    }
+    go_parse(s).map_err(|e| reword(e, false))
 }
 
 const MONTHS: [&str; 12] = [
@@ -314,11 +481,30 @@ fn formatdate(spec: &str, t: &DateTime<FixedOffset>) -> Result<String, String> {
             "ZZZ" => offset_text(off, false),
             "Z" if off == 0 => "Z".to_string(),
             "Z" => offset_text(off, true),
-            _ => return Err(format!("invalid date format verb {tok:?}")),
+            _ => return Err(verb_error(&tok)),
         };
         out.push_str(&piece);
     }
     Ok(out)
+}
+
+/// cty's message for a letter sequence that is not a date format verb.
+fn verb_error(tok: &str) -> String {
+    let first = tok.chars().next().unwrap_or(' ');
+    let why = match first {
+        'Y' => "year must either be \"YY\" or \"YYYY\"".to_string(),
+        'M' => "month must be \"M\", \"MM\", \"MMM\", or \"MMMM\"".to_string(),
+        'D' => "day of month must either be \"D\" or \"DD\"".to_string(),
+        'E' => "day of week must either be \"EEE\" or \"EEEE\"".to_string(),
+        'h' => "24-hour must either be \"h\" or \"hh\"".to_string(),
+        'H' => "12-hour must either be \"H\" or \"HH\"".to_string(),
+        'A' | 'a' => format!("must be \"{first}{first}\""),
+        'm' => "minute must either be \"m\" or \"mm\"".to_string(),
+        's' => "second must either be \"s\" or \"ss\"".to_string(),
+        'Z' => "timezone must be Z, ZZZZ, or ZZZZZ".to_string(),
+        _ => return format!("invalid date format verb {tok:?}"),
+    };
+    format!("invalid date format verb {tok:?}: {why}")
 }
 
 /// Go's `time.ParseDuration`, in nanoseconds.
@@ -340,9 +526,13 @@ fn parse_duration(text: &str) -> Result<i64, String> {
     }
     let mut total: f64 = 0.0;
     while !s.is_empty() {
-        let num_len = s
-            .find(|c: char| !(c.is_ascii_digit() || c == '.'))
-            .unwrap_or(s.len());
+        let int_len = s.find(|c: char| !c.is_ascii_digit()).unwrap_or(s.len());
+        let mut num_len = int_len;
+        if s[int_len..].starts_with('.') {
+            num_len += 1 + s[int_len + 1..]
+                .find(|c: char| !c.is_ascii_digit())
+                .unwrap_or(s.len() - int_len - 1);
+        }
         let num = &s[..num_len];
         if num.is_empty() || num == "." {
             return Err(invalid());

@@ -369,14 +369,20 @@ fn text_decode(a: Vec<Value>, _: &FuncContext) -> R {
         let off = match e {
             base64::DecodeError::InvalidByte(o, _) => o,
             base64::DecodeError::InvalidLastSymbol(o, _) => o,
-            _ => src.len(),
+            // Go reports a truncated final quantum at its start.
+            _ => src.trim_end_matches('=').len() / 4 * 4,
         };
         arg_err(
             0,
             format!("the given value is has an invalid base64 symbol at offset {off}"),
         )
     })?;
-    let bad = || arg_err(0, format!("the given value is not valid {canon}"));
+    let bad = || {
+        arg_err(
+            0,
+            format!("the given string contains symbols that are not defined for {canon}"),
+        )
+    };
     let s: String = match enc {
         Enc::Utf8 => String::from_utf8(bytes).map_err(|_| bad())?,
         Enc::Utf16Le | Enc::Utf16Be | Enc::Utf16Bom => {

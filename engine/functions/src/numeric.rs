@@ -118,8 +118,8 @@ fn parseint(a: Vec<Value>, _: &FuncContext) -> R {
             ))
         }
     };
-    let base = match number(&a[1]).to_i64() {
-        Some(b) if (2..=62).contains(&b) => b as u32,
+    let base = match int_of(&a[1]).map_err(|m| arg_err(1, m))? {
+        b if (2..=62).contains(&b) => b as u32,
         _ => {
             return Err(arg_err(
                 1,

@@ -223,7 +223,10 @@ pub(crate) fn decode(src: &str) -> Result<Value, String> {
     let mut parser = Parser::new_from_str(src);
     let mut b = Builder::default();
     loop {
-        let (ev, mark) = parser.next_token().map_err(|e| e.info().to_string())?;
+        let (ev, mark) = parser
+            .next_token()
+            .map_err(|e| parse_error(src, e.info(), b.marks.first().copied()))?;
+        let at = (mark.line(), mark.col() + 1);
         match ev {
             Event::StreamEnd => break,
             Event::Nothing | Event::StreamStart | Event::DocumentEnd => {}
@@ -241,7 +244,7 @@ pub(crate) fn decode(src: &str) -> Result<Value, String> {
                     .get(&id)
                     .cloned()
                     .ok_or_else(|| "reference to undefined anchor".to_string())?;
-                b.push(v, false)?;
+                b.push(v, false, at)?;
             }
             Event::Scalar(text, style, anchor, tag) => {
                 let plain = matches!(style, TScalarStyle::Plain);
@@ -249,13 +252,18 @@ pub(crate) fn decode(src: &str) -> Result<Value, String> {
                 if anchor > 0 {
                     b.anchors.insert(anchor, v.clone());
                 }
-                b.push(v, plain && text == "<<")?;
+                b.push(v, plain && text == "<<", at)?;
             }
-            Event::SequenceStart(anchor, _) => b.stack.push(Frame::Seq(anchor, Vec::new())),
+            Event::SequenceStart(anchor, _) => {
+                b.stack.push(Frame::Seq(anchor, Vec::new()));
+                b.marks.push(at);
+            }
             Event::MappingStart(anchor, _) => {
-                b.stack.push(Frame::Map(anchor, BTreeMap::new(), None))
+                b.stack.push(Frame::Map(anchor, BTreeMap::new(), None));
+                b.marks.push(at);
             }
             Event::SequenceEnd | Event::MappingEnd => {
+                b.marks.pop();
                 let (anchor, v) = match b.stack.pop() {
                     Some(Frame::Seq(a, items)) => (a, Value::tuple(items)),
                     Some(Frame::Map(a, m, _)) => (a, Value::object(m)),
@@ -264,7 +272,7 @@ pub(crate) fn decode(src: &str) -> Result<Value, String> {
                 if anchor > 0 {
                     b.anchors.insert(anchor, v.clone());
                 }
-                b.push(v, false)?;
+                b.push(v, false, at)?;
             }
         }
     }
@@ -272,21 +280,67 @@ pub(crate) fn decode(src: &str) -> Result<Value, String> {
         .ok_or_else(|| "on line 1, column 1: missing start of document".into())
 }
 
+/// go-yaml's wording for a parse error: "while parsing X, expected Y"
+/// becomes "on line L, column C: did not find expected Y", positioned (as
+/// Terraform reports it) at the document's top-level collection.
+fn parse_error(src: &str, info: &str, context: Option<(usize, usize)>) -> String {
+    if info.contains("unknown anchor") {
+        return match undefined_alias(src) {
+            Some(name) => format!("reference to undefined anchor {name:?}"),
+            None => "reference to undefined anchor".into(),
+        };
+    }
+    let Some((_, rest)) = info
+        .strip_prefix("while parsing")
+        .and_then(|r| r.split_once(", "))
+    else {
+        return info.to_string();
+    };
+    let what = match rest.strip_prefix("expected ") {
+        Some(e) => format!("did not find expected {e}"),
+        None => rest.to_string(),
+    };
+    let line = context.map(|c| c.0).unwrap_or(1);
+    format!("on line {line}, column 1: {what}")
+}
+
+/// The first `*alias` in the text that no `&anchor` defines.
+fn undefined_alias(src: &str) -> Option<String> {
+    let name_at = |s: &str| -> String {
+        s.chars()
+            .take_while(|c| !c.is_whitespace() && !matches!(c, ',' | '[' | ']' | '{' | '}'))
+            .collect()
+    };
+    let defined: Vec<String> = src
+        .match_indices('&')
+        .map(|(i, _)| name_at(&src[i + 1..]))
+        .collect();
+    src.match_indices('*')
+        .map(|(i, _)| name_at(&src[i + 1..]))
+        .find(|n| !n.is_empty() && !defined.contains(n))
+}
+
 enum Frame {
     Seq(usize, Vec<Value>),
-    /// Anchor, entries, and the pending key (with whether it is `<<`).
-    Map(usize, BTreeMap<String, Value>, Option<(String, bool)>),
+    /// Anchor, entries, and the pending key (with whether it is `<<`, and
+    /// where it is).
+    Map(
+        usize,
+        BTreeMap<String, Value>,
+        Option<(String, bool, (usize, usize))>,
+    ),
 }
 
 #[derive(Default)]
 struct Builder {
     stack: Vec<Frame>,
+    marks: Vec<(usize, usize)>,
     anchors: HashMap<usize, Value>,
     root: Option<Value>,
 }
 
 impl Builder {
-    fn push(&mut self, v: Value, merge_key: bool) -> Result<(), String> {
+    fn push(&mut self, v: Value, merge_key: bool, at: (usize, usize)) -> Result<(), String> {
         match self.stack.last_mut() {
             None => {
                 if self.root.is_some() {
@@ -303,9 +357,9 @@ impl Builder {
                         Kind::Bool(b) => b.to_string(),
                         _ => return Err("only strings are allowed as mapping keys".into()),
                     };
-                    *pending = Some((key, merge_key));
+                    *pending = Some((key, merge_key, at));
                 }
-                Some((_, true)) => match &v.kind {
+                Some((_, true, (line, col))) => match &v.kind {
                     Kind::Object(m) => {
                         for (k, x) in m {
                             entries.entry(k.clone()).or_insert_with(|| x.clone());
@@ -313,12 +367,13 @@ impl Builder {
                     }
                     _ => {
                         return Err(format!(
-                            "cannot merge {} into mapping",
+                            "on line {}, column {col}: cannot merge {} into mapping",
+                            line.saturating_sub(1),
                             v.ty().friendly_name()
                         ))
                     }
                 },
-                Some((key, false)) => {
+                Some((key, false, _)) => {
                     entries.insert(key, v);
                 }
             },
