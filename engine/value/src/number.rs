@@ -54,9 +54,10 @@ pub enum NumberError {
     /// Division or modulo by zero (only `0/0` and `inf/inf` fail in Terraform).
     #[error("can't divide zero by zero or infinity by infinity")]
     DivideByZero,
-    /// An operation on infinities has no result (e.g. `inf - inf`).
-    #[error("can't subtract infinity from infinity")]
-    NaN,
+    /// An operation on infinities has no result; the text is cty's
+    /// ("can't compute sum of opposing infinities", ...).
+    #[error("{0}")]
+    NaN(&'static str),
 }
 
 impl PartialEq for Number {
@@ -412,8 +413,10 @@ impl Number {
             (Class::Inf, Class::Inf) => {
                 if self.neg == oneg {
                     Ok(Number::infinity(self.neg))
+                } else if negate_o {
+                    Err(NumberError::NaN("can't subtract infinity from itself"))
                 } else {
-                    Err(NumberError::NaN)
+                    Err(NumberError::NaN("can't compute sum of opposing infinities"))
                 }
             }
             (Class::Inf, _) => Ok(Number::infinity(self.neg)),
@@ -456,13 +459,23 @@ impl Number {
             .unwrap_or_else(|_| Number::zero(false, PRECISION_BITS))
     }
 
-    /// Product.
+    /// Product, failing for zero times infinity.
+    pub fn checked_mul(&self, o: &Number) -> Result<Number, NumberError> {
+        match (self.class, o.class) {
+            (Class::Inf, Class::Zero) | (Class::Zero, Class::Inf) => {
+                Err(NumberError::NaN("can't multiply zero by infinity"))
+            }
+            _ => Ok(self.mul(o)),
+        }
+    }
+
+    /// Product (zero times infinity gives zero; see [`Number::checked_mul`]).
     pub fn mul(&self, o: &Number) -> Number {
         let prec = self.prec.max(o.prec);
         let neg = self.neg != o.neg;
         match (self.class, o.class) {
-            (Class::Inf, _) | (_, Class::Inf) => Number::infinity(neg),
             (Class::Zero, _) | (_, Class::Zero) => Number::zero(neg, prec),
+            (Class::Inf, _) | (_, Class::Inf) => Number::infinity(neg),
             _ => Number::rounded(neg, &self.mant * &o.mant, self.exp + o.exp, false, prec),
         }
     }
@@ -495,6 +508,9 @@ impl Number {
             return Ok(self.clone());
         }
         if self.is_infinite() || o.is_infinite() {
+            if self.is_zero() || o.is_zero() {
+                return Err(NumberError::NaN("can't use modulo with zero and infinity"));
+            }
             return Ok(self.mul(o));
         }
         let q = self.div(o)?;

@@ -97,7 +97,7 @@ impl Evaluator<'_> {
                 let res = match op {
                     BinaryOperator::Plus => x.checked_add(y),
                     BinaryOperator::Minus => x.checked_sub(y),
-                    BinaryOperator::Mul => Ok(x.mul(y)),
+                    BinaryOperator::Mul => x.checked_mul(y),
                     BinaryOperator::Div => x.div(y),
                     BinaryOperator::Mod => x.rem(y),
                     BinaryOperator::Less => {
