@@ -23,6 +23,7 @@ pub mod vals;
 
 mod acm;
 mod ec2;
+mod elasticache;
 mod elbv2;
 mod iam;
 mod rds;
@@ -71,6 +72,7 @@ impl AwsProvider {
         all_res.extend(elbv2::resources());
         all_res.extend(acm::resources());
         all_res.extend(rds::resources());
+        all_res.extend(elasticache::resources());
         for r in all_res {
             let s = r.schema();
             resources.insert(r.name(), (r, s));
