@@ -3,6 +3,15 @@
 use super::super::*;
 use super::{name_detail, REMOVED_PROVISIONERS};
 
+/// A parsed `moved`/`import`/`removed` address.
+#[derive(Default)]
+struct TargetAddr {
+    /// One entry per module step: whether it has an instance key.
+    module_keys: Vec<bool>,
+    /// The resource, if any: mode, whether keyed, and the key's range.
+    resource: Option<(ResourceMode, bool, SourceRange)>,
+}
+
 /// Meta-arguments of resource blocks (not passed to the provider).
 const RESOURCE_META_ARGS: &[&str] = &["count", "for_each", "depends_on", "provider"];
 /// Block types of resource blocks Terraform handles itself (`locals` is
@@ -477,14 +486,117 @@ impl Decoder<'_> {
         Some(p)
     }
 
+    /// Parses a `moved`/`import`/`removed` address: module steps, then an
+    /// optional resource, reporting what Terraform reports.
+    fn target_addr(&mut self, e: &Expr) -> Option<TargetAddr> {
+        let bad_expr = |d: &mut Self| {
+            d.err("Invalid address", "A single static variable reference is required: only attribute access and indexing with constant keys. No calculations, function calls, template expressions, etc are allowed here.", e.range());
+        };
+        if !matches!(e.expr, Expression::Traversal(_) | Expression::Variable(_)) {
+            bad_expr(self);
+            return None;
+        }
+        let refs = references(&e.expr);
+        let [r] = refs.as_slice() else {
+            bad_expr(self);
+            return None;
+        };
+        // Flatten to (name or key, span end) after the root.
+        let mut names: Vec<(Option<&str>, usize)> = vec![(Some(r.root.as_str()), r.root_span.end)];
+        for (i, st) in r.steps.iter().enumerate() {
+            let end = r.step_ends.get(i).copied().unwrap_or(r.root_span.end);
+            match st {
+                crate::refs::RefStep::Attr(a) => names.push((Some(a.as_str()), end)),
+                crate::refs::RefStep::Dynamic => {
+                    bad_expr(self);
+                    return None;
+                }
+                _ => names.push((None, end)),
+            }
+        }
+        let start = r.root_span.start;
+        let mut i = 0;
+        let mut addr = TargetAddr::default();
+        while names.get(i).and_then(|n| n.0) == Some("module") {
+            let Some((Some(_), _)) = names.get(i + 1) else {
+                self.err(
+                    "Invalid address",
+                    "Prefix \"module.\" must be followed by a module name.",
+                    e.range_of(start..names[i].1),
+                );
+                return None;
+            };
+            i += 2;
+            let keyed = matches!(names.get(i), Some((None, _)));
+            if keyed {
+                i += 1;
+            }
+            addr.module_keys.push(keyed);
+        }
+        if i >= names.len() {
+            return Some(addr);
+        }
+        let seg_start = if i == 0 { start } else { names[i - 1].1 + 1 };
+        let mut mode = ResourceMode::Managed;
+        match names[i].0 {
+            Some("data") => {
+                mode = ResourceMode::Data;
+                i += 1;
+            }
+            Some("ephemeral") => {
+                mode = ResourceMode::Ephemeral;
+                i += 1;
+            }
+            Some("resource") => i += 1,
+            Some(
+                k @ ("var" | "local" | "path" | "terraform" | "count" | "each" | "self" | "module"
+                | "output" | "check" | "import" | "moved" | "removed"),
+            ) => {
+                let end = names.get(i + 1).map(|n| n.1).unwrap_or(names[i].1);
+                self.err("Invalid address", format!("The keyword {k:?} is reserved and cannot be used to target a resource address. If you are targeting a resource type that uses a reserved keyword, please prefix your address with \"resource.\"."), e.range_of(seg_start..end));
+                return None;
+            }
+            _ => {}
+        }
+        let (Some((Some(_), _)), Some((Some(_), name_end))) = (names.get(i), names.get(i + 1))
+        else {
+            self.err(
+                "Invalid address",
+                "A resource address must have a resource type and a name.",
+                e.range(),
+            );
+            return None;
+        };
+        let mut end = *name_end;
+        let mut keyed = false;
+        if let Some((None, k_end)) = names.get(i + 2) {
+            keyed = true;
+            end = *k_end;
+        }
+        let consumed = i + 2 + usize::from(keyed);
+        if names.len() > consumed {
+            let last = names.last().map(|n| n.1).unwrap_or(end);
+            self.err(
+                "Invalid address",
+                "Resource instance key must be given in square brackets.",
+                e.range_of(end..last),
+            );
+            return None;
+        }
+        addr.resource = Some((mode, keyed, e.range_of(names[i + 1].1..end)));
+        Some(addr)
+    }
+
     pub(in crate::decode) fn moved(&mut self, b: &Block) -> Option<Moved> {
         self.labels(b, &[])?;
         let c = self.content(&b.body, &["from", "to"], &[], false);
         let from = self.require(&c, b, "from");
         let to = self.require(&c, b, "to");
-        for e in [&from, &to].into_iter().flatten() {
-            if self.static_ref(&e.expr).is_none() {
-                self.err("Invalid address", "A single static variable reference is required: only attribute access and indexing with constant keys. No calculations, function calls, template expressions, etc are allowed here.", e.range());
+        let fa = from.as_ref().and_then(|e| self.target_addr(e));
+        let ta = to.as_ref().and_then(|e| self.target_addr(e));
+        if let (Some(fa), Some(ta)) = (fa, ta) {
+            if fa.resource.is_some() != ta.resource.is_some() {
+                self.err("Invalid \"moved\" addresses", "The \"from\" and \"to\" addresses must either both refer to resources or both refer to modules.", self.decl_range(b));
             }
         }
         Some(Moved {
@@ -503,6 +615,24 @@ impl Decoder<'_> {
             false,
         );
         let to = self.require(&c, b, "to")?;
+        let managed = matches!(
+            self.target_addr(&to),
+            Some(TargetAddr {
+                resource: Some((ResourceMode::Managed, ..)),
+                ..
+            })
+        );
+        if !managed {
+            let range = c
+                .attr("to")
+                .map(|a| self.range(a))
+                .unwrap_or_else(|| to.range());
+            self.err(
+                "Invalid import address",
+                "Only managed resources can be imported.",
+                range,
+            );
+        }
         let id = c.attr("id").map(|a| self.expr(&a.value));
         if id.is_none() && c.attr("identity").is_none() {
             self.require(&c, b, "id");
@@ -526,6 +656,13 @@ impl Decoder<'_> {
             false,
         );
         let from = self.require(&c, b, "from")?;
+        if let Some(a) = self.target_addr(&from) {
+            if let Some((_, true, key_range)) = &a.resource {
+                self.err("Resource instance keys not allowed", "Resource address must be a resource (e.g. \"test_instance.foo\"), not a resource instance (e.g. \"test_instance.foo[1]\").", key_range.clone());
+            } else if a.module_keys.iter().any(|k| *k) {
+                self.err("Module instance keys not allowed", "Module address must be a module (e.g. \"module.foo\"), not a module instance (e.g. \"module.foo[1]\").", from.range());
+            }
+        }
         let mut destroy = true;
         for lb in c.blocks_of("lifecycle") {
             let lc = self.content(&lb.body, &["destroy"], &[], false);
