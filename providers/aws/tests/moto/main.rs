@@ -6,6 +6,7 @@
 
 #![allow(clippy::unwrap_used)]
 
+mod batching;
 mod cache;
 mod common;
 mod databases;
