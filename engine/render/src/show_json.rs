@@ -21,7 +21,9 @@ pub struct PlanJsonInput<'a> {
     pub terraform_version: &'a str,
     /// RFC 3339 time the plan was made.
     pub timestamp: &'a str,
-    /// The state the plan was made from, if any.
+    /// The refreshed state the plan was made from (moves applied, imported
+    /// objects added), if any; root outputs with known planned values are
+    /// overlaid as Terraform does.
     pub prior_state: Option<&'a StateFile>,
     /// The configuration summary.
     pub configuration: Option<&'a Configuration>,
@@ -197,7 +199,8 @@ fn planned_values(input: &PlanJsonInput) -> J {
     }
     let mut by_module: BTreeMap<String, Vec<J>> = BTreeMap::new();
     for rc in &plan.changes {
-        if matches!(rc.action, Action::Delete | Action::Forget) || rc.deposed.is_some() {
+        // Forgotten objects stay listed (without values), as Terraform does.
+        if rc.action == Action::Delete || rc.deposed.is_some() {
             continue;
         }
         let block = block_for(rc, input.schemas);

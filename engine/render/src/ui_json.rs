@@ -210,7 +210,11 @@ pub fn planned_change(rc: &ResourceChange, drift: bool, timestamp: &str) -> Opti
     if rc.action == Action::NoOp && !moved(rc) && rc.importing.is_none() {
         return None;
     }
-    let action = change_action(rc.action, moved(rc));
+    let action = if rc.action == Action::NoOp && rc.importing.is_some() && !moved(rc) {
+        "import"
+    } else {
+        change_action(rc.action, moved(rc))
+    };
     let mut c = Map::new();
     c.insert("resource".into(), resource_addr(rc));
     if moved(rc) {

@@ -43,11 +43,15 @@ fn plan_json_matches_terraform() {
         let text = common::read(case, "plan.json").unwrap();
         let doc: J = serde_json::from_str(&text).unwrap();
         let plan = common::load_case(case);
-        let prior = common::read(case, "prior.tfstate").map(|s| {
+        let mut prior = common::read(case, "prior.tfstate").map(|s| {
             let mut st = StateFile::from_slice(s.as_bytes(), "prior.tfstate").unwrap();
             common::apply_moves(&mut st, &plan);
             st
         });
+        if plan.changes.iter().any(|c| c.importing.is_some()) {
+            let st = prior.get_or_insert_with(|| StateFile::new("1.11.4"));
+            common::add_imports(st, &plan);
+        }
         let config: Option<Configuration> = doc
             .get("configuration")
             .map(|c| serde_json::from_value(c.clone()).unwrap());

@@ -223,14 +223,20 @@ pub fn load_case(case: &str) -> Plan {
     plan_from_show_json(&doc, case_mode(case))
 }
 
-/// The plan text Terraform printed, without the refresh lines.
+/// The plan text Terraform printed, without the refresh/import progress
+/// lines and without warning diagnostics (rendered by the diagnostics
+/// crate, not by the plan renderer).
 pub fn expected_plan_text(case: &str) -> String {
     let text = read(case, "plan.txt").unwrap();
     let lines: Vec<&str> = text
         .split_inclusive('\n')
-        .skip_while(|l| l.contains(": Refreshing state..."))
+        .skip_while(|l| l.contains(": Refreshing state...") || l.contains(": Preparing import..."))
         .collect();
-    lines.concat()
+    let text = lines.concat();
+    match (text.find("\nWarning: "), text.find("\n─")) {
+        (Some(w), Some(r)) if w < r => format!("{}{}", &text[..w], &text[r..]),
+        _ => text,
+    }
 }
 
 /// The planner reports the prior state with `moved` blocks applied.
@@ -253,5 +259,25 @@ pub fn apply_moves(state: &mut terrane_state::StateFile, plan: &terrane_core::pl
                 }
             }
         }
+    }
+}
+
+/// The planner reports imported objects as part of the prior state.
+pub fn add_imports(state: &mut terrane_state::StateFile, plan: &Plan) {
+    for rc in &plan.changes {
+        if rc.importing.is_none() {
+            continue;
+        }
+        let attrs = terrane_render::json::value_json(&rc.before);
+        let obj = terrane_state::InstanceObject::new(0, terrane_state::RawJson::from_value(&attrs));
+        let mut r = terrane_state::Resource::new(
+            "",
+            terrane_state::Mode::Managed,
+            &rc.type_name,
+            &rc.name,
+            &rc.provider_config,
+        );
+        r.instances.push(obj);
+        state.resources.push(r);
     }
 }
