@@ -37,6 +37,8 @@ struct Checker<'a> {
     unit: Vec<(Reference, Arc<crate::source::Src>, Allow, Option<String>)>,
     /// Function calls of the current unit.
     unit_calls: Vec<(crate::refs::FunctionCall, Arc<crate::source::Src>)>,
+    /// Child module calls whose own validation reported errors.
+    failed_children: std::collections::BTreeSet<String>,
 }
 
 /// References Terraform checks statically, before evaluating a block: to
@@ -226,19 +228,25 @@ impl Checker<'_> {
                 let Some(child) = self.config.children.get(name) else {
                     return;
                 };
+                // A child whose own validation failed has unknown outputs
+                // for Terraform, which then checks nothing about them.
+                if self.failed_children.contains(name) {
+                    return;
+                }
                 let mc = &m.module_calls[name];
                 let keyed = mc.count.is_some() || mc.for_each.is_some();
                 let out_step = if keyed { 2 } else { 1 };
+                // With `for_each`, the instance keys are unknown during
+                // validation, so `module.x.out` is not checked; with `count`
+                // the value is a list and the attribute access is wrong.
+                if mc.for_each.is_some() && matches!(r.steps.get(1), Some(RefStep::Attr(_))) {
+                    return;
+                }
                 if keyed {
                     if let Some(RefStep::Attr(out)) = r.steps.get(1) {
-                        let (kind, what) = if mc.count.is_some() {
-                            ("list", "list")
-                        } else {
-                            ("map", "map")
-                        };
                         self.report(
                             "Unsupported attribute",
-                            format!("Can't access attributes on a {kind} of objects. Did you mean to access attribute {out:?} for a specific element of the {what}, or across all elements of the {what}?"),
+                            format!("Can't access attributes on a list of objects. Did you mean to access attribute {out:?} for a specific element of the list, or across all elements of the list?"),
                             src,
                             r.span_through(1).end..r.span_through(2).end,
                             Some(format!("index the module first, e.g. `module.{name}[0].{out}`, or use a splat: `module.{name}[*].{out}`")),
@@ -901,6 +909,16 @@ pub fn validate_tree(config: &Config, diags: &mut Diagnostics) {
             );
         }
     }
+    // Children first: a parent's references to a failed child's outputs
+    // are not checked (Terraform sees them as unknown).
+    let mut failed_children = std::collections::BTreeSet::new();
+    for (name, child) in &config.children {
+        let before = diags.len();
+        validate_tree(child, diags);
+        if diags.iter().skip(before).any(|d| d.is_error()) {
+            failed_children.insert(name.clone());
+        }
+    }
     let where_ = if config.path.is_root() {
         "the root module".to_string()
     } else {
@@ -913,11 +931,9 @@ pub fn validate_tree(config: &Config, diags: &mut Diagnostics) {
         diags,
         unit: Vec::new(),
         unit_calls: Vec::new(),
+        failed_children,
     };
     c.module();
-    for child in config.children.values() {
-        validate_tree(child, diags);
-    }
 }
 
 #[cfg(test)]

@@ -49,9 +49,10 @@ const KNOWN_DETAIL_DIFFERENCES: &[(&str, &str, &str)] = &[(
 
 fn key(d: &Value) -> String {
     format!(
-        "{} {} {}:{}-{}:{}",
+        "{} {} {}:{}:{}-{}:{}",
         d["severity"].as_str().unwrap_or(""),
         d["summary"].as_str().unwrap_or(""),
+        d["range"]["filename"].as_str().unwrap_or(""),
         d["range"]["start"]["line"],
         d["range"]["start"]["column"],
         d["range"]["end"]["line"],
