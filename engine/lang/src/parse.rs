@@ -18,6 +18,7 @@ pub fn parse_expression(src: &Source) -> Result<Expression, Diagnostic> {
     // Trailing whitespace after an expression is not an error (trimming the
     // end keeps every byte offset).
     let input = widen_numbers(src.text.trim_end());
+    let input = unique_keys(input, |t| hcl_edit::parser::parse_expr(t).map(|_| ()));
     match hcl_edit::parser::parse_expr(&input) {
         Ok(e) => Ok(e),
         Err(e) => {
@@ -31,6 +32,99 @@ pub fn parse_expression(src: &Source) -> Result<Expression, Diagnostic> {
                 }
             }
             Err(classify(src, &e, false))
+        }
+    }
+}
+
+/// hcl-edit rejects an object constructor that repeats a key; HCL keeps
+/// the last value. Each repeated key is replaced in the parser's input by
+/// an identifier of the same length that is not yet used; the evaluator
+/// notices the difference from the original text (by span) and evaluates
+/// the original key instead (see `eval::Evaluator::object`).
+fn unique_keys(
+    mut input: String,
+    parse: impl Fn(&str) -> Result<(), hcl_edit::parser::Error>,
+) -> String {
+    for attempt in 0..256u32 {
+        let e = match parse(&input) {
+            Ok(()) => return input,
+            Err(e) => e,
+        };
+        if !e.message().contains("redefined object key") {
+            return input;
+        }
+        let off = e.location().offset();
+        let Some(len) = key_len(input.get(off..).unwrap_or("")) else {
+            return input;
+        };
+        let placeholder = placeholder_ident(len, attempt);
+        if input.get(off..off + len).is_none() || placeholder.len() != len {
+            return input;
+        }
+        input.replace_range(off..off + len, &placeholder);
+    }
+    input
+}
+
+/// An identifier of exactly `len` bytes, different for each `n`.
+fn placeholder_ident(len: usize, n: u32) -> String {
+    const FIRST: &[u8] = b"_abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ";
+    const REST: &[u8] = b"_0123456789abcdefghijklmnopqrstuvwxyz";
+    let mut out = String::with_capacity(len);
+    let mut k = n as usize;
+    out.push(FIRST[k % FIRST.len()] as char);
+    k /= FIRST.len();
+    for _ in 1..len {
+        out.push(REST[k % REST.len()] as char);
+        k /= REST.len();
+    }
+    out
+}
+
+/// The byte length of the object key at the start of `s`: an identifier, a
+/// quoted string or a parenthesised expression.
+fn key_len(s: &str) -> Option<usize> {
+    let b = s.as_bytes();
+    match b.first()? {
+        b'"' => {
+            let mut i = 1;
+            while i < b.len() {
+                match b[i] {
+                    b'\\' => i += 2,
+                    b'"' => return Some(i + 1),
+                    _ => i += 1,
+                }
+            }
+            None
+        }
+        b'(' => {
+            let mut depth = 0;
+            let mut in_str = false;
+            let mut i = 0;
+            while i < b.len() {
+                match b[i] {
+                    b'\\' if in_str => i += 1,
+                    b'"' => in_str = !in_str,
+                    b'(' if !in_str => depth += 1,
+                    b')' if !in_str => {
+                        depth -= 1;
+                        if depth == 0 {
+                            return Some(i + 1);
+                        }
+                    }
+                    _ => {}
+                }
+                i += 1;
+            }
+            None
+        }
+        _ => {
+            let n = s
+                .char_indices()
+                .find(|(_, c)| !(c.is_alphanumeric() || *c == '_' || *c == '-'))
+                .map(|(i, _)| i)
+                .unwrap_or(s.len());
+            (n > 0).then_some(n)
         }
     }
 }
@@ -106,6 +200,7 @@ fn widen_numbers(text: &str) -> String {
 /// accepted (the evaluator re-reads every literal from `src` by span).
 pub fn parse_body(src: &Source) -> Result<hcl_edit::structure::Body, Diagnostic> {
     let input = widen_numbers(&src.text);
+    let input = unique_keys(input, |t| hcl_edit::parser::parse_body(t).map(|_| ()));
     hcl_edit::parser::parse_body(&input).map_err(|e| classify(src, &e, false))
 }
 

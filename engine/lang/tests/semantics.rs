@@ -398,3 +398,25 @@ fn mutated_corpus_expressions_never_panic() {
         }
     }
 }
+
+#[test]
+fn repeated_object_keys_keep_the_last_value() {
+    // terraform console: {a = 1, a = 2} is { "a" = 2 }.
+    assert_eq!(
+        run("{a = 1, a = 2}").unwrap().to_json_string().unwrap(),
+        r#"{"a":2}"#
+    );
+    assert_eq!(
+        run("{abc = 1, \"abc\" = 2, abc = 3, b = 4}")
+            .unwrap()
+            .to_json_string()
+            .unwrap(),
+        r#"{"abc":3,"b":4}"#
+    );
+    let src = Source::new("main.tf", "locals {\n  m = { x = 1, x = \"two\" }\n}\n");
+    let body = terrane_lang::parse_body(&src).unwrap();
+    let block = body.get_blocks("locals").next().unwrap();
+    let attr = block.body.get_attribute("m").unwrap();
+    let v = eval(&attr.value, &ctx(), &src).unwrap();
+    assert_eq!(v.to_json_string().unwrap(), r#"{"x":"two"}"#);
+}

@@ -175,6 +175,23 @@ impl<'a> Evaluator<'a> {
         let mut unknown = false;
         for (key, value) in obj.iter() {
             let k = match key {
+                // A repeated key the parser saw under a placeholder name.
+                ObjectKey::Ident(id)
+                    if self.rewritten(id.span(), id.value().as_str()).is_some() =>
+                {
+                    let original = self
+                        .rewritten(id.span(), id.value().as_str())
+                        .unwrap_or_default();
+                    let kv = self.original_key(&original)?;
+                    marks = marks.union(kv.marks);
+                    match kv.as_str() {
+                        Some(s) => s.to_string(),
+                        None => {
+                            unknown = true;
+                            continue;
+                        }
+                    }
+                }
                 ObjectKey::Ident(id) => nfc(id.value().as_str()),
                 ObjectKey::Expression(e) => {
                     let kv = match e {
@@ -213,6 +230,46 @@ impl<'a> Evaluator<'a> {
             return Ok(Value::unknown(Type::Dynamic).with_marks(marks));
         }
         Ok(Value::object(attrs).with_marks(marks))
+    }
+
+    /// The original source text of an identifier the parser saw under a
+    /// different name (see `parse::unique_keys`).
+    fn rewritten(&self, span: Option<Range<usize>>, name: &str) -> Option<String> {
+        let text = self.src.text.get(span?)?;
+        (text != name).then(|| text.to_string())
+    }
+
+    /// Evaluates an object key from its original text, as a string.
+    fn original_key(&mut self, text: &str) -> EResult {
+        let expr = hcl_edit::parser::parse_expr(text)
+            .map_err(|e| self.fail("Invalid object key", e.message().to_string(), None))?;
+        let v = match &expr {
+            Expression::Variable(v) => Value::string(v.value().as_str()),
+            _ => {
+                let src = crate::context::Source::new(self.src.filename.clone(), text);
+                let saved = std::mem::replace(&mut self.src, src);
+                let r = self.eval(&expr);
+                self.src = saved;
+                r?
+            }
+        };
+        if v.is_null() {
+            return Err(self.fail(
+                "Null value as key",
+                "Can't use a null value as a key.",
+                None,
+            ));
+        }
+        let marks = v.marks;
+        convert(&v.unmarked(), &Type::String)
+            .map(|s| s.with_marks(marks))
+            .map_err(|e| {
+                self.fail(
+                    "Incorrect key type",
+                    format!("Can't use this value as a key: {}.", e.message),
+                    None,
+                )
+            })
     }
 
     fn conditional(&mut self, c: &hcl_edit::expr::Conditional) -> EResult {
