@@ -62,6 +62,8 @@ pub struct ApplyOutcome {
     pub changed: usize,
     /// Objects destroyed.
     pub destroyed: usize,
+    /// Objects imported.
+    pub imported: usize,
     /// Root outputs after the apply.
     pub outputs: BTreeMap<String, (Value, bool)>,
 }
@@ -453,7 +455,7 @@ pub async fn apply(
     hooks: &dyn Hooks,
 ) -> (ApplyOutcome, Diagnostics) {
     let mut diags = Diagnostics::new();
-    let empty = |state: StateFile| ApplyOutcome { state, added: 0, changed: 0, destroyed: 0, outputs: BTreeMap::new() };
+    let empty = |state: StateFile| ApplyOutcome { state, added: 0, changed: 0, destroyed: 0, imported: 0, outputs: BTreeMap::new() };
     if plan.errored {
         diags.push(Diagnostic::error("Cannot apply an incomplete plan", "The plan has errors and cannot be applied."));
         return (empty(state), diags);
@@ -542,7 +544,7 @@ pub async fn apply(
                 continue;
             }
         };
-        let deps = state.resource_of(&state_addr(&m, &r, &k, None)).and_then(|res| res.object(key_to_state(&k).as_ref(), c.deposed.as_deref())).map(|o| o.dependencies.clone()).unwrap_or_default();
+        let deps = sh.working.lock().unwrap_or_else(|e| e.into_inner()).get(&m, &r, &k, c.deposed.clone()).map(|o| o.dependencies.clone()).unwrap_or_default();
         jobs.push(DeleteJob {
             m,
             r,
@@ -621,7 +623,8 @@ pub async fn apply(
         }
     }
     let _ = Type::Dynamic;
-    (ApplyOutcome { state: new_state, added, changed, destroyed, outputs }, diags)
+    let imported = plan.changes.iter().filter(|c| c.importing.is_some()).count();
+    (ApplyOutcome { state: new_state, added, changed, destroyed, imported, outputs }, diags)
 }
 
 #[allow(clippy::too_many_arguments)]

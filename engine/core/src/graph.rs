@@ -375,6 +375,17 @@ impl Builder<'_> {
             }
         }
         if path.is_root() {
+            for imp in &m.imports {
+                let refs: Vec<Reference> = imp.id.iter().chain(imp.for_each.iter()).chain(std::iter::once(&imp.to)).flat_map(expr_refs).collect();
+                for (addr, _) in m.resources.iter() {
+                    let text = crate::moves::expr_text(&imp.to);
+                    if text == addr.to_string() || text.starts_with(&format!("{addr}[")) {
+                        let k = NodeKey::Resource(path.clone(), addr.clone());
+                        let refs: Vec<Reference> = refs.iter().filter(|r| !(r.root == addr.type_name && r.first_attr() == Some(addr.name.as_str()))).cloned().collect();
+                        self.depend(m, path, &k, &refs);
+                    }
+                }
+            }
             for (key, p) in &m.providers {
                 let k = NodeKey::Provider(key.clone());
                 self.node(k.clone());

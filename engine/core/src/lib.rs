@@ -22,6 +22,7 @@
 pub mod apply;
 pub mod decode;
 pub mod graph;
+pub mod imports;
 pub mod moves;
 pub mod plan;
 pub mod planfile;

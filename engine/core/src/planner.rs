@@ -431,7 +431,22 @@ async fn plan_resource_node(w: &mut Walker<'_>, run: &mut PlanRun<'_>, idx: Node
                 continue;
             }
         };
-        let prior_res = w.prior.resources.get(&(m.clone(), addr.clone())).cloned().unwrap_or_default();
+        let mut prior_res = w.prior.resources.get(&(m.clone(), addr.clone())).cloned().unwrap_or_default();
+        let (imports, idiags) = crate::imports::import_ids(config, &w.scopes, &w.base, &w.sources, addr, &m);
+        w.diags.extend(idiags);
+        let mut importing = BTreeMap::new();
+        for (k, id) in imports {
+            if prior_res.current.contains_key(&k) || !keys.iter().any(|(x, _)| *x == k) {
+                continue;
+            }
+            match import_object(w, &provider, &schema, addr, &instance_addr(&m, addr, &k), &id, &rp.config_addr).await {
+                Some(po) => {
+                    prior_res.current.insert(k.clone(), po);
+                    importing.insert(k, id);
+                }
+                None => ok = false,
+            }
+        }
         let mut values = BTreeMap::new();
         for (key, rd) in &keys {
             let address = instance_addr(&m, addr, key);
@@ -445,7 +460,8 @@ async fn plan_resource_node(w: &mut Walker<'_>, run: &mut PlanRun<'_>, idx: Node
             let cbd = w.cbd.contains(&idx);
             let inst = InstanceCtx { m: &m, addr, key, rd, address: &address, rb, schema: &schema, provider: &provider, provider_config: &rp.config_addr, deps: &deps, dep_pending, cbd };
             match plan_instance(w, run, &inst, prior).await {
-                Some(c) => {
+                Some(mut c) => {
+                    c.importing = importing.get(key).cloned();
                     values.insert(key.clone(), c.after.clone());
                     if !matches!(c.action, Action::NoOp) {
                         run.pending.insert(idx);
@@ -924,4 +940,32 @@ fn check_blocks(w: &mut Walker<'_>) {
             }
         }
     }
+}
+
+/// Imports one object by ID and reads it back: the prior object of an
+/// instance an `import` block adopts.
+async fn import_object(w: &mut Walker<'_>, provider: &Arc<dyn ConfiguredProvider>, schema: &Schema, addr: &Resource, address: &str, id: &str, provider_config: &str) -> Option<PriorObject> {
+    let resp = provider.import(terrane_provider::ImportRequest { type_name: addr.type_name.clone(), id: id.to_string() }).await;
+    let err = resp.diagnostics.has_errors();
+    w.diags.extend(resp.diagnostics);
+    if err {
+        return None;
+    }
+    let Some(first) = resp.imported.into_iter().next() else {
+        w.diags.push(Diagnostic::error("Cannot import non-existent remote object", format!("While attempting to import an existing object to {address}, the provider detected that no object exists with the given id.")));
+        return None;
+    };
+    let read = provider.read(ReadRequest { type_name: addr.type_name.clone(), current_state: first.state, private: first.private }).await;
+    let err = read.diagnostics.has_errors();
+    w.diags.extend(read.diagnostics);
+    if err {
+        return None;
+    }
+    if read.new_state.is_null() {
+        w.diags.push(Diagnostic::error("Cannot import non-existent remote object", format!("While attempting to import an existing object to {address}, the provider detected that no object exists with the given id. Only pre-existing objects can be imported.")));
+        return None;
+    }
+    let value = mark_schema_sensitive(read.new_state, &schema.block);
+    let object = crate::apply::state_object(&value, schema, &read.private, &[], false).ok()?;
+    Some(PriorObject { object, value, provider: provider_config.to_string() })
 }

@@ -5,7 +5,7 @@
 
 use crate::args::PlanArgs;
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 use terrane_config::Config;

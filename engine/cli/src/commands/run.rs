@@ -333,7 +333,8 @@ pub fn apply(a: ApplyArgs, kind: Kind) -> u8 {
     if plan.mode == PlanMode::Destroy {
         println!("\n{what}: {} destroyed.", outcome.destroyed);
     } else {
-        println!("\n{what}: {} added, {} changed, {} destroyed.", outcome.added, outcome.changed, outcome.destroyed);
+        let imported = if outcome.imported > 0 { format!("{} imported, ", outcome.imported) } else { String::new() };
+        println!("\n{what}: {imported}{} added, {} changed, {} destroyed.", outcome.added, outcome.changed, outcome.destroyed);
         print_outputs(&outcome.outputs);
     }
     let _ = Arc::strong_count(&cancel);
