@@ -55,6 +55,14 @@ pub enum AddrError {
 }
 
 impl AddrError {
+    /// Why the address is invalid, in Terraform's words (for messages like
+    /// `Invalid target "x": <reason>`).
+    pub fn reason(&self) -> &str {
+        match self {
+            AddrError::Syntax { reason, .. } | AddrError::Kind { reason, .. } => reason,
+        }
+    }
+
     pub(crate) fn kind(kind: &'static str, input: &str, reason: impl Into<String>) -> Self {
         AddrError::Kind {
             kind,

@@ -31,10 +31,10 @@ pub(crate) fn steps(input: &str) -> Result<Vec<Step>, AddrError> {
                                 Some((_, 't')) => s.push('\t'),
                                 Some((_, 'r')) => s.push('\r'),
                                 Some((_, c)) => s.push(c),
-                                None => return Err(err(input, "unterminated string key")),
+                                None => return Err(err(input, "Index brackets must contain either a literal number or a literal string.")),
                             },
                             Some((_, c)) => s.push(c),
-                            None => return Err(err(input, "unterminated string key")),
+                            None => return Err(err(input, "Index brackets must contain either a literal number or a literal string.")),
                         }
                     }
                     InstanceKey::String(s)
@@ -50,20 +50,26 @@ pub(crate) fn steps(input: &str) -> Result<Vec<Step>, AddrError> {
                         }
                     }
                     let n: i64 = digits.parse().map_err(|_| {
-                        err(input, "an index key must be a number or a quoted string")
+                        err(input, "Index brackets must contain either a literal number or a literal string.")
                     })?;
                     InstanceKey::Int(n)
                 }
             };
             match chars.next() {
                 Some((_, ']')) => {}
-                _ => return Err(err(input, "missing \"]\" after index key")),
+                _ => {
+                    return Err(err(
+                        input,
+                        "Index brackets must contain either a literal number or a literal string.",
+                    ))
+                }
             }
             out.push(Step::Index(key));
             expect_name = false;
         } else if c == '.' {
             if expect_name {
-                return Err(err(input, &format!("unexpected \".\" at offset {i}")));
+                let _ = i;
+                return Err(err(input, "Dot must be followed by attribute name."));
             }
             chars.next();
             expect_name = true;
@@ -87,7 +93,14 @@ pub(crate) fn steps(input: &str) -> Result<Vec<Step>, AddrError> {
         }
     }
     if expect_name {
-        return Err(err(input, "an address cannot be empty or end with \".\""));
+        return Err(err(
+            input,
+            if input.is_empty() {
+                "The address is empty."
+            } else {
+                "Dot must be followed by attribute name."
+            },
+        ));
     }
     Ok(out)
 }

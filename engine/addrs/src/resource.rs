@@ -290,13 +290,28 @@ impl fmt::Display for Target {
 
 impl FromStr for Target {
     type Err = AddrError;
+    /// Parses a `-target`/`-replace` address; the error reasons are
+    /// Terraform's ("Resource specification must include a resource type and name.").
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         let steps = parse::steps(s)?;
+        if matches!(steps.last(), Some(Step::Name(m)) if m == "module")
+            && ModuleInstance::take_prefix(&steps).1 == steps.len() - 1
+        {
+            return Err(AddrError::kind(
+                "target",
+                s,
+                "Prefix \"module.\" must be followed by a module name.",
+            ));
+        }
         let (module, used) = ModuleInstance::take_prefix(&steps);
         let rest = &steps[used..];
         if rest.is_empty() {
             if module.is_root() {
-                return Err(AddrError::kind("target", s, "the address is empty"));
+                return Err(AddrError::kind(
+                    "target",
+                    s,
+                    "Resource specification must include a resource type and name.",
+                ));
             }
             return Ok(Target::Module(module));
         }
@@ -304,7 +319,7 @@ impl FromStr for Target {
             return Err(AddrError::kind(
                 "target",
                 s,
-                "expected a resource address ([data.]TYPE.NAME) or a module address",
+                "Resource specification must include a resource type and name.",
             ));
         };
         match &rest[n..] {
@@ -313,10 +328,15 @@ impl FromStr for Target {
                 module,
                 resource: resource.instance(k.clone()),
             })),
+            [Step::Name(_), ..] => Err(AddrError::kind(
+                "target",
+                s,
+                "Resource instance key must be given in square brackets.",
+            )),
             _ => Err(AddrError::kind(
                 "target",
                 s,
-                "unexpected extra steps after the resource instance address",
+                "Unexpected extra operators after address.",
             )),
         }
     }

@@ -61,8 +61,41 @@ fn targets() {
     ] {
         assert!(bad.parse::<Target>().is_err(), "{bad} should not parse");
     }
-    let e = "aws_instance.web[1].x".parse::<Target>().unwrap_err();
-    assert!(e.to_string().contains("unexpected extra steps"), "{e}");
+    // Terraform's reasons, as `terraform plan -target=...` prints them.
+    for (input, reason) in [
+        (
+            "foo",
+            "Resource specification must include a resource type and name.",
+        ),
+        (
+            "aws_instance.web.id",
+            "Resource instance key must be given in square brackets.",
+        ),
+        (
+            "module.a.x",
+            "Resource specification must include a resource type and name.",
+        ),
+        ("a..b", "Dot must be followed by attribute name."),
+        (
+            "x[",
+            "Index brackets must contain either a literal number or a literal string.",
+        ),
+        (
+            "module",
+            "Prefix \"module.\" must be followed by a module name.",
+        ),
+        (
+            "data.x",
+            "Resource specification must include a resource type and name.",
+        ),
+        (
+            "aws_instance.web[1].x",
+            "Unexpected extra operators after address.",
+        ),
+    ] {
+        let e = input.parse::<Target>().unwrap_err();
+        assert_eq!(e.reason(), reason, "{input}");
+    }
 }
 
 #[test]
@@ -94,7 +127,7 @@ fn provider_sources() {
 
 #[test]
 fn ordering_of_keys() {
-    let mut keys = vec![
+    let mut keys = [
         InstanceKey::String("b".into()),
         InstanceKey::Int(10),
         InstanceKey::None,
