@@ -138,6 +138,7 @@ impl PlanChange {
             before_sensitive: &self.before_sensitive,
             after_sensitive: &self.after_sensitive,
             replace: diff::Matcher::new(&self.replace_paths),
+            relevant: diff::Relevant::Always,
             non_legacy: false,
         }
     }

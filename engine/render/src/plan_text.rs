@@ -10,7 +10,7 @@ use crate::PlanChange;
 use std::collections::BTreeMap;
 use terrane_core::plan::{Action, ActionReason, InstanceKey, Mode, Plan, PlanMode, ResourceChange};
 use terrane_provider::{Block, ProviderSchema, Schema};
-use terrane_value::{Kind, Type};
+use terrane_value::{Kind, Path, Type};
 
 /// Where the renderer finds resource schemas.
 pub trait Schemas {
@@ -381,13 +381,37 @@ fn legend(a: SymbolAction, c: Colors) -> String {
 }
 
 /// The drift section ("Objects have changed outside of Terraform"), or
-/// `None` when there is nothing to show.
-fn render_drift(plan: &Plan, schemas: &dyn Schemas, o: &RenderOptions) -> Option<String> {
-    let drs: Vec<&ResourceChange> = plan
-        .drift
-        .iter()
-        .filter(|d| plan.mode == PlanMode::RefreshOnly || d.action != Action::NoOp)
-        .collect();
+/// `None` when there is nothing to show. With `relevant` attributes (a
+/// normal plan), only drift on attributes that contributed to the plan is
+/// shown, as Terraform does; without, every drifted attribute is.
+fn render_drift(
+    plan: &Plan,
+    schemas: &dyn Schemas,
+    relevant: Option<&[(String, Path)]>,
+    o: &RenderOptions,
+) -> Option<String> {
+    let mut drs: Vec<(&ResourceChange, Diff)> = Vec::new();
+    for d in &plan.drift {
+        let block = block_for(d, schemas);
+        let pc = resource_plan_change(d, &block);
+        let diff = match (plan.mode, relevant) {
+            (PlanMode::RefreshOnly, _) | (_, None) => diff::diff_block(&pc, &block),
+            (_, Some(rel)) => {
+                let paths: Vec<Vec<serde_json::Value>> = rel
+                    .iter()
+                    .filter(|(r, _)| r.is_empty() || *r == d.address)
+                    .map(|(_, p)| crate::path_json(p))
+                    .collect();
+                if paths.is_empty() {
+                    continue;
+                }
+                diff::diff_block_relevant(&pc, &block, &paths)
+            }
+        };
+        if plan.mode == PlanMode::RefreshOnly || diff.action != diff::Act::NoOp {
+            drs.push((d, diff));
+        }
+    }
     if drs.is_empty() {
         return None;
     }
@@ -411,11 +435,10 @@ fn render_drift(plan: &Plan, schemas: &dyn Schemas, o: &RenderOptions) -> Option
     buf.push_str(&o.wrap(
         "Terraform detected the following changes made outside of Terraform since the last \"terraform apply\" which may have affected this plan:\n",
     ));
-    for d in drs {
+    for (d, diff) in drs {
         if d.action == Action::NoOp && !moved(d) && d.importing.is_none() {
             continue;
         }
-        let diff = resource_diff(d, schemas);
         buf.push('\n');
         buf.push_str(&render_change_with(d, &diff, Cause::Drift, o));
         buf.push('\n');
@@ -430,11 +453,24 @@ fn render_drift(plan: &Plan, schemas: &dyn Schemas, o: &RenderOptions) -> Option
 }
 
 /// The whole plan text as `terraform plan` prints it after the refresh
-/// lines (without the trailer; see [`plan_trailer`]).
+/// lines (without the trailer; see [`plan_trailer`]). Drift is shown in
+/// full; see [`render_plan_with_relevant`] to filter it as Terraform does.
 pub fn render_plan(plan: &Plan, schemas: &dyn Schemas, o: &RenderOptions) -> String {
+    render_plan_with_relevant(plan, schemas, None, o)
+}
+
+/// [`render_plan`] with the plan's relevant attributes (resource address,
+/// or empty for any, and attribute path): in a normal plan only drift on
+/// those attributes is shown.
+pub fn render_plan_with_relevant(
+    plan: &Plan,
+    schemas: &dyn Schemas,
+    relevant: Option<&[(String, Path)]>,
+    o: &RenderOptions,
+) -> String {
     let c = o.colors;
     let mut out = String::new();
-    let drift = render_drift(plan, schemas, o);
+    let drift = render_drift(plan, schemas, relevant, o);
     let have_drift = drift.is_some();
     if let Some(d) = drift {
         out.push_str(&d);

@@ -296,3 +296,42 @@ fn drift_section_wording() {
     assert!(text.contains("Note: Objects have changed outside of Terraform"));
     assert!(text.contains("# x_group.g has changed"));
 }
+
+#[test]
+fn drift_filtered_by_relevant_attributes() {
+    let before = object("web", 1, vec![], vec![], &[("a", "1")]);
+    let drifted = object("web", 5, vec![], vec![], &[("a", "2")]);
+    let drift = change(Action::Update, before, drifted.clone(), vec![]);
+    let planned = change(
+        Action::Update,
+        drifted,
+        object("web", 1, vec![], vec![], &[("a", "2")]),
+        vec![],
+    );
+    let plan = Plan {
+        mode: PlanMode::Normal,
+        variables: BTreeMap::new(),
+        changes: vec![planned],
+        drift: vec![drift],
+        outputs: BTreeMap::new(),
+        prior_serial: 1,
+        prior_lineage: String::new(),
+        targets: Vec::new(),
+        errored: false,
+    };
+    let o = RenderOptions::terraform();
+    // Only `size` mattered: the labels drift is shown as unchanged.
+    let rel = vec![("x_group.g".to_string(), Path::root().attr("size"))];
+    let text =
+        terrane_render::plan_text::render_plan_with_relevant(&plan, &schemas(), Some(&rel), &o);
+    assert!(text.contains("~ size     = 1 -> 5"), "{text}");
+    assert!(!text.contains("\"a\" = \"1\" -> \"2\""), "{text}");
+    // Nothing relevant to this resource: no drift section at all.
+    let rel = vec![("x_group.other".to_string(), Path::root().attr("size"))];
+    let text =
+        terrane_render::plan_text::render_plan_with_relevant(&plan, &schemas(), Some(&rel), &o);
+    assert!(!text.contains("Objects have changed outside"), "{text}");
+    // Without relevant attributes every drifted attribute is shown.
+    let text = render_plan(&plan, &schemas(), &o);
+    assert!(text.contains("\"a\" = \"1\" -> \"2\""), "{text}");
+}

@@ -48,6 +48,49 @@ impl<'a> Matcher<'a> {
     }
 }
 
+/// Which attributes matter for display (Terraform's "relevant attributes"
+/// of drift): everything, or the values on or below some paths.
+#[derive(Debug, Clone)]
+pub(crate) enum Relevant<'a> {
+    Always,
+    Paths(Vec<&'a [J]>),
+}
+
+impl<'a> Relevant<'a> {
+    /// True when something at or below here is relevant.
+    pub(crate) fn matches_partial(&self) -> bool {
+        match self {
+            Relevant::Always => true,
+            Relevant::Paths(p) => !p.is_empty(),
+        }
+    }
+
+    fn step(&self, matches: impl Fn(&J) -> bool) -> Relevant<'a> {
+        match self {
+            Relevant::Always => Relevant::Always,
+            Relevant::Paths(paths) => Relevant::Paths(
+                paths
+                    .iter()
+                    .filter_map(|p| match p.split_first() {
+                        // A fully matched path covers everything below it.
+                        None => Some(*p),
+                        Some((first, rest)) if matches(first) => Some(rest),
+                        Some(_) => None,
+                    })
+                    .collect(),
+            ),
+        }
+    }
+
+    pub(crate) fn key(&self, key: &str) -> Relevant<'a> {
+        self.step(|s| s.as_str() == Some(key))
+    }
+
+    pub(crate) fn index(&self, i: usize) -> Relevant<'a> {
+        self.step(|s| s.as_u64() == Some(i as u64))
+    }
+}
+
 /// A change to one value.
 #[derive(Debug, Clone)]
 pub(crate) struct Change<'a> {
@@ -59,6 +102,7 @@ pub(crate) struct Change<'a> {
     pub before_sensitive: &'a J,
     pub after_sensitive: &'a J,
     pub replace: Matcher<'a>,
+    pub relevant: Relevant<'a>,
     pub non_legacy: bool,
 }
 
@@ -110,6 +154,32 @@ impl<'a> Change<'a> {
         }
     }
 
+    /// The value unchanged (after = before), for irrelevant attributes.
+    pub(crate) fn as_noop(&self) -> Change<'a> {
+        Change {
+            after: self.before,
+            after_explicit: self.before_explicit,
+            unknown: &NULL,
+            after_sensitive: self.before_sensitive,
+            ..self.clone()
+        }
+    }
+
+    /// This change, or its no-op version when nothing here is relevant.
+    pub(crate) fn relevant_or_noop(self) -> Change<'a> {
+        if self.relevant.matches_partial() {
+            self
+        } else {
+            self.as_noop()
+        }
+    }
+
+    /// Every attribute below counts as relevant.
+    pub(crate) fn all_relevant(mut self) -> Change<'a> {
+        self.relevant = Relevant::Always;
+        self
+    }
+
     pub(crate) fn as_delete(&self) -> Change<'a> {
         Change {
             after: &NULL,
@@ -143,6 +213,7 @@ impl<'a> Change<'a> {
             before_sensitive: get(self.before_sensitive).unwrap_or(&NULL),
             after_sensitive: get(self.after_sensitive).unwrap_or(&NULL),
             replace: self.replace.key(key),
+            relevant: self.relevant.key(key),
             non_legacy: self.non_legacy,
         }
     }
@@ -164,6 +235,7 @@ impl<'a> Change<'a> {
             before_sensitive: get(self.before_sensitive, bi).unwrap_or(&NULL),
             after_sensitive: get(self.after_sensitive, ai).unwrap_or(&NULL),
             replace: self.replace.index(relevant),
+            relevant: self.relevant.index(relevant),
             non_legacy: self.non_legacy,
         }
     }

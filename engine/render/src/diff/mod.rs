@@ -14,9 +14,9 @@ mod lcs;
 mod typed;
 
 pub use change::Act;
-pub(crate) use change::{Change, Matcher, NULL};
+pub(crate) use change::{Change, Matcher, Relevant, NULL};
 pub(crate) use lcs::process_slice;
-pub use typed::{diff_block, diff_output, diff_value};
+pub use typed::{diff_block, diff_block_relevant, diff_output, diff_value};
 
 use serde_json::Value as J;
 use std::collections::BTreeMap;

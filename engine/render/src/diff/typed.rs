@@ -14,6 +14,15 @@ pub fn diff_block(change: &crate::PlanChange, block: &Block) -> Diff {
     block_diff(&c, block)
 }
 
+/// The diff of a resource object where only some attributes matter (drift
+/// in a normal plan): attributes off every `relevant` path are shown as
+/// unchanged.
+pub fn diff_block_relevant(change: &crate::PlanChange, block: &Block, relevant: &[Vec<J>]) -> Diff {
+    let mut c = change.as_change();
+    c.relevant = super::Relevant::Paths(relevant.iter().map(Vec::as_slice).collect());
+    block_diff(&c, block)
+}
+
 /// The diff of an output value (or any value without a schema).
 pub fn diff_output(change: &crate::PlanChange) -> Diff {
     output_diff(&change.as_change())
@@ -118,7 +127,7 @@ fn type_diff(c: &Change, ty: &Type) -> Diff {
             let mut out = BTreeMap::new();
             let mut action = c.default_iteration_action();
             for (name, aty) in attrs {
-                let mut child = c.key(name);
+                let mut child = c.key(name).relevant_or_noop();
                 child.before_explicit = false;
                 child.after_explicit = false;
                 let d = type_diff(&child, aty);
@@ -141,7 +150,7 @@ fn type_diff(c: &Change, ty: &Type) -> Diff {
             let mut action = map_default(&c);
             let mut out = BTreeMap::new();
             for k in c.all_keys() {
-                let d = type_diff(&c.key(&k), ety);
+                let d = type_diff(&c.key(&k).relevant_or_noop(), ety);
                 action = action.combine(d.action);
                 out.insert(k, d);
             }
@@ -166,7 +175,7 @@ fn type_diff(c: &Change, ty: &Type) -> Diff {
                 a,
                 |_| is_obj,
                 |bi, ai| {
-                    let d = type_diff(&c.index(bi, ai), ety);
+                    let d = type_diff(&c.index(bi, ai).all_relevant(), ety);
                     action = action.combine(d.action);
                     elems.push(d);
                 },
@@ -184,7 +193,7 @@ fn type_diff(c: &Change, ty: &Type) -> Diff {
             let mut action = c.default_iteration_action();
             let mut elems = Vec::new();
             for (i, ety) in etys.iter().enumerate() {
-                let d = type_diff(&c.index(i, i), ety);
+                let d = type_diff(&c.index(i, i).relevant_or_noop(), ety);
                 action = action.combine(d.action);
                 elems.push(d);
             }
@@ -268,13 +277,13 @@ fn process_set(c: &Change, mut process: impl FnMut(&Change)) {
     }
     for (bi, fb) in found_before.iter().enumerate() {
         match fb {
-            Some(ai) => process(&c.index(bi, *ai)),
-            None => process(&c.index(bi, alen)),
+            Some(ai) => process(&c.index(bi, *ai).all_relevant()),
+            None => process(&c.index(bi, alen).all_relevant()),
         }
     }
     for (ai, fa) in found_after.iter().enumerate() {
         if fa.is_none() {
-            process(&c.index(blen, ai));
+            process(&c.index(blen, ai).all_relevant());
         }
     }
 }
@@ -291,7 +300,7 @@ fn block_diff(c: &Change, block: &Block) -> Diff {
     let mut action = c.default_iteration_action();
     let mut attrs = BTreeMap::new();
     for (name, a) in &block.attributes {
-        let mut child = c.key(name);
+        let mut child = c.key(name).relevant_or_noop();
         child.before_explicit = false;
         child.after_explicit = false;
         let d = type_diff(&child, &a.ty);
@@ -303,7 +312,7 @@ fn block_diff(c: &Change, block: &Block) -> Diff {
     }
     let mut blocks = BTreeMap::new();
     for (name, nb) in &block.blocks {
-        let child = c.key(name);
+        let child = c.key(name).relevant_or_noop();
         let absent = child.before.is_null() && child.after.is_null() && !child.is_unknown();
         let (group, act) = match nb.nesting {
             Nesting::Single | Nesting::Group => {
@@ -315,7 +324,7 @@ fn block_diff(c: &Change, block: &Block) -> Diff {
                 let mut act = child.default_iteration_action();
                 let mut ds = Vec::new();
                 for i in 0..child.before_len().max(child.after_len()) {
-                    let d = block_diff(&child.index(i, i), &nb.block);
+                    let d = block_diff(&child.index(i, i).relevant_or_noop(), &nb.block);
                     act = act.combine(d.action);
                     ds.push(d);
                 }
@@ -335,7 +344,7 @@ fn block_diff(c: &Change, block: &Block) -> Diff {
                 let mut act = map_default(&child);
                 let mut ds = BTreeMap::new();
                 for k in child.explicit_keys() {
-                    let d = block_diff(&child.key(&k), &nb.block);
+                    let d = block_diff(&child.key(&k).relevant_or_noop(), &nb.block);
                     act = act.combine(d.action);
                     ds.insert(k, d);
                 }
@@ -524,6 +533,7 @@ fn json_string(before: &J, after: &J, action: Act, replace: bool) -> Diff {
         before_sensitive: &super::NULL,
         after_sensitive: &super::NULL,
         replace: super::Matcher::default(),
+        relevant: super::Relevant::Always,
         non_legacy: true,
     };
     let inner = json_like(&c);
@@ -629,7 +639,7 @@ fn json_update(c: &Change, t: JType) -> Diff {
             let mut action = map_default(c);
             let mut out = BTreeMap::new();
             for k in c.all_keys() {
-                let d = json_like(&c.key(&k));
+                let d = json_like(&c.key(&k).relevant_or_noop());
                 action = action.combine(d.action);
                 out.insert(k, d);
             }
