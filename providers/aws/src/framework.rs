@@ -501,7 +501,13 @@ pub fn generic_plan(
             Some(v) if !v.is_null() || nb.nesting == Nesting::Single => v.clone(),
             _ => empty_block(nb),
         };
-        planned.insert(name.clone(), normalize_blocks(&nb.block, nb.nesting, &cfg));
+        // `timeouts` keeps unset durations null, as Terraform shows them.
+        let v = if name == "timeouts" {
+            cfg
+        } else {
+            normalize_blocks(&nb.block, nb.nesting, &cfg)
+        };
+        planned.insert(name.clone(), v);
     }
     if block.attributes.contains_key("tags_all") {
         let tags_known = planned.get("tags").is_none_or(Value::is_wholly_known);

@@ -1,6 +1,6 @@
 //! Data sources: `aws_availability_zones`, `aws_region`,
 //! `aws_caller_identity`, `aws_partition`, `aws_vpc`, `aws_subnets`,
-//! `aws_security_group`.
+//! `aws_security_group`, `aws_ami`.
 
 use super::{filter, tag_map};
 use crate::client::Aws;
@@ -21,6 +21,7 @@ pub fn data_sources() -> Vec<Arc<dyn DataSource>> {
         Arc::new(VpcDs),
         Arc::new(SubnetsDs),
         Arc::new(SgDs),
+        Arc::new(AmiDs),
     ]
 }
 
@@ -541,6 +542,135 @@ impl DataSource for SgDs {
         out.insert("name".into(), vso(g.group_name()));
         out.insert("vpc_id".into(), vso(g.vpc_id()));
         out.insert("tags".into(), vmap(&tag_map(g.tags())));
+        Ok(())
+    }
+}
+
+// ---------------------------------------------------------------- aws_ami
+
+struct AmiDs;
+
+#[async_trait::async_trait]
+impl DataSource for AmiDs {
+    fn name(&self) -> &'static str {
+        "aws_ami"
+    }
+
+    fn schema(&self) -> Schema {
+        schema(with_blocks(
+            block(vec![
+                id(),
+                ("architecture", comp_s()),
+                ("arn", comp_s()),
+                ("creation_date", comp_s()),
+                ("description", comp_s()),
+                ("ena_support", Attribute::computed(Type::Bool)),
+                ("executable_users", opt_list()),
+                ("hypervisor", comp_s()),
+                ("image_id", comp_s()),
+                ("image_location", comp_s()),
+                ("image_owner_alias", comp_s()),
+                ("image_type", comp_s()),
+                ("include_deprecated", opt_b()),
+                ("kernel_id", comp_s()),
+                ("most_recent", opt_b()),
+                ("name", comp_s()),
+                ("name_regex", opt_s()),
+                ("owner_id", comp_s()),
+                ("owners", opt_list()),
+                ("platform", comp_s()),
+                ("platform_details", comp_s()),
+                ("public", Attribute::computed(Type::Bool)),
+                ("root_device_name", comp_s()),
+                ("root_device_type", comp_s()),
+                ("state", comp_s()),
+                (
+                    "tags",
+                    Attribute::optional_computed(Type::map(Type::String)),
+                ),
+                ("virtualization_type", comp_s()),
+            ]),
+            vec![filter_block(), timeouts(&["read"])],
+        ))
+    }
+
+    async fn read(&self, aws: &Aws, config: &Obj, out: &mut Obj) -> Result<(), Error> {
+        let filters = filters_of(config);
+        let owners = get_strs(config, "owners");
+        let users = get_strs(config, "executable_users");
+        let resp = aws
+            .call("EC2 DescribeImages", || {
+                aws.ec2
+                    .describe_images()
+                    .set_owners((!owners.is_empty()).then(|| owners.clone()))
+                    .set_executable_users((!users.is_empty()).then(|| users.clone()))
+                    .set_filters((!filters.is_empty()).then(|| filters.clone()))
+                    .set_include_deprecated(get_b(config, "include_deprecated"))
+                    .send()
+            })
+            .await?;
+        let mut images: Vec<_> = resp.images().to_vec();
+        if let Some(re) = get_ne(config, "name_regex") {
+            let re = regex::Regex::new(&re).map_err(|e| invalid(format!("name_regex: {e}")))?;
+            images.retain(|i| i.name().is_some_and(|n| re.is_match(n)));
+        }
+        if images.len() > 1 && get_b(config, "most_recent") == Some(true) {
+            images.sort_by(|a, b| b.creation_date().cmp(&a.creation_date()));
+            images.truncate(1);
+        }
+        let img = match images.len() {
+            0 => return Err(invalid("Your query returned no results. Please change your search criteria and try again.")),
+            1 => images.remove(0),
+            _ => {
+                return Err(invalid(
+                    "Your query returned more than one result. Please try a more specific search criteria, or set `most_recent` attribute to true.",
+                ))
+            }
+        };
+        let id = img.image_id().unwrap_or_default();
+        out.insert("id".into(), vs(id));
+        out.insert("image_id".into(), vs(id));
+        out.insert(
+            "arn".into(),
+            vs(format!(
+                "arn:{}:ec2:{}::image/{id}",
+                aws.partition, aws.region
+            )),
+        );
+        out.insert(
+            "architecture".into(),
+            vso(img.architecture().map(|a| a.as_str())),
+        );
+        out.insert("creation_date".into(), vso(img.creation_date()));
+        out.insert("description".into(), vso(img.description()));
+        out.insert("ena_support".into(), vb(img.ena_support().unwrap_or(false)));
+        out.insert(
+            "hypervisor".into(),
+            vso(img.hypervisor().map(|h| h.as_str())),
+        );
+        out.insert("image_location".into(), vso(img.image_location()));
+        out.insert("image_owner_alias".into(), vso(img.image_owner_alias()));
+        out.insert(
+            "image_type".into(),
+            vso(img.image_type().map(|t| t.as_str())),
+        );
+        out.insert("kernel_id".into(), vso(img.kernel_id()));
+        out.insert("name".into(), vso(img.name()));
+        out.insert("owner_id".into(), vso(img.owner_id()));
+        out.insert("platform".into(), vso(img.platform().map(|p| p.as_str())));
+        out.insert("platform_details".into(), vso(img.platform_details()));
+        out.insert("public".into(), vb(img.public().unwrap_or(false)));
+        out.insert("root_device_name".into(), vso(img.root_device_name()));
+        out.insert(
+            "root_device_type".into(),
+            vso(img.root_device_type().map(|t| t.as_str())),
+        );
+        out.insert("state".into(), vso(img.state().map(|s| s.as_str())));
+        out.insert(
+            "virtualization_type".into(),
+            vso(img.virtualization_type().map(|v| v.as_str())),
+        );
+        out.insert("tags".into(), vmap(&tag_map(img.tags())));
         Ok(())
     }
 }

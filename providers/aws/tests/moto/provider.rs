@@ -238,3 +238,97 @@ async fn call_policy_and_schema_conformance() {
     assert_eq!(pol.max_concurrency, 8);
     assert_eq!(pol.max_retries, 5);
 }
+
+#[tokio::test]
+async fn ami_lookup() {
+    let Some(ep) = moto() else { return };
+    let p = connect(&ep, "us-east-1").await;
+    let fb = nested(
+        "aws_ami",
+        &["filter"],
+        vec![
+            ("name", vs("architecture")),
+            ("values", vals::vset(["x86_64".to_string()])),
+        ],
+    );
+    let ami = ds(
+        &p,
+        "aws_ami",
+        config(
+            "aws_ami",
+            vec![
+                ("most_recent", vb(true)),
+                ("owners", vals::vlist(["amazon".to_string()])),
+                (
+                    "filter",
+                    Value::set(nested_type("aws_ami", &["filter"]), vec![fb]),
+                ),
+            ],
+        ),
+    )
+    .await;
+    assert!(s(&ami, "id").starts_with("ami-"));
+    assert_eq!(s(&ami, "architecture"), "x86_64");
+    // Several images and no most_recent: Terraform's error.
+    let r = p
+        .read_data_source(ReadDataSourceRequest {
+            type_name: "aws_ami".into(),
+            config: config(
+                "aws_ami",
+                vec![("owners", vals::vlist(["amazon".to_string()]))],
+            ),
+        })
+        .await;
+    let d = r.diagnostics.iter().next().expect("error");
+    assert!(d.detail.contains("more than one result"), "{d:?}");
+}
+
+/// The policy document needs no server: a configured provider with the
+/// account checks skipped renders it, including statements written with
+/// `dynamic` blocks (they arrive as an ordinary statement list).
+#[tokio::test]
+async fn iam_policy_document_through_the_provider() {
+    let p = connect_with(
+        "http://127.0.0.1:9",
+        "eu-west-1",
+        vec![
+            ("skip_credentials_validation", vb(true)),
+            ("skip_requesting_account_id", vb(true)),
+        ],
+    )
+    .await;
+    let t = "aws_iam_policy_document";
+    let st_ty = nested_type(t, &["statement"]);
+    let stmts: Vec<Value> = ["logs", "data"]
+        .iter()
+        .map(|b| {
+            nested(
+                t,
+                &["statement"],
+                vec![
+                    (
+                        "actions",
+                        vals::vset(["s3:GetObject".to_string(), "s3:ListBucket".to_string()]),
+                    ),
+                    (
+                        "resources",
+                        vals::vset([format!("arn:aws:s3:::{b}"), format!("arn:aws:s3:::{b}/*")]),
+                    ),
+                ],
+            )
+        })
+        .collect();
+    let out = ds(
+        &p,
+        t,
+        config(t, vec![("statement", Value::list(st_ty, stmts))]),
+    )
+    .await;
+    assert_eq!(
+        s(&out, "minified_json"),
+        r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["s3:ListBucket","s3:GetObject"],"Resource":["arn:aws:s3:::logs/*","arn:aws:s3:::logs"]},{"Effect":"Allow","Action":["s3:ListBucket","s3:GetObject"],"Resource":["arn:aws:s3:::data/*","arn:aws:s3:::data"]}]}"#
+    );
+    let stmts = attr(&out, "statement");
+    assert_eq!(s(&stmts.as_seq().unwrap()[0], "effect"), "Allow");
+    assert_eq!(s(&out, "version"), "2012-10-17");
+}
