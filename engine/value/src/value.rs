@@ -90,9 +90,15 @@ impl From<Kind> for Value {
 }
 
 impl Value {
-    /// A string.
+    /// A string, NFC-normalised as every cty string is (`cty.StringVal`).
     pub fn string(s: impl Into<String>) -> Value {
-        Kind::String(s.into()).into()
+        use unicode_normalization::{is_nfc_quick, IsNormalized, UnicodeNormalization};
+        let s: String = s.into();
+        let s = match is_nfc_quick(s.chars()) {
+            IsNormalized::Yes => s,
+            _ => s.nfc().collect(),
+        };
+        Kind::String(s).into()
     }
 
     /// A number.
@@ -436,6 +442,12 @@ mod tests {
             ],
         );
         assert_eq!(s.to_json_string().unwrap(), r#"["a","b",null]"#);
+    }
+
+    #[test]
+    fn strings_are_nfc() {
+        // terraform console: "e\u0301" is "é" (one character).
+        assert_eq!(Value::string("e\u{301}").as_str(), Some("\u{e9}"));
     }
 
     #[test]
