@@ -126,7 +126,7 @@ async fn eventual_consistency_errors_are_retried_with_backoff() {
                 .send()
         })
         .await;
-    let err = r.err().expect("a missing VPC stays missing");
+    let err = r.expect_err("a missing VPC stays missing");
     assert_eq!(err.code.as_deref(), Some("InvalidVpcID.NotFound"));
     // max_retries = 5 in the test options: 1 call + 5 retries.
     assert_eq!(aws.counter.total() - before, 6);
