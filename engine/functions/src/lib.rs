@@ -23,6 +23,7 @@ mod datetime;
 mod encoding;
 mod filesystem;
 mod format;
+mod gomath;
 mod gozip;
 mod network;
 mod numeric;

@@ -24,7 +24,8 @@ pub(crate) fn register(r: &mut Registry) {
         vec![num(), p("base", Type::Number)],
         n.clone(),
         |a, _| {
-            let x = number(&a[0]).to_f64().ln() / number(&a[1]).to_f64().ln();
+            let x = crate::gomath::log(number(&a[0]).to_f64())
+                / crate::gomath::log(number(&a[1]).to_f64());
             float_result(x)
         },
     );
@@ -32,7 +33,12 @@ pub(crate) fn register(r: &mut Registry) {
         "pow",
         vec![num(), p("power", Type::Number)],
         n.clone(),
-        |a, _| float_result(number(&a[0]).to_f64().powf(number(&a[1]).to_f64())),
+        |a, _| {
+            float_result(crate::gomath::pow(
+                number(&a[0]).to_f64(),
+                number(&a[1]).to_f64(),
+            ))
+        },
     );
     r.func("signum", vec![num()], n.clone(), |a, _| {
         let n = int_of(&a[0]).map_err(call_err)?;
