@@ -49,6 +49,9 @@ pub struct JsonDiagnostic {
     pub summary: String,
     /// The detail text.
     pub detail: String,
+    /// The object the diagnostic is about, when there is one.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub address: Option<String>,
     /// The subject range, if any.
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub range: Option<JsonRange>,
@@ -115,6 +118,7 @@ impl JsonDiagnostic {
             .to_string(),
             summary: d.summary.clone(),
             detail: d.detail.clone(),
+            address: d.address.clone(),
             range: d.subject.as_ref().map(|r| JsonRange {
                 filename: r.filename.to_string(),
                 start: pos(r.start),

@@ -64,6 +64,9 @@ pub fn render_diagnostic(diag: &Diagnostic, sources: &SourceMap, opts: RenderOpt
     }
     if let Some(subject) = &diag.subject {
         lines.push(String::new());
+        if let Some(addr) = &diag.address {
+            lines.push(format!("  with {addr},"));
+        }
         let file = sources.get(&subject.filename);
         let context = file.and_then(|f| f.context_at(subject.start.byte));
         let mut head = format!("  on {} line {}", subject.filename, subject.start.line);
@@ -285,6 +288,17 @@ mod tests {
         let out = render_diagnostic(&d, &map, opts);
         assert!(out.contains("    \x1b[4mbogus\x1b[0m = 1"), "{out}");
         assert!(out.contains("\x1b[1m\x1b[31mError: \x1b[0m"), "{out}");
+    }
+
+    #[test]
+    fn address_line_before_location() {
+        let (d, map) = sample();
+        let d = d.with_address("terraform_data.r");
+        let out = render_diagnostic(&d, &map, RenderOptions::default());
+        assert!(
+            out.contains("│   with terraform_data.r,\n│   on main.tf line 3, in resource"),
+            "{out}"
+        );
     }
 
     #[test]
