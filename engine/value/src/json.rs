@@ -46,11 +46,11 @@ impl Value {
         let v = p.value()?;
         p.ws();
         if p.i < p.s.len() {
-            let c = p.src[p.i..].chars().next().unwrap_or(' ');
-            return Err(JsonError::Syntax(format!(
-                "invalid character {} after top-level value",
-                quote_char(c)
-            )));
+            // cty reads one value with a streaming decoder, then rejects
+            // anything after it with this message.
+            return Err(JsonError::Syntax(
+                "extraneous data after JSON object".into(),
+            ));
         }
         Ok(v)
     }
