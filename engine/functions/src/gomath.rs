@@ -9,6 +9,10 @@
 //! and Go's power function built on exact binary scaling and repeated
 //! squaring.
 
+
+// The constants keep the digits they are published with (the same f64s).
+#![allow(clippy::excessive_precision)]
+
 const SQRT2_HALF: f64 = std::f64::consts::SQRT_2 / 2.0;
 
 /// `(frac, exp)` with `x = frac × 2^exp` and `0.5 <= |frac| < 1`.
@@ -95,7 +99,7 @@ pub(crate) fn log(x: f64) -> f64 {
 
 /// Go's `math.Exp` as its amd64 assembly computes it on FMA hardware.
 pub(crate) fn exp(x: f64) -> f64 {
-    const LOG2E: f64 = 1.442_695_040_888_963_4;
+    const LOG2E: f64 = std::f64::consts::LOG2_E;
     const LN2U: f64 = 0.693_147_180_559_662_956_511_601_805_686_950_683_593_75;
     const LN2L: f64 = 0.282_352_905_630_315_771_225_884_481_750_134_360_255_254_120_68e-12;
     const OVERFLOW: f64 = 7.097_827_128_933_84e2;
@@ -121,7 +125,7 @@ pub(crate) fn exp(x: f64) -> f64 {
     let t = LOG2E * x;
     // CVTSD2SL: round to nearest even; out of range gives i32::MIN.
     let r = t.round_ties_even();
-    let k: i32 = if r >= -2_147_483_648.0 && r <= 2_147_483_647.0 {
+    let k: i32 = if (-2_147_483_648.0..=2_147_483_647.0).contains(&r) {
         r as i32
     } else {
         i32::MIN
