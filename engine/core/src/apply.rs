@@ -562,28 +562,70 @@ pub async fn apply(
     let deletes_ok = run_deletes(&sh, hooks, jobs, opts.parallelism, &opts.cancel).await;
     let mut deposed_jobs = Vec::new();
     if deletes_ok && plan.mode != PlanMode::Destroy {
-        // Phase 2: the graph walk.
-        for &idx in &graph.order {
-            if opts.cancel.load(Ordering::SeqCst) {
-                sh.diag(Diagnostic::error("Apply interrupted", "terrane was interrupted; changes in progress were finished and saved, and no new ones were started."));
-                break;
-            }
-            if w.dependency_failed(idx) {
-                w.failed.insert(idx);
-                continue;
-            }
-            let key = graph.graph[idx].clone();
-            let ok = match &key {
-                NodeKey::Resource(p, addr) => apply_resource_node(&mut w, &sh, &by_addr, idx, p, addr, opts, &mut deposed_jobs).await,
-                NodeKey::Provider(k) => {
-                    let used = plan.changes.iter().any(|c| c.action != Action::NoOp);
-                    !used || configure_provider(&mut w, k).await
+        // Phase 2: the graph walk. Value nodes are evaluated as soon as
+        // their dependencies are done; resource nodes' provider calls run
+        // concurrently (bounded by -parallelism) with every other node.
+        let sem = tokio::sync::Semaphore::new(opts.parallelism.max(1));
+        let mut waiting: HashMap<NodeIndex, usize> = graph.order.iter().map(|&n| (n, graph.deps(n).count())).collect();
+        let mut ready: std::collections::VecDeque<NodeIndex> = graph.order.iter().copied().filter(|n| waiting.get(n) == Some(&0)).collect();
+        let mut running = futures::stream::FuturesUnordered::new();
+        let mut interrupted = false;
+        let release = |n: NodeIndex, waiting: &mut HashMap<NodeIndex, usize>, ready: &mut std::collections::VecDeque<NodeIndex>| {
+            for d in graph.graph.neighbors_directed(n, petgraph::Direction::Outgoing) {
+                if let Some(c) = waiting.get_mut(&d) {
+                    *c -= 1;
+                    if *c == 0 {
+                        ready.push_back(d);
+                    }
                 }
-                other => w.eval_value_node(other),
-            };
-            if !ok {
-                w.failed.insert(idx);
             }
+        };
+        loop {
+            while let Some(idx) = ready.pop_front() {
+                if opts.cancel.load(Ordering::SeqCst) {
+                    interrupted = true;
+                    ready.clear();
+                    break;
+                }
+                if w.dependency_failed(idx) {
+                    w.failed.insert(idx);
+                    release(idx, &mut waiting, &mut ready);
+                    continue;
+                }
+                let key = graph.graph[idx].clone();
+                let ok = match &key {
+                    NodeKey::Resource(p, addr) => match prepare_resource_node(&mut w, &sh, &by_addr, idx, p, addr).await {
+                        Prepared::Done(ok) => ok,
+                        Prepared::Job(job) => {
+                            running.push(run_node_job(job, &sh, hooks, &opts.cancel, &sem));
+                            continue;
+                        }
+                    },
+                    NodeKey::Provider(k) => {
+                        let used = plan.changes.iter().any(|c| c.action != Action::NoOp);
+                        !used || configure_provider(&mut w, k).await
+                    }
+                    other => w.eval_value_node(other),
+                };
+                if !ok {
+                    w.failed.insert(idx);
+                }
+                release(idx, &mut waiting, &mut ready);
+            }
+            let Some(done) = running.next().await else { break };
+            for (m, rep, values) in done.instances {
+                w.set_resource_values(&m, &done.addr, rep, values);
+            }
+            deposed_jobs.extend(done.deposed);
+            if !done.ok {
+                w.failed.insert(done.idx);
+            }
+            if !interrupted {
+                release(done.idx, &mut waiting, &mut ready);
+            }
+        }
+        if interrupted {
+            sh.diag(Diagnostic::error("Apply interrupted", "terrane was interrupted; changes in progress were finished and saved, and no new ones were started."));
         }
     }
     // Phase 3: deposed objects of create-before-destroy replacements.
@@ -627,34 +669,65 @@ pub async fn apply(
     (ApplyOutcome { state: new_state, added, changed, destroyed, imported, outputs }, diags)
 }
 
+/// One resource node's changes, evaluated and ready to run without the walker.
+struct NodeJob<'c> {
+    idx: NodeIndex,
+    addr: Resource,
+    schema: Schema,
+    deps: Vec<String>,
+    cbd: bool,
+    provider_addr: String,
+    ignore: Vec<Vec<String>>,
+    null_obj: Value,
+    provider: Arc<dyn ConfiguredProvider>,
+    ok: bool,
+    instances: Vec<(ModuleInstance, Repetition, BTreeMap<InstanceKey, Value>, Vec<Work<'c>>)>,
+}
+
+/// What a finished node job hands back to the walker.
+struct NodeDone {
+    idx: NodeIndex,
+    addr: Resource,
+    ok: bool,
+    instances: Vec<(ModuleInstance, Repetition, BTreeMap<InstanceKey, Value>)>,
+    deposed: Vec<DeleteJob>,
+}
+
+enum Prepared<'c> {
+    Done(bool),
+    Job(Box<NodeJob<'c>>),
+}
+
+/// Evaluates a resource node's instances with the walker (values of
+/// unchanged instances are stored at once); the provider calls are left to
+/// the returned job, which runs concurrently with other nodes.
 #[allow(clippy::too_many_arguments)]
-async fn apply_resource_node(
+async fn prepare_resource_node<'c>(
     w: &mut Walker<'_>,
     sh: &Shared<'_>,
-    by_addr: &HashMap<String, &ResourceChange>,
+    by_addr: &HashMap<String, &'c ResourceChange>,
     idx: NodeIndex,
     p: &ModulePath,
     addr: &Resource,
-    opts: &ApplyOptions,
-    deposed_jobs: &mut Vec<DeleteJob>,
-) -> bool {
+) -> Prepared<'c> {
     let config = w.config;
-    let Some(rb) = config.descendant(p).and_then(|c| c.module.resources.get(addr)) else { return true };
+    let Some(rb) = config.descendant(p).and_then(|c| c.module.resources.get(addr)) else { return Prepared::Done(true) };
     let rp = match w.registry.resolve(config, p, &provider_key(rb)) {
         Ok(rp) => rp,
         Err(d) => {
             w.diags.push(d);
-            return false;
+            return Prepared::Done(false);
         }
     };
-    let Some(schema) = resource_schema(rp.provider.as_ref(), addr).cloned() else { return false };
+    let Some(schema) = resource_schema(rp.provider.as_ref(), addr).cloned() else { return Prepared::Done(false) };
     let body_refs = body_references(&rb.body);
     let meta_refs = crate::graph::resource_meta_refs(rb);
     let deps = w.state_dependencies(idx);
     let cbd = w.cbd.contains(&idx);
     let null_obj = Value::null(schema.block.implied_type());
     let mut ok = true;
-    let mut provider: Option<Arc<dyn ConfiguredProvider>> = None;
+    let mut instances = Vec::new();
+    let mut any_work = false;
     for m in w.scopes.instances(p) {
         let ctx = w.scopes.context(&w.base, &m, &meta_refs, &RepData::default(), None);
         let (rep, keys) = match expand(rb.count.as_ref(), rb.for_each.as_ref(), &ctx, &w.sources) {
@@ -700,52 +773,66 @@ async fn apply_resource_node(
                 }
             }
         }
-        if !work.is_empty() {
-            if provider.is_none() {
-                match w.registry.configured(&rp, config, &w.scopes, &w.base, &w.sources).await {
-                    Ok(pv) => provider = Some(pv),
-                    Err(d) => {
-                        w.diags.extend(d);
-                        return false;
-                    }
-                }
-            }
-            let Some(pv) = provider.clone() else { return false };
-            let ignore = crate::planner::ignore_paths(rb, &schema);
-            let hooks = w.hooks;
-            let results: Vec<(InstanceKey, Option<Value>, Option<DeleteJob>)> = futures::stream::iter(work.into_iter().map(|wk| {
-                let pv = pv.clone();
-                let schema = &schema;
-                let deps = &deps;
-                let rp = &rp;
-                let ignore = &ignore;
-                let null_obj = &null_obj;
-                async move {
-                    if opts.cancel.load(Ordering::SeqCst) {
-                        return (wk.k.clone(), None, None);
-                    }
-                    let (v, dj) = apply_one(sh, hooks, &pv, schema, addr, &wk, deps, cbd, &rp.config_addr, ignore, null_obj).await;
-                    (wk.k.clone(), v, dj)
-                }
-            }))
-            .buffer_unordered(opts.parallelism.max(1))
-            .collect()
-            .await;
-            for (k, v, dj) in results {
-                match v {
-                    Some(v) => {
-                        values.insert(k, v);
-                    }
-                    None => ok = false,
-                }
-                if let Some(dj) = dj {
-                    deposed_jobs.push(dj);
-                }
-            }
-        }
-        w.set_resource_values(&m, addr, rep, values);
+        any_work |= !work.is_empty();
+        instances.push((m, rep, values, work));
     }
-    ok
+    if !any_work {
+        for (m, rep, values, _) in instances {
+            w.set_resource_values(&m, addr, rep, values);
+        }
+        return Prepared::Done(ok);
+    }
+    let provider = match w.registry.configured(&rp, config, &w.scopes, &w.base, &w.sources).await {
+        Ok(pv) => pv,
+        Err(d) => {
+            w.diags.extend(d);
+            return Prepared::Done(false);
+        }
+    };
+    let ignore = crate::planner::ignore_paths(rb, &schema);
+    Prepared::Job(Box::new(NodeJob {
+        idx,
+        addr: addr.clone(),
+        schema,
+        deps,
+        cbd,
+        provider_addr: rp.config_addr.clone(),
+        ignore,
+        null_obj,
+        provider,
+        ok,
+        instances,
+    }))
+}
+
+/// Runs a node job's provider calls (each holding a permit of `sem`).
+async fn run_node_job(job: Box<NodeJob<'_>>, sh: &Shared<'_>, hooks: &dyn Hooks, cancel: &AtomicBool, sem: &tokio::sync::Semaphore) -> NodeDone {
+    let job = *job;
+    let mut ok = job.ok;
+    let mut deposed = Vec::new();
+    let mut out = Vec::new();
+    for (m, rep, mut values, work) in job.instances {
+        let results = futures::future::join_all(work.iter().map(|wk| async {
+            let Ok(_permit) = sem.acquire().await else { return (wk.k.clone(), None, None) };
+            if cancel.load(Ordering::SeqCst) {
+                return (wk.k.clone(), None, None);
+            }
+            let (v, dj) = apply_one(sh, hooks, &job.provider, &job.schema, &job.addr, wk, &job.deps, job.cbd, &job.provider_addr, &job.ignore, &job.null_obj).await;
+            (wk.k.clone(), v, dj)
+        }))
+        .await;
+        for (k, v, dj) in results {
+            match v {
+                Some(v) => {
+                    values.insert(k, v);
+                }
+                None => ok = false,
+            }
+            deposed.extend(dj);
+        }
+        out.push((m, rep, values));
+    }
+    NodeDone { idx: job.idx, addr: job.addr, ok, instances: out, deposed }
 }
 
 #[allow(clippy::too_many_arguments)]
