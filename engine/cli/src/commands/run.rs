@@ -164,52 +164,26 @@ pub fn plan(a: PlanArgs) -> u8 {
 }
 
 fn print_json_plan(plan: &Plan) {
+    use terrane_render::ui_json;
     let now = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Micros, true);
-    let line = |v: serde_json::Value| println!("{v}");
-    line(serde_json::json!({"@level":"info","@message":format!("terrane {}", env!("CARGO_PKG_VERSION")),"@module":"terraform.ui","@timestamp":now,"terraform":"1.11.4","type":"version","ui":"1.2"}));
+    println!("{}", ui_json::version("terrane", env!("CARGO_PKG_VERSION"), ui_json::UiFormat::V1_2, &now));
+    for d in &plan.drift {
+        if let Some(l) = ui_json::planned_change(d, true, &now) {
+            println!("{l}");
+        }
+    }
     for c in &plan.changes {
-        if c.action == terrane_core::plan::Action::NoOp {
-            continue;
+        if let Some(l) = ui_json::planned_change(c, false, &now) {
+            println!("{l}");
         }
-        let action = match c.action {
-            terrane_core::plan::Action::Create => "create",
-            terrane_core::plan::Action::Update => "update",
-            terrane_core::plan::Action::Delete => "delete",
-            terrane_core::plan::Action::Read => "read",
-            _ => "replace",
-        };
-        let key = match &c.index {
-            terrane_core::plan::InstanceKey::None => serde_json::Value::Null,
-            terrane_core::plan::InstanceKey::Int(i) => serde_json::json!(i),
-            terrane_core::plan::InstanceKey::Str(s) => serde_json::json!(s),
-        };
-        let implied = c.type_name.split('_').next().unwrap_or("").to_string();
-        let resource = c.address.strip_prefix(&format!("{}.", c.module_address)).unwrap_or(&c.address).to_string();
-        let mut change = serde_json::json!({"resource":{"addr":c.address,"module":c.module_address,"resource":resource,"implied_provider":implied,"resource_type":c.type_name,"resource_name":c.name,"resource_key":key},"action":action});
-        if let Some(r) = c.reason {
-            change["reason"] = serde_json::json!(r.as_json());
-        }
-        let msg = format!("{}: Plan to {action}", c.address);
-        line(serde_json::json!({"@level":"info","@message":msg,"@module":"terraform.ui","@timestamp":now,"change":change,"type":"planned_change"}));
     }
     let (add, change, remove) = plan.summary_counts();
-    let op = match plan.mode {
-        PlanMode::Destroy => "destroy",
-        PlanMode::RefreshOnly => "refresh-only",
-        PlanMode::Normal => "plan",
-    };
-    line(serde_json::json!({"@level":"info","@message":format!("Plan: {add} to add, {change} to change, {remove} to destroy."),"@module":"terraform.ui","@timestamp":now,"changes":{"add":add,"change":change,"import":0,"remove":remove,"operation":op},"type":"change_summary"}));
-    let mut outs = serde_json::Map::new();
-    for (k, o) in &plan.outputs {
-        let action = match o.action {
-            terrane_core::plan::Action::Create => "create",
-            terrane_core::plan::Action::Delete => "delete",
-            terrane_core::plan::Action::NoOp => "noop",
-            _ => "update",
-        };
-        outs.insert(k.clone(), serde_json::json!({"sensitive":o.sensitive,"action":action}));
+    let import = plan.changes.iter().filter(|c| c.importing.is_some()).count();
+    let op = if plan.mode == PlanMode::Destroy { ui_json::Operation::Destroy } else { ui_json::Operation::Plan };
+    println!("{}", ui_json::change_summary(ui_json::UiFormat::V1_2, op, add, change, import, remove, &now));
+    if let Some(l) = ui_json::planned_outputs(&plan.outputs, &now) {
+        println!("{l}");
     }
-    line(serde_json::json!({"@level":"info","@message":"Outputs: ".to_string() + &plan.outputs.len().to_string(),"@module":"terraform.ui","@timestamp":now,"outputs":outs,"type":"outputs"}));
 }
 
 /// `terrane apply`, `destroy` and `refresh`.
