@@ -631,3 +631,114 @@ pub fn output_json_text(state: &StateFile) -> Result<String, RenderError> {
     }
     Ok(format!("{}\n", gojson::to_string_pretty(&J::Object(m))))
 }
+
+/// `terraform show` of a state: every resource instance with all its
+/// attributes (no action symbols), then the root outputs.
+pub fn render_state(
+    state: &StateFile,
+    schemas: &dyn Schemas,
+    colors: crate::Colors,
+) -> Result<String, RenderError> {
+    let doc = state_json(state, "", schemas)?;
+    let values = &doc["values"];
+    let mut resources = Vec::new();
+    collect_resources(&values["root_module"], &mut resources);
+    let outputs = values.get("outputs").and_then(J::as_object);
+    if resources.is_empty() && outputs.is_none_or(|o| o.is_empty()) {
+        return Ok("The state file is empty. No resources are represented.\n".into());
+    }
+    let mut opts = crate::human::Opts::new(colors);
+    opts.show_unchanged = true;
+    opts.hide_symbols = true;
+    let mut out = String::new();
+    for (i, r) in resources.iter().enumerate() {
+        if i > 0 {
+            out.push('\n');
+        }
+        let address = r["address"].as_str().unwrap_or_default();
+        if let Some(d) = r.get("deposed_key").and_then(J::as_str) {
+            out.push_str(&format!("# {address}: (deposed object {d})\n"));
+        } else if r.get("tainted") == Some(&J::Bool(true)) {
+            out.push_str(&format!("# {address}: (tainted)\n"));
+        } else {
+            out.push_str(&format!("# {address}:\n"));
+        }
+        let mode = if r["mode"] == "data" {
+            Mode::Data
+        } else {
+            Mode::Managed
+        };
+        let ty = r["type"].as_str().unwrap_or_default();
+        let provider = r["provider_name"].as_str().unwrap_or_default();
+        let block = match schemas.schema(provider, mode, ty) {
+            Some(s) => s.block.clone(),
+            None => inferred_block(&r["values"]),
+        };
+        let vals = r.get("values").cloned().unwrap_or(J::Object(Map::new()));
+        let sens = r.get("sensitive_values").cloned().unwrap_or(J::Null);
+        let pc = crate::PlanChange {
+            before: vals.clone(),
+            after: vals,
+            after_unknown: J::Bool(false),
+            before_sensitive: sens.clone(),
+            after_sensitive: sens,
+            replace_paths: Vec::new(),
+        };
+        let d = crate::diff::diff_block(&pc, &block);
+        let keyword = if mode == Mode::Data {
+            "data"
+        } else {
+            "resource"
+        };
+        out.push_str(&format!(
+            "{keyword} {} {} {}\n",
+            crate::human::quote(ty),
+            crate::human::quote(r["name"].as_str().unwrap_or_default()),
+            crate::human::render(&d, 0, opts)
+        ));
+    }
+    if let Some(outputs) = outputs.filter(|o| !o.is_empty()) {
+        out.push_str("\n\nOutputs:\n\n");
+        for (k, o) in outputs {
+            let sensitive = J::Bool(o["sensitive"] == J::Bool(true));
+            let pc = crate::PlanChange {
+                before: o["value"].clone(),
+                after: o["value"].clone(),
+                after_unknown: J::Bool(false),
+                before_sensitive: sensitive.clone(),
+                after_sensitive: sensitive,
+                replace_paths: Vec::new(),
+            };
+            let d = match terrane_core::typed_json::type_from_json(&o["type"]) {
+                Ok(t) => crate::diff::diff_value(&pc, &t),
+                Err(_) => crate::diff::diff_output(&pc),
+            };
+            out.push_str(&format!("{k} = {}\n", crate::human::render(&d, 0, opts)));
+        }
+    }
+    Ok(out)
+}
+
+fn collect_resources(module: &J, out: &mut Vec<J>) {
+    if let Some(rs) = module.get("resources").and_then(J::as_array) {
+        out.extend(rs.iter().cloned());
+    }
+    if let Some(cs) = module.get("child_modules").and_then(J::as_array) {
+        for c in cs {
+            collect_resources(c, out);
+        }
+    }
+}
+
+fn inferred_block(values: &J) -> terrane_provider::Block {
+    let mut b = terrane_provider::Block::default();
+    if let Some(m) = values.as_object() {
+        for k in m.keys() {
+            b.attributes.insert(
+                k.clone(),
+                terrane_provider::Attribute::optional(terrane_value::Type::Dynamic),
+            );
+        }
+    }
+    b
+}

@@ -139,7 +139,7 @@ fn apply_output_matches_terraform() {
         assert_eq!(expected_tail, tail, "{case}: summary and outputs");
         checked += 1;
     }
-    assert_eq!(checked, 2);
+    assert_eq!(checked, 3);
 }
 
 #[test]

@@ -141,3 +141,15 @@ fn reference_ui_stream_matches() {
     got.push(ui_json::planned_outputs(&plan.outputs, &ts(7)).unwrap());
     assert_eq!(got.join("\n") + "\n", want);
 }
+
+#[test]
+fn reference_show_of_plan_matches() {
+    // `terraform show PLAN` prints the plan text without the trailer.
+    let doc: J = serde_json::from_str(&read("plan_fresh.show.json")).unwrap();
+    let plan = common::plan_from_show_json(&doc, PlanMode::Normal);
+    let text = render_plan(&plan, &common::schemas(), &RenderOptions::terraform());
+    assert_eq!(
+        text.strip_prefix('\n').unwrap(),
+        read("plan_fresh.show.txt")
+    );
+}

@@ -9,7 +9,9 @@ mod common;
 use serde_json::Value as J;
 use terrane_render::config_json::Configuration;
 use terrane_render::gojson;
-use terrane_render::show_json::{output_json_text, plan_json, state_json, PlanJsonInput};
+use terrane_render::show_json::{
+    output_json_text, plan_json, render_state, state_json, PlanJsonInput,
+};
 use terrane_state::StateFile;
 use terrane_value::Path;
 
@@ -117,7 +119,11 @@ fn state_and_output_json_match_terraform() {
             common::read(&case, "output.json").unwrap(),
             "{case}"
         );
+        if let Some(want) = common::read(&case, "state.txt") {
+            let got = render_state(&state, &common::schemas(), Default::default()).unwrap();
+            assert_eq!(got, want, "{case}: terraform show");
+        }
         checked += 1;
     }
-    assert!(checked >= 2);
+    assert!(checked >= 3);
 }

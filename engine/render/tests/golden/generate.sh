@@ -5,7 +5,8 @@
 # pre.sh (commands run after the v1 apply, optional). Outputs written:
 # plan.txt (terraform plan -no-color text), plan.json (terraform show -json)
 # prior.tfstate (the state planned against) and, for apply cases,
-# apply.txt, applied.tfstate, state.json (show -json) and output.json;
+# apply.txt, applied.tfstate, state.json (show -json), state.txt (show)
+# and output.json;
 # plan.ui.jsonl (plan -json) always and apply.ui.jsonl (apply -json) for
 # cases marked apply_json.
 set -euo pipefail
@@ -45,6 +46,7 @@ for case in "${cases[@]}"; do
     terraform apply -no-color plan.tfplan > "$case/apply.txt" 2>&1 || true
     cp terraform.tfstate "$case/applied.tfstate"
     terraform show -json > "$case/state.json"
+    terraform show -no-color > "$case/state.txt"
     terraform output -json > "$case/output.json"
   fi
   cd "$here"; rm -rf "$work"
