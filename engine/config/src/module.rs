@@ -639,23 +639,34 @@ fn header_lines(text: &str) -> Vec<(std::ops::Range<usize>, String)> {
                 out.push((*start..offset + trimmed.len(), header.clone()));
                 open = None;
             }
-        } else if trimmed.ends_with('{') && line.starts_with(|c: char| c.is_alphabetic()) {
-            let words: Vec<&str> = trimmed.trim_end_matches('{').split_whitespace().collect();
-            if let Some((first, labels)) = words.split_first() {
-                let quoted = labels
-                    .iter()
-                    .all(|l| l.len() >= 2 && l.starts_with('"') && l.ends_with('"'));
-                if quoted {
-                    let mut h = first.to_string();
-                    for l in labels {
-                        h.push(' ');
-                        h.push_str(l);
+        } else if line.starts_with(|c: char| c.is_alphabetic()) {
+            if let Some(brace) = trimmed.find('{') {
+                let words: Vec<&str> = trimmed[..brace].split_whitespace().collect();
+                if let Some((first, labels)) = words.split_first() {
+                    let quoted = labels
+                        .iter()
+                        .all(|l| l.len() >= 2 && l.starts_with('"') && l.ends_with('"'));
+                    if quoted {
+                        let mut h = first.to_string();
+                        for l in labels {
+                            h.push(' ');
+                            h.push_str(l);
+                        }
+                        if trimmed.ends_with('}') && trimmed.len() > brace + 1 {
+                            // A one-line block.
+                            out.push((offset..offset + trimmed.len(), h));
+                        } else {
+                            open = Some((offset, h));
+                        }
                     }
-                    open = Some((offset, h));
                 }
             }
         }
         offset += line.len();
+    }
+    // A block still open at the end of the file runs to the end.
+    if let Some((start, header)) = open {
+        out.push((start..text.len() + 1, header));
     }
     out
 }

@@ -162,12 +162,17 @@ pub fn parse_file(display: &str, text: String) -> Result<ParsedFile, Box<Diagnos
         json_map: None,
     });
     let (body, redefined) = parse_native_tolerant(file.text()).map_err(|(msg, off)| {
-        let end = file.text()[off.min(file.text().len())..]
-            .chars()
-            .next()
-            .map(|c| off + c.len_utf8())
-            .unwrap_or(off);
-        Box::new(Diagnostic::error(syntax_summary(&msg), msg).with_subject(file.range(off..end)))
+        let (summary, detail, span) = syntax_error(file.text(), &msg, off);
+        let mut d = Diagnostic::error(summary, detail).with_subject(file.range(span.clone()));
+        if summary == "Missing item separator" {
+            // Terraform shows the whole unfinished list as context.
+            if let Some(open) =
+                last_unclosed(file.text().get(..span.start).unwrap_or(""), b'[', b']')
+            {
+                d = d.with_context(file.range(open..span.end));
+            }
+        }
+        Box::new(d)
     })?;
     let problems = redefined
         .into_iter()
@@ -192,16 +197,131 @@ pub fn parse_file(display: &str, text: String) -> Result<ParsedFile, Box<Diagnos
     })
 }
 
-fn syntax_summary(msg: &str) -> &'static str {
+/// Translates an `hcl-edit` parse error into the summary, detail and range
+/// Terraform's parser reports for the same mistake, where it is recognisable;
+/// otherwise keeps hcl-edit's message.
+fn syntax_error(text: &str, msg: &str, off: usize) -> (&'static str, String, Range<usize>) {
+    let off = off.min(text.len());
+    let one_char = |at: usize| {
+        let end = text
+            .get(at..)
+            .and_then(|t| t.chars().next())
+            .map(|c| at + c.len_utf8())
+            .unwrap_or(at);
+        at..end
+    };
+    // The identifier at `at`, or just before it.
+    let ident_at = |at: usize| {
+        let is_id = |c: char| c.is_alphanumeric() || c == '_' || c == '-';
+        let before = text.get(..at).unwrap_or("");
+        let start = before.trim_end_matches(is_id).len();
+        let after = text.get(at..).unwrap_or("");
+        let end = at + (after.len() - after.trim_start_matches(is_id).len());
+        if start < end {
+            start..end
+        } else {
+            one_char(at)
+        }
+    };
     if msg.contains("redefined attribute") {
-        "Attribute redefined"
-    } else if msg.contains("block") {
+        return ("Attribute redefined", msg.to_string(), ident_at(off));
+    }
+    if msg.starts_with("invalid expression") {
+        return (
+            "Invalid expression",
+            "Expected the start of an expression, but found an invalid expression token.".into(),
+            one_char(off),
+        );
+    }
+    if msg.starts_with("invalid block body") {
+        if text.get(off..).is_some_and(|t| t.trim().is_empty()) {
+            if let Some(open) = last_unclosed(text, b'{', b'}') {
+                return (
+                    "Unclosed configuration block",
+                    "There is no closing brace for this block before the end of the file. This may be caused by incorrect brace nesting elsewhere in this file.".into(),
+                    open..open + 1,
+                );
+            }
+        }
+        let line_start = text
+            .get(..off)
+            .and_then(|t| t.rfind('\n'))
+            .map(|i| i + 1)
+            .unwrap_or(0);
+        let line_prefix = text.get(line_start..off).unwrap_or("");
+        if line_prefix.contains('{') && line_prefix.contains('=') {
+            return (
+                "Invalid single-argument block definition",
+                "A single-line block definition must end with a closing brace immediately after its single argument definition.".into(),
+                ident_at(off),
+            );
+        }
+    }
+    if msg.starts_with("invalid structure") {
+        let before = text.get(..off).unwrap_or("").trim_end();
+        return (
+            "Argument or block definition required",
+            "An argument or block definition is required here. To set an argument, use the equals sign \"=\" to introduce the argument value.".into(),
+            ident_at(before.len()),
+        );
+    }
+    if msg.starts_with("invalid object item") {
+        return (
+            "Missing attribute separator",
+            "Expected a newline or comma to mark the beginning of the next attribute.".into(),
+            one_char(off),
+        );
+    }
+    if msg.starts_with("expected `]`") {
+        return (
+            "Missing item separator",
+            "Expected a comma to mark the beginning of the next item.".into(),
+            one_char(off),
+        );
+    }
+    let summary = if msg.contains("block") {
         "Invalid block definition"
     } else if msg.contains("expression") {
         "Invalid expression"
     } else {
         "Invalid syntax"
+    };
+    (summary, msg.to_string(), one_char(off))
+}
+
+/// The byte offset of the last `open` left unclosed at the end of `text`,
+/// skipping strings and comments.
+fn last_unclosed(text: &str, open: u8, close: u8) -> Option<usize> {
+    let mut stack = Vec::new();
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'"' => {
+                i += 1;
+                while i < bytes.len() && bytes[i] != b'"' && bytes[i] != b'\n' {
+                    i += if bytes[i] == b'\\' { 2 } else { 1 };
+                }
+            }
+            b'#' => {
+                while i < bytes.len() && bytes[i] != b'\n' {
+                    i += 1;
+                }
+            }
+            b'/' if bytes.get(i + 1) == Some(&b'/') => {
+                while i < bytes.len() && bytes[i] != b'\n' {
+                    i += 1;
+                }
+            }
+            c if c == open => stack.push(i),
+            c if c == close => {
+                stack.pop();
+            }
+            _ => {}
+        }
+        i += 1;
     }
+    stack.pop()
 }
 
 /// An argument set twice in one body: (span of the second name, span of the
