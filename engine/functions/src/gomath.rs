@@ -9,7 +9,6 @@
 //! and Go's power function built on exact binary scaling and repeated
 //! squaring.
 
-
 // The constants keep the digits they are published with (the same f64s).
 #![allow(clippy::excessive_precision)]
 

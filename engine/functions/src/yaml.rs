@@ -57,7 +57,6 @@ fn printable(c: char) -> bool {
         || (' '..='~').contains(&c)
         || ('\u{a0}'..='\u{d7ff}').contains(&c)
         || (('\u{e000}'..='\u{fffd}').contains(&c) && c != '\u{feff}')
-        || ('\u{10000}'..='\u{10ffff}').contains(&c)
 }
 
 fn string(s: &str, col: usize, indent: usize) -> String {
