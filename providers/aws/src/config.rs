@@ -16,6 +16,7 @@ use aws_config::retry::RetryConfig;
 use aws_config::{BehaviorVersion, Region};
 use aws_credential_types::provider::SharedCredentialsProvider;
 use aws_credential_types::Credentials;
+use aws_runtime::env_config::file::{EnvConfigFileKind, EnvConfigFiles};
 use aws_smithy_http_client::tls;
 use std::sync::Arc;
 use std::time::Duration;
@@ -46,6 +47,8 @@ pub fn provider_schema() -> Schema {
         ("secret_key", opt_s().sensitive()),
         ("token", opt_s().sensitive()),
         ("max_retries", opt_n()),
+        ("shared_config_files", opt_list()),
+        ("shared_credentials_files", opt_list()),
         ("skip_credentials_validation", opt_b()),
         ("skip_requesting_account_id", opt_b()),
         ("skip_metadata_api_check", opt_s()),
@@ -130,6 +133,31 @@ fn truthy(s: &str) -> Result<bool, ConfigError> {
     }
 }
 
+/// `shared_config_files` / `shared_credentials_files`: when set they
+/// replace the default `~/.aws/config` / `~/.aws/credentials` locations.
+fn profile_files(config: &Obj) -> Option<EnvConfigFiles> {
+    let cfg = get_strs(config, "shared_config_files");
+    let cred = get_strs(config, "shared_credentials_files");
+    if cfg.is_empty() && cred.is_empty() {
+        return None;
+    }
+    let home = std::env::var("HOME").unwrap_or_default();
+    let expand = |p: &String| match p.strip_prefix("~/") {
+        Some(rest) if !home.is_empty() => format!("{home}/{rest}"),
+        _ => p.clone(),
+    };
+    let mut b = EnvConfigFiles::builder()
+        .include_default_config_file(cfg.is_empty())
+        .include_default_credentials_file(cred.is_empty());
+    for f in &cfg {
+        b = b.with_file(EnvConfigFileKind::Config, expand(f));
+    }
+    for f in &cred {
+        b = b.with_file(EnvConfigFileKind::Credentials, expand(f));
+    }
+    Some(b.build())
+}
+
 /// Builds the AWS session for a provider block.
 pub async fn connect(config: &Obj, opts: &SessionOptions) -> Result<Aws, ConfigError> {
     let http = aws_smithy_http_client::Builder::new()
@@ -138,6 +166,7 @@ pub async fn connect(config: &Obj, opts: &SessionOptions) -> Result<Aws, ConfigE
         ))
         .build_https();
     let profile = get_ne(config, "profile");
+    let files = profile_files(config);
     let skip_imds = match get_s(config, "skip_metadata_api_check") {
         Some(s) => truthy(&s)?,
         None => false,
@@ -149,6 +178,9 @@ pub async fn connect(config: &Obj, opts: &SessionOptions) -> Result<Aws, ConfigE
             let mut pr = ProfileFileRegionProvider::builder();
             if let Some(p) = &profile {
                 pr = pr.profile_name(p);
+            }
+            if let Some(f) = &files {
+                pr = pr.profile_files(f.clone());
             }
             RegionProviderChain::first_try(EnvironmentVariableRegionProvider::new())
                 .or_else(pr.build())
@@ -180,6 +212,9 @@ pub async fn connect(config: &Obj, opts: &SessionOptions) -> Result<Aws, ConfigE
                 let mut prof = ProfileFileCredentialsProvider::builder().configure(&pc);
                 if let Some(p) = &profile {
                     prof = prof.profile_name(p);
+                }
+                if let Some(f) = &files {
+                    prof = prof.profile_files(f.clone());
                 }
                 let mut chain = CredentialsProviderChain::first_try(
                     "Environment",
@@ -218,6 +253,9 @@ pub async fn connect(config: &Obj, opts: &SessionOptions) -> Result<Aws, ConfigE
         .retry_config(RetryConfig::disabled());
     if let Some(p) = &profile {
         loader = loader.profile_name(p);
+    }
+    if let Some(f) = &files {
+        loader = loader.profile_files(f.clone());
     }
     let mut sdk = loader.load().await;
 

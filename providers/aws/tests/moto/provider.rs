@@ -332,3 +332,55 @@ async fn iam_policy_document_through_the_provider() {
     assert_eq!(s(&stmts.as_seq().unwrap()[0], "effect"), "Allow");
     assert_eq!(s(&out, "version"), "2012-10-17");
 }
+
+#[tokio::test]
+async fn profile_from_shared_files() {
+    let Some(ep) = moto() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let cred = dir.path().join("credentials");
+    let cfgf = dir.path().join("config");
+    std::fs::write(
+        &cred,
+        "[deployer]\naws_access_key_id = AKIDPROFILETEST\naws_secret_access_key = s3cr3t\n",
+    )
+    .unwrap();
+    std::fs::write(&cfgf, "[profile deployer]\nregion = eu-west-3\n").unwrap();
+    let files = |p: &std::path::Path| vals::vlist([p.display().to_string()]);
+    let base = with(
+        &provider_config(&ep, "unused", vec![]),
+        vec![
+            ("region", Value::null(terrane_value::Type::String)),
+            ("access_key", Value::null(terrane_value::Type::String)),
+            ("secret_key", Value::null(terrane_value::Type::String)),
+            ("shared_credentials_files", files(&cred)),
+            ("shared_config_files", files(&cfgf)),
+        ],
+    );
+    let prov = AwsProvider::with_options(options());
+    let p = prov
+        .connect(&with(&base, vec![("profile", vs("deployer"))]))
+        .await
+        .expect("profile configures");
+    assert_eq!(p.aws.region, "eu-west-3", "region comes from the profile");
+    assert_eq!(
+        p.aws.account_id, "123456789012",
+        "credentials from the profile signed STS"
+    );
+    if std::env::var("AWS_ACCESS_KEY_ID").is_err() && std::env::var("AWS_PROFILE").is_err() {
+        let mut bad = with(
+            &base,
+            vec![("profile", vs("nobody")), ("max_retries", vals::vi(0))],
+        );
+        bad = with(&bad, vec![("region", vs("eu-west-3"))]);
+        let err = prov
+            .connect(&bad)
+            .await
+            .err()
+            .map(|d| d.detail)
+            .unwrap_or_default();
+        assert!(
+            err.contains("STS GetCallerIdentity"),
+            "unknown profile must fail: {err}"
+        );
+    }
+}
