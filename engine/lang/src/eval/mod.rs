@@ -332,16 +332,14 @@ impl<'a> Evaluator<'a> {
                 }
             }
         };
+        // HCL marks the result with the marks of the condition and of both
+        // results, whichever is chosen.
+        let cond_marks = cond_marks.union(tv.marks).union(fv.marks);
         let chosen = match cond.as_bool() {
             Some(true) => (tv, c.true_expr.span(), "true"),
             Some(false) => (fv, c.false_expr.span(), "false"),
             // Either result could be the value: keep the marks of both.
-            None => {
-                let marks = cond_marks
-                    .union(ops::deep_marks(&tv))
-                    .union(ops::deep_marks(&fv));
-                return Ok(Value::unknown(result_ty).with_marks(marks));
-            }
+            None => return Ok(Value::unknown(result_ty).with_marks(cond_marks)),
         };
         let out = if result_ty == Type::Dynamic {
             chosen.0

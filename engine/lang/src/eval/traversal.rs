@@ -246,6 +246,13 @@ impl Evaluator<'_> {
                     return Ok(Value::unknown(elem_ty(&coll.ty(), key)).with_marks(marks));
                 };
                 let was_number = matches!(key_plain.kind, Kind::Number(_));
+                // HCL unmarks the key before looking up an object attribute,
+                // so only the object's own marks carry over.
+                let marks = if matches!(coll.kind, Kind::Object(_)) {
+                    coll.marks
+                } else {
+                    marks
+                };
                 match m.get(s) {
                     Some(x) => Ok(x.clone().with_marks(marks)),
                     None if was_number && matches!(coll.kind, Kind::Object(_)) => Err(invalid(

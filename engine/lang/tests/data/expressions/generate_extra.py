@@ -105,6 +105,15 @@ CASES = {
         'jsondecode("1 2")', 'jsondecode("{\\"a\\":1}x")', 'jsondecode("[1e2, 1.50, -0.0]")', 'jsondecode("\\"\\\\u00e9\\"")',
         'jsondecode("true")', 'jsondecode("{\\"b\\": [], \\"a\\": {}}")', 'jsonencode(jsondecode("[0.1, 1e400]"))',
     ],
+    "extra:marks": [
+        '{a = sensitive(1)}.a', '[for x in [sensitive(1), 2] : x]', 'sensitive([{a = 1}])[*]', 'sensitive(true) ? 1 : 2',
+        'true ? sensitive(1) : 2', 'false ? sensitive(1) : 2', '"${sensitive("a")}b"', '{(sensitive("k")) = 1}',
+        '[sensitive(1)] == [1]', 'sensitive(1) + 1', '-sensitive(1)', '!sensitive(true)', 'sensitive(null) == null',
+        '{for k, v in {a = sensitive(1), b = 2} : k => v}', '{for k, v in {a = 1} : sensitive(k) => v}',
+        '[for x in [1, 2] : x if sensitive(true)]', '[1, 2][sensitive(0)]', '{a = 1}[sensitive("a")]',
+        '[sensitive({a = 1})][0].a', 'sensitive([1, 2])[*]', '[{a = sensitive(1)}][*].a', 'tolist([sensitive(1), 2])',
+        '"%{if sensitive(true)}x%{endif}"', '"%{for x in sensitive([1])}${x}%{endfor}"', 'sensitive({a = 1})',
+    ],
     "extra:unicode": [
         '"e\\u0301"', 'length("e\\u0301")', '"\\u00e9" == "e\\u0301"', '{"e\\u0301" = 1}', '"${"e"}\\u0301"',
         'upper("e\\u0301")', '"\\u212b"', 'jsondecode("\\"e\\\\u0301\\"")', '"\\uFEFF"', '"a\\u200bb"',
