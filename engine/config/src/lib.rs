@@ -9,16 +9,30 @@
 //! keeps byte spans, so every diagnostic points at source; JSON syntax is
 //! translated into equivalent native text (with an offset map back to the
 //! JSON) and parsed the same way, so the rest of the crate sees one model.
-//! Blocks Terraform defines become typed structs ([`Module`],
-//! [`ResourceBlock`], [`Variable`], ...); provider- and backend-specific
-//! arguments stay raw ([`RawBody`]) for the engine to decode against schemas.
-//! [`load_config`] follows local module sources into a [`Config`] tree;
-//! [`validate`] then checks references, `count`/`each`/`self` usage, module
-//! arguments and the core version constraint.
+//! Duplicate keys in object constructors, which Terraform accepts and
+//! `hcl-edit` rejects, are tolerated (the last wins). Blocks Terraform defines
+//! become typed structs ([`Module`], [`ResourceBlock`], [`Variable`], ...);
+//! provider- and backend-specific arguments stay raw ([`RawBody`]) for the
+//! engine to decode against schemas. [`load_config`] follows local module
+//! sources into a [`Config`] tree (registry and remote sources are reported
+//! as not supported yet); [`validate`] then checks references, `count`/
+//! `each`/`self` usage, module arguments, function names and the core
+//! version constraint ([`TERRAFORM_COMPATIBILITY_VERSION`]).
 //!
-//! Depends on `terrane-addrs`, `terrane-diagnostics` and `terrane-value`
-//! (for type constraints and constant defaults), never on the planner,
-//! providers or CLI.
+//! Diagnostics follow Terraform's summaries, details and ranges; the tests
+//! compare them with `terraform validate -json` output and run OpenTofu's
+//! loader fixtures. OpenTofu's own language additions that those fixtures
+//! use are accepted: the `language` block, `required_version` in `.tofu`
+//! files (checked against [`OPENTOFU_COMPATIBILITY_VERSION`]), `deprecated`
+//! and `const` on variables/outputs, `for_each` on providers.
+//!
+//! Design: loading never stops at the first problem and never panics on
+//! input; files of a module are parsed and decoded in parallel and merged in
+//! file order, so results are deterministic. Depends on `terrane-addrs`,
+//! `terrane-diagnostics`, `terrane-value` (type constraints, constant
+//! defaults) and `terrane-functions` (function names), never on the planner,
+//! providers or CLI. Reference extraction is private here until
+//! `terrane-lang` is the single owner of it.
 
 mod checks;
 mod decode;

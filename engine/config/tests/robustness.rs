@@ -4,12 +4,15 @@
 use std::path::Path;
 
 fn files(dir: &Path, out: &mut Vec<std::path::PathBuf>) {
-    let Ok(rd) = std::fs::read_dir(dir) else { return };
+    let Ok(rd) = std::fs::read_dir(dir) else {
+        return;
+    };
     for e in rd.flatten() {
         let p = e.path();
         if p.is_dir() {
             files(&p, out);
-        } else if p.to_string_lossy().ends_with(".tf") || p.to_string_lossy().ends_with(".tf.json") {
+        } else if p.to_string_lossy().ends_with(".tf") || p.to_string_lossy().ends_with(".tf.json")
+        {
             out.push(p);
         }
     }
@@ -18,13 +21,19 @@ fn files(dir: &Path, out: &mut Vec<std::path::PathBuf>) {
 #[test]
 fn truncated_and_mutated_files_never_panic() {
     let mut all = Vec::new();
-    files(&Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data"), &mut all);
+    files(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data"),
+        &mut all,
+    );
     all.sort();
     assert!(all.len() > 50);
     let mut runs = 0;
     for path in &all {
         let text = std::fs::read_to_string(path).unwrap_or_default();
-        let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
         let step = (text.len() / 40).max(1);
         for cut in (0..text.len()).step_by(step) {
             if !text.is_char_boundary(cut) {
@@ -36,7 +45,8 @@ fn truncated_and_mutated_files_never_panic() {
                 let mut m = text.clone();
                 if cut < m.len() && m.is_char_boundary(cut + 1) {
                     m.replace_range(cut..cut + 1, &ch.to_string());
-                    let (module, _) = terrane_config::load_module_from_sources(vec![(name.clone(), m)]);
+                    let (module, _) =
+                        terrane_config::load_module_from_sources(vec![(name.clone(), m)]);
                     if let Some(module) = module {
                         let config = terrane_config::Config {
                             path: terrane_addrs::ModulePath::root(),
