@@ -54,9 +54,10 @@ fn check(input: &Path) -> Option<String> {
         let want = std::fs::read_to_string(&out_path).unwrap();
         match got {
             Ok(text) if text == want => {
-                let again = format_source(&text);
-                if again.as_deref().ok() != Some(text.as_str()) {
-                    return Some(format!("{}: not idempotent", input.display()));
+                // The output must itself be valid. (It need not be a fixed
+                // point: Terraform unwraps one `"${...}"` level per run.)
+                if format_source(&text).is_err() {
+                    return Some(format!("{}: output does not parse", input.display()));
                 }
                 None
             }
