@@ -34,5 +34,7 @@ mod strings;
 mod valuejson;
 mod yaml;
 
-pub use registry::{call, exists, names, opentofu_names, FuncContext, FuncError};
+pub use registry::{
+    call, exists, names, opentofu_names, signature, FuncContext, FuncError, ParamInfo, Signature,
+};
 pub use valuejson::{json_decode, json_encode};

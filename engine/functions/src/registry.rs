@@ -270,6 +270,42 @@ pub fn opentofu_names() -> impl Iterator<Item = &'static str> {
     v.into_iter()
 }
 
+/// One declared parameter of a function, as [`signature`] reports it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ParamInfo {
+    /// The name Terraform's messages use ("Invalid value for \"str\"...").
+    pub name: &'static str,
+    /// The type arguments are converted to (`Dynamic`: any).
+    pub ty: Type,
+    /// Whether null is accepted.
+    pub nullable: bool,
+}
+
+/// A function's declared parameters (for diagnostics and tooling).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Signature {
+    /// The positional parameters.
+    pub params: Vec<ParamInfo>,
+    /// The variadic parameter, if the function takes one.
+    pub variadic: Option<ParamInfo>,
+}
+
+/// The declared parameters of the built-in `name` (Terraform built-ins
+/// and, when `opentofu_extras` is set on the call context, OpenTofu's).
+pub fn signature(name: &str) -> Option<Signature> {
+    let reg = registry();
+    let spec = reg.funcs.get(name).or_else(|| reg.extras.get(name))?;
+    let info = |p: &Param| ParamInfo {
+        name: p.name,
+        ty: p.ty.clone(),
+        nullable: p.allow_null,
+    };
+    Some(Signature {
+        params: spec.params.iter().map(info).collect(),
+        variadic: spec.variadic.as_ref().map(info),
+    })
+}
+
 /// Calls the built-in function `name` with `args`, as Terraform does.
 pub fn call(name: &str, args: Vec<Value>, ctx: &FuncContext) -> Result<Value, FuncError> {
     let reg = registry();
