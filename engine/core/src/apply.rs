@@ -8,9 +8,10 @@
 use crate::decode::{overlay_paths, proposed_new};
 use crate::graph::{body_references, build_graph, provider_key, NodeKey};
 use crate::plan::{Action, Plan, PlanMode, ResourceChange};
-use crate::planner::{configure_provider, copy_marks, id_of, new_walker, resource_schema, same_value};
-use crate::prior::{key_to_state, PriorState};
-use crate::providers::ProviderRegistry;
+use crate::planner::{
+    configure_provider, copy_marks, id_of, new_walker, resource_schema, same_value,
+};
+use crate::prior::key_to_state;
 use crate::scope::{RepData, Repetition};
 use crate::walker::{expand, instance_addr, mark_schema_sensitive, Walker};
 use crate::{typed_json, CoreError, Hooks};
@@ -23,8 +24,14 @@ use std::time::{Duration, Instant};
 use terrane_addrs::{InstanceKey, ModuleInstance, ModulePath, Resource, ResourceMode};
 use terrane_config::Config;
 use terrane_diagnostics::{Diagnostic, Diagnostics};
-use terrane_provider::{ApplyChangeRequest, ConfiguredProvider, PlanChangeRequest, Provider, ReadDataSourceRequest, Schema};
-use terrane_state::{InstanceAddr, InstanceObject, IntentSpec, Journal, Mutation, ObjectStatus, Outcome, RawJson, StateFile};
+use terrane_provider::{
+    ApplyChangeRequest, ConfiguredProvider, PlanChangeRequest, Provider, ReadDataSourceRequest,
+    Schema,
+};
+use terrane_state::{
+    InstanceAddr, InstanceObject, IntentSpec, Journal, Mutation, ObjectStatus, Outcome, RawJson,
+    StateFile,
+};
 use terrane_value::{Kind, Path, PathStep, Type, Value};
 
 /// How to apply.
@@ -98,14 +105,33 @@ impl Working {
     fn new(state: &StateFile) -> Working {
         let mut resources = BTreeMap::new();
         for r in &state.resources {
-            let mode = if r.mode == terrane_state::Mode::Data { ResourceMode::Data } else { ResourceMode::Managed };
+            let mode = if r.mode == terrane_state::Mode::Data {
+                ResourceMode::Data
+            } else {
+                ResourceMode::Managed
+            };
             let mut objects = BTreeMap::new();
             for o in &r.instances {
-                objects.insert((crate::prior::key_from_state(o.index_key.as_ref()), o.deposed.clone()), o.clone());
+                objects.insert(
+                    (
+                        crate::prior::key_from_state(o.index_key.as_ref()),
+                        o.deposed.clone(),
+                    ),
+                    o.clone(),
+                );
             }
             resources.insert(
-                (r.module.clone(), mode, r.resource_type.clone(), r.name.clone()),
-                ResEntry { provider: r.provider.clone(), each: r.each.clone(), objects },
+                (
+                    r.module.clone(),
+                    mode,
+                    r.resource_type.clone(),
+                    r.name.clone(),
+                ),
+                ResEntry {
+                    provider: r.provider.clone(),
+                    each: r.each.clone(),
+                    objects,
+                },
             );
         }
         let mut base = state.clone();
@@ -113,13 +139,34 @@ impl Working {
         Working { base, resources }
     }
 
-    fn put(&mut self, m: &ModuleInstance, r: &Resource, k: &InstanceKey, deposed: Option<String>, provider: &str, obj: InstanceObject) {
-        let e = self.resources.entry(res_key(m, r)).or_insert_with(|| ResEntry { provider: provider.to_string(), each: None, objects: BTreeMap::new() });
+    fn put(
+        &mut self,
+        m: &ModuleInstance,
+        r: &Resource,
+        k: &InstanceKey,
+        deposed: Option<String>,
+        provider: &str,
+        obj: InstanceObject,
+    ) {
+        let e = self
+            .resources
+            .entry(res_key(m, r))
+            .or_insert_with(|| ResEntry {
+                provider: provider.to_string(),
+                each: None,
+                objects: BTreeMap::new(),
+            });
         e.provider = provider.to_string();
         e.objects.insert((k.clone(), deposed), obj);
     }
 
-    fn take(&mut self, m: &ModuleInstance, r: &Resource, k: &InstanceKey, deposed: Option<String>) -> Option<InstanceObject> {
+    fn take(
+        &mut self,
+        m: &ModuleInstance,
+        r: &Resource,
+        k: &InstanceKey,
+        deposed: Option<String>,
+    ) -> Option<InstanceObject> {
         let key = res_key(m, r);
         let e = self.resources.get_mut(&key)?;
         let o = e.objects.remove(&(k.clone(), deposed));
@@ -129,14 +176,24 @@ impl Working {
         o
     }
 
-    fn get(&self, m: &ModuleInstance, r: &Resource, k: &InstanceKey, deposed: Option<String>) -> Option<&InstanceObject> {
-        self.resources.get(&res_key(m, r))?.objects.get(&(k.clone(), deposed))
+    fn get(
+        &self,
+        m: &ModuleInstance,
+        r: &Resource,
+        k: &InstanceKey,
+        deposed: Option<String>,
+    ) -> Option<&InstanceObject> {
+        self.resources
+            .get(&res_key(m, r))?
+            .objects
+            .get(&(k.clone(), deposed))
     }
 
     fn finish(mut self) -> StateFile {
         let mut st = std::mem::replace(&mut self.base, StateFile::new(""));
         for ((module, mode, ty, name), e) in self.resources {
-            let mut r = terrane_state::Resource::new(&module, state_mode(mode), &ty, &name, &e.provider);
+            let mut r =
+                terrane_state::Resource::new(&module, state_mode(mode), &ty, &name, &e.provider);
             r.each = e.each;
             for ((k, d), mut o) in e.objects {
                 o.index_key = key_to_state(&k);
@@ -151,7 +208,11 @@ impl Working {
 }
 
 /// Paths of sensitive values inside an object, as state records them.
-fn sensitive_paths(v: &Value, path: &mut Vec<terrane_state::PathStep>, out: &mut Vec<Vec<terrane_state::PathStep>>) {
+fn sensitive_paths(
+    v: &Value,
+    path: &mut Vec<terrane_state::PathStep>,
+    out: &mut Vec<Vec<terrane_state::PathStep>>,
+) {
     if v.is_sensitive() {
         out.push(path.clone());
         return;
@@ -166,7 +227,10 @@ fn sensitive_paths(v: &Value, path: &mut Vec<terrane_state::PathStep>, out: &mut
         }
         Kind::Map(_, m) => {
             for (k, x) in m {
-                let key = RawJson::parse(&format!("{{\"value\":{},\"type\":\"string\"}}", serde_json::Value::from(k.as_str())));
+                let key = RawJson::parse(&format!(
+                    "{{\"value\":{},\"type\":\"string\"}}",
+                    serde_json::Value::from(k.as_str())
+                ));
                 if let Ok(key) = key {
                     path.push(terrane_state::PathStep::Index(key));
                     sensitive_paths(x, path, out);
@@ -188,7 +252,13 @@ fn sensitive_paths(v: &Value, path: &mut Vec<terrane_state::PathStep>, out: &mut
 }
 
 /// Builds a state object from a provider's new state.
-pub fn state_object(value: &Value, schema: &Schema, private: &[u8], deps: &[String], cbd: bool) -> Result<InstanceObject, CoreError> {
+pub fn state_object(
+    value: &Value,
+    schema: &Schema,
+    private: &[u8],
+    deps: &[String],
+    cbd: bool,
+) -> Result<InstanceObject, CoreError> {
     let ty = schema.block.implied_type();
     let text = typed_json::to_state_json(value, &ty)?;
     let raw = RawJson::parse(&text).map_err(|e| CoreError::Decode(e.to_string()))?;
@@ -210,12 +280,16 @@ pub fn consistent(planned: &Value, new: &Value) -> bool {
         (Kind::Unknown(_), _) => true,
         (_, Kind::Unknown(_)) => false,
         (Kind::Object(a), Kind::Object(b)) | (Kind::Map(_, a), Kind::Map(_, b)) => {
-            a.len() == b.len() && a.iter().all(|(k, x)| b.get(k).is_some_and(|y| consistent(x, y)))
+            a.len() == b.len()
+                && a.iter()
+                    .all(|(k, x)| b.get(k).is_some_and(|y| consistent(x, y)))
         }
         (Kind::List(_, a), Kind::List(_, b)) | (Kind::Tuple(a), Kind::Tuple(b)) => {
             a.len() == b.len() && a.iter().zip(b).all(|(x, y)| consistent(x, y))
         }
-        (Kind::Set(..), Kind::Set(..)) => planned.is_wholly_known() && same_value(planned, new) || !planned.is_wholly_known(),
+        (Kind::Set(..), Kind::Set(..)) => {
+            planned.is_wholly_known() && same_value(planned, new) || !planned.is_wholly_known()
+        }
         _ => same_value(planned, new),
     }
 }
@@ -229,7 +303,12 @@ fn journal_action(a: Action) -> terrane_state::Action {
     }
 }
 
-fn state_addr(m: &ModuleInstance, r: &Resource, k: &InstanceKey, deposed: Option<&str>) -> InstanceAddr {
+fn state_addr(
+    m: &ModuleInstance,
+    r: &Resource,
+    k: &InstanceKey,
+    deposed: Option<&str>,
+) -> InstanceAddr {
     InstanceAddr {
         module: m.to_string(),
         mode: state_mode(r.mode),
@@ -243,13 +322,21 @@ fn state_addr(m: &ModuleInstance, r: &Resource, k: &InstanceKey, deposed: Option
 /// Parses the module instance, resource and key of a change.
 fn change_parts(c: &ResourceChange) -> Option<(ModuleInstance, Resource, InstanceKey)> {
     let m: ModuleInstance = c.module_address.parse().ok()?;
-    let mode = if c.mode == crate::plan::Mode::Data { ResourceMode::Data } else { ResourceMode::Managed };
+    let mode = if c.mode == crate::plan::Mode::Data {
+        ResourceMode::Data
+    } else {
+        ResourceMode::Managed
+    };
     let k = match &c.index {
         crate::plan::InstanceKey::None => InstanceKey::None,
         crate::plan::InstanceKey::Int(i) => InstanceKey::Int(*i as i64),
         crate::plan::InstanceKey::Str(s) => InstanceKey::String(s.clone()),
     };
-    Some((m, Resource::new(mode, c.type_name.clone(), c.name.clone()), k))
+    Some((
+        m,
+        Resource::new(mode, c.type_name.clone(), c.name.clone()),
+        k,
+    ))
 }
 
 fn config_address(m: &ModuleInstance, r: &Resource) -> String {
@@ -271,20 +358,27 @@ struct Shared<'j> {
 impl Shared<'_> {
     fn intent(&self, spec: IntentSpec) -> Result<u64, Diagnostic> {
         let mut j = self.journal.lock().unwrap_or_else(|e| e.into_inner());
-        j.append_intent(spec).map_err(|e| Diagnostic::error("Failed to write the state journal", e.to_string()))
+        j.append_intent(spec)
+            .map_err(|e| Diagnostic::error("Failed to write the state journal", e.to_string()))
     }
 
     fn result(&self, id: u64, outcome: Outcome) {
         let mut j = self.journal.lock().unwrap_or_else(|e| e.into_inner());
         if let Err(e) = j.append_result(id, outcome) {
-            self.diag(Diagnostic::error("Failed to write the state journal", e.to_string()));
+            self.diag(Diagnostic::error(
+                "Failed to write the state journal",
+                e.to_string(),
+            ));
         }
     }
 
     fn mutation(&self, m: Mutation) {
         let mut j = self.journal.lock().unwrap_or_else(|e| e.into_inner());
         if let Err(e) = j.append_mutation(m) {
-            self.diag(Diagnostic::error("Failed to write the state journal", e.to_string()));
+            self.diag(Diagnostic::error(
+                "Failed to write the state journal",
+                e.to_string(),
+            ));
         }
     }
 
@@ -304,10 +398,19 @@ impl Shared<'_> {
 }
 
 /// Runs `fut`, reporting "Still ...ing" every 10 seconds.
-async fn with_ticker<F: std::future::Future>(fut: F, hooks: &dyn Hooks, addr: &str, action: Action, id: Option<&str>) -> F::Output {
+async fn with_ticker<F: std::future::Future>(
+    fut: F,
+    hooks: &dyn Hooks,
+    addr: &str,
+    action: Action,
+    id: Option<&str>,
+) -> F::Output {
     let start = Instant::now();
     tokio::pin!(fut);
-    let mut tick = tokio::time::interval_at(tokio::time::Instant::now() + Duration::from_secs(10), Duration::from_secs(10));
+    let mut tick = tokio::time::interval_at(
+        tokio::time::Instant::now() + Duration::from_secs(10),
+        Duration::from_secs(10),
+    );
     loop {
         tokio::select! {
             out = &mut fut => return out,
@@ -337,7 +440,12 @@ async fn run_delete(sh: &Shared<'_>, hooks: &dyn Hooks, j: &DeleteJob) -> bool {
         None => j.address.clone(),
     };
     hooks.started(&label, Action::Delete, id.as_deref());
-    let prior_obj = sh.working.lock().unwrap_or_else(|e| e.into_inner()).get(&j.m, &j.r, &j.k, j.deposed.clone()).cloned();
+    let prior_obj = sh
+        .working
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .get(&j.m, &j.r, &j.k, j.deposed.clone())
+        .cloned();
     let iid = match sh.intent(IntentSpec {
         addr: state_addr(&j.m, &j.r, &j.k, j.deposed.as_deref()),
         action: terrane_state::Action::Delete,
@@ -359,10 +467,28 @@ async fn run_delete(sh: &Shared<'_>, hooks: &dyn Hooks, j: &DeleteJob) -> bool {
         config: Value::null(j.before.ty()),
         planned_private: j.private.clone(),
     };
-    let resp = with_ticker(j.provider.apply_change(req), hooks, &label, Action::Delete, id.as_deref()).await;
+    let resp = with_ticker(
+        j.provider.apply_change(req),
+        hooks,
+        &label,
+        Action::Delete,
+        id.as_deref(),
+    )
+    .await;
     if resp.diagnostics.has_errors() {
-        let msg = resp.diagnostics.errors().map(|d| d.summary.clone()).collect::<Vec<_>>().join("; ");
-        sh.result(iid, Outcome::Failed { error: msg, object: None });
+        let msg = resp
+            .diagnostics
+            .errors()
+            .map(|d| d.summary.clone())
+            .collect::<Vec<_>>()
+            .join("; ");
+        sh.result(
+            iid,
+            Outcome::Failed {
+                error: msg,
+                object: None,
+            },
+        );
         for d in resp.diagnostics.into_vec() {
             sh.diag(d.with_address(j.address.clone()));
         }
@@ -370,7 +496,10 @@ async fn run_delete(sh: &Shared<'_>, hooks: &dyn Hooks, j: &DeleteJob) -> bool {
         return false;
     }
     sh.result(iid, Outcome::Deleted);
-    sh.working.lock().unwrap_or_else(|e| e.into_inner()).take(&j.m, &j.r, &j.k, j.deposed.clone());
+    sh.working
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .take(&j.m, &j.r, &j.k, j.deposed.clone());
     hooks.finished(&j.address, Action::Delete, id.as_deref(), start.elapsed());
     if j.count_as_destroy {
         sh.count(Action::Delete);
@@ -380,11 +509,20 @@ async fn run_delete(sh: &Shared<'_>, hooks: &dyn Hooks, j: &DeleteJob) -> bool {
 
 /// Runs deletes in waves: an object goes only after every object that
 /// depends on it.
-async fn run_deletes(sh: &Shared<'_>, hooks: &dyn Hooks, jobs: Vec<DeleteJob>, parallelism: usize, cancel: &AtomicBool) -> bool {
+async fn run_deletes(
+    sh: &Shared<'_>,
+    hooks: &dyn Hooks,
+    jobs: Vec<DeleteJob>,
+    parallelism: usize,
+    cancel: &AtomicBool,
+) -> bool {
     let n = jobs.len();
     let mut by_cfg: HashMap<String, Vec<usize>> = HashMap::new();
     for (i, j) in jobs.iter().enumerate() {
-        by_cfg.entry(config_address(&j.m, &j.r)).or_default().push(i);
+        by_cfg
+            .entry(config_address(&j.m, &j.r))
+            .or_default()
+            .push(i);
     }
     // after[i]: jobs that must wait for i (i depends on them, so they go later).
     let mut waits_for = vec![0usize; n];
@@ -455,9 +593,19 @@ pub async fn apply(
     hooks: &dyn Hooks,
 ) -> (ApplyOutcome, Diagnostics) {
     let mut diags = Diagnostics::new();
-    let empty = |state: StateFile| ApplyOutcome { state, added: 0, changed: 0, destroyed: 0, imported: 0, outputs: BTreeMap::new() };
+    let empty = |state: StateFile| ApplyOutcome {
+        state,
+        added: 0,
+        changed: 0,
+        destroyed: 0,
+        imported: 0,
+        outputs: BTreeMap::new(),
+    };
     if plan.errored {
-        diags.push(Diagnostic::error("Cannot apply an incomplete plan", "The plan has errors and cannot be applied."));
+        diags.push(Diagnostic::error(
+            "Cannot apply an incomplete plan",
+            "The plan has errors and cannot be applied.",
+        ));
         return (empty(state), diags);
     }
     if state.serial != plan.prior_serial || state.lineage != plan.prior_lineage {
@@ -474,7 +622,16 @@ pub async fn apply(
     let mut state = state;
     let (_, move_diags) = crate::moves::apply_moves(config, &mut state);
     diags.extend(move_diags);
-    let mut w = new_walker(config, &graph, &state, providers, &plan.variables, &opts.workspace, &opts.cwd, hooks);
+    let mut w = new_walker(
+        config,
+        &graph,
+        &state,
+        providers,
+        &plan.variables,
+        &opts.workspace,
+        &opts.cwd,
+        hooks,
+    );
     if w.diags.has_errors() {
         let d = std::mem::take(&mut w.diags);
         return (empty(state), d);
@@ -498,18 +655,35 @@ pub async fn apply(
         if c.action != Action::NoOp || c.deposed.is_some() {
             continue;
         }
-        let Some((m, r, k)) = change_parts(c) else { continue };
-        let Ok(rp) = w.registry.resolve_state_addr(&c.provider_config) else { continue };
-        let Some(schema) = resource_schema(rp.provider.as_ref(), &r) else { continue };
+        let Some((m, r, k)) = change_parts(c) else {
+            continue;
+        };
+        let Ok(rp) = w.registry.resolve_state_addr(&c.provider_config) else {
+            continue;
+        };
+        let Some(schema) = resource_schema(rp.provider.as_ref(), &r) else {
+            continue;
+        };
         let mut wk = sh.working.lock().unwrap_or_else(|e| e.into_inner());
         let prev = wk.get(&m, &r, &k, None).cloned();
-        if let Ok(mut o) = state_object(&c.after, schema, &c.private, &c.depends_on, c.create_before_destroy) {
+        if let Ok(mut o) = state_object(
+            &c.after,
+            schema,
+            &c.private,
+            &c.depends_on,
+            c.create_before_destroy,
+        ) {
             if let Some(p) = &prev {
                 o.status = p.status;
-                o.dependencies = if c.depends_on.is_empty() { p.dependencies.clone() } else { c.depends_on.clone() };
+                o.dependencies = if c.depends_on.is_empty() {
+                    p.dependencies.clone()
+                } else {
+                    c.depends_on.clone()
+                };
                 o.private = p.private.clone();
                 o.create_before_destroy = p.create_before_destroy || c.create_before_destroy;
-                if p.attributes.as_ref().map(|a| a.get()) == o.attributes.as_ref().map(|a| a.get()) {
+                if p.attributes.as_ref().map(|a| a.get()) == o.attributes.as_ref().map(|a| a.get())
+                {
                     continue;
                 }
             }
@@ -518,9 +692,16 @@ pub async fn apply(
     }
     // Objects removed from state without being destroyed.
     for c in plan.changes.iter().filter(|c| c.action == Action::Forget) {
-        let Some((m, r, k)) = change_parts(c) else { continue };
-        sh.mutation(Mutation::Forget { addr: state_addr(&m, &r, &k, c.deposed.as_deref()) });
-        sh.working.lock().unwrap_or_else(|e| e.into_inner()).take(&m, &r, &k, c.deposed.clone());
+        let Some((m, r, k)) = change_parts(c) else {
+            continue;
+        };
+        sh.mutation(Mutation::Forget {
+            addr: state_addr(&m, &r, &k, c.deposed.as_deref()),
+        });
+        sh.working
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .take(&m, &r, &k, c.deposed.clone());
     }
     // Phase 1: deletes (orphans, destroy plans, delete-then-create).
     let mut jobs = Vec::new();
@@ -529,7 +710,9 @@ pub async fn apply(
         if !(is_delete || c.action == Action::DeleteThenCreate) {
             continue;
         }
-        let Some((m, r, k)) = change_parts(c) else { continue };
+        let Some((m, r, k)) = change_parts(c) else {
+            continue;
+        };
         let rp = match w.registry.resolve_state_addr(&c.provider_config) {
             Ok(rp) => rp,
             Err(d) => {
@@ -537,14 +720,24 @@ pub async fn apply(
                 continue;
             }
         };
-        let provider = match w.registry.configured(&rp, config, &w.scopes, &w.base, &w.sources).await {
+        let provider = match w
+            .registry
+            .configured(&rp, config, &w.scopes, &w.base, &w.sources)
+            .await
+        {
             Ok(p) => p,
             Err(d) => {
                 diags.extend(d);
                 continue;
             }
         };
-        let deps = sh.working.lock().unwrap_or_else(|e| e.into_inner()).get(&m, &r, &k, c.deposed.clone()).map(|o| o.dependencies.clone()).unwrap_or_default();
+        let deps = sh
+            .working
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .get(&m, &r, &k, c.deposed.clone())
+            .map(|o| o.dependencies.clone())
+            .unwrap_or_default();
         jobs.push(DeleteJob {
             m,
             r,
@@ -566,12 +759,26 @@ pub async fn apply(
         // their dependencies are done; resource nodes' provider calls run
         // concurrently (bounded by -parallelism) with every other node.
         let sem = tokio::sync::Semaphore::new(opts.parallelism.max(1));
-        let mut waiting: HashMap<NodeIndex, usize> = graph.order.iter().map(|&n| (n, graph.deps(n).count())).collect();
-        let mut ready: std::collections::VecDeque<NodeIndex> = graph.order.iter().copied().filter(|n| waiting.get(n) == Some(&0)).collect();
+        let mut waiting: HashMap<NodeIndex, usize> = graph
+            .order
+            .iter()
+            .map(|&n| (n, graph.deps(n).count()))
+            .collect();
+        let mut ready: std::collections::VecDeque<NodeIndex> = graph
+            .order
+            .iter()
+            .copied()
+            .filter(|n| waiting.get(n) == Some(&0))
+            .collect();
         let mut running = futures::stream::FuturesUnordered::new();
         let mut interrupted = false;
-        let release = |n: NodeIndex, waiting: &mut HashMap<NodeIndex, usize>, ready: &mut std::collections::VecDeque<NodeIndex>| {
-            for d in graph.graph.neighbors_directed(n, petgraph::Direction::Outgoing) {
+        let release = |n: NodeIndex,
+                       waiting: &mut HashMap<NodeIndex, usize>,
+                       ready: &mut std::collections::VecDeque<NodeIndex>| {
+            for d in graph
+                .graph
+                .neighbors_directed(n, petgraph::Direction::Outgoing)
+            {
                 if let Some(c) = waiting.get_mut(&d) {
                     *c -= 1;
                     if *c == 0 {
@@ -594,13 +801,15 @@ pub async fn apply(
                 }
                 let key = graph.graph[idx].clone();
                 let ok = match &key {
-                    NodeKey::Resource(p, addr) => match prepare_resource_node(&mut w, &sh, &by_addr, idx, p, addr).await {
-                        Prepared::Done(ok) => ok,
-                        Prepared::Job(job) => {
-                            running.push(run_node_job(job, &sh, hooks, &opts.cancel, &sem));
-                            continue;
+                    NodeKey::Resource(p, addr) => {
+                        match prepare_resource_node(&mut w, &sh, &by_addr, idx, p, addr).await {
+                            Prepared::Done(ok) => ok,
+                            Prepared::Job(job) => {
+                                running.push(run_node_job(job, &sh, hooks, &opts.cancel, &sem));
+                                continue;
+                            }
                         }
-                    },
+                    }
                     NodeKey::Provider(k) => {
                         let used = plan.changes.iter().any(|c| c.action != Action::NoOp);
                         !used || configure_provider(&mut w, k).await
@@ -612,7 +821,9 @@ pub async fn apply(
                 }
                 release(idx, &mut waiting, &mut ready);
             }
-            let Some(done) = running.next().await else { break };
+            let Some(done) = running.next().await else {
+                break;
+            };
             for (m, rep, values) in done.instances {
                 w.set_resource_values(&m, &done.addr, rep, values);
             }
@@ -633,7 +844,9 @@ pub async fn apply(
         run_deletes(&sh, hooks, deposed_jobs, opts.parallelism, &opts.cancel).await;
     }
     diags.extend(std::mem::take(&mut w.diags));
-    diags.extend(std::mem::take(&mut *sh.diags.lock().unwrap_or_else(|e| e.into_inner())));
+    diags.extend(std::mem::take(
+        &mut *sh.diags.lock().unwrap_or_else(|e| e.into_inner()),
+    ));
     let (added, changed, destroyed) = *sh.counts.lock().unwrap_or_else(|e| e.into_inner());
     let working = sh.working.into_inner().unwrap_or_else(|e| e.into_inner());
     let mut new_state = working.finish();
@@ -641,7 +854,12 @@ pub async fn apply(
     let mut outputs = BTreeMap::new();
     new_state.outputs.clear();
     if plan.mode != PlanMode::Destroy {
-        let root = w.scopes.mods.get(&ModuleInstance::root()).cloned().unwrap_or_default();
+        let root = w
+            .scopes
+            .mods
+            .get(&ModuleInstance::root())
+            .cloned()
+            .unwrap_or_default();
         for (name, o) in &config.module.outputs {
             let Some(v) = root.outputs.get(name) else {
                 if let Some(prev) = state.outputs.get(name) {
@@ -654,19 +872,45 @@ pub async fn apply(
             }
             let plain = v.clone().unmark_deep().0;
             let ty = plain.ty();
-            let (Ok(text), Ok(tyj)) = (typed_json::to_state_json(&plain, &ty), RawJson::parse(&typed_json::type_to_json(&ty).to_string())) else { continue };
-            let Ok(raw) = RawJson::parse(&text) else { continue };
+            let (Ok(text), Ok(tyj)) = (
+                typed_json::to_state_json(&plain, &ty),
+                RawJson::parse(&typed_json::type_to_json(&ty).to_string()),
+            ) else {
+                continue;
+            };
+            let Ok(raw) = RawJson::parse(&text) else {
+                continue;
+            };
             let sensitive = o.sensitive || v.has_sensitive_deep();
             new_state.outputs.insert(
                 name.clone(),
-                terrane_state::OutputValue { value: raw, value_type: tyj, sensitive, extra: Default::default() },
+                terrane_state::OutputValue {
+                    value: raw,
+                    value_type: tyj,
+                    sensitive,
+                    extra: Default::default(),
+                },
             );
             outputs.insert(name.clone(), (plain, sensitive));
         }
     }
     let _ = Type::Dynamic;
-    let imported = plan.changes.iter().filter(|c| c.importing.is_some()).count();
-    (ApplyOutcome { state: new_state, added, changed, destroyed, imported, outputs }, diags)
+    let imported = plan
+        .changes
+        .iter()
+        .filter(|c| c.importing.is_some())
+        .count();
+    (
+        ApplyOutcome {
+            state: new_state,
+            added,
+            changed,
+            destroyed,
+            imported,
+            outputs,
+        },
+        diags,
+    )
 }
 
 /// One resource node's changes, evaluated and ready to run without the walker.
@@ -681,8 +925,16 @@ struct NodeJob<'c> {
     null_obj: Value,
     provider: Arc<dyn ConfiguredProvider>,
     ok: bool,
-    instances: Vec<(ModuleInstance, Repetition, BTreeMap<InstanceKey, Value>, Vec<Work<'c>>)>,
+    instances: Vec<InstanceJob<'c>>,
 }
+
+/// One module instance's part of a node job: known values and work to do.
+type InstanceJob<'c> = (
+    ModuleInstance,
+    Repetition,
+    BTreeMap<InstanceKey, Value>,
+    Vec<Work<'c>>,
+);
 
 /// What a finished node job hands back to the walker.
 struct NodeDone {
@@ -711,7 +963,12 @@ async fn prepare_resource_node<'c>(
     addr: &Resource,
 ) -> Prepared<'c> {
     let config = w.config;
-    let Some(rb) = config.descendant(p).and_then(|c| c.module.resources.get(addr)) else { return Prepared::Done(true) };
+    let Some(rb) = config
+        .descendant(p)
+        .and_then(|c| c.module.resources.get(addr))
+    else {
+        return Prepared::Done(true);
+    };
     let rp = match w.registry.resolve(config, p, &provider_key(rb)) {
         Ok(rp) => rp,
         Err(d) => {
@@ -719,7 +976,9 @@ async fn prepare_resource_node<'c>(
             return Prepared::Done(false);
         }
     };
-    let Some(schema) = resource_schema(rp.provider.as_ref(), addr).cloned() else { return Prepared::Done(false) };
+    let Some(schema) = resource_schema(rp.provider.as_ref(), addr).cloned() else {
+        return Prepared::Done(false);
+    };
     let body_refs = body_references(&rb.body);
     let meta_refs = crate::graph::resource_meta_refs(rb);
     let deps = w.state_dependencies(idx);
@@ -729,7 +988,9 @@ async fn prepare_resource_node<'c>(
     let mut instances = Vec::new();
     let mut any_work = false;
     for m in w.scopes.instances(p) {
-        let ctx = w.scopes.context(&w.base, &m, &meta_refs, &RepData::default(), None);
+        let ctx = w
+            .scopes
+            .context(&w.base, &m, &meta_refs, &RepData::default(), None);
         let (rep, keys) = match expand(rb.count.as_ref(), rb.for_each.as_ref(), &ctx, &w.sources) {
             Ok(x) => x,
             Err(d) => {
@@ -743,11 +1004,18 @@ async fn prepare_resource_node<'c>(
         let mut work = Vec::new();
         for (k, rd) in &keys {
             let address = instance_addr(&m, addr, k);
-            let current = sh.working.lock().unwrap_or_else(|e| e.into_inner()).get(&m, addr, k, None).cloned();
+            let current = sh
+                .working
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .get(&m, addr, k, None)
+                .cloned();
             let current_val = current
                 .as_ref()
                 .and_then(|o| o.attributes.as_ref())
-                .and_then(|a| typed_json::from_state_json(a.get(), &schema.block.implied_type()).ok());
+                .and_then(|a| {
+                    typed_json::from_state_json(a.get(), &schema.block.implied_type()).ok()
+                });
             let Some(c) = by_addr.get(&address).copied() else {
                 if let Some(v) = current_val {
                     values.insert(k.clone(), mark_schema_sensitive(v, &schema.block));
@@ -759,7 +1027,11 @@ async fn prepare_resource_node<'c>(
                     values.insert(k.clone(), c.after.clone());
                 }
                 Action::Delete | Action::Forget => {}
-                Action::Read | Action::Create | Action::Update | Action::DeleteThenCreate | Action::CreateThenDelete => {
+                Action::Read
+                | Action::Create
+                | Action::Update
+                | Action::DeleteThenCreate
+                | Action::CreateThenDelete => {
                     let cfg = match w.instance_config(&m, rb, &body_refs, rd, &schema.block) {
                         Ok(v) => v,
                         Err(d) => {
@@ -768,8 +1040,21 @@ async fn prepare_resource_node<'c>(
                             continue;
                         }
                     };
-                    let prior = if c.action == Action::Update { current_val.map(|v| mark_schema_sensitive(v, &schema.block)).unwrap_or_else(|| c.before.clone()) } else { null_obj.clone() };
-                    work.push(Work { m: m.clone(), k: k.clone(), address, change: c, config: cfg, prior });
+                    let prior = if c.action == Action::Update {
+                        current_val
+                            .map(|v| mark_schema_sensitive(v, &schema.block))
+                            .unwrap_or_else(|| c.before.clone())
+                    } else {
+                        null_obj.clone()
+                    };
+                    work.push(Work {
+                        m: m.clone(),
+                        k: k.clone(),
+                        address,
+                        change: c,
+                        config: cfg,
+                        prior,
+                    });
                 }
             }
         }
@@ -782,7 +1067,11 @@ async fn prepare_resource_node<'c>(
         }
         return Prepared::Done(ok);
     }
-    let provider = match w.registry.configured(&rp, config, &w.scopes, &w.base, &w.sources).await {
+    let provider = match w
+        .registry
+        .configured(&rp, config, &w.scopes, &w.base, &w.sources)
+        .await
+    {
         Ok(pv) => pv,
         Err(d) => {
             w.diags.extend(d);
@@ -806,18 +1095,39 @@ async fn prepare_resource_node<'c>(
 }
 
 /// Runs a node job's provider calls (each holding a permit of `sem`).
-async fn run_node_job(job: Box<NodeJob<'_>>, sh: &Shared<'_>, hooks: &dyn Hooks, cancel: &AtomicBool, sem: &tokio::sync::Semaphore) -> NodeDone {
+async fn run_node_job(
+    job: Box<NodeJob<'_>>,
+    sh: &Shared<'_>,
+    hooks: &dyn Hooks,
+    cancel: &AtomicBool,
+    sem: &tokio::sync::Semaphore,
+) -> NodeDone {
     let job = *job;
     let mut ok = job.ok;
     let mut deposed = Vec::new();
     let mut out = Vec::new();
     for (m, rep, mut values, work) in job.instances {
         let results = futures::future::join_all(work.iter().map(|wk| async {
-            let Ok(_permit) = sem.acquire().await else { return (wk.k.clone(), None, None) };
+            let Ok(_permit) = sem.acquire().await else {
+                return (wk.k.clone(), None, None);
+            };
             if cancel.load(Ordering::SeqCst) {
                 return (wk.k.clone(), None, None);
             }
-            let (v, dj) = apply_one(sh, hooks, &job.provider, &job.schema, &job.addr, wk, &job.deps, job.cbd, &job.provider_addr, &job.ignore, &job.null_obj).await;
+            let (v, dj) = apply_one(
+                sh,
+                hooks,
+                &job.provider,
+                &job.schema,
+                &job.addr,
+                wk,
+                &job.deps,
+                job.cbd,
+                &job.provider_addr,
+                &job.ignore,
+                &job.null_obj,
+            )
+            .await;
             (wk.k.clone(), v, dj)
         }))
         .await;
@@ -832,7 +1142,13 @@ async fn run_node_job(job: Box<NodeJob<'_>>, sh: &Shared<'_>, hooks: &dyn Hooks,
         }
         out.push((m, rep, values));
     }
-    NodeDone { idx: job.idx, addr: job.addr, ok, instances: out, deposed }
+    NodeDone {
+        idx: job.idx,
+        addr: job.addr,
+        ok,
+        instances: out,
+        deposed,
+    }
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -856,7 +1172,10 @@ async fn apply_one(
     };
     if c.action == Action::Read {
         let resp = provider
-            .read_data_source(ReadDataSourceRequest { type_name: addr.type_name.clone(), config: wk.config.clone().unmark_deep().0 })
+            .read_data_source(ReadDataSourceRequest {
+                type_name: addr.type_name.clone(),
+                config: wk.config.clone().unmark_deep().0,
+            })
             .await;
         if resp.diagnostics.has_errors() {
             for d in resp.diagnostics.into_vec() {
@@ -866,15 +1185,28 @@ async fn apply_one(
         }
         let v = mark_schema_sensitive(resp.state, &schema.block);
         if let Ok(o) = state_object(&v, schema, &[], deps, false) {
-            sh.working.lock().unwrap_or_else(|e| e.into_inner()).put(&wk.m, addr, &wk.k, None, provider_addr, o);
+            sh.working.lock().unwrap_or_else(|e| e.into_inner()).put(
+                &wk.m,
+                addr,
+                &wk.k,
+                None,
+                provider_addr,
+                o,
+            );
         }
         return (Some(v), None);
     }
-    let config = if c.action == Action::Update { overlay_paths(&wk.config, &wk.prior, ignore) } else { wk.config.clone() };
+    let config = if c.action == Action::Update {
+        overlay_paths(&wk.config, &wk.prior, ignore)
+    } else {
+        wk.config.clone()
+    };
     let req = PlanChangeRequest {
         type_name: addr.type_name.clone(),
         prior_state: wk.prior.clone().unmark_deep().0,
-        proposed_new_state: proposed_new(&schema.block, &wk.prior, &config).unmark_deep().0,
+        proposed_new_state: proposed_new(&schema.block, &wk.prior, &config)
+            .unmark_deep()
+            .0,
         config: config.clone().unmark_deep().0,
         prior_private: c.private.clone(),
     };
@@ -898,7 +1230,10 @@ async fn apply_one(
         let dk = format!("{:08x}", rand::random::<u32>());
         let mut wst = sh.working.lock().unwrap_or_else(|e| e.into_inner());
         if let Some(old) = wst.take(&wk.m, addr, &wk.k, None) {
-            sh.mutation(Mutation::Depose { addr: state_addr(&wk.m, addr, &wk.k, None), deposed_key: dk.clone() });
+            sh.mutation(Mutation::Depose {
+                addr: state_addr(&wk.m, addr, &wk.k, None),
+                deposed_key: dk.clone(),
+            });
             let deps_old = old.dependencies.clone();
             wst.put(&wk.m, addr, &wk.k, Some(dk.clone()), provider_addr, old);
             deposed_job = Some(DeleteJob {
@@ -921,8 +1256,21 @@ async fn apply_one(
         _ => Action::Create,
     };
     let prior_id = id_of(&wk.prior);
-    hooks.started(&wk.address, display_action, if display_action == Action::Update { prior_id.as_deref() } else { None });
-    let prior_obj = sh.working.lock().unwrap_or_else(|e| e.into_inner()).get(&wk.m, addr, &wk.k, None).cloned();
+    hooks.started(
+        &wk.address,
+        display_action,
+        if display_action == Action::Update {
+            prior_id.as_deref()
+        } else {
+            None
+        },
+    );
+    let prior_obj = sh
+        .working
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .get(&wk.m, addr, &wk.k, None)
+        .cloned();
     let iid = match sh.intent(IntentSpec {
         addr: state_addr(&wk.m, addr, &wk.k, None),
         action: journal_action(c.action),
@@ -941,23 +1289,51 @@ async fn apply_one(
         config: config.clone().unmark_deep().0,
         planned_private: resp.planned_private.clone(),
     };
-    let resp = with_ticker(provider.apply_change(req), hooks, &wk.address, display_action, prior_id.as_deref()).await;
-    let new_value = mark_schema_sensitive(copy_marks(resp.new_state.clone(), &config), &schema.block);
+    let resp = with_ticker(
+        provider.apply_change(req),
+        hooks,
+        &wk.address,
+        display_action,
+        prior_id.as_deref(),
+    )
+    .await;
+    let new_value =
+        mark_schema_sensitive(copy_marks(resp.new_state.clone(), &config), &schema.block);
     if resp.diagnostics.has_errors() {
-        let msg = resp.diagnostics.errors().map(|d| d.summary.clone()).collect::<Vec<_>>().join("; ");
+        let msg = resp
+            .diagnostics
+            .errors()
+            .map(|d| d.summary.clone())
+            .collect::<Vec<_>>()
+            .join("; ");
         let obj = if new_value.is_null() || !new_value.is_wholly_known() {
             None
         } else {
-            state_object(&new_value, schema, &resp.private, deps, cbd).ok().map(|mut o| {
-                if display_action == Action::Create {
-                    o.status = Some(ObjectStatus::Tainted);
-                }
-                o
-            })
+            state_object(&new_value, schema, &resp.private, deps, cbd)
+                .ok()
+                .map(|mut o| {
+                    if display_action == Action::Create {
+                        o.status = Some(ObjectStatus::Tainted);
+                    }
+                    o
+                })
         };
-        sh.result(iid, Outcome::Failed { error: msg, object: obj.clone() });
+        sh.result(
+            iid,
+            Outcome::Failed {
+                error: msg,
+                object: obj.clone(),
+            },
+        );
         if let Some(o) = obj {
-            sh.working.lock().unwrap_or_else(|e| e.into_inner()).put(&wk.m, addr, &wk.k, None, provider_addr, o);
+            sh.working.lock().unwrap_or_else(|e| e.into_inner()).put(
+                &wk.m,
+                addr,
+                &wk.k,
+                None,
+                provider_addr,
+                o,
+            );
         }
         for d in resp.diagnostics.into_vec() {
             sh.diag(d.with_address(wk.address.clone()));
@@ -969,7 +1345,9 @@ async fn apply_one(
             let mut wst = sh.working.lock().unwrap_or_else(|e| e.into_inner());
             if wst.get(&wk.m, addr, &wk.k, None).is_none() {
                 if let Some(old) = wst.take(&wk.m, addr, &wk.k, dj.deposed.clone()) {
-                    sh.mutation(Mutation::Restore { addr: state_addr(&wk.m, addr, &wk.k, dj.deposed.as_deref()) });
+                    sh.mutation(Mutation::Restore {
+                        addr: state_addr(&wk.m, addr, &wk.k, dj.deposed.as_deref()),
+                    });
                     wst.put(&wk.m, addr, &wk.k, None, provider_addr, old);
                     return (None, None);
                 }
@@ -978,80 +1356,55 @@ async fn apply_one(
         return (None, deposed_job);
     }
     if !new_value.is_wholly_known() || new_value.is_null() {
-        sh.result(iid, Outcome::Failed { error: "provider returned an incomplete object".into(), object: None });
+        sh.result(
+            iid,
+            Outcome::Failed {
+                error: "provider returned an incomplete object".into(),
+                object: None,
+            },
+        );
         return (fail(Diagnostic::error("Provider returned invalid result object after apply", format!("After the apply operation, the provider still indicated an unknown value for {}. All values must be known after apply, so this is always a bug in the provider and should be reported in the provider's own repository.", wk.address))).0, deposed_job);
     }
     match state_object(&new_value, schema, &resp.private, deps, cbd) {
         Ok(o) => {
             sh.result(iid, Outcome::Applied(o.clone()));
-            sh.working.lock().unwrap_or_else(|e| e.into_inner()).put(&wk.m, addr, &wk.k, None, provider_addr, o);
+            sh.working.lock().unwrap_or_else(|e| e.into_inner()).put(
+                &wk.m,
+                addr,
+                &wk.k,
+                None,
+                provider_addr,
+                o,
+            );
         }
         Err(e) => {
-            sh.result(iid, Outcome::Failed { error: e.to_string(), object: None });
-            return (fail(Diagnostic::error("Failed to record the new state", e.to_string())).0, deposed_job);
+            sh.result(
+                iid,
+                Outcome::Failed {
+                    error: e.to_string(),
+                    object: None,
+                },
+            );
+            return (
+                fail(Diagnostic::error(
+                    "Failed to record the new state",
+                    e.to_string(),
+                ))
+                .0,
+                deposed_job,
+            );
         }
     }
     let new_id = id_of(&new_value);
-    hooks.finished(&wk.address, display_action, new_id.as_deref(), start.elapsed());
+    hooks.finished(
+        &wk.address,
+        display_action,
+        new_id.as_deref(),
+        start.elapsed(),
+    );
     sh.count(display_action);
     let _ = null_obj;
     let _: Option<Path> = None;
     let _: Option<PathStep> = None;
     (Some(new_value), deposed_job)
-}
-
-/// Replays a journal left by an interrupted run onto `state` and
-/// reconciles intents that have no result by reading the object back.
-/// Returns true when the state changed (the caller then checkpoints).
-pub async fn recover(state: &mut StateFile, journal: &Journal, providers: &[Arc<dyn Provider>]) -> (bool, Diagnostics) {
-    let mut diags = Diagnostics::new();
-    let report = match journal.replay(state) {
-        Ok(r) => r,
-        Err(e) => {
-            diags.push(Diagnostic::error("Cannot replay the state journal", e.to_string()));
-            return (false, diags);
-        }
-    };
-    for w in &report.warnings {
-        diags.push(Diagnostic::warning("State journal", w.clone()));
-    }
-    let mut changed = report.changed();
-    let registry = ProviderRegistry::new(providers);
-    for intent in &report.pending {
-        let spec = &intent.spec;
-        let Some(prior) = &spec.prior else {
-            diags.push(Diagnostic::warning(
-                "Interrupted create",
-                format!("terrane was interrupted while creating {}; the object may exist without being recorded in state. Check it and import it if it exists.", spec.addr),
-            ));
-            continue;
-        };
-        let Ok(rp) = registry.resolve_state_addr(&spec.provider) else { continue };
-        let mode = if spec.addr.mode == terrane_state::Mode::Data { ResourceMode::Data } else { ResourceMode::Managed };
-        let r = Resource::new(mode, spec.addr.resource_type.clone(), spec.addr.name.clone());
-        let Some(schema) = resource_schema(rp.provider.as_ref(), &r) else { continue };
-        let ty = schema.block.implied_type();
-        let Some(text) = prior.attributes.as_ref().map(|a| a.get().to_string()) else { continue };
-        let Ok(value) = typed_json::from_state_json(&text, &ty) else { continue };
-        let cfg = crate::providers::null_config(&rp.provider.schema().provider);
-        let resp = rp.provider.configure(terrane_provider::ConfigureRequest { config: cfg, terrane_version: env!("CARGO_PKG_VERSION").to_string() }).await;
-        let Some(cp) = resp.provider else { continue };
-        let read = cp
-            .read(terrane_provider::ReadRequest { type_name: r.type_name.clone(), current_state: value, private: prior.private.clone().unwrap_or_default() })
-            .await;
-        if read.diagnostics.has_errors() {
-            diags.extend(read.diagnostics);
-            continue;
-        }
-        if read.new_state.is_null() {
-            state.remove_object(&spec.addr);
-            state.remove_empty_resources();
-        } else if let Ok(mut o) = state_object(&read.new_state, schema, &read.private, &prior.dependencies, prior.create_before_destroy) {
-            o.status = prior.status;
-            state.upsert_object(&spec.addr, &spec.provider, o);
-        }
-        changed = true;
-    }
-    let _ = PriorState::default;
-    (changed, diags)
 }

@@ -61,13 +61,23 @@ fn decode_parts(
         for attr in body.attributes() {
             let name = attr.key.as_str();
             let range = src.range_of(&attr.key);
-            let Some(a) = schema.attributes.get(name).filter(|a| a.optional || a.required) else {
+            let Some(a) = schema
+                .attributes
+                .get(name)
+                .filter(|a| a.optional || a.required)
+            else {
                 let mut detail = format!("An argument named \"{name}\" is not expected here.");
                 if schema.blocks.contains_key(name) {
-                    detail.push_str(&format!(" Did you mean to define a block of type \"{name}\"?"));
+                    detail.push_str(&format!(
+                        " Did you mean to define a block of type \"{name}\"?"
+                    ));
                 } else if let Some(s) = did_you_mean(
                     name,
-                    schema.attributes.iter().filter(|(_, a)| a.optional || a.required).map(|(k, _)| k),
+                    schema
+                        .attributes
+                        .iter()
+                        .filter(|(_, a)| a.optional || a.required)
+                        .map(|(k, _)| k),
                 ) {
                     detail.push_str(&format!(" Did you mean \"{s}\"?"));
                 }
@@ -106,7 +116,8 @@ fn decode_parts(
             }
             diags.push(d);
         }
-        out.entry(name.clone()).or_insert_with(|| Value::null(a.ty.clone()));
+        out.entry(name.clone())
+            .or_insert_with(|| Value::null(a.ty.clone()));
     }
     // Nested blocks, including `dynamic` ones, grouped by type.
     let mut found: BTreeMap<String, Vec<(Option<String>, Value)>> = BTreeMap::new();
@@ -124,11 +135,21 @@ fn decode_parts(
                 } else if let Some(s) = did_you_mean(ty, schema.blocks.keys()) {
                     detail.push_str(&format!(" Did you mean \"{s}\"?"));
                 }
-                diags.push(Diagnostic::error("Unsupported block type", detail).with_subject(src.range_of(&blk.ident)));
+                diags.push(
+                    Diagnostic::error("Unsupported block type", detail)
+                        .with_subject(src.range_of(&blk.ident)),
+                );
                 continue;
             };
             let label = blk.labels.first().map(|l| l.as_str().to_string());
-            let v = decode_parts(&[(src, &blk.body)], &nb.block, ctx, sources, diags, Some(src.range_of(&blk.ident)));
+            let v = decode_parts(
+                &[(src, &blk.body)],
+                &nb.block,
+                ctx,
+                sources,
+                diags,
+                Some(src.range_of(&blk.ident)),
+            );
             found.entry(ty.to_string()).or_default().push((label, v));
         }
     }
@@ -160,7 +181,10 @@ fn decode_parts(
                 if nb.max_items > 0 && n > nb.max_items {
                     diags.push(Diagnostic::error(
                         "Too many blocks",
-                        format!("No more than {} \"{name}\" blocks are allowed", nb.max_items),
+                        format!(
+                            "No more than {} \"{name}\" blocks are allowed",
+                            nb.max_items
+                        ),
                     ));
                 }
                 let vals = items.into_iter().map(|(_, v)| v).collect();
@@ -171,7 +195,10 @@ fn decode_parts(
                 }
             }
             Nesting::Map => {
-                let m = items.into_iter().map(|(l, v)| (l.unwrap_or_default(), v)).collect();
+                let m = items
+                    .into_iter()
+                    .map(|(l, v)| (l.unwrap_or_default(), v))
+                    .collect();
                 Value::map(inner, m)
             }
         };
@@ -210,13 +237,22 @@ fn expand_dynamic(
 ) {
     let range = src.range_of(&blk.ident);
     let Some(ty) = blk.labels.first().map(|l| l.as_str().to_string()) else {
-        diags.push(Diagnostic::error("Missing block label", "A dynamic block needs one label: the type of block to generate.").with_subject(range));
+        diags.push(
+            Diagnostic::error(
+                "Missing block label",
+                "A dynamic block needs one label: the type of block to generate.",
+            )
+            .with_subject(range),
+        );
         return;
     };
     let Some(nb) = schema.blocks.get(&ty) else {
         diags.push(
-            Diagnostic::error("Unsupported block type", format!("Blocks of type \"{ty}\" are not expected here."))
-                .with_subject(range),
+            Diagnostic::error(
+                "Unsupported block type",
+                format!("Blocks of type \"{ty}\" are not expected here."),
+            )
+            .with_subject(range),
         );
         return;
     };
@@ -233,13 +269,22 @@ fn expand_dynamic(
             }
             "labels" => labels_expr = Some(&a.value),
             other => diags.push(
-                Diagnostic::error("Unsupported argument", format!("An argument named \"{other}\" is not expected here."))
-                    .with_subject(src.range_of(&a.key)),
+                Diagnostic::error(
+                    "Unsupported argument",
+                    format!("An argument named \"{other}\" is not expected here."),
+                )
+                .with_subject(src.range_of(&a.key)),
             ),
         }
     }
     let Some(fe) = for_each else {
-        diags.push(Diagnostic::error("Missing required argument", "The argument \"for_each\" is required, but no definition was found.").with_subject(range));
+        diags.push(
+            Diagnostic::error(
+                "Missing required argument",
+                "The argument \"for_each\" is required, but no definition was found.",
+            )
+            .with_subject(range),
+        );
         return;
     };
     let coll = match eval_expr(fe, src, ctx, sources) {
@@ -260,21 +305,40 @@ fn expand_dynamic(
             .map(|(i, x)| (Value::number(i as i64), x.clone()))
             .collect(),
         Kind::Set(_, xs) => xs.iter().map(|x| (x.clone(), x.clone())).collect(),
-        Kind::Map(_, m) | Kind::Object(m) => {
-            m.iter().map(|(k, x)| (Value::string(k.clone()), x.clone())).collect()
-        }
+        Kind::Map(_, m) | Kind::Object(m) => m
+            .iter()
+            .map(|(k, x)| (Value::string(k.clone()), x.clone()))
+            .collect(),
         Kind::Null(_) => {
-            diags.push(Diagnostic::error("Invalid dynamic for_each value", "Cannot use a null value in for_each.").with_subject(src.range_of(fe)));
+            diags.push(
+                Diagnostic::error(
+                    "Invalid dynamic for_each value",
+                    "Cannot use a null value in for_each.",
+                )
+                .with_subject(src.range_of(fe)),
+            );
             return;
         }
         Kind::Unknown(_) => {
             // Unknown collection: the block is unknown, as in Terraform.
             let inner = nb.block.implied_type();
-            found.entry(ty).or_default().push((None, Value::unknown(inner)));
+            found
+                .entry(ty)
+                .or_default()
+                .push((None, Value::unknown(inner)));
             return;
         }
         _ => {
-            diags.push(Diagnostic::error("Invalid dynamic for_each value", format!("Cannot use a {} value in for_each. An iterable collection is required.", coll.ty().friendly_name())).with_subject(src.range_of(fe)));
+            diags.push(
+                Diagnostic::error(
+                    "Invalid dynamic for_each value",
+                    format!(
+                        "Cannot use a {} value in for_each. An iterable collection is required.",
+                        coll.ty().friendly_name()
+                    ),
+                )
+                .with_subject(src.range_of(fe)),
+            );
             return;
         }
     };
@@ -286,7 +350,11 @@ fn expand_dynamic(
         c.set(iterator.clone(), Value::object(it));
         let label = match labels_expr {
             Some(le) => match eval_expr(le, src, &c, sources) {
-                Ok(l) => l.as_seq().and_then(|s| s.first()).and_then(|x| x.as_str()).map(String::from),
+                Ok(l) => l
+                    .as_seq()
+                    .and_then(|s| s.first())
+                    .and_then(|x| x.as_str())
+                    .map(String::from),
                 Err(d) => {
                     diags.extend(d);
                     None
@@ -294,7 +362,14 @@ fn expand_dynamic(
             },
             None => None,
         };
-        let v = decode_parts(&[(src, &content.body)], &nb.block, &c, sources, diags, Some(range.clone()));
+        let v = decode_parts(
+            &[(src, &content.body)],
+            &nb.block,
+            &c,
+            sources,
+            diags,
+            Some(range.clone()),
+        );
         found.entry(ty.clone()).or_default().push((label, v));
     }
 }
@@ -341,8 +416,15 @@ pub fn proposed_new(schema: &Block, prior: &Value, config: &Value) -> Value {
     let prior_null = prior.is_null() || !prior.is_known();
     let mut out = BTreeMap::new();
     for (name, a) in &schema.attributes {
-        let c = config.get_attr(name).cloned().unwrap_or_else(|| Value::null(a.ty.clone()));
-        let p = if prior_null { None } else { prior.get_attr(name) };
+        let c = config
+            .get_attr(name)
+            .cloned()
+            .unwrap_or_else(|| Value::null(a.ty.clone()));
+        let p = if prior_null {
+            None
+        } else {
+            prior.get_attr(name)
+        };
         let v = if a.computed && c.is_null() {
             match p {
                 Some(p) => p.clone(),
@@ -354,8 +436,15 @@ pub fn proposed_new(schema: &Block, prior: &Value, config: &Value) -> Value {
         out.insert(name.clone(), v);
     }
     for (name, nb) in &schema.blocks {
-        let c = config.get_attr(name).cloned().unwrap_or_else(|| Value::null(nb.block.implied_type()));
-        let p = if prior_null { None } else { prior.get_attr(name) };
+        let c = config
+            .get_attr(name)
+            .cloned()
+            .unwrap_or_else(|| Value::null(nb.block.implied_type()));
+        let p = if prior_null {
+            None
+        } else {
+            prior.get_attr(name)
+        };
         let v = match (nb.nesting, p) {
             (Nesting::Single | Nesting::Group, Some(p)) => proposed_new(&nb.block, p, &c),
             (Nesting::Single | Nesting::Group, None) => {
@@ -374,7 +463,9 @@ pub fn proposed_new(schema: &Block, prior: &Value, config: &Value) -> Value {
                 ),
                 (Kind::List(t, xs), _) => Value::list(
                     t.clone(),
-                    xs.iter().map(|x| proposed_new(&nb.block, &Value::null(t.clone()), x)).collect(),
+                    xs.iter()
+                        .map(|x| proposed_new(&nb.block, &Value::null(t.clone()), x))
+                        .collect(),
                 ),
                 _ => c,
             },
@@ -383,7 +474,10 @@ pub fn proposed_new(schema: &Block, prior: &Value, config: &Value) -> Value {
                     t.clone(),
                     xs.iter()
                         .map(|(k, x)| {
-                            let pv = pm.and_then(|m| m.get(k)).cloned().unwrap_or_else(|| Value::null(t.clone()));
+                            let pv = pm
+                                .and_then(|m| m.get(k))
+                                .cloned()
+                                .unwrap_or_else(|| Value::null(t.clone()));
                             (k.clone(), proposed_new(&nb.block, &pv, x))
                         })
                         .collect(),
@@ -393,7 +487,9 @@ pub fn proposed_new(schema: &Block, prior: &Value, config: &Value) -> Value {
             (Nesting::Set, _) => match &c.kind {
                 Kind::Set(t, xs) => Value::set(
                     t.clone(),
-                    xs.iter().map(|x| proposed_new(&nb.block, &Value::null(t.clone()), x)).collect(),
+                    xs.iter()
+                        .map(|x| proposed_new(&nb.block, &Value::null(t.clone()), x))
+                        .collect(),
                 ),
                 _ => c,
             },

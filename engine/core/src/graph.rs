@@ -79,13 +79,18 @@ pub struct Graph {
 impl Graph {
     /// The node's direct dependencies.
     pub fn deps(&self, n: NodeIndex) -> impl Iterator<Item = NodeIndex> + '_ {
-        self.graph.neighbors_directed(n, petgraph::Direction::Incoming)
+        self.graph
+            .neighbors_directed(n, petgraph::Direction::Incoming)
     }
 
     /// The resource nodes `n` depends on, looking through variables,
     /// locals, outputs and module calls (not through other resources):
     /// what state records as an instance's `dependencies`.
-    pub fn resource_deps(&self, n: NodeIndex, memo: &mut HashMap<NodeIndex, BTreeSet<NodeIndex>>) -> BTreeSet<NodeIndex> {
+    pub fn resource_deps(
+        &self,
+        n: NodeIndex,
+        memo: &mut HashMap<NodeIndex, BTreeSet<NodeIndex>>,
+    ) -> BTreeSet<NodeIndex> {
         let mut out = BTreeSet::new();
         for d in self.deps(n) {
             match &self.graph[d] {
@@ -110,11 +115,16 @@ impl Graph {
 
 /// Resource nodes that use create_before_destroy: those that set it, and
 /// (as Terraform forces) every resource they depend on.
-pub fn create_before_destroy_nodes(g: &Graph, config: &Config) -> std::collections::HashSet<NodeIndex> {
+pub fn create_before_destroy_nodes(
+    g: &Graph,
+    config: &Config,
+) -> std::collections::HashSet<NodeIndex> {
     let mut out = std::collections::HashSet::new();
     let mut memo = HashMap::new();
     for &n in g.order.iter().rev() {
-        let NodeKey::Resource(p, r) = &g.graph[n] else { continue };
+        let NodeKey::Resource(p, r) = &g.graph[n] else {
+            continue;
+        };
         let own = config
             .descendant(p)
             .and_then(|c| c.module.resources.get(r))
@@ -159,20 +169,43 @@ pub fn rep_indexed_resources(body: &RawBody) -> std::collections::HashSet<(Strin
         walk_body(b, &mut refs);
         let text = src.file.text();
         for r in refs {
-            let Some(RefStep::Attr(name)) = r.steps.first() else { continue };
-            if matches!(r.root.as_str(), "var" | "local" | "module" | "data" | "count" | "each" | "path" | "terraform" | "self") {
+            let Some(RefStep::Attr(name)) = r.steps.first() else {
+                continue;
+            };
+            if matches!(
+                r.root.as_str(),
+                "var"
+                    | "local"
+                    | "module"
+                    | "data"
+                    | "count"
+                    | "each"
+                    | "path"
+                    | "terraform"
+                    | "self"
+            ) {
                 continue;
             }
             let indexed = r.steps.len() == 1
-                && r.span.as_ref().and_then(|sp| text.get(sp.end..)).is_some_and(|rest| {
-                    let rest: String = rest.chars().take(40).filter(|c| !c.is_whitespace()).collect();
-                    rest.starts_with("[count.index]") || rest.starts_with("[each.key]")
-                });
+                && r.span
+                    .as_ref()
+                    .and_then(|sp| text.get(sp.end..))
+                    .is_some_and(|rest| {
+                        let rest: String = rest
+                            .chars()
+                            .take(40)
+                            .filter(|c| !c.is_whitespace())
+                            .collect();
+                        rest.starts_with("[count.index]") || rest.starts_with("[each.key]")
+                    });
             let e = only.entry((r.root.clone(), name.clone())).or_insert(true);
             *e &= indexed;
         }
     }
-    only.into_iter().filter(|(_, v)| *v).map(|(k, _)| k).collect()
+    only.into_iter()
+        .filter(|(_, v)| *v)
+        .map(|(k, _)| k)
+        .collect()
 }
 
 fn walk_body(b: &Body, out: &mut Vec<Reference>) {
@@ -191,13 +224,23 @@ fn expr_refs(e: &Expr) -> Vec<Reference> {
 /// The references of a resource block's own expressions (not its body).
 pub fn resource_meta_refs(r: &ResourceBlock) -> Vec<Reference> {
     let mut out = Vec::new();
-    for e in r.count.iter().chain(r.for_each.iter()).chain(r.depends_on.iter()) {
+    for e in r
+        .count
+        .iter()
+        .chain(r.for_each.iter())
+        .chain(r.depends_on.iter())
+    {
         out.extend(expr_refs(e));
     }
     for e in &r.lifecycle.replace_triggered_by {
         out.extend(expr_refs(e));
     }
-    for c in r.lifecycle.preconditions.iter().chain(r.lifecycle.postconditions.iter()) {
+    for c in r
+        .lifecycle
+        .preconditions
+        .iter()
+        .chain(r.lifecycle.postconditions.iter())
+    {
         out.extend(expr_refs(&c.condition));
         out.extend(expr_refs(&c.error_message));
     }
@@ -242,7 +285,9 @@ impl Builder<'_> {
                     // `module.c.out` or `module.c[k].out`
                     let out_name = match (r.steps.get(1), r.steps.get(2)) {
                         (Some(RefStep::Attr(o)), _) => Some(o.clone()),
-                        (Some(RefStep::Key(_) | RefStep::Index(_)), Some(RefStep::Attr(o))) => Some(o.clone()),
+                        (Some(RefStep::Key(_) | RefStep::Index(_)), Some(RefStep::Attr(o))) => {
+                            Some(o.clone())
+                        }
                         _ => None,
                     };
                     if let Some(cfg) = self.root.descendant(&child) {
@@ -259,7 +304,10 @@ impl Builder<'_> {
             }
             "data" => {
                 if let (Some(t), Some(n)) = (attr(0), attr(1)) {
-                    out.push(NodeKey::Resource(path.clone(), Resource::new(ResourceMode::Data, t, n)));
+                    out.push(NodeKey::Resource(
+                        path.clone(),
+                        Resource::new(ResourceMode::Data, t, n),
+                    ));
                 }
             }
             "count" | "each" | "path" | "terraform" | "self" => {}
@@ -349,7 +397,12 @@ impl Builder<'_> {
         for (name, call) in &m.module_calls {
             let k = NodeKey::ModuleCall(path.clone(), name.clone());
             let mut refs = Vec::new();
-            for e in call.count.iter().chain(call.for_each.iter()).chain(call.depends_on.iter()) {
+            for e in call
+                .count
+                .iter()
+                .chain(call.for_each.iter())
+                .chain(call.depends_on.iter())
+            {
                 refs.extend(expr_refs(e));
             }
             self.depend(m, path, &k, &refs);
@@ -369,19 +422,33 @@ impl Builder<'_> {
             if let Some(ccfg) = cfg.children.get(name) {
                 for a in ccfg.module.resources.keys() {
                     for t in &dep_targets {
-                        self.edges.push((t.clone(), NodeKey::Resource(child.clone(), a.clone())));
+                        self.edges
+                            .push((t.clone(), NodeKey::Resource(child.clone(), a.clone())));
                     }
                 }
             }
         }
         if path.is_root() {
             for imp in &m.imports {
-                let refs: Vec<Reference> = imp.id.iter().chain(imp.for_each.iter()).chain(std::iter::once(&imp.to)).flat_map(expr_refs).collect();
+                let refs: Vec<Reference> = imp
+                    .id
+                    .iter()
+                    .chain(imp.for_each.iter())
+                    .chain(std::iter::once(&imp.to))
+                    .flat_map(expr_refs)
+                    .collect();
                 for (addr, _) in m.resources.iter() {
                     let text = crate::moves::expr_text(&imp.to);
                     if text == addr.to_string() || text.starts_with(&format!("{addr}[")) {
                         let k = NodeKey::Resource(path.clone(), addr.clone());
-                        let refs: Vec<Reference> = refs.iter().filter(|r| !(r.root == addr.type_name && r.first_attr() == Some(addr.name.as_str()))).cloned().collect();
+                        let refs: Vec<Reference> = refs
+                            .iter()
+                            .filter(|r| {
+                                !(r.root == addr.type_name
+                                    && r.first_attr() == Some(addr.name.as_str()))
+                            })
+                            .cloned()
+                            .collect();
                         self.depend(m, path, &k, &refs);
                     }
                 }
@@ -430,11 +497,17 @@ pub fn build_graph(config: &Config) -> Result<Graph, Diagnostics> {
             for scc in petgraph::algo::kosaraju_scc(&g.graph) {
                 let self_loop = scc.len() == 1 && g.graph.contains_edge(scc[0], scc[0]);
                 if scc.len() > 1 || self_loop {
-                    let mut names: Vec<String> = cycle_path(&g, &scc).iter().map(|n| g.graph[*n].to_string()).collect();
+                    let mut names: Vec<String> = cycle_path(&g, &scc)
+                        .iter()
+                        .map(|n| g.graph[*n].to_string())
+                        .collect();
                     if names.is_empty() {
                         names = scc.iter().map(|n| g.graph[*n].to_string()).collect();
                     }
-                    diags.push(Diagnostic::error("Cycle", format!("Cycle: {}", names.join(", "))));
+                    diags.push(Diagnostic::error(
+                        "Cycle",
+                        format!("Cycle: {}", names.join(", ")),
+                    ));
                 }
             }
             Err(diags)

@@ -15,8 +15,12 @@ use terrane_value::Kind;
 /// The static target of an import block: module calls (names only), the
 /// resource, and the index expression if any.
 fn static_target(i: &Import) -> Option<(Vec<String>, Resource, Option<&Expression>)> {
-    let Expression::Traversal(t) = &i.to.expr else { return None };
-    let Expression::Variable(root) = &t.expr else { return None };
+    let Expression::Traversal(t) = &i.to.expr else {
+        return None;
+    };
+    let Expression::Variable(root) = &t.expr else {
+        return None;
+    };
     let mut names: Vec<String> = vec![root.as_str().to_string()];
     let mut index = None;
     for op in &t.operators {
@@ -41,14 +45,23 @@ fn static_target(i: &Import) -> Option<(Vec<String>, Resource, Option<&Expressio
 }
 
 /// The import IDs for instances of `addr` in the root module, by key.
-pub fn import_ids(config: &Config, scopes: &Scopes, base: &EvalContext, sources: &Sources, addr: &Resource, m: &ModuleInstance) -> (BTreeMap<InstanceKey, String>, Diagnostics) {
+pub fn import_ids(
+    config: &Config,
+    scopes: &Scopes,
+    base: &EvalContext,
+    sources: &Sources,
+    addr: &Resource,
+    m: &ModuleInstance,
+) -> (BTreeMap<InstanceKey, String>, Diagnostics) {
     let mut out = BTreeMap::new();
     let mut diags = Diagnostics::new();
     if !m.is_root() {
         return (out, diags);
     }
     for imp in &config.module.imports {
-        let Some((mods, res, index)) = static_target(imp) else { continue };
+        let Some((mods, res, index)) = static_target(imp) else {
+            continue;
+        };
         if !mods.is_empty() || &res != addr {
             continue;
         }
@@ -60,14 +73,34 @@ pub fn import_ids(config: &Config, scopes: &Scopes, base: &EvalContext, sources:
             match eval_expr(&fe.expr, &fe.src, &ctx, sources) {
                 Ok(v) => {
                     reps = match &v.kind {
-                        Kind::Map(_, e) | Kind::Object(e) => e.iter().map(|(k, x)| RepData { count_index: None, each: Some((k.clone(), x.clone())) }).collect(),
+                        Kind::Map(_, e) | Kind::Object(e) => e
+                            .iter()
+                            .map(|(k, x)| RepData {
+                                count_index: None,
+                                each: Some((k.clone(), x.clone())),
+                            })
+                            .collect(),
                         Kind::Set(_, xs) | Kind::List(_, xs) | Kind::Tuple(xs) => xs
                             .iter()
                             .enumerate()
-                            .map(|(i, x)| RepData { count_index: None, each: Some((x.as_str().map(String::from).unwrap_or_else(|| i.to_string()), x.clone())) })
+                            .map(|(i, x)| RepData {
+                                count_index: None,
+                                each: Some((
+                                    x.as_str()
+                                        .map(String::from)
+                                        .unwrap_or_else(|| i.to_string()),
+                                    x.clone(),
+                                )),
+                            })
                             .collect(),
                         _ => {
-                            diags.push(Diagnostic::error("Invalid for_each argument", "The import block's for_each must be a map, set or list.").with_subject(fe.range()));
+                            diags.push(
+                                Diagnostic::error(
+                                    "Invalid for_each argument",
+                                    "The import block's for_each must be a map, set or list.",
+                                )
+                                .with_subject(fe.range()),
+                            );
                             continue;
                         }
                     }
@@ -91,7 +124,13 @@ pub fn import_ids(config: &Config, scopes: &Scopes, base: &EvalContext, sources:
                         (Kind::String(s), _) => InstanceKey::String(s.clone()),
                         (_, Some(i)) => InstanceKey::Int(i),
                         _ => {
-                            diags.push(Diagnostic::error("Invalid import address", "The instance key must be a string or a whole number.").with_subject(imp.to.range()));
+                            diags.push(
+                                Diagnostic::error(
+                                    "Invalid import address",
+                                    "The instance key must be a string or a whole number.",
+                                )
+                                .with_subject(imp.to.range()),
+                            );
                             continue;
                         }
                     },
@@ -106,7 +145,13 @@ pub fn import_ids(config: &Config, scopes: &Scopes, base: &EvalContext, sources:
                     Some(s) => {
                         out.insert(key, s.to_string());
                     }
-                    None => diags.push(Diagnostic::error("Invalid import id argument", "The import ID must be a known string.").with_subject(id_expr.range())),
+                    None => diags.push(
+                        Diagnostic::error(
+                            "Invalid import id argument",
+                            "The import ID must be a known string.",
+                        )
+                        .with_subject(id_expr.range()),
+                    ),
                 },
                 Err(d) => diags.extend(d),
             }

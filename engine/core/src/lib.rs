@@ -29,14 +29,16 @@ pub mod planfile;
 pub mod planner;
 pub mod prior;
 pub mod providers;
+pub mod recover;
 pub mod scope;
 pub mod sources;
 pub mod typed_json;
 pub mod vars;
 mod walker;
 
-pub use apply::{apply, recover, ApplyOptions, ApplyOutcome};
+pub use apply::{apply, ApplyOptions, ApplyOutcome};
 pub use planner::{plan as make_plan, PlanOptions};
+pub use recover::recover;
 
 use crate::plan::Action;
 use std::time::Duration;

@@ -11,7 +11,13 @@ use terrane_state::{InstanceAddr, StateFile};
 /// The address text an expression was written as (`aws_instance.a[0]`).
 pub fn expr_text(e: &Expr) -> String {
     let span = e.span();
-    e.src.file.text().get(span).unwrap_or("").split_whitespace().collect()
+    e.src
+        .file
+        .text()
+        .get(span)
+        .unwrap_or("")
+        .split_whitespace()
+        .collect()
 }
 
 /// Parses an address written in module `m`, made absolute.
@@ -48,14 +54,26 @@ fn state_mode(m: terrane_addrs::ResourceMode) -> terrane_state::Mode {
 /// Applies every `moved` block of the configuration (root module and
 /// non-expanded child modules) to `state`. Returns new address → previous
 /// address for each moved instance.
-pub fn apply_moves(config: &Config, state: &mut StateFile) -> (HashMap<String, String>, Diagnostics) {
+pub fn apply_moves(
+    config: &Config,
+    state: &mut StateFile,
+) -> (HashMap<String, String>, Diagnostics) {
     let mut moved = HashMap::new();
     let mut diags = Diagnostics::new();
     for c in config.walk() {
         if c.module.moved.is_empty() {
             continue;
         }
-        let m = ModuleInstance(c.path.0.iter().map(|n| terrane_addrs::ModuleInstanceStep { name: n.clone(), key: InstanceKey::None }).collect());
+        let m = ModuleInstance(
+            c.path
+                .0
+                .iter()
+                .map(|n| terrane_addrs::ModuleInstanceStep {
+                    name: n.clone(),
+                    key: InstanceKey::None,
+                })
+                .collect(),
+        );
         for mv in &c.module.moved {
             let (from, to) = match (target_in(&m, &mv.from), target_in(&m, &mv.to)) {
                 (Ok(f), Ok(t)) => (f, t),
@@ -141,7 +159,11 @@ pub fn apply_moves(config: &Config, state: &mut StateFile) -> (HashMap<String, S
     (moved, diags)
 }
 
-fn instance_string(module: &str, r: &terrane_state::Resource, o: &terrane_state::InstanceObject) -> String {
+fn instance_string(
+    module: &str,
+    r: &terrane_state::Resource,
+    o: &terrane_state::InstanceObject,
+) -> String {
     InstanceAddr {
         module: module.to_string(),
         mode: r.mode,
@@ -162,7 +184,10 @@ pub fn removed_destroy(config: &Config, address: &str) -> Option<bool> {
             if !c.path.is_root() {
                 from = format!("{}.{from}", c.path);
             }
-            if address == from || address.starts_with(&format!("{from}[")) || address.starts_with(&format!("{from}.")) {
+            if address == from
+                || address.starts_with(&format!("{from}["))
+                || address.starts_with(&format!("{from}."))
+            {
                 return Some(r.destroy);
             }
         }

@@ -2,7 +2,9 @@
 //! lossless tagged encoding, so `apply PLANFILE` executes exactly what was
 //! planned (and refuses if the state's serial or lineage moved on).
 
-use crate::plan::{Action, ActionReason, InstanceKey, Mode, OutputChange, Plan, PlanMode, ResourceChange};
+use crate::plan::{
+    Action, ActionReason, InstanceKey, Mode, OutputChange, Plan, PlanMode, ResourceChange,
+};
 use crate::typed_json::{decode_value, encode_value};
 use crate::CoreError;
 use serde_json::{json, Value as J};
@@ -111,7 +113,10 @@ fn change_json(c: &ResourceChange) -> J {
 }
 
 fn s(j: &J, k: &str) -> Result<String, CoreError> {
-    j.get(k).and_then(J::as_str).map(String::from).ok_or_else(|| bad(k))
+    j.get(k)
+        .and_then(J::as_str)
+        .map(String::from)
+        .ok_or_else(|| bad(k))
 }
 
 fn opt_s(j: &J, k: &str) -> Option<String> {
@@ -120,13 +125,23 @@ fn opt_s(j: &J, k: &str) -> Option<String> {
 
 fn change_from(j: &J) -> Result<ResourceChange, CoreError> {
     let reason = match opt_s(j, "reason") {
-        Some(r) => Some(REASONS.iter().copied().find(|x| x.as_json() == r).ok_or_else(|| bad("reason"))?),
+        Some(r) => Some(
+            REASONS
+                .iter()
+                .copied()
+                .find(|x| x.as_json() == r)
+                .ok_or_else(|| bad("reason"))?,
+        ),
         None => None,
     };
     Ok(ResourceChange {
         address: s(j, "address")?,
         module_address: s(j, "module_address")?,
-        mode: if s(j, "mode")? == "data" { Mode::Data } else { Mode::Managed },
+        mode: if s(j, "mode")? == "data" {
+            Mode::Data
+        } else {
+            Mode::Managed
+        },
         type_name: s(j, "type")?,
         name: s(j, "name")?,
         index: match j.get("index") {
@@ -142,11 +157,35 @@ fn change_from(j: &J) -> Result<ResourceChange, CoreError> {
         reason,
         before: decode_value(j.get("before").ok_or_else(|| bad("before"))?)?,
         after: decode_value(j.get("after").ok_or_else(|| bad("after"))?)?,
-        replace_paths: j.get("replace_paths").and_then(J::as_array).map(|a| a.iter().map(path_from).collect::<Result<_, _>>()).transpose()?.unwrap_or_default(),
-        private: j.get("private").and_then(J::as_array).map(|a| a.iter().filter_map(|b| b.as_u64().map(|b| b as u8)).collect()).unwrap_or_default(),
+        replace_paths: j
+            .get("replace_paths")
+            .and_then(J::as_array)
+            .map(|a| a.iter().map(path_from).collect::<Result<_, _>>())
+            .transpose()?
+            .unwrap_or_default(),
+        private: j
+            .get("private")
+            .and_then(J::as_array)
+            .map(|a| {
+                a.iter()
+                    .filter_map(|b| b.as_u64().map(|b| b as u8))
+                    .collect()
+            })
+            .unwrap_or_default(),
         importing: opt_s(j, "importing"),
-        depends_on: j.get("depends_on").and_then(J::as_array).map(|a| a.iter().filter_map(|x| x.as_str().map(String::from)).collect()).unwrap_or_default(),
-        create_before_destroy: j.get("create_before_destroy").and_then(J::as_bool).unwrap_or(false),
+        depends_on: j
+            .get("depends_on")
+            .and_then(J::as_array)
+            .map(|a| {
+                a.iter()
+                    .filter_map(|x| x.as_str().map(String::from))
+                    .collect()
+            })
+            .unwrap_or_default(),
+        create_before_destroy: j
+            .get("create_before_destroy")
+            .and_then(J::as_bool)
+            .unwrap_or(false),
     })
 }
 
@@ -180,11 +219,21 @@ pub fn from_bytes(bytes: &[u8]) -> Result<Plan, CoreError> {
         return Err(bad("unknown format"));
     }
     let mut variables = std::collections::BTreeMap::new();
-    for (k, v) in j.get("variables").and_then(J::as_object).into_iter().flatten() {
+    for (k, v) in j
+        .get("variables")
+        .and_then(J::as_object)
+        .into_iter()
+        .flatten()
+    {
         variables.insert(k.clone(), decode_value(v)?);
     }
     let mut outputs = std::collections::BTreeMap::new();
-    for (k, o) in j.get("outputs").and_then(J::as_object).into_iter().flatten() {
+    for (k, o) in j
+        .get("outputs")
+        .and_then(J::as_object)
+        .into_iter()
+        .flatten()
+    {
         outputs.insert(
             k.clone(),
             OutputChange {
@@ -196,7 +245,10 @@ pub fn from_bytes(bytes: &[u8]) -> Result<Plan, CoreError> {
         );
     }
     let list = |k: &str| -> Result<Vec<ResourceChange>, CoreError> {
-        j.get(k).and_then(J::as_array).map(|a| a.iter().map(change_from).collect()).unwrap_or(Ok(Vec::new()))
+        j.get(k)
+            .and_then(J::as_array)
+            .map(|a| a.iter().map(change_from).collect())
+            .unwrap_or(Ok(Vec::new()))
     };
     Ok(Plan {
         mode: match s(&j, "mode")?.as_str() {
@@ -208,9 +260,20 @@ pub fn from_bytes(bytes: &[u8]) -> Result<Plan, CoreError> {
         changes: list("changes")?,
         drift: list("drift")?,
         outputs,
-        prior_serial: j.get("prior_serial").and_then(J::as_u64).ok_or_else(|| bad("prior_serial"))?,
+        prior_serial: j
+            .get("prior_serial")
+            .and_then(J::as_u64)
+            .ok_or_else(|| bad("prior_serial"))?,
         prior_lineage: s(&j, "prior_lineage")?,
-        targets: j.get("targets").and_then(J::as_array).map(|a| a.iter().filter_map(|x| x.as_str().map(String::from)).collect()).unwrap_or_default(),
+        targets: j
+            .get("targets")
+            .and_then(J::as_array)
+            .map(|a| {
+                a.iter()
+                    .filter_map(|x| x.as_str().map(String::from))
+                    .collect()
+            })
+            .unwrap_or_default(),
         errored: j.get("errored").and_then(J::as_bool).unwrap_or(false),
     })
 }

@@ -3,7 +3,10 @@
 
 use crate::decode::{overlay_paths, proposed_new};
 use crate::graph::{body_references, build_graph, provider_key, resource_meta_refs, NodeKey};
-use crate::plan::{Action, ActionReason, InstanceKey as PlanKey, Mode, OutputChange, Plan, PlanMode, ResourceChange};
+use crate::plan::{
+    Action, ActionReason, InstanceKey as PlanKey, Mode, OutputChange, Plan, PlanMode,
+    ResourceChange,
+};
 use crate::prior::{PriorObject, PriorState};
 use crate::providers::ProviderRegistry;
 use crate::scope::{ModScope, RepData, Repetition, Scopes};
@@ -19,8 +22,8 @@ use terrane_config::{Config, IgnoreChanges, ResourceBlock};
 use terrane_diagnostics::{Diagnostic, Diagnostics};
 use terrane_lang::{EvalContext, RefStep};
 use terrane_provider::{
-    ConfigKind, ConfiguredProvider, PlanChangeRequest, Provider, ReadDataSourceRequest, ReadRequest, Schema,
-    ValidateRequest,
+    ConfigKind, ConfiguredProvider, PlanChangeRequest, Provider, ReadDataSourceRequest,
+    ReadRequest, Schema, ValidateRequest,
 };
 use terrane_state::StateFile;
 use terrane_value::{Type, Value};
@@ -93,7 +96,11 @@ pub(crate) fn new_walker<'a>(
     };
     scopes.mods.insert(
         ModuleInstance::root(),
-        ModScope { vars: variables.clone(), dir: config.module.dir.clone(), ..ModScope::default() },
+        ModScope {
+            vars: variables.clone(),
+            dir: config.module.dir.clone(),
+            ..ModScope::default()
+        },
     );
     let base = EvalContext::new(terrane_functions::FuncContext {
         base_dir: cwd.to_path_buf(),
@@ -129,7 +136,10 @@ pub fn resource_schema<'p>(p: &'p dyn Provider, addr: &Resource) -> Option<&'p S
 
 /// The set of graph nodes a targeted plan includes: the targets and
 /// everything they depend on. `None` when not targeting.
-pub(crate) fn targeted_nodes(graph: &crate::graph::Graph, targets: &[Target]) -> Option<HashSet<NodeIndex>> {
+pub(crate) fn targeted_nodes(
+    graph: &crate::graph::Graph,
+    targets: &[Target],
+) -> Option<HashSet<NodeIndex>> {
     if targets.is_empty() {
         return None;
     }
@@ -157,12 +167,28 @@ pub(crate) fn targeted_nodes(graph: &crate::graph::Graph, targets: &[Target]) ->
 }
 
 /// True when an instance is selected by the targets (or there are none).
-pub(crate) fn instance_targeted(targets: &[Target], m: &ModuleInstance, r: &Resource, k: &InstanceKey) -> bool {
+pub(crate) fn instance_targeted(
+    targets: &[Target],
+    m: &ModuleInstance,
+    r: &Resource,
+    k: &InstanceKey,
+) -> bool {
     targets.is_empty()
         || targets.iter().any(|t| match t {
-            Target::Resource(a) => &a.resource == r && (a.module == *m || a.module.to_path() == m.to_path() && a.module.0.iter().all(|s| s.key == InstanceKey::None)),
-            Target::Instance(a) => &a.resource.resource == r && a.resource.key == *k && a.module == *m,
-            Target::Module(mi) => m.0.starts_with(&mi.0) || m.to_path().0.starts_with(&mi.to_path().0) && mi.0.iter().all(|s| s.key == InstanceKey::None),
+            Target::Resource(a) => {
+                &a.resource == r
+                    && (a.module == *m
+                        || a.module.to_path() == m.to_path()
+                            && a.module.0.iter().all(|s| s.key == InstanceKey::None))
+            }
+            Target::Instance(a) => {
+                &a.resource.resource == r && a.resource.key == *k && a.module == *m
+            }
+            Target::Module(mi) => {
+                m.0.starts_with(&mi.0)
+                    || m.to_path().0.starts_with(&mi.to_path().0)
+                        && mi.0.iter().all(|s| s.key == InstanceKey::None)
+            }
         })
         || matches!(r.mode, ResourceMode::Data)
 }
@@ -206,7 +232,16 @@ pub async fn plan(
     let mut moved_state = state.clone();
     let (moved, move_diags) = crate::moves::apply_moves(config, &mut moved_state);
     let state = &moved_state;
-    let mut w = new_walker(config, &graph, state, providers, &opts.variables, &opts.workspace, &opts.cwd, hooks);
+    let mut w = new_walker(
+        config,
+        &graph,
+        state,
+        providers,
+        &opts.variables,
+        &opts.workspace,
+        &opts.cwd,
+        hooks,
+    );
     w.diags.extend(move_diags);
     let mut run = PlanRun {
         opts,
@@ -266,7 +301,11 @@ pub(crate) async fn configure_provider(w: &mut Walker<'_>, key: &str) -> bool {
             return false;
         }
     };
-    match w.registry.configured(&rp, w.config, &w.scopes, &w.base, &w.sources).await {
+    match w
+        .registry
+        .configured(&rp, w.config, &w.scopes, &w.base, &w.sources)
+        .await
+    {
         Ok(_) => true,
         Err(d) => {
             w.diags.extend(d);
@@ -278,13 +317,19 @@ pub(crate) async fn configure_provider(w: &mut Walker<'_>, key: &str) -> bool {
 fn keep_prior_values(w: &mut Walker<'_>, run: &mut PlanRun<'_>, p: &ModulePath, addr: &Resource) {
     for m in w.scopes.instances(p) {
         run.visited.insert((m.clone(), addr.clone()));
-        let Some(pr) = w.prior.resources.get(&(m.clone(), addr.clone())) else { continue };
+        let Some(pr) = w.prior.resources.get(&(m.clone(), addr.clone())) else {
+            continue;
+        };
         let rep = match pr.current.keys().next() {
             Some(InstanceKey::Int(_)) => Repetition::Count,
             Some(InstanceKey::String(_)) => Repetition::ForEach,
             _ => Repetition::Single,
         };
-        let vals = pr.current.iter().map(|(k, o)| (k.clone(), o.value.clone())).collect();
+        let vals = pr
+            .current
+            .iter()
+            .map(|(k, o)| (k.clone(), o.value.clone()))
+            .collect();
         w.set_resource_values(&m, addr, rep, vals);
     }
 }
@@ -299,7 +344,9 @@ async fn refresh(
     m: &ModuleInstance,
     addr: &Resource,
 ) {
-    let Some(pr) = w.prior.resources.get(&(m.clone(), addr.clone())) else { return };
+    let Some(pr) = w.prior.resources.get(&(m.clone(), addr.clone())) else {
+        return;
+    };
     let keys: Vec<InstanceKey> = pr.current.keys().cloned().collect();
     if keys.is_empty() || addr.mode != ResourceMode::Managed {
         return;
@@ -307,7 +354,8 @@ async fn refresh(
     let mut reqs = Vec::with_capacity(keys.len());
     for k in &keys {
         let o = &pr.current[k];
-        w.hooks.refreshing(&instance_addr(m, addr, k), id_of(&o.value).as_deref());
+        w.hooks
+            .refreshing(&instance_addr(m, addr, k), id_of(&o.value).as_deref());
         reqs.push(ReadRequest {
             type_name: addr.type_name.clone(),
             current_state: o.value.clone().unmark_deep().0,
@@ -315,23 +363,45 @@ async fn refresh(
         });
     }
     let resps = provider.read_many(reqs).await;
-    let Some(pr) = w.prior.resources.get_mut(&(m.clone(), addr.clone())) else { return };
+    let Some(pr) = w.prior.resources.get_mut(&(m.clone(), addr.clone())) else {
+        return;
+    };
     for (k, resp) in keys.iter().zip(resps) {
         let has_err = resp.diagnostics.has_errors();
         w.diags.extend(resp.diagnostics);
         if has_err {
             continue;
         }
-        let Some(o) = pr.current.get_mut(k) else { continue };
+        let Some(o) = pr.current.get_mut(k) else {
+            continue;
+        };
         let new = mark_schema_sensitive(resp.new_state, &schema.block);
         let address = instance_addr(m, addr, k);
         if new.is_null() {
-            run.drift.push(drift_change(&address, m, addr, k, &o.provider, o.value.clone(), Value::null(schema.block.implied_type()), Action::Delete));
+            run.drift.push(drift_change(
+                &address,
+                m,
+                addr,
+                k,
+                &o.provider,
+                o.value.clone(),
+                Value::null(schema.block.implied_type()),
+                Action::Delete,
+            ));
             pr.current.remove(k);
             continue;
         }
         if !same_value(&new, &o.value) {
-            run.drift.push(drift_change(&address, m, addr, k, &o.provider, o.value.clone(), new.clone(), Action::Update));
+            run.drift.push(drift_change(
+                &address,
+                m,
+                addr,
+                k,
+                &o.provider,
+                o.value.clone(),
+                new.clone(),
+                Action::Update,
+            ));
         }
         o.value = new;
         if !resp.private.is_empty() {
@@ -341,7 +411,16 @@ async fn refresh(
 }
 
 #[allow(clippy::too_many_arguments)]
-fn drift_change(address: &str, m: &ModuleInstance, addr: &Resource, k: &InstanceKey, provider: &str, before: Value, after: Value, action: Action) -> ResourceChange {
+fn drift_change(
+    address: &str,
+    m: &ModuleInstance,
+    addr: &Resource,
+    k: &InstanceKey,
+    provider: &str,
+    before: Value,
+    after: Value,
+    action: Action,
+) -> ResourceChange {
     let mut c = base_change(address, m, addr, k, provider);
     c.action = action;
     c.before = before;
@@ -351,10 +430,17 @@ fn drift_change(address: &str, m: &ModuleInstance, addr: &Resource, k: &Instance
 
 /// The `id` attribute of an object, if known.
 pub fn id_of(v: &Value) -> Option<String> {
-    v.get_attr("id").and_then(|i| i.clone().unmark_deep().0.as_str().map(String::from))
+    v.get_attr("id")
+        .and_then(|i| i.clone().unmark_deep().0.as_str().map(String::from))
 }
 
-pub(crate) fn base_change(address: &str, m: &ModuleInstance, addr: &Resource, k: &InstanceKey, provider_config: &str) -> ResourceChange {
+pub(crate) fn base_change(
+    address: &str,
+    m: &ModuleInstance,
+    addr: &Resource,
+    k: &InstanceKey,
+    provider_config: &str,
+) -> ResourceChange {
     let provider_name = provider_config
         .trim_start_matches("provider[\"")
         .split('"')
@@ -364,7 +450,11 @@ pub(crate) fn base_change(address: &str, m: &ModuleInstance, addr: &Resource, k:
     ResourceChange {
         address: address.to_string(),
         module_address: m.to_string(),
-        mode: if addr.mode == ResourceMode::Data { Mode::Data } else { Mode::Managed },
+        mode: if addr.mode == ResourceMode::Data {
+            Mode::Data
+        } else {
+            Mode::Managed
+        },
         type_name: addr.type_name.clone(),
         name: addr.name.clone(),
         index: plan_key(k),
@@ -384,9 +474,20 @@ pub(crate) fn base_change(address: &str, m: &ModuleInstance, addr: &Resource, k:
     }
 }
 
-async fn plan_resource_node(w: &mut Walker<'_>, run: &mut PlanRun<'_>, idx: NodeIndex, p: &ModulePath, addr: &Resource) -> bool {
+async fn plan_resource_node(
+    w: &mut Walker<'_>,
+    run: &mut PlanRun<'_>,
+    idx: NodeIndex,
+    p: &ModulePath,
+    addr: &Resource,
+) -> bool {
     let config = w.config;
-    let Some(rb) = config.descendant(p).and_then(|c| c.module.resources.get(addr)) else { return true };
+    let Some(rb) = config
+        .descendant(p)
+        .and_then(|c| c.module.resources.get(addr))
+    else {
+        return true;
+    };
     let rp = match w.registry.resolve(config, p, &provider_key(rb)) {
         Ok(rp) => rp,
         Err(d) => {
@@ -395,17 +496,32 @@ async fn plan_resource_node(w: &mut Walker<'_>, run: &mut PlanRun<'_>, idx: Node
         }
     };
     let Some(schema) = resource_schema(rp.provider.as_ref(), addr).cloned() else {
-        let kind = if addr.mode == ResourceMode::Data { "data source" } else { "resource type" };
+        let kind = if addr.mode == ResourceMode::Data {
+            "data source"
+        } else {
+            "resource type"
+        };
         w.diags.push(
             Diagnostic::error(
-                if addr.mode == ResourceMode::Data { "Invalid data source" } else { "Invalid resource type" },
-                format!("The provider {} does not support {kind} {:?}.", rp.source, addr.type_name),
+                if addr.mode == ResourceMode::Data {
+                    "Invalid data source"
+                } else {
+                    "Invalid resource type"
+                },
+                format!(
+                    "The provider {} does not support {kind} {:?}.",
+                    rp.source, addr.type_name
+                ),
             )
             .with_subject(rb.type_range.clone()),
         );
         return false;
     };
-    let provider = match w.registry.configured(&rp, config, &w.scopes, &w.base, &w.sources).await {
+    let provider = match w
+        .registry
+        .configured(&rp, config, &w.scopes, &w.base, &w.sources)
+        .await
+    {
         Ok(p) => p,
         Err(d) => {
             w.diags.extend(d);
@@ -414,32 +530,58 @@ async fn plan_resource_node(w: &mut Walker<'_>, run: &mut PlanRun<'_>, idx: Node
     };
     let meta_refs = resource_meta_refs(rb);
     let deps = w.state_dependencies(idx);
-    let dep_pending = w.graph.resource_deps(idx, &mut w.dep_memo).iter().any(|d| run.pending.contains(d));
+    let dep_pending = w
+        .graph
+        .resource_deps(idx, &mut w.dep_memo)
+        .iter()
+        .any(|d| run.pending.contains(d));
     let mut ok = true;
     for m in w.scopes.instances(p) {
         run.visited.insert((m.clone(), addr.clone()));
         if run.opts.refresh {
             refresh(w, run, &provider, &schema, &m, addr).await;
         }
-        let ctx = w.scopes.context(&w.base, &m, &meta_refs, &RepData::default(), None);
+        let ctx = w
+            .scopes
+            .context(&w.base, &m, &meta_refs, &RepData::default(), None);
         let (rep, keys) = match expand(rb.count.as_ref(), rb.for_each.as_ref(), &ctx, &w.sources) {
             Ok(x) => x,
             Err(d) => {
-                w.diags.extend(d.into_vec().into_iter().map(|x| x.with_address(format!("{}", addr))));
+                w.diags.extend(
+                    d.into_vec()
+                        .into_iter()
+                        .map(|x| x.with_address(format!("{}", addr))),
+                );
                 w.set_resource_values(&m, addr, Repetition::Unknown, BTreeMap::new());
                 ok = false;
                 continue;
             }
         };
-        let mut prior_res = w.prior.resources.get(&(m.clone(), addr.clone())).cloned().unwrap_or_default();
-        let (imports, idiags) = crate::imports::import_ids(config, &w.scopes, &w.base, &w.sources, addr, &m);
+        let mut prior_res = w
+            .prior
+            .resources
+            .get(&(m.clone(), addr.clone()))
+            .cloned()
+            .unwrap_or_default();
+        let (imports, idiags) =
+            crate::imports::import_ids(config, &w.scopes, &w.base, &w.sources, addr, &m);
         w.diags.extend(idiags);
         let mut importing = BTreeMap::new();
         for (k, id) in imports {
             if prior_res.current.contains_key(&k) || !keys.iter().any(|(x, _)| *x == k) {
                 continue;
             }
-            match import_object(w, &provider, &schema, addr, &instance_addr(&m, addr, &k), &id, &rp.config_addr).await {
+            match import_object(
+                w,
+                &provider,
+                &schema,
+                addr,
+                &instance_addr(&m, addr, &k),
+                &id,
+                &rp.config_addr,
+            )
+            .await
+            {
                 Some(po) => {
                     prior_res.current.insert(k.clone(), po);
                     importing.insert(k, id);
@@ -458,7 +600,20 @@ async fn plan_resource_node(w: &mut Walker<'_>, run: &mut PlanRun<'_>, idx: Node
                 continue;
             }
             let cbd = w.cbd.contains(&idx);
-            let inst = InstanceCtx { m: &m, addr, key, rd, address: &address, rb, schema: &schema, provider: &provider, provider_config: &rp.config_addr, deps: &deps, dep_pending, cbd };
+            let inst = InstanceCtx {
+                m: &m,
+                addr,
+                key,
+                rd,
+                address: &address,
+                rb,
+                schema: &schema,
+                provider: &provider,
+                provider_config: &rp.config_addr,
+                deps: &deps,
+                dep_pending,
+                cbd,
+            };
             match plan_instance(w, run, &inst, prior).await {
                 Some(mut c) => {
                     c.importing = importing.get(key).cloned();
@@ -508,7 +663,13 @@ async fn plan_resource_node(w: &mut Walker<'_>, run: &mut PlanRun<'_>, idx: Node
     ok
 }
 
-fn plan_deposed(run: &mut PlanRun<'_>, m: &ModuleInstance, addr: &Resource, pr: &crate::prior::PriorResource, schema: &Schema) {
+fn plan_deposed(
+    run: &mut PlanRun<'_>,
+    m: &ModuleInstance,
+    addr: &Resource,
+    pr: &crate::prior::PriorResource,
+    schema: &Schema,
+) {
     for ((k, dk), po) in &pr.deposed {
         let address = instance_addr(m, addr, k);
         let mut c = base_change(&address, m, addr, k, &po.provider);
@@ -517,7 +678,8 @@ fn plan_deposed(run: &mut PlanRun<'_>, m: &ModuleInstance, addr: &Resource, pr: 
         c.before = po.value.clone();
         c.after = Value::null(schema.block.implied_type());
         c.private = po.object.private.clone().unwrap_or_default();
-        run.changes.insert(format!("{address} (deposed object {dk})"), c);
+        run.changes
+            .insert(format!("{address} (deposed object {dk})"), c);
     }
 }
 
@@ -580,8 +742,16 @@ fn triggered(w: &Walker<'_>, run: &PlanRun<'_>, inst: &InstanceCtx<'_>) -> bool 
     for e in &inst.rb.lifecycle.replace_triggered_by {
         for r in terrane_lang::references(&e.expr) {
             let (res, rest) = match (r.root.as_str(), r.steps.first(), r.steps.get(1)) {
-                ("data" | "var" | "local" | "count" | "each" | "path" | "self" | "module" | "terraform", _, _) => continue,
-                (t, Some(RefStep::Attr(n)), _) => (Resource::new(ResourceMode::Managed, t, n.clone()), &r.steps[1..]),
+                (
+                    "data" | "var" | "local" | "count" | "each" | "path" | "self" | "module"
+                    | "terraform",
+                    _,
+                    _,
+                ) => continue,
+                (t, Some(RefStep::Attr(n)), _) => (
+                    Resource::new(ResourceMode::Managed, t, n.clone()),
+                    &r.steps[1..],
+                ),
                 _ => continue,
             };
             let key = match rest.first() {
@@ -614,7 +784,12 @@ fn triggered(w: &Walker<'_>, run: &PlanRun<'_>, inst: &InstanceCtx<'_>) -> bool 
     false
 }
 
-async fn plan_instance(w: &mut Walker<'_>, run: &mut PlanRun<'_>, inst: &InstanceCtx<'_>, prior: Option<&PriorObject>) -> Option<ResourceChange> {
+async fn plan_instance(
+    w: &mut Walker<'_>,
+    run: &mut PlanRun<'_>,
+    inst: &InstanceCtx<'_>,
+    prior: Option<&PriorObject>,
+) -> Option<ResourceChange> {
     let body_refs = body_references(&inst.rb.body);
     let config = match w.instance_config(inst.m, inst.rb, &body_refs, inst.rd, &inst.schema.block) {
         Ok(v) => v,
@@ -624,34 +799,63 @@ async fn plan_instance(w: &mut Walker<'_>, run: &mut PlanRun<'_>, inst: &Instanc
         }
     };
     let unmarked_config = config.clone().unmark_deep().0;
-    let kind = if inst.addr.mode == ResourceMode::Data { ConfigKind::DataSource } else { ConfigKind::Resource };
+    let kind = if inst.addr.mode == ResourceMode::Data {
+        ConfigKind::DataSource
+    } else {
+        ConfigKind::Resource
+    };
     let _ = w.registry.by_source(""); // keep registry borrow short
-    let mut c = base_change(inst.address, inst.m, inst.addr, inst.key, inst.provider_config);
+    let mut c = base_change(
+        inst.address,
+        inst.m,
+        inst.addr,
+        inst.key,
+        inst.provider_config,
+    );
     c.depends_on = inst.deps.to_vec();
     c.create_before_destroy = inst.cbd;
     // Preconditions.
     let meta_refs = resource_meta_refs(inst.rb);
     let ctx = w.scopes.context(&w.base, inst.m, &meta_refs, inst.rd, None);
     for rule in &inst.rb.lifecycle.preconditions {
-        if !w.check_rule(rule, &ctx, "Resource precondition failed", Some(inst.address)) {
+        if !w.check_rule(
+            rule,
+            &ctx,
+            "Resource precondition failed",
+            Some(inst.address),
+        ) {
             return None;
         }
     }
     if let Some(p) = provider_for_validate(w, inst) {
-        let resp = p.validate(ValidateRequest { kind, type_name: inst.addr.type_name.clone(), config: unmarked_config.clone() });
+        let resp = p.validate(ValidateRequest {
+            kind,
+            type_name: inst.addr.type_name.clone(),
+            config: unmarked_config.clone(),
+        });
         let err = resp.diagnostics.has_errors();
-        w.diags.extend(resp.diagnostics.into_vec().into_iter().map(|d| d.with_subject(inst.rb.decl_range.clone())));
+        w.diags.extend(
+            resp.diagnostics
+                .into_vec()
+                .into_iter()
+                .map(|d| d.with_subject(inst.rb.decl_range.clone())),
+        );
         if err {
             return None;
         }
     }
     let null_obj = Value::null(inst.schema.block.implied_type());
     if inst.addr.mode == ResourceMode::Data {
-        c.before = prior.map(|p| p.value.clone()).unwrap_or_else(|| null_obj.clone());
+        c.before = prior
+            .map(|p| p.value.clone())
+            .unwrap_or_else(|| null_obj.clone());
         if unmarked_config.is_wholly_known() && !inst.dep_pending {
             let resp = inst
                 .provider
-                .read_data_source(ReadDataSourceRequest { type_name: inst.addr.type_name.clone(), config: unmarked_config })
+                .read_data_source(ReadDataSourceRequest {
+                    type_name: inst.addr.type_name.clone(),
+                    config: unmarked_config,
+                })
                 .await;
             let err = resp.diagnostics.has_errors();
             w.diags.extend(resp.diagnostics);
@@ -661,7 +865,10 @@ async fn plan_instance(w: &mut Walker<'_>, run: &mut PlanRun<'_>, inst: &Instanc
             c.after = mark_schema_sensitive(resp.state, &inst.schema.block);
             c.action = Action::NoOp;
         } else {
-            c.after = mark_schema_sensitive(proposed_new(&inst.schema.block, &null_obj, &config), &inst.schema.block);
+            c.after = mark_schema_sensitive(
+                proposed_new(&inst.schema.block, &null_obj, &config),
+                &inst.schema.block,
+            );
             c.action = Action::Read;
             c.reason = Some(if inst.dep_pending && unmarked_config.is_wholly_known() {
                 ActionReason::ReadBecauseDependencyPending
@@ -673,7 +880,9 @@ async fn plan_instance(w: &mut Walker<'_>, run: &mut PlanRun<'_>, inst: &Instanc
     }
     let prior_val = prior.map(|p| p.value.clone());
     c.before = prior_val.clone().unwrap_or_else(|| null_obj.clone());
-    c.private = prior.and_then(|p| p.object.private.clone()).unwrap_or_default();
+    c.private = prior
+        .and_then(|p| p.object.private.clone())
+        .unwrap_or_default();
     if run.opts.mode == PlanMode::RefreshOnly {
         match prior_val {
             Some(v) => {
@@ -693,22 +902,39 @@ async fn plan_instance(w: &mut Walker<'_>, run: &mut PlanRun<'_>, inst: &Instanc
     let plan_from = |prior: &Value| PlanChangeRequest {
         type_name: inst.addr.type_name.clone(),
         prior_state: prior.clone().unmark_deep().0,
-        proposed_new_state: proposed_new(&inst.schema.block, prior, &config).unmark_deep().0,
+        proposed_new_state: proposed_new(&inst.schema.block, prior, &config)
+            .unmark_deep()
+            .0,
         config: config.clone().unmark_deep().0,
         prior_private: c.private.clone(),
     };
     let force_replace = tainted || requested || by_trigger;
-    let first_prior = if force_replace { null_obj.clone() } else { c.before.clone() };
+    let first_prior = if force_replace {
+        null_obj.clone()
+    } else {
+        c.before.clone()
+    };
     let resp = inst.provider.plan_change(plan_from(&first_prior)).await;
     let err = resp.diagnostics.has_errors();
-    w.diags.extend(resp.diagnostics.into_vec().into_iter().map(|d| if d.address.is_none() { d.with_address(inst.address) } else { d }));
+    w.diags
+        .extend(resp.diagnostics.into_vec().into_iter().map(|d| {
+            if d.address.is_none() {
+                d.with_address(inst.address)
+            } else {
+                d
+            }
+        }));
     if err {
         return None;
     }
     let mut planned = resp.planned_state;
     let mut planned_private = resp.planned_private;
     let cbd = inst.cbd;
-    let replace_action = if cbd { Action::CreateThenDelete } else { Action::DeleteThenCreate };
+    let replace_action = if cbd {
+        Action::CreateThenDelete
+    } else {
+        Action::DeleteThenCreate
+    };
     if prior_val.is_none() {
         c.action = Action::Create;
     } else if force_replace {
@@ -737,7 +963,11 @@ async fn plan_instance(w: &mut Walker<'_>, run: &mut PlanRun<'_>, inst: &Instanc
     } else {
         c.action = Action::Update;
     }
-    if matches!(c.action, Action::DeleteThenCreate | Action::CreateThenDelete) && inst.rb.lifecycle.prevent_destroy == Some(true) {
+    if matches!(
+        c.action,
+        Action::DeleteThenCreate | Action::CreateThenDelete
+    ) && inst.rb.lifecycle.prevent_destroy == Some(true)
+    {
         prevent_destroy_error(w, inst.address, inst.rb);
         return None;
     }
@@ -747,10 +977,25 @@ async fn plan_instance(w: &mut Walker<'_>, run: &mut PlanRun<'_>, inst: &Instanc
     if !inst.rb.lifecycle.postconditions.is_empty() {
         let mut refs = meta_refs.clone();
         refs.extend(body_refs);
-        let ctx = w.scopes.context(&w.base, inst.m, &refs, inst.rd, Some(&c.after));
+        let ctx = w
+            .scopes
+            .context(&w.base, inst.m, &refs, inst.rd, Some(&c.after));
         for rule in &inst.rb.lifecycle.postconditions {
-            let known = terrane_lang::eval(&rule.condition.expr, &ctx, &w.sources.get(&rule.condition.src)).map(|v| v.is_known()).unwrap_or(true);
-            if known && !w.check_rule(rule, &ctx, "Resource postcondition failed", Some(inst.address)) {
+            let known = terrane_lang::eval(
+                &rule.condition.expr,
+                &ctx,
+                &w.sources.get(&rule.condition.src),
+            )
+            .map(|v| v.is_known())
+            .unwrap_or(true);
+            if known
+                && !w.check_rule(
+                    rule,
+                    &ctx,
+                    "Resource postcondition failed",
+                    Some(inst.address),
+                )
+            {
                 return None;
             }
         }
@@ -759,7 +1004,10 @@ async fn plan_instance(w: &mut Walker<'_>, run: &mut PlanRun<'_>, inst: &Instanc
 }
 
 fn provider_for_validate(w: &Walker<'_>, inst: &InstanceCtx<'_>) -> Option<Arc<dyn Provider>> {
-    w.registry.resolve(w.config, &inst.m.to_path(), &provider_key(inst.rb)).ok().map(|r| r.provider)
+    w.registry
+        .resolve(w.config, &inst.m.to_path(), &provider_key(inst.rb))
+        .ok()
+        .map(|r| r.provider)
 }
 
 /// Carries sensitive marks of top-level configuration attributes over to
@@ -780,7 +1028,12 @@ pub fn copy_marks(planned: Value, config: &Value) -> Value {
 }
 
 async fn plan_destroy(w: &mut Walker<'_>, run: &mut PlanRun<'_>, _state: &StateFile) {
-    let all: Vec<_> = w.prior.resources.iter().map(|(k, v)| (k.clone(), v.clone())).collect();
+    let all: Vec<_> = w
+        .prior
+        .resources
+        .iter()
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect();
     for ((m, addr), pr) in all {
         if addr.mode == ResourceMode::Data {
             continue;
@@ -795,7 +1048,11 @@ async fn plan_destroy(w: &mut Walker<'_>, run: &mut PlanRun<'_>, _state: &StateF
             c.before = po.value.clone();
             c.after = Value::null(po.value.ty());
             c.private = po.object.private.clone().unwrap_or_default();
-            if let Some(rb) = w.config.descendant(&m.to_path()).and_then(|c| c.module.resources.get(&addr)) {
+            if let Some(rb) = w
+                .config
+                .descendant(&m.to_path())
+                .and_then(|c| c.module.resources.get(&addr))
+            {
                 if rb.lifecycle.prevent_destroy == Some(true) {
                     prevent_destroy_error(w, &address, rb);
                 }
@@ -812,27 +1069,49 @@ async fn plan_destroy(w: &mut Walker<'_>, run: &mut PlanRun<'_>, _state: &StateF
 }
 
 async fn plan_orphans(w: &mut Walker<'_>, run: &mut PlanRun<'_>) {
-    let all: Vec<_> = w.prior.resources.iter().map(|(k, v)| (k.clone(), v.clone())).collect();
+    let all: Vec<_> = w
+        .prior
+        .resources
+        .iter()
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect();
     for ((m, addr), pr) in all {
         if run.visited.contains(&(m.clone(), addr.clone())) {
             continue;
         }
-        let module_exists = w.config.descendant(&m.to_path()).is_some() && (m.is_root() || w.scopes.mods.contains_key(&m));
-        let has_config = module_exists && w.config.descendant(&m.to_path()).is_some_and(|c| c.module.resources.contains_key(&addr));
+        let module_exists = w.config.descendant(&m.to_path()).is_some()
+            && (m.is_root() || w.scopes.mods.contains_key(&m));
+        let has_config = module_exists
+            && w.config
+                .descendant(&m.to_path())
+                .is_some_and(|c| c.module.resources.contains_key(&addr));
         if has_config && run.targeted.is_some() {
             continue;
         }
-        let Ok(rp) = w.registry.resolve_state_addr(&pr.provider) else { continue };
-        let Some(schema) = resource_schema(rp.provider.as_ref(), &addr).cloned() else { continue };
+        let Ok(rp) = w.registry.resolve_state_addr(&pr.provider) else {
+            continue;
+        };
+        let Some(schema) = resource_schema(rp.provider.as_ref(), &addr).cloned() else {
+            continue;
+        };
         if addr.mode == ResourceMode::Data {
             continue; // data sources are simply dropped from state
         }
         if run.opts.refresh {
-            if let Ok(provider) = w.registry.configured(&rp, w.config, &w.scopes, &w.base, &w.sources).await {
+            if let Ok(provider) = w
+                .registry
+                .configured(&rp, w.config, &w.scopes, &w.base, &w.sources)
+                .await
+            {
                 refresh(w, run, &provider, &schema, &m, &addr).await;
             }
         }
-        let pr = w.prior.resources.get(&(m.clone(), addr.clone())).cloned().unwrap_or_default();
+        let pr = w
+            .prior
+            .resources
+            .get(&(m.clone(), addr.clone()))
+            .cloned()
+            .unwrap_or_default();
         for (k, po) in &pr.current {
             if !instance_targeted(&run.opts.targets, &m, &addr, k) {
                 continue;
@@ -848,7 +1127,11 @@ async fn plan_orphans(w: &mut Walker<'_>, run: &mut PlanRun<'_>) {
                 c.after = Value::null(schema.block.implied_type());
             } else {
                 c.action = Action::Delete;
-                c.reason = Some(if module_exists { ActionReason::DeleteBecauseNoResourceConfig } else { ActionReason::DeleteBecauseNoModule });
+                c.reason = Some(if module_exists {
+                    ActionReason::DeleteBecauseNoResourceConfig
+                } else {
+                    ActionReason::DeleteBecauseNoModule
+                });
                 c.before = po.value.clone();
                 c.after = Value::null(schema.block.implied_type());
             }
@@ -879,15 +1162,25 @@ pub fn state_output_value(o: &terrane_state::OutputValue) -> Value {
 }
 
 fn plan_outputs(w: &mut Walker<'_>, plan: &mut Plan, state: &StateFile, mode: PlanMode) {
-    let root = w.scopes.mods.get(&ModuleInstance::root()).cloned().unwrap_or_default();
+    let root = w
+        .scopes
+        .mods
+        .get(&ModuleInstance::root())
+        .cloned()
+        .unwrap_or_default();
     let mut names: Vec<String> = w.config.module.outputs.keys().cloned().collect();
     names.extend(state.outputs.keys().cloned());
     names.sort();
     names.dedup();
     for name in names {
-        let before = state.outputs.get(&name).map(state_output_value).unwrap_or_else(Value::dynamic_null);
+        let before = state
+            .outputs
+            .get(&name)
+            .map(state_output_value)
+            .unwrap_or_else(Value::dynamic_null);
         let decl = w.config.module.outputs.get(&name);
-        let sensitive = decl.is_some_and(|o| o.sensitive) || state.outputs.get(&name).is_some_and(|o| o.sensitive);
+        let sensitive = decl.is_some_and(|o| o.sensitive)
+            || state.outputs.get(&name).is_some_and(|o| o.sensitive);
         let after = if mode == PlanMode::Destroy {
             Value::dynamic_null()
         } else {
@@ -908,7 +1201,15 @@ fn plan_outputs(w: &mut Walker<'_>, plan: &mut Plan, state: &StateFile, mode: Pl
         } else {
             Action::Update
         };
-        plan.outputs.insert(name, OutputChange { action, before, after, sensitive });
+        plan.outputs.insert(
+            name,
+            OutputChange {
+                action,
+                before,
+                after,
+                sensitive,
+            },
+        );
     }
 }
 
@@ -921,14 +1222,26 @@ fn check_blocks(w: &mut Walker<'_>) {
                 for rule in &check.asserts {
                     let mut refs = terrane_lang::references(&rule.condition.expr);
                     refs.extend(terrane_lang::references(&rule.error_message.expr));
-                    let ctx = w.scopes.context(&w.base, &m, &refs, &RepData::default(), None);
-                    let cond = crate::decode::eval_expr(&rule.condition.expr, &rule.condition.src, &ctx, &w.sources);
+                    let ctx = w
+                        .scopes
+                        .context(&w.base, &m, &refs, &RepData::default(), None);
+                    let cond = crate::decode::eval_expr(
+                        &rule.condition.expr,
+                        &rule.condition.src,
+                        &ctx,
+                        &w.sources,
+                    );
                     if let Ok(v) = cond {
                         if v.unmark_deep().0.as_bool() == Some(false) {
-                            let msg = crate::decode::eval_expr(&rule.error_message.expr, &rule.error_message.src, &ctx, &w.sources)
-                                .ok()
-                                .and_then(|m| m.unmark_deep().0.as_str().map(String::from))
-                                .unwrap_or_default();
+                            let msg = crate::decode::eval_expr(
+                                &rule.error_message.expr,
+                                &rule.error_message.src,
+                                &ctx,
+                                &w.sources,
+                            )
+                            .ok()
+                            .and_then(|m| m.unmark_deep().0.as_str().map(String::from))
+                            .unwrap_or_default();
                             w.diags.push(
                                 Diagnostic::warning("Check block assertion failed", msg)
                                     .with_subject(rule.condition.range())
@@ -944,8 +1257,21 @@ fn check_blocks(w: &mut Walker<'_>) {
 
 /// Imports one object by ID and reads it back: the prior object of an
 /// instance an `import` block adopts.
-async fn import_object(w: &mut Walker<'_>, provider: &Arc<dyn ConfiguredProvider>, schema: &Schema, addr: &Resource, address: &str, id: &str, provider_config: &str) -> Option<PriorObject> {
-    let resp = provider.import(terrane_provider::ImportRequest { type_name: addr.type_name.clone(), id: id.to_string() }).await;
+async fn import_object(
+    w: &mut Walker<'_>,
+    provider: &Arc<dyn ConfiguredProvider>,
+    schema: &Schema,
+    addr: &Resource,
+    address: &str,
+    id: &str,
+    provider_config: &str,
+) -> Option<PriorObject> {
+    let resp = provider
+        .import(terrane_provider::ImportRequest {
+            type_name: addr.type_name.clone(),
+            id: id.to_string(),
+        })
+        .await;
     let err = resp.diagnostics.has_errors();
     w.diags.extend(resp.diagnostics);
     if err {
@@ -955,7 +1281,13 @@ async fn import_object(w: &mut Walker<'_>, provider: &Arc<dyn ConfiguredProvider
         w.diags.push(Diagnostic::error("Cannot import non-existent remote object", format!("While attempting to import an existing object to {address}, the provider detected that no object exists with the given id.")));
         return None;
     };
-    let read = provider.read(ReadRequest { type_name: addr.type_name.clone(), current_state: first.state, private: first.private }).await;
+    let read = provider
+        .read(ReadRequest {
+            type_name: addr.type_name.clone(),
+            current_state: first.state,
+            private: first.private,
+        })
+        .await;
     let err = read.diagnostics.has_errors();
     w.diags.extend(read.diagnostics);
     if err {
@@ -967,5 +1299,9 @@ async fn import_object(w: &mut Walker<'_>, provider: &Arc<dyn ConfiguredProvider
     }
     let value = mark_schema_sensitive(read.new_state, &schema.block);
     let object = crate::apply::state_object(&value, schema, &read.private, &[], false).ok()?;
-    Some(PriorObject { object, value, provider: provider_config.to_string() })
+    Some(PriorObject {
+        object,
+        value,
+        provider: provider_config.to_string(),
+    })
 }

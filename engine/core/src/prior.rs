@@ -91,7 +91,10 @@ impl PriorState {
             let module: ModuleInstance = match r.module.parse() {
                 Ok(m) => m,
                 Err(e) => {
-                    diags.push(Diagnostic::error("Invalid module address in state", e.to_string()));
+                    diags.push(Diagnostic::error(
+                        "Invalid module address in state",
+                        e.to_string(),
+                    ));
                     continue;
                 }
             };
@@ -115,23 +118,41 @@ impl PriorState {
             let Some(schema) = schema else {
                 diags.push(Diagnostic::error(
                     "Resource type not supported",
-                    format!("The state has a resource of type {:?}, which provider {} does not offer.", r.resource_type, rp.source),
+                    format!(
+                        "The state has a resource of type {:?}, which provider {} does not offer.",
+                        r.resource_type, rp.source
+                    ),
                 ));
                 continue;
             };
             let ty = schema.block.implied_type();
-            let mut pr = PriorResource { provider: r.provider.clone(), each: None, ..Default::default() };
+            let mut pr = PriorResource {
+                provider: r.provider.clone(),
+                each: None,
+                ..Default::default()
+            };
             for obj in &r.instances {
-                let text = obj.attributes.as_ref().map(|a| a.get().to_string()).unwrap_or_else(|| "{}".into());
+                let text = obj
+                    .attributes
+                    .as_ref()
+                    .map(|a| a.get().to_string())
+                    .unwrap_or_else(|| "{}".into());
                 let value = match typed_json::from_state_json(&text, &ty) {
                     Ok(v) => mark_paths(v, obj.sensitive_attributes.as_deref().unwrap_or(&[])),
                     Err(e) => {
-                        diags.push(Diagnostic::error("Invalid resource instance in state", format!("{}: {e}", r.resource_type)));
+                        diags.push(Diagnostic::error(
+                            "Invalid resource instance in state",
+                            format!("{}: {e}", r.resource_type),
+                        ));
                         continue;
                     }
                 };
                 let key = key_from_state(obj.index_key.as_ref());
-                let po = PriorObject { object: obj.clone(), value, provider: r.provider.clone() };
+                let po = PriorObject {
+                    object: obj.clone(),
+                    value,
+                    provider: r.provider.clone(),
+                };
                 match &obj.deposed {
                     Some(d) => {
                         pr.deposed.insert((key, d.clone()), po);

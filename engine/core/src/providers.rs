@@ -36,7 +36,10 @@ impl ProviderRegistry {
     /// A registry of the given providers (by their source addresses).
     pub fn new(providers: &[Arc<dyn Provider>]) -> ProviderRegistry {
         ProviderRegistry {
-            by_source: providers.iter().map(|p| (p.source().to_ascii_lowercase(), p.clone())).collect(),
+            by_source: providers
+                .iter()
+                .map(|p| (p.source().to_ascii_lowercase(), p.clone()))
+                .collect(),
             configured: HashMap::new(),
         }
     }
@@ -47,12 +50,20 @@ impl ProviderRegistry {
     }
 
     /// Resolves `key` (`name` or `name.alias`) as used in module `path`.
-    pub fn resolve(&self, config: &Config, path: &ModulePath, key: &str) -> Result<ResolvedProvider, Diagnostic> {
+    pub fn resolve(
+        &self,
+        config: &Config,
+        path: &ModulePath,
+        key: &str,
+    ) -> Result<ResolvedProvider, Diagnostic> {
         let (name, alias) = match key.split_once('.') {
             Some((n, a)) => (n, Some(a.to_string())),
             None => (key, None),
         };
-        let module = config.descendant(path).map(|c| &c.module).unwrap_or(&config.module);
+        let module = config
+            .descendant(path)
+            .map(|c| &c.module)
+            .unwrap_or(&config.module);
         let mut addr: ProviderAddr = module.provider_for_local_name(name);
         if !module.terraform.required_providers.contains_key(name) {
             addr = config.module.provider_for_local_name(name);
@@ -61,8 +72,18 @@ impl ProviderRegistry {
         let Some(provider) = self.by_source(&source) else {
             return Err(missing_provider(&source));
         };
-        let config_addr = AbsProviderConfig { module: ModulePath::root(), provider: addr, alias }.to_string();
-        Ok(ResolvedProvider { provider, config_addr, source, key: key.to_string() })
+        let config_addr = AbsProviderConfig {
+            module: ModulePath::root(),
+            provider: addr,
+            alias,
+        }
+        .to_string();
+        Ok(ResolvedProvider {
+            provider,
+            config_addr,
+            source,
+            key: key.to_string(),
+        })
     }
 
     /// The resolved provider of a state `provider` address.
@@ -78,8 +99,17 @@ impl ProviderRegistry {
             Some(a) => format!("{}.{a}", parsed.provider.type_name),
             None => parsed.provider.type_name.clone(),
         };
-        let config_addr = AbsProviderConfig { module: ModulePath::root(), ..parsed }.to_string();
-        Ok(ResolvedProvider { provider, config_addr, source, key })
+        let config_addr = AbsProviderConfig {
+            module: ModulePath::root(),
+            ..parsed
+        }
+        .to_string();
+        Ok(ResolvedProvider {
+            provider,
+            config_addr,
+            source,
+            key,
+        })
     }
 
     /// The configured provider for `rp`, configuring it from the root
@@ -100,7 +130,13 @@ impl ProviderRegistry {
         let cfg = match config.module.providers.get(&rp.key) {
             Some(block) => {
                 let refs = crate::graph::body_references(&block.body);
-                let ctx = scopes.context(base, &ModuleInstance::root(), &refs, &RepData::default(), None);
+                let ctx = scopes.context(
+                    base,
+                    &ModuleInstance::root(),
+                    &refs,
+                    &RepData::default(),
+                    None,
+                );
                 let (v, d) = decode_body(&block.body, &schema.block, &ctx, sources);
                 diags.extend(d);
                 v
@@ -112,7 +148,10 @@ impl ProviderRegistry {
         }
         let resp = rp
             .provider
-            .configure(ConfigureRequest { config: cfg, terrane_version: env!("CARGO_PKG_VERSION").to_string() })
+            .configure(ConfigureRequest {
+                config: cfg,
+                terrane_version: env!("CARGO_PKG_VERSION").to_string(),
+            })
             .await;
         diags.extend(resp.diagnostics);
         match resp.provider {
@@ -122,7 +161,10 @@ impl ProviderRegistry {
             }
             _ => {
                 if !diags.has_errors() {
-                    diags.push(Diagnostic::error("Failed to configure provider", format!("{} could not be configured.", rp.source)));
+                    diags.push(Diagnostic::error(
+                        "Failed to configure provider",
+                        format!("{} could not be configured.", rp.source),
+                    ));
                 }
                 Err(diags)
             }
@@ -133,7 +175,12 @@ impl ProviderRegistry {
 /// An object of nulls for a schema (an empty configuration block).
 pub fn null_config(schema: &Schema) -> Value {
     let empty = terrane_config::RawBody::default();
-    let (v, _) = decode_body(&empty, &schema.block, &EvalContext::default(), &Sources::default());
+    let (v, _) = decode_body(
+        &empty,
+        &schema.block,
+        &EvalContext::default(),
+        &Sources::default(),
+    );
     v
 }
 

@@ -129,9 +129,11 @@ impl Scopes {
         match rep {
             Repetition::Single => outputs_of(&InstanceKey::None),
             Repetition::Count => Value::tuple(keys.iter().map(outputs_of).collect()),
-            Repetition::ForEach => {
-                Value::object(keys.iter().map(|k| (key_string(k), outputs_of(k))).collect())
-            }
+            Repetition::ForEach => Value::object(
+                keys.iter()
+                    .map(|k| (key_string(k), outputs_of(k)))
+                    .collect(),
+            ),
             Repetition::Unknown => Value::unknown(Type::Dynamic),
         }
     }
@@ -146,7 +148,14 @@ impl Scopes {
         rep: &RepData,
         self_value: Option<&Value>,
     ) -> EvalContext {
-        self.context_sparse(base, m, refs, rep, self_value, &std::collections::HashSet::new())
+        self.context_sparse(
+            base,
+            m,
+            refs,
+            rep,
+            self_value,
+            &std::collections::HashSet::new(),
+        )
     }
 
     /// [`Scopes::context`], where the resources in `sparse` are read only
@@ -185,20 +194,35 @@ impl Scopes {
                     }
                 }
                 ("local", Some(n)) => {
-                    let v = scope.locals.get(n).cloned().unwrap_or_else(|| Value::unknown(Type::Dynamic));
+                    let v = scope
+                        .locals
+                        .get(n)
+                        .cloned()
+                        .unwrap_or_else(|| Value::unknown(Type::Dynamic));
                     locals.insert(n.to_string(), v);
                 }
                 ("module", Some(n)) => {
-                    modules.entry(n.to_string()).or_insert_with(|| self.call_value(m, n));
+                    modules
+                        .entry(n.to_string())
+                        .or_insert_with(|| self.call_value(m, n));
                 }
                 ("data", Some(t)) => {
                     if let Some(n) = a1 {
                         let res = Resource::new(ResourceMode::Data, t, n);
-                        let v = scope.resources.get(&res).map(|rv| rv.value()).unwrap_or_else(|| Value::unknown(Type::Dynamic));
-                        data.entry(t.to_string()).or_default().insert(n.to_string(), v);
+                        let v = scope
+                            .resources
+                            .get(&res)
+                            .map(|rv| rv.value())
+                            .unwrap_or_else(|| Value::unknown(Type::Dynamic));
+                        data.entry(t.to_string())
+                            .or_default()
+                            .insert(n.to_string(), v);
                     }
                 }
-                ("count" | "each" | "path" | "terraform" | "self" | "var" | "local" | "module", _) => {}
+                (
+                    "count" | "each" | "path" | "terraform" | "self" | "var" | "local" | "module",
+                    _,
+                ) => {}
                 (t, Some(n)) => {
                     let res = Resource::new(ResourceMode::Managed, t, n);
                     if let Some(rv) = scope.resources.get(&res) {
@@ -238,15 +262,31 @@ impl Scopes {
         }
         ctx.set(
             "data",
-            Value::object(data.into_iter().map(|(t, n)| (t, Value::object(n))).collect()),
+            Value::object(
+                data.into_iter()
+                    .map(|(t, n)| (t, Value::object(n)))
+                    .collect(),
+            ),
         );
         let mut path = BTreeMap::new();
-        path.insert("module".to_string(), Value::string(rel_dir(&scope.dir, &self.cwd)));
-        path.insert("root".to_string(), Value::string(rel_dir(&self.root_dir, &self.cwd)));
-        path.insert("cwd".to_string(), Value::string(self.cwd.display().to_string()));
+        path.insert(
+            "module".to_string(),
+            Value::string(rel_dir(&scope.dir, &self.cwd)),
+        );
+        path.insert(
+            "root".to_string(),
+            Value::string(rel_dir(&self.root_dir, &self.cwd)),
+        );
+        path.insert(
+            "cwd".to_string(),
+            Value::string(self.cwd.display().to_string()),
+        );
         ctx.set("path", Value::object(path));
         let mut tf = BTreeMap::new();
-        tf.insert("workspace".to_string(), Value::string(self.workspace.clone()));
+        tf.insert(
+            "workspace".to_string(),
+            Value::string(self.workspace.clone()),
+        );
         ctx.set("terraform", Value::object(tf));
         if let Some(i) = rep.count_index {
             let mut c = BTreeMap::new();

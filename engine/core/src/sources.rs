@@ -18,7 +18,10 @@ impl Sources {
         let mut by_name = HashMap::new();
         for file in config.sources().iter() {
             let name = file.name().clone();
-            by_name.insert(name.clone(), Source::new(name, Arc::<str>::from(file.text())));
+            by_name.insert(
+                name.clone(),
+                Source::new(name, Arc::<str>::from(file.text())),
+            );
         }
         Sources { by_name }
     }

@@ -26,7 +26,9 @@ pub fn type_to_json(t: &Type) -> serde_json::Value {
                 .collect();
             let mut arr = vec![J::from("object"), J::Object(m)];
             if !optional.is_empty() {
-                arr.push(J::Array(optional.iter().map(|o| J::from(o.as_str())).collect()));
+                arr.push(J::Array(
+                    optional.iter().map(|o| J::from(o.as_str())).collect(),
+                ));
             }
             J::Array(arr)
         }
@@ -65,13 +67,19 @@ pub fn type_from_json(j: &serde_json::Value) -> Result<Type, CoreError> {
                     let optional = a
                         .get(2)
                         .and_then(J::as_array)
-                        .map(|o| o.iter().filter_map(|x| x.as_str().map(String::from)).collect())
+                        .map(|o| {
+                            o.iter()
+                                .filter_map(|x| x.as_str().map(String::from))
+                                .collect()
+                        })
                         .unwrap_or_default();
                     Ok(Type::Object { attrs, optional })
                 }
                 "tuple" => {
                     let es = arg.as_array().ok_or_else(bad)?;
-                    Ok(Type::Tuple(es.iter().map(type_from_json).collect::<Result<_, _>>()?))
+                    Ok(Type::Tuple(
+                        es.iter().map(type_from_json).collect::<Result<_, _>>()?,
+                    ))
                 }
                 _ => Err(bad()),
             }
@@ -91,7 +99,9 @@ pub fn to_state_json(v: &Value, ty: &Type) -> Result<String, CoreError> {
 
 fn write_state(v: &Value, ty: &Type, out: &mut String) -> Result<(), CoreError> {
     if let Kind::Unknown(_) = v.kind {
-        return Err(CoreError::Decode("an unknown value cannot be stored in state".into()));
+        return Err(CoreError::Decode(
+            "an unknown value cannot be stored in state".into(),
+        ));
     }
     if *ty == Type::Dynamic {
         if v.is_null() {
@@ -187,7 +197,8 @@ pub fn typed(v: Value, ty: &Type) -> Result<Value, CoreError> {
                 return Err(CoreError::Decode("dynamic value without value/type".into()));
             };
             let tj = serde_json::from_str::<serde_json::Value>(
-                &tj.to_json_string().map_err(|e| CoreError::Decode(e.to_string()))?,
+                &tj.to_json_string()
+                    .map_err(|e| CoreError::Decode(e.to_string()))?,
             )
             .map_err(|e| CoreError::Decode(e.to_string()))?;
             let t = type_from_json(&tj)?;
@@ -264,20 +275,41 @@ pub fn encode_value(v: &Value) -> serde_json::Value {
             o.insert("s".into(), J::from(s.as_str()));
         }
         Kind::List(t, xs) => {
-            o.insert("l".into(), J::Array(vec![type_to_json(t), J::Array(xs.iter().map(encode_value).collect())]));
+            o.insert(
+                "l".into(),
+                J::Array(vec![
+                    type_to_json(t),
+                    J::Array(xs.iter().map(encode_value).collect()),
+                ]),
+            );
         }
         Kind::Set(t, xs) => {
-            o.insert("set".into(), J::Array(vec![type_to_json(t), J::Array(xs.iter().map(encode_value).collect())]));
+            o.insert(
+                "set".into(),
+                J::Array(vec![
+                    type_to_json(t),
+                    J::Array(xs.iter().map(encode_value).collect()),
+                ]),
+            );
         }
         Kind::Map(t, m) => {
-            let mm: serde_json::Map<String, J> = m.iter().map(|(k, x)| (k.clone(), encode_value(x))).collect();
+            let mm: serde_json::Map<String, J> = m
+                .iter()
+                .map(|(k, x)| (k.clone(), encode_value(x)))
+                .collect();
             o.insert("m".into(), J::Array(vec![type_to_json(t), J::Object(mm)]));
         }
         Kind::Tuple(xs) => {
-            o.insert("tup".into(), J::Array(xs.iter().map(encode_value).collect()));
+            o.insert(
+                "tup".into(),
+                J::Array(xs.iter().map(encode_value).collect()),
+            );
         }
         Kind::Object(m) => {
-            let mm: serde_json::Map<String, J> = m.iter().map(|(k, x)| (k.clone(), encode_value(x))).collect();
+            let mm: serde_json::Map<String, J> = m
+                .iter()
+                .map(|(k, x)| (k.clone(), encode_value(x)))
+                .collect();
             o.insert("o".into(), J::Object(mm));
         }
     }
@@ -304,11 +336,17 @@ pub fn decode_value(j: &serde_json::Value) -> Result<Value, CoreError> {
         Ok((t, a.get(1).ok_or_else(bad)?))
     };
     let seq = |x: &serde_json::Value| -> Result<Vec<Value>, CoreError> {
-        x.as_array().ok_or_else(bad)?.iter().map(decode_value).collect()
+        x.as_array()
+            .ok_or_else(bad)?
+            .iter()
+            .map(decode_value)
+            .collect()
     };
     let map = |x: &serde_json::Value| -> Result<BTreeMap<String, Value>, CoreError> {
         let m = x.as_object().ok_or_else(bad)?;
-        m.iter().map(|(k, v)| Ok((k.clone(), decode_value(v)?))).collect()
+        m.iter()
+            .map(|(k, v)| Ok((k.clone(), decode_value(v)?)))
+            .collect()
     };
     let mut v = if let Some(t) = o.get("null") {
         Value::null(type_from_json(t)?)
@@ -356,13 +394,19 @@ mod tests {
     #[test]
     fn dynamic_attribute_round_trips_through_state_json() {
         let ty = Type::object(
-            [("id".to_string(), Type::String), ("input".to_string(), Type::Dynamic)]
-                .into_iter()
-                .collect(),
+            [
+                ("id".to_string(), Type::String),
+                ("input".to_string(), Type::Dynamic),
+            ]
+            .into_iter()
+            .collect(),
         );
         let text = r#"{"id":"x","input":{"value":["v1"],"type":["tuple",["string"]]}}"#;
         let v = from_state_json(text, &ty).unwrap();
-        assert_eq!(v.get_attr("input").unwrap().ty(), Type::Tuple(vec![Type::String]));
+        assert_eq!(
+            v.get_attr("input").unwrap().ty(),
+            Type::Tuple(vec![Type::String])
+        );
         assert_eq!(to_state_json(&v, &ty).unwrap(), text);
     }
 
@@ -372,7 +416,10 @@ mod tests {
             [
                 ("a".to_string(), Value::unknown(Type::String)),
                 ("b".to_string(), Value::string("s").mark_sensitive()),
-                ("c".to_string(), Value::set(Type::Number, vec![Value::number(Number::from_i64(3))])),
+                (
+                    "c".to_string(),
+                    Value::set(Type::Number, vec![Value::number(Number::from_i64(3))]),
+                ),
             ]
             .into_iter()
             .collect(),

@@ -51,7 +51,10 @@ pub fn read_var_file(path: &Path) -> Result<Vec<VarInput>, Diagnostics> {
         Err(e) => {
             diags.push(Diagnostic::error(
                 "Failed to read variables file",
-                format!("Given variables file {} does not exist: {e}.", path.display()),
+                format!(
+                    "Given variables file {} does not exist: {e}.",
+                    path.display()
+                ),
             ));
             return Err(diags);
         }
@@ -63,12 +66,19 @@ pub fn read_var_file(path: &Path) -> Result<Vec<VarInput>, Diagnostics> {
                 .as_entries()
                 .map(|m| {
                     m.iter()
-                        .map(|(k, v)| VarInput { name: k.clone(), value: RawVar::Value(v.clone()), origin: VarOrigin::File })
+                        .map(|(k, v)| VarInput {
+                            name: k.clone(),
+                            value: RawVar::Value(v.clone()),
+                            origin: VarOrigin::File,
+                        })
                         .collect()
                 })
                 .unwrap_or_default()),
             Err(e) => {
-                diags.push(Diagnostic::error("Invalid JSON in variables file", format!("{name}: {e}")));
+                diags.push(Diagnostic::error(
+                    "Invalid JSON in variables file",
+                    format!("{name}: {e}"),
+                ));
                 Err(diags)
             }
         };
@@ -76,16 +86,26 @@ pub fn read_var_file(path: &Path) -> Result<Vec<VarInput>, Diagnostics> {
     let body = match hcl_edit::parser::parse_body(&text) {
         Ok(b) => b,
         Err(e) => {
-            diags.push(Diagnostic::error("Invalid variables file", format!("{name}: {e}")));
+            diags.push(Diagnostic::error(
+                "Invalid variables file",
+                format!("{name}: {e}"),
+            ));
             return Err(diags);
         }
     };
-    let src = Source::new(Arc::<str>::from(name.as_str()), Arc::<str>::from(text.as_str()));
+    let src = Source::new(
+        Arc::<str>::from(name.as_str()),
+        Arc::<str>::from(text.as_str()),
+    );
     let ctx = EvalContext::default();
     let mut out = Vec::new();
     for a in body.attributes() {
         match terrane_lang::eval(&a.value, &ctx, &src) {
-            Ok(v) => out.push(VarInput { name: a.key.as_str().to_string(), value: RawVar::Value(v), origin: VarOrigin::File }),
+            Ok(v) => out.push(VarInput {
+                name: a.key.as_str().to_string(),
+                value: RawVar::Value(v),
+                origin: VarOrigin::File,
+            }),
             Err(d) => diags.extend(d),
         }
     }
@@ -112,7 +132,10 @@ pub fn auto_var_files(dir: &Path) -> Vec<std::path::PathBuf> {
             rd.filter_map(|e| e.ok())
                 .map(|e| e.path())
                 .filter(|p| {
-                    let n = p.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+                    let n = p
+                        .file_name()
+                        .map(|n| n.to_string_lossy().into_owned())
+                        .unwrap_or_default();
                     n.ends_with(".auto.tfvars") || n.ends_with(".auto.tfvars.json")
                 })
                 .collect()
@@ -127,7 +150,11 @@ pub fn auto_var_files(dir: &Path) -> Vec<std::path::PathBuf> {
 pub fn env_vars() -> Vec<VarInput> {
     std::env::vars()
         .filter_map(|(k, v)| {
-            k.strip_prefix("TF_VAR_").map(|n| VarInput { name: n.to_string(), value: RawVar::Text(v), origin: VarOrigin::Env })
+            k.strip_prefix("TF_VAR_").map(|n| VarInput {
+                name: n.to_string(),
+                value: RawVar::Text(v),
+                origin: VarOrigin::Env,
+            })
         })
         .collect()
 }
@@ -139,7 +166,10 @@ fn raw_to_value(raw: &RawVar, var: &Variable) -> Result<Value, Diagnostics> {
             if var.ty.is_primitive() {
                 return Ok(Value::string(t.clone()));
             }
-            let src = Source::new(Arc::<str>::from("<value for var.".to_string() + &var.name + ">"), Arc::<str>::from(t.as_str()));
+            let src = Source::new(
+                Arc::<str>::from("<value for var.".to_string() + &var.name + ">"),
+                Arc::<str>::from(t.as_str()),
+            );
             terrane_lang::eval_source(&src, &EvalContext::default())
         }
     }
@@ -210,13 +240,15 @@ pub fn finalize_variable(
         Some(v) => v,
         None => match (&var.default_value, &var.default) {
             (Some(v), _) => v.clone(),
-            (None, Some(e)) => match terrane_lang::eval(&e.expr, &EvalContext::default(), &sources.get(&e.src)) {
-                Ok(v) => v,
-                Err(d) => {
-                    diags.extend(d);
-                    return Value::unknown(ty);
+            (None, Some(e)) => {
+                match terrane_lang::eval(&e.expr, &EvalContext::default(), &sources.get(&e.src)) {
+                    Ok(v) => v,
+                    Err(d) => {
+                        diags.extend(d);
+                        return Value::unknown(ty);
+                    }
                 }
-            },
+            }
             (None, None) => {
                 diags.push(
                     Diagnostic::error(
@@ -252,8 +284,14 @@ pub fn finalize_variable(
     };
     if v.is_null() && !var.nullable {
         diags.push(
-            Diagnostic::error("Required variable not set", format!("Unsupported null value for non-nullable variable \"{}\".", var.name))
-                .with_subject(var.decl_range.clone()),
+            Diagnostic::error(
+                "Required variable not set",
+                format!(
+                    "Unsupported null value for non-nullable variable \"{}\".",
+                    var.name
+                ),
+            )
+            .with_subject(var.decl_range.clone()),
         );
     }
     if var.sensitive {
@@ -267,13 +305,26 @@ pub fn finalize_variable(
         let src = sources.get(&rule.condition.src);
         match terrane_lang::eval(&rule.condition.expr, &ctx, &src) {
             Ok(c) if c.as_bool() == Some(false) => {
-                let msg = terrane_lang::eval(&rule.error_message.expr, &ctx, &sources.get(&rule.error_message.src))
-                    .ok()
-                    .and_then(|m| m.as_str().map(String::from))
-                    .unwrap_or_default();
+                let msg = terrane_lang::eval(
+                    &rule.error_message.expr,
+                    &ctx,
+                    &sources.get(&rule.error_message.src),
+                )
+                .ok()
+                .and_then(|m| m.as_str().map(String::from))
+                .unwrap_or_default();
                 diags.push(
-                    Diagnostic::error("Invalid value for variable", format!("{msg}\n\nThis was checked by the validation rule at {}:{},{}-{}.", rule.decl_range.filename, rule.decl_range.start.line, rule.decl_range.start.column, rule.decl_range.end.column))
-                        .with_subject(rule.condition.range()),
+                    Diagnostic::error(
+                        "Invalid value for variable",
+                        format!(
+                            "{msg}\n\nThis was checked by the validation rule at {}:{},{}-{}.",
+                            rule.decl_range.filename,
+                            rule.decl_range.start.line,
+                            rule.decl_range.start.column,
+                            rule.decl_range.end.column
+                        ),
+                    )
+                    .with_subject(rule.condition.range()),
                 );
             }
             Ok(_) => {}

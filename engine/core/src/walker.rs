@@ -72,16 +72,43 @@ pub fn mark_schema_sensitive(v: Value, b: &Block) -> Value {
             for (name, nb) in &b.blocks {
                 if let Some(x) = m.remove(name) {
                     let x = match (nb.nesting, x.kind) {
-                        (Nesting::Single | Nesting::Group, kind) => mark_schema_sensitive(Value { kind, marks: x.marks }, &nb.block),
-                        (_, Kind::List(t, xs)) => Value::list(t, xs.into_iter().map(|e| mark_schema_sensitive(e, &nb.block)).collect()),
-                        (_, Kind::Set(t, xs)) => Value::set(t, xs.into_iter().map(|e| mark_schema_sensitive(e, &nb.block)).collect()),
-                        (_, Kind::Map(t, xs)) => Value::map(t, xs.into_iter().map(|(k, e)| (k, mark_schema_sensitive(e, &nb.block))).collect()),
-                        (_, kind) => Value { kind, marks: x.marks },
+                        (Nesting::Single | Nesting::Group, kind) => mark_schema_sensitive(
+                            Value {
+                                kind,
+                                marks: x.marks,
+                            },
+                            &nb.block,
+                        ),
+                        (_, Kind::List(t, xs)) => Value::list(
+                            t,
+                            xs.into_iter()
+                                .map(|e| mark_schema_sensitive(e, &nb.block))
+                                .collect(),
+                        ),
+                        (_, Kind::Set(t, xs)) => Value::set(
+                            t,
+                            xs.into_iter()
+                                .map(|e| mark_schema_sensitive(e, &nb.block))
+                                .collect(),
+                        ),
+                        (_, Kind::Map(t, xs)) => Value::map(
+                            t,
+                            xs.into_iter()
+                                .map(|(k, e)| (k, mark_schema_sensitive(e, &nb.block)))
+                                .collect(),
+                        ),
+                        (_, kind) => Value {
+                            kind,
+                            marks: x.marks,
+                        },
                     };
                     m.insert(name.clone(), x);
                 }
             }
-            Value { kind: Kind::Object(m), marks }
+            Value {
+                kind: Kind::Object(m),
+                marks,
+            }
         }
         kind => Value { kind, marks },
     }
@@ -105,7 +132,12 @@ pub fn expand(
             ).with_subject(c.range()));
             return Err(diags);
         }
-        let n = terrane_value::convert(&v, &Type::Number).ok().and_then(|n| n.as_number().and_then(|n| if n.is_integer() { n.to_i64() } else { None }));
+        let n = terrane_value::convert(&v, &Type::Number)
+            .ok()
+            .and_then(|n| {
+                n.as_number()
+                    .and_then(|n| if n.is_integer() { n.to_i64() } else { None })
+            });
         match n {
             Some(n) if n >= 0 => {
                 return Ok((
@@ -167,7 +199,10 @@ pub fn expand(
         }
         return Err(diags);
     }
-    Ok((Repetition::Single, vec![(InstanceKey::None, RepData::default())]))
+    Ok((
+        Repetition::Single,
+        vec![(InstanceKey::None, RepData::default())],
+    ))
 }
 
 impl<'a> Walker<'a> {
@@ -190,7 +225,11 @@ impl<'a> Walker<'a> {
             self.dep_memo.insert(n, s.clone());
             s
         };
-        let mut out: Vec<String> = set.iter().filter(|d| **d != n).map(|d| self.graph.graph[*d].to_string()).collect();
+        let mut out: Vec<String> = set
+            .iter()
+            .filter(|d| **d != n)
+            .map(|d| self.graph.graph[*d].to_string())
+            .collect();
         out.sort();
         out
     }
@@ -212,17 +251,30 @@ impl<'a> Walker<'a> {
         if p.is_root() {
             return; // set before the walk
         }
-        let Some(module) = self.module_of(p) else { return };
-        let Some(var) = module.variables.get(name) else { return };
+        let Some(module) = self.module_of(p) else {
+            return;
+        };
+        let Some(var) = module.variables.get(name) else {
+            return;
+        };
         let parent_path = p.parent().unwrap_or_default();
         let call_name = p.0.last().cloned().unwrap_or_default();
-        let call = self.module_of(&parent_path).and_then(|m| m.module_calls.get(&call_name));
+        let call = self
+            .module_of(&parent_path)
+            .and_then(|m| m.module_calls.get(&call_name));
         for m in self.scopes.instances(p) {
             let parent = parent_of(&m);
-            let rep = self.scopes.mods.get(&m).map(|s| s.rep.clone()).unwrap_or_default();
+            let rep = self
+                .scopes
+                .mods
+                .get(&m)
+                .map(|s| s.rep.clone())
+                .unwrap_or_default();
             let given = match call.and_then(|c| c.inputs.get(name)) {
                 Some(e) => {
-                    let ctx = self.scopes.context(&self.base, &parent, &expr_refs(e), &rep, None);
+                    let ctx = self
+                        .scopes
+                        .context(&self.base, &parent, &expr_refs(e), &rep, None);
                     match eval_expr(&e.expr, &e.src, &ctx, &self.sources) {
                         Ok(v) => Some(v),
                         Err(d) => {
@@ -241,11 +293,17 @@ impl<'a> Walker<'a> {
     }
 
     fn eval_local(&mut self, p: &ModulePath, name: &str) {
-        let Some(module) = self.module_of(p) else { return };
-        let Some(l) = module.locals.get(name) else { return };
+        let Some(module) = self.module_of(p) else {
+            return;
+        };
+        let Some(l) = module.locals.get(name) else {
+            return;
+        };
         let refs = expr_refs(&l.expr);
         for m in self.scopes.instances(p) {
-            let ctx = self.scopes.context(&self.base, &m, &refs, &RepData::default(), None);
+            let ctx = self
+                .scopes
+                .context(&self.base, &m, &refs, &RepData::default(), None);
             let v = match eval_expr(&l.expr.expr, &l.expr.src, &ctx, &self.sources) {
                 Ok(v) => v,
                 Err(d) => {
@@ -260,8 +318,12 @@ impl<'a> Walker<'a> {
     }
 
     fn eval_output(&mut self, p: &ModulePath, name: &str) {
-        let Some(module) = self.module_of(p) else { return };
-        let Some(o) = module.outputs.get(name) else { return };
+        let Some(module) = self.module_of(p) else {
+            return;
+        };
+        let Some(o) = module.outputs.get(name) else {
+            return;
+        };
         let Some(e) = &o.value else { return };
         let mut refs = expr_refs(e);
         for c in &o.preconditions {
@@ -269,7 +331,9 @@ impl<'a> Walker<'a> {
             refs.extend(expr_refs(&c.error_message));
         }
         for m in self.scopes.instances(p) {
-            let ctx = self.scopes.context(&self.base, &m, &refs, &RepData::default(), None);
+            let ctx = self
+                .scopes
+                .context(&self.base, &m, &refs, &RepData::default(), None);
             for c in &o.preconditions {
                 self.check_rule(c, &ctx, "Module output value precondition failed", None);
             }
@@ -300,13 +364,24 @@ impl<'a> Walker<'a> {
 
     /// Evaluates a condition rule; pushes an error when it is false.
     /// Returns false when the rule failed.
-    pub fn check_rule(&mut self, c: &terrane_config::CheckRule, ctx: &EvalContext, summary: &str, address: Option<&str>) -> bool {
+    pub fn check_rule(
+        &mut self,
+        c: &terrane_config::CheckRule,
+        ctx: &EvalContext,
+        summary: &str,
+        address: Option<&str>,
+    ) -> bool {
         match eval_expr(&c.condition.expr, &c.condition.src, ctx, &self.sources) {
             Ok(v) if v.clone().unmark_deep().0.as_bool() == Some(false) => {
-                let msg = eval_expr(&c.error_message.expr, &c.error_message.src, ctx, &self.sources)
-                    .ok()
-                    .and_then(|m| m.unmark_deep().0.as_str().map(String::from))
-                    .unwrap_or_default();
+                let msg = eval_expr(
+                    &c.error_message.expr,
+                    &c.error_message.src,
+                    ctx,
+                    &self.sources,
+                )
+                .ok()
+                .and_then(|m| m.unmark_deep().0.as_str().map(String::from))
+                .unwrap_or_default();
                 let mut d = Diagnostic::error(summary, msg).with_subject(c.condition.range());
                 if let Some(a) = address {
                     d = d.with_address(a);
@@ -323,18 +398,31 @@ impl<'a> Walker<'a> {
     }
 
     fn eval_module_call(&mut self, p: &ModulePath, name: &str) {
-        let Some(module) = self.module_of(p) else { return };
-        let Some(call) = module.module_calls.get(name) else { return };
+        let Some(module) = self.module_of(p) else {
+            return;
+        };
+        let Some(call) = module.module_calls.get(name) else {
+            return;
+        };
         let child_path = p.child(name.to_string());
-        let Some(child_cfg) = self.config.descendant(&child_path) else { return };
+        let Some(child_cfg) = self.config.descendant(&child_path) else {
+            return;
+        };
         let mut refs = Vec::new();
         for e in call.count.iter().chain(call.for_each.iter()) {
             refs.extend(expr_refs(e));
         }
         let mut all = Vec::new();
         for m in self.scopes.instances(p) {
-            let ctx = self.scopes.context(&self.base, &m, &refs, &RepData::default(), None);
-            let (rep, keys) = match expand(call.count.as_ref(), call.for_each.as_ref(), &ctx, &self.sources) {
+            let ctx = self
+                .scopes
+                .context(&self.base, &m, &refs, &RepData::default(), None);
+            let (rep, keys) = match expand(
+                call.count.as_ref(),
+                call.for_each.as_ref(),
+                &ctx,
+                &self.sources,
+            ) {
                 Ok(x) => x,
                 Err(d) => {
                     self.diags.extend(d);
@@ -342,13 +430,20 @@ impl<'a> Walker<'a> {
                 }
             };
             if let Some(s) = self.scopes.mods.get_mut(&m) {
-                s.calls.insert(name.to_string(), (rep, keys.iter().map(|(k, _)| k.clone()).collect()));
+                s.calls.insert(
+                    name.to_string(),
+                    (rep, keys.iter().map(|(k, _)| k.clone()).collect()),
+                );
             }
             for (k, rd) in keys {
                 let child = m.child(name.to_string(), k);
                 self.scopes.mods.insert(
                     child.clone(),
-                    ModScope { rep: rd, dir: child_cfg.module.dir.clone(), ..ModScope::default() },
+                    ModScope {
+                        rep: rd,
+                        dir: child_cfg.module.dir.clone(),
+                        ..ModScope::default()
+                    },
                 );
                 all.push(child);
             }
@@ -366,7 +461,9 @@ impl<'a> Walker<'a> {
         schema: &Block,
     ) -> Result<Value, Diagnostics> {
         let sparse = crate::graph::rep_indexed_resources(&rb.body);
-        let ctx = self.scopes.context_sparse(&self.base, m, body_refs, rep, None, &sparse);
+        let ctx = self
+            .scopes
+            .context_sparse(&self.base, m, body_refs, rep, None, &sparse);
         let (v, d) = decode_body(&rb.body, schema, &ctx, &self.sources);
         if d.has_errors() {
             return Err(d);
@@ -375,10 +472,21 @@ impl<'a> Walker<'a> {
     }
 
     /// Stores the values of a resource's instances in its module instance's scope.
-    pub fn set_resource_values(&mut self, m: &ModuleInstance, addr: &Resource, rep: Repetition, values: BTreeMap<InstanceKey, Value>) {
+    pub fn set_resource_values(
+        &mut self,
+        m: &ModuleInstance,
+        addr: &Resource,
+        rep: Repetition,
+        values: BTreeMap<InstanceKey, Value>,
+    ) {
         if let Some(s) = self.scopes.mods.get_mut(m) {
-            s.resources.insert(addr.clone(), crate::scope::ResourceValues { rep, instances: values });
+            s.resources.insert(
+                addr.clone(),
+                crate::scope::ResourceValues {
+                    rep,
+                    instances: values,
+                },
+            );
         }
     }
 }
-

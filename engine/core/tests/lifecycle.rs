@@ -34,11 +34,22 @@ struct TestProvider {
 }
 
 fn obj(id: Value, value: Value, key: Value) -> Value {
-    Value::object([("id".to_string(), id), ("value".to_string(), value), ("key".to_string(), key)].into_iter().collect())
+    Value::object(
+        [
+            ("id".to_string(), id),
+            ("value".to_string(), value),
+            ("key".to_string(), key),
+        ]
+        .into_iter()
+        .collect(),
+    )
 }
 
 fn s(v: &Value, k: &str) -> String {
-    v.get_attr(k).and_then(|x| x.as_str()).unwrap_or("").to_string()
+    v.get_attr(k)
+        .and_then(|x| x.as_str())
+        .unwrap_or("")
+        .to_string()
 }
 
 impl TestProvider {
@@ -48,7 +59,9 @@ impl TestProvider {
             .attr("value", Attribute::required(Type::String))
             .attr("key", Attribute::optional(Type::String).force_new());
         let mut schema = ProviderSchema::default();
-        schema.resources.insert("test_thing".into(), Schema { version: 0, block });
+        schema
+            .resources
+            .insert("test_thing".into(), Schema { version: 0, block });
         TestProvider { schema, world }
     }
 }
@@ -65,7 +78,12 @@ impl Provider for TestProvider {
         &self.schema
     }
     async fn configure(&self, _req: ConfigureRequest) -> ConfigureResponse {
-        ConfigureResponse { provider: Some(Arc::new(Configured { world: self.world.clone() })), diagnostics: Diagnostics::new() }
+        ConfigureResponse {
+            provider: Some(Arc::new(Configured {
+                world: self.world.clone(),
+            })),
+            diagnostics: Diagnostics::new(),
+        }
     }
 }
 
@@ -83,7 +101,10 @@ fn error(msg: &str) -> Diagnostics {
 impl ConfiguredProvider for Configured {
     async fn plan_change(&self, req: PlanChangeRequest) -> PlanChangeResponse {
         if req.proposed_new_state.is_null() {
-            return PlanChangeResponse { planned_state: req.proposed_new_state, ..Default::default() };
+            return PlanChangeResponse {
+                planned_state: req.proposed_new_state,
+                ..Default::default()
+            };
         }
         let p = &req.proposed_new_state;
         let mut requires_replace = Vec::new();
@@ -93,10 +114,23 @@ impl ConfiguredProvider for Configured {
             if req.prior_state.get_attr("key") != p.get_attr("key") {
                 requires_replace.push(Path::root().attr("key"));
             }
-            req.prior_state.get_attr("id").cloned().unwrap_or(Value::unknown(Type::String))
+            req.prior_state
+                .get_attr("id")
+                .cloned()
+                .unwrap_or(Value::unknown(Type::String))
         };
-        let planned = obj(id, p.get_attr("value").cloned().unwrap_or_default(), p.get_attr("key").cloned().unwrap_or(Value::null(Type::String)));
-        PlanChangeResponse { planned_state: planned, requires_replace, ..Default::default() }
+        let planned = obj(
+            id,
+            p.get_attr("value").cloned().unwrap_or_default(),
+            p.get_attr("key")
+                .cloned()
+                .unwrap_or(Value::null(Type::String)),
+        );
+        PlanChangeResponse {
+            planned_state: planned,
+            requires_replace,
+            ..Default::default()
+        }
     }
 
     async fn apply_change(&self, req: ApplyChangeRequest) -> ApplyChangeResponse {
@@ -106,44 +140,89 @@ impl ConfiguredProvider for Configured {
             let value = s(&req.prior_state, "value");
             w.log.push(format!("delete {value}"));
             if w.fail.contains(&format!("delete:{value}")) {
-                return ApplyChangeResponse { new_state: req.prior_state, diagnostics: error("injected delete failure"), ..Default::default() };
+                return ApplyChangeResponse {
+                    new_state: req.prior_state,
+                    diagnostics: error("injected delete failure"),
+                    ..Default::default()
+                };
             }
             w.objects.remove(&id);
-            return ApplyChangeResponse { new_state: Value::null(req.prior_state.ty()), ..Default::default() };
+            return ApplyChangeResponse {
+                new_state: Value::null(req.prior_state.ty()),
+                ..Default::default()
+            };
         }
         let value = s(&req.planned_state, "value");
-        let key = req.planned_state.get_attr("key").cloned().unwrap_or(Value::null(Type::String));
+        let key = req
+            .planned_state
+            .get_attr("key")
+            .cloned()
+            .unwrap_or(Value::null(Type::String));
         if req.prior_state.is_null() {
             w.log.push(format!("create {value}"));
             if w.fail.contains(&format!("create:{value}")) {
-                return ApplyChangeResponse { new_state: Value::null(req.planned_state.ty()), diagnostics: error("injected create failure"), ..Default::default() };
+                return ApplyChangeResponse {
+                    new_state: Value::null(req.planned_state.ty()),
+                    diagnostics: error("injected create failure"),
+                    ..Default::default()
+                };
             }
             w.next += 1;
             let id = format!("id-{}", w.next);
-            w.objects.insert(id.clone(), (value.clone(), s(&req.planned_state, "key")));
+            w.objects
+                .insert(id.clone(), (value.clone(), s(&req.planned_state, "key")));
             let new_state = obj(Value::string(id), Value::string(value.clone()), key);
             if w.fail_partial.contains(&value) {
-                return ApplyChangeResponse { new_state, diagnostics: error("injected partial failure"), ..Default::default() };
+                return ApplyChangeResponse {
+                    new_state,
+                    diagnostics: error("injected partial failure"),
+                    ..Default::default()
+                };
             }
-            return ApplyChangeResponse { new_state, ..Default::default() };
+            return ApplyChangeResponse {
+                new_state,
+                ..Default::default()
+            };
         }
         let id = s(&req.prior_state, "id");
-        w.log.push(format!("update {} -> {value}", s(&req.prior_state, "value")));
+        w.log.push(format!(
+            "update {} -> {value}",
+            s(&req.prior_state, "value")
+        ));
         if w.fail.contains(&format!("update:{value}")) {
-            return ApplyChangeResponse { new_state: req.prior_state, diagnostics: error("injected update failure"), ..Default::default() };
+            return ApplyChangeResponse {
+                new_state: req.prior_state,
+                diagnostics: error("injected update failure"),
+                ..Default::default()
+            };
         }
-        w.objects.insert(id.clone(), (value.clone(), s(&req.planned_state, "key")));
-        ApplyChangeResponse { new_state: obj(Value::string(id), Value::string(value), key), ..Default::default() }
+        w.objects
+            .insert(id.clone(), (value.clone(), s(&req.planned_state, "key")));
+        ApplyChangeResponse {
+            new_state: obj(Value::string(id), Value::string(value), key),
+            ..Default::default()
+        }
     }
 
     async fn read(&self, req: ReadRequest) -> ReadResponse {
         let w = self.world.lock().unwrap();
         let id = s(&req.current_state, "id");
         let new_state = match w.objects.get(&id) {
-            Some((v, k)) => obj(Value::string(id), Value::string(v.clone()), if k.is_empty() { Value::null(Type::String) } else { Value::string(k.clone()) }),
+            Some((v, k)) => obj(
+                Value::string(id),
+                Value::string(v.clone()),
+                if k.is_empty() {
+                    Value::null(Type::String)
+                } else {
+                    Value::string(k.clone())
+                },
+            ),
             None => Value::null(req.current_state.ty()),
         };
-        ReadResponse { new_state, ..Default::default() }
+        ReadResponse {
+            new_state,
+            ..Default::default()
+        }
     }
 
     async fn read_data_source(&self, _req: ReadDataSourceRequest) -> ReadDataSourceResponse {
@@ -163,7 +242,11 @@ struct Harness {
 
 impl Harness {
     fn new() -> Harness {
-        Harness { dir: tempfile::tempdir().unwrap(), world: Arc::new(Mutex::new(World::default())), state: StateFile::new("1.11.4") }
+        Harness {
+            dir: tempfile::tempdir().unwrap(),
+            world: Arc::new(Mutex::new(World::default())),
+            state: StateFile::new("1.11.4"),
+        }
     }
 
     /// Plans and applies `config`; returns the plan's (address, action)
@@ -173,21 +256,56 @@ impl Harness {
         let (cfg, diags) = terrane_config::load_config(self.dir.path());
         assert!(!diags.has_errors(), "{diags:?}");
         let cfg = cfg.unwrap();
-        let providers: Vec<Arc<dyn Provider>> = vec![Arc::new(TestProvider::new(self.world.clone()))];
-        let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
-        let opts = PlanOptions { mode, cwd: self.dir.path().to_path_buf(), ..PlanOptions::default() };
-        let (plan, pd) = rt.block_on(terrane_core::make_plan(&cfg, &self.state, &providers, &opts, &NoHooks));
+        let providers: Vec<Arc<dyn Provider>> =
+            vec![Arc::new(TestProvider::new(self.world.clone()))];
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        let opts = PlanOptions {
+            mode,
+            cwd: self.dir.path().to_path_buf(),
+            ..PlanOptions::default()
+        };
+        let (plan, pd) = rt.block_on(terrane_core::make_plan(
+            &cfg,
+            &self.state,
+            &providers,
+            &opts,
+            &NoHooks,
+        ));
         assert!(!pd.has_errors(), "plan: {pd:?}");
-        let steps = plan.changes.iter().filter(|c| c.action != Action::NoOp).map(|c| (c.address.clone(), c.action)).collect();
+        let steps = plan
+            .changes
+            .iter()
+            .filter(|c| c.action != Action::NoOp)
+            .map(|c| (c.address.clone(), c.action))
+            .collect();
         let mut journal = Journal::open(self.dir.path().join(".journal")).unwrap();
         journal.begin(&self.state).unwrap();
-        let (mut out, ad) = rt.block_on(terrane_core::apply(&cfg, self.state.clone(), &plan, &providers, &ApplyOptions::default(), &mut journal, &NoHooks));
+        let (mut out, ad) = rt.block_on(terrane_core::apply(
+            &cfg,
+            self.state.clone(),
+            &plan,
+            &providers,
+            &ApplyOptions::default(),
+            &mut journal,
+            &NoHooks,
+        ));
         // The journal alone must reproduce the apply's effect on state.
         let mut replayed = self.state.clone();
         journal.replay(&mut replayed).unwrap();
-        assert_eq!(ids(&replayed), ids(&out.state), "journal replay disagrees with the applied state");
+        assert_eq!(
+            ids(&replayed),
+            ids(&out.state),
+            "journal replay disagrees with the applied state"
+        );
         let path = self.dir.path().join("terraform.tfstate");
-        journal.checkpoint(&mut out.state, |s| terrane_state::local::atomic_write(&path, &s.to_bytes()?)).unwrap();
+        journal
+            .checkpoint(&mut out.state, |s| {
+                terrane_state::local::atomic_write(&path, &s.to_bytes()?)
+            })
+            .unwrap();
         let reread = StateFile::from_slice(&std::fs::read(&path).unwrap(), "state").unwrap();
         self.state = reread;
         self.check_tracked();
@@ -197,7 +315,11 @@ impl Harness {
     /// Every object that exists is in state, and state has nothing else.
     fn check_tracked(&self) {
         let world: BTreeSet<String> = self.world.lock().unwrap().objects.keys().cloned().collect();
-        assert_eq!(world, ids(&self.state), "state does not track exactly the objects that exist");
+        assert_eq!(
+            world,
+            ids(&self.state),
+            "state does not track exactly the objects that exist"
+        );
     }
 
     fn log(&self) -> Vec<String> {
@@ -230,12 +352,21 @@ resource "test_thing" "d" { value = "d-${test_thing.a.id}" }
     let log = h.log();
     assert!(log.contains(&"create a".to_string()) && log.contains(&"create b".to_string()));
     assert!(log.iter().any(|l| l.starts_with("create d-")), "{log:?}");
-    assert!(!log.iter().any(|l| l.starts_with("create c-")), "dependent of the failure was created: {log:?}");
+    assert!(
+        !log.iter().any(|l| l.starts_with("create c-")),
+        "dependent of the failure was created: {log:?}"
+    );
     // Next run: the failure is gone; only b and c remain to create.
     h.world.lock().unwrap().fail.clear();
     let (steps, failed) = h.run(cfg, PlanMode::Normal);
     assert!(!failed);
-    assert_eq!(steps, vec![("test_thing.b".to_string(), Action::Create), ("test_thing.c".to_string(), Action::Create)]);
+    assert_eq!(
+        steps,
+        vec![
+            ("test_thing.b".to_string(), Action::Create),
+            ("test_thing.c".to_string(), Action::Create)
+        ]
+    );
 }
 
 #[test]
@@ -249,24 +380,35 @@ fn partial_create_failure_is_tracked_as_tainted_and_replaced() {
     h.world.lock().unwrap().fail_partial.clear();
     let (steps, failed) = h.run(cfg, PlanMode::Normal);
     assert!(!failed);
-    assert_eq!(steps, vec![("test_thing.x".to_string(), Action::DeleteThenCreate)]);
+    assert_eq!(
+        steps,
+        vec![("test_thing.x".to_string(), Action::DeleteThenCreate)]
+    );
     assert_eq!(h.log(), vec!["create x", "delete x", "create x"]);
 }
 
 #[test]
 fn create_before_destroy_failure_restores_the_old_object() {
     let mut h = Harness::new();
-    let cfg = |k: &str| format!("resource \"test_thing\" \"x\" {{\n  value = \"v-{k}\"\n  key = \"{k}\"\n  lifecycle {{\n    create_before_destroy = true\n  }}\n}}\n");
+    let cfg = |k: &str| {
+        format!("resource \"test_thing\" \"x\" {{\n  value = \"v-{k}\"\n  key = \"{k}\"\n  lifecycle {{\n    create_before_destroy = true\n  }}\n}}\n")
+    };
     h.run(&cfg("1"), PlanMode::Normal);
     h.log();
     h.world.lock().unwrap().fail.insert("create:v-2".into());
     let (steps, failed) = h.run(&cfg("2"), PlanMode::Normal);
     assert!(failed);
-    assert_eq!(steps, vec![("test_thing.x".to_string(), Action::CreateThenDelete)]);
+    assert_eq!(
+        steps,
+        vec![("test_thing.x".to_string(), Action::CreateThenDelete)]
+    );
     assert_eq!(h.log(), vec!["create v-2"]);
     let inst = &h.state.resources[0].instances;
     assert_eq!(inst.len(), 1);
-    assert!(inst[0].deposed.is_none(), "old object must be current again");
+    assert!(
+        inst[0].deposed.is_none(),
+        "old object must be current again"
+    );
     h.world.lock().unwrap().fail.clear();
     let (_, failed) = h.run(&cfg("2"), PlanMode::Normal);
     assert!(!failed);
@@ -285,7 +427,11 @@ resource "test_thing" "c" { value = "c-${test_thing.b.id}" }
     h.log();
     let (_, failed) = h.run(cfg, PlanMode::Destroy);
     assert!(!failed);
-    let log: Vec<String> = h.log().into_iter().map(|l| l.split('-').next().unwrap_or("").to_string()).collect();
+    let log: Vec<String> = h
+        .log()
+        .into_iter()
+        .map(|l| l.split('-').next().unwrap_or("").to_string())
+        .collect();
     assert_eq!(log, vec!["delete c", "delete b", "delete a"]);
     assert!(h.state.resources.is_empty());
 }
@@ -298,12 +444,28 @@ resource "test_thing" "a" { value = "a" }
 resource "test_thing" "b" { value = "b-${test_thing.a.id}" }
 "#;
     h.run(cfg, PlanMode::Normal);
-    let bval = h.world.lock().unwrap().objects.values().map(|v| v.0.clone()).find(|v| v.starts_with("b-")).unwrap();
-    h.world.lock().unwrap().fail.insert(format!("delete:{bval}"));
+    let bval = h
+        .world
+        .lock()
+        .unwrap()
+        .objects
+        .values()
+        .map(|v| v.0.clone())
+        .find(|v| v.starts_with("b-"))
+        .unwrap();
+    h.world
+        .lock()
+        .unwrap()
+        .fail
+        .insert(format!("delete:{bval}"));
     h.log();
     let (_, failed) = h.run(cfg, PlanMode::Destroy);
     assert!(failed);
-    assert_eq!(h.log(), vec![format!("delete {bval}")], "a must not be deleted while b still exists");
+    assert_eq!(
+        h.log(),
+        vec![format!("delete {bval}")],
+        "a must not be deleted while b still exists"
+    );
     assert_eq!(ids(&h.state).len(), 2);
 }
 
@@ -314,8 +476,14 @@ fn random_config(n: usize, deps: &[Option<usize>], gen: u8, keyed: &[bool]) -> S
             Some(d) if d < i => format!("r{i}-g{gen}-${{test_thing.r{d}.id}}"),
             _ => format!("r{i}-g{gen}"),
         };
-        let key = if keyed[i] { format!("  key = \"k{gen}\"\n") } else { String::new() };
-        out.push_str(&format!("resource \"test_thing\" \"r{i}\" {{\n  value = \"{value}\"\n{key}}}\n"));
+        let key = if keyed[i] {
+            format!("  key = \"k{gen}\"\n")
+        } else {
+            String::new()
+        };
+        out.push_str(&format!(
+            "resource \"test_thing\" \"r{i}\" {{\n  value = \"{value}\"\n{key}}}\n"
+        ));
     }
     out
 }

@@ -23,7 +23,10 @@ pub fn print_diags(diags: &Diagnostics, sources: &SourceMap, color: bool) {
     if diags.is_empty() {
         return;
     }
-    let opts = RenderOptions { color, ..RenderOptions::default() };
+    let opts = RenderOptions {
+        color,
+        ..RenderOptions::default()
+    };
     let warnings: Vec<&Diagnostic> = diags.warnings().collect();
     let errors: Vec<&Diagnostic> = diags.errors().collect();
     if !warnings.is_empty() {
@@ -82,7 +85,10 @@ pub fn backend() -> Result<(LocalBackend, String), String> {
 /// Parses `-lock-timeout` values such as `0s`, `30s`, `5m`.
 pub fn parse_duration(s: &str) -> Duration {
     let s = s.trim();
-    let (num, unit) = s.split_at(s.find(|c: char| !c.is_ascii_digit() && c != '.').unwrap_or(s.len()));
+    let (num, unit) = s.split_at(
+        s.find(|c: char| !c.is_ascii_digit() && c != '.')
+            .unwrap_or(s.len()),
+    );
     let n: f64 = num.parse().unwrap_or(0.0);
     let secs = match unit {
         "ms" => n / 1000.0,
@@ -107,12 +113,22 @@ impl Drop for Locked {
 }
 
 /// Locks the workspace's state unless `enabled` is false.
-pub fn lock(b: &LocalBackend, ws: &str, op: &str, enabled: bool, timeout: &str) -> Result<Locked, String> {
+pub fn lock(
+    b: &LocalBackend,
+    ws: &str,
+    op: &str,
+    enabled: bool,
+    timeout: &str,
+) -> Result<Locked, String> {
     if !enabled {
         return Ok(Locked { lock: None });
     }
     let mut info = LockInfo::new(op);
-    info.path = b.state_path(ws).map_err(|e| e.to_string())?.display().to_string();
+    info.path = b
+        .state_path(ws)
+        .map_err(|e| e.to_string())?
+        .display()
+        .to_string();
     let path = b.lock_path(ws).map_err(|e| e.to_string())?;
     StateLock::acquire(&path, info, parse_duration(timeout))
         .map(|l| Locked { lock: Some(l) })
@@ -121,7 +137,11 @@ pub fn lock(b: &LocalBackend, ws: &str, op: &str, enabled: bool, timeout: &str) 
 
 /// Reads the workspace's state (a fresh empty state when there is none),
 /// replaying and reconciling a journal left by an interrupted run.
-pub fn read_state(b: &LocalBackend, ws: &str, rt: &tokio::runtime::Runtime) -> Result<(StateFile, bool), String> {
+pub fn read_state(
+    b: &LocalBackend,
+    ws: &str,
+    rt: &tokio::runtime::Runtime,
+) -> Result<(StateFile, bool), String> {
     let existing = b.read(ws).map_err(|e| e.to_string())?;
     let found = existing.is_some();
     let mut state = existing.unwrap_or_else(|| StateFile::new(STATE_VERSION));
@@ -129,12 +149,17 @@ pub fn read_state(b: &LocalBackend, ws: &str, rt: &tokio::runtime::Runtime) -> R
     if jpath.exists() {
         let mut journal = Journal::open(&jpath).map_err(|e| e.to_string())?;
         if !journal.is_empty() && journal.base().is_some_and(|(l, _)| l == state.lineage) {
-            let (changed, diags) = rt.block_on(terrane_core::recover(&mut state, &journal, &providers()));
+            let (changed, diags) =
+                rt.block_on(terrane_core::recover(&mut state, &journal, &providers()));
             print_diags(&diags, &SourceMap::new(), false);
             if changed {
                 let persist = |s: &StateFile| b.write(ws, s, false);
-                journal.checkpoint(&mut state, persist).map_err(|e| e.to_string())?;
-                eprintln!("terrane recovered changes recorded by an interrupted run into the state.");
+                journal
+                    .checkpoint(&mut state, persist)
+                    .map_err(|e| e.to_string())?;
+                eprintln!(
+                    "terrane recovered changes recorded by an interrupted run into the state."
+                );
             } else {
                 journal.begin(&state).map_err(|e| e.to_string())?;
             }
@@ -177,7 +202,11 @@ pub fn collect_vars(cli_vars: &[String], files: &[PathBuf]) -> Result<Vec<VarInp
             ));
             return Err(d);
         };
-        out.push(VarInput { name: name.trim().to_string(), value: RawVar::Text(value.to_string()), origin: VarOrigin::Cli });
+        out.push(VarInput {
+            name: name.trim().to_string(),
+            value: RawVar::Text(value.to_string()),
+            origin: VarOrigin::Cli,
+        });
     }
     Ok(out)
 }
@@ -234,10 +263,22 @@ impl terrane_core::Hooks for UiHooks {
 
     fn finished(&self, addr: &str, action: Action, id: Option<&str>, e: Duration) {
         let line = match action {
-            Action::Create => format!("{addr}: Creation complete after {}{}", elapsed(e), id_suffix(id)),
-            Action::Update => format!("{addr}: Modifications complete after {}{}", elapsed(e), id_suffix(id)),
+            Action::Create => format!(
+                "{addr}: Creation complete after {}{}",
+                elapsed(e),
+                id_suffix(id)
+            ),
+            Action::Update => format!(
+                "{addr}: Modifications complete after {}{}",
+                elapsed(e),
+                id_suffix(id)
+            ),
             Action::Delete => format!("{addr}: Destruction complete after {}", elapsed(e)),
-            _ => format!("{addr}: Read complete after {}{}", elapsed(e), id_suffix(id)),
+            _ => format!(
+                "{addr}: Read complete after {}{}",
+                elapsed(e),
+                id_suffix(id)
+            ),
         };
         println!("{line}");
         let _ = std::io::stdout().flush();

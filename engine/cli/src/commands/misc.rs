@@ -17,16 +17,26 @@ fn required_providers(config: &Config) -> BTreeMap<String, BTreeSet<String>> {
     let mut out: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
     for c in config.walk() {
         let m = &c.module;
-        let label = if c.path.is_root() { "root".to_string() } else { c.path.to_string() };
+        let label = if c.path.is_root() {
+            "root".to_string()
+        } else {
+            c.path.to_string()
+        };
         for rp in m.terraform.required_providers.values() {
-            out.entry(rp.source.to_string()).or_default().insert(label.clone());
+            out.entry(rp.source.to_string())
+                .or_default()
+                .insert(label.clone());
         }
         for r in m.resources.values() {
             let name = r.provider_config().local_name;
-            out.entry(m.provider_for_local_name(&name).to_string()).or_default().insert(label.clone());
+            out.entry(m.provider_for_local_name(&name).to_string())
+                .or_default()
+                .insert(label.clone());
         }
         for name in m.providers.values().map(|p| p.name.clone()) {
-            out.entry(m.provider_for_local_name(&name).to_string()).or_default().insert(label.clone());
+            out.entry(m.provider_for_local_name(&name).to_string())
+                .or_default()
+                .insert(label.clone());
         }
     }
     out
@@ -45,7 +55,12 @@ pub fn init(_a: InitArgs) -> u8 {
     if !config.children.is_empty() {
         println!("Initializing modules...");
         for c in config.walk().into_iter().skip(1) {
-            let rel = c.module.dir.strip_prefix(&dir).map(|p| p.display().to_string()).unwrap_or_else(|_| c.module.dir.display().to_string());
+            let rel = c
+                .module
+                .dir
+                .strip_prefix(&dir)
+                .map(|p| p.display().to_string())
+                .unwrap_or_else(|_| c.module.dir.display().to_string());
             println!("- {} in {rel}", c.path.0.join("."));
         }
     }
@@ -89,8 +104,19 @@ fn unknown_context(refs: &[terrane_lang::Reference]) -> EvalContext {
     let mut ctx = EvalContext::default();
     for r in refs {
         let v = match r.root.as_str() {
-            "count" => Value::object([("index".to_string(), Value::unknown(Type::Number))].into_iter().collect()),
-            "each" => Value::object([("key".to_string(), Value::unknown(Type::String)), ("value".to_string(), Value::unknown(Type::Dynamic))].into_iter().collect()),
+            "count" => Value::object(
+                [("index".to_string(), Value::unknown(Type::Number))]
+                    .into_iter()
+                    .collect(),
+            ),
+            "each" => Value::object(
+                [
+                    ("key".to_string(), Value::unknown(Type::String)),
+                    ("value".to_string(), Value::unknown(Type::Dynamic)),
+                ]
+                .into_iter()
+                .collect(),
+            ),
             _ => Value::unknown(Type::Dynamic),
         };
         ctx.set(r.root.clone(), v);
@@ -116,11 +142,25 @@ fn schema_checks(config: &Config) -> Diagnostics {
                     continue;
                 }
             };
-            let Some(schema) = terrane_core::planner::resource_schema(rp.provider.as_ref(), addr) else {
+            let Some(schema) = terrane_core::planner::resource_schema(rp.provider.as_ref(), addr)
+            else {
                 diags.push(
                     Diagnostic::error(
-                        if addr.mode == ResourceMode::Data { "Invalid data source" } else { "Invalid resource type" },
-                        format!("The provider {} does not support {} {:?}.", rp.source, if addr.mode == ResourceMode::Data { "data source" } else { "resource type" }, addr.type_name),
+                        if addr.mode == ResourceMode::Data {
+                            "Invalid data source"
+                        } else {
+                            "Invalid resource type"
+                        },
+                        format!(
+                            "The provider {} does not support {} {:?}.",
+                            rp.source,
+                            if addr.mode == ResourceMode::Data {
+                                "data source"
+                            } else {
+                                "resource type"
+                            },
+                            addr.type_name
+                        ),
                     )
                     .with_subject(rb.type_range.clone()),
                 );
@@ -151,7 +191,10 @@ pub fn validate(a: ValidateArgs) -> u8 {
         }
     }
     if a.json {
-        println!("{}", terrane_diagnostics::ValidateOutput::new(&diags, &sources).to_json_pretty());
+        println!(
+            "{}",
+            terrane_diagnostics::ValidateOutput::new(&diags, &sources).to_json_pretty()
+        );
         return if diags.has_errors() { 1 } else { 0 };
     }
     print_diags(&diags, &sources, !a.no_color);
@@ -164,7 +207,9 @@ pub fn validate(a: ValidateArgs) -> u8 {
 
 /// `terrane import ADDR ID`.
 pub fn import(a: ImportArgs) -> u8 {
-    let Some((config, sources)) = common::load(false) else { return 1 };
+    let Some((config, sources)) = common::load(false) else {
+        return 1;
+    };
     let target: terrane_addrs::AbsResourceInstance = match a.address.parse() {
         Ok(t) => t,
         Err(e) => {
@@ -174,7 +219,10 @@ pub fn import(a: ImportArgs) -> u8 {
     };
     let path = target.module.to_path();
     let addr = target.resource.resource.clone();
-    let Some(rb) = config.descendant(&path).and_then(|c| c.module.resources.get(&addr)) else {
+    let Some(rb) = config
+        .descendant(&path)
+        .and_then(|c| c.module.resources.get(&addr))
+    else {
         common::error("Configuration for import target does not exist", format!("The configuration for the given import target {} does not exist. All target instances must have an associated configuration to be imported.", a.address));
         return 1;
     };
@@ -192,7 +240,13 @@ pub fn import(a: ImportArgs) -> u8 {
             return 1;
         }
     };
-    let _l = match common::lock(&b, &ws, "OperationTypeImport", a.plan.lock, &a.plan.lock_timeout) {
+    let _l = match common::lock(
+        &b,
+        &ws,
+        "OperationTypeImport",
+        a.plan.lock,
+        &a.plan.lock_timeout,
+    ) {
         Ok(l) => l,
         Err(e) => {
             common::error("Error acquiring the state lock", e);
@@ -229,8 +283,15 @@ pub fn import(a: ImportArgs) -> u8 {
             return 1;
         }
     };
-    let Some(schema) = terrane_core::planner::resource_schema(rp.provider.as_ref(), &addr).cloned() else {
-        common::error("Invalid resource type", format!("The provider {} does not support resource type {:?}.", rp.source, addr.type_name));
+    let Some(schema) = terrane_core::planner::resource_schema(rp.provider.as_ref(), &addr).cloned()
+    else {
+        common::error(
+            "Invalid resource type",
+            format!(
+                "The provider {} does not support resource type {:?}.",
+                rp.source, addr.type_name
+            ),
+        );
         return 1;
     };
     println!("{}: Importing from ID {:?}...", a.address, a.id);
@@ -259,7 +320,10 @@ pub fn import(a: ImportArgs) -> u8 {
     });
     match result {
         Ok((v, private)) => {
-            println!("{}: Import prepared!\n  Prepared {} for import", a.address, addr.type_name);
+            println!(
+                "{}: Import prepared!\n  Prepared {} for import",
+                a.address, addr.type_name
+            );
             match terrane_core::apply::state_object(&v, &schema, &private, &[], false) {
                 Ok(o) => {
                     state.upsert_object(&sa, &rp.config_addr, o);
@@ -290,7 +354,9 @@ fn q(s: &str) -> String {
 
 /// `terrane graph`.
 pub fn graph(a: GraphArgs) -> u8 {
-    let Some((config, sources)) = common::load(false) else { return 1 };
+    let Some((config, sources)) = common::load(false) else {
+        return 1;
+    };
     let g = match build_graph(&config) {
         Ok(g) => g,
         Err(d) => {
@@ -327,7 +393,10 @@ pub fn graph(a: GraphArgs) -> u8 {
             let reg = terrane_core::providers::ProviderRegistry::new(&common::providers());
             let name = |k: &NodeKey| -> String {
                 match k {
-                    NodeKey::Provider(p) => reg.resolve(&config, &ModulePath::root(), p).map(|r| r.config_addr).unwrap_or_else(|_| format!("provider.{p}")),
+                    NodeKey::Provider(p) => reg
+                        .resolve(&config, &ModulePath::root(), p)
+                        .map(|r| r.config_addr)
+                        .unwrap_or_else(|_| format!("provider.{p}")),
                     NodeKey::Variable(..) => k.to_string(),
                     _ => format!("{k} (expand)"),
                 }
@@ -346,16 +415,35 @@ pub fn graph(a: GraphArgs) -> u8 {
                         NodeKey::Provider(_) => name(k),
                         _ => k.to_string(),
                     };
-                    decl.insert(format!("\t\t{} [label = {}, shape = {}]", q(&format!("[root] {}", name(k))), q(&label), q(shape)));
+                    decl.insert(format!(
+                        "\t\t{} [label = {}, shape = {}]",
+                        q(&format!("[root] {}", name(k))),
+                        q(&label),
+                        q(shape)
+                    ));
                 }
                 for d in g.deps(i) {
-                    edges.insert(format!("\t\t{} -> {}", q(&format!("[root] {}", name(k))), q(&format!("[root] {}", name(&g.graph[d])))));
+                    edges.insert(format!(
+                        "\t\t{} -> {}",
+                        q(&format!("[root] {}", name(k))),
+                        q(&format!("[root] {}", name(&g.graph[d])))
+                    ));
                 }
             }
-            for (k, _) in g.index.iter().filter(|(k, _)| matches!(k, NodeKey::Output(p, _) if p.is_root())) {
-                edges.insert(format!("\t\t{} -> {}", q("[root] root"), q(&format!("[root] {}", name(k)))));
+            for (k, _) in g
+                .index
+                .iter()
+                .filter(|(k, _)| matches!(k, NodeKey::Output(p, _) if p.is_root()))
+            {
+                edges.insert(format!(
+                    "\t\t{} -> {}",
+                    q("[root] root"),
+                    q(&format!("[root] {}", name(k)))
+                ));
             }
-            println!("digraph {{\n\tcompound = \"true\"\n\tnewrank = \"true\"\n\tsubgraph \"root\" {{");
+            println!(
+                "digraph {{\n\tcompound = \"true\"\n\tnewrank = \"true\"\n\tsubgraph \"root\" {{"
+            );
             for d in decl {
                 println!("{d}");
             }
@@ -374,18 +462,30 @@ pub fn graph(a: GraphArgs) -> u8 {
 
 /// `terrane providers`.
 pub fn providers() -> u8 {
-    let Some((config, _)) = common::load(false) else { return 1 };
+    let Some((config, _)) = common::load(false) else {
+        return 1;
+    };
     println!("\nProviders required by configuration:");
     fn walk(c: &Config, depth: usize) {
         let pad = "    ".repeat(depth);
         let mut seen = BTreeSet::new();
         for rp in c.module.terraform.required_providers.values() {
-            seen.insert(format!("provider[{}]{}", rp.source, rp.version.as_ref().map(|v| format!(" {v}")).unwrap_or_default()));
+            seen.insert(format!(
+                "provider[{}]{}",
+                rp.source,
+                rp.version
+                    .as_ref()
+                    .map(|v| format!(" {v}"))
+                    .unwrap_or_default()
+            ));
         }
         for r in c.module.resources.values() {
             let name = r.provider_config().local_name;
             if !c.module.terraform.required_providers.contains_key(&name) {
-                seen.insert(format!("provider[{}]", c.module.provider_for_local_name(&name)));
+                seen.insert(format!(
+                    "provider[{}]",
+                    c.module.provider_for_local_name(&name)
+                ));
             }
         }
         for s in seen {
@@ -406,7 +506,10 @@ pub fn providers() -> u8 {
 pub fn console(a: ConsoleArgs) -> u8 {
     let dir = common::cwd();
     let (config, _diags) = terrane_config::load_config(&dir);
-    let mut ctx = EvalContext::new(terrane_functions::FuncContext { base_dir: dir.clone(), ..Default::default() });
+    let mut ctx = EvalContext::new(terrane_functions::FuncContext {
+        base_dir: dir.clone(),
+        ..Default::default()
+    });
     ctx.console = true;
     if let Some(c) = &config {
         let sources = terrane_core::sources::Sources::new(c);
@@ -453,7 +556,9 @@ pub fn console(a: ConsoleArgs) -> u8 {
             break;
         }
         let src = terrane_lang::Source::new("<console-input>", text.to_string());
-        let res = terrane_lang::parse_expression(&src).map_err(Diagnostics::from).and_then(|e| terrane_lang::eval_console(&e, &ctx, &src));
+        let res = terrane_lang::parse_expression(&src)
+            .map_err(Diagnostics::from)
+            .and_then(|e| terrane_lang::eval_console(&e, &ctx, &src));
         match res {
             Ok(r) => println!("{}", r.display()),
             Err(d) => {

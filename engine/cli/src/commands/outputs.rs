@@ -55,11 +55,20 @@ pub fn run(a: OutputArgs) -> u8 {
         for (k, o) in &state.outputs {
             let mut e = serde_json::Map::new();
             e.insert("sensitive".into(), serde_json::Value::Bool(o.sensitive));
-            e.insert("type".into(), o.value_type.to_value().unwrap_or(serde_json::Value::Null));
-            e.insert("value".into(), o.value.to_value().unwrap_or(serde_json::Value::Null));
+            e.insert(
+                "type".into(),
+                o.value_type.to_value().unwrap_or(serde_json::Value::Null),
+            );
+            e.insert(
+                "value".into(),
+                o.value.to_value().unwrap_or(serde_json::Value::Null),
+            );
             m.insert(k.clone(), serde_json::Value::Object(e));
         }
-        println!("{}", serde_json::to_string_pretty(&serde_json::Value::Object(m)).unwrap_or_default());
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&serde_json::Value::Object(m)).unwrap_or_default()
+        );
         return 0;
     }
     if state.outputs.is_empty() {

@@ -8,11 +8,17 @@ use terrane_render::{plan_text, Colors, RenderOptions};
 
 /// Every built-in provider's schemas by source address.
 pub fn schemas() -> BTreeMap<String, ProviderSchema> {
-    super::common::providers().iter().map(|p| (p.source().to_string(), p.schema().clone())).collect()
+    super::common::providers()
+        .iter()
+        .map(|p| (p.source().to_string(), p.schema().clone()))
+        .collect()
 }
 
 fn options(color: bool) -> RenderOptions {
-    RenderOptions { colors: Colors::new(color), ..RenderOptions::default() }
+    RenderOptions {
+        colors: Colors::new(color),
+        ..RenderOptions::default()
+    }
 }
 
 /// The plan as terminal text.

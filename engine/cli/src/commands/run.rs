@@ -34,7 +34,9 @@ struct Ctx {
 
 fn setup(a: &PlanArgs) -> Result<Ctx, u8> {
     let color = !a.no_color && std::env::var_os("NO_COLOR").is_none();
-    let Some((config, sources)) = common::load(color) else { return Err(1) };
+    let Some((config, sources)) = common::load(color) else {
+        return Err(1);
+    };
     let (backend, ws) = common::backend().map_err(|e| {
         common::error("Failed to read the workspace", e);
         1u8
@@ -43,10 +45,22 @@ fn setup(a: &PlanArgs) -> Result<Ctx, u8> {
         common::error("Failed to start", e);
         1u8
     })?;
-    Ok(Ctx { config, sources, backend, ws, rt, color })
+    Ok(Ctx {
+        config,
+        sources,
+        backend,
+        ws,
+        rt,
+        color,
+    })
 }
 
-fn plan_options(a: &PlanArgs, kind: Kind, ctx: &Ctx, diags: &mut Diagnostics) -> Option<PlanOptions> {
+fn plan_options(
+    a: &PlanArgs,
+    kind: Kind,
+    ctx: &Ctx,
+    diags: &mut Diagnostics,
+) -> Option<PlanOptions> {
     let inputs = match common::var_inputs(a) {
         Ok(i) => i,
         Err(d) => {
@@ -106,8 +120,16 @@ fn make_plan(a: &PlanArgs, kind: Kind, ctx: &Ctx, state: &StateFile) -> Result<P
         print_diags(&diags, &ctx.sources, ctx.color);
         return Err(1);
     };
-    let hooks = UiHooks { show_refresh: !a.json };
-    let (plan, pd) = ctx.rt.block_on(terrane_core::make_plan(&ctx.config, state, &common::providers(), &opts, &hooks));
+    let hooks = UiHooks {
+        show_refresh: !a.json,
+    };
+    let (plan, pd) = ctx.rt.block_on(terrane_core::make_plan(
+        &ctx.config,
+        state,
+        &common::providers(),
+        &opts,
+        &hooks,
+    ));
     diags.extend(pd);
     print_diags(&diags, &ctx.sources, ctx.color);
     if plan.errored || diags.has_errors() {
@@ -122,7 +144,13 @@ pub fn plan(a: PlanArgs) -> u8 {
         Ok(c) => c,
         Err(c) => return c,
     };
-    let _lock = match common::lock(&ctx.backend, &ctx.ws, "OperationTypePlan", a.lock, &a.lock_timeout) {
+    let _lock = match common::lock(
+        &ctx.backend,
+        &ctx.ws,
+        "OperationTypePlan",
+        a.lock,
+        &a.lock_timeout,
+    ) {
         Ok(l) => l,
         Err(e) => {
             common::error("Error acquiring the state lock", e);
@@ -147,12 +175,19 @@ pub fn plan(a: PlanArgs) -> u8 {
     }
     if let Some(out) = &a.out {
         if let Err(e) = std::fs::write(out, terrane_core::planfile::to_bytes(&plan)) {
-            common::error("Failed to write plan file", format!("{}: {e}", out.display()));
+            common::error(
+                "Failed to write plan file",
+                format!("{}: {e}", out.display()),
+            );
             return 1;
         }
     }
     if !a.json {
-        let t = planview::trailer(&plan, a.out.as_ref().map(|p| p.display().to_string()).as_deref(), ctx.color);
+        let t = planview::trailer(
+            &plan,
+            a.out.as_ref().map(|p| p.display().to_string()).as_deref(),
+            ctx.color,
+        );
         if !t.is_empty() {
             print!("{t}");
         }
@@ -166,7 +201,15 @@ pub fn plan(a: PlanArgs) -> u8 {
 fn print_json_plan(plan: &Plan) {
     use terrane_render::ui_json;
     let now = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Micros, true);
-    println!("{}", ui_json::version("terrane", env!("CARGO_PKG_VERSION"), ui_json::UiFormat::V1_2, &now));
+    println!(
+        "{}",
+        ui_json::version(
+            "terrane",
+            env!("CARGO_PKG_VERSION"),
+            ui_json::UiFormat::V1_2,
+            &now
+        )
+    );
     for d in &plan.drift {
         if let Some(l) = ui_json::planned_change(d, true, &now) {
             println!("{l}");
@@ -178,9 +221,28 @@ fn print_json_plan(plan: &Plan) {
         }
     }
     let (add, change, remove) = plan.summary_counts();
-    let import = plan.changes.iter().filter(|c| c.importing.is_some()).count();
-    let op = if plan.mode == PlanMode::Destroy { ui_json::Operation::Destroy } else { ui_json::Operation::Plan };
-    println!("{}", ui_json::change_summary(ui_json::UiFormat::V1_2, op, add, change, import, remove, &now));
+    let import = plan
+        .changes
+        .iter()
+        .filter(|c| c.importing.is_some())
+        .count();
+    let op = if plan.mode == PlanMode::Destroy {
+        ui_json::Operation::Destroy
+    } else {
+        ui_json::Operation::Plan
+    };
+    println!(
+        "{}",
+        ui_json::change_summary(
+            ui_json::UiFormat::V1_2,
+            op,
+            add,
+            change,
+            import,
+            remove,
+            &now
+        )
+    );
     if let Some(l) = ui_json::planned_outputs(&plan.outputs, &now) {
         println!("{l}");
     }
@@ -193,7 +255,13 @@ pub fn apply(a: ApplyArgs, kind: Kind) -> u8 {
         Ok(c) => c,
         Err(c) => return c,
     };
-    let _lock = match common::lock(&ctx.backend, &ctx.ws, "OperationTypeApply", pa.lock, &pa.lock_timeout) {
+    let _lock = match common::lock(
+        &ctx.backend,
+        &ctx.ws,
+        "OperationTypeApply",
+        pa.lock,
+        &pa.lock_timeout,
+    ) {
         Ok(l) => l,
         Err(e) => {
             common::error("Error acquiring the state lock", e);
@@ -241,7 +309,10 @@ pub fn apply(a: ApplyArgs, kind: Kind) -> u8 {
                 let (q, d) = if plan.mode == PlanMode::Destroy {
                     ("Do you really want to destroy all resources?", "terrane will destroy all your managed infrastructure, as shown above.\n  There is no undo.")
                 } else {
-                    ("Do you want to perform these actions?", "terrane will perform the actions described above.")
+                    (
+                        "Do you want to perform these actions?",
+                        "terrane will perform the actions described above.",
+                    )
                 };
                 println!();
                 if !common::confirm(q, d) {
@@ -272,9 +343,16 @@ pub fn apply(a: ApplyArgs, kind: Kind) -> u8 {
         common::error("Failed to start the state journal", e.to_string());
         return 1;
     }
-    let opts = ApplyOptions { parallelism: pa.parallelism.max(1), workspace: ctx.ws.clone(), cwd: common::cwd(), ..ApplyOptions::default() };
+    let opts = ApplyOptions {
+        parallelism: pa.parallelism.max(1),
+        workspace: ctx.ws.clone(),
+        cwd: common::cwd(),
+        ..ApplyOptions::default()
+    };
     let cancel = opts.cancel.clone();
-    let hooks = UiHooks { show_refresh: false };
+    let hooks = UiHooks {
+        show_refresh: false,
+    };
     let before = state.clone();
     let (mut outcome, diags) = ctx.rt.block_on(async {
         let c2 = cancel.clone();
@@ -288,7 +366,9 @@ pub fn apply(a: ApplyArgs, kind: Kind) -> u8 {
         watcher.abort();
         r
     });
-    let changed = outcome.state.resources != before.resources || outcome.state.outputs != before.outputs || !found;
+    let changed = outcome.state.resources != before.resources
+        || outcome.state.outputs != before.outputs
+        || !found;
     if changed {
         let b = &ctx.backend;
         let ws = ctx.ws.clone();
@@ -303,12 +383,23 @@ pub fn apply(a: ApplyArgs, kind: Kind) -> u8 {
     if diags.has_errors() || cancel.load(Ordering::SeqCst) {
         return 1;
     }
-    let what = if plan.mode == PlanMode::Destroy { "Destroy complete! Resources" } else { "Apply complete! Resources" };
+    let what = if plan.mode == PlanMode::Destroy {
+        "Destroy complete! Resources"
+    } else {
+        "Apply complete! Resources"
+    };
     if plan.mode == PlanMode::Destroy {
         println!("\n{what}: {} destroyed.", outcome.destroyed);
     } else {
-        let imported = if outcome.imported > 0 { format!("{} imported, ", outcome.imported) } else { String::new() };
-        println!("\n{what}: {imported}{} added, {} changed, {} destroyed.", outcome.added, outcome.changed, outcome.destroyed);
+        let imported = if outcome.imported > 0 {
+            format!("{} imported, ", outcome.imported)
+        } else {
+            String::new()
+        };
+        println!(
+            "\n{what}: {imported}{} added, {} changed, {} destroyed.",
+            outcome.added, outcome.changed, outcome.destroyed
+        );
         print_outputs(&outcome.outputs);
     }
     let _ = Arc::strong_count(&cancel);

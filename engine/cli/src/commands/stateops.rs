@@ -63,7 +63,11 @@ fn instance_addrs(st: &StateFile) -> Vec<(String, InstanceAddr)> {
     out
 }
 
-fn object_value(st: &StateFile, a: &InstanceAddr, providers: &[Arc<dyn Provider>]) -> Option<Value> {
+fn object_value(
+    st: &StateFile,
+    a: &InstanceAddr,
+    providers: &[Arc<dyn Provider>],
+) -> Option<Value> {
     let r = st.resource_of(a)?;
     let o = st.object(a)?;
     let reg = terrane_core::providers::ProviderRegistry::new(providers);
@@ -73,21 +77,46 @@ fn object_value(st: &StateFile, a: &InstanceAddr, providers: &[Arc<dyn Provider>
         terrane_state::Mode::Data => s.data_sources.get(&a.resource_type)?,
         terrane_state::Mode::Managed => s.resources.get(&a.resource_type)?,
     };
-    terrane_core::typed_json::from_state_json(o.attributes.as_ref()?.get(), &schema.block.implied_type()).ok()
+    terrane_core::typed_json::from_state_json(
+        o.attributes.as_ref()?.get(),
+        &schema.block.implied_type(),
+    )
+    .ok()
 }
 
 fn indent(text: &str, n: usize) -> String {
-    text.lines().enumerate().map(|(i, l)| if i == 0 { l.to_string() } else { format!("{}{l}", " ".repeat(n)) }).collect::<Vec<_>>().join("\n")
+    text.lines()
+        .enumerate()
+        .map(|(i, l)| {
+            if i == 0 {
+                l.to_string()
+            } else {
+                format!("{}{l}", " ".repeat(n))
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 fn resource_text(addr: &str, a: &InstanceAddr, v: &Value) -> String {
-    let kind = if a.mode == terrane_state::Mode::Data { "data" } else { "resource" };
-    let mut s = format!("# {addr}:\n{kind} \"{}\" \"{}\" {{\n", a.resource_type, a.name);
+    let kind = if a.mode == terrane_state::Mode::Data {
+        "data"
+    } else {
+        "resource"
+    };
+    let mut s = format!(
+        "# {addr}:\n{kind} \"{}\" \"{}\" {{\n",
+        a.resource_type, a.name
+    );
     if let Some(m) = v.as_entries() {
         let shown: Vec<_> = m.iter().filter(|(_, x)| !x.is_null()).collect();
         let w = shown.iter().map(|(k, _)| k.len()).max().unwrap_or(0);
         for (k, x) in shown {
-            let t = if x.is_sensitive() { "(sensitive value)".to_string() } else { indent(&format_value(x), 4) };
+            let t = if x.is_sensitive() {
+                "(sensitive value)".to_string()
+            } else {
+                indent(&format_value(x), 4)
+            };
             s.push_str(&format!("    {k:<w$} = {t}\n"));
         }
     }
@@ -135,7 +164,10 @@ pub fn show(a: ShowArgs) -> u8 {
         match StateFile::from_slice(&bytes, &p.display().to_string()) {
             Ok(st) => return show_state(&st, a.json),
             Err(e) => {
-                common::error("Failed to read the given file as a state or plan file", e.to_string());
+                common::error(
+                    "Failed to read the given file as a state or plan file",
+                    e.to_string(),
+                );
                 return 1;
             }
         }
@@ -151,12 +183,32 @@ fn sensitive_shape(v: &Value) -> serde_json::Value {
         return serde_json::Value::Bool(true);
     }
     match &v.kind {
-        terrane_value::Kind::Object(m) | terrane_value::Kind::Map(_, m) => serde_json::Value::Object(
-            m.iter().filter(|(_, x)| !x.is_null() && (x.as_entries().is_some() || x.as_seq().is_some() || x.is_sensitive())).map(|(k, x)| (k.clone(), sensitive_shape(x))).collect(),
-        ),
-        terrane_value::Kind::List(_, xs) | terrane_value::Kind::Set(_, xs) | terrane_value::Kind::Tuple(xs) => {
-            serde_json::Value::Array(xs.iter().map(|x| if x.as_entries().is_some() || x.as_seq().is_some() { sensitive_shape(x) } else { serde_json::Value::Bool(x.is_sensitive()) }).collect())
+        terrane_value::Kind::Object(m) | terrane_value::Kind::Map(_, m) => {
+            serde_json::Value::Object(
+                m.iter()
+                    .filter(|(_, x)| {
+                        !x.is_null()
+                            && (x.as_entries().is_some()
+                                || x.as_seq().is_some()
+                                || x.is_sensitive())
+                    })
+                    .map(|(k, x)| (k.clone(), sensitive_shape(x)))
+                    .collect(),
+            )
         }
+        terrane_value::Kind::List(_, xs)
+        | terrane_value::Kind::Set(_, xs)
+        | terrane_value::Kind::Tuple(xs) => serde_json::Value::Array(
+            xs.iter()
+                .map(|x| {
+                    if x.as_entries().is_some() || x.as_seq().is_some() {
+                        sensitive_shape(x)
+                    } else {
+                        serde_json::Value::Bool(x.is_sensitive())
+                    }
+                })
+                .collect(),
+        ),
         _ => serde_json::Value::Bool(false),
     }
 }
@@ -189,7 +241,11 @@ fn show_state(st: &StateFile, json: bool) -> u8 {
         println!("{{\"format_version\":\"1.0\"}}");
         return 0;
     }
-    if let Ok(doc) = terrane_render::show_json::state_json(st, &st.terraform_version, &super::planview::schemas()) {
+    if let Ok(doc) = terrane_render::show_json::state_json(
+        st,
+        &st.terraform_version,
+        &super::planview::schemas(),
+    ) {
         println!("{}", terrane_render::gojson::to_string(&doc));
         return 0;
     }
@@ -197,17 +253,35 @@ fn show_state(st: &StateFile, json: bool) -> u8 {
     for (k, o) in &st.outputs {
         outputs.insert(k.clone(), serde_json::json!({"sensitive": o.sensitive, "value": o.value.to_value().unwrap_or_default(), "type": o.value_type.to_value().unwrap_or_default()}));
     }
-    let mut modules: std::collections::BTreeMap<String, Vec<serde_json::Value>> = std::collections::BTreeMap::new();
+    let mut modules: std::collections::BTreeMap<String, Vec<serde_json::Value>> =
+        std::collections::BTreeMap::new();
     for r in &st.resources {
         for o in &r.instances {
             if o.deposed.is_some() {
                 continue;
             }
-            let a = InstanceAddr { module: r.module.clone(), mode: r.mode, resource_type: r.resource_type.clone(), name: r.name.clone(), index_key: o.index_key.clone(), deposed: None };
+            let a = InstanceAddr {
+                module: r.module.clone(),
+                mode: r.mode,
+                resource_type: r.resource_type.clone(),
+                name: r.name.clone(),
+                index_key: o.index_key.clone(),
+                deposed: None,
+            };
             let v = object_value(st, &a, &providers).unwrap_or_default();
             let plain = v.clone().unmark_deep().0;
-            let values: serde_json::Value = plain.to_json_string().ok().and_then(|t| serde_json::from_str(&t).ok()).unwrap_or_default();
-            let provider_name = r.provider.trim_start_matches("provider[\"").split('"').next().unwrap_or("").to_string();
+            let values: serde_json::Value = plain
+                .to_json_string()
+                .ok()
+                .and_then(|t| serde_json::from_str(&t).ok())
+                .unwrap_or_default();
+            let provider_name = r
+                .provider
+                .trim_start_matches("provider[\"")
+                .split('"')
+                .next()
+                .unwrap_or("")
+                .to_string();
             let mut e = serde_json::json!({
                 "address": a.to_string(),
                 "mode": a.mode.as_str(),
@@ -232,7 +306,12 @@ fn show_state(st: &StateFile, json: bool) -> u8 {
     }
     let mut root = serde_json::json!({"resources": modules.remove("").unwrap_or_default()});
     if !modules.is_empty() {
-        root["child_modules"] = serde_json::Value::Array(modules.into_iter().map(|(m, rs)| serde_json::json!({"resources": rs, "address": m})).collect());
+        root["child_modules"] = serde_json::Value::Array(
+            modules
+                .into_iter()
+                .map(|(m, rs)| serde_json::json!({"resources": rs, "address": m}))
+                .collect(),
+        );
     }
     let mut values = serde_json::Map::new();
     if !outputs.is_empty() {
@@ -257,7 +336,11 @@ fn parse_instance(s: &str) -> Option<InstanceAddr> {
     };
     Some(InstanceAddr {
         module: m.to_string(),
-        mode: if r.mode == terrane_addrs::ResourceMode::Data { terrane_state::Mode::Data } else { terrane_state::Mode::Managed },
+        mode: if r.mode == terrane_addrs::ResourceMode::Data {
+            terrane_state::Mode::Data
+        } else {
+            terrane_state::Mode::Managed
+        },
         resource_type: r.type_name,
         name: r.name,
         index_key: key_to_state(&k),
@@ -270,7 +353,11 @@ fn matching(st: &StateFile, s: &str) -> Vec<InstanceAddr> {
     let all = instance_addrs(st);
     if let Ok(a) = s.parse::<AbsResourceInstance>() {
         if a.resource.key != InstanceKey::None {
-            return all.into_iter().filter(|(x, _)| x == s).map(|(_, a)| a).collect();
+            return all
+                .into_iter()
+                .filter(|(x, _)| x == s)
+                .map(|(_, a)| a)
+                .collect();
         }
     }
     let prefix_res = format!("{s}[");
@@ -300,12 +387,20 @@ pub fn state(c: StateCommand) -> u8 {
             };
             let providers = common::providers();
             for (addr, ia) in instance_addrs(&st) {
-                if !a.addresses.is_empty() && !a.addresses.iter().any(|p| addr == *p || addr.starts_with(&format!("{p}[")) || addr.starts_with(&format!("{p}."))) {
+                if !a.addresses.is_empty()
+                    && !a.addresses.iter().any(|p| {
+                        addr == *p
+                            || addr.starts_with(&format!("{p}["))
+                            || addr.starts_with(&format!("{p}."))
+                    })
+                {
                     continue;
                 }
                 if let Some(id) = &a.id {
                     let v = object_value(&st, &ia, &providers);
-                    if v.as_ref().and_then(terrane_core::planner::id_of).as_deref() != Some(id.as_str()) {
+                    if v.as_ref().and_then(terrane_core::planner::id_of).as_deref()
+                        != Some(id.as_str())
+                    {
                         continue;
                     }
                 }
@@ -352,7 +447,11 @@ pub fn state(c: StateCommand) -> u8 {
                 }
             };
             let mut bytes = Vec::new();
-            let read = if a.path.as_os_str() == "-" { std::io::stdin().read_to_end(&mut bytes).map(|_| ()) } else { std::fs::read(&a.path).map(|b| bytes = b) };
+            let read = if a.path.as_os_str() == "-" {
+                std::io::stdin().read_to_end(&mut bytes).map(|_| ())
+            } else {
+                std::fs::read(&a.path).map(|b| bytes = b)
+            };
             if let Err(e) = read {
                 common::error("Failed to read state file", e.to_string());
                 return 1;
@@ -432,7 +531,13 @@ pub fn state(c: StateCommand) -> u8 {
             };
             let found = matching(&st, &a.source);
             if found.is_empty() {
-                common::error("Invalid source address", format!("Cannot move {}: does not match anything in the current state.", a.source));
+                common::error(
+                    "Invalid source address",
+                    format!(
+                        "Cannot move {}: does not match anything in the current state.",
+                        a.source
+                    ),
+                );
                 return 1;
             }
             let mut moves = Vec::new();
@@ -443,7 +548,10 @@ pub fn state(c: StateCommand) -> u8 {
                 match parse_instance(&dst) {
                     Some(d) => moves.push((ia.clone(), d)),
                     None => {
-                        common::error("Invalid target address", format!("Cannot move to {dst}: not a resource instance address."));
+                        common::error(
+                            "Invalid target address",
+                            format!("Cannot move to {dst}: not a resource instance address."),
+                        );
                         return 1;
                     }
                 }
@@ -455,11 +563,17 @@ pub fn state(c: StateCommand) -> u8 {
                 }
             }
             for (src, dst) in &moves {
-                println!("{} \"{src}\" to \"{dst}\"", if a.dry_run { "Would move" } else { "Move" });
+                println!(
+                    "{} \"{src}\" to \"{dst}\"",
+                    if a.dry_run { "Would move" } else { "Move" }
+                );
                 if a.dry_run {
                     continue;
                 }
-                let provider = st.resource_of(src).map(|r| r.provider.clone()).unwrap_or_default();
+                let provider = st
+                    .resource_of(src)
+                    .map(|r| r.provider.clone())
+                    .unwrap_or_default();
                 if let Some(o) = st.remove_object(src) {
                     st.upsert_object(dst, &provider, o);
                 }
@@ -491,11 +605,17 @@ pub fn taint(a: TaintArgs, on: bool) -> u8 {
         }
     };
     let Some(ia) = parse_instance(&a.address) else {
-        common::error("Invalid address", format!("{:?} is not a resource instance address.", a.address));
+        common::error(
+            "Invalid address",
+            format!("{:?} is not a resource instance address.", a.address),
+        );
         return 1;
     };
     let key = key_from_state(ia.index_key.as_ref());
-    let Some(obj) = st.resource_mut(&ia.module, ia.mode, &ia.resource_type, &ia.name).and_then(|r| r.object_mut(key_to_state(&key).as_ref(), None)) else {
+    let Some(obj) = st
+        .resource_mut(&ia.module, ia.mode, &ia.resource_type, &ia.name)
+        .and_then(|r| r.object_mut(key_to_state(&key).as_ref(), None))
+    else {
         if a.allow_missing {
             println!("No such resource instance: {}", a.address);
             return 0;
@@ -507,7 +627,13 @@ pub fn taint(a: TaintArgs, on: bool) -> u8 {
         obj.status = Some(terrane_state::ObjectStatus::Tainted);
     } else {
         if !obj.is_tainted() {
-            common::error("Resource instance is not tainted", format!("Resource instance {} is not currently tainted, and so it cannot be untainted.", a.address));
+            common::error(
+                "Resource instance is not tainted",
+                format!(
+                    "Resource instance {} is not currently tainted, and so it cannot be untainted.",
+                    a.address
+                ),
+            );
             return 1;
         }
         obj.status = None;
@@ -515,9 +641,15 @@ pub fn taint(a: TaintArgs, on: bool) -> u8 {
     let code = save(&b, &ws, &mut st);
     if code == 0 {
         if on {
-            println!("Resource instance {} has been marked as tainted.", a.address);
+            println!(
+                "Resource instance {} has been marked as tainted.",
+                a.address
+            );
         } else {
-            println!("Resource instance {} has been successfully untainted.", a.address);
+            println!(
+                "Resource instance {} has been successfully untainted.",
+                a.address
+            );
         }
     }
     code
