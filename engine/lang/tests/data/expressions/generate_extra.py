@@ -114,6 +114,11 @@ CASES = {
         '[sensitive({a = 1})][0].a', 'sensitive([1, 2])[*]', '[{a = sensitive(1)}][*].a', 'tolist([sensitive(1), 2])',
         '"%{if sensitive(true)}x%{endif}"', '"%{for x in sensitive([1])}${x}%{endfor}"', 'sensitive({a = 1})',
     ],
+    "extra:operators": [
+        '[1] + 1', '1 + [1]', 'null < 1', '1 < null', 'null && true', 'true && null', 'true || null', 'false || null',
+        '!"true"', '!"x"', '-"2"', '-"x"', '-true', '"1" == 1', '1 + null', 'tostring(null) + 1', '{} + 1',
+        '1 == true', 'null == false', '"a" && true', 'true && "false"', '1 / "0"', '"abc" % 2', '10 % "3"',
+    ],
     "extra:unicode": [
         '"e\\u0301"', 'length("e\\u0301")', '"\\u00e9" == "e\\u0301"', '{"e\\u0301" = 1}', '"${"e"}\\u0301"',
         'upper("e\\u0301")', '"\\u212b"', 'jsondecode("\\"e\\\\u0301\\"")', '"\\uFEFF"', '"a\\u200bb"',
