@@ -1,6 +1,8 @@
-//! RDS: `aws_db_subnet_group`, `aws_db_parameter_group` and
-//! `aws_db_instance` (in [`instance`]).
+//! RDS: `aws_db_subnet_group`, `aws_db_parameter_group`,
+//! `aws_db_instance` (in [`instance`]) and Aurora's `aws_rds_cluster` /
+//! `aws_rds_cluster_instance` (in [`cluster`]).
 
+mod cluster;
 mod instance;
 
 use crate::client::{Aws, AwsError};
@@ -19,6 +21,8 @@ pub fn resources() -> Vec<Arc<dyn Resource>> {
         Arc::new(SubnetGroupRes),
         Arc::new(ParamGroupRes),
         Arc::new(instance::InstanceRes),
+        Arc::new(cluster::ClusterRes),
+        Arc::new(cluster::ClusterInstanceRes),
     ]
 }
 

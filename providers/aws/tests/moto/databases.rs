@@ -264,3 +264,80 @@ async fn postgres_primary_with_read_replica() {
         );
     }
 }
+
+#[tokio::test]
+async fn aurora_cluster_and_instance() {
+    let Some(ep) = moto() else { return };
+    let p = connect(&ep, "il-central-1").await;
+    let t = "aws_rds_cluster";
+    let cid = unique("aurora");
+    let cfg = config(
+        t,
+        vec![
+            ("cluster_identifier", vs(&cid)),
+            ("engine", vs("aurora-postgresql")),
+            ("engine_version", vs("15.4")),
+            ("database_name", vs("app")),
+            ("master_username", vs("app")),
+            ("master_password", vs("correct-horse-battery")),
+            ("skip_final_snapshot", vb(true)),
+        ],
+    );
+    let c = create(&p, t, &cfg).await;
+    assert_eq!(s(&c, "id"), cid);
+    assert!(!s(&c, "endpoint").is_empty());
+    assert_eq!(s(&c, "engine_mode"), "provisioned");
+    assert_noop(&p, t, &c, &cfg).await;
+    let cfg2 = with(
+        &cfg,
+        vec![
+            ("backup_retention_period", vi(7)),
+            ("apply_immediately", vb(true)),
+            ("tags", map(&[("Name", "aurora")])),
+        ],
+    );
+    let c2 = apply(&p, t, &c, &cfg2).await;
+    assert_eq!(attr(&c2, "backup_retention_period"), vi(7));
+    assert_noop(&p, t, &c2, &cfg2).await;
+    let pl = plan(
+        &p,
+        t,
+        &c2,
+        &with(&cfg2, vec![("database_name", vs("other"))]),
+    )
+    .await;
+    assert_eq!(
+        pl.requires_replace
+            .iter()
+            .map(|x| x.to_string())
+            .collect::<Vec<_>>(),
+        vec!["database_name"]
+    );
+    assert_eq!(
+        s(&import(&p, t, &cid).await, "endpoint"),
+        s(&c2, "endpoint")
+    );
+
+    let it = "aws_rds_cluster_instance";
+    let iid = unique("aurora-1");
+    let icfg = config(
+        it,
+        vec![
+            ("identifier", vs(&iid)),
+            ("cluster_identifier", vs(&cid)),
+            ("engine", vs("aurora-postgresql")),
+            ("instance_class", vs("db.r6g.large")),
+        ],
+    );
+    let inst = create(&p, it, &icfg).await;
+    assert_eq!(s(&inst, "id"), iid);
+    assert_noop(&p, it, &inst, &icfg).await;
+    let c_now = read(&p, t, &c2).await;
+    assert!(
+        terrane_provider_aws::vals::strs(Some(&attr(&c_now, "cluster_members"))).contains(&iid)
+    );
+    destroy(&p, it, &inst).await;
+    assert!(read(&p, it, &inst).await.is_null());
+    destroy(&p, t, &c_now).await;
+    assert!(read(&p, t, &c_now).await.is_null());
+}
