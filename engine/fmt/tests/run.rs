@@ -242,3 +242,57 @@ fn live_scenarios_match_terraform() {
     );
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
 }
+
+#[test]
+fn live_stdin_matches_terraform() {
+    if !Path::new(TERRAFORM).exists() {
+        eprintln!("skipping: {TERRAFORM} is not installed");
+        return;
+    }
+    use std::io::Write as _;
+    let dir = tempfile::tempdir().unwrap();
+    let rc = dir.path().join("empty.tfrc");
+    std::fs::write(&rc, "").unwrap();
+    let inputs = [UNFORMATTED, FORMATTED, "a=1", "", "bad =\n"];
+    let flag_sets: [&[&str]; 4] = [&[], &["-diff"], &["-check"], &["-check", "-diff"]];
+    let mut failures = Vec::new();
+    for input in inputs {
+        for flags in flag_sets {
+            let mut child = Command::new(TERRAFORM)
+                .arg("fmt")
+                .arg("-no-color")
+                .args(flags)
+                .arg("-")
+                .env("TF_CLI_CONFIG_FILE", &rc)
+                .stdin(std::process::Stdio::piped())
+                .stdout(std::process::Stdio::piped())
+                .stderr(std::process::Stdio::piped())
+                .spawn()
+                .unwrap();
+            child
+                .stdin
+                .take()
+                .unwrap()
+                .write_all(input.as_bytes())
+                .unwrap();
+            let done = child.wait_with_output().unwrap();
+            let want = (
+                String::from_utf8(done.stdout).unwrap(),
+                done.status.code().unwrap_or(-1),
+            );
+            let o = opts(flags);
+            let mut out = Vec::new();
+            let code = match run_stdin(input.as_bytes(), &o, &mut out) {
+                Ok(outcome) => outcome.exit_code(o.check),
+                Err(_) => 2,
+            };
+            let got = (String::from_utf8(out).unwrap(), code);
+            if want != got {
+                failures.push(format!(
+                    "{flags:?} {input:?}: terraform {want:?}, ours {got:?}"
+                ));
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
