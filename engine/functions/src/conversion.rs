@@ -281,6 +281,13 @@ fn to_type(args: Vec<Value>, want: Type) -> R {
     }
     match convert(&v, &concrete_target(&have, &want)) {
         Ok(out) => Ok(out),
+        Err(_) if v.is_sensitive() && matches!(v.kind, Kind::String(_)) => Err(arg_err(
+            0,
+            format!(
+                "cannot convert this sensitive string to {}",
+                want.friendly_name()
+            ),
+        )),
         Err(_) => match (&v.kind, &want) {
             (Kind::String(s), Type::Bool) => Err(arg_err(
                 0,

@@ -18,12 +18,20 @@ pub(crate) fn register(r: &mut Registry) {
     r.func("base64encode", vec![st()], s.clone(), |a, _| {
         Ok(sv(STANDARD.encode(string(&a[0]))))
     });
-    r.func("base64decode", vec![st()], s.clone(), |a, _| {
-        let src = string(&a[0]);
-        let bytes = b64_decode(src)
-            .map_err(|_| call_err(format!("failed to decode base64 data {src:?}")))?;
+    r.func("base64decode", vec![st().marked()], s.clone(), |a, _| {
+        // Terraform redacts a sensitive argument in its message.
+        let (v, marks) = a[0].clone().unmark_deep();
+        let src = string(&v);
+        let bytes = b64_decode(src).map_err(|_| {
+            let shown = if marks.is_sensitive() {
+                "(sensitive value)".to_string()
+            } else {
+                format!("{src:?}")
+            };
+            call_err(format!("failed to decode base64 data {shown}"))
+        })?;
         String::from_utf8(bytes)
-            .map(sv)
+            .map(|t| sv(t).with_marks(marks))
             .map_err(|_| call_err("the result of decoding the provided string is not valid UTF-8"))
     });
     r.func("base64gzip", vec![st()], s.clone(), |a, _| {

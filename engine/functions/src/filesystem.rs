@@ -9,7 +9,7 @@ use crate::strings::sv;
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
 use std::path::{Path, PathBuf};
-use terrane_value::{Type, Value};
+use terrane_value::{Marks, Type, Value};
 
 pub(crate) fn register(r: &mut Registry) {
     let s = Ret::Static(Type::String);
@@ -37,32 +37,43 @@ pub(crate) fn register(r: &mut Registry) {
         }
         Ok(sv(expand_home(given, ctx)))
     });
-    r.func("file", vec![path()], s.clone(), |a, ctx| {
-        let given = string(&a[0]);
-        let bytes = read_config_file(given, ctx)?;
-        String::from_utf8(bytes).map(sv).map_err(|_| {
-            call_err(format!(
-                "contents of {given:?} are not valid UTF-8; use the filebase64 function to obtain the Base64 encoded contents or the other file functions (e.g. filemd5, filesha256) to obtain file hashing results instead"
-            ))
-        })
+    // These see the path's marks: a sensitive path is redacted in messages
+    // and marks the result, as Terraform does.
+    r.func("file", vec![path().marked()], s.clone(), |a, ctx| {
+        let (given, shown, marks) = marked_path(&a[0]);
+        let bytes = read_config_file(&given, &shown, ctx)?;
+        String::from_utf8(bytes)
+            .map(|t| sv(t).with_marks(marks))
+            .map_err(|_| {
+                call_err(format!(
+                    "contents of {shown} are not valid UTF-8; use the filebase64 function to obtain the Base64 encoded contents or the other file functions (e.g. filemd5, filesha256) to obtain file hashing results instead"
+                ))
+            })
     });
-    r.func("filebase64", vec![path()], s, |a, ctx| {
-        Ok(sv(STANDARD.encode(read_config_file(string(&a[0]), ctx)?)))
+    r.func("filebase64", vec![path().marked()], s, |a, ctx| {
+        let (given, shown, marks) = marked_path(&a[0]);
+        let bytes = read_config_file(&given, &shown, ctx)?;
+        Ok(sv(STANDARD.encode(bytes)).with_marks(marks))
     });
     r.func(
         "fileexists",
-        vec![path()],
+        vec![path().marked()],
         Ret::Static(Type::Bool),
         |a, ctx| {
-            let given = expand_home(string(&a[0]), ctx);
+            let (raw, _, marks) = marked_path(&a[0]);
+            let given = expand_home(&raw, ctx);
             let full = resolve(&given, ctx);
+            let shown = if marks.is_sensitive() {
+                "(sensitive value)".to_string()
+            } else {
+                format!("{:?}", clean(&given))
+            };
             match std::fs::metadata(&full) {
-                Ok(m) if m.is_file() => Ok(Value::bool(true)),
-                Ok(_) => Err(call_err(format!(
-                    "{:?} is a directory, not a file",
-                    clean(&given)
-                ))),
-                Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Value::bool(false)),
+                Ok(m) if m.is_file() => Ok(Value::bool(true).with_marks(marks)),
+                Ok(_) => Err(call_err(format!("{shown} is a directory, not a file"))),
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                    Ok(Value::bool(false).with_marks(marks))
+                }
                 Err(e) => Err(call_err(format!(
                     "failed to stat {given:?}: {}",
                     io_text(&e)
@@ -162,16 +173,33 @@ pub(crate) fn io_text(e: &std::io::Error) -> String {
     }
 }
 
-/// Reads a file for `file`/`filebase64`/`templatefile`, with Terraform's
-/// messages for missing and unreadable files.
-pub(crate) fn read_config_file(given: &str, ctx: &FuncContext) -> Result<Vec<u8>, Fail> {
+/// A path argument that may be marked: its text, how messages show it, and
+/// its marks.
+fn marked_path(v: &Value) -> (String, String, Marks) {
+    let (u, marks) = v.clone().unmark_deep();
+    let given = string(&u).to_string();
+    let shown = if marks.is_sensitive() {
+        "(sensitive value)".to_string()
+    } else {
+        format!("{given:?}")
+    };
+    (given, shown, marks)
+}
+
+/// Reads a file for `file`/`filebase64`, with Terraform's messages for
+/// missing and unreadable files (`shown` is the path as messages quote it).
+pub(crate) fn read_config_file(
+    given: &str,
+    shown: &str,
+    ctx: &FuncContext,
+) -> Result<Vec<u8>, Fail> {
     let expanded = expand_home(given, ctx);
     let full = resolve(&expanded, ctx);
     match std::fs::read(&full) {
         Ok(b) => Ok(b),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Err(arg_err(
             0,
-            format!("no file exists at {given:?}; this function works only with files that are distributed as part of the configuration source code, so if this file will be created by a resource in this configuration you must instead obtain this result from an attribute of that resource"),
+            format!("no file exists at {shown}; this function works only with files that are distributed as part of the configuration source code, so if this file will be created by a resource in this configuration you must instead obtain this result from an attribute of that resource"),
         )),
         Err(e) => {
             let op = if full.is_dir() { "read" } else { "open" };

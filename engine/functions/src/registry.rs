@@ -386,6 +386,9 @@ fn invoke(
         });
     }
     let mut marks = Marks::NONE;
+    // Marks of arguments the function sees marked: they still mark a
+    // result the machinery decides on its own (unknown results).
+    let mut passed_marks = Marks::NONE;
     let mut unknown = false;
     let mut converted = Vec::with_capacity(args.len());
     for (i, v) in args.into_iter().enumerate() {
@@ -394,6 +397,7 @@ fn invoke(
             None => break,
         };
         let v = if param.allow_marked {
+            passed_marks = passed_marks.union(deep_marks(&v));
             v
         } else if param.shallow_marks {
             marks = marks.union(v.marks);
@@ -407,7 +411,7 @@ fn invoke(
             return Err(arg_error(param, i, "argument must not be null"));
         }
         if v.ty() == Type::Dynamic && !param.allow_dynamic {
-            return Ok(Value::unknown(Type::Dynamic).with_marks(marks));
+            return Ok(Value::unknown(Type::Dynamic).with_marks(marks.union(passed_marks)));
         }
         let cv = crate::conversion::coerce(&v, &param.ty).map_err(|m| arg_error(param, i, &m))?;
         let known = if param.allow_nested_unknown {
@@ -425,7 +429,7 @@ fn invoke(
             Ret::Static(t) => t.clone(),
             Ret::Computed(f) => f(&converted),
         };
-        return Ok(Value::unknown(ty).with_marks(marks));
+        return Ok(Value::unknown(ty).with_marks(marks.union(passed_marks)));
     }
     match (spec.imp)(converted, ctx) {
         Ok(v) => Ok(v.with_marks(marks)),
@@ -442,6 +446,11 @@ fn invoke(
             arg_index: None,
         }),
     }
+}
+
+/// The union of the marks on `v` and everything inside it.
+fn deep_marks(v: &Value) -> Marks {
+    v.children().fold(v.marks, |m, c| m.union(deep_marks(c)))
 }
 
 fn arg_error(param: &Param, i: usize, msg: &str) -> FuncError {
