@@ -33,7 +33,7 @@ use terrane_value::display::{format_type, format_value};
 use terrane_value::{JsonError, Value};
 
 /// The pass count must not drop below this. Raise it as cases are fixed.
-const THRESHOLD: usize = 1362;
+const THRESHOLD: usize = 1385;
 
 /// Cases where we believe Terraform's recorded result is not what terrane
 /// should produce, with the reason. None so far.

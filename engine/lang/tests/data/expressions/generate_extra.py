@@ -119,6 +119,15 @@ CASES = {
         '!"true"', '!"x"', '-"2"', '-"x"', '-true', '"1" == 1', '1 + null', 'tostring(null) + 1', '{} + 1',
         '1 == true', 'null == false', '"a" && true', 'true && "false"', '1 / "0"', '"abc" % 2', '10 % "3"',
     ],
+    "extra:more": [
+        '[{a = [{b = 1}]}].0.a.0.b', '[{a = 1}][0]["a"]', '{a = [1, 2]}.a.1', 'tomap({a = 1})[*]', '{a = null}[*].a',
+        '[{a = null}][*].a', '[{a = {b = 1}}, {a = {b = 2}}][*].a.b', '[[{a = 1}]][*][0].a', 'toset([{a = 1}, {a = 2}])[*].a',
+        '[for k, v in {a = {x = 1}} : v.x]', '{for x in [{k = "a"}, {k = "a"}] : x.k => x...}', '[for x in [[1, 2], [3]] : x...]',
+        '{for i, x in ["a", "b"] : x => i if i > 0}', '[for x in {b = 2, a = 1} : x]', '{for k, v in {} : k => v}',
+        '[for i, x in [] : i]', '{for x in [1, 2, 3] : tostring(x % 2) => x...}', '[for x in [1] : [for y in [2] : x + y]]',
+        '{for x in ["a"] : x => {for y in ["b"] : y => x}}', '"%{for k, v in {a = 1, b = 2}}${k}${v}%{endfor}"',
+        '"%{if 1 == 1}yes%{else}no%{endif}"', '"${[for x in ["a"] : upper(x)][0]}"', '"x" == "${"x"}"',
+    ],
     "extra:unicode": [
         '"e\\u0301"', 'length("e\\u0301")', '"\\u00e9" == "e\\u0301"', '{"e\\u0301" = 1}', '"${"e"}\\u0301"',
         'upper("e\\u0301")', '"\\u212b"', 'jsondecode("\\"e\\\\u0301\\"")', '"\\uFEFF"', '"a\\u200bb"',
