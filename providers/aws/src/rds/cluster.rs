@@ -413,11 +413,10 @@ impl ClusterRes {
             ),
         );
         let managed = c.master_user_secret().is_some();
-        if !(prior
+        let was_set = prior
             .get("manage_master_user_password")
-            .is_none_or(Value::is_null)
-            && !managed)
-        {
+            .is_some_and(|v| !v.is_null());
+        if was_set || managed {
             st.insert("manage_master_user_password".into(), vb(managed));
         }
         if get_b(&st, "apply_immediately").is_none() {
