@@ -17,6 +17,14 @@
 //! boundaries those rules are written against. Owning the lexer is what makes
 //! exact compatibility possible; the parser exists only to validate and to
 //! say which token ranges are attribute values and block labels.
+//!
+//! Terraform's quirks are reproduced on purpose, because the goal is
+//! byte-identical output: comments between a block's type and its labels
+//! are dropped; a quoted label the reference scanner splits into several
+//! literal tokens (any label containing `$` or `%` besides a lone `$`/`%`
+//! or an escaped `$${`/`%%{`) is dropped; one level of `"${...}"` is
+//! unwrapped per run; and the first error reported is the one Terraform
+//! lists first (its diagnostics are sorted by position).
 
 mod diff;
 mod error;
