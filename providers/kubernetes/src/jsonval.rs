@@ -181,6 +181,34 @@ pub fn set_value_path(root: &mut Value, steps: &[String], v: Value) {
     }
 }
 
+/// Like [`set_value_path`], but the last step is added to an object when
+/// missing.
+pub fn insert_value_path(root: &mut Value, steps: &[String], v: Value) {
+    match steps {
+        [] => *root = v,
+        [last] => {
+            if let Kind::Object(m) = &mut root.kind {
+                m.insert(last.clone(), v);
+            } else {
+                set_value_path(root, steps, v);
+            }
+        }
+        [first, rest @ ..] => match &mut root.kind {
+            Kind::Object(m) | Kind::Map(_, m) => {
+                if let Some(child) = m.get_mut(first) {
+                    insert_value_path(child, rest, v);
+                }
+            }
+            Kind::Tuple(xs) | Kind::List(_, xs) => {
+                if let Some(child) = first.parse::<usize>().ok().and_then(|i| xs.get_mut(i)) {
+                    insert_value_path(child, rest, v);
+                }
+            }
+            _ => {}
+        },
+    }
+}
+
 #[cfg(test)]
 #[allow(clippy::unwrap_used)]
 mod tests {

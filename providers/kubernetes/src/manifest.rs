@@ -10,7 +10,7 @@
 use crate::client::{
     parse_duration, rollout_done, ApplyOpts, Kube, KubeError, Target, FIELD_MANAGER,
 };
-use crate::jsonval::{from_json, get_path, set_value_path, split_path, to_json};
+use crate::jsonval::{from_json, get_path, insert_value_path, set_value_path, split_path, to_json};
 use crate::vals::*;
 use regex::Regex;
 use serde_json::Value as J;
@@ -213,33 +213,54 @@ fn diag(summary: &str, detail: String) -> Diagnostics {
     d
 }
 
-/// Paths allocated afresh by every dry run of a create.
-const ALLOCATED: &[&str] = &[
-    "spec.clusterIP",
-    "spec.clusterIPs",
-    "spec.healthCheckNodePort",
-];
+fn conflict_hint(e: &KubeError) -> &'static str {
+    match e {
+        KubeError::Api { code: 409, .. } => {
+            ". Another field manager owns these fields; set field_manager { force_conflicts = true } to take them over"
+        }
+        _ => "",
+    }
+}
 
-fn mark_allocated(object: &mut Value, j: &J) {
+/// Values the API server allocates when a Service is created (a dry run
+/// of the create leaves them out or makes up others): unknown until apply.
+fn mark_allocated(object: &mut Value, j: &J, manifest: &J) {
     if j.get("kind").and_then(J::as_str) != Some("Service") {
         return;
     }
-    for p in ALLOCATED {
-        if get_path(j, p).is_some() {
-            set_value_path(object, &split_path(p), Value::unknown(Type::Dynamic));
+    let steps = |p: &[&str]| p.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+    let ty = get_path(j, "spec.type")
+        .and_then(J::as_str)
+        .unwrap_or("ClusterIP");
+    if ty != "ExternalName" {
+        for p in ["clusterIP", "clusterIPs"] {
+            if get_path(manifest, &format!("spec.{p}")).is_none() {
+                insert_value_path(object, &steps(&["spec", p]), Value::unknown(Type::Dynamic));
+            }
         }
     }
-    if let Some(ports) = get_path(j, "spec.ports").and_then(J::as_array) {
-        for (i, port) in ports.iter().enumerate() {
-            if port.get("nodePort").is_some() {
-                let steps = vec![
-                    "spec".into(),
-                    "ports".into(),
-                    i.to_string(),
-                    "nodePort".into(),
-                ];
-                set_value_path(object, &steps, Value::unknown(Type::Dynamic));
+    if ty == "NodePort" || ty == "LoadBalancer" {
+        if let Some(ports) = get_path(j, "spec.ports").and_then(J::as_array) {
+            for i in 0..ports.len() {
+                if get_path(manifest, &format!("spec.ports.{i}.nodePort")).is_none() {
+                    let idx = i.to_string();
+                    insert_value_path(
+                        object,
+                        &steps(&["spec", "ports", &idx, "nodePort"]),
+                        Value::unknown(Type::Dynamic),
+                    );
+                }
             }
+        }
+        if ty == "LoadBalancer"
+            && get_path(j, "spec.externalTrafficPolicy").and_then(J::as_str) == Some("Local")
+            && get_path(manifest, "spec.healthCheckNodePort").is_none()
+        {
+            insert_value_path(
+                object,
+                &steps(&["spec", "healthCheckNodePort"]),
+                Value::unknown(Type::Dynamic),
+            );
         }
     }
 }
@@ -320,7 +341,7 @@ pub async fn plan_change(kube: &Kube, req: &PlanChangeRequest) -> PlanChangeResp
             let j = clean(j);
             let mut v = from_json(&j);
             if creating {
-                mark_allocated(&mut v, &j);
+                mark_allocated(&mut v, &j, &body);
             }
             let prior_obj = prior.as_ref().and_then(|p| p.get("object"));
             if !creating && prior_obj == Some(&v) {
@@ -619,12 +640,13 @@ pub async fn import(kube: &Kube, req: &ImportRequest) -> ImportResponse {
             let obj_v = from_json(&clean(j));
             let mut manifest = obj_v.clone();
             set_value_path(&mut manifest, &["metadata".into()], strip_meta(&obj_v));
-            let mut state = obj(&Value::null(schema().block.implied_type()));
-            for (k, ty) in match schema().block.implied_type() {
-                Type::Object { attrs, .. } => attrs,
-                _ => Default::default(),
-            } {
-                state.insert(k, Value::null(ty));
+            let block = schema().block;
+            let mut state = Obj::new();
+            for (k, a) in &block.attributes {
+                state.insert(k.clone(), Value::null(a.ty.clone()));
+            }
+            for (k, b) in &block.blocks {
+                state.insert(k.clone(), Value::list(b.block.implied_type(), vec![]));
             }
             state.insert("manifest".into(), manifest);
             state.insert("object".into(), obj_v);

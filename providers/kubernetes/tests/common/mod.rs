@@ -357,8 +357,16 @@ pub async fn lifecycle(p: &KubernetesProvider, c: &Configured, case: Case<'_>) {
     let mut ri = read(c, ty, &imported).await;
     // terrane-only settings are not on the server: an import records their
     // defaults, as Terraform's provider does; take the configured ones.
-    if let (Kind::Object(m), Some(w)) = (&mut ri.kind, c2.get_attr("wait_for_rollout")) {
-        m.insert("wait_for_rollout".into(), w.clone());
+    for local in [
+        "wait_for_rollout",
+        "field_manager",
+        "wait",
+        "timeouts",
+        "computed_fields",
+    ] {
+        if let (Kind::Object(m), Some(w)) = (&mut ri.kind, c2.get_attr(local)) {
+            m.insert(local.into(), w.clone());
+        }
     }
     assert_noop(ty, "plan after import", &plan(c, ty, &ri, &c2).await, &ri);
 
