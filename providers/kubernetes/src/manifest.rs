@@ -364,7 +364,7 @@ pub async fn plan_change(kube: &Kube, req: &PlanChangeRequest) -> PlanChangeResp
             return PlanChangeResponse {
                 diagnostics: diag(
                     "Failed to plan kubernetes_manifest",
-                    format!("{}: {e}", id.describe()),
+                    format!("{}: {e}{}", id.describe(), conflict_hint(&e)),
                 ),
                 ..Default::default()
             }
@@ -508,7 +508,7 @@ pub async fn apply_change(kube: &Kube, req: &ApplyChangeRequest) -> ApplyChangeR
         Err(e) => {
             return fail(
                 &format!("Failed to {op} kubernetes_manifest"),
-                format!("{}: {e}", id.describe()),
+                format!("{}: {e}{}", id.describe(), conflict_hint(&e)),
             )
         }
     };
