@@ -608,6 +608,7 @@ impl Checker<'_> {
             self.end_unit();
             self.depends_on(&mc.depends_on);
             self.module_inputs(mc);
+            self.module_providers(mc);
         }
         for c in m.checks.values() {
             if let Some(d) = &c.data {
@@ -634,6 +635,64 @@ impl Checker<'_> {
         }
         // Nothing collected may be left unchecked.
         self.end_unit();
+    }
+
+    /// A module call's `providers` map: parent configurations must exist,
+    /// and the child should declare the names it receives.
+    fn module_providers(&mut self, mc: &ModuleCall) {
+        let m = self.module;
+        for (child_ref, parent_ref) in &mc.providers {
+            if let Some(alias) = &parent_ref.config.alias {
+                let name = &parent_ref.config.local_name;
+                let declared = m.providers.contains_key(&format!("{name}.{alias}"))
+                    || m.terraform.required_providers.get(name).is_some_and(|rp| {
+                        rp.configuration_aliases
+                            .iter()
+                            .any(|c| c.alias.as_deref() == Some(alias.as_str()))
+                    });
+                if !declared {
+                    let abs = terrane_addrs::AbsProviderConfig {
+                        module: self.config.path.clone(),
+                        provider: m.provider_for_local_name(name),
+                        alias: Some(alias.clone()),
+                    };
+                    self.diags.push(
+                        Diagnostic::error(format!("missing provider {abs}"), "")
+                            .with_help(format!("declare `provider \"{name}\" {{ alias = \"{alias}\" }}` in this module")),
+                    );
+                }
+            }
+            let Some(child) = self.config.children.get(&mc.name) else {
+                continue;
+            };
+            let local = &child_ref.config.local_name;
+            if child
+                .module
+                .terraform
+                .required_providers
+                .contains_key(local)
+            {
+                continue;
+            }
+            let key = child_ref.config.to_string();
+            let r = &child_ref.range;
+            let range = terrane_diagnostics::SourceRange {
+                filename: r.filename.clone(),
+                start: r.start,
+                end: terrane_diagnostics::Pos {
+                    line: r.start.line,
+                    column: r.start.column + local.chars().count(),
+                    byte: r.start.byte + local.len(),
+                },
+            };
+            self.diags.push(
+                Diagnostic::warning(
+                    "Reference to undefined provider",
+                    format!("There is no explicit declaration for local provider name {key:?} in {}, so Terraform is assuming you mean to pass a configuration for \"hashicorp/{local}\".\n\nIf you also control the child module, add a required_providers entry named {key:?} with the source address \"hashicorp/{local}\".", child.path),
+                )
+                .with_subject(range),
+            );
+        }
     }
 
     /// Module call arguments against the child's variables.
