@@ -3,19 +3,11 @@
 use crate::args::FmtArgs;
 use std::io::{Read, Write};
 use std::path::PathBuf;
-use terrane_fmt::{format_source, FmtOptions};
+use terrane_fmt::{FmtError, FmtOptions, FmtOutcome};
 
 pub fn run(a: FmtArgs) -> u8 {
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
-    if a.paths.len() == 1 && a.paths[0].as_os_str() == "-" {
-        return stdin(&a, &mut out);
-    }
-    let paths = if a.paths.is_empty() {
-        vec![PathBuf::from(".")]
-    } else {
-        a.paths.clone()
-    };
     let opts = FmtOptions {
         check: a.check,
         diff: a.diff,
@@ -23,31 +15,28 @@ pub fn run(a: FmtArgs) -> u8 {
         list: a.list,
         recursive: a.recursive,
     };
-    match terrane_fmt::run(&paths, &opts, &mut out) {
-        Ok(outcome) if a.check && outcome.any_changed() => 3,
-        Ok(_) => 0,
-        Err(e) => {
-            let _ = out.flush();
-            eprintln!("Error: {e}");
-            2
+    let result = if a.paths.len() == 1 && a.paths[0].as_os_str() == "-" {
+        let mut src = Vec::new();
+        if let Err(e) = std::io::stdin().read_to_end(&mut src) {
+            eprintln!("Error: failed to read standard input: {e}");
+            return 2;
         }
-    }
+        terrane_fmt::run_stdin(&src, &opts, &mut out)
+    } else {
+        let paths = if a.paths.is_empty() {
+            vec![PathBuf::from(".")]
+        } else {
+            a.paths.clone()
+        };
+        terrane_fmt::run(&paths, &opts, &mut out)
+    };
+    let _ = out.flush();
+    exit_code(result, a.check)
 }
 
-fn stdin(a: &FmtArgs, out: &mut dyn Write) -> u8 {
-    let mut src = String::new();
-    if let Err(e) = std::io::stdin().read_to_string(&mut src) {
-        eprintln!("Error: failed to read standard input: {e}");
-        return 2;
-    }
-    match format_source(&src) {
-        Ok(formatted) => {
-            if a.check {
-                return if formatted == src { 0 } else { 3 };
-            }
-            let _ = out.write_all(formatted.as_bytes());
-            0
-        }
+fn exit_code(result: Result<FmtOutcome, FmtError>, check: bool) -> u8 {
+    match result {
+        Ok(outcome) => outcome.exit_code(check) as u8,
         Err(e) => {
             eprintln!("Error: {e}");
             2
