@@ -21,6 +21,7 @@
 
 pub mod apply;
 mod color;
+pub mod config_build;
 pub mod config_json;
 pub mod diff;
 pub mod gojson;

@@ -150,3 +150,20 @@ fn reference_show_of_plan_matches() {
     let text = render_plan(&plan, &common::schemas(), &RenderOptions::terraform());
     assert_eq!(text, read("plan_fresh.show.txt"));
 }
+
+#[test]
+fn reference_configuration_matches() {
+    let text = read("main.tf");
+    let (module, _) = terrane_config::load_module_from_sources(vec![("main.tf".into(), text)]);
+    let config = terrane_config::Config {
+        path: terrane_addrs::ModulePath::root(),
+        module: module.unwrap(),
+        children: Default::default(),
+    };
+    let got = terrane_render::config_build::configuration(&config, &common::schemas());
+    let doc: J = serde_json::from_str(&read("plan_fresh.show.json")).unwrap();
+    assert_eq!(
+        gojson::to_string(&serde_json::to_value(got).unwrap()),
+        gojson::to_string(&doc["configuration"])
+    );
+}
