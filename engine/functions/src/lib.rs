@@ -13,6 +13,20 @@
 //! evaluator only calls [`call`] and every function gets identical,
 //! Terraform-exact behaviour for these cross-cutting rules.
 //!
+//! Each parameter declares what it accepts (null, unknown, marked,
+//! dynamically typed) the way cty parameters do; collection functions that
+//! pass elements through untouched (`merge`, `concat`, `element`, ...)
+//! declare it, so unknown or sensitive elements stay where they are instead
+//! of making the whole result unknown or sensitive, as in Terraform plans.
+//!
+//! Where Terraform's output depends on Go library behaviour, that behaviour
+//! is reproduced: `format` follows Go's number formatting, `base64gzip`
+//! produces Go's exact deflate stream (`gozip`), `log`/`pow` use Go's math
+//! (`gomath`), regular expressions get RE2 semantics (`regexes`), YAML is
+//! decoded with go-yaml's scalar resolution and encoded in its style
+//! (`yaml`), timestamps are parsed with Go's and cty's error messages.
+//! The tests replay thousands of calls recorded from Terraform 1.11.4.
+//!
 //! It depends only on `terrane-value` (the value model) and on no parser or
 //! evaluator, so it can be tested on its own and reused by providers.
 

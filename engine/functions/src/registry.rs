@@ -413,7 +413,11 @@ fn invoke(
         if v.ty() == Type::Dynamic && !param.allow_dynamic {
             return Ok(Value::unknown(Type::Dynamic).with_marks(marks.union(passed_marks)));
         }
-        let cv = crate::conversion::coerce(&v, &param.ty).map_err(|m| arg_error(param, i, &m))?;
+        let cv = if param.ty == Type::Dynamic {
+            v
+        } else {
+            crate::conversion::coerce(&v, &param.ty).map_err(|m| arg_error(param, i, &m))?
+        };
         let known = if param.allow_nested_unknown {
             cv.is_known()
         } else {
