@@ -25,7 +25,9 @@ pub fn terrane_bin() -> PathBuf {
             .status()
             .expect("cargo build -p terrane");
         assert!(status.success(), "building terrane failed");
-        let target = std::env::var("CARGO_TARGET_DIR").map(PathBuf::from).unwrap_or_else(|_| workspace_root().join("target"));
+        let target = std::env::var("CARGO_TARGET_DIR")
+            .map(PathBuf::from)
+            .unwrap_or_else(|_| workspace_root().join("target"));
         target.join("debug").join("terrane")
     })
     .clone()
@@ -39,7 +41,11 @@ pub fn copy_dir(from: &Path, to: &Path) {
         let p = e.path();
         let name = e.file_name();
         let n = name.to_string_lossy();
-        if n.starts_with("terraform.tfstate") || n == ".terraform" || n == "out" || n.starts_with(".terraform.") {
+        if n.starts_with("terraform.tfstate")
+            || n == ".terraform"
+            || n == "out"
+            || n.starts_with(".terraform.")
+        {
             continue;
         }
         if p.is_dir() {

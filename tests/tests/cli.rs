@@ -6,12 +6,20 @@ use terrane_tests::*;
 
 fn cmd(dir: &std::path::Path, args: &[&str]) -> Command {
     let mut c = Command::new(terrane_bin());
-    c.args(args).current_dir(dir).env("NO_COLOR", "1").env_remove("TF_WORKSPACE");
+    c.args(args)
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .env_remove("TF_WORKSPACE");
     c
 }
 
 fn text(out: &std::process::Output) -> String {
-    format!("exit: {:?}\n--- stdout\n{}--- stderr\n{}", out.status.code(), stdout(out), stderr(out))
+    format!(
+        "exit: {:?}\n--- stdout\n{}--- stderr\n{}",
+        out.status.code(),
+        stdout(out),
+        stderr(out)
+    )
 }
 
 #[test]
@@ -40,7 +48,9 @@ fn plan_json_stream_lists_planned_changes() {
 #[test]
 fn validate_reports_unsupported_argument_with_suggestion() {
     let dir = temp_copy("tests/fixtures/cli/bad_arg");
-    let out = cmd(dir.path(), &["validate", "-no-color"]).output().unwrap();
+    let out = cmd(dir.path(), &["validate", "-no-color"])
+        .output()
+        .unwrap();
     insta::assert_snapshot!(text(&out));
     let json = cmd(dir.path(), &["validate", "-json"]).output().unwrap();
     insta::assert_snapshot!("validate_json_bad_arg", stdout(&json));
@@ -49,7 +59,10 @@ fn validate_reports_unsupported_argument_with_suggestion() {
 #[test]
 fn validate_succeeds_on_the_quickstart() {
     let dir = temp_copy("examples/quickstart");
-    cmd(dir.path(), &["validate"]).assert().success().stdout("Success! The configuration is valid.\n\n");
+    cmd(dir.path(), &["validate"])
+        .assert()
+        .success()
+        .stdout("Success! The configuration is valid.\n\n");
 }
 
 #[test]
@@ -70,7 +83,10 @@ fn graph_matches_terraform_default_layout() {
 #[test]
 fn console_evaluates_one_expression_per_line() {
     let dir = temp_copy("tests/fixtures/diff/reference");
-    let out = cmd(dir.path(), &["console"]).write_stdin("var.env\nlocal.tags\nupper(local.name)\ntype(var.replicas)\n").output().unwrap();
+    let out = cmd(dir.path(), &["console"])
+        .write_stdin("var.env\nlocal.tags\nupper(local.name)\ntype(var.replicas)\n")
+        .output()
+        .unwrap();
     insta::assert_snapshot!(text(&out));
 }
 
@@ -81,15 +97,38 @@ fn state_commands_taint_list_mv_rm() {
     cmd(d, &["apply", "-auto-approve"]).assert().success();
     let list = cmd(d, &["state", "list"]).output().unwrap();
     insta::assert_snapshot!("state_list", stdout(&list));
-    cmd(d, &["taint", "terraform_data.network"]).assert().success().stdout("Resource instance terraform_data.network has been marked as tainted.\n");
+    cmd(d, &["taint", "terraform_data.network"])
+        .assert()
+        .success()
+        .stdout("Resource instance terraform_data.network has been marked as tainted.\n");
     let plan = cmd(d, &["plan", "-no-color"]).output().unwrap();
-    assert!(stdout(&plan).contains("# terraform_data.network is tainted, so must be replaced"), "{}", stdout(&plan));
-    cmd(d, &["untaint", "terraform_data.network"]).assert().success();
-    cmd(d, &["state", "mv", "terraform_data.lb", "terraform_data.balancer"]).assert().success();
-    cmd(d, &["state", "rm", "terraform_data.balancer"]).assert().success();
+    assert!(
+        stdout(&plan).contains("# terraform_data.network is tainted, so must be replaced"),
+        "{}",
+        stdout(&plan)
+    );
+    cmd(d, &["untaint", "terraform_data.network"])
+        .assert()
+        .success();
+    cmd(
+        d,
+        &[
+            "state",
+            "mv",
+            "terraform_data.lb",
+            "terraform_data.balancer",
+        ],
+    )
+    .assert()
+    .success();
+    cmd(d, &["state", "rm", "terraform_data.balancer"])
+        .assert()
+        .success();
     let list = cmd(d, &["state", "list"]).output().unwrap();
     assert!(!stdout(&list).contains("balancer") && !stdout(&list).contains(".lb"));
-    let plan = cmd(d, &["plan", "-no-color", "-detailed-exitcode"]).output().unwrap();
+    let plan = cmd(d, &["plan", "-no-color", "-detailed-exitcode"])
+        .output()
+        .unwrap();
     assert_eq!(plan.status.code(), Some(2));
     assert!(stdout(&plan).contains("# terraform_data.lb will be created"));
 }
@@ -99,22 +138,39 @@ fn workspaces_isolate_state() {
     let dir = temp_copy("tests/fixtures/diff/reference");
     let d = dir.path();
     cmd(d, &["workspace", "new", "blue"]).assert().success();
-    cmd(d, &["workspace", "show"]).assert().success().stdout("blue\n");
+    cmd(d, &["workspace", "show"])
+        .assert()
+        .success()
+        .stdout("blue\n");
     cmd(d, &["apply", "-auto-approve"]).assert().success();
-    assert!(d.join("terraform.tfstate.d/blue/terraform.tfstate").is_file());
-    cmd(d, &["workspace", "select", "default"]).assert().success();
+    assert!(d
+        .join("terraform.tfstate.d/blue/terraform.tfstate")
+        .is_file());
+    cmd(d, &["workspace", "select", "default"])
+        .assert()
+        .success();
     let plan = cmd(d, &["plan", "-no-color"]).output().unwrap();
     assert!(stdout(&plan).contains("Plan: 5 to add"));
     cmd(d, &["workspace", "delete", "blue"]).assert().failure();
-    cmd(d, &["workspace", "delete", "-force", "blue"]).assert().success();
+    cmd(d, &["workspace", "delete", "-force", "blue"])
+        .assert()
+        .success();
 }
 
 #[test]
 fn init_rejects_unknown_providers() {
     let dir = tempfile::tempdir().unwrap();
-    std::fs::write(dir.path().join("main.tf"), "resource \"aws_instance\" \"x\" {}\n").unwrap();
+    std::fs::write(
+        dir.path().join("main.tf"),
+        "resource \"aws_instance\" \"x\" {}\n",
+    )
+    .unwrap();
     let out = cmd(dir.path(), &["init", "-no-color"]).output().unwrap();
     assert_eq!(out.status.code(), Some(1));
     let err = stderr(&out);
-    assert!(err.contains("Failed to query available provider packages") && err.contains("hashicorp/aws"), "{err}");
+    assert!(
+        err.contains("Failed to query available provider packages")
+            && err.contains("hashicorp/aws"),
+        "{err}"
+    );
 }

@@ -27,7 +27,14 @@ fn tf(bin: &str, dir: &Path, args: &[&str]) -> std::process::Output {
 fn normalise(v: &J) -> J {
     match v {
         J::String(s) => {
-            let is_uuid = s.len() == 36 && s.chars().enumerate().all(|(i, c)| if [8, 13, 18, 23].contains(&i) { c == '-' } else { c.is_ascii_hexdigit() });
+            let is_uuid = s.len() == 36
+                && s.chars().enumerate().all(|(i, c)| {
+                    if [8, 13, 18, 23].contains(&i) {
+                        c == '-'
+                    } else {
+                        c.is_ascii_hexdigit()
+                    }
+                });
             if is_uuid {
                 J::String("<id>".into())
             } else {
@@ -48,7 +55,10 @@ fn planned_actions(stream: &str) -> Vec<(String, String)> {
         .filter(|j| j["type"] == "planned_change")
         .map(|j| {
             (
-                j["change"]["resource"]["addr"].as_str().unwrap_or("").to_string(),
+                j["change"]["resource"]["addr"]
+                    .as_str()
+                    .unwrap_or("")
+                    .to_string(),
                 j["change"]["action"].as_str().unwrap_or("").to_string(),
             )
         })
@@ -93,19 +103,45 @@ fn step(tf_bin: &str, t: &Side, r: &Side, args: &[&str], what: &str) {
     plan_args.extend_from_slice(args);
     let tp = tf(tf_bin, t.dir.path(), &plan_args);
     let rp = terrane(r.dir.path(), &plan_args);
-    assert!(rp.status.success(), "{what}: terrane plan failed: {}", stderr(&rp));
+    assert!(
+        rp.status.success(),
+        "{what}: terrane plan failed: {}",
+        stderr(&rp)
+    );
     let expected = planned_actions(&String::from_utf8_lossy(&tp.stdout));
-    assert_eq!(expected, planned_actions(&stdout(&rp)), "{what}: planned actions differ");
-    eprintln!("{what}: {} planned changes agree: {expected:?}", expected.len());
+    assert_eq!(
+        expected,
+        planned_actions(&stdout(&rp)),
+        "{what}: planned actions differ"
+    );
+    eprintln!(
+        "{what}: {} planned changes agree: {expected:?}",
+        expected.len()
+    );
     let mut apply_args = vec!["apply", "-auto-approve", "-input=false"];
     apply_args.extend_from_slice(args);
     let ta = tf(tf_bin, t.dir.path(), &apply_args);
-    assert!(ta.status.success(), "{what}: terraform apply failed: {}", String::from_utf8_lossy(&ta.stderr));
+    assert!(
+        ta.status.success(),
+        "{what}: terraform apply failed: {}",
+        String::from_utf8_lossy(&ta.stderr)
+    );
     let ra = terrane(r.dir.path(), &apply_args);
-    assert!(ra.status.success(), "{what}: terrane apply failed: {}{}", stdout(&ra), stderr(&ra));
-    assert_eq!(state_shape(t.dir.path()), state_shape(r.dir.path()), "{what}: states differ");
-    let to: J = serde_json::from_slice(&tf(tf_bin, t.dir.path(), &["output", "-json"]).stdout).unwrap_or(J::Null);
-    let ro: J = serde_json::from_str(&stdout(&terrane(r.dir.path(), &["output", "-json"]))).unwrap_or(J::Null);
+    assert!(
+        ra.status.success(),
+        "{what}: terrane apply failed: {}{}",
+        stdout(&ra),
+        stderr(&ra)
+    );
+    assert_eq!(
+        state_shape(t.dir.path()),
+        state_shape(r.dir.path()),
+        "{what}: states differ"
+    );
+    let to: J = serde_json::from_slice(&tf(tf_bin, t.dir.path(), &["output", "-json"]).stdout)
+        .unwrap_or(J::Null);
+    let ro: J = serde_json::from_str(&stdout(&terrane(r.dir.path(), &["output", "-json"])))
+        .unwrap_or(J::Null);
     assert_eq!(normalise(&to), normalise(&ro), "{what}: outputs differ");
 }
 
@@ -115,24 +151,48 @@ fn run_case(fixture: &str, steps: &[&[&str]]) {
         return;
     };
     let rel = format!("tests/fixtures/diff/{fixture}");
-    let t = Side { dir: temp_copy(&rel) };
-    let r = Side { dir: temp_copy(&rel) };
+    let t = Side {
+        dir: temp_copy(&rel),
+    };
+    let r = Side {
+        dir: temp_copy(&rel),
+    };
     let init = tf(&bin, t.dir.path(), &["init", "-input=false"]);
-    assert!(init.status.success(), "terraform init: {}", String::from_utf8_lossy(&init.stderr));
+    assert!(
+        init.status.success(),
+        "terraform init: {}",
+        String::from_utf8_lossy(&init.stderr)
+    );
     assert!(terrane(r.dir.path(), &["init"]).status.success());
     for (i, args) in steps.iter().enumerate() {
         step(&bin, &t, &r, args, &format!("{fixture} step {i} {args:?}"));
     }
-    let td = tf(&bin, t.dir.path(), &["destroy", "-auto-approve", "-input=false"]);
+    let td = tf(
+        &bin,
+        t.dir.path(),
+        &["destroy", "-auto-approve", "-input=false"],
+    );
     assert!(td.status.success());
     let rd = terrane(r.dir.path(), &["destroy", "-auto-approve"]);
     assert!(rd.status.success(), "{}", stderr(&rd));
-    assert_eq!(state_shape(t.dir.path()), state_shape(r.dir.path()), "{fixture}: states after destroy differ");
+    assert_eq!(
+        state_shape(t.dir.path()),
+        state_shape(r.dir.path()),
+        "{fixture}: states after destroy differ"
+    );
 }
 
 #[test]
 fn reference_configuration() {
-    run_case("reference", &[&[], &[], &["-var", "release=v2", "-var", "replicas=3"], &["-var", "replicas=1"]]);
+    run_case(
+        "reference",
+        &[
+            &[],
+            &[],
+            &["-var", "release=v2", "-var", "replicas=3"],
+            &["-var", "replicas=1"],
+        ],
+    );
 }
 
 #[test]
@@ -142,5 +202,12 @@ fn for_each_and_counted_module() {
 
 #[test]
 fn replacements_by_triggers_and_cbd() {
-    run_case("replace_triggers", &[&[], &["-var", "release=v2"], &["-var", "release=v2", "-var", "size=2"]]);
+    run_case(
+        "replace_triggers",
+        &[
+            &[],
+            &["-var", "release=v2"],
+            &["-var", "release=v2", "-var", "size=2"],
+        ],
+    );
 }

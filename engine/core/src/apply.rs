@@ -690,6 +690,15 @@ pub async fn apply(
             wk.put(&m, &r, &k, None, &c.provider_config, o);
         }
     }
+    // Objects that refresh found deleted outside terrane leave the state.
+    for d in plan.drift.iter().filter(|d| d.action == Action::Delete) {
+        let Some((m, r, k)) = change_parts(d) else { continue };
+        let planned_again = by_addr.get(&d.address).is_some_and(|c| c.action != Action::Delete);
+        if !planned_again {
+            sh.mutation(Mutation::Forget { addr: state_addr(&m, &r, &k, None) });
+            sh.working.lock().unwrap_or_else(|e| e.into_inner()).take(&m, &r, &k, None);
+        }
+    }
     // Objects removed from state without being destroyed.
     for c in plan.changes.iter().filter(|c| c.action == Action::Forget) {
         let Some((m, r, k)) = change_parts(c) else {

@@ -593,6 +593,10 @@ async fn plan_resource_node(
         for (key, rd) in &keys {
             let address = instance_addr(&m, addr, key);
             let prior = prior_res.current.get(key);
+            if run.opts.mode == PlanMode::RefreshOnly && prior.is_none() && addr.mode == ResourceMode::Managed {
+                // Nothing to refresh: a refresh-only plan creates nothing.
+                continue;
+            }
             if !instance_targeted(&run.opts.targets, &m, addr, key) {
                 if let Some(po) = prior {
                     values.insert(key.clone(), po.value.clone());

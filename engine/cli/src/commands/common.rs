@@ -148,6 +148,14 @@ pub fn read_state(
     let jpath = b.journal_path(ws).map_err(|e| e.to_string())?;
     if jpath.exists() {
         let mut journal = Journal::open(&jpath).map_err(|e| e.to_string())?;
+        if !found {
+            // The first apply was interrupted before any state was written:
+            // the journal extends the empty state it began from.
+            if let Some((lineage, serial)) = journal.base() {
+                state.lineage = lineage.to_string();
+                state.serial = serial;
+            }
+        }
         if !journal.is_empty() && journal.base().is_some_and(|(l, _)| l == state.lineage) {
             let (changed, diags) =
                 rt.block_on(terrane_core::recover(&mut state, &journal, &providers()));
