@@ -273,7 +273,7 @@ impl Decoder<'_> {
 
     /// The range Terraform reports for a static value: a quoted string
     /// literal without its quotes, anything else whole.
-    fn value_range(&self, e: &Expression) -> SourceRange {
+    pub(crate) fn value_range(&self, e: &Expression) -> SourceRange {
         match (e, e.span()) {
             (Expression::String(_), Some(sp)) if sp.end >= sp.start + 2 => {
                 self.src.range(sp.start + 1..sp.end - 1)
@@ -468,9 +468,9 @@ impl Decoder<'_> {
     fn depends_on(&mut self, a: &Attribute) -> Vec<Expr> {
         let Expression::Array(items) = &a.value else {
             self.err(
-                "Invalid depends_on argument",
-                "The depends_on argument must be a list of references to resources or modules.",
-                self.range(&a.value),
+                "Invalid expression",
+                "A static list expression is required.",
+                self.value_range(&a.value),
             );
             return Vec::new();
         };

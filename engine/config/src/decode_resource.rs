@@ -108,22 +108,25 @@ impl Decoder<'_> {
                 _ => {}
             }
         }
-        let mut lifecycle_seen = false;
+        let mut lifecycle_seen: Option<SourceRange> = None;
         for lb in c.blocks_of("lifecycle") {
-            if lifecycle_seen {
+            if let Some(prev) = &lifecycle_seen {
                 self.err(
                     "Duplicate lifecycle block",
-                    "At most one lifecycle block is allowed in each resource block.",
+                    format!(
+                        "This resource already has a lifecycle block at {}.",
+                        super::short(prev)
+                    ),
                     self.range(&lb.ident),
                 );
                 continue;
             }
-            lifecycle_seen = true;
+            lifecycle_seen = Some(self.range(&lb.ident));
             set.insert("lifecycle");
             let lset = self.lifecycle(lb, mode, &addr, &mut r.lifecycle);
             set.extend(lset);
         }
-        let mut conn_seen = false;
+        let mut conn_seen: Option<SourceRange> = None;
         for cb in c.blocks_of("connection") {
             if mode != ResourceMode::Managed {
                 self.err(
@@ -133,15 +136,18 @@ impl Decoder<'_> {
                 );
                 continue;
             }
-            if conn_seen {
+            if let Some(prev) = &conn_seen {
                 self.err(
                     "Duplicate connection block",
-                    "This resource already has a connection block.",
+                    format!(
+                        "This resource already has a connection block at {}.",
+                        super::short(prev)
+                    ),
                     self.range(&cb.ident),
                 );
                 continue;
             }
-            conn_seen = true;
+            conn_seen = Some(self.range(&cb.ident));
             set.insert("connection");
             r.connection = Some(RawBody::new(self.src.clone(), cb.body.clone()));
         }
@@ -360,9 +366,9 @@ impl Decoder<'_> {
             }
             other => {
                 self.err(
-                    "Invalid ignore_changes",
-                    "The ignore_changes argument must be a list of attribute references, or the keyword \"all\".",
-                    self.range(other),
+                    "Invalid expression",
+                    "A static list expression is required.",
+                    self.value_range(other),
                 );
                 IgnoreChanges::None
             }
@@ -371,7 +377,11 @@ impl Decoder<'_> {
 
     fn replace_triggered_by(&mut self, a: &Attribute) -> Vec<Expr> {
         let Expression::Array(items) = &a.value else {
-            self.err("Invalid replace_triggered_by expression", "replace_triggered_by must be a list of references to managed resources or their attributes.", self.range(&a.value));
+            self.err(
+                "Invalid expression",
+                "A static list expression is required.",
+                self.value_range(&a.value),
+            );
             return Vec::new();
         };
         let mut out = Vec::new();
@@ -468,11 +478,16 @@ impl Decoder<'_> {
                 other => rest.push((*other).clone()),
             }
         }
+        let first_conn = c
+            .blocks_of("connection")
+            .next()
+            .map(|cb| self.range(&cb.ident));
         for (i, cb) in c.blocks_of("connection").enumerate() {
             if i > 0 {
+                let at = first_conn.as_ref().map(super::short).unwrap_or_default();
                 self.err(
                     "Duplicate connection block",
-                    "This provisioner already has a connection block.",
+                    format!("This provisioner already has a connection block at {at}."),
                     self.range(&cb.ident),
                 );
                 continue;
