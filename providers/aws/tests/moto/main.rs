@@ -14,5 +14,6 @@ mod loadbalancing;
 mod network;
 mod provider;
 mod routing;
+mod scenario;
 mod security;
 mod storage;
