@@ -21,10 +21,11 @@ use terrane_core::plan::Mode;
 /// The configuration summary of a whole configuration tree.
 pub fn configuration(config: &Config, schemas: &dyn Schemas) -> Configuration {
     let mut providers = BTreeMap::new();
-    provider_configs(config, &mut providers);
+    let mut keys = ProviderKeys::new();
+    provider_configs_in(config, &BTreeMap::new(), &mut providers, &mut keys);
     Configuration {
         provider_config: providers,
-        root_module: module_config(config, schemas),
+        root_module: module_config(config, schemas, &keys),
     }
 }
 
@@ -50,7 +51,11 @@ fn implied_local_name(type_name: &str) -> &str {
     type_name.split('_').next().unwrap_or(type_name)
 }
 
-fn resource_provider_key(config: &Config, rb: &terrane_config::ResourceBlock) -> String {
+fn resource_provider_key(
+    config: &Config,
+    rb: &terrane_config::ResourceBlock,
+    keys: &ProviderKeys,
+) -> String {
     let key = match &rb.provider {
         Some(p) => match &p.config.alias {
             Some(a) => format!("{}.{a}", p.config.local_name),
@@ -58,12 +63,28 @@ fn resource_provider_key(config: &Config, rb: &terrane_config::ResourceBlock) ->
         },
         None => implied_local_name(&rb.addr.type_name).to_string(),
     };
-    opaque_key(&key, &module_prefix(config))
+    let module = module_prefix(config);
+    keys.get(&module)
+        .and_then(|m| m.get(&key))
+        .cloned()
+        .unwrap_or_else(|| opaque_key(&key, &module))
 }
 
-fn provider_configs(config: &Config, out: &mut BTreeMap<String, ProviderConfig>) {
+/// Provider configuration entries of a module and its descendants. A
+/// module without its own configuration for a provider uses its parent's
+/// (when the parent has one for the same provider), so no entry is added;
+/// `keys` maps each module's local provider names to the entry used.
+type ProviderKeys = BTreeMap<String, BTreeMap<String, String>>;
+
+fn provider_configs_in(
+    config: &Config,
+    parent: &BTreeMap<String, String>,
+    out: &mut BTreeMap<String, ProviderConfig>,
+    keys: &mut ProviderKeys,
+) {
     let m = &config.module;
     let module = module_prefix(config);
+    let mut mine: BTreeMap<String, String> = BTreeMap::new();
     let version_of = |name: &str| {
         m.terraform
             .required_providers
@@ -72,8 +93,9 @@ fn provider_configs(config: &Config, out: &mut BTreeMap<String, ProviderConfig>)
             .unwrap_or_default()
     };
     for (key, pb) in &m.providers {
+        let k = opaque_key(key, &module);
         out.insert(
-            opaque_key(key, &module),
+            k.clone(),
             ProviderConfig {
                 name: pb.name.clone(),
                 full_name: m.provider_for_local_name(&pb.name).to_string(),
@@ -83,16 +105,12 @@ fn provider_configs(config: &Config, out: &mut BTreeMap<String, ProviderConfig>)
                 expressions: body_expressions(&pb.body, None),
             },
         );
+        mine.insert(key.clone(), k);
     }
+    // Required and implied providers without a configuration here.
+    let mut wanted: Vec<(String, String, String)> = Vec::new();
     for (name, req) in &m.terraform.required_providers {
-        let key = opaque_key(name, &module);
-        out.entry(key).or_insert_with(|| ProviderConfig {
-            name: name.clone(),
-            full_name: req.source.to_string(),
-            version_constraint: req.version.clone().unwrap_or_default(),
-            module_address: module.clone(),
-            ..ProviderConfig::default()
-        });
+        wanted.push((name.clone(), req.source.to_string(), version_of(name)));
     }
     for rb in m.resources.values() {
         let local = match &rb.provider {
@@ -100,20 +118,36 @@ fn provider_configs(config: &Config, out: &mut BTreeMap<String, ProviderConfig>)
             None => implied_local_name(&rb.addr.type_name).to_string(),
         };
         let source = m.provider_for_local_name(&local);
-        let key = opaque_key(&source.type_name, &module);
-        out.entry(key).or_insert_with(|| ProviderConfig {
-            name: source.type_name.clone(),
-            full_name: source.to_string(),
+        wanted.push((source.type_name.clone(), source.to_string(), String::new()));
+    }
+    for (name, full_name, version) in wanted {
+        if mine.contains_key(&name) {
+            continue;
+        }
+        let inherited = parent
+            .get(&name)
+            .filter(|k| out.get(*k).is_some_and(|p| p.full_name == full_name));
+        if let Some(k) = inherited {
+            mine.insert(name, k.clone());
+            continue;
+        }
+        let k = opaque_key(&name, &module);
+        out.entry(k.clone()).or_insert_with(|| ProviderConfig {
+            name: name.clone(),
+            full_name,
+            version_constraint: version,
             module_address: module.clone(),
             ..ProviderConfig::default()
         });
+        mine.insert(name, k);
     }
+    keys.insert(module.clone(), mine.clone());
     for child in config.children.values() {
-        provider_configs(child, out);
+        provider_configs_in(child, &mine, out, keys);
     }
 }
 
-fn module_config(config: &Config, schemas: &dyn Schemas) -> ModuleConfig {
+fn module_config(config: &Config, schemas: &dyn Schemas, keys: &ProviderKeys) -> ModuleConfig {
     let m = &config.module;
     let mut mc = ModuleConfig::default();
     for (name, o) in &m.outputs {
@@ -150,7 +184,7 @@ fn module_config(config: &Config, schemas: &dyn Schemas) -> ModuleConfig {
             .into(),
             type_name: rb.addr.type_name.clone(),
             name: rb.addr.name.clone(),
-            provider_config_key: resource_provider_key(config, rb),
+            provider_config_key: resource_provider_key(config, rb, keys),
             expressions: body_expressions(&rb.body, schema.map(|s| &s.block)),
             schema_version: schema.map_or(0, |s| s.version),
             count_expression: rb.count.as_ref().map(expression).filter(non_empty),
@@ -182,7 +216,7 @@ fn module_config(config: &Config, schemas: &dyn Schemas) -> ModuleConfig {
                     .collect(),
                 count_expression: call.count.as_ref().map(expression).filter(non_empty),
                 for_each_expression: call.for_each.as_ref().map(expression).filter(non_empty),
-                module: module_config(child, schemas),
+                module: module_config(child, schemas, keys),
                 version_constraint: call
                     .version
                     .as_ref()
@@ -271,14 +305,17 @@ fn reference_strings(r: &Reference, out: &mut Vec<String>) {
     let (subject_len, extra): (usize, Option<String>) = match r.root.as_str() {
         "var" | "local" | "count" | "each" | "self" | "path" | "terraform" => (1, None),
         "module" => {
-            // module.NAME[KEY].OUTPUT
-            let keyed = is_key(1);
-            let n = if keyed { 3 } else { 2 };
-            let call = format!("module{}", steps.first().cloned().unwrap_or_default());
-            if steps.len() >= n {
-                (n, Some(call))
-            } else if keyed && steps.len() >= 2 {
-                (2, Some(call))
+            // module.NAME[KEY].OUTPUT lists the call instance too;
+            // module.NAME[KEY] lists the call without its key.
+            let call = |n: usize| format!("module{}", steps[..n].concat());
+            if is_key(1) {
+                match steps.len() {
+                    n if n >= 3 => (3, Some(call(2))),
+                    2 => (2, Some(call(1))),
+                    n => (n.min(1), None),
+                }
+            } else if steps.len() >= 2 {
+                (2, Some(call(1)))
             } else {
                 (steps.len().min(1), None)
             }

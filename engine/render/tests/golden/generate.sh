@@ -22,6 +22,7 @@ for case in "${cases[@]}"; do
   work=$(mktemp -d)
   cd "$work"
   : > cli.tfrc; export TF_CLI_CONFIG_FILE="$work/cli.tfrc" CHECKPOINT_DISABLE=1
+  [ -d "$case/modules" ] && cp -r "$case/modules" modules
   if [ -f "$case/v1.tf" ]; then
     cp "$case/v1.tf" main.tf
     terraform init -no-color >/dev/null
