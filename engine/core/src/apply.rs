@@ -439,7 +439,6 @@ async fn run_delete(sh: &Shared<'_>, hooks: &dyn Hooks, j: &DeleteJob) -> bool {
         Some(d) => format!("{} (deposed object {d})", j.address),
         None => j.address.clone(),
     };
-    hooks.started(&label, Action::Delete, id.as_deref());
     let prior_obj = sh
         .working
         .lock()
@@ -459,6 +458,8 @@ async fn run_delete(sh: &Shared<'_>, hooks: &dyn Hooks, j: &DeleteJob) -> bool {
             return false;
         }
     };
+    // Announced once the intent is durable.
+    hooks.started(&label, Action::Delete, id.as_deref());
     let start = Instant::now();
     let req = ApplyChangeRequest {
         type_name: j.r.type_name.clone(),
@@ -1265,15 +1266,6 @@ async fn apply_one(
         _ => Action::Create,
     };
     let prior_id = id_of(&wk.prior);
-    hooks.started(
-        &wk.address,
-        display_action,
-        if display_action == Action::Update {
-            prior_id.as_deref()
-        } else {
-            None
-        },
-    );
     let prior_obj = sh
         .working
         .lock()
@@ -1290,6 +1282,16 @@ async fn apply_one(
         Ok(i) => i,
         Err(d) => return (fail(d).0, deposed_job),
     };
+    // Announced once the intent is durable.
+    hooks.started(
+        &wk.address,
+        display_action,
+        if display_action == Action::Update {
+            prior_id.as_deref()
+        } else {
+            None
+        },
+    );
     let start = Instant::now();
     let req = ApplyChangeRequest {
         type_name: addr.type_name.clone(),
