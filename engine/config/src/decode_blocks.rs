@@ -223,10 +223,10 @@ impl Decoder<'_> {
                                     }
                                 }
                             }
-                            other => self.err(
+                            _ => self.err(
                                 "Invalid required_providers object",
-                                format!("required_providers objects can only contain \"version\", \"source\" and \"configuration_aliases\" attributes, not {other:?}. To configure a provider, use a \"provider\" block."),
-                                self.range(ve),
+                                "required_providers objects can only contain \"version\", \"source\" and \"configuration_aliases\" attributes. To configure a provider, use a \"provider\" block.",
+                                self.range(k),
                             ),
                         }
                     }
