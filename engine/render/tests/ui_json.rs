@@ -43,10 +43,15 @@ fn state_objects(state: &StateFile) -> Vec<(String, J, Value)> {
                 }
                 None => (String::new(), InstanceKey::None),
             };
-            let addr = format!("{}.{}{suffix}", r.resource_type, r.name);
+            let prefix = if r.module.is_empty() {
+                String::new()
+            } else {
+                format!("{}.", r.module)
+            };
+            let addr = format!("{prefix}{}.{}{suffix}", r.resource_type, r.name);
             let res = ui_json::resource_addr_parts(
                 &addr,
-                "",
+                &r.module,
                 Mode::Managed,
                 &r.resource_type,
                 &r.name,
