@@ -158,13 +158,23 @@ fn query_unescape(s: &str) -> Result<String, String> {
 }
 
 fn csvdecode(src: &str) -> R {
-    let rows = parse_csv(src).map_err(call_err)?;
+    let (rows, bad) = parse_csv(src);
     let mut it = rows.into_iter();
-    let header = it.next().ok_or_else(|| call_err("missing header line"))?;
+    let header = match it.next() {
+        Some(h) => h,
+        None => {
+            return Err(call_err(
+                bad.unwrap_or_else(|| "missing header line".into()),
+            ))
+        }
+    };
     for (i, h) in header.iter().enumerate() {
         if header[..i].contains(h) {
             return Err(call_err(format!("duplicate column name {h:?}")));
         }
+    }
+    if let Some(e) = bad {
+        return Err(call_err(e));
     }
     let ty = Type::object(header.iter().map(|h| (h.clone(), Type::String)).collect());
     let mut out = Vec::new();
@@ -180,10 +190,16 @@ fn csvdecode(src: &str) -> R {
 }
 
 /// Go's encoding/csv reader with default settings: every record must have
-/// as many fields as the first.
-fn parse_csv(src: &str) -> Result<Vec<Vec<String>>, String> {
+/// as many fields as the first. Returns the records read before the first
+/// error, and that error (Terraform reads the header before the rest).
+fn parse_csv(src: &str) -> (Vec<Vec<String>>, Option<String>) {
+    let mut rows = Vec::new();
+    let bad = parse_csv_into(src, &mut rows).err();
+    (rows, bad)
+}
+
+fn parse_csv_into(src: &str, rows: &mut Vec<Vec<String>>) -> Result<(), String> {
     let chars: Vec<char> = src.chars().collect();
-    let mut rows: Vec<Vec<String>> = Vec::new();
     let mut i = 0;
     let mut line = 1;
     let err = |line: usize, m: &str| format!("CSV parse error on line {line}: {m}");
@@ -264,7 +280,7 @@ fn parse_csv(src: &str) -> Result<Vec<Vec<String>>, String> {
         }
         rows.push(rec);
     }
-    Ok(rows)
+    Ok(())
 }
 
 #[derive(Clone, Copy)]

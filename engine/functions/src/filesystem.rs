@@ -223,7 +223,10 @@ pub(crate) fn read_for_hash(given: &str, ctx: &FuncContext) -> Result<Vec<u8>, F
 
 fn fileset(a: Vec<Value>, ctx: &FuncContext) -> R {
     let (dir, pattern) = (string(&a[0]), string(&a[1]));
-    let pats = expand_braces(pattern);
+    // Terraform joins the pattern to the directory with filepath.Join,
+    // which cleans it ("./*" is "*", "a/./b" is "a/b").
+    let cleaned = clean(pattern);
+    let pats = expand_braces(&cleaned);
     let mut compiled = Vec::new();
     for pat in &pats {
         let segs: Vec<&str> = pat.split('/').filter(|s| !s.is_empty()).collect();
