@@ -27,6 +27,7 @@ mod parse;
 mod references;
 mod scope;
 mod typeexpr;
+mod typefn;
 
 pub use context::{EvalContext, ProviderFunctionCallback, Source};
 pub use eval::nfc;
@@ -36,8 +37,8 @@ pub use scope::DeclaredNames;
 pub use typeexpr::{apply_defaults, parse_type_constraint, TypeDefaults};
 
 use hcl_edit::expr::Expression;
-use terrane_diagnostics::Diagnostics;
-use terrane_value::{Type, Value};
+use terrane_diagnostics::{Diagnostic, Diagnostics};
+use terrane_value::Value;
 
 /// Evaluates an expression parsed from `src`.
 pub fn eval(expr: &Expression, ctx: &EvalContext, src: &Source) -> Result<Value, Diagnostics> {
@@ -51,13 +52,13 @@ pub fn eval_source(src: &Source, ctx: &EvalContext) -> Result<Value, Diagnostics
 }
 
 /// What `terraform console` shows for an expression: a value, or a type
-/// when the expression is a top-level `type(...)` call.
+/// when the expression is a `type(...)` call.
 #[derive(Debug, Clone, PartialEq)]
 pub enum ConsoleResult {
     /// An ordinary value.
     Value(Value),
-    /// The argument's type, from `type(...)`.
-    Type(Type),
+    /// The console rendering of a type, from `type(...)`.
+    Type(String),
 }
 
 impl ConsoleResult {
@@ -65,30 +66,36 @@ impl ConsoleResult {
     pub fn display(&self) -> String {
         match self {
             ConsoleResult::Value(v) => terrane_value::display::format_value(v),
-            ConsoleResult::Type(t) => terrane_value::display::format_type(t),
+            ConsoleResult::Type(t) => t.clone(),
         }
     }
 }
 
-/// Evaluates as `terraform console` does: a top-level `type(x)` call
-/// yields the type of `x`; anything else evaluates normally.
+/// Evaluates as `terraform console` does: the console-only `type()`
+/// function is available, a result that is a type prints as that type, and
+/// any other result derived from `type()` is refused ("Invalid use of type
+/// function").
 pub fn eval_console(
     expr: &Expression,
     ctx: &EvalContext,
     src: &Source,
 ) -> Result<ConsoleResult, Diagnostics> {
-    let mut inner = expr;
-    while let Expression::Parenthesis(p) = inner {
-        inner = p.inner();
+    let v = if ctx.console {
+        eval(expr, ctx, src)?
+    } else {
+        let mut console = ctx.clone();
+        console.console = true;
+        eval(expr, &console, src)?
+    };
+    if let Some(t) = typefn::as_type_text(&v) {
+        return Ok(ConsoleResult::Type(t.to_string()));
     }
-    if let Expression::FuncCall(f) = inner {
-        if f.name.namespace.is_empty() && f.name.name.value().as_str() == "type" {
-            let args: Vec<&Expression> = f.args.iter().collect();
-            if args.len() == 1 {
-                let v = eval(args[0], ctx, src)?;
-                return Ok(ConsoleResult::Type(v.ty()));
-            }
-        }
+    if typefn::has_type_mark(&v) {
+        return Err(Diagnostic::error(
+            "Invalid use of type function",
+            "The console-only \"type\" function cannot be used as part of an expression.",
+        )
+        .into());
     }
-    eval(expr, ctx, src).map(ConsoleResult::Value)
+    Ok(ConsoleResult::Value(v))
 }

@@ -420,3 +420,39 @@ fn repeated_object_keys_keep_the_last_value() {
     let v = eval(&attr.value, &ctx(), &src).unwrap();
     assert_eq!(v.to_json_string().unwrap(), r#"{"x":"two"}"#);
 }
+
+#[test]
+fn type_function_is_console_only() {
+    // In configuration, `type` is not a function at all.
+    assert_eq!(run("type(1)").unwrap_err(), "Call to unknown function");
+    let console = |text: &str| {
+        let src = Source::new("<console-input>", text);
+        let expr = parse_expression(&src).unwrap();
+        terrane_lang::eval_console(&expr, &ctx(), &src)
+            .map(|r| r.display())
+            .map_err(|ds| ds.iter().next().unwrap().summary.clone())
+    };
+    // Recorded from terraform console (v1.11.4).
+    assert_eq!(
+        console("type([1, \"a\"])").unwrap(),
+        "tuple([\n    number,\n    string,\n])"
+    );
+    assert_eq!(console("type(type(1))").unwrap(), "type");
+    assert_eq!(
+        console("type([type(1)])").unwrap(),
+        "tuple([\n    type,\n])"
+    );
+    assert_eq!(
+        console("[type(1)]").unwrap_err(),
+        "Invalid use of type function"
+    );
+    assert_eq!(
+        console("jsonencode(type(1))").unwrap_err(),
+        "Invalid use of type function"
+    );
+    assert_eq!(
+        console("jsonencode(type(type(1)))").unwrap_err(),
+        "Error in function call"
+    );
+    assert_eq!(console("1 + 1").unwrap(), "2");
+}

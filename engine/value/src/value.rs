@@ -15,6 +15,10 @@ impl Marks {
     pub const SENSITIVE: Marks = Marks(1);
     /// The value is ephemeral: never persisted to state or plan.
     pub const EPHEMERAL: Marks = Marks(2);
+    /// The value came from the console-only `type()` function (Terraform's
+    /// `TypeType` mark); the console refuses to show anything derived
+    /// from it except the type itself.
+    pub const TYPE: Marks = Marks(4);
 
     /// True when every mark in `other` is set here.
     pub fn contains(self, other: Marks) -> bool {

@@ -58,11 +58,7 @@ impl Evaluator<'_> {
                 "can" => return self.call_can(&args, span),
                 "templatefile" => return self.call_templatefile(f, span),
                 "templatestring" => return self.call_templatestring(&args, span),
-                "type" => return Err(self.fail(
-                    "Invalid use of type function",
-                    "The console-only \"type\" function cannot be used as part of an expression.",
-                    span,
-                )),
+                "type" if self.ctx.console => return self.call_type(&args, span),
                 _ => {}
             }
         }
@@ -76,6 +72,14 @@ impl Evaluator<'_> {
         let Some((values, spans)) = self.call_args(f)? else {
             return Ok(Value::unknown(Type::Dynamic));
         };
+        if name == "jsonencode" && values.iter().any(crate::typefn::holds_type_of_type) {
+            // cty cannot marshal the type of a type value.
+            return Err(self.fail(
+                "Error in function call",
+                "Call to function \"jsonencode\" failed: json: error calling MarshalJSON for type *cty.Type: type not allowed: type.",
+                span,
+            ));
+        }
         terrane_functions::call(name, values, &self.ctx.functions).map_err(|e| {
             let at = e
                 .arg_index
@@ -186,6 +190,13 @@ impl Evaluator<'_> {
             ));
         }
         Ok(())
+    }
+
+    /// The console's `type(value)`: a type value (see [`crate::typefn`]).
+    fn call_type(&mut self, args: &[&Expression], span: Option<Range<usize>>) -> EResult {
+        self.arity("type", &["value"], args.len(), span)?;
+        let v = self.eval(args[0])?;
+        Ok(crate::typefn::type_value(&v))
     }
 
     fn call_try(&mut self, args: &[&Expression], span: Option<Range<usize>>) -> EResult {
