@@ -64,7 +64,17 @@ impl From<kube::Error> for KubeError {
                 code: s.code,
                 reason: s.reason.clone(),
             },
-            other => KubeError::Transport(other.to_string()),
+            other => {
+                // The useful part (TLS, DNS, refused) is deep in the chain.
+                let mut msg = other.to_string();
+                let mut src = std::error::Error::source(&other);
+                while let Some(s) = src {
+                    msg.push_str(": ");
+                    msg.push_str(&s.to_string());
+                    src = s.source();
+                }
+                KubeError::Transport(msg)
+            }
         }
     }
 }

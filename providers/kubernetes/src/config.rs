@@ -85,7 +85,7 @@ fn setting(cfg: &Obj, attr: &str, env: &str) -> Option<String> {
 }
 
 /// The kubeconfig paths to load, in priority order of their sources.
-fn config_paths(cfg: &Obj) -> Vec<String> {
+fn config_paths(cfg: &Obj, host_set: bool) -> Vec<String> {
     if let Some(p) = get_s(cfg, "config_path") {
         return vec![p];
     }
@@ -98,7 +98,13 @@ fn config_paths(cfg: &Obj) -> Vec<String> {
             return vec![p];
         }
     }
-    for var in ["KUBE_CONFIG_PATHS", "KUBECONFIG"] {
+    // KUBECONFIG (kubectl's variable) only applies when no host is given.
+    let vars: &[&str] = if host_set {
+        &["KUBE_CONFIG_PATHS"]
+    } else {
+        &["KUBE_CONFIG_PATHS", "KUBECONFIG"]
+    };
+    for var in vars {
         if let Ok(p) = std::env::var(var) {
             let ps: Vec<String> = p
                 .split(':')
@@ -154,9 +160,9 @@ fn pem_certs(attr: &'static str, pem: &str) -> Result<Vec<Vec<u8>>, ConfigError>
 /// Builds the client from the provider block.
 pub async fn connect(config: &Value) -> Result<(Kube, Settings), ConfigError> {
     let cfg = obj(config);
-    let paths = config_paths(&cfg);
     let context = setting(&cfg, "config_context", "KUBE_CTX");
     let host = setting(&cfg, "host", "KUBE_HOST");
+    let paths = config_paths(&cfg, host.is_some());
     let mut kc = if !paths.is_empty() {
         let mut merged: Option<Kubeconfig> = None;
         for p in &paths {
