@@ -285,6 +285,13 @@ fn expression_corpus() {
         .filter(|(g, _)| g.starts_with("lang:"))
         .fold((0, 0), |a, (_, t)| (a.0 + t.0, a.1 + t.1));
     println!("lang:* groups: {}/{}", lang.0, lang.1);
+    let table: Vec<String> = group_totals
+        .iter()
+        .map(|(g, (ok, total))| format!("{g} {ok}/{total}"))
+        .collect();
+    for row in table.chunks(6) {
+        println!("  {}", row.join(" | "));
+    }
     for (group, fails) in &failures {
         let (ok, total) = group_totals.get(group).copied().unwrap_or_default();
         println!("\n[{group}] {ok}/{total}");
