@@ -18,6 +18,15 @@
 //! byte-for-byte equality with Terraform follows from following the same
 //! rules (sorted keys, LCS pairing of list elements, hidden-unchanged
 //! counting, `jsonencode(...)` for JSON-looking strings).
+//!
+//! Modules: [`plan_text`] (the `plan` text, `show` of a plan),
+//! [`apply`] (progress lines and summaries), [`show_json`] (`show -json` of
+//! plans and states, human `show` of a state, `output -json`),
+//! [`config_build`] / [`config_json`] (the `configuration` section),
+//! [`ui_json`] (the `-json` UI stream), [`markdown`] (PR comments),
+//! [`load`] (plans read back from `show -json`), [`diff`] (the tree).
+//! Golden tests compare all of these with Terraform 1.11.4 and 1.15.5
+//! output byte for byte.
 
 pub mod apply;
 mod color;
@@ -27,6 +36,7 @@ pub mod diff;
 pub mod gojson;
 mod human;
 pub mod json;
+pub mod load;
 pub mod markdown;
 pub mod plan_text;
 pub mod show_json;

@@ -5,12 +5,9 @@
 use serde_json::Value as J;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use terrane_core::plan::{
-    Action, ActionReason, InstanceKey, Mode, OutputChange, Plan, PlanMode, ResourceChange,
-};
+use terrane_core::plan::{Plan, PlanMode};
 use terrane_provider::{Attribute, Block, ProviderSchema, Schema};
-use terrane_render::json::value_from_json;
-use terrane_value::{Path as VPath, Type};
+use terrane_value::Type;
 
 pub const BUILTIN: &str = "terraform.io/builtin/terraform";
 
@@ -56,155 +53,9 @@ pub fn read(case: &str, file: &str) -> Option<String> {
     std::fs::read_to_string(cases_dir().join(case).join(file)).ok()
 }
 
-fn action(actions: &J) -> Action {
-    let a: Vec<&str> = actions
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|x| x.as_str().unwrap())
-        .collect();
-    match a.as_slice() {
-        ["no-op"] => Action::NoOp,
-        ["create"] => Action::Create,
-        ["read"] => Action::Read,
-        ["update"] => Action::Update,
-        ["delete", "create"] => Action::DeleteThenCreate,
-        ["create", "delete"] => Action::CreateThenDelete,
-        ["delete"] => Action::Delete,
-        ["forget"] => Action::Forget,
-        other => panic!("unknown actions {other:?}"),
-    }
-}
-
-fn reason(s: &str) -> ActionReason {
-    use ActionReason::*;
-    match s {
-        "replace_because_tainted" => ReplaceBecauseTainted,
-        "replace_by_request" => ReplaceByRequest,
-        "replace_by_triggers" => ReplaceByTriggers,
-        "replace_because_cannot_update" => ReplaceBecauseCannotUpdate,
-        "delete_because_no_resource_config" => DeleteBecauseNoResourceConfig,
-        "delete_because_wrong_repetition" => DeleteBecauseWrongRepetition,
-        "delete_because_count_index" => DeleteBecauseCountIndex,
-        "delete_because_each_key" => DeleteBecauseEachKey,
-        "delete_because_no_module" => DeleteBecauseNoModule,
-        "delete_because_no_move_target" => DeleteBecauseNoMoveTarget,
-        "read_because_config_unknown" => ReadBecauseConfigUnknown,
-        "read_because_dependency_pending" => ReadBecauseDependencyPending,
-        "read_because_check_nested" => ReadBecauseCheckNested,
-        other => panic!("unknown reason {other}"),
-    }
-}
-
-fn steps(p: &J) -> VPath {
-    let mut path = VPath::root();
-    for s in p.as_array().unwrap() {
-        path = match s {
-            J::String(a) => path.attr(a.clone()),
-            J::Number(n) => path.index(n.as_u64().unwrap()),
-            _ => panic!("bad step"),
-        };
-    }
-    path
-}
-
-pub fn resource_change(r: &J) -> ResourceChange {
-    let ch = &r["change"];
-    let null = J::Null;
-    let g = |k: &str| ch.get(k).unwrap_or(&null);
-    let before = value_from_json(g("before"), &J::Null, g("before_sensitive"));
-    let after = value_from_json(g("after"), g("after_unknown"), g("after_sensitive"));
-    let index = match r.get("index") {
-        Some(J::Number(n)) => InstanceKey::Int(n.as_u64().unwrap()),
-        Some(J::String(s)) => InstanceKey::Str(s.clone()),
-        _ => InstanceKey::None,
-    };
-    ResourceChange {
-        address: r["address"].as_str().unwrap().into(),
-        module_address: r
-            .get("module_address")
-            .and_then(J::as_str)
-            .unwrap_or("")
-            .into(),
-        mode: if r["mode"] == "data" {
-            Mode::Data
-        } else {
-            Mode::Managed
-        },
-        type_name: r["type"].as_str().unwrap().into(),
-        name: r["name"].as_str().unwrap().into(),
-        index,
-        previous_address: r
-            .get("previous_address")
-            .and_then(J::as_str)
-            .map(String::from),
-        deposed: r.get("deposed").and_then(J::as_str).map(String::from),
-        provider_name: r["provider_name"].as_str().unwrap().into(),
-        provider_config: format!("provider[\"{}\"]", r["provider_name"].as_str().unwrap()),
-        action: action(&ch["actions"]),
-        reason: r.get("action_reason").and_then(J::as_str).map(reason),
-        before,
-        after,
-        replace_paths: ch
-            .get("replace_paths")
-            .and_then(J::as_array)
-            .map(|ps| ps.iter().map(steps).collect())
-            .unwrap_or_default(),
-        private: Vec::new(),
-        importing: ch
-            .get("importing")
-            .map(|i| i.get("id").and_then(J::as_str).unwrap_or("").to_string()),
-        depends_on: Vec::new(),
-        create_before_destroy: false,
-    }
-}
-
 /// Rebuilds the plan Terraform described in `show -json` output.
 pub fn plan_from_show_json(doc: &J, mode: PlanMode) -> Plan {
-    let list = |k: &str| -> Vec<ResourceChange> {
-        doc.get(k)
-            .and_then(J::as_array)
-            .map(|xs| xs.iter().map(resource_change).collect())
-            .unwrap_or_default()
-    };
-    let mut outputs = BTreeMap::new();
-    if let Some(m) = doc.get("output_changes").and_then(J::as_object) {
-        for (k, ch) in m {
-            let null = J::Null;
-            let g = |k: &str| ch.get(k).unwrap_or(&null);
-            let sensitive =
-                g("before_sensitive") == &J::Bool(true) || g("after_sensitive") == &J::Bool(true);
-            outputs.insert(
-                k.clone(),
-                OutputChange {
-                    action: action(&ch["actions"]),
-                    before: value_from_json(g("before"), &J::Null, &J::Null),
-                    after: value_from_json(g("after"), g("after_unknown"), &J::Null),
-                    sensitive,
-                },
-            );
-        }
-    }
-    let variables = doc
-        .get("variables")
-        .and_then(J::as_object)
-        .map(|m| {
-            m.iter()
-                .map(|(k, v)| (k.clone(), value_from_json(&v["value"], &J::Null, &J::Null)))
-                .collect()
-        })
-        .unwrap_or_default();
-    Plan {
-        mode,
-        variables,
-        changes: list("resource_changes"),
-        drift: list("resource_drift"),
-        outputs,
-        prior_serial: 0,
-        prior_lineage: String::new(),
-        targets: Vec::new(),
-        errored: doc.get("errored") == Some(&J::Bool(true)),
-    }
+    terrane_render::load::plan_from_json(doc, mode).unwrap()
 }
 
 pub fn case_mode(case: &str) -> PlanMode {
