@@ -347,3 +347,14 @@ pub fn raw_get(endpoint: &str, path: &str) -> String {
     conn.read_to_string(&mut out).expect("read");
     out
 }
+
+/// A unique ELB-style name: letters, digits and single hyphens, at most 32.
+pub fn elb_name(prefix: &str) -> String {
+    let tail: String = unique("x")
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric())
+        .collect();
+    let mut n = format!("{prefix}-{tail}");
+    n.truncate(32);
+    n.trim_end_matches('-').to_string()
+}

@@ -94,8 +94,7 @@ async fn alb_https_listener_rule_target_group() {
 
     // Load balancer.
     let lt = "aws_lb";
-    let name = unique("alb").replace('_', "-");
-    let name: String = name.chars().take(32).collect();
+    let name = elb_name("alb");
     let lcfg = config(
         lt,
         vec![
@@ -134,10 +133,7 @@ async fn alb_https_listener_rule_target_group() {
     let tcfg = config(
         tt,
         vec![
-            (
-                "name",
-                vs(format!("tg-{}", &name[name.len().saturating_sub(20)..])),
-            ),
+            ("name", vs(elb_name("tg"))),
             ("port", vi(80)),
             ("protocol", vs("HTTP")),
             ("vpc_id", vs(&vpc_id)),

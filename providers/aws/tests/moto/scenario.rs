@@ -263,7 +263,7 @@ async fn aws_network_apply_noop_destroy() {
         ),
     )
     .await;
-    let lb_name: String = unique("net").chars().take(32).collect();
+    let lb_name = elb_name("net");
     let lb = add(
         &p,
         &mut all,
@@ -285,7 +285,7 @@ async fn aws_network_apply_noop_destroy() {
         config(
             "aws_lb_target_group",
             vec![
-                ("name", vs(format!("tg-{}", &lb_name[lb_name.len() - 12..]))),
+                ("name", vs(elb_name("tg"))),
                 ("port", vi(8080)),
                 ("protocol", vs("HTTP")),
                 ("vpc_id", vs(&vpc_id)),
