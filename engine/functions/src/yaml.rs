@@ -71,9 +71,11 @@ fn string(s: &str, col: usize, indent: usize) -> String {
     }
     let body = s.trim_end_matches('\n');
     let trailing = s.len() - body.len();
+    // go-yaml keeps ("+") trailing breaks when there are several, or when
+    // the whole value is one break.
     match trailing {
         0 => out.push('-'),
-        1 => {}
+        1 if s.len() > 1 => {}
         _ => out.push('+'),
     }
     let pad = " ".repeat(indent);
