@@ -24,6 +24,8 @@ struct Allow {
     count: bool,
     each: bool,
     self_: bool,
+    /// A precondition/postcondition (evaluated in its own scope).
+    condition: bool,
 }
 
 struct Checker<'a> {
@@ -284,23 +286,41 @@ impl Checker<'_> {
                 if !matches!(attr0, Some("key" | "value")) {
                     return self.report("Invalid \"each\" attribute", format!("The \"each\" object does not have an attribute named {:?}. The supported attributes are each.key and each.value, the current key and value pair of the \"for_each\" attribute set.", attr0.unwrap_or("")), src, whole, None);
                 }
-                if !allow.each {
+                if !allow.each && attr0 == Some("value") {
+                    self.report("each.value cannot be used in this context", "A reference to \"each.value\" has been used in a context in which it is unavailable, such as when the configuration no longer contains the value in its \"for_each\" expression. Remove this reference to each.value in your configuration to work around this error.".into(), src, r.span_through(1), None);
+                } else if !allow.each {
                     self.report("Reference to \"each\" in context without for_each", "The \"each\" object can be used only in \"module\" or \"resource\" blocks, and only when the \"for_each\" argument is set.".into(), src, r.span_through(1), None);
                 }
             }
             "self" => {
                 if !allow.self_ {
                     self.report("Invalid \"self\" reference", "The \"self\" object is not available in this context. This object can be used only in resource provisioner, connection, and postcondition blocks.".into(), src, r.span_through(0), None);
+                    if allow.condition {
+                        // Conditions are evaluated in a scope without `self`,
+                        // so Terraform also reports the unknown name.
+                        self.report(
+                            "Unknown variable",
+                            "There is no variable named \"self\".".into(),
+                            src,
+                            r.span_through(0),
+                            None,
+                        );
+                    }
                 }
             }
             "path" => {
                 if !matches!(attr0, Some("module" | "root" | "cwd")) {
-                    self.report("Invalid \"path\" attribute", format!("The \"path\" object does not have an attribute named {:?}. The supported attributes are path.module, path.root, and path.cwd.", attr0.unwrap_or("")), src, whole, None);
+                    let name = attr0.unwrap_or("");
+                    let detail = match suggestion(name, ["module", "root", "cwd"]) {
+                        Some(s) => format!("The \"path\" object does not have an attribute named {name:?}. Did you mean {s:?}?"),
+                        None => format!("The \"path\" object does not have an attribute named {name:?}. The supported attributes are path.module, path.root, and path.cwd."),
+                    };
+                    self.report("Invalid \"path\" attribute", detail, src, whole, None);
                 }
             }
             "terraform" => {
                 if !matches!(attr0, Some("workspace" | "applying")) {
-                    self.report("Invalid \"terraform\" attribute", format!("The \"terraform\" object does not have an attribute named {:?}. The only supported attribute is terraform.workspace, the name of the currently-selected workspace.", attr0.unwrap_or("")), src, whole, None);
+                    self.report("Invalid \"terraform\" attribute", format!("The \"terraform\" object does not have an attribute named {:?}. The only supported attributes are terraform.workspace, the name of the currently-selected workspace, and terraform.applying, a boolean which is true only during apply.", attr0.unwrap_or("")), src, whole, None);
                 }
             }
             "data" | "ephemeral" => {
@@ -554,7 +574,7 @@ impl Checker<'_> {
             let allow = Allow {
                 count: r.count.is_some(),
                 each: r.for_each.is_some(),
-                self_: false,
+                ..Allow::default()
             };
             if let Some(c) = &r.count {
                 self.e(c, Allow::default(), Some(&owner));
@@ -570,9 +590,13 @@ impl Checker<'_> {
                 self_: true,
                 ..allow
             };
+            let cond = Allow {
+                condition: true,
+                ..allow
+            };
             for p in &r.lifecycle.preconditions {
-                self.e(&p.condition, allow, None);
-                self.e(&p.error_message, allow, None);
+                self.e(&p.condition, cond, None);
+                self.e(&p.error_message, cond, None);
             }
             for p in &r.lifecycle.postconditions {
                 self.e(&p.condition, with_self, None);
@@ -593,10 +617,12 @@ impl Checker<'_> {
             self.end_unit();
         }
         for mc in m.module_calls.values() {
+            // Module arguments are evaluated for the not-yet-expanded call,
+            // where `count.index` and `each` are unknown rather than wrong.
             let allow = Allow {
-                count: mc.count.is_some(),
-                each: mc.for_each.is_some(),
-                self_: false,
+                count: true,
+                each: true,
+                ..Allow::default()
             };
             for e in [&mc.count, &mc.for_each].into_iter().flatten() {
                 self.e(e, Allow::default(), None);

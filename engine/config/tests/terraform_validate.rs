@@ -49,6 +49,11 @@ const KNOWN_MISSES: &[(&str, &str, &str)] = &[
         "Unterminated template string",
         "as above",
     ),
+    (
+        "ctx",
+        "Reference to undeclared input variable",
+        "Terraform's spurious second error for a bare `var` (empty name, line 0)",
+    ),
 ];
 
 /// (case, summary): the detail text differs.

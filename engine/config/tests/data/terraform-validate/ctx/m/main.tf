@@ -1,0 +1,2 @@
+variable "x" { default = 1 }
+output "o" { value = 1 }
