@@ -1,0 +1,6 @@
+variable {}
+resource "terraform_data" {}
+output "a" "b" {}
+locals "x" {}
+terraform "x" {}
+module {}
