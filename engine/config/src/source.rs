@@ -272,6 +272,13 @@ fn syntax_error(text: &str, msg: &str, off: usize) -> (&'static str, String, Ran
             one_char(off),
         );
     }
+    if msg.starts_with("expected `]`") && text.get(off..).is_some_and(|t| t.starts_with("...")) {
+        return (
+            "Invalid 'for' expression",
+            "Grouping ellipsis (...) cannot be used when building a tuple.".into(),
+            off..off + 3,
+        );
+    }
     if msg.starts_with("expected `]`") {
         return (
             "Missing item separator",
