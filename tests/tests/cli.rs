@@ -179,23 +179,109 @@ fn init_rejects_unknown_providers() {
 fn variables_from_files_env_and_flags_and_sensitive_outputs() {
     let dir = temp_copy("tests/fixtures/cli/vars");
     let d = dir.path();
-    let apply = cmd(d, &["apply", "-auto-approve", "-no-color", "-var", "n=5"]).env("TF_VAR_secret", "hunter2").output().unwrap();
-    assert!(apply.status.success(), "{}{}", stdout(&apply), stderr(&apply));
+    let apply = cmd(d, &["apply", "-auto-approve", "-no-color", "-var", "n=5"])
+        .env("TF_VAR_secret", "hunter2")
+        .output()
+        .unwrap();
+    assert!(
+        apply.status.success(),
+        "{}{}",
+        stdout(&apply),
+        stderr(&apply)
+    );
     let out = stdout(&apply);
-    assert!(out.contains("pw = <sensitive>") && out.contains("content = \"file-content\""), "{out}");
+    assert!(
+        out.contains("pw = <sensitive>") && out.contains("content = \"file-content\""),
+        "{out}"
+    );
     assert!(!out.contains("hunter2"));
     let state = state_json(d);
-    let x = state["resources"].as_array().unwrap().iter().find(|r| r["name"] == "x").unwrap();
-    assert_eq!(x["instances"][0]["attributes"]["input"]["value"]["n"], 5, "-var beats *.auto.tfvars");
-    assert_eq!(x["instances"][0]["attributes"]["input"]["value"]["tags"]["team"], "a");
-    let s = state["resources"].as_array().unwrap().iter().find(|r| r["name"] == "s").unwrap();
-    assert_eq!(s["instances"][0]["sensitive_attributes"], serde_json::json!([[{"type": "get_attr", "value": "input"}]]));
+    let x = state["resources"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["name"] == "x")
+        .unwrap();
+    assert_eq!(
+        x["instances"][0]["attributes"]["input"]["value"]["n"], 5,
+        "-var beats *.auto.tfvars"
+    );
+    assert_eq!(
+        x["instances"][0]["attributes"]["input"]["value"]["tags"]["team"],
+        "a"
+    );
+    let s = state["resources"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["name"] == "s")
+        .unwrap();
+    assert_eq!(
+        s["instances"][0]["sensitive_attributes"],
+        serde_json::json!([[{"type": "get_attr", "value": "input"}]])
+    );
     // Without -var, x.auto.tfvars (n = 3) applies: one change.
-    let plan = cmd(d, &["plan", "-no-color", "-detailed-exitcode"]).env("TF_VAR_secret", "hunter2").output().unwrap();
+    let plan = cmd(d, &["plan", "-no-color", "-detailed-exitcode"])
+        .env("TF_VAR_secret", "hunter2")
+        .output()
+        .unwrap();
     assert_eq!(plan.status.code(), Some(2), "{}", stdout(&plan));
     // A missing required variable is an error naming it.
-    let plan = cmd(d, &["plan", "-no-color", "-input=false"]).output().unwrap();
+    let plan = cmd(d, &["plan", "-no-color", "-input=false"])
+        .output()
+        .unwrap();
     assert_eq!(plan.status.code(), Some(1));
-    assert!(stderr(&plan).contains("No value for required variable"), "{}", stderr(&plan));
+    assert!(
+        stderr(&plan).contains("No value for required variable"),
+        "{}",
+        stderr(&plan)
+    );
     cmd(d, &["output", "-raw", "pw"]).assert().success();
+}
+
+#[test]
+fn target_and_exclude_limit_the_plan() {
+    let dir = temp_copy("tests/fixtures/diff/reference");
+    let d = dir.path();
+    let plan = cmd(d, &["plan", "-no-color", "-exclude=terraform_data.db"])
+        .output()
+        .unwrap();
+    let text = stdout(&plan);
+    assert!(
+        text.contains("# terraform_data.network will be created")
+            && text.contains("Plan: 1 to add"),
+        "{text}"
+    );
+    let apply = cmd(
+        d,
+        &[
+            "apply",
+            "-auto-approve",
+            "-no-color",
+            "-target=terraform_data.db",
+        ],
+    )
+    .output()
+    .unwrap();
+    assert!(
+        apply.status.success(),
+        "{}{}",
+        stdout(&apply),
+        stderr(&apply)
+    );
+    assert!(stdout(&apply).contains("Apply complete! Resources: 2 added, 0 changed, 0 destroyed."));
+    let plan = cmd(d, &["plan", "-no-color"]).output().unwrap();
+    assert!(
+        stdout(&plan).contains("Plan: 3 to add, 0 to change, 0 to destroy."),
+        "{}",
+        stdout(&plan)
+    );
+    let plan = cmd(d, &["plan", "-no-color", "-replace=terraform_data.network"])
+        .output()
+        .unwrap();
+    assert!(
+        stdout(&plan).contains("# terraform_data.network will be replaced, as requested"),
+        "{}",
+        stdout(&plan)
+    );
 }

@@ -40,7 +40,11 @@ resource "time_sleep" "wait" {
             break;
         }
     }
-    assert!(seen.iter().any(|l| l.starts_with("terraform_data.first: Creation complete")), "{seen:?}");
+    assert!(
+        seen.iter()
+            .any(|l| l.starts_with("terraform_data.first: Creation complete")),
+        "{seen:?}"
+    );
     child.kill().expect("kill -9");
     let _ = child.wait();
     // No state file was written yet: only the journal knows about `first`.
@@ -50,9 +54,15 @@ resource "time_sleep" "wait" {
     let plan = terrane(d, &["plan", "-no-color"]);
     assert!(plan.status.success(), "{}{}", stdout(&plan), stderr(&plan));
     let err = stderr(&plan);
-    assert!(stdout(&plan).contains("Interrupted create") || err.contains("Interrupted create"), "{err}");
+    assert!(
+        stdout(&plan).contains("Interrupted create") || err.contains("Interrupted create"),
+        "{err}"
+    );
     let text = stdout(&plan);
-    assert!(!text.contains("terraform_data.first will be created"), "first was lost: {text}");
+    assert!(
+        !text.contains("terraform_data.first will be created"),
+        "first was lost: {text}"
+    );
     assert!(text.contains("time_sleep.wait will be created"), "{text}");
     let list = terrane(d, &["state", "list"]);
     assert_eq!(stdout(&list), "terraform_data.first\n");

@@ -78,6 +78,9 @@ pub struct PlanArgs {
     /// Limit planning to the given resource addresses.
     #[arg(long = "target", value_name = "ADDRESS")]
     pub targets: Vec<String>,
+    /// Leave the given resources (and what depends on them) out of the plan.
+    #[arg(long = "exclude", value_name = "ADDRESS")]
+    pub excludes: Vec<String>,
     /// Force replacement of the given resource instance.
     #[arg(long = "replace", value_name = "ADDRESS")]
     pub replace: Vec<String>,

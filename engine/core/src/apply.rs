@@ -353,6 +353,8 @@ struct Shared<'j> {
     working: Mutex<Working>,
     counts: Mutex<(usize, usize, usize)>,
     diags: Mutex<Diagnostics>,
+    /// Per-provider concurrency limits, by provider configuration address.
+    provider_limits: Mutex<HashMap<String, Arc<tokio::sync::Semaphore>>>,
 }
 
 impl Shared<'_> {
@@ -650,6 +652,7 @@ pub async fn apply(
         working: Mutex::new(Working::new(&state)),
         counts: Mutex::new((0, 0, 0)),
         diags: Mutex::new(Diagnostics::new()),
+        provider_limits: Mutex::new(HashMap::new()),
     };
     // Refreshed values of unchanged objects go into the new state.
     for c in &plan.changes {
@@ -693,11 +696,20 @@ pub async fn apply(
     }
     // Objects that refresh found deleted outside terrane leave the state.
     for d in plan.drift.iter().filter(|d| d.action == Action::Delete) {
-        let Some((m, r, k)) = change_parts(d) else { continue };
-        let planned_again = by_addr.get(&d.address).is_some_and(|c| c.action != Action::Delete);
+        let Some((m, r, k)) = change_parts(d) else {
+            continue;
+        };
+        let planned_again = by_addr
+            .get(&d.address)
+            .is_some_and(|c| c.action != Action::Delete);
         if !planned_again {
-            sh.mutation(Mutation::Forget { addr: state_addr(&m, &r, &k, None) });
-            sh.working.lock().unwrap_or_else(|e| e.into_inner()).take(&m, &r, &k, None);
+            sh.mutation(Mutation::Forget {
+                addr: state_addr(&m, &r, &k, None),
+            });
+            sh.working
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .take(&m, &r, &k, None);
         }
     }
     // Objects removed from state without being destroyed.
@@ -934,6 +946,8 @@ struct NodeJob<'c> {
     ignore: Vec<Vec<String>>,
     null_obj: Value,
     provider: Arc<dyn ConfiguredProvider>,
+    /// The provider's CallPolicy concurrency limit, shared by its nodes.
+    provider_sem: Arc<tokio::sync::Semaphore>,
     ok: bool,
     instances: Vec<InstanceJob<'c>>,
 }
@@ -1089,7 +1103,19 @@ async fn prepare_resource_node<'c>(
         }
     };
     let ignore = crate::planner::ignore_paths(rb, &schema);
+    let provider_sem = sh
+        .provider_limits
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .entry(rp.config_addr.clone())
+        .or_insert_with(|| {
+            Arc::new(tokio::sync::Semaphore::new(
+                provider.call_policy().max_concurrency.max(1),
+            ))
+        })
+        .clone();
     Prepared::Job(Box::new(NodeJob {
+        provider_sem,
         idx,
         addr: addr.clone(),
         schema,
@@ -1119,6 +1145,10 @@ async fn run_node_job(
     for (m, rep, mut values, work) in job.instances {
         let results = futures::future::join_all(work.iter().map(|wk| async {
             let Ok(_permit) = sem.acquire().await else {
+                return (wk.k.clone(), None, None);
+            };
+            // The provider's own concurrency limit, on top of -parallelism.
+            let Ok(_provider_permit) = job.provider_sem.acquire().await else {
                 return (wk.k.clone(), None, None);
             };
             if cancel.load(Ordering::SeqCst) {

@@ -37,6 +37,8 @@ pub struct PlanOptions {
     pub refresh: bool,
     /// `-target` addresses.
     pub targets: Vec<Target>,
+    /// `-exclude` addresses: left out with everything depending on them.
+    pub excludes: Vec<Target>,
     /// `-replace` instance addresses.
     pub replace: Vec<String>,
     /// Root module input variables, already resolved.
@@ -53,6 +55,7 @@ impl Default for PlanOptions {
             mode: PlanMode::Normal,
             refresh: true,
             targets: Vec::new(),
+            excludes: Vec::new(),
             replace: Vec::new(),
             variables: BTreeMap::new(),
             workspace: "default".into(),
@@ -193,6 +196,38 @@ pub(crate) fn instance_targeted(
         || matches!(r.mode, ResourceMode::Data)
 }
 
+/// The resource nodes `-exclude` leaves out: the matches and everything
+/// that depends on them.
+pub(crate) fn excluded_nodes(
+    graph: &crate::graph::Graph,
+    excludes: &[Target],
+) -> HashSet<NodeIndex> {
+    let mut set = HashSet::new();
+    let mut stack: Vec<NodeIndex> = graph
+        .index
+        .iter()
+        .filter(|(k, _)| match k {
+            NodeKey::Resource(p, r) => excludes.iter().any(|t| match t {
+                Target::Resource(a) => a.module.to_path() == *p && a.resource == *r,
+                Target::Instance(a) => a.module.to_path() == *p && a.resource.resource == *r,
+                Target::Module(mi) => p.0.starts_with(&mi.to_path().0),
+            }),
+            _ => false,
+        })
+        .map(|(_, &i)| i)
+        .collect();
+    while let Some(n) = stack.pop() {
+        if set.insert(n) {
+            stack.extend(
+                graph
+                    .graph
+                    .neighbors_directed(n, petgraph::Direction::Outgoing),
+            );
+        }
+    }
+    set
+}
+
 struct PlanRun<'o> {
     opts: &'o PlanOptions,
     changes: BTreeMap<String, ResourceChange>,
@@ -201,6 +236,7 @@ struct PlanRun<'o> {
     pending: HashSet<NodeIndex>,
     visited: HashSet<(ModuleInstance, Resource)>,
     targeted: Option<HashSet<NodeIndex>>,
+    excluded: HashSet<NodeIndex>,
 }
 
 /// Plans `config` against `state`.
@@ -250,6 +286,7 @@ pub async fn plan(
         pending: HashSet::new(),
         visited: HashSet::new(),
         targeted: targeted_nodes(&graph, &opts.targets),
+        excluded: excluded_nodes(&graph, &opts.excludes),
     };
     if opts.mode == PlanMode::Destroy {
         plan_destroy(&mut w, &mut run, state).await;
@@ -262,7 +299,9 @@ pub async fn plan(
             let key = graph.graph[idx].clone();
             let ok = match &key {
                 NodeKey::Resource(p, addr) => {
-                    if run.targeted.as_ref().is_some_and(|t| !t.contains(&idx)) {
+                    if run.targeted.as_ref().is_some_and(|t| !t.contains(&idx))
+                        || run.excluded.contains(&idx)
+                    {
                         keep_prior_values(&mut w, &mut run, p, addr);
                         true
                     } else {
@@ -318,6 +357,8 @@ fn keep_prior_values(w: &mut Walker<'_>, run: &mut PlanRun<'_>, p: &ModulePath, 
     for m in w.scopes.instances(p) {
         run.visited.insert((m.clone(), addr.clone()));
         let Some(pr) = w.prior.resources.get(&(m.clone(), addr.clone())) else {
+            // Left out of this plan and not in state: not known yet.
+            w.set_resource_values(&m, addr, Repetition::Unknown, BTreeMap::new());
             continue;
         };
         let rep = match pr.current.keys().next() {
@@ -529,6 +570,14 @@ async fn plan_resource_node(
         }
     };
     let meta_refs = resource_meta_refs(rb);
+    // Instance-level targets apply only to resources named by a target;
+    // resources planned because a target depends on them plan every instance.
+    let explicit = run.opts.targets.iter().any(|t| match t {
+        Target::Resource(a) => a.module.to_path() == *p && a.resource == *addr,
+        Target::Instance(a) => a.module.to_path() == *p && a.resource.resource == *addr,
+        Target::Module(mi) => p.0.starts_with(&mi.to_path().0),
+    });
+    let inst_targets: &[Target] = if explicit { &run.opts.targets } else { &[] };
     let deps = w.state_dependencies(idx);
     let dep_pending = w
         .graph
@@ -593,11 +642,14 @@ async fn plan_resource_node(
         for (key, rd) in &keys {
             let address = instance_addr(&m, addr, key);
             let prior = prior_res.current.get(key);
-            if run.opts.mode == PlanMode::RefreshOnly && prior.is_none() && addr.mode == ResourceMode::Managed {
+            if run.opts.mode == PlanMode::RefreshOnly
+                && prior.is_none()
+                && addr.mode == ResourceMode::Managed
+            {
                 // Nothing to refresh: a refresh-only plan creates nothing.
                 continue;
             }
-            if !instance_targeted(&run.opts.targets, &m, addr, key) {
+            if !instance_targeted(inst_targets, &m, addr, key) {
                 if let Some(po) = prior {
                     values.insert(key.clone(), po.value.clone());
                 }
@@ -639,7 +691,7 @@ async fn plan_resource_node(
             if wanted.contains(k) || addr.mode == ResourceMode::Data {
                 continue;
             }
-            if !instance_targeted(&run.opts.targets, &m, addr, k) {
+            if !instance_targeted(inst_targets, &m, addr, k) {
                 continue;
             }
             let reason = match (k, rep) {

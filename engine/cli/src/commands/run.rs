@@ -78,6 +78,13 @@ fn plan_options(
             Err(e) => diags.push(Diagnostic::error("Invalid target address", e.to_string())),
         }
     }
+    let mut excludes = Vec::new();
+    for t in &a.excludes {
+        match t.parse::<Target>() {
+            Ok(t) => excludes.push(t),
+            Err(e) => diags.push(Diagnostic::error("Invalid exclude address", e.to_string())),
+        }
+    }
     if diags.has_errors() {
         return None;
     }
@@ -92,6 +99,7 @@ fn plan_options(
         mode,
         refresh: a.refresh,
         targets,
+        excludes,
         replace: a.replace.clone(),
         variables,
         workspace: ctx.ws.clone(),
