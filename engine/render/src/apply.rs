@@ -98,19 +98,19 @@ pub fn pre_apply_line(
     prior: &Value,
     o: &RenderOptions,
 ) -> String {
-    let c = o.colors;
     let suffix = object_id_or_name(prior)
         .map(|(k, v)| format!(" [{k}={v}]"))
         .unwrap_or_default();
-    format!(
-        "{}{}{}: {}{}{}",
-        c.reset(),
-        c.bold(),
-        display_addr(address, deposed),
-        op.doing(),
-        suffix,
-        c.reset()
+    fill(
+        &o.colors.paint("[reset][bold]\u{0}[reset]"),
+        &format!("{}: {}{suffix}", display_addr(address, deposed), op.doing()),
     )
+}
+
+/// Terraform colours a template and then substitutes the values, so user
+/// text never passes through the colour parser: paint first, then fill.
+fn fill(painted: &str, text: &str) -> String {
+    painted.replace('\u{0}', text)
 }
 
 /// Shortens long ids to `maxLen` characters around `...`, as Terraform's
@@ -145,19 +145,18 @@ pub fn still_running_line(
     elapsed: Duration,
     o: &RenderOptions,
 ) -> String {
-    let c = o.colors;
     let id = object_id_or_name(prior)
         .map(|(k, v)| format!("{k}={}, ", truncate_id(&v, 80)))
         .unwrap_or_default();
     let secs = elapsed.as_secs_f64().round() as u64;
-    format!(
-        "{}{}{address}: {} [{id}{:02}m{:02}s elapsed]{}",
-        c.reset(),
-        c.bold(),
-        op.still(),
-        secs / 60,
-        secs % 60,
-        c.reset()
+    fill(
+        &o.colors.paint("[reset][bold]\u{0}[reset]"),
+        &format!(
+            "{address}: {} [{id}{:02}m{:02}s elapsed]",
+            op.still(),
+            secs / 60,
+            secs % 60
+        ),
     )
 }
 
@@ -185,18 +184,17 @@ pub fn post_apply_line(
     new: &Value,
     o: &RenderOptions,
 ) -> String {
-    let c = o.colors;
     let suffix = object_id(new)
         .map(|(k, v)| format!(" [{k}={v}]"))
         .unwrap_or_default();
-    format!(
-        "{}{}{}: {} after {}{}",
-        c.reset(),
-        c.bold(),
-        display_addr(address, deposed),
-        op.done(),
-        go_duration(elapsed),
-        suffix
+    fill(
+        &o.colors.paint("[reset][bold]\u{0}"),
+        &format!(
+            "{}: {} after {}{suffix}",
+            display_addr(address, deposed),
+            op.done(),
+            go_duration(elapsed)
+        ),
     )
 }
 
@@ -217,7 +215,6 @@ pub struct ApplyCounts {
 /// `Apply complete! Resources: 1 added, 0 changed, 0 destroyed.` or
 /// `Destroy complete! Resources: 2 destroyed.`
 pub fn apply_summary(counts: ApplyCounts, destroy: bool, o: &RenderOptions) -> String {
-    let c = o.colors;
     let summary = if destroy {
         format!(
             "Destroy complete! Resources: {} destroyed.",
@@ -234,7 +231,10 @@ pub fn apply_summary(counts: ApplyCounts, destroy: bool, o: &RenderOptions) -> S
             counts.added, counts.changed, counts.destroyed
         )
     };
-    format!("{}{}{}\n{summary}\n", c.reset(), c.bold(), c.green())
+    format!(
+        "{}\n",
+        o.colors.paint(&format!("[reset][bold][green]\n{summary}"))
+    )
 }
 
 /// Output values as `terraform output` / the apply view print them:
@@ -270,12 +270,9 @@ pub fn outputs_block(outputs: &BTreeMap<String, (Value, bool)>, o: &RenderOption
     if outputs.is_empty() {
         return String::new();
     }
-    let c = o.colors;
     format!(
-        "{}{}{}\nOutputs:\n\n{}\n",
-        c.reset(),
-        c.bold(),
-        c.green(),
+        "{}{}\n",
+        o.colors.paint("[reset][bold][green]\nOutputs:\n\n"),
         output_lines(outputs)
     )
 }

@@ -1,5 +1,8 @@
-//! Terminal colours, as Terraform's colour codes: applied only to the fixed
-//! parts of each line (never to user values), and empty when colour is off.
+//! Terminal colours, as Terraform's colour codes. [`Colors::paint`] works
+//! like the `colorstring` library Terraform uses: `[green]`-style tags in a
+//! template become escape codes (or vanish when colour is off), and every
+//! template that used a tag ends with a reset — so the escape sequences are
+//! byte for byte Terraform's.
 
 /// Colour codes, or nothing when colour is disabled.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -59,6 +62,64 @@ impl Colors {
 
     /// `text` in dark grey.
     pub fn gray(self, text: &str) -> String {
-        format!("{}{}{}", self.dark_gray(), text, self.reset())
+        self.paint(&format!("[dark_gray]{text}[reset]"))
+    }
+
+    /// Replaces the colour tags of a template (`[reset]`, `[bold]`,
+    /// `[green]`, `[red]`, `[yellow]`, `[cyan]`, `[dark_gray]`) with escape
+    /// codes, appending a reset when any tag was used, or removes them when
+    /// colour is off. Other bracketed text is left alone.
+    pub fn paint(self, template: &str) -> String {
+        const TAGS: [(&str, &str); 7] = [
+            ("[reset]", "\x1b[0m"),
+            ("[bold]", "\x1b[1m"),
+            ("[green]", "\x1b[32m"),
+            ("[red]", "\x1b[31m"),
+            ("[yellow]", "\x1b[33m"),
+            ("[cyan]", "\x1b[36m"),
+            ("[dark_gray]", "\x1b[90m"),
+        ];
+        let mut out = String::with_capacity(template.len() + 16);
+        let mut rest = template;
+        let mut tagged = false;
+        'outer: while let Some(i) = rest.find('[') {
+            out.push_str(&rest[..i]);
+            let tail = &rest[i..];
+            for (tag, code) in TAGS {
+                if let Some(after) = tail.strip_prefix(tag) {
+                    if self.enabled {
+                        out.push_str(code);
+                    }
+                    tagged = true;
+                    rest = after;
+                    continue 'outer;
+                }
+            }
+            out.push('[');
+            rest = &tail[1..];
+        }
+        out.push_str(rest);
+        if tagged && self.enabled {
+            out.push_str("\x1b[0m");
+        }
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paint_like_colorstring() {
+        let on = Colors::new(true);
+        assert_eq!(on.paint("  [green]+[reset]"), "  \x1b[32m+\x1b[0m\x1b[0m");
+        assert_eq!(on.paint("   "), "   ");
+        assert_eq!(on.paint("a[0] [bold]b"), "a[0] \x1b[1mb\x1b[0m");
+        let off = Colors::new(false);
+        assert_eq!(
+            off.paint("[bold]  # x[0][reset] will be created"),
+            "  # x[0] will be created"
+        );
     }
 }

@@ -39,17 +39,16 @@ impl Opts {
 
 /// The action symbol column (`  +`, `  -`, `  ~`, `-/+`, ...), coloured.
 pub(crate) fn symbol(action: SymbolAction, c: Colors) -> String {
-    let (g, r, y, cy, x) = (c.green(), c.red(), c.yellow(), c.cyan(), c.reset());
-    match action {
-        SymbolAction::DeleteThenCreate => format!("{r}-{x}/{g}+{x}"),
-        SymbolAction::CreateThenDelete => format!("{g}+{x}/{r}-{x}"),
-        SymbolAction::Create => format!("  {g}+{x}"),
-        SymbolAction::Delete => format!("  {r}-{x}"),
-        SymbolAction::Forget => format!(" {r}.{x}"),
-        SymbolAction::Read => format!(" {cy}<={x}"),
-        SymbolAction::Update => format!("  {y}~{x}"),
-        SymbolAction::NoOp => "   ".to_string(),
-    }
+    c.paint(match action {
+        SymbolAction::DeleteThenCreate => "[red]-[reset]/[green]+[reset]",
+        SymbolAction::CreateThenDelete => "[green]+[reset]/[red]-[reset]",
+        SymbolAction::Create => "  [green]+[reset]",
+        SymbolAction::Delete => "  [red]-[reset]",
+        SymbolAction::Forget => " [red].[reset]",
+        SymbolAction::Read => " [cyan]<=[reset]",
+        SymbolAction::Update => "  [yellow]~[reset]",
+        SymbolAction::NoOp => "   ",
+    })
 }
 
 /// Every action a symbol can stand for.
@@ -89,7 +88,7 @@ fn indent(n: usize) -> String {
 
 fn null_suffix(action: Act, o: Opts) -> String {
     if !o.override_null_suffix && action == Act::Delete {
-        format!(" {}-> null{}", o.colors.dark_gray(), o.colors.reset())
+        o.colors.paint(" [dark_gray]-> null[reset]")
     } else {
         String::new()
     }
@@ -97,11 +96,7 @@ fn null_suffix(action: Act, o: Opts) -> String {
 
 fn forces(replace: bool, o: Opts) -> String {
     if (replace || o.force_replace) && !o.forbid_replace {
-        format!(
-            " {}# forces replacement{}",
-            o.colors.red(),
-            o.colors.reset()
-        )
+        o.colors.paint(" [red]# forces replacement[reset]")
     } else {
         String::new()
     }
@@ -114,7 +109,7 @@ fn unchanged(keyword: &str, count: usize, o: Opts) -> String {
 }
 
 fn arrow(o: Opts) -> String {
-    format!("{}->{}", o.colors.yellow(), o.colors.reset())
+    o.colors.paint("[yellow]->[reset]")
 }
 
 /// Go's `%q` of a string.
@@ -275,17 +270,16 @@ pub(crate) fn warnings(d: &Diff, ind: usize, o: Opts) -> Vec<String> {
     if before == after || inner.action == Act::Create || inner.action == Act::Delete {
         return Vec::new();
     }
-    let (y, x) = (o.colors.yellow(), o.colors.reset());
     let mut w = if before {
-        format!(
-            "  # {y}Warning{x}: this {what} will no longer be marked as sensitive\n{}  # after applying this change.",
+        o.colors.paint(&format!(
+            "  # [yellow]Warning[reset]: this {what} will no longer be marked as sensitive\n{}  # after applying this change.",
             indent(ind)
-        )
+        ))
     } else {
-        format!(
-            "  # {y}Warning{x}: this {what} will be marked as sensitive and will not\n{}  # display in UI output after applying this change.",
+        o.colors.paint(&format!(
+            "  # [yellow]Warning[reset]: this {what} will be marked as sensitive and will not\n{}  # display in UI output after applying this change.",
             indent(ind)
-        )
+        ))
     };
     if what == "attribute value" && inner.action == Act::NoOp {
         w.push_str(" The value is unchanged.");

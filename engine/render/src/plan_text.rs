@@ -161,8 +161,7 @@ fn index_text(k: &InstanceKey) -> String {
 
 /// The `# address will be ...` comment lines above a resource diff.
 pub(crate) fn change_comment(rc: &ResourceChange, cause: Cause, o: &RenderOptions) -> String {
-    let c = o.colors;
-    let (b, x, r) = (c.bold(), c.reset(), c.red());
+    let (b, x, r) = ("[bold]", "[reset]", "[red]");
     let product = &o.product;
     let mut addr = rc.address.clone();
     if let Some(d) = &rc.deposed {
@@ -292,12 +291,11 @@ pub(crate) fn change_comment(rc: &ResourceChange, cause: Cause, o: &RenderOption
         }
         if rc.action.is_replace() {
             buf.push_str(&format!(
-                "  # {x}{}Warning: this will destroy the imported resource{x}\n",
-                c.yellow()
+                "  # {x}[yellow]Warning: this will destroy the imported resource{x}\n"
             ));
         }
     }
-    buf
+    o.colors.paint(&buf)
 }
 
 /// One resource change as Terraform prints it: comment lines, then the
@@ -364,20 +362,19 @@ pub fn render_output_changes(plan: &Plan, o: &RenderOptions) -> String {
 }
 
 fn legend(a: SymbolAction, c: Colors) -> String {
-    let (g, r, y, cy, x) = (c.green(), c.red(), c.yellow(), c.cyan(), c.reset());
-    match a {
-        SymbolAction::Create => format!("  {g}+{x} create"),
-        SymbolAction::Delete => format!("  {r}-{x} destroy"),
-        SymbolAction::Update => format!("  {y}~{x} update in-place"),
+    c.paint(match a {
+        SymbolAction::Create => "  [green]+[reset] create",
+        SymbolAction::Delete => "  [red]-[reset] destroy",
+        SymbolAction::Update => "  [yellow]~[reset] update in-place",
         SymbolAction::CreateThenDelete => {
-            format!("{g}+{x}/{r}-{x} create replacement and then destroy")
+            "[green]+[reset]/[red]-[reset] create replacement and then destroy"
         }
         SymbolAction::DeleteThenCreate => {
-            format!("{r}-{x}/{g}+{x} destroy and then create replacement")
+            "[red]-[reset]/[green]+[reset] destroy and then create replacement"
         }
-        SymbolAction::Read => format!(" {cy}<={x} read (data resources)"),
-        SymbolAction::Forget | SymbolAction::NoOp => String::new(),
-    }
+        SymbolAction::Read => " [cyan]<=[reset] read (data resources)",
+        SymbolAction::Forget | SymbolAction::NoOp => "",
+    })
 }
 
 /// The drift section ("Objects have changed outside of Terraform"), or
@@ -423,15 +420,11 @@ fn render_drift(
     if empty && plan.mode != PlanMode::RefreshOnly {
         return None;
     }
-    let c = o.colors;
     let p = &o.product;
-    let mut buf = format!(
-        "\n{}{}Note:{}{} Objects have changed outside of {p}\n\n",
-        c.bold(),
-        c.cyan(),
-        c.reset(),
-        c.bold()
-    );
+    let mut buf = o.colors.paint(&format!(
+        "\n[bold][cyan]Note:[reset][bold] Objects have changed outside of {p}\n"
+    ));
+    buf.push('\n');
     buf.push_str(&o.wrap(
         "Terraform detected the following changes made outside of Terraform since the last \"terraform apply\" which may have affected this plan:\n",
     ));
@@ -494,26 +487,24 @@ pub fn render_plan_with_relevant(
         changes.push(rc);
     }
     let outputs = render_output_changes(plan, o);
-    let rule = format!("{}{}", c.dark_gray(), horizontal_rule(o.width));
+    let rule = c.paint(&format!("[dark_gray]{}", horizontal_rule(o.width)));
     if changes.is_empty() && outputs.is_empty() {
-        let (g, b, x) = (c.green(), c.bold(), c.reset());
         if plan.errored {
             if have_drift {
                 out.push_str(&rule);
                 out.push('\n');
             }
-            out.push_str(&format!(
-                "\n{x}{b}{}Planning failed.{x}{b} {} encountered an error while generating this plan.{x}\n\n",
-                c.red(),
+            out.push_str(&c.paint(&format!(
+                "\n[reset][bold][red]Planning failed.[reset][bold] {} encountered an error while generating this plan.[reset]\n\n",
                 o.product
-            ));
+            )));
         } else {
             match plan.mode {
                 PlanMode::RefreshOnly => {
                     if have_drift {
                         return out;
                     }
-                    out.push_str(&format!("\n{x}{b}{g}No changes.{x}{b} Your infrastructure still matches the configuration.{x}\n\n"));
+                    out.push_str(&c.paint("\n[reset][bold][green]No changes.[reset][bold] Your infrastructure still matches the configuration.[reset]\n\n"));
                     out.push_str(&o.wrap("Terraform has checked that the real remote objects still match the result of your most recent changes, and found no differences."));
                     out.push('\n');
                 }
@@ -522,8 +513,8 @@ pub fn render_plan_with_relevant(
                         out.push_str(&rule);
                         out.push('\n');
                     }
-                    out.push_str(&format!(
-                        "\n{x}{b}{g}No changes.{x}{b} No objects need to be destroyed.{x}\n\n"
+                    out.push_str(&c.paint(
+                        "\n[reset][bold][green]No changes.[reset][bold] No objects need to be destroyed.[reset]\n\n",
                     ));
                     out.push_str(&o.wrap("Either you have not created any objects yet or the existing objects were already deleted outside of Terraform."));
                     out.push('\n');
@@ -533,7 +524,7 @@ pub fn render_plan_with_relevant(
                         out.push_str(&rule);
                         out.push('\n');
                     }
-                    out.push_str(&format!("\n{x}{b}{g}No changes.{x}{b} Your infrastructure matches the configuration.{x}\n\n"));
+                    out.push_str(&c.paint("\n[reset][bold][green]No changes.[reset][bold] Your infrastructure matches the configuration.[reset]\n\n"));
                     if have_drift {
                         out.push_str(&o.wrap("Your configuration already matches the changes detected above, so applying this plan will only update the state to include the changes detected above and won't change any real infrastructure."));
                         out.push('\n');
@@ -585,16 +576,17 @@ pub fn render_plan_with_relevant(
             out.push('\n');
         }
         let n = |a: Action| counts.get(&a).copied().unwrap_or(0);
-        out.push_str(&format!("\n{}Plan:{} ", c.bold(), c.reset()));
-        if importing > 0 {
-            out.push_str(&format!("{importing} to import, "));
-        }
-        out.push_str(&format!(
-            "{} to add, {} to change, {} to destroy.\n",
+        let imports = if importing > 0 {
+            format!("{importing} to import, ")
+        } else {
+            String::new()
+        };
+        out.push_str(&c.paint(&format!(
+            "\n[bold]Plan:[reset] {imports}{} to add, {} to change, {} to destroy.\n",
             n(Action::Create) + n(Action::DeleteThenCreate) + n(Action::CreateThenDelete),
             n(Action::Update),
             n(Action::Delete) + n(Action::DeleteThenCreate) + n(Action::CreateThenDelete)
-        ));
+        )));
     }
     if !outputs.is_empty() {
         out.push_str("\nChanges to Outputs:\n");
@@ -614,12 +606,9 @@ pub fn plan_trailer(plan: &Plan, saved_to: Option<&str>, o: &RenderOptions) -> S
     if !plan.has_changes() {
         return String::new();
     }
-    let rule = format!(
-        "{}{}{}",
-        o.colors.dark_gray(),
-        horizontal_rule(o.width),
-        o.colors.reset()
-    );
+    let rule = o
+        .colors
+        .paint(&format!("[dark_gray]{}", horizontal_rule(o.width)));
     match saved_to {
         Some(p) => format!(
             "{rule}\n\nSaved the plan to: {p}\n\nTo perform exactly these actions, run the following command to apply:\n    {} apply \"{p}\"\n",
@@ -634,13 +623,13 @@ pub fn plan_trailer(plan: &Plan, saved_to: Option<&str>, o: &RenderOptions) -> S
 
 /// `addr: Refreshing state... [id=...]`.
 pub fn refreshing_line(address: &str, id: Option<&str>, o: &RenderOptions) -> String {
-    let c = o.colors;
-    match id {
-        Some(id) if !id.is_empty() => format!(
-            "{}{}{address}: Refreshing state... [id={id}]",
-            c.reset(),
-            c.bold()
-        ),
-        _ => format!("{}{}{address}: Refreshing state...", c.reset(), c.bold()),
-    }
+    let suffix = match id {
+        Some(id) if !id.is_empty() => format!(" [id={id}]"),
+        _ => String::new(),
+    };
+    // Terraform colours the template, then fills in the address and id.
+    let template = o
+        .colors
+        .paint("[reset][bold]\u{0}: Refreshing state...\u{1}");
+    template.replace('\u{0}', address).replace('\u{1}', &suffix)
 }

@@ -34,3 +34,23 @@ fn plan_text_matches_terraform() {
     );
     assert!(failed.is_empty(), "mismatched: {failed:?}");
 }
+
+#[test]
+fn coloured_text_matches_terraform() {
+    // `terraform show PLAN` with colours on: the same renderer, with
+    // Terraform's escape sequences.
+    let mut checked = 0;
+    for case in common::case_names() {
+        let Some(want) = common::read(&case, "plan.color.txt") else {
+            continue;
+        };
+        let plan = common::load_case(&case);
+        let o = RenderOptions {
+            colors: terrane_render::Colors::new(true),
+            ..RenderOptions::terraform()
+        };
+        assert_eq!(render_plan(&plan, &common::schemas(), &o), want, "{case}");
+        checked += 1;
+    }
+    assert!(checked >= 1);
+}

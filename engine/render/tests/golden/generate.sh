@@ -39,6 +39,9 @@ for case in "${cases[@]}"; do
   terraform plan -no-color -out=plan.tfplan $args > "$case/plan.txt" 2>"$case/plan.stderr"
   set -e
   terraform show -json plan.tfplan > "$case/plan.json"
+  if [ -f "$case/color" ]; then
+    terraform show plan.tfplan > "$case/plan.color.txt"
+  fi
   terraform plan -json $args > "$case/plan.ui.jsonl" 2>/dev/null || true
   if [ -f "$case/apply_json" ]; then
     terraform apply -json plan.tfplan > "$case/apply.ui.jsonl" 2>&1 || true
