@@ -31,6 +31,10 @@ pub struct AwsError {
     pub message: String,
     /// The HTTP status, when a response arrived.
     pub status: Option<u16>,
+    /// The request failed in transit (I/O error, timeout, unreadable
+    /// response): worth retrying. Not set for local failures such as
+    /// missing credentials, which no retry can fix.
+    pub transient: bool,
 }
 
 impl AwsError {
@@ -41,6 +45,7 @@ impl AwsError {
             code: None,
             message: message.into(),
             status: None,
+            transient: false,
         }
     }
 
@@ -49,6 +54,11 @@ impl AwsError {
         E: ProvideErrorMetadata + std::error::Error + 'static,
     {
         let status = e.raw_response().map(|r| r.status().as_u16());
+        let transient = match &e {
+            SdkError::DispatchFailure(d) => d.is_io() || d.is_timeout(),
+            SdkError::TimeoutError(_) | SdkError::ResponseError(_) => true,
+            _ => false,
+        };
         let code = e.code().map(str::to_string);
         let message = match e.message() {
             Some(m) => m.to_string(),
@@ -72,6 +82,7 @@ impl AwsError {
             code,
             message,
             status,
+            transient,
         }
     }
 
@@ -123,9 +134,8 @@ impl AwsError {
         if self.is(CODES) {
             return true;
         }
-        // No response at all (connection reset, timeout) is transient too.
-        self.code.is_none() && self.status.is_none() && !self.message.starts_with("provider:")
-            || matches!(self.status, Some(502..=504))
+        // No usable response (connection reset, timeout) is transient too.
+        self.transient || matches!(self.status, Some(502..=504))
     }
 }
 
@@ -329,6 +339,7 @@ mod tests {
             code: Some("InvalidVpcID.NotFound".into()),
             message: "gone".into(),
             status: Some(400),
+            transient: false,
         };
         assert!(e.is_not_found());
         assert!(!e.is_throttle_or_transient());

@@ -369,9 +369,11 @@ async fn profile_from_shared_files() {
     if std::env::var("AWS_ACCESS_KEY_ID").is_err() && std::env::var("AWS_PROFILE").is_err() {
         let mut bad = with(
             &base,
-            vec![("profile", vs("nobody")), ("max_retries", vals::vi(0))],
+            vec![("profile", vs("nobody")), ("max_retries", vals::vi(10))],
         );
         bad = with(&bad, vec![("region", vs("eu-west-3"))]);
+        // Missing credentials are not retried: no retry can fix them.
+        let start = std::time::Instant::now();
         let err = prov
             .connect(&bad)
             .await
@@ -381,6 +383,11 @@ async fn profile_from_shared_files() {
         assert!(
             err.contains("STS GetCallerIdentity"),
             "unknown profile must fail: {err}"
+        );
+        assert!(
+            start.elapsed() < std::time::Duration::from_secs(3),
+            "took {:?}",
+            start.elapsed()
         );
     }
 }
