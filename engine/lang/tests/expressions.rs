@@ -35,7 +35,7 @@ use terrane_lang::{
 use terrane_value::Value;
 
 /// The pass count must not drop below this. Raise it as cases are fixed.
-const THRESHOLD: usize = 1386;
+const THRESHOLD: usize = 1418;
 
 /// Cases where we believe Terraform's recorded result is not what terrane
 /// should produce, with the reason. None so far.
@@ -126,6 +126,14 @@ fn context() -> EvalContext {
         obj(&[("module", "."), ("root", "."), ("cwd", &cwd)]),
     );
     ctx.set("terraform", obj(&[("workspace", "default")]));
+    let unapplied = [(
+        "x".to_string(),
+        Value::unknown(terrane_value::Type::Dynamic),
+    )];
+    ctx.set(
+        "terraform_data",
+        Value::object(unapplied.into_iter().collect()),
+    );
     ctx
 }
 
@@ -145,7 +153,13 @@ struct Outcome {
 fn console(text: &str, ctx: &EvalContext) -> Result<ConsoleResult, Diagnostic> {
     let src = Source::new("<console-input>", text);
     let expr = parse_expression(&src)?;
-    if let Some(d) = DeclaredNames::default().check_all(&references_with_source(&expr, &src)) {
+    // extra.jsonl's unknown-value cases use an unapplied
+    // `resource "terraform_data" "x"`, whose attributes are unknown.
+    let mut declared = DeclaredNames::default();
+    declared
+        .resources
+        .insert(("terraform_data".into(), "x".into()));
+    if let Some(d) = declared.check_all(&references_with_source(&expr, &src)) {
         return Err(d);
     }
     eval_console(&expr, ctx, &src).map_err(|ds| {

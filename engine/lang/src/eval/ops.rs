@@ -66,14 +66,6 @@ impl Evaluator<'_> {
             .span()
             .zip(b.rhs_expr.span())
             .map(|(a, c)| a.start..c.end);
-        if matches!(op, BinaryOperator::And | BinaryOperator::Or) {
-            let short = op == BinaryOperator::Or;
-            // A known deciding operand decides even when the other is unknown.
-            let decided = l.as_bool() == Some(short) || r.as_bool() == Some(short);
-            if decided && !l.is_null() && !r.is_null() {
-                return Ok(Value::bool(short).with_marks(marks));
-            }
-        }
         if l.is_null() || r.is_null() {
             return Err(self.fail(
                 "Operation failed",

@@ -128,6 +128,18 @@ CASES = {
         '{for x in ["a"] : x => {for y in ["b"] : y => x}}', '"%{for k, v in {a = 1, b = 2}}${k}${v}%{endfor}"',
         '"%{if 1 == 1}yes%{else}no%{endif}"', '"${[for x in ["a"] : upper(x)][0]}"', '"x" == "${"x"}"',
     ],
+    "extra:unknown": [
+        'terraform_data.x.id', 'terraform_data.x.id == "x"', '"a${terraform_data.x.id}"', '[terraform_data.x.id][0]', 'length(terraform_data.x.id)',
+        'terraform_data.x.id != "" ? 1 : "a"', '{(terraform_data.x.id) = 1}', '[for x in [1] : terraform_data.x.id]',
+        'tolist([terraform_data.x.id])', '[terraform_data.x.id][*]', 'upper(terraform_data.x.id)', 'true || terraform_data.x.id == ""',
+        'false && terraform_data.x.id == ""', 'true && terraform_data.x.id == ""', 'try(terraform_data.x.id, 1)', 'can(terraform_data.x.id)',
+        'terraform_data.x.id == null', '{a = terraform_data.x.id}.a', '[for x in [terraform_data.x.id] : x if x == ""]',
+        '{for x in ["a"] : x => terraform_data.x.id}', '{for x in [terraform_data.x.id] : x => 1}', '"%{if terraform_data.x.id == ""}a%{endif}"',
+        '"%{for x in [terraform_data.x.id]}${x}%{endfor}"', 'terraform_data.x.id == terraform_data.x.id', '[terraform_data.x.id, 1]',
+        'tomap({a = terraform_data.x.id})', 'toset([terraform_data.x.id, "a"])', 'terraform_data.x.id != "" ? [1] : [2, 3]',
+        'terraform_data.x.id != "" ? {a = 1} : {a = "x"}', 'terraform_data.x.id != "" ? null : 1',
+        '[for x in [1, 2] : x][terraform_data.x.id == "" ? 0 : 1]', 'sensitive(terraform_data.x.id)', '-length(terraform_data.x.id)',
+    ],
     "extra:unicode": [
         '"e\\u0301"', 'length("e\\u0301")', '"\\u00e9" == "e\\u0301"', '{"e\\u0301" = 1}', '"${"e"}\\u0301"',
         'upper("e\\u0301")', '"\\u212b"', 'jsondecode("\\"e\\\\u0301\\"")', '"\\uFEFF"', '"a\\u200bb"',
@@ -182,7 +194,16 @@ def main():
     for group, exprs in CASES.items():
         for expr in exprs:
             n += 1
-            if "\n" in expr:
+            if group == "extra:unknown":
+                # A resource that is not applied yet: its attributes are
+                # unknown (the harness declares the same resource).
+                with tempfile.TemporaryDirectory() as d:
+                    with open(os.path.join(d, "main.tf"), "w") as f:
+                        f.write('resource "terraform_data" "x" {\n  input = "a"\n}\n')
+                    display, expr_err, _ = run(expr, d)
+                    jout, jerr, jdetail = run("jsonencode(%s)" % expr, d)
+                    tout, terr, _ = run("type(%s)" % expr, d)
+            elif "\n" in expr:
                 # The console reads piped input line by line: evaluate
                 # multi-line expressions through a local value instead.
                 with tempfile.TemporaryDirectory() as d:
