@@ -1211,6 +1211,8 @@ async fn apply_one(
         (None, None)
     };
     if c.action == Action::Read {
+        hooks.started(&wk.address, Action::Read, None);
+        let start = Instant::now();
         let resp = provider
             .read_data_source(ReadDataSourceRequest {
                 type_name: addr.type_name.clone(),
@@ -1221,8 +1223,15 @@ async fn apply_one(
             for d in resp.diagnostics.into_vec() {
                 sh.diag(d);
             }
+            hooks.failed(&wk.address, Action::Read);
             return (None, None);
         }
+        hooks.finished(
+            &wk.address,
+            Action::Read,
+            id_of(&resp.state).as_deref(),
+            start.elapsed(),
+        );
         let v = mark_schema_sensitive(resp.state, &schema.block);
         if let Ok(o) = state_object(&v, schema, &[], deps, false) {
             sh.working.lock().unwrap_or_else(|e| e.into_inner()).put(

@@ -536,3 +536,46 @@ proptest! {
         prop_assert!(h.world.lock().unwrap().objects.is_empty());
     }
 }
+
+#[test]
+fn ignore_changes_keeps_prior_values_and_prevent_destroy_refuses() {
+    let mut h = Harness::new();
+    let cfg = |v: &str, k: &str| {
+        format!(
+            "resource \"test_thing\" \"x\" {{\n  value = \"{v}\"\n  key = \"{k}\"\n  lifecycle {{\n    ignore_changes = [value]\n    prevent_destroy = true\n  }}\n}}\n"
+        )
+    };
+    h.run(&cfg("one", "k1"), PlanMode::Normal);
+    h.log();
+    // A changed `value` is ignored: nothing to do.
+    let (steps, failed) = h.run(&cfg("two", "k1"), PlanMode::Normal);
+    assert!(!failed);
+    assert!(steps.is_empty(), "{steps:?}");
+    // A changed `key` forces replacement, which prevent_destroy refuses.
+    std::fs::write(h.dir.path().join("main.tf"), cfg("two", "k2")).unwrap();
+    let (cfg2, _) = terrane_config::load_config(h.dir.path());
+    let providers: Vec<Arc<dyn Provider>> = vec![Arc::new(TestProvider::new(h.world.clone()))];
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let opts = PlanOptions {
+        cwd: h.dir.path().to_path_buf(),
+        ..PlanOptions::default()
+    };
+    let (plan, diags) = rt.block_on(terrane_core::make_plan(
+        &cfg2.unwrap(),
+        &h.state,
+        &providers,
+        &opts,
+        &NoHooks,
+    ));
+    assert!(plan.errored);
+    assert!(
+        diags
+            .errors()
+            .any(|d| d.summary == "Instance cannot be destroyed"),
+        "{diags:?}"
+    );
+    assert!(h.log().is_empty());
+}
