@@ -19,7 +19,9 @@ pub mod testkit;
 
 pub use proposed::proposed_new_state;
 
-pub use schema::{Attribute, Block, FunctionSignature, Nesting, NestedBlock, ProviderSchema, Schema};
+pub use schema::{
+    Attribute, Block, FunctionSignature, NestedBlock, Nesting, ProviderSchema, Schema,
+};
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -269,7 +271,10 @@ pub trait Provider: Send + Sync {
     fn call_function(&self, req: CallFunctionRequest) -> CallFunctionResponse {
         CallFunctionResponse {
             result: Value::dynamic_null(),
-            error: Some((format!("provider has no function named {:?}", req.name), None)),
+            error: Some((
+                format!("provider has no function named {:?}", req.name),
+                None,
+            )),
         }
     }
 }

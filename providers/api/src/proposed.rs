@@ -114,7 +114,12 @@ mod tests {
     use terrane_value::Type;
 
     fn obj(pairs: &[(&str, Value)]) -> Value {
-        Value::object(pairs.iter().map(|(k, v)| (k.to_string(), v.clone())).collect())
+        Value::object(
+            pairs
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.clone()))
+                .collect(),
+        )
     }
 
     #[test]

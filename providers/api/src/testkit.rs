@@ -16,7 +16,11 @@ use terrane_value::{Kind, Value};
 pub fn check_schema(p: &dyn Provider) -> Vec<String> {
     let mut problems = Vec::new();
     let s = p.schema();
-    check_block(&format!("provider {}", p.name()), &s.provider.block, &mut problems);
+    check_block(
+        &format!("provider {}", p.name()),
+        &s.provider.block,
+        &mut problems,
+    );
     for (name, r) in &s.resources {
         check_block(&format!("resource {name}"), &r.block, &mut problems);
     }
@@ -29,13 +33,19 @@ pub fn check_schema(p: &dyn Provider) -> Vec<String> {
 fn check_block(at: &str, b: &Block, problems: &mut Vec<String>) {
     for (name, a) in &b.attributes {
         if !(a.required || a.optional || a.computed) {
-            problems.push(format!("{at}.{name}: neither required, optional nor computed"));
+            problems.push(format!(
+                "{at}.{name}: neither required, optional nor computed"
+            ));
         }
         if a.required && (a.optional || a.computed) {
-            problems.push(format!("{at}.{name}: required together with optional/computed"));
+            problems.push(format!(
+                "{at}.{name}: required together with optional/computed"
+            ));
         }
         if a.force_new && !(a.required || a.optional) {
-            problems.push(format!("{at}.{name}: force_new on a computed-only attribute"));
+            problems.push(format!(
+                "{at}.{name}: force_new on a computed-only attribute"
+            ));
         }
     }
     for (name, nb) in &b.blocks {
