@@ -3,7 +3,7 @@
 //! bits, following the arithmetic of the go-cidr library Terraform uses.
 
 use crate::numeric::{int_of, number, string};
-use crate::registry::{arg_err, call_err, p, FuncContext, Registry, Ret, R};
+use crate::registry::{arg_err, call_err, p, Fail, FuncContext, Registry, Ret, R};
 use crate::strings::sv;
 use num_bigint::{BigInt, Sign};
 use std::net::{Ipv4Addr, Ipv6Addr};
@@ -26,8 +26,10 @@ impl Net {
         };
         if len == 0 {
             0
+        } else if len >= bits {
+            all
         } else {
-            all & !(all >> len.min(bits))
+            all & !(all >> len)
         }
     }
     fn all(&self) -> u128 {
@@ -187,21 +189,30 @@ fn cidrhost(a: Vec<Value>, _: &FuncContext) -> R {
     let mut num = to_big(&a[1]).map_err(call_err)?;
     let host_bits = net.bits - net.len;
     let max = (BigInt::from(1) << host_bits) - 1;
-    if num.sign() == Sign::Minus {
-        num = &max + num + 1;
-    }
-    if num > max || num.sign() == Sign::Minus {
+    // go-cidr checks the range on the number's low 64 bits (or, for a
+    // negative number, on -num-1) and reports the adjusted number.
+    let checked = if num.sign() == Sign::Minus {
+        let c = -&num - 1;
+        num = &max - &c;
+        c
+    } else {
+        &num & BigInt::from(u64::MAX)
+    };
+    if checked > max {
         return Err(call_err(format!(
             "prefix of {} does not accommodate a host numbered {num}",
             net.len
         )));
     }
-    let (_, digits) = num.to_u64_digits();
-    let mut v: u128 = 0;
-    for (i, d) in digits.iter().enumerate().take(2) {
-        v |= u128::from(*d) << (64 * i);
+    let combined = BigInt::from(net.ip) | num;
+    let (_, bytes) = combined.to_bytes_be();
+    if bytes.len() > (net.bits / 8) as usize {
+        return Err(Fail::Panic("runtime error: index out of range [-1]".into()));
     }
-    Ok(sv(ip_text(net.ip | v, net.bits)))
+    let v = bytes
+        .iter()
+        .fold(0u128, |acc, b| (acc << 8) | u128::from(*b));
+    Ok(sv(ip_text(v, net.bits)))
 }
 
 fn cidrsubnet(a: Vec<Value>, _: &FuncContext) -> R {
@@ -245,7 +256,8 @@ fn cidrsubnet(a: Vec<Value>, _: &FuncContext) -> R {
 }
 
 fn cidrsubnets(a: Vec<Value>, _: &FuncContext) -> R {
-    let net = parse_arg(string(&a[0]))?;
+    let net = parse_cidr(string(&a[0]))
+        .map_err(|e| arg_err(0, format!("invalid CIDR expression: {e}")))?;
     let mut out = Vec::new();
     let mut current: Option<Net> = None;
     for (i, v) in a[1..].iter().enumerate() {
