@@ -63,7 +63,6 @@ impl AwsError {
         let message = match e.message() {
             Some(m) => m.to_string(),
             None => match &e {
-                SdkError::DispatchFailure(d) => format!("request not sent: {d:?}"),
                 SdkError::TimeoutError(_) => "request timed out".to_string(),
                 other => {
                     let mut s = other.to_string();

@@ -285,3 +285,79 @@ async fn refreshing_500_subnets_takes_a_handful_of_calls() {
     );
     eprintln!("read_many of 500 subnets: {calls} API calls");
 }
+
+#[tokio::test]
+async fn ignore_tags_hide_externally_managed_tags() {
+    let Some(ep) = moto() else { return };
+    let schema = terrane_provider::Provider::schema(&terrane_provider_aws::AwsProvider::new())
+        .provider
+        .clone();
+    let ib = &schema.block.blocks["ignore_tags"].block;
+    let mut o = terrane_provider_aws::vals::blank(ib);
+    o.insert(
+        "keys".into(),
+        terrane_provider_aws::vals::vset(["Owner".to_string()]),
+    );
+    o.insert(
+        "key_prefixes".into(),
+        terrane_provider_aws::vals::vset(["kubernetes.io/".to_string()]),
+    );
+    let p = connect_with(
+        &ep,
+        "eu-west-1",
+        vec![(
+            "ignore_tags",
+            Value::list(ib.implied_type(), vec![Value::object(o)]),
+        )],
+    )
+    .await;
+    let t = "aws_vpc";
+    let cfg = config(
+        t,
+        vec![
+            ("cidr_block", vs("10.8.0.0/16")),
+            ("tags", map(&[("Name", "ign")])),
+        ],
+    );
+    let st = create(&p, t, &cfg).await;
+    let id = s(&st, "id");
+    for (k, v) in [
+        ("Owner", "someone"),
+        ("kubernetes.io/cluster/x", "shared"),
+        ("Extra", "drift"),
+    ] {
+        p.aws
+            .ec2
+            .create_tags()
+            .resources(&id)
+            .tags(aws_sdk_ec2::types::Tag::builder().key(k).value(v).build())
+            .send()
+            .await
+            .unwrap();
+    }
+    let now = read(&p, t, &st).await;
+    assert_eq!(
+        attr(&now, "tags"),
+        map(&[("Extra", "drift"), ("Name", "ign")]),
+        "ignored keys never show"
+    );
+    assert_eq!(
+        attr(&now, "tags_all"),
+        map(&[("Extra", "drift"), ("Name", "ign")])
+    );
+    // Applying the config removes only the unignored drift.
+    let fixed = apply(&p, t, &now, &cfg).await;
+    assert_eq!(attr(&fixed, "tags"), map(&[("Name", "ign")]));
+    let raw = p.aws.ec2.describe_vpcs().vpc_ids(&id).send().await.unwrap();
+    let keys: Vec<String> = raw.vpcs()[0]
+        .tags()
+        .iter()
+        .filter_map(|t| t.key().map(String::from))
+        .collect();
+    assert!(
+        keys.contains(&"Owner".to_string())
+            && keys.contains(&"kubernetes.io/cluster/x".to_string()),
+        "{keys:?}"
+    );
+    destroy(&p, t, &fixed).await;
+}

@@ -57,6 +57,7 @@ async fn configure_reads_account_and_validates_credentials() {
     );
     let err = prov.connect(&cfg).await.err().expect("configure must fail");
     assert!(err.detail.contains("STS GetCallerIdentity"), "{err:?}");
+    eprintln!("unreachable STS: {}", err.detail);
 
     // access_key without secret_key is rejected.
     let bad = with(
