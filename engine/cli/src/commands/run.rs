@@ -310,7 +310,9 @@ pub fn apply(a: ApplyArgs, kind: Kind) -> u8 {
                 Ok(p) => p,
                 Err(c) => return c,
             };
-            print!("{}", planview::render(&plan, ctx.color));
+            if kind != Kind::Refresh {
+                print!("{}", planview::render(&plan, ctx.color));
+            }
             if kind != Kind::Refresh && !plan.has_changes() {
                 // Nothing to do; still record refreshed values.
             } else if !pa.auto_approve {
@@ -390,6 +392,10 @@ pub fn apply(a: ApplyArgs, kind: Kind) -> u8 {
     print_diags(&diags, &ctx.sources, ctx.color);
     if diags.has_errors() || cancel.load(Ordering::SeqCst) {
         return 1;
+    }
+    if kind == Kind::Refresh {
+        print_outputs(&outcome.outputs);
+        return 0;
     }
     let what = if plan.mode == PlanMode::Destroy {
         "Destroy complete! Resources"
