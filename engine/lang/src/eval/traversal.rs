@@ -176,18 +176,20 @@ impl Evaluator<'_> {
                 span,
             ));
         }
+        // As hcl.Index: a key or collection of unknown type gives an
+        // unknown of unknown type, carrying only the collection's marks.
+        if key.ty() == Type::Dynamic || coll.ty() == Type::Dynamic {
+            return Ok(Value::unknown(Type::Dynamic).with_marks(coll.marks));
+        }
+        // The type of an unknown result: lists and maps know their element
+        // type, an object its attribute's; a tuple element is not known
+        // without a known index.
         let elem_ty = |t: &Type, k: &Value| -> Type {
             match t {
                 Type::List(e) | Type::Map(e) => (**e).clone(),
                 Type::Object { attrs, .. } => k
                     .as_str()
                     .and_then(|s| attrs.get(s).cloned())
-                    .unwrap_or(Type::Dynamic),
-                Type::Tuple(es) => k
-                    .as_number()
-                    .and_then(|n| n.to_i64())
-                    .and_then(|i| usize::try_from(i).ok())
-                    .and_then(|i| es.get(i).cloned())
                     .unwrap_or(Type::Dynamic),
                 _ => Type::Dynamic,
             }

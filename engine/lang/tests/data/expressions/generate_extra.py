@@ -139,6 +139,12 @@ CASES = {
         'tomap({a = terraform_data.x.id})', 'toset([terraform_data.x.id, "a"])', 'terraform_data.x.id != "" ? [1] : [2, 3]',
         'terraform_data.x.id != "" ? {a = 1} : {a = "x"}', 'terraform_data.x.id != "" ? null : 1',
         '[for x in [1, 2] : x][terraform_data.x.id == "" ? 0 : 1]', 'sensitive(terraform_data.x.id)', '-length(terraform_data.x.id)',
+        '[for x in tolist([terraform_data.x.id]) : x]', 'tolist([terraform_data.x.id])[*]', '"${terraform_data.x.id}"',
+        '{for k, v in {a = terraform_data.x.id} : k => v}',
+        'terraform_data.x.id[*]', '[for x in terraform_data.x.id : x]', 'terraform_data.x.id ? 1 : 2',
+        'terraform_data.x.id + 1', '!terraform_data.x.id', '-terraform_data.x.id', 'tolist([1])[terraform_data.x.id]',
+        '{a = 1}[terraform_data.x.id]', 'tomap({a = 1})[terraform_data.x.id]', 'toset([1])[terraform_data.x.id]',
+        '"%{for x in terraform_data.x.id}${x}%{endfor}"', '[terraform_data.x.id] == [1]', '{a = terraform_data.x.id} == {}',
     ],
     "extra:unicode": [
         '"e\\u0301"', 'length("e\\u0301")', '"\\u00e9" == "e\\u0301"', '{"e\\u0301" = 1}', '"${"e"}\\u0301"',
