@@ -231,10 +231,8 @@ pub fn apply_summary(counts: ApplyCounts, destroy: bool, o: &RenderOptions) -> S
             counts.added, counts.changed, counts.destroyed
         )
     };
-    format!(
-        "{}\n",
-        o.colors.paint(&format!("[reset][bold][green]\n{summary}"))
-    )
+    o.colors
+        .paint(&format!("[reset][bold][green]\n{summary}\n"))
 }
 
 /// Output values as `terraform output` / the apply view print them:

@@ -47,7 +47,9 @@ for case in "${cases[@]}"; do
     terraform apply -json plan.tfplan > "$case/apply.ui.jsonl" 2>&1 || true
   fi
   if [ -f "$case/apply" ]; then
-    terraform apply -no-color plan.tfplan > "$case/apply.txt" 2>&1 || true
+    color=-no-color
+    [ -f "$case/color" ] && color=
+    terraform apply $color plan.tfplan > "$case/apply.txt" 2>&1 || true
     cp terraform.tfstate "$case/applied.tfstate"
     terraform show -json > "$case/state.json"
     terraform show -no-color > "$case/state.txt"
