@@ -427,6 +427,7 @@ impl Decoder<'_> {
             description: None,
             ty: Type::Dynamic,
             type_expr: None,
+            type_defaults: None,
             default: None,
             default_value: None,
             sensitive: false,
@@ -443,7 +444,20 @@ impl Decoder<'_> {
             set.insert("type");
             v.type_expr = Some(self.expr(&a.value));
             match types::parse_type(&a.value) {
-                Ok(t) => v.ty = t,
+                Ok(t) => {
+                    v.ty = t;
+                    // Optional-attribute defaults come from the evaluator's
+                    // parser, which also evaluates them.
+                    let source = terrane_lang::Source::new(
+                        self.src.name().clone(),
+                        self.src.file.text_arc(),
+                    );
+                    if let Ok((_, defaults)) =
+                        terrane_lang::parse_type_constraint(&a.value, &source)
+                    {
+                        v.type_defaults = defaults;
+                    }
+                }
                 Err(e) => {
                     let r = e
                         .span

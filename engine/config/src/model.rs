@@ -229,6 +229,9 @@ pub struct Variable {
     pub ty: Type,
     /// The `type` expression, when given.
     pub type_expr: Option<Expr>,
+    /// Defaults of `optional(T, default)` attributes in the type, as
+    /// `terrane-lang` applies them to values.
+    pub type_defaults: Option<terrane_lang::TypeDefaults>,
     /// The default expression.
     pub default: Option<Expr>,
     /// The default value when it is a constant.

@@ -532,6 +532,7 @@ fn override_variable(base: &mut Variable, v: Variable, set: &SetFields) {
     if set.contains("type") {
         base.ty = v.ty;
         base.type_expr = v.type_expr;
+        base.type_defaults = v.type_defaults;
     }
     if set.contains("default") {
         base.default = v.default;

@@ -319,3 +319,20 @@ resource "terraform_data" "c" {
         ["Reference to \"each\" in context without for_each"]
     );
 }
+
+#[test]
+fn optional_attribute_defaults_are_kept() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        &[("main.tf", "variable \"o\" {\n  type = object({\n    a = optional(bool, true)\n    b = string\n  })\n}\n")],
+    );
+    let (m, d) = load_module(dir.path());
+    assert!(d.is_empty(), "{d:?}");
+    let m = m.unwrap();
+    let defaults = m.variables["o"].type_defaults.as_ref().expect("defaults");
+    assert_eq!(
+        defaults.defaults.get("a"),
+        Some(&terrane_value::Value::bool(true))
+    );
+}

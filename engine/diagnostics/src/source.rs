@@ -41,6 +41,11 @@ impl SourceFile {
         &self.text
     }
 
+    /// The whole text, shared.
+    pub fn text_arc(&self) -> Arc<str> {
+        self.text.clone()
+    }
+
     /// Records the byte range and header (`resource "a" "b"`) of a top-level
     /// block. Blocks must be added in source order.
     pub fn add_block(&mut self, range: Range<usize>, header: String) {
