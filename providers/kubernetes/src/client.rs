@@ -97,6 +97,30 @@ pub struct Kube {
     cache: Mutex<HashMap<(String, String), Target>>,
     /// Pause between polls of a wait.
     pub poll: Duration,
+    /// Metadata keys other systems manage (`ignore_annotations`,
+    /// `ignore_labels`): never read into state, never removed on update.
+    pub ignore: Ignore,
+}
+
+/// Metadata keys terrane leaves alone.
+#[derive(Debug, Clone, Default)]
+pub struct Ignore {
+    /// Annotation key patterns.
+    pub annotations: Vec<regex::Regex>,
+    /// Label key patterns.
+    pub labels: Vec<regex::Regex>,
+}
+
+impl Ignore {
+    /// True when `key` of metadata map `map` (`annotations`/`labels`) is ignored.
+    pub fn ignores(&self, map: &str, key: &str) -> bool {
+        let pats = if map == "annotations" {
+            &self.annotations
+        } else {
+            &self.labels
+        };
+        pats.iter().any(|r| r.is_match(key))
+    }
 }
 
 /// How a server-side apply is made.
@@ -121,6 +145,7 @@ impl Kube {
             default_namespace,
             cache: Mutex::new(HashMap::new()),
             poll: Duration::from_millis(500),
+            ignore: Ignore::default(),
         }
     }
 

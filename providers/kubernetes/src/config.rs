@@ -253,7 +253,22 @@ pub async fn connect(config: &Value) -> Result<(Kube, Settings), ConfigError> {
         ignore_annotations: get_strs(&cfg, "ignore_annotations"),
         ignore_labels: get_strs(&cfg, "ignore_labels"),
     };
-    Ok((Kube::new(client, ns), settings))
+    let compile = |attr: &'static str, pats: &[String]| {
+        pats.iter()
+            .map(|p| {
+                regex::Regex::new(p).map_err(|e| ConfigError::Invalid {
+                    attr,
+                    message: format!("{p:?}: {e}"),
+                })
+            })
+            .collect::<Result<Vec<_>, _>>()
+    };
+    let mut kube = Kube::new(client, ns);
+    kube.ignore = crate::client::Ignore {
+        annotations: compile("ignore_annotations", &settings.ignore_annotations)?,
+        labels: compile("ignore_labels", &settings.ignore_labels)?,
+    };
+    Ok((kube, settings))
 }
 
 #[cfg(test)]

@@ -379,3 +379,83 @@ async fn aliases_share_schemas() {
         .collect();
     assert!(problems.is_empty(), "{problems:?}");
 }
+
+#[tokio::test]
+async fn quantities_in_other_notation_are_not_a_diff() {
+    let Some((p, c)) = provider().await else {
+        return;
+    };
+    let ns = "tt-qty";
+    let nsv = namespace(&c, &p, ns).await;
+    let ty = "kubernetes_deployment_v1";
+    let mut j = deployment(ns, 1, "nginx", "web");
+    j["spec"]["template"]["spec"]["container"][0]["resources"] = json!({"requests": {"cpu": "0.5", "memory": "1024Mi"}, "limits": {"cpu": "1000m", "memory": "1Gi"}});
+    let config = cfg(&p, ty, j);
+    let state = plan_apply(&c, ty, &Value::dynamic_null(), &config).await;
+    let r = read(&c, ty, &state).await;
+    let pl = plan(&c, ty, &r, &config).await;
+    assert_eq!(pl.planned_state, r, "{}", diff(&pl.planned_state, &r));
+    destroy(&c, ty, &r).await;
+    destroy(&c, "kubernetes_namespace_v1", &nsv).await;
+}
+
+#[tokio::test]
+async fn ignored_and_system_annotations_are_left_alone() {
+    let Some((p, c0)) = provider().await else {
+        return;
+    };
+    let ns = "tt-ignore";
+    let nsv = namespace(&c0, &p, ns).await;
+    let path = std::env::var("TERRANE_KUBECONFIG").unwrap();
+    let c = p
+        .connect(&typed(
+            &p.schema().provider.block,
+            &json!({"config_path": path, "ignore_annotations": ["^example\\.com/"], "ignore_labels": ["^team$"]}),
+        ))
+        .await
+        .unwrap();
+    let ty = "kubernetes_config_map_v1";
+    let conf = |v: &str| {
+        cfg(
+            &p,
+            ty,
+            json!({"metadata": {"name": "c", "namespace": ns, "annotations": {"mine": v}}, "data": {"a": v}}),
+        )
+    };
+    let state = plan_apply(&c, ty, &Value::dynamic_null(), &conf("1")).await;
+    merge_patch(
+        &c,
+        "v1",
+        "ConfigMap",
+        Some(ns),
+        "c",
+        json!({"metadata": {
+        "annotations": {"example.com/owner": "ops", "kubectl.kubernetes.io/restartedAt": "now"},
+        "labels": {"team": "blue"}}}),
+    )
+    .await;
+    let r = read(&c, ty, &state).await;
+    assert_eq!(
+        plan(&c, ty, &r, &conf("1")).await.planned_state,
+        r,
+        "ignored keys must not show"
+    );
+    let s2 = plan_apply(&c, ty, &r, &conf("2")).await;
+    let t = c.kube.resolve("v1", "ConfigMap").await.unwrap();
+    let live = c.kube.get(&t, Some(ns), "c").await.unwrap().unwrap();
+    assert_eq!(live["metadata"]["annotations"]["example.com/owner"], "ops");
+    assert_eq!(
+        live["metadata"]["annotations"]["kubectl.kubernetes.io/restartedAt"],
+        "now"
+    );
+    assert_eq!(live["metadata"]["annotations"]["mine"], "2");
+    assert_eq!(live["metadata"]["labels"]["team"], "blue");
+    // The default provider (no ignore lists) does see the label.
+    let seen = read(&c0, ty, &s2).await;
+    assert_eq!(
+        at(&seen, &["metadata", "0", "labels", "team"]),
+        &Value::string("blue")
+    );
+    destroy(&c, ty, &s2).await;
+    destroy(&c0, "kubernetes_namespace_v1", &nsv).await;
+}

@@ -3,6 +3,7 @@
 //! schema, the HCL → JSON request body, the JSON → state conversion and the
 //! plan rules all come from one declaration per resource.
 
+use crate::client::Ignore;
 use crate::jsonval::number_json;
 use crate::vals::*;
 use base64::Engine;
@@ -26,6 +27,9 @@ pub enum Ty {
     /// itself (`*kubernetes.io/*`, `*k8s.io/*`) are reported only when the
     /// configuration has them.
     Meta,
+    /// A map of resource quantities (`cpu = "0.5"`): the server's
+    /// canonical form (`500m`) of a configured quantity is not a change.
+    Quantities,
     /// A list of strings.
     ListStr,
     /// A string in Terraform that is an integer in JSON when it looks like
@@ -148,7 +152,7 @@ impl Field {
             Ty::Str | Ty::IntStr => Type::String,
             Ty::Int => Type::Number,
             Ty::Bool => Type::Bool,
-            Ty::MapStr | Ty::Meta | Ty::B64Map => Type::map(Type::String),
+            Ty::MapStr | Ty::Meta | Ty::B64Map | Ty::Quantities => Type::map(Type::String),
             Ty::ListStr => Type::list(Type::String),
             Ty::Block(fs, _) => Type::list(block_type(fs)),
         }
@@ -252,7 +256,7 @@ fn scalar_json(fl: &Field, v: &Value, path: &str) -> Result<Option<J>, BodyError
         },
         (Ty::Int, Kind::Number(n)) => number_json(n).map_err(|e| bad(&e.to_string()))?,
         (Ty::Bool, Kind::Bool(b)) => J::Bool(*b),
-        (Ty::MapStr | Ty::Meta, Kind::Map(_, m)) => J::Object(
+        (Ty::MapStr | Ty::Meta | Ty::Quantities, Kind::Map(_, m)) => J::Object(
             m.iter()
                 .map(|(k, x)| (k.clone(), J::String(x.as_str().unwrap_or("").to_string())))
                 .collect(),
@@ -333,6 +337,44 @@ pub fn to_json(
     Ok(out)
 }
 
+/// The value of a Kubernetes quantity (`500m`, `1.5Gi`, `2e3`).
+pub fn quantity(s: &str) -> Option<f64> {
+    let s = s.trim();
+    let split = s
+        .char_indices()
+        .find(|(_, c)| !(c.is_ascii_digit() || *c == '.' || *c == '+' || *c == '-'))
+        .map(|(i, _)| i)
+        .unwrap_or(s.len());
+    let (num, suffix) = s.split_at(split);
+    let n: f64 = num.parse().ok()?;
+    let mult = match suffix {
+        "" => 1.0,
+        "m" => 1e-3,
+        "k" => 1e3,
+        "M" => 1e6,
+        "G" => 1e9,
+        "T" => 1e12,
+        "P" => 1e15,
+        "E" => 1e18,
+        "Ki" => 1024f64,
+        "Mi" => 1024f64.powi(2),
+        "Gi" => 1024f64.powi(3),
+        "Ti" => 1024f64.powi(4),
+        "Pi" => 1024f64.powi(5),
+        "Ei" => 1024f64.powi(6),
+        e if e.starts_with(['e', 'E']) => 10f64.powi(e[1..].parse::<i32>().ok()?),
+        _ => return None,
+    };
+    Some(n * mult)
+}
+
+fn same_quantity(a: &str, b: &str) -> bool {
+    match (quantity(a), quantity(b)) {
+        (Some(x), Some(y)) => (x - y).abs() <= 1e-9 * x.abs().max(y.abs()).max(1e-9),
+        _ => false,
+    }
+}
+
 fn is_internal_key(k: &str) -> bool {
     k.contains("kubernetes.io/") || k.contains("k8s.io/")
 }
@@ -370,7 +412,7 @@ fn scalar_from_json(fl: &Field, j: Option<&J>, prior: Option<&Value>) -> Value {
             .as_bool()
             .map(Value::bool)
             .unwrap_or_else(|| Value::null(ty)),
-        Ty::MapStr | Ty::Meta | Ty::B64Map => {
+        Ty::MapStr | Ty::Meta | Ty::B64Map | Ty::Quantities => {
             let prior_keys = prior.and_then(Value::as_entries);
             let mut m = BTreeMap::new();
             if let J::Object(o) = j {
@@ -389,6 +431,12 @@ fn scalar_from_json(fl: &Field, j: Option<&J>, prior: Option<&Value>) -> Value {
                             .unwrap_or(raw)
                     } else {
                         json_string(x)
+                    };
+                    let same_quantity =
+                        |p: &str| matches!(fl.ty, Ty::Quantities) && same_quantity(p, &s);
+                    let s = match prior_keys.and_then(|p| p.get(k)).and_then(Value::as_str) {
+                        Some(p) if same_quantity(p) => p.to_string(),
+                        _ => s,
                     };
                     m.insert(k.clone(), s);
                 }
@@ -550,7 +598,12 @@ pub fn replace_paths(fields: &[Field], planned: &Obj, prior: &Obj, at: &Path, ou
 /// it: fields terrane manages are replaced (or removed when no longer
 /// configured), everything else the server keeps (defaults, fields outside
 /// the schema).
-pub fn overlay(fields: &[Field], current: &mut Map<String, J>, desired: &Map<String, J>) {
+pub fn overlay(
+    fields: &[Field],
+    current: &mut Map<String, J>,
+    desired: &Map<String, J>,
+    ignore: &Ignore,
+) {
     for fl in fields {
         if fl.mode == Mode::Comp || fl.json.is_empty() {
             continue;
@@ -562,7 +615,7 @@ pub fn overlay(fields: &[Field], current: &mut Map<String, J>, desired: &Map<Str
                     .entry(fl.json.to_string())
                     .or_insert_with(|| J::Object(Map::new()));
                 if let J::Object(cur) = slot {
-                    overlay(fs, cur, w);
+                    overlay(fs, cur, w, ignore);
                 } else {
                     *slot = J::Object(w.clone());
                 }
@@ -576,7 +629,7 @@ pub fn overlay(fields: &[Field], current: &mut Map<String, J>, desired: &Map<Str
                 for (i, w) in ws.iter().enumerate() {
                     let Some(w) = w.as_object() else { continue };
                     match cur_items.get_mut(i) {
-                        Some(J::Object(c)) => overlay(fs, c, w),
+                        Some(J::Object(c)) => overlay(fs, c, w, ignore),
                         _ => {
                             if i < cur_items.len() {
                                 cur_items[i] = J::Object(w.clone());
@@ -588,6 +641,22 @@ pub fn overlay(fields: &[Field], current: &mut Map<String, J>, desired: &Map<Str
                 }
                 current.insert(fl.json.to_string(), J::Array(cur_items));
             }
+            (Ty::Meta, w) => {
+                // Keys Kubernetes or other systems manage stay.
+                let mut m: Map<String, J> = match current.remove(fl.json) {
+                    Some(J::Object(c)) => c
+                        .into_iter()
+                        .filter(|(k, _)| is_internal_key(k) || ignore.ignores(fl.json, k))
+                        .collect(),
+                    _ => Map::new(),
+                };
+                if let Some(J::Object(w)) = w {
+                    m.extend(w.iter().map(|(k, v)| (k.clone(), v.clone())));
+                }
+                if !m.is_empty() {
+                    current.insert(fl.json.to_string(), J::Object(m));
+                }
+            }
             (_, Some(w)) => {
                 current.insert(fl.json.to_string(), w.clone());
             }
@@ -597,5 +666,111 @@ pub fn overlay(fields: &[Field], current: &mut Map<String, J>, desired: &Map<Str
                 }
             }
         }
+    }
+}
+
+/// Drops ignored keys from the top-level `metadata` block's labels and
+/// annotations.
+pub fn drop_ignored(state: &mut Obj, ignore: &Ignore) {
+    if ignore.annotations.is_empty() && ignore.labels.is_empty() {
+        return;
+    }
+    let Some(Value {
+        kind: Kind::List(ety, items),
+        ..
+    }) = state.get("metadata").cloned()
+    else {
+        return;
+    };
+    let items = items
+        .into_iter()
+        .map(|m| {
+            let mut o = obj(&m);
+            for map in ["annotations", "labels"] {
+                if let Some(Value {
+                    kind: Kind::Map(t, entries),
+                    ..
+                }) = o.get(map).cloned()
+                {
+                    let kept: BTreeMap<String, Value> = entries
+                        .into_iter()
+                        .filter(|(k, _)| !ignore.ignores(map, k))
+                        .collect();
+                    let v = if kept.is_empty() {
+                        Value::null(Type::map(t))
+                    } else {
+                        Value::map(t, kept)
+                    };
+                    o.insert(map.to_string(), v);
+                }
+            }
+            vobj(o)
+        })
+        .collect();
+    state.insert("metadata".into(), Value::list(ety, items));
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn quantities_compare_by_value() {
+        assert_eq!(quantity("500m"), Some(0.5));
+        assert_eq!(quantity("1Gi"), Some(1073741824.0));
+        assert_eq!(quantity("2e3"), Some(2000.0));
+        assert_eq!(quantity("1E"), Some(1e18));
+        assert!(same_quantity("0.5", "500m"));
+        assert!(same_quantity("1024Mi", "1Gi"));
+        assert!(!same_quantity("128Mi", "128M"));
+        assert_eq!(quantity("lots"), None);
+    }
+
+    #[test]
+    fn body_and_state_round_trip() {
+        let fields = vec![
+            f("name", "name", Ty::Str).req(),
+            f("replicas", "replicas", Ty::IntStr).oc(),
+            f("data", "data", Ty::B64Map),
+            one("spec", "spec", vec![f("port", "port", Ty::Int)]),
+            f("local", "", Ty::Bool).default(Value::bool(true)),
+        ];
+        let cfg = plan(
+            &fields,
+            &[
+                ("name".to_string(), vs("a")),
+                ("replicas".to_string(), vs("3")),
+                (
+                    "data".to_string(),
+                    vmap([("k".to_string(), "v".to_string())].into()),
+                ),
+                (
+                    "spec".to_string(),
+                    Value::list(
+                        block_type(
+                            &fields[3..4]
+                                .iter()
+                                .flat_map(|f| match &f.ty {
+                                    Ty::Block(fs, _) => fs.clone(),
+                                    _ => vec![],
+                                })
+                                .collect::<Vec<_>>(),
+                        ),
+                        vec![vobj([("port".to_string(), Value::number(80))].into())],
+                    ),
+                ),
+            ]
+            .into_iter()
+            .collect(),
+            None,
+        );
+        let body = to_json(&fields, &cfg, None, "").unwrap();
+        assert_eq!(
+            J::Object(body.clone()),
+            serde_json::json!({"name": "a", "replicas": 3, "data": {"k": "dg=="}, "spec": {"port": 80}})
+        );
+        let back = from_json(&fields, Some(&body), Some(&cfg));
+        assert_eq!(back, cfg);
     }
 }

@@ -87,8 +87,9 @@ impl Def {
     }
 
     /// The state for an object read from the server.
-    fn state(&self, j: &J, prior: Option<&Obj>) -> Obj {
+    fn state(&self, kube: &Kube, j: &J, prior: Option<&Obj>) -> Obj {
         let mut o = from_json(&self.fields, j.as_object(), prior);
+        fields::drop_ignored(&mut o, &kube.ignore);
         o.insert("id".into(), self.id(&o));
         if !self.timeouts.is_empty() {
             let t = prior
@@ -230,7 +231,7 @@ impl Def {
                     })?;
                     let mut cur: Map<String, J> = current.as_object().cloned().unwrap_or_default();
                     if let Some(d) = body.as_object() {
-                        overlay(&self.fields, &mut cur, d);
+                        overlay(&self.fields, &mut cur, d, &kube.ignore);
                     }
                     match kube
                         .replace(&t, ns.as_deref(), &name, &J::Object(cur))
@@ -258,7 +259,7 @@ impl Def {
                 };
             }
         };
-        let mut state = self.state(&out, Some(&planned));
+        let mut state = self.state(kube, &out, Some(&planned));
         if self.rollout && get_b(&planned, "wait_for_rollout").unwrap_or(true) {
             let (name, ns) = self.ident(&state);
             let limit = self.timeout(&planned, verb, Duration::from_secs(600));
@@ -272,7 +273,7 @@ impl Def {
                 )
                 .await
             {
-                Ok(j) => state = self.state(&j, Some(&planned)),
+                Ok(j) => state = self.state(kube, &j, Some(&planned)),
                 Err(e) => diagnostics.push(Diagnostic::error(
                     "Waiting for rollout to finish",
                     format!(
@@ -308,7 +309,7 @@ impl Def {
         .await;
         match res {
             Ok(Some(j)) => ReadResponse {
-                new_state: vobj(self.state(&j, Some(&cur))),
+                new_state: vobj(self.state(kube, &j, Some(&cur))),
                 private: req.private.clone(),
                 diagnostics,
             },
@@ -360,7 +361,7 @@ impl Def {
             Ok(j) => ImportResponse {
                 imported: vec![ImportedResource {
                     type_name: req.type_name.clone(),
-                    state: vobj(self.state(&j, None)),
+                    state: vobj(self.state(kube, &j, None)),
                     private: Vec::new(),
                 }],
                 diagnostics,
@@ -398,6 +399,7 @@ impl Def {
                 reason: "NotFound".into(),
             })?;
         let mut o = from_json(&self.fields, j.as_object(), None);
+        fields::drop_ignored(&mut o, &kube.ignore);
         o.insert("id".into(), self.id(&o));
         Ok(o)
     }

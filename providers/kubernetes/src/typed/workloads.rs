@@ -141,8 +141,8 @@ fn container_fields() -> Vec<Field> {
             "resources",
             "resources",
             vec![
-                f("limits", "limits", Ty::MapStr).oc(),
-                f("requests", "requests", Ty::MapStr).oc(),
+                f("limits", "limits", Ty::Quantities).oc(),
+                f("requests", "requests", Ty::Quantities).oc(),
             ],
         ),
         probe("startup_probe", "startupProbe"),
