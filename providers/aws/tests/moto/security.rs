@@ -395,3 +395,83 @@ async fn network_acl_and_rule() {
     destroy(&p, "aws_subnet", &sn).await;
     destroy(&p, "aws_vpc", &vpc).await;
 }
+
+#[tokio::test]
+async fn rule_description_updates_and_default_group_import() {
+    let Some(ep) = moto() else { return };
+    let p = connect(&ep, "eu-west-2").await;
+    let vpc = create(
+        &p,
+        "aws_vpc",
+        &config("aws_vpc", vec![("cidr_block", vs("10.23.0.0/16"))]),
+    )
+    .await;
+    let vpc_id = s(&vpc, "id");
+    let sg = create(
+        &p,
+        "aws_security_group",
+        &config(
+            "aws_security_group",
+            vec![("name", vs(unique("desc"))), ("vpc_id", vs(&vpc_id))],
+        ),
+    )
+    .await;
+    let t = "aws_security_group_rule";
+    let cfg = config(
+        t,
+        vec![
+            ("type", vs("egress")),
+            ("protocol", vs("udp")),
+            ("from_port", vi(53)),
+            ("to_port", vi(53)),
+            ("cidr_blocks", vlist(["10.0.0.0/8".to_string()])),
+            ("description", vs("dns")),
+            ("security_group_id", vs(s(&sg, "id"))),
+        ],
+    );
+    let r = create(&p, t, &cfg).await;
+    assert_eq!(s(&r, "description"), "dns");
+    let cfg2 = with(&cfg, vec![("description", vs("dns resolvers"))]);
+    let pl = plan(&p, t, &r, &cfg2).await;
+    assert!(
+        pl.requires_replace.is_empty(),
+        "description changes in place"
+    );
+    let r2 = apply(&p, t, &r, &cfg2).await;
+    assert_eq!(s(&r2, "id"), s(&r, "id"));
+    assert_eq!(s(&r2, "description"), "dns resolvers");
+    assert_noop(&p, t, &r2, &cfg2).await;
+    destroy(&p, t, &r2).await;
+
+    // aws_default_security_group: update rules in place, import by ID.
+    let dt = "aws_default_security_group";
+    let ing = |port: i64| {
+        Value::set(
+            nested_type(dt, &["ingress"]),
+            vec![nested(
+                dt,
+                &["ingress"],
+                vec![
+                    ("protocol", vs("tcp")),
+                    ("from_port", vi(port)),
+                    ("to_port", vi(port)),
+                    ("cidr_blocks", vlist(["10.23.0.0/16".to_string()])),
+                ],
+            )],
+        )
+    };
+    let dcfg = config(dt, vec![("vpc_id", vs(&vpc_id)), ("ingress", ing(22))]);
+    let d = create(&p, dt, &dcfg).await;
+    let dcfg2 = with(
+        &dcfg,
+        vec![("ingress", ing(443)), ("tags", map(&[("Name", "default")]))],
+    );
+    let d2 = apply(&p, dt, &d, &dcfg2).await;
+    assert_eq!(attr(&d2, "ingress").len(), Some(1));
+    assert_noop(&p, dt, &d2, &dcfg2).await;
+    let imp = import(&p, dt, &s(&d2, "id")).await;
+    assert_eq!(attr(&imp, "ingress"), attr(&d2, "ingress"));
+    destroy(&p, dt, &d2).await;
+    destroy(&p, "aws_security_group", &sg).await;
+    destroy(&p, "aws_vpc", &vpc).await;
+}

@@ -432,3 +432,36 @@ async fn object_upload_update_import_delete() {
     assert!(read(&p, t, &o2).await.is_null());
     destroy(&p, "aws_s3_bucket", &b).await;
 }
+
+#[tokio::test]
+async fn testkit_lifecycles_for_standalone_types() {
+    let Some(ep) = moto() else { return };
+    let p = connect(&ep, "eu-west-1").await;
+    let name = unique("tf-kit");
+    let problems = terrane_provider::testkit::check_lifecycle(
+        &p,
+        "aws_s3_bucket",
+        config("aws_s3_bucket", vec![("bucket", vs(&name))]),
+        Some(config(
+            "aws_s3_bucket",
+            vec![
+                ("bucket", vs(&name)),
+                ("tags", map(&[("k", "v")])),
+                ("force_destroy", vb(true)),
+            ],
+        )),
+    )
+    .await;
+    assert!(problems.is_empty(), "aws_s3_bucket: {problems:#?}");
+    let problems = terrane_provider::testkit::check_lifecycle(
+        &p,
+        "aws_eip",
+        config("aws_eip", vec![("domain", vs("vpc"))]),
+        Some(config(
+            "aws_eip",
+            vec![("domain", vs("vpc")), ("tags", map(&[("Name", "kit")]))],
+        )),
+    )
+    .await;
+    assert!(problems.is_empty(), "aws_eip: {problems:#?}");
+}
