@@ -460,3 +460,27 @@ fn type_function_is_console_only() {
     );
     assert_eq!(console("1 + 1").unwrap(), "2");
 }
+
+#[test]
+fn direct_traversals_keep_container_marks() {
+    let mut c = ctx();
+    let inner = obj(&[("b", Value::number(1))]).mark_sensitive();
+    c.set(
+        "thing",
+        obj(&[
+            ("a", inner),
+            ("plain", Value::tuple(vec![Value::number(7)])),
+        ]),
+    );
+    let eval_in = |text: &str| {
+        let src = Source::new("t", text);
+        eval(&parse_expression(&src).unwrap(), &c, &src).unwrap()
+    };
+    assert!(eval_in("thing.a.b").is_sensitive());
+    assert!(eval_in("thing[\"a\"].b").is_sensitive());
+    assert!(!eval_in("thing.plain[0]").is_sensitive());
+    assert_eq!(
+        eval_in("thing.plain.0").as_number().unwrap().to_string(),
+        "7"
+    );
+}

@@ -112,7 +112,7 @@ impl<'a> Evaluator<'a> {
         self.scopes.pop();
     }
 
-    fn lookup(&self, name: &str) -> Option<&Value> {
+    pub(crate) fn lookup(&self, name: &str) -> Option<&Value> {
         self.scopes
             .iter()
             .rev()

@@ -1,13 +1,65 @@
 //! Attribute access, indexing and splats.
 
 use super::{EResult, Evaluator};
-use hcl_edit::expr::{Traversal, TraversalOperator};
+use hcl_edit::expr::{Expression, Traversal, TraversalOperator};
 use hcl_edit::{Decorated, Span};
 use std::ops::Range;
-use terrane_value::{convert, unify, Kind, Number, Type, Value};
+use terrane_value::{convert, unify, Kind, Marks, Number, Type, Value};
+
+/// Follows the leading steps that cannot fail or need conversion (present
+/// attributes and keys, in-range literal indexes of known values), by
+/// reference. Returns the value reached, the marks collected on the way
+/// (each step adds its container's marks, as the general path does) and
+/// how many operators were followed.
+fn walk_plain<'v>(
+    mut v: &'v Value,
+    ops: &[Decorated<TraversalOperator>],
+) -> (&'v Value, Marks, usize) {
+    let mut marks = Marks::NONE;
+    let mut taken = 0;
+    for op in ops {
+        let next = match (op.value(), &v.kind) {
+            (TraversalOperator::GetAttr(name), Kind::Object(m) | Kind::Map(_, m)) => {
+                m.get(name.value().as_str())
+            }
+            (TraversalOperator::LegacyIndex(n), Kind::List(_, xs) | Kind::Tuple(xs)) => {
+                usize::try_from(*n.value()).ok().and_then(|i| xs.get(i))
+            }
+            (
+                TraversalOperator::Index(Expression::Number(n)),
+                Kind::List(_, xs) | Kind::Tuple(xs),
+            ) => n
+                .value()
+                .as_u64()
+                .and_then(|i| usize::try_from(i).ok())
+                .and_then(|i| xs.get(i)),
+            (
+                TraversalOperator::Index(Expression::String(k)),
+                Kind::Object(m) | Kind::Map(_, m),
+            ) => m.get(k.value().as_str()),
+            _ => None,
+        };
+        let Some(next) = next else { break };
+        marks = marks.union(v.marks);
+        v = next;
+        taken += 1;
+    }
+    (v, marks, taken)
+}
 
 impl Evaluator<'_> {
     pub(super) fn traversal(&mut self, t: &Traversal) -> EResult {
+        if let Expression::Variable(root) = &t.expr {
+            // Walk plain steps by reference so that `aws_instance.web[0].id`
+            // does not copy every instance of `aws_instance`.
+            if let Some(base) = self.lookup(root.value().as_str()) {
+                let (v, marks, taken) = walk_plain(base, &t.operators);
+                if taken > 0 {
+                    let v = v.clone().with_marks(marks);
+                    return self.apply_ops(v, &t.operators[taken..]);
+                }
+            }
+        }
         let base = self.eval(&t.expr)?;
         self.apply_ops(base, &t.operators)
     }
