@@ -31,6 +31,10 @@ pub(crate) fn register(r: &mut Registry) {
     .variadic(p("args", Type::Dynamic).null().nested_unknown());
 }
 
+/// Widths and precisions beyond this are refused rather than allocated
+/// (Go's fmt treats values over a million as invalid too).
+const MAX_WIDTH: usize = 1_000_000;
+
 #[derive(Default, Clone)]
 struct Verb {
     raw: String,
@@ -118,6 +122,12 @@ pub(crate) fn format_str(fmt: &str, args: &[Value]) -> Result<String, String> {
             width = Some(width.unwrap_or(0usize).saturating_mul(10) + (c as usize - '0' as usize));
             i += 1;
         }
+        if width.is_some_and(|w| w > MAX_WIDTH) {
+            return Err(format!(
+                "width too large in {:?} at offset {start}",
+                &fmt[start..]
+            ));
+        }
         v.width = width;
         if let Some(&(_, '.')) = bytes.get(i) {
             i += 1;
@@ -125,6 +135,12 @@ pub(crate) fn format_str(fmt: &str, args: &[Value]) -> Result<String, String> {
             while let Some(&(_, c @ '0'..='9')) = bytes.get(i) {
                 prec = prec.saturating_mul(10) + (c as usize - '0' as usize);
                 i += 1;
+            }
+            if prec > MAX_WIDTH {
+                return Err(format!(
+                    "precision too large in {:?} at offset {start}",
+                    &fmt[start..]
+                ));
             }
             v.prec = Some(prec);
         }

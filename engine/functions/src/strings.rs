@@ -92,9 +92,13 @@ pub(crate) fn register(r: &mut Registry) {
         vec![p("spaces", Type::Number), st()],
         s.clone(),
         |a, _| {
-            let n = number(&a[0]).to_i64().unwrap_or(0);
+            let n = int_of(&a[0]).map_err(call_err)?;
             if n < 0 {
                 return Err(Fail::Panic("strings: negative Repeat count".into()));
+            }
+            if n > 1 << 30 {
+                // Go would try to allocate this much and crash.
+                return Err(Fail::Panic("strings: Repeat output length overflow".into()));
             }
             let pad = format!("\n{}", " ".repeat(n as usize));
             Ok(sv(string(&a[1]).replace('\n', &pad)))
