@@ -40,6 +40,7 @@ mod dupkeys;
 mod json;
 mod model;
 mod module;
+mod providers;
 pub mod refs;
 mod source;
 pub mod types;

@@ -336,3 +336,57 @@ fn optional_attribute_defaults_are_kept() {
         Some(&terrane_value::Value::bool(true))
     );
 }
+
+#[test]
+fn provider_configurations_resolve_through_module_calls() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        &[
+            (
+                "main.tf",
+                "provider \"aws\" {}\nprovider \"aws\" {\n  alias = \"west\"\n}\nmodule \"net\" {\n  source = \"./net\"\n  providers = {\n    aws.peer = aws.west\n  }\n}\nresource \"terraform_data\" \"t\" {}\n",
+            ),
+            (
+                "net/main.tf",
+                "terraform {\n  required_providers {\n    aws = {\n      source = \"hashicorp/aws\"\n      configuration_aliases = [aws.peer]\n    }\n  }\n}\nresource \"aws_vpc\" \"a\" {}\nresource \"aws_vpc\" \"b\" {\n  provider = aws.peer\n}\nmodule \"inner\" { source = \"./inner\" }\n",
+            ),
+            ("net/inner/main.tf", "provider \"aws\" {}\nresource \"aws_vpc\" \"c\" {}\n"),
+        ],
+    );
+    let (config, d) = load_config(dir.path());
+    assert!(d.is_empty(), "{d:?}");
+    let config = config.unwrap();
+    assert!(validate(&config).is_empty());
+    let shown = |path: &str, name: &str| {
+        let path: terrane_addrs::ModulePath = if path.is_empty() {
+            Default::default()
+        } else {
+            path.parse().unwrap()
+        };
+        let node = config.descendant(&path).unwrap();
+        let r = node
+            .module
+            .resources
+            .values()
+            .find(|r| r.addr.name == name)
+            .unwrap();
+        config.resource_provider(&path, r).to_string()
+    };
+    assert_eq!(
+        shown("", "t"),
+        "provider[\"terraform.io/builtin/terraform\"]"
+    );
+    assert_eq!(
+        shown("module.net", "a"),
+        "provider[\"registry.terraform.io/hashicorp/aws\"]"
+    );
+    assert_eq!(
+        shown("module.net", "b"),
+        "provider[\"registry.terraform.io/hashicorp/aws\"].west"
+    );
+    assert_eq!(
+        shown("module.net.module.inner", "c"),
+        "module.net.module.inner.provider[\"registry.terraform.io/hashicorp/aws\"]"
+    );
+}
