@@ -3,7 +3,7 @@
 //! trimprefix, trimspace, trimsuffix, upper (`format` and `formatlist` are
 //! in `format.rs`).
 
-use crate::numeric::{int_of, number, string};
+use crate::numeric::{int_of, string};
 use crate::registry::{arg_err, call_err, p, Fail, FuncContext, Registry, Ret, R};
 use terrane_value::{Type, Value};
 use unicode_normalization::{is_nfc_quick, IsNormalized, UnicodeNormalization};
