@@ -6,9 +6,15 @@
 //! templates, `for` expressions, splats, conversions, unknown and
 //! sensitive propagation and diagnostics; the functions that need the
 //! evaluator (`try`, `can`, `templatefile`, `templatestring`, console
-//! `type`); the references an expression makes ([`references`]); and type
-//! constraints with `optional()` defaults ([`parse_type_constraint`]).
-//! Every other built-in function lives in `terrane-functions`.
+//! `type`, see [`eval_console`]); the references an expression makes
+//! ([`references`]) and Terraform's diagnostics for malformed or undeclared
+//! ones ([`DeclaredNames`]); type constraints with `optional()` defaults
+//! ([`parse_type_constraint`]); and parsing with Terraform's syntax-error
+//! summaries ([`parse_expression`], [`parse_body`]). Every other built-in
+//! function lives in `terrane-functions`.
+//!
+//! Behaviour is pinned by `tests/expressions.rs`, which replays every case
+//! Terraform v1.11.4's console recorded in the conformance corpus.
 //!
 //! It depends only on the value model, diagnostics, the function library
 //! and `hcl-edit`, never on configuration loading or the engine: those
