@@ -180,3 +180,25 @@ pub fn plan_from_json(doc: &J, mode: PlanMode) -> Result<Plan, RenderError> {
         errored: doc.get("errored") == Some(&J::Bool(true)),
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn malformed_documents_are_errors() {
+        let doc: J = serde_json::json!({"resource_changes": [{"address": "a.b"}]});
+        assert!(plan_from_json(&doc, PlanMode::Normal).is_err());
+        let doc: J = serde_json::json!({"resource_changes": [{
+            "address": "a.b", "type": "a", "name": "b", "provider_name": "p",
+            "change": {"actions": ["explode"]}
+        }]});
+        assert!(matches!(
+            plan_from_json(&doc, PlanMode::Normal),
+            Err(RenderError::Malformed(_))
+        ));
+        let doc: J = serde_json::json!({});
+        let plan = plan_from_json(&doc, PlanMode::Normal).unwrap_or_else(|e| panic!("{e}"));
+        assert!(plan.changes.is_empty() && !plan.has_changes());
+    }
+}
