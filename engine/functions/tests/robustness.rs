@@ -83,7 +83,7 @@ fn scalars() -> Vec<Value> {
 fn value(r: &mut Rng, depth: u32) -> Value {
     let base = scalars();
     match r.next() % 6 {
-        0 | 1 | 2 if depth < 2 => {
+        0..=2 if depth < 2 => {
             let n = (r.next() % 4) as usize;
             let items: Vec<Value> = (0..n).map(|_| value(r, depth + 1)).collect();
             match r.next() % 3 {
@@ -103,7 +103,7 @@ fn value(r: &mut Rng, depth: u32) -> Value {
             let m: BTreeMap<String, Value> = (0..n)
                 .map(|i| (format!("k{i}"), value(r, depth + 1)))
                 .collect();
-            if r.next() % 2 == 0 {
+            if r.next().is_multiple_of(2) {
                 Value::object(m)
             } else {
                 Value::map(
