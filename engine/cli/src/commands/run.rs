@@ -32,7 +32,7 @@ struct Ctx {
     color: bool,
 }
 
-fn setup(a: &PlanArgs) -> Result<Ctx, u8> {
+fn setup(a: &PlanArgs, kind: Kind) -> Result<Ctx, u8> {
     let color = !a.no_color && std::env::var_os("NO_COLOR").is_none();
     let Some((config, sources)) = common::load(color) else {
         return Err(1);
@@ -45,6 +45,20 @@ fn setup(a: &PlanArgs) -> Result<Ctx, u8> {
         common::error("Failed to start", e);
         1u8
     })?;
+    let destroying = a.destroy || kind == Kind::Destroy;
+    if config.module.sources.is_empty() && !destroying {
+        let verb = if kind == Kind::Plan { "Plan" } else { "Apply" };
+        let gerund = if kind == Kind::Plan {
+            "Planning"
+        } else {
+            "Applying"
+        };
+        common::error(
+            "No configuration files",
+            format!("{verb} requires configuration to be present. {gerund} without a configuration would mark everything for destruction, which is normally not what is desired. If you would like to destroy everything, run '{}' with the -destroy option. Otherwise, create a terrane configuration file (.tf file) and try again.", if kind == Kind::Plan { "terrane plan" } else { "terrane apply" }),
+        );
+        return Err(1);
+    }
     Ok(Ctx {
         config,
         sources,
@@ -148,7 +162,7 @@ fn make_plan(a: &PlanArgs, kind: Kind, ctx: &Ctx, state: &StateFile) -> Result<P
 
 /// `terrane plan`.
 pub fn plan(a: PlanArgs) -> u8 {
-    let ctx = match setup(&a) {
+    let ctx = match setup(&a, Kind::Plan) {
         Ok(c) => c,
         Err(c) => return c,
     };
@@ -259,7 +273,7 @@ fn print_json_plan(plan: &Plan) {
 /// `terrane apply`, `destroy` and `refresh`.
 pub fn apply(a: ApplyArgs, kind: Kind) -> u8 {
     let pa = a.plan.clone();
-    let ctx = match setup(&pa) {
+    let ctx = match setup(&pa, kind) {
         Ok(c) => c,
         Err(c) => return c,
     };
