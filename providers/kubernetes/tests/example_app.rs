@@ -152,3 +152,123 @@ async fn kubernetes_app_example() {
         state.resources.len()
     );
 }
+
+#[tokio::test]
+async fn replicas_changed_by_an_autoscaler_are_ignored_with_ignore_changes() {
+    let Some((_, c)) = common::provider().await else {
+        return;
+    };
+    let ns = "tt-ignore-changes";
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("main.tf"),
+        r#"
+variable "kubeconfig" { type = string }
+variable "namespace" { type = string }
+provider "kubernetes" {
+  config_path = var.kubeconfig
+}
+resource "kubernetes_namespace_v1" "ns" {
+  metadata { name = var.namespace }
+}
+resource "kubernetes_deployment_v1" "web" {
+  metadata {
+    name      = "web"
+    namespace = kubernetes_namespace_v1.ns.metadata[0].name
+  }
+  spec {
+    replicas = 2
+    selector { match_labels = { app = "web" } }
+    template {
+      metadata { labels = { app = "web" } }
+      spec {
+        container {
+          name  = "web"
+          image = "nginx"
+        }
+      }
+    }
+  }
+  wait_for_rollout = false
+  lifecycle {
+    ignore_changes = [spec[0].replicas]
+  }
+}
+resource "kubernetes_horizontal_pod_autoscaler_v2" "web" {
+  metadata {
+    name      = "web"
+    namespace = kubernetes_namespace_v1.ns.metadata[0].name
+  }
+  spec {
+    min_replicas = 2
+    max_replicas = 10
+    scale_target_ref {
+      api_version = "apps/v1"
+      kind        = "Deployment"
+      name        = kubernetes_deployment_v1.web.metadata[0].name
+    }
+    metric {
+      type = "Resource"
+      resource {
+        name = "cpu"
+        target {
+          type                = "Utilization"
+          average_utilization = 60
+        }
+      }
+    }
+  }
+}
+"#,
+    )
+    .unwrap();
+    let (config, d) = terrane_config::load_and_validate(dir.path());
+    assert!(!d.has_errors(), "{d:?}");
+    let config = config.unwrap();
+    let inputs: Vec<VarInput> = [
+        ("kubeconfig", std::env::var("TERRANE_KUBECONFIG").unwrap()),
+        ("namespace", ns.to_string()),
+    ]
+    .into_iter()
+    .map(|(n, v)| VarInput {
+        name: n.into(),
+        value: RawVar::Text(v),
+        origin: VarOrigin::Cli,
+    })
+    .collect();
+    let sources = terrane_core::sources::Sources::new(&config);
+    let (variables, d) = terrane_core::vars::root_variables(&config, &inputs, &sources);
+    assert!(!d.has_errors(), "{d:?}");
+    let run = Run {
+        config,
+        providers: vec![Arc::new(KubernetesProvider::new())],
+        opts: PlanOptions {
+            variables,
+            cwd: dir.path().to_path_buf(),
+            ..PlanOptions::default()
+        },
+        dir,
+    };
+    let t = c.kube.resolve("v1", "Namespace").await.unwrap();
+    c.kube
+        .delete_and_wait(&t, None, ns, std::time::Duration::from_secs(120))
+        .await
+        .unwrap();
+    let empty = StateFile::new("1.11.4");
+    let plan = run.plan(&empty, PlanMode::Normal).await;
+    let state = run.apply(empty, &plan).await;
+    // The autoscaler (here: a direct scale) changes the replica count.
+    common::merge_patch(
+        &c,
+        "apps/v1",
+        "Deployment",
+        Some(ns),
+        "web",
+        serde_json::json!({"spec": {"replicas": 6}}),
+    )
+    .await;
+    let again = run.plan(&state, PlanMode::Normal).await;
+    assert!(!again.has_changes(), "{:#?}", changed(&again));
+    let destroy = run.plan(&state, PlanMode::Destroy).await;
+    run.apply(state, &destroy).await;
+}
