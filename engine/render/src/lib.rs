@@ -4,10 +4,11 @@
 //! pull-request comments.
 //!
 //! It owns presentation only: it reads `terrane_core::plan::Plan` (pure
-//! data), provider schemas (`terrane-provider`) and the state model
-//! (`terrane-state`), and must never be a dependency of the core, of
-//! providers or of state — nothing that decides anything may depend on how
-//! it is displayed.
+//! data), provider schemas (`terrane-provider`), the state model
+//! (`terrane-state`) and the loaded configuration (`terrane-config`, with
+//! `terrane-lang` for constant expressions), and must never be a dependency
+//! of the core, of providers, of state or of config — nothing that decides
+//! anything may depend on how it is displayed.
 //!
 //! Design: every change is first converted to the JSON shapes Terraform's
 //! plan format uses ([`json`]: value, unknown mask, sensitive masks), then a
@@ -17,7 +18,10 @@
 //! what Terraform's own renderer does, so the two can never disagree and
 //! byte-for-byte equality with Terraform follows from following the same
 //! rules (sorted keys, LCS pairing of list elements, hidden-unchanged
-//! counting, `jsonencode(...)` for JSON-looking strings).
+//! counting, `jsonencode(...)` for JSON-looking strings). Sequence and
+//! multi-line string diffs use Terraform's own longest-common-subsequence
+//! tie-breaking (not a general diff library) because which line is shown as
+//! removed and which as added must match Terraform exactly.
 //!
 //! Modules: [`plan_text`] (the `plan` text, `show` of a plan),
 //! [`apply`] (progress lines and summaries), [`show_json`] (`show -json` of
