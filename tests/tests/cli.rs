@@ -285,3 +285,29 @@ fn target_and_exclude_limit_the_plan() {
         stdout(&plan)
     );
 }
+
+#[test]
+fn import_and_console_read_state() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::write(d.join("main.tf"), "resource \"terraform_data\" \"x\" {}\n").unwrap();
+    let id = "0a1b2c3d-0000-4000-8000-000000000001";
+    let out = cmd(d, &["import", "terraform_data.x", id])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}{}", stdout(&out), stderr(&out));
+    assert!(stdout(&out).contains("Import successful!"));
+    let c = cmd(d, &["console"])
+        .write_stdin("terraform_data.x.id\n")
+        .output()
+        .unwrap();
+    assert_eq!(stdout(&c), format!("\"{id}\"\n"));
+    let again = cmd(d, &["import", "terraform_data.x", id])
+        .output()
+        .unwrap();
+    assert_eq!(again.status.code(), Some(1));
+    let plan = cmd(d, &["plan", "-detailed-exitcode", "-no-color"])
+        .output()
+        .unwrap();
+    assert_eq!(plan.status.code(), Some(0), "{}", stdout(&plan));
+}

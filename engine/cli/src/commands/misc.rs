@@ -543,6 +543,58 @@ pub fn console(a: ConsoleArgs) -> u8 {
         path.insert("root".to_string(), Value::string("."));
         path.insert("cwd".to_string(), Value::string(dir.display().to_string()));
         ctx.set("path", Value::object(path));
+        // Resources from the state, as `terraform console` shows them.
+        if let Ok((b, ws)) = common::backend() {
+            if let Ok(Some(st)) = b.read(&ws) {
+                let providers = common::providers();
+                let reg = terrane_core::providers::ProviderRegistry::new(&providers);
+                let (prior, _) = terrane_core::prior::PriorState::new(&st, &reg);
+                let mut managed: BTreeMap<String, BTreeMap<String, Value>> = BTreeMap::new();
+                let mut data: BTreeMap<String, BTreeMap<String, Value>> = BTreeMap::new();
+                for ((m, r), pr) in &prior.resources {
+                    if !m.is_root() || pr.current.is_empty() {
+                        continue;
+                    }
+                    let v = match pr.current.keys().next() {
+                        Some(terrane_addrs::InstanceKey::Int(_)) => {
+                            Value::tuple(pr.current.values().map(|o| o.value.clone()).collect())
+                        }
+                        Some(terrane_addrs::InstanceKey::String(_)) => Value::object(
+                            pr.current
+                                .iter()
+                                .map(|(k, o)| (terrane_core::scope::key_string(k), o.value.clone()))
+                                .collect(),
+                        ),
+                        _ => pr
+                            .current
+                            .values()
+                            .next()
+                            .map(|o| o.value.clone())
+                            .unwrap_or_default(),
+                    };
+                    let target = if r.mode == ResourceMode::Data {
+                        &mut data
+                    } else {
+                        &mut managed
+                    };
+                    target
+                        .entry(r.type_name.clone())
+                        .or_default()
+                        .insert(r.name.clone(), v);
+                }
+                for (t, names) in managed {
+                    ctx.set(t, Value::object(names));
+                }
+                ctx.set(
+                    "data",
+                    Value::object(
+                        data.into_iter()
+                            .map(|(t, n)| (t, Value::object(n)))
+                            .collect(),
+                    ),
+                );
+            }
+        }
     }
     let stdin = std::io::stdin();
     let mut code = 0;
