@@ -322,7 +322,10 @@ fn terraform_function_corpus() {
                     fixed.push(id);
                 }
             }
-            Err(m) if m.starts_with("SKIP") => entry.2 += 1,
+            Err(m) if m.starts_with("SKIP") => {
+                println!("SKIP {id}: {m}");
+                entry.2 += 1
+            }
             Err(m) if m.starts_with("DETAIL") => {
                 entry.1 += 1;
                 println!("DETAIL {id}: {m}");
