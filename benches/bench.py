@@ -63,8 +63,20 @@ def fmt_mib(kib):
     return "%.0f MiB" % (kib / 1024.0) if kib >= 10240 else "%.1f MiB" % (kib / 1024.0)
 
 
+TIME = "/usr/bin/time"
+
+
 def timed(argv, cwd, env, timeout, log_path):
-    """Run ARGV in CWD; return (Run, exit code). Kills the group at TIMEOUT."""
+    """Run ARGV in CWD; return (Run, exit code). Kills the group at TIMEOUT.
+
+    Peak RSS comes from /usr/bin/time (GNU time, `%M`) when present: the
+    wait4 rusage of a child forked from this Python process would count the
+    parent's pages the child had before exec, which puts a floor of tens of
+    MiB under small runs.
+    """
+    rss_file = log_path + ".rss"
+    if os.access(TIME, os.X_OK):
+        argv = [TIME, "-q", "-f", "%M", "-o", rss_file] + list(argv)
     with open(log_path, "ab") as log:
         log.write(("\n$ %s\n" % " ".join(argv)).encode())
         log.flush()
@@ -95,9 +107,17 @@ def timed(argv, cwd, env, timeout, log_path):
             timer.cancel()
         elapsed = time.monotonic() - start
         proc.returncode = os.waitstatus_to_exitcode(status)
+    rss = usage.ru_maxrss
+    try:
+        with open(rss_file, encoding="utf-8") as f:
+            lines = [l for l in f.read().splitlines() if l.strip()]
+        rss = int(lines[-1])
+        os.unlink(rss_file)
+    except (OSError, ValueError, IndexError):
+        pass
     if killed.is_set():
-        return Run(elapsed, usage.ru_maxrss, "timeout"), None
-    return Run(elapsed, usage.ru_maxrss), proc.returncode
+        return Run(elapsed, rss, "timeout"), None
+    return Run(elapsed, rss), proc.returncode
 
 
 def tail(path, lines=8):
@@ -277,7 +297,7 @@ def report(args, results, validate, warnings, facts, versions, started, command)
     out.append("- command: `%s`" % command)
     out.append(
         "- each cell is one run (wall time); peak RSS is the largest of the three phases "
-        "(ru_maxrss from wait4); speed-up = Terraform time ÷ terrane time; "
+        "(GNU time's %%M); speed-up = Terraform time ÷ terrane time; "
         "Terraform runs are capped at %ds%s\n"
         % (
             args.tf_timeout,
