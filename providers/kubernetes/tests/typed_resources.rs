@@ -157,8 +157,15 @@ fn deployment(ns: &str, replicas: i64, image: &str, app: &str) -> serde_json::Va
                     "env": [{"name": "MODE", "value": "prod"}],
                     "resources": {"requests": {"memory": "128Mi", "cpu": "100m"}, "limits": {"memory": "256Mi", "cpu": "200m"}},
                     "liveness_probe": {"http_get": {"path": "/", "port": "80"}, "initial_delay_seconds": 5},
-                    "readiness_probe": {"http_get": {"path": "/ready", "port": "80"}}
-                }]}
+                    "readiness_probe": {"http_get": {"path": "/ready", "port": "80"}},
+                    "security_context": {"run_as_non_root": true, "run_as_user": "1000",
+                        "capabilities": {"drop": ["ALL"]}, "read_only_root_filesystem": true},
+                    "volume_mount": [{"name": "cache", "mount_path": "/cache"}]
+                }],
+                "security_context": {"fs_group": "2000"},
+                "toleration": [{"key": "dedicated", "operator": "Equal", "value": "web", "effect": "NoSchedule"}],
+                "volume": [{"name": "cache", "empty_dir": {"medium": "Memory"}},
+                           {"name": "host", "host_path": {"path": "/var/log", "type": "Directory"}}]}
             }
         },
         "wait_for_rollout": false

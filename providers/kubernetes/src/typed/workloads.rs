@@ -61,6 +61,47 @@ fn key_ref(tf: &'static str, json: &'static str) -> Field {
     )
 }
 
+fn container_security_context() -> Field {
+    one(
+        "security_context",
+        "securityContext",
+        vec![
+            f(
+                "allow_privilege_escalation",
+                "allowPrivilegeEscalation",
+                Ty::Bool,
+            ),
+            one(
+                "capabilities",
+                "capabilities",
+                vec![f("add", "add", Ty::ListStr), f("drop", "drop", Ty::ListStr)],
+            ),
+            f("privileged", "privileged", Ty::Bool),
+            f(
+                "read_only_root_filesystem",
+                "readOnlyRootFilesystem",
+                Ty::Bool,
+            ),
+            f("run_as_group", "runAsGroup", Ty::IntStr),
+            f("run_as_non_root", "runAsNonRoot", Ty::Bool),
+            f("run_as_user", "runAsUser", Ty::IntStr),
+        ],
+    )
+}
+
+fn pod_security_context() -> Field {
+    one(
+        "security_context",
+        "securityContext",
+        vec![
+            f("fs_group", "fsGroup", Ty::IntStr),
+            f("run_as_group", "runAsGroup", Ty::IntStr),
+            f("run_as_non_root", "runAsNonRoot", Ty::Bool),
+            f("run_as_user", "runAsUser", Ty::IntStr),
+        ],
+    )
+}
+
 fn container_fields() -> Vec<Field> {
     vec![
         f("args", "args", Ty::ListStr),
@@ -145,6 +186,7 @@ fn container_fields() -> Vec<Field> {
                 f("requests", "requests", Ty::Quantities).oc(),
             ],
         ),
+        container_security_context(),
         probe("startup_probe", "startupProbe"),
         f("stdin", "stdin", Ty::Bool),
         f(
@@ -196,6 +238,11 @@ fn volume() -> Field {
                     f("name", "name", Ty::Str),
                     f("optional", "optional", Ty::Bool),
                 ],
+            ),
+            one(
+                "host_path",
+                "hostPath",
+                vec![f("path", "path", Ty::Str), f("type", "type", Ty::Str)],
             ),
             one(
                 "empty_dir",
@@ -254,6 +301,7 @@ pub fn pod_spec() -> Field {
             f("priority_class_name", "priorityClassName", Ty::Str).oc(),
             f("restart_policy", "restartPolicy", Ty::Str).default(s("Always")),
             f("scheduler_name", "schedulerName", Ty::Str).oc(),
+            pod_security_context(),
             f("service_account_name", "serviceAccountName", Ty::Str).oc(),
             f("subdomain", "subdomain", Ty::Str),
             f(
@@ -262,6 +310,17 @@ pub fn pod_spec() -> Field {
                 Ty::Int,
             )
             .default(n(30)),
+            many(
+                "toleration",
+                "tolerations",
+                vec![
+                    f("effect", "effect", Ty::Str),
+                    f("key", "key", Ty::Str),
+                    f("operator", "operator", Ty::Str).default(s("Equal")),
+                    f("toleration_seconds", "tolerationSeconds", Ty::IntStr),
+                    f("value", "value", Ty::Str),
+                ],
+            ),
             volume(),
         ],
     )
