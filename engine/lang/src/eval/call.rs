@@ -56,6 +56,20 @@ impl Evaluator<'_> {
             match name {
                 "try" => return self.call_try(&args, span),
                 "can" => return self.call_can(&args, span),
+                "templatefile" | "templatestring" if self.in_template_function => {
+                    // As Terraform: the range runs from the name through `(`.
+                    let at = f
+                        .name
+                        .name
+                        .span()
+                        .map(|r| r.start..r.start + name.len() + 1)
+                        .or(span);
+                    return Err(self.fail(
+                        "Error in function call",
+                        format!("Call to function \"{name}\" failed: cannot recursively call {name} from inside another template function."),
+                        at,
+                    ));
+                }
                 "templatefile" => return self.call_templatefile(f, span),
                 "templatestring" => return self.call_templatestring(&args, span),
                 "type" if self.ctx.console => return self.call_type(&args, span),
@@ -395,7 +409,7 @@ impl Evaluator<'_> {
             _ => {
                 return Err(vars_error(
                     self,
-                    format!("{} required", "map of any single type"),
+                    "invalid vars value: must be a map".to_string(),
                 ))
             }
         };
@@ -415,6 +429,7 @@ impl Evaluator<'_> {
         ctx.variables = entries;
         ctx.provider_functions = self.ctx.provider_functions.clone();
         let mut ev = Evaluator::new(&ctx, &src);
+        ev.in_template_function = true;
         let v = match ev.template_value(&template) {
             Ok(v) => v,
             Err(ds) => {

@@ -33,6 +33,9 @@ pub(crate) struct Evaluator<'a> {
     scopes: Vec<BTreeMap<String, Value>>,
     /// The indentation removal of the `<<-` heredoc being rendered.
     pub(crate) dedent: Option<template::Dedent>,
+    /// True while rendering a template for `templatefile` or
+    /// `templatestring`, which may not call themselves again.
+    pub(crate) in_template_function: bool,
 }
 
 /// NFC-normalises a string, as HCL does for every literal.
@@ -50,6 +53,7 @@ impl<'a> Evaluator<'a> {
             _ctx_lifetime: std::marker::PhantomData,
             scopes: Vec::new(),
             dedent: None,
+            in_template_function: false,
         }
     }
 

@@ -146,6 +146,15 @@ CASES = {
         '{a = 1}[terraform_data.x.id]', 'tomap({a = 1})[terraform_data.x.id]', 'toset([1])[terraform_data.x.id]',
         '"%{for x in terraform_data.x.id}${x}%{endfor}"', '[terraform_data.x.id] == [1]', '{a = terraform_data.x.id} == {}',
     ],
+    "extra:templatefile": [
+        'templatefile("list.tmpl", {items = ["a", "b"]})', 'templatefile("list.tmpl", {items = []})',
+        'templatefile("recursive.tmpl", {})', 'templatefile("cond.tmpl", {enabled = "true"})',
+        'templatefile("cond.tmpl", {enabled = 1})', 'templatefile("func.tmpl", {list = []})',
+        'templatefile("subdirectory/hello.tmpl", {name = "x"})', 'templatefile("hello.tmpl", {name = "x", extra = 1})',
+        'templatefile("hello.tmpl", {name = sensitive("x")})', 'templatefile("hello.txt", {})',
+        'templatefile("list.tmpl", {items = "x"})', 'templatefile("hello.tmpl", ["x"])', 'templatefile("hello.tmpl")',
+        'templatefile("hello.tmpl", {name = null})', 'templatefile("hello.tmpl", {name = terraform_data.x.id})',
+    ],
     "extra:unicode": [
         '"e\\u0301"', 'length("e\\u0301")', '"\\u00e9" == "e\\u0301"', '{"e\\u0301" = 1}', '"${"e"}\\u0301"',
         'upper("e\\u0301")', '"\\u212b"', 'jsondecode("\\"e\\\\u0301\\"")', '"\\uFEFF"', '"a\\u200bb"',
@@ -200,7 +209,18 @@ def main():
     for group, exprs in CASES.items():
         for expr in exprs:
             n += 1
-            if group == "extra:unknown":
+            if group == "extra:templatefile":
+                # File functions read relative to fixtures/, as in the harness;
+                # the unapplied resource is declared there for one case.
+                fixtures = os.path.join(os.path.dirname(os.path.abspath(__file__)), "fixtures")
+                with tempfile.TemporaryDirectory() as d:
+                    subprocess.run(["cp", "-r", fixtures + "/.", d], check=True)
+                    with open(os.path.join(d, "main.tf"), "w") as f:
+                        f.write('resource "terraform_data" "x" {\n  input = "a"\n}\n')
+                    display, expr_err, _ = run(expr, d)
+                    jout, jerr, jdetail = run("jsonencode(%s)" % expr, d)
+                    tout, terr, _ = run("type(%s)" % expr, d)
+            elif group == "extra:unknown":
                 # A resource that is not applied yet: its attributes are
                 # unknown (the harness declares the same resource).
                 with tempfile.TemporaryDirectory() as d:
