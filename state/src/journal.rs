@@ -39,6 +39,14 @@
 //! file's instance object format. Only one process may append at a time: hold
 //! the state lock while a journal is open for writing.
 //!
+//! Group commit: [`Journal::append_intent_deferred`] and
+//! [`Journal::append_result_deferred`] write a record without flushing and
+//! return a [`SyncTicket`]; [`JournalSync::wait`] (callable from any thread,
+//! without the journal) makes it durable, and one flush covers every record
+//! written before it, so parallel provider calls share flushes instead of
+//! queueing on one `fdatasync` each. The protocol is unchanged: an intent's
+//! ticket must be waited for before the provider call it announces.
+//!
 //! Crash windows: a torn last line (the process died mid-write) is ignored
 //! with a warning and cut off when the journal is opened; any other unreadable
 //! line is an error. A crash between persisting a checkpoint and replacing the
@@ -50,6 +58,8 @@ use std::collections::BTreeMap;
 use std::fs::{File, OpenOptions};
 use std::io::{Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
 
 use serde::{Deserialize, Serialize};
 
@@ -248,6 +258,135 @@ pub struct Journal {
     resolved: BTreeMap<IntentId, bool>,
     next_id: IntentId,
     warnings: Vec<String>,
+    /// Shared with [`JournalSync`] handles: group commit of deferred appends.
+    sync: JournalSync,
+}
+
+/// Marks the end of a deferred append; [`JournalSync::wait`] returns once
+/// everything up to it is durable.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[must_use = "a deferred append is not durable until its ticket is waited for"]
+pub struct SyncTicket {
+    generation: u64,
+    end: u64,
+}
+
+/// Makes deferred appends durable, from any thread, with group commit.
+///
+/// Why: an fsync per record serialises a parallel apply on the disk's flush
+/// latency (1,000 `terraform_data` creates spent 4 of their 4.1 seconds in
+/// 2,000 back-to-back `fdatasync` calls). With
+/// [`Journal::append_intent_deferred`] the engine writes the record under its
+/// journal lock, releases the lock, and then waits here: one `fdatasync`
+/// covers every record written before it started, so callers that arrive
+/// while a flush is in progress share the next one.
+#[derive(Debug, Clone)]
+pub struct JournalSync {
+    shared: Arc<SyncShared>,
+}
+
+#[derive(Debug)]
+struct SyncShared {
+    /// Bytes written to the current journal file (single writer: the journal).
+    written: AtomicU64,
+    /// Mirrors `SyncInner::generation` (changed only under its lock), so the
+    /// writer can make tickets without waiting for a flush in progress.
+    generation: AtomicU64,
+    /// Number of flushes made, for benchmarks and tests.
+    flushes: AtomicU64,
+    inner: Mutex<SyncInner>,
+}
+
+#[derive(Debug)]
+struct SyncInner {
+    /// A handle on the current journal file (same open file as the writer's).
+    file: Option<File>,
+    path: PathBuf,
+    /// Bumped when [`Journal::begin`] replaces the file (synced in full).
+    generation: u64,
+    /// Bytes of the current file known to be durable.
+    synced: u64,
+}
+
+impl JournalSync {
+    fn new(file: Option<File>, path: PathBuf, len: u64) -> JournalSync {
+        JournalSync {
+            shared: Arc::new(SyncShared {
+                written: AtomicU64::new(len),
+                generation: AtomicU64::new(0),
+                flushes: AtomicU64::new(0),
+                inner: Mutex::new(SyncInner {
+                    file,
+                    path,
+                    generation: 0,
+                    synced: len,
+                }),
+            }),
+        }
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, SyncInner> {
+        self.shared
+            .inner
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// Blocks until everything up to `ticket` is on disk. Returns at once if
+    /// another caller's flush already covered it.
+    pub fn wait(&self, ticket: SyncTicket) -> Result<(), StateError> {
+        let mut inner = self.lock();
+        if ticket.generation < inner.generation || ticket.end <= inner.synced {
+            return Ok(());
+        }
+        // Everything written so far, not just this ticket: later writers
+        // that queue behind this flush then find themselves covered.
+        let target = self.shared.written.load(Ordering::Acquire);
+        match &inner.file {
+            Some(file) => file
+                .sync_data()
+                .map_err(io_err("sync journal", &inner.path))?,
+            None => {
+                return Err(StateError::Journal {
+                    path: inner.path.clone(),
+                    message: "the journal file handle could not be duplicated".into(),
+                })
+            }
+        }
+        self.shared.flushes.fetch_add(1, Ordering::Relaxed);
+        inner.synced = inner.synced.max(target);
+        Ok(())
+    }
+
+    /// How many `fdatasync` calls this journal's appends have made.
+    pub fn flushes(&self) -> u64 {
+        self.shared.flushes.load(Ordering::Relaxed)
+    }
+
+    /// Records that the writer now has `len` bytes in the current file.
+    fn written(&self, len: u64) {
+        self.shared.written.store(len, Ordering::Release);
+    }
+
+    /// The ticket for everything written so far to the current file.
+    fn ticket(&self, end: u64) -> SyncTicket {
+        SyncTicket {
+            generation: self.shared.generation.load(Ordering::Acquire),
+            end,
+        }
+    }
+
+    /// Switches to a freshly written and synced file of `len` bytes.
+    fn replaced(&self, file: Option<File>, len: u64) {
+        let mut inner = self.lock();
+        inner.file = file;
+        inner.generation += 1;
+        self.shared
+            .generation
+            .store(inner.generation, Ordering::Release);
+        inner.synced = len;
+        self.shared.written.store(len, Ordering::Release);
+    }
 }
 
 impl Journal {
@@ -272,6 +411,7 @@ impl Journal {
         let mut bytes = Vec::new();
         file.read_to_end(&mut bytes)
             .map_err(io_err("read journal", &path))?;
+        let sync = JournalSync::new(None, path.clone(), 0);
         let mut j = Journal {
             path,
             file,
@@ -281,6 +421,7 @@ impl Journal {
             resolved: BTreeMap::new(),
             next_id: 1,
             warnings: Vec::new(),
+            sync,
         };
         let valid_len = j.load(&bytes)?;
         if valid_len < bytes.len() as u64 {
@@ -293,6 +434,8 @@ impl Journal {
         j.file
             .seek(SeekFrom::Start(valid_len))
             .map_err(io_err("seek journal", &j.path))?;
+        let dup = j.file.try_clone().ok();
+        j.sync.replaced(dup, valid_len);
         Ok(j)
     }
 
@@ -438,6 +581,23 @@ impl Journal {
 
     /// Appends and fsyncs an intent; returns its ID.
     pub fn append_intent(&mut self, spec: IntentSpec) -> Result<IntentId, StateError> {
+        let (id, ticket) = self.append_intent_deferred(spec)?;
+        self.sync.wait(ticket)?;
+        Ok(id)
+    }
+
+    /// A handle for waiting on deferred appends without holding the journal.
+    pub fn sync_handle(&self) -> JournalSync {
+        self.sync.clone()
+    }
+
+    /// Appends an intent without waiting for the disk; returns its ID and the
+    /// ticket to pass to [`JournalSync::wait`], which must return before the
+    /// provider call the intent announces is made.
+    pub fn append_intent_deferred(
+        &mut self,
+        spec: IntentSpec,
+    ) -> Result<(IntentId, SyncTicket), StateError> {
         self.require_base()?;
         let intent = Intent {
             id: self.next_id,
@@ -445,16 +605,27 @@ impl Journal {
         };
         let mut line = Line::new();
         line.intent = Some(intent.clone());
-        self.append_line(&line)?;
+        let ticket = self.append_line_deferred(&line)?;
         self.next_id += 1;
         self.resolved.insert(intent.id, false);
         let id = intent.id;
         self.records.push(Record::Intent(intent));
-        Ok(id)
+        Ok((id, ticket))
     }
 
     /// Appends and fsyncs the result of intent `id`.
     pub fn append_result(&mut self, id: IntentId, outcome: Outcome) -> Result<(), StateError> {
+        let ticket = self.append_result_deferred(id, outcome)?;
+        self.sync.wait(ticket)
+    }
+
+    /// Appends the result of intent `id` without waiting for the disk; pass
+    /// the ticket to [`JournalSync::wait`] before reporting the change done.
+    pub fn append_result_deferred(
+        &mut self,
+        id: IntentId,
+        outcome: Outcome,
+    ) -> Result<SyncTicket, StateError> {
         self.require_base()?;
         match self.resolved.get(&id) {
             Some(false) => {}
@@ -464,10 +635,10 @@ impl Journal {
         let result = ResultRecord { id, outcome };
         let mut line = Line::new();
         line.result = Some(result.clone());
-        self.append_line(&line)?;
+        let ticket = self.append_line_deferred(&line)?;
         self.resolved.insert(id, true);
         self.records.push(Record::Result(result));
-        Ok(())
+        Ok(ticket)
     }
 
     /// Appends and fsyncs the result of intent `id`, then applies it to the
@@ -610,6 +781,7 @@ impl Journal {
         let mut file = file;
         file.seek(SeekFrom::End(0))
             .map_err(io_err("seek journal", &self.path))?;
+        self.sync.replaced(file.try_clone().ok(), text.len() as u64);
         self.file = file;
         self.len = text.len() as u64;
         self.base = Some(Begin {
@@ -655,6 +827,12 @@ impl Journal {
     }
 
     fn append_line(&mut self, line: &Line) -> Result<(), StateError> {
+        let ticket = self.append_line_deferred(line)?;
+        self.sync.wait(ticket)
+    }
+
+    /// Writes `line` (no fsync) and returns the ticket that makes it durable.
+    fn append_line_deferred(&mut self, line: &Line) -> Result<SyncTicket, StateError> {
         let mut bytes = Vec::new();
         push_line(&mut bytes, line)?;
         if let Err(e) = self.file.write_all(&bytes) {
@@ -663,11 +841,9 @@ impl Journal {
             let _ = self.file.seek(SeekFrom::Start(self.len));
             return Err(io_err("append to journal", &self.path)(e));
         }
-        self.file
-            .sync_data()
-            .map_err(io_err("sync journal", &self.path))?;
         self.len += bytes.len() as u64;
-        Ok(())
+        self.sync.written(self.len);
+        Ok(self.sync.ticket(self.len))
     }
 }
 
@@ -730,4 +906,126 @@ fn prune_resource(state: &mut StateFile, addr: &InstanceAddr) {
             && r.resource_type == addr.resource_type
             && r.name == addr.name)
     });
+}
+
+#[cfg(test)]
+mod group_commit_tests {
+    use super::*;
+    use crate::model::InstanceKey;
+
+    fn spec(i: i64) -> IntentSpec {
+        IntentSpec {
+            addr: InstanceAddr::managed("terraform_data", "r", Some(InstanceKey::Int(i))),
+            action: Action::Create,
+            provider: "provider[\"terraform.io/builtin/terraform\"]".into(),
+            identity: None,
+            prior: None,
+        }
+    }
+
+    fn object(i: i64) -> InstanceObject {
+        InstanceObject::new(
+            0,
+            RawJson::parse(&format!("{{\"id\":\"id-{i}\"}}")).unwrap(),
+        )
+    }
+
+    fn fresh() -> (tempfile::TempDir, Journal, StateFile) {
+        let dir = tempfile::tempdir().unwrap();
+        let mut j = Journal::open(dir.path().join("j")).unwrap();
+        let mut state = StateFile::new("1.11.4");
+        state.serial = 1;
+        j.begin(&state).unwrap();
+        (dir, j, state)
+    }
+
+    #[test]
+    fn one_flush_covers_every_earlier_deferred_append() {
+        let (_dir, mut j, _) = fresh();
+        let sync = j.sync_handle();
+        let before = sync.flushes();
+        let tickets: Vec<SyncTicket> = (0..5)
+            .map(|i| j.append_intent_deferred(spec(i)).unwrap().1)
+            .collect();
+        assert_eq!(sync.flushes(), before, "deferred appends do not flush");
+        sync.wait(tickets[4]).unwrap();
+        assert_eq!(sync.flushes(), before + 1);
+        for t in &tickets {
+            sync.wait(*t).unwrap();
+        }
+        assert_eq!(sync.flushes(), before + 1, "earlier tickets are covered");
+    }
+
+    #[test]
+    fn synchronous_appends_still_flush_each_record() {
+        let (_dir, mut j, _) = fresh();
+        let sync = j.sync_handle();
+        let before = sync.flushes();
+        let id = j.append_intent(spec(0)).unwrap();
+        j.append_result(id, Outcome::Applied(object(0))).unwrap();
+        assert_eq!(sync.flushes(), before + 2);
+    }
+
+    #[test]
+    fn tickets_from_before_a_checkpoint_are_already_durable() {
+        let (_dir, mut j, mut state) = fresh();
+        let sync = j.sync_handle();
+        let (id, ticket) = j.append_intent_deferred(spec(0)).unwrap();
+        let result = j
+            .append_result_deferred(id, Outcome::Applied(object(0)))
+            .unwrap();
+        j.checkpoint(&mut state, |_| Ok(())).unwrap();
+        let before = sync.flushes();
+        sync.wait(ticket).unwrap();
+        sync.wait(result).unwrap();
+        assert_eq!(sync.flushes(), before);
+        // The handle follows the new file: a new deferred append flushes it.
+        let (_, t) = j.append_intent_deferred(spec(1)).unwrap();
+        sync.wait(t).unwrap();
+        assert_eq!(sync.flushes(), before + 1);
+        assert_eq!(j.pending().len(), 1);
+    }
+
+    #[test]
+    fn parallel_writers_share_flushes_and_lose_nothing() {
+        let (dir, j, state) = fresh();
+        let path = dir.path().join("j");
+        let sync = j.sync_handle();
+        let before = sync.flushes();
+        let j = Mutex::new(j);
+        let n_threads = 8;
+        let per_thread = 25;
+        std::thread::scope(|scope| {
+            for t in 0..n_threads {
+                let j = &j;
+                let sync = sync.clone();
+                scope.spawn(move || {
+                    for k in 0..per_thread {
+                        let i = (t * per_thread + k) as i64;
+                        let (id, ticket) =
+                            j.lock().unwrap().append_intent_deferred(spec(i)).unwrap();
+                        sync.wait(ticket).unwrap();
+                        let ticket = j
+                            .lock()
+                            .unwrap()
+                            .append_result_deferred(id, Outcome::Applied(object(i)))
+                            .unwrap();
+                        sync.wait(ticket).unwrap();
+                    }
+                });
+            }
+        });
+        let records = 2 * n_threads * per_thread;
+        let flushes = sync.flushes() - before;
+        assert!(
+            flushes >= 1 && flushes <= records as u64,
+            "{flushes} flushes"
+        );
+        drop(j);
+        let reopened = Journal::open(&path).unwrap();
+        let mut replayed = state.clone();
+        let report = reopened.replay(&mut replayed).unwrap();
+        assert_eq!(report.applied_results, n_threads * per_thread);
+        assert!(report.pending.is_empty());
+    }
 }
