@@ -42,6 +42,7 @@ mod human;
 pub mod json;
 pub mod load;
 pub mod markdown;
+pub mod order;
 pub mod plan_text;
 pub mod show_json;
 pub mod ui_json;

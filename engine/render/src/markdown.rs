@@ -76,7 +76,7 @@ pub fn render_markdown(plan: &Plan, schemas: &dyn Schemas, title: &str, product:
     }
     out.push_str("| Add | Change | Destroy |\n|----:|-------:|--------:|\n");
     out.push_str(&format!("| {add} | {change} | {destroy} |\n"));
-    for rc in &plan.changes {
+    for rc in crate::order::sorted(&plan.changes) {
         let moved = rc
             .previous_address
             .as_deref()

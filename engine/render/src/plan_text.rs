@@ -388,7 +388,7 @@ fn render_drift(
     o: &RenderOptions,
 ) -> Option<String> {
     let mut drs: Vec<(&ResourceChange, Diff)> = Vec::new();
-    for d in &plan.drift {
+    for d in crate::order::sorted(&plan.drift) {
         let block = block_for(d, schemas);
         let pc = resource_plan_change(d, &block);
         let diff = match (plan.mode, relevant) {
@@ -471,7 +471,7 @@ pub fn render_plan_with_relevant(
     let mut counts: BTreeMap<Action, usize> = BTreeMap::new();
     let mut importing = 0;
     let mut changes = Vec::new();
-    for rc in &plan.changes {
+    for rc in crate::order::sorted(&plan.changes) {
         if rc.action == Action::NoOp && !moved(rc) && rc.importing.is_none() {
             continue;
         }

@@ -198,7 +198,7 @@ fn planned_values(input: &PlanJsonInput) -> J {
         outputs.insert(k.clone(), J::Object(o));
     }
     let mut by_module: BTreeMap<String, Vec<J>> = BTreeMap::new();
-    for rc in &plan.changes {
+    for rc in crate::order::sorted(&plan.changes) {
         // Forgotten objects stay listed (without values), as Terraform does.
         if rc.action == Action::Delete || rc.deposed.is_some() {
             continue;
@@ -279,8 +279,8 @@ pub fn plan_json(input: &PlanJsonInput) -> Result<J, RenderError> {
         m.insert(
             "resource_drift".into(),
             J::Array(
-                plan.drift
-                    .iter()
+                crate::order::sorted(&plan.drift)
+                    .into_iter()
                     .map(|d| resource_change_json(d, input.schemas))
                     .collect(),
             ),
@@ -290,8 +290,8 @@ pub fn plan_json(input: &PlanJsonInput) -> Result<J, RenderError> {
         m.insert(
             "resource_changes".into(),
             J::Array(
-                plan.changes
-                    .iter()
+                crate::order::sorted(&plan.changes)
+                    .into_iter()
                     .map(|d| resource_change_json(d, input.schemas))
                     .collect(),
             ),

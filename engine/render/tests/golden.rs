@@ -54,3 +54,17 @@ fn coloured_text_matches_terraform() {
     }
     assert!(checked >= 1);
 }
+
+#[test]
+fn planner_order_does_not_matter() {
+    // Terraform lists changes in address order whatever order they were
+    // planned in: reversing the plan's changes must not change the text.
+    for case in common::case_names() {
+        let mut plan = common::load_case(&case);
+        plan.changes.reverse();
+        let o = RenderOptions::terraform();
+        let mut s = render_plan(&plan, &common::schemas(), &o);
+        s.push_str(&plan_trailer(&plan, Some("plan.tfplan"), &o));
+        assert_eq!(s, common::expected_plan_text(&case), "{case}");
+    }
+}
