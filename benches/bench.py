@@ -444,6 +444,11 @@ def main():
     if any(n < 1 for n in sizes):
         p.error("sizes must be positive")
     validate_ns = [int(x) for x in args.validate_n.split(",") if x.strip()]
+    # Commands run inside per-config directories: make every path absolute.
+    args.workdir = os.path.abspath(args.workdir)
+    args.terrane = os.path.abspath(args.terrane)
+    if os.sep in args.terraform:
+        args.terraform = os.path.abspath(args.terraform)
     out_path = args.out or os.path.join(args.workdir, "results.md")
 
     if not os.access(args.terrane, os.X_OK):
