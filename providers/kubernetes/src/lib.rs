@@ -33,9 +33,10 @@ use std::sync::Arc;
 use terrane_diagnostics::{Diagnostic, Diagnostics};
 use terrane_provider::{
     ApplyChangeRequest, ApplyChangeResponse, CallFunctionRequest, CallFunctionResponse, CallPolicy,
-    ConfigureRequest, ConfigureResponse, ConfiguredProvider, ImportRequest, ImportResponse,
-    PlanChangeRequest, PlanChangeResponse, Provider, ProviderSchema, ReadDataSourceRequest,
-    ReadDataSourceResponse, ReadRequest, ReadResponse, Schema,
+    ConfigKind, ConfigureRequest, ConfigureResponse, ConfiguredProvider, ImportRequest,
+    ImportResponse, PlanChangeRequest, PlanChangeResponse, Provider, ProviderSchema,
+    ReadDataSourceRequest, ReadDataSourceResponse, ReadRequest, ReadResponse, Schema,
+    ValidateRequest, ValidateResponse,
 };
 use terrane_value::Value;
 use typed::Def;
@@ -124,6 +125,48 @@ impl Provider for KubernetesProvider {
 
     fn schema(&self) -> &ProviderSchema {
         &self.schema
+    }
+
+    fn validate(&self, req: ValidateRequest) -> ValidateResponse {
+        let mut diagnostics = Diagnostics::new();
+        let cfg = vals::obj(&req.config);
+        let mut err = |summary: &str, detail: String| {
+            diagnostics.push(Diagnostic::error(summary, detail));
+        };
+        match req.kind {
+            ConfigKind::Provider => {
+                let set = |k: &str| cfg.get(k).is_some_and(|v| !v.is_null());
+                if set("client_certificate") != set("client_key") {
+                    err(
+                        "Invalid provider configuration",
+                        "client_certificate and client_key must be set together".into(),
+                    );
+                }
+                if set("config_path") && set("config_paths") {
+                    err(
+                        "Conflicting configuration arguments",
+                        "\"config_path\": conflicts with config_paths".into(),
+                    );
+                }
+            }
+            ConfigKind::Resource if req.type_name == "kubernetes_manifest" => {
+                if let Some(m) = cfg
+                    .get("manifest")
+                    .filter(|m| m.is_wholly_known() && !m.is_null())
+                {
+                    for f in ["apiVersion", "kind", "metadata"] {
+                        if m.get_attr(f).is_none_or(Value::is_null) {
+                            err(
+                                "Invalid manifest",
+                                format!("The manifest must have a top-level {f:?} attribute."),
+                            );
+                        }
+                    }
+                }
+            }
+            _ => {}
+        }
+        ValidateResponse { diagnostics }
     }
 
     async fn configure(&self, req: ConfigureRequest) -> ConfigureResponse {

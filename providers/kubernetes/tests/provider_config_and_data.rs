@@ -264,3 +264,85 @@ fn functions_through_the_provider() {
     });
     assert!(r.error.is_some());
 }
+
+#[test]
+fn static_validation() {
+    use terrane_provider::{ConfigKind, ValidateRequest};
+    let p = KubernetesProvider::new();
+    let v = |kind, ty: &str, j| {
+        let block = match kind {
+            ConfigKind::Provider => p.schema().provider.block.clone(),
+            _ => p.schema().resources[ty].block.clone(),
+        };
+        p.validate(ValidateRequest {
+            kind,
+            type_name: ty.into(),
+            config: typed(&block, &j),
+        })
+        .diagnostics
+        .errors()
+        .map(|d| d.detail.clone())
+        .collect::<Vec<_>>()
+    };
+    assert_eq!(
+        v(ConfigKind::Provider, "", json!({"client_certificate": "x"})).len(),
+        1
+    );
+    assert!(v(
+        ConfigKind::Provider,
+        "",
+        json!({"client_certificate": "x", "client_key": "y"})
+    )
+    .is_empty());
+    let errs = v(
+        ConfigKind::Resource,
+        "kubernetes_manifest",
+        json!({"manifest": {"kind": "ConfigMap", "metadata": {}}}),
+    );
+    assert_eq!(
+        errs,
+        vec!["The manifest must have a top-level \"apiVersion\" attribute.".to_string()]
+    );
+    assert!(v(
+        ConfigKind::Resource,
+        "kubernetes_manifest",
+        json!({"manifest": {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "x"}}})
+    )
+    .is_empty());
+}
+
+#[tokio::test]
+async fn conformance_test_kit() {
+    let Some((p, c)) = provider().await else {
+        return;
+    };
+    let ns = "tt-testkit";
+    let nsv = namespace(&c, &p, ns).await;
+    let ty = "kubernetes_config_map_v1";
+    let problems = terrane_provider::testkit::check_lifecycle(
+        &c,
+        ty,
+        cfg(
+            &p,
+            ty,
+            json!({"metadata": {"name": "kit", "namespace": ns}, "data": {"a": "1"}}),
+        ),
+        Some(cfg(
+            &p,
+            ty,
+            json!({"metadata": {"name": "kit", "namespace": ns}, "data": {"a": "2"}}),
+        )),
+    )
+    .await;
+    assert!(problems.is_empty(), "{problems:#?}");
+    let ty = "kubernetes_manifest";
+    let problems = terrane_provider::testkit::check_lifecycle(
+        &c,
+        ty,
+        cfg(&p, ty, json!({"manifest": {"apiVersion": "v1", "kind": "Secret", "metadata": {"name": "kit", "namespace": ns}, "stringData": {"a": "1"}}})),
+        Some(cfg(&p, ty, json!({"manifest": {"apiVersion": "v1", "kind": "Secret", "metadata": {"name": "kit", "namespace": ns}, "stringData": {"a": "2"}}}))),
+    )
+    .await;
+    assert!(problems.is_empty(), "{problems:#?}");
+    destroy(&c, "kubernetes_namespace_v1", &nsv).await;
+}
