@@ -203,14 +203,16 @@ impl Decoder<'_> {
             match s {
                 Structure::Attribute(a) if matches!(a.key.as_str(), "when" | "on_failure") => {}
                 Structure::Attribute(a) => {
-                    for r in references(&a.value) {
-                        if !destroy_refs_ok(&r.root) {
-                            self.err(
-                                "Invalid reference from destroy provisioner",
-                                "Destroy-time provisioners and their connection configurations may only reference attributes of the related resource, via 'self', 'count.index', or 'each.key'.\n\nReferences to other resources during the destroy phase can cause dependency cycles and interact poorly with create_before_destroy.",
-                                self.src.range(r.span_through(r.steps.len())),
-                            );
-                        }
+                    // One error per argument, on its whole expression.
+                    if references(&a.value)
+                        .iter()
+                        .any(|r| !destroy_refs_ok(&r.root))
+                    {
+                        self.err(
+                            "Invalid reference from destroy provisioner",
+                            "Destroy-time provisioners and their connection configurations may only reference attributes of the related resource, via 'self', 'count.index', or 'each.key'.\n\nReferences to other resources during the destroy phase can cause dependency cycles and interact poorly with create_before_destroy.",
+                            self.range(&a.value),
+                        );
                     }
                 }
                 Structure::Block(b) => self.destroy_refs(&b.body),
@@ -504,6 +506,12 @@ impl Decoder<'_> {
     /// Parses a `moved`/`import`/`removed` address: module steps, then an
     /// optional resource, reporting what Terraform reports.
     fn target_addr(&mut self, e: &Expr) -> Option<TargetAddr> {
+        self.target_addr_keys(e, false)
+    }
+
+    /// [`Self::target_addr`]; with `dynamic_keys`, instance keys may be
+    /// expressions (`import` blocks with `for_each`).
+    fn target_addr_keys(&mut self, e: &Expr, dynamic_keys: bool) -> Option<TargetAddr> {
         let bad_expr = |d: &mut Self| {
             d.err("Invalid address", "A single static variable reference is required: only attribute access and indexing with constant keys. No calculations, function calls, template expressions, etc are allowed here.", e.range());
         };
@@ -512,9 +520,14 @@ impl Decoder<'_> {
             return None;
         }
         let refs = references(&e.expr);
-        let [r] = refs.as_slice() else {
-            bad_expr(self);
-            return None;
+        // The traversal itself comes last; earlier ones are inside its keys.
+        let r = match refs.as_slice() {
+            [r] => r,
+            [.., r] if dynamic_keys => r,
+            _ => {
+                bad_expr(self);
+                return None;
+            }
         };
         // Flatten to (name or key, span end) after the root.
         let mut names: Vec<(Option<&str>, usize)> = vec![(Some(r.root.as_str()), r.root_span.end)];
@@ -522,6 +535,7 @@ impl Decoder<'_> {
             let end = r.step_ends.get(i).copied().unwrap_or(r.root_span.end);
             match st {
                 crate::refs::RefStep::Attr(a) => names.push((Some(a.as_str()), end)),
+                crate::refs::RefStep::Dynamic if dynamic_keys => names.push((None, end)),
                 crate::refs::RefStep::Dynamic => {
                     bad_expr(self);
                     return None;
@@ -631,7 +645,7 @@ impl Decoder<'_> {
         );
         let to = self.require(&c, b, "to")?;
         let managed = matches!(
-            self.target_addr(&to),
+            self.target_addr_keys(&to, c.attr("for_each").is_some()),
             Some(TargetAddr {
                 resource: Some((ResourceMode::Managed, ..)),
                 ..
@@ -711,6 +725,15 @@ impl Decoder<'_> {
                     self.range(&db.ident),
                 );
                 continue;
+            }
+            for meta in ["count", "for_each"] {
+                if let Some(a) = db.body.get_attribute(meta) {
+                    self.err(
+                        &format!("Invalid {meta:?} attribute"),
+                        "The \"count\" and \"for_each\" meta-arguments are not supported within nested data blocks.",
+                        self.range(&a.key),
+                    );
+                }
             }
             data = self
                 .resource(db.clone(), ResourceMode::Data)
