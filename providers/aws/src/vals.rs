@@ -318,6 +318,26 @@ fn civil_from_days(z: i64) -> (i64, i64, i64) {
     (if m <= 2 { y + 1 } else { y }, m, d)
 }
 
+/// The name to create an object with: the planned `name_attr` when known,
+/// else a unique name from the planned `prefix_attr` (or `default_prefix`),
+/// cut to `max_len` — Terraform generates these names at create time, so
+/// plans show them as "known after apply".
+pub fn name_or_generated(
+    p: &Obj,
+    name_attr: &str,
+    prefix_attr: &str,
+    default_prefix: &str,
+    max_len: usize,
+) -> String {
+    if let Some(n) = get_ne(p, name_attr) {
+        return n;
+    }
+    let prefix = get_ne(p, prefix_attr).unwrap_or_else(|| default_prefix.to_string());
+    let mut n = unique_name(&prefix);
+    n.truncate(max_len);
+    n
+}
+
 #[cfg(test)]
 #[allow(clippy::unwrap_used)]
 mod tests {

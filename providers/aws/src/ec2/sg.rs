@@ -423,13 +423,6 @@ impl Resource for SgRes {
             if name.is_some() && prefix.is_some() {
                 return Err(invalid("\"name\": conflicts with name_prefix"));
             }
-            if name.is_none() && !is_unknown(p.config, "name") {
-                let n = unique_name(prefix.as_deref().unwrap_or("terraform-"));
-                p.planned.insert("name".into(), vs(n));
-            }
-            if prefix.is_none() {
-                p.planned.insert("name_prefix".into(), vs(""));
-            }
         }
         Ok(())
     }
@@ -466,7 +459,13 @@ impl Resource for SgRes {
                 .call_retrying("EC2 CreateSecurityGroup", EVENTUAL_NOT_FOUND, || {
                     aws.ec2
                         .create_security_group()
-                        .set_group_name(get_s(p, "name"))
+                        .group_name(name_or_generated(
+                            p,
+                            "name",
+                            "name_prefix",
+                            "terraform-",
+                            255,
+                        ))
                         .set_description(get_s(p, "description"))
                         .set_vpc_id(get_ne(p, "vpc_id"))
                         .set_tag_specifications(

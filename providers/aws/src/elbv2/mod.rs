@@ -388,17 +388,6 @@ impl Resource for LbRes {
                     )));
                 }
             }
-            if name.is_none() && !is_unknown(p.config, "name") {
-                // ELB names are at most 32 characters: Terraform uses
-                // "tf-lb-" + a 26-character unique suffix.
-                let pre = prefix.clone().unwrap_or_else(|| "tf-lb-".into());
-                let mut n = unique_name(&pre);
-                n.truncate(32);
-                p.planned.insert("name".into(), vs(n));
-            }
-            if prefix.is_none() {
-                p.planned.insert("name_prefix".into(), vs(""));
-            }
         }
         Ok(())
     }
@@ -412,11 +401,13 @@ impl Resource for LbRes {
             LoadBalancerSchemeEnum::InternetFacing
         };
         let sgs = get_strs(p, "security_groups");
+        // ELB names are at most 32 characters ("tf-lb-" + unique suffix).
+        let name = name_or_generated(p, "name", "name_prefix", "tf-lb-", 32);
         let out = aws
             .call_retrying("ELBv2 CreateLoadBalancer", &["InvalidSubnet"], || {
                 aws.elbv2
                     .create_load_balancer()
-                    .name(get_s(p, "name").unwrap_or_default())
+                    .name(name.clone())
                     .r#type(LoadBalancerTypeEnum::from(ty.as_str()))
                     .scheme(scheme.clone())
                     .set_subnets(Some(get_strs(p, "subnets")))

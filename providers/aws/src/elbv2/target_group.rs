@@ -415,17 +415,11 @@ impl Resource for TgRes {
     }
 
     fn customize_plan(&self, _aws: &Aws, p: &mut PlanCtx<'_>) -> Result<(), Error> {
-        if p.prior.is_none() {
-            let name = get_ne(p.config, "name");
-            let prefix = get_ne(p.config, "name_prefix");
-            if name.is_none() && !is_unknown(p.config, "name") {
-                let mut n = unique_name(prefix.as_deref().unwrap_or("tf-"));
-                n.truncate(32);
-                p.planned.insert("name".into(), vs(n));
-            }
-            if prefix.is_none() {
-                p.planned.insert("name_prefix".into(), vs(""));
-            }
+        if p.prior.is_none()
+            && get_ne(p.config, "name").is_some()
+            && get_ne(p.config, "name_prefix").is_some()
+        {
+            return Err(invalid("\"name\": conflicts with name_prefix"));
         }
         plan_health(p);
         plan_stickiness(p);
@@ -450,11 +444,12 @@ impl Resource for TgRes {
                 .and_then(|v| v.as_number().and_then(|n| n.to_i64()))
                 .map(|n| n as i32)
         };
+        let name = name_or_generated(p, "name", "name_prefix", "tf-", 32);
         let out = aws
             .call("ELBv2 CreateTargetGroup", || {
                 aws.elbv2
                     .create_target_group()
-                    .name(get_s(p, "name").unwrap_or_default())
+                    .name(name.clone())
                     .set_port(get_i(p, "port").map(|n| n as i32))
                     .set_protocol(get_ne(p, "protocol").map(|x| ProtocolEnum::from(x.as_str())))
                     .set_protocol_version(get_ne(p, "protocol_version"))

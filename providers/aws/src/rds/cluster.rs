@@ -45,21 +45,14 @@ async fn find_instance(aws: &Aws, id: &str) -> Result<Option<DbInstance>, AwsErr
     }
 }
 
-fn plan_identifier(p: &mut PlanCtx<'_>, attr: &str, prefix_attr: &str, default_prefix: &str) {
-    if p.prior.is_some() {
-        return;
+fn plan_identifier(p: &mut PlanCtx<'_>, attr: &str, prefix_attr: &str) -> Result<(), Error> {
+    if p.prior.is_none()
+        && get_ne(p.config, attr).is_some()
+        && get_ne(p.config, prefix_attr).is_some()
+    {
+        return Err(invalid(format!("\"{attr}\": conflicts with {prefix_attr}")));
     }
-    let id = get_ne(p.config, attr);
-    let prefix = get_ne(p.config, prefix_attr);
-    if id.is_none() && !is_unknown(p.config, attr) {
-        p.planned.insert(
-            attr.into(),
-            vs(unique_name(prefix.as_deref().unwrap_or(default_prefix))),
-        );
-    }
-    if prefix.is_none() {
-        p.planned.insert(prefix_attr.into(), vs(""));
-    }
+    Ok(())
 }
 
 #[async_trait::async_trait]
@@ -122,7 +115,7 @@ impl Resource for ClusterRes {
     }
 
     fn customize_plan(&self, _aws: &Aws, p: &mut PlanCtx<'_>) -> Result<(), Error> {
-        plan_identifier(p, "cluster_identifier", "cluster_identifier_prefix", "tf-");
+        plan_identifier(p, "cluster_identifier", "cluster_identifier_prefix")?;
         if let Some(pr) = p.prior {
             if let (Some(want), Some(actual)) = (
                 get_s(&p.planned, "engine_version"),
@@ -141,7 +134,13 @@ impl Resource for ClusterRes {
 
     async fn create(&self, aws: &Aws, p: &Obj) -> Result<Obj, Failed> {
         let tags = aws.create_tags(p);
-        let id = get_s(p, "cluster_identifier").unwrap_or_default();
+        let id = name_or_generated(
+            p,
+            "cluster_identifier",
+            "cluster_identifier_prefix",
+            "tf-",
+            63,
+        );
         let s_ = |k: &str| get_ne(p, k).filter(|_| !is_unknown(p, k));
         let n32 = |k: &str| get_i(p, k).filter(|_| !is_unknown(p, k)).map(|n| n as i32);
         let sgs = get_strs(p, "vpc_security_group_ids");
@@ -474,13 +473,13 @@ impl Resource for ClusterInstanceRes {
     }
 
     fn customize_plan(&self, _aws: &Aws, p: &mut PlanCtx<'_>) -> Result<(), Error> {
-        plan_identifier(p, "identifier", "identifier_prefix", "tf-");
+        plan_identifier(p, "identifier", "identifier_prefix")?;
         Ok(())
     }
 
     async fn create(&self, aws: &Aws, p: &Obj) -> Result<Obj, Failed> {
         let tags = aws.create_tags(p);
-        let id = get_s(p, "identifier").unwrap_or_default();
+        let id = name_or_generated(p, "identifier", "identifier_prefix", "tf-", 63);
         let s_ = |k: &str| get_ne(p, k).filter(|_| !is_unknown(p, k));
         aws.call("RDS CreateDBInstance", || {
             aws.rds

@@ -369,16 +369,10 @@ impl Resource for InstanceRes {
 
     fn customize_plan(&self, _aws: &Aws, p: &mut PlanCtx<'_>) -> Result<(), Error> {
         if p.prior.is_none() {
-            let ident = get_ne(p.config, "identifier");
-            let prefix = get_ne(p.config, "identifier_prefix");
-            if ident.is_none() && !is_unknown(p.config, "identifier") {
-                p.planned.insert(
-                    "identifier".into(),
-                    vs(unique_name(prefix.as_deref().unwrap_or("terraform-"))),
-                );
-            }
-            if prefix.is_none() {
-                p.planned.insert("identifier_prefix".into(), vs(""));
+            if get_ne(p.config, "identifier").is_some()
+                && get_ne(p.config, "identifier_prefix").is_some()
+            {
+                return Err(invalid("\"identifier\": conflicts with identifier_prefix"));
             }
             let replica = p
                 .config
@@ -432,7 +426,7 @@ impl Resource for InstanceRes {
 
     async fn create(&self, aws: &Aws, p: &Obj) -> Result<Obj, Failed> {
         let tags = aws.create_tags(p);
-        let ident = ident_of(p);
+        let ident = name_or_generated(p, "identifier", "identifier_prefix", "terraform-", 63);
         let sgs = get_strs(p, "vpc_security_group_ids");
         let sgs = (!sgs.is_empty() && !is_unknown(p, "vpc_security_group_ids")).then_some(sgs);
         let tag_opt = (!tags.is_empty()).then(|| tag_list(&tags));

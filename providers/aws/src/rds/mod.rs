@@ -92,8 +92,8 @@ pub async fn sync_tags(aws: &Aws, arn: &str, prior: &Obj, p: &Obj) -> Result<(),
     Ok(())
 }
 
-/// Plans `name`/`name_prefix` for RDS/ElastiCache groups: a generated
-/// lower-case name when neither is set.
+/// Checks `name`/`name_prefix` of RDS groups: not both, and (as RDS
+/// requires) lower-case. Unset names are generated at create time.
 pub fn plan_name(p: &mut PlanCtx<'_>) -> Result<(), Error> {
     if p.prior.is_some() {
         return Ok(());
@@ -103,14 +103,14 @@ pub fn plan_name(p: &mut PlanCtx<'_>) -> Result<(), Error> {
     if name.is_some() && prefix.is_some() {
         return Err(invalid("\"name\": conflicts with name_prefix"));
     }
-    if name.is_none() && !is_unknown(p.config, "name") {
-        p.planned.insert(
-            "name".into(),
-            vs(unique_name(prefix.as_deref().unwrap_or("terraform-"))),
-        );
-    }
-    if prefix.is_none() {
-        p.planned.insert("name_prefix".into(), vs(""));
+    for (attr, v) in [("name", name), ("name_prefix", prefix)] {
+        if let Some(v) = v {
+            if v.chars().any(|c| c.is_ascii_uppercase()) {
+                return Err(invalid(format!(
+                    "\"{attr}\": only lowercase alphanumeric characters, hyphens, underscores, periods, and spaces allowed in {v:?}"
+                )));
+            }
+        }
     }
     Ok(())
 }
@@ -155,16 +155,12 @@ impl Resource for SubnetGroupRes {
     }
 
     fn customize_plan(&self, _aws: &Aws, p: &mut PlanCtx<'_>) -> Result<(), Error> {
-        plan_name(p)?;
-        if let Some(n) = get_s(&p.planned, "name") {
-            p.planned.insert("name".into(), vs(n.to_lowercase()));
-        }
-        Ok(())
+        plan_name(p)
     }
 
     async fn create(&self, aws: &Aws, p: &Obj) -> Result<Obj, Failed> {
         let tags = aws.create_tags(p);
-        let name = get_s(p, "name").unwrap_or_default();
+        let name = name_or_generated(p, "name", "name_prefix", "terraform-", 255);
         aws.call("RDS CreateDBSubnetGroup", || {
             aws.rds
                 .create_db_subnet_group()
@@ -371,9 +367,6 @@ impl Resource for ParamGroupRes {
 
     fn customize_plan(&self, _aws: &Aws, p: &mut PlanCtx<'_>) -> Result<(), Error> {
         plan_name(p)?;
-        if let Some(n) = get_s(&p.planned, "name") {
-            p.planned.insert("name".into(), vs(n.to_lowercase()));
-        }
         let v = p.planned.get("parameter").cloned().unwrap_or_default();
         p.planned
             .insert("parameter".into(), apply_method_default(&v));
@@ -382,7 +375,7 @@ impl Resource for ParamGroupRes {
 
     async fn create(&self, aws: &Aws, p: &Obj) -> Result<Obj, Failed> {
         let tags = aws.create_tags(p);
-        let name = get_s(p, "name").unwrap_or_default();
+        let name = name_or_generated(p, "name", "name_prefix", "terraform-", 255);
         aws.call("RDS CreateDBParameterGroup", || {
             aws.rds
                 .create_db_parameter_group()

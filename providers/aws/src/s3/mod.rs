@@ -210,42 +210,19 @@ impl Resource for BucketRes {
         vec![("force_destroy", vb(false))]
     }
 
-    fn customize_plan(&self, aws: &Aws, p: &mut PlanCtx<'_>) -> Result<(), Error> {
+    fn customize_plan(&self, _aws: &Aws, p: &mut PlanCtx<'_>) -> Result<(), Error> {
         if p.prior.is_none() {
             let name = get_ne(p.config, "bucket");
             let prefix = get_ne(p.config, "bucket_prefix");
             if name.is_some() && prefix.is_some() {
                 return Err(invalid("\"bucket\": conflicts with bucket_prefix"));
             }
-            if name.is_none() && !is_unknown(p.config, "bucket") {
-                let n = unique_name(prefix.as_deref().unwrap_or("terraform-"));
-                p.planned.insert("bucket".into(), vs(&n));
-            }
-            if let Some(n) = get_s(&p.planned, "bucket") {
-                p.planned.insert("id".into(), vs(&n));
-                p.planned
-                    .insert("arn".into(), vs(format!("arn:{}:s3:::{n}", aws.partition)));
-                p.planned.insert(
-                    "bucket_domain_name".into(),
-                    vs(format!("{n}.s3.{}", aws.dns_suffix())),
-                );
-                p.planned.insert(
-                    "bucket_regional_domain_name".into(),
-                    vs(format!("{n}.s3.{}.{}", aws.region, aws.dns_suffix())),
-                );
-            }
-            p.planned.insert("region".into(), vs(&aws.region));
-            p.planned
-                .insert("hosted_zone_id".into(), vs(hosted_zone_id(&aws.region)));
-            if prefix.is_none() && p.config.get("bucket_prefix").is_none_or(Value::is_null) {
-                p.planned.insert("bucket_prefix".into(), vs(""));
-            }
         }
         Ok(())
     }
 
     async fn create(&self, aws: &Aws, p: &Obj) -> Result<Obj, Failed> {
-        let bucket = get_ne(p, "bucket").ok_or_else(|| invalid("bucket name is unknown"))?;
+        let bucket = name_or_generated(p, "bucket", "bucket_prefix", "terraform-", 63);
         let cfg = (aws.region != "us-east-1").then(|| {
             CreateBucketConfiguration::builder()
                 .location_constraint(BucketLocationConstraint::from(aws.region.as_str()))

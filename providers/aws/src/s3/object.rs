@@ -9,7 +9,6 @@ use crate::vals::*;
 use aws_sdk_s3::primitives::ByteStream;
 use aws_sdk_s3::types::{ObjectCannedAcl, ServerSideEncryption, StorageClass};
 use base64::Engine;
-use md5::{Digest, Md5};
 use std::collections::BTreeMap;
 use std::sync::Arc;
 use terrane_provider::{Attribute, Schema};
@@ -153,7 +152,7 @@ impl Resource for ObjectRes {
         vec![("force_destroy", vb(false))]
     }
 
-    fn customize_plan(&self, aws: &Aws, p: &mut PlanCtx<'_>) -> Result<(), Error> {
+    fn customize_plan(&self, _aws: &Aws, p: &mut PlanCtx<'_>) -> Result<(), Error> {
         let set_count = ["content", "content_base64", "source"]
             .iter()
             .filter(|k| p.config.get(**k).is_some_and(|v| !v.is_null()))
@@ -163,15 +162,6 @@ impl Resource for ObjectRes {
                 "only one of content, content_base64, source may be set",
             ));
         }
-        let bucket = get_s(&p.planned, "bucket");
-        let key = get_s(&p.planned, "key");
-        if let (Some(b), Some(k)) = (bucket, key) {
-            p.planned.insert("id".into(), vs(&k));
-            p.planned.insert(
-                "arn".into(),
-                vs(format!("arn:{}:s3:::{b}/{k}", aws.partition)),
-            );
-        }
         let changed = match p.prior {
             None => true,
             Some(pr) => CONTENT_ATTRS.iter().any(|k| {
@@ -180,21 +170,13 @@ impl Resource for ObjectRes {
                     && pr.get(*k) != p.planned.get(*k)
             }),
         };
-        if changed {
+        // As Terraform plans it: a new upload's etag and version are known
+        // only after apply (the etag is the body's MD5 for plain uploads, but
+        // not with SSE-KMS or multipart, so it is never promised early).
+        if changed && p.prior.is_some() {
             p.unknown("version_id", Type::String);
             if p.config.get("etag").is_none_or(Value::is_null) {
-                // Without SSE-KMS the etag is the MD5 of the body: known now
-                // for inline content, unknown for files read at apply time.
-                let kms = get_s(&p.planned, "server_side_encryption").as_deref() == Some("aws:kms");
-                let inline = get_ne(p.config, "source").is_none()
-                    && p.config.get("content").is_none_or(Value::is_known);
-                if inline && !kms && !is_unknown(p.config, "content_base64") {
-                    let body = body_of(&p.planned)?;
-                    p.planned
-                        .insert("etag".into(), vs(format!("{:x}", Md5::digest(&body))));
-                } else {
-                    p.unknown("etag", Type::String);
-                }
+                p.unknown("etag", Type::String);
             }
         }
         Ok(())

@@ -42,12 +42,17 @@ async fn db_subnet_and_parameter_groups() {
         t,
         vec![("name", vs(&name)), ("subnet_ids", vset(ids.clone()))],
     );
+    // RDS only accepts lower-case group names: upper case is a plan error.
     let pl = plan(&p, t, &Value::dynamic_null(), &cfg).await;
-    assert_eq!(
-        s(&pl.planned_state, "name"),
-        name.to_lowercase(),
-        "RDS lower-cases names"
+    assert!(
+        pl.diagnostics.has_errors(),
+        "upper-case name must be rejected"
     );
+    let cfg = with(&cfg, vec![("name", vs(name.to_lowercase()))]);
+    // Without a name one is generated at create time ("known after apply").
+    let unnamed = config(t, vec![("subnet_ids", vset(ids.clone()))]);
+    let pl = plan(&p, t, &Value::dynamic_null(), &unnamed).await;
+    assert!(!attr(&pl.planned_state, "name").is_known());
     let g = create(&p, t, &cfg).await;
     assert_eq!(s(&g, "vpc_id"), s(&vpc, "id"));
     assert_eq!(s(&g, "description"), "Managed by Terraform");

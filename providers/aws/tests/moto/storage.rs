@@ -16,10 +16,9 @@ async fn bucket_lifecycle_tags_import_force_destroy() {
         vec![("bucket", vs(&name)), ("tags", map(&[("Name", "b")]))],
     );
     let pl = plan(&p, t, &Value::dynamic_null(), &cfg).await;
-    assert_eq!(
-        s(&pl.planned_state, "arn"),
-        format!("arn:aws:s3:::{name}"),
-        "arn known at plan time"
+    assert!(
+        !attr(&pl.planned_state, "arn").is_known(),
+        "arn is known after apply, as Terraform plans it"
     );
     let b = create(&p, t, &cfg).await;
     assert_eq!(s(&b, "id"), name);
@@ -405,10 +404,9 @@ async fn object_upload_update_import_delete() {
         ],
     );
     let pl = plan(&p, t, &Value::dynamic_null(), &cfg).await;
-    assert_eq!(
-        s(&pl.planned_state, "etag"),
-        "5d41402abc4b2a76b9719d911017c592",
-        "etag is the MD5, known at plan"
+    assert!(
+        !attr(&pl.planned_state, "etag").is_known(),
+        "etag is known after apply"
     );
     let o = create(&p, t, &cfg).await;
     assert_eq!(s(&o, "etag"), "5d41402abc4b2a76b9719d911017c592");
