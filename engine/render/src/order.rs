@@ -34,10 +34,9 @@ fn module_steps(module: &str) -> Vec<(String, Key)> {
         if let Some(k) = after.strip_prefix('[') {
             // Keys are numbers or JSON-quoted strings without `]` inside
             // quotes in practice; find the closing bracket after the quote.
-            let close = if k.starts_with('"') {
-                k[1..].find("\"]").map(|i| i + 2)
-            } else {
-                k.find(']')
+            let close = match k.strip_prefix('"') {
+                Some(quoted) => quoted.find("\"]").map(|i| i + 2),
+                None => k.find(']'),
             };
             if let Some(c) = close {
                 key = parse_key(&k[..c]);
