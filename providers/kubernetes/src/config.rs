@@ -8,7 +8,7 @@ use crate::client::Kube;
 use crate::vals::*;
 use base64::Engine;
 use kube::config::{KubeConfigOptions, Kubeconfig};
-use terrane_provider::{Attribute, Block, Schema};
+use terrane_provider::{Attribute, Block, NestedBlock, Nesting, Schema};
 use terrane_value::{Type, Value};
 
 /// Why the provider could not be configured.
@@ -207,6 +207,31 @@ pub async fn connect(config: &Value) -> Result<(Kube, Settings), ConfigError> {
     }
     if let Some(t) = setting(&cfg, "token", "KUBE_TOKEN") {
         kc.auth_info.token = Some(secrecy::SecretString::from(t));
+        kc.auth_info.token_file = None;
+    }
+    if let Some(e) = first_block(&cfg, "exec") {
+        // A credential plugin (`aws eks get-token` ...), as in a kubeconfig.
+        let env: Vec<serde_json::Value> = e
+            .get("env")
+            .and_then(Value::as_entries)
+            .map(|m| {
+                m.iter()
+                    .map(|(k, v)| serde_json::json!({"name": k, "value": v.as_str().unwrap_or("")}))
+                    .collect()
+            })
+            .unwrap_or_default();
+        let j = serde_json::json!({
+            "apiVersion": get_s(&e, "api_version"),
+            "command": get_s(&e, "command"),
+            "args": get_strs(&e, "args"),
+            "env": env,
+        });
+        let exec = serde_json::from_value(j).map_err(|err| ConfigError::Invalid {
+            attr: "exec",
+            message: err.to_string(),
+        })?;
+        kc.auth_info.exec = Some(exec);
+        kc.auth_info.token = None;
         kc.auth_info.token_file = None;
     }
     if let Some(u) = setting(&cfg, "username", "KUBE_USER") {
