@@ -327,6 +327,26 @@ pub async fn plan(
         }
     }
     plan.changes = run.changes.into_values().collect();
+    // Address order with numeric instance keys (`[2]` before `[10]`).
+    plan.changes.sort_by(|a, b| {
+        let data_first = |c: &ResourceChange| c.mode != Mode::Data;
+        (
+            &a.module_address,
+            data_first(a),
+            &a.type_name,
+            &a.name,
+            &a.index,
+            &a.deposed,
+        )
+            .cmp(&(
+                &b.module_address,
+                data_first(b),
+                &b.type_name,
+                &b.name,
+                &b.index,
+                &b.deposed,
+            ))
+    });
     plan.drift = run.drift;
     plan.errored = w.diags.has_errors();
     (plan, w.diags)
