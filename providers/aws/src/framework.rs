@@ -510,11 +510,23 @@ pub fn generic_plan(
         planned.insert(name.clone(), v);
     }
     if block.attributes.contains_key("tags_all") {
+        // As the real provider's SetTagsDiff: known when there are tags;
+        // with none, unknown on create or when tags were removed, else the
+        // prior (empty) value.
         let tags_known = planned.get("tags").is_none_or(Value::is_wholly_known);
-        let v = if tags_known {
-            vmap(&aws.merged_tags(&get_map(&planned, "tags")))
+        let unknown = Value::unknown(Type::map(Type::String));
+        let v = if !tags_known {
+            unknown
         } else {
-            Value::unknown(Type::map(Type::String))
+            let merged = aws.merged_tags(&get_map(&planned, "tags"));
+            let prior_all = prior.map(|p| get_map(p, "tags_all"));
+            match prior_all {
+                _ if !merged.is_empty() => vmap(&merged),
+                Some(pa) if pa.is_empty() => prior
+                    .and_then(|p| p.get("tags_all").cloned())
+                    .unwrap_or(unknown),
+                _ => unknown,
+            }
         };
         planned.insert("tags_all".into(), v);
     }
