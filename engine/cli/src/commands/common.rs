@@ -66,9 +66,15 @@ pub fn load(color: bool) -> Option<(Config, SourceMap)> {
     }
 }
 
-/// The built-in providers.
+/// The built-in providers, plus AWS and Kubernetes when their features are on.
 pub fn providers() -> Vec<Arc<dyn Provider>> {
-    terrane_provider_builtin::all()
+    #[allow(unused_mut)]
+    let mut all = terrane_provider_builtin::all();
+    #[cfg(feature = "aws")]
+    all.push(Arc::new(terrane_provider_aws::AwsProvider::new()));
+    #[cfg(feature = "kubernetes")]
+    all.push(Arc::new(terrane_provider_kubernetes::KubernetesProvider::new()));
+    all
 }
 
 /// The local backend and the selected workspace.
