@@ -47,15 +47,28 @@ impl Net {
     }
 }
 
+/// An address as Go prints it: IPv4-mapped IPv6 addresses print as
+/// dotted quads.
 fn ip_text(ip: u128, bits: u32) -> String {
-    if bits == 32 {
+    if bits == 32 || is_v4_mapped(ip) {
         Ipv4Addr::from(ip as u32).to_string()
     } else {
         Ipv6Addr::from(ip).to_string()
     }
 }
 
+/// True for `::ffff:a.b.c.d`, which Go treats as an IPv4 address in many
+/// places.
+fn is_v4_mapped(ip: u128) -> bool {
+    ip >> 32 == 0xffff
+}
+
+/// A network as Go's `IPNet.String` prints it (an IPv4-mapped network
+/// prints as IPv4, its prefix length counted in the last 32 bits).
 fn net_text(n: &Net) -> String {
+    if n.bits == 128 && is_v4_mapped(n.ip) {
+        return format!("{}/{}", ip_text(n.ip, 128), n.len.saturating_sub(96));
+    }
     format!("{}/{}", ip_text(n.ip, n.bits), n.len)
 }
 
@@ -121,13 +134,19 @@ pub(crate) fn register(r: &mut Registry) {
     );
     r.func("cidrnetmask", vec![prefix()], s.clone(), |a, _| {
         let n = parse_arg(string(&a[0]))?;
-        if n.bits != 32 {
+        if n.bits != 32 && !is_v4_mapped(n.ip) {
             return Err(call_err(format!(
                 "IPv6 addresses cannot have a netmask: {}",
                 string(&a[0])
             )));
         }
-        Ok(sv(ip_text(Net::mask(n.len, 32), 32)))
+        // An IPv4-mapped IPv6 prefix keeps its 16-byte mask, printed as
+        // IPv6.
+        let mask = Net::mask(n.len, n.bits);
+        if n.bits == 128 {
+            return Ok(sv(Ipv6Addr::from(mask).to_string()));
+        }
+        Ok(sv(ip_text(mask, 32)))
     });
     r.func(
         "cidrsubnet",
@@ -204,6 +223,13 @@ fn cidrhost(a: Vec<Value>, _: &FuncContext) -> R {
             net.len
         )));
     }
+    // go-cidr inserts the host number as if the address were 32 bits wide
+    // when Go sees an IPv4 address, even in a 16-byte IPv4-mapped form.
+    let num = if net.bits == 128 && is_v4_mapped(net.ip) {
+        num << 96
+    } else {
+        num
+    };
     let combined = BigInt::from(net.ip) | num;
     let (_, bytes) = combined.to_bytes_be();
     if bytes.len() > (net.bits / 8) as usize {
@@ -274,6 +300,14 @@ fn cidrsubnets(a: Vec<Value>, _: &FuncContext) -> R {
             return Err(arg_err(
                 i + 1,
                 format!("would extend prefix to {length} bits, which is too long for an {proto} address"),
+            ));
+        }
+        if net.bits == 128 && is_v4_mapped(net.ip) {
+            // go-cidr treats the 16-byte IPv4-mapped address as IPv4 and
+            // fails to build the starting subnet.
+            return Err(arg_err(
+                i + 1,
+                format!("not enough remaining address space for a subnet with a prefix of {length} bits after <nil>"),
             ));
         }
         let cur = current.unwrap_or_else(|| previous_subnet(&net, length));
