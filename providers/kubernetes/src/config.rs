@@ -68,6 +68,14 @@ pub fn provider_schema() -> Schema {
             "ignore_labels",
             Attribute::optional(Type::list(Type::String)),
         );
+    let exec = Block::default()
+        .attr("api_version", Attribute::required(Type::String))
+        .attr("command", Attribute::required(Type::String))
+        .attr("args", Attribute::optional(Type::list(Type::String)))
+        .attr("env", Attribute::optional(Type::map(Type::String)));
+    let mut nb = NestedBlock::new(Nesting::List, exec);
+    nb.max_items = 1;
+    let block = block.block("exec", nb);
     Schema { version: 0, block }
 }
 

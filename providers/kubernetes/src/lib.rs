@@ -54,7 +54,7 @@ impl Default for KubernetesProvider {
 }
 
 /// Data sources backed by a typed definition: (data source name, resource
-/// definition name, attributes that stay configurable).
+/// definition name); `metadata { name namespace }` stay configurable.
 const TYPED_DATA: &[(&str, &str)] = &[
     ("kubernetes_namespace_v1", "kubernetes_namespace_v1"),
     ("kubernetes_namespace", "kubernetes_namespace_v1"),
@@ -276,7 +276,7 @@ impl ConfiguredProvider for Configured {
         };
         match d.read_data(&self.kube, &req.config).await {
             Ok(o) => ReadDataSourceResponse {
-                state: typed::data_state(d, o, &req.config),
+                state: typed::data_state(d, o),
                 diagnostics: Diagnostics::new(),
             },
             Err(e) => {

@@ -114,6 +114,32 @@ async fn host_token_ca_insecure_and_errors() {
     assert!(data(&c, &p, "kubernetes_namespace_v1", probe.clone())
         .await
         .is_ok());
+
+    // A credential plugin prints an ExecCredential with the token.
+    let cred = format!(
+        r#"{{"apiVersion":"client.authentication.k8s.io/v1beta1","kind":"ExecCredential","status":{{"token":"{}"}}}}"#,
+        token.trim()
+    );
+    let exec = json!({"api_version": "client.authentication.k8s.io/v1beta1", "command": "sh",
+        "args": ["-c", "printf '%s' \"$CRED\""], "env": {"CRED": cred}});
+    let c = connect(
+        &p,
+        json!({"host": host, "cluster_ca_certificate": ca, "exec": exec}),
+    )
+    .await
+    .unwrap();
+    let ns = data(&c, &p, "kubernetes_namespace_v1", probe.clone())
+        .await
+        .unwrap();
+    assert_eq!(at(&ns, &["id"]), &Value::string("default"));
+    // Without credentials the server refuses (so the plugin above did work).
+    let c = connect(&p, json!({"host": host, "cluster_ca_certificate": ca}))
+        .await
+        .unwrap();
+    let err = data(&c, &p, "kubernetes_namespace_v1", probe.clone())
+        .await
+        .unwrap_err();
+    assert!(err.contains("403") || err.contains("401"), "{err}");
 }
 
 #[tokio::test]

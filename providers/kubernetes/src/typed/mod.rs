@@ -447,15 +447,8 @@ pub fn data_schema(d: &Def) -> Schema {
 }
 
 /// The data source's state: what was read, shaped by [`data_schema`].
-pub fn data_state(d: &Def, mut o: Obj, config: &Value) -> Value {
-    let _ = config;
-    let keep: std::collections::BTreeSet<String> = data_schema(d)
-        .block
-        .attributes
-        .keys()
-        .cloned()
-        .chain(data_schema(d).block.blocks.keys().cloned())
-        .collect();
-    o.retain(|k, _| keep.contains(k));
+pub fn data_state(d: &Def, mut o: Obj) -> Value {
+    let block = data_schema(d).block;
+    o.retain(|k, _| block.attributes.contains_key(k) || block.blocks.contains_key(k));
     vobj(o)
 }
