@@ -14,6 +14,7 @@ import json
 import math
 import os
 import platform
+import shlex
 import shutil
 import signal
 import subprocess
@@ -21,6 +22,7 @@ import sys
 import threading
 import time
 
+sys.dont_write_bytecode = True  # keep benches/ free of __pycache__
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import gen  # noqa: E402
 
@@ -109,7 +111,9 @@ def timed(argv, cwd, env, timeout, log_path):
             timer.cancel()
         elapsed = time.monotonic() - start
         proc.returncode = os.waitstatus_to_exitcode(status)
-    rss = usage.ru_maxrss
+    # A killed run has no GNU time report, and wait4's figure would be the
+    # wrapper's: leave the peak unknown.
+    rss = None if killed.is_set() else usage.ru_maxrss
     try:
         with open(rss_file, encoding="utf-8") as f:
             lines = [l for l in f.read().splitlines() if l.strip()]
@@ -296,7 +300,10 @@ def git_describe():
             ["git", "-C", REPO, "status", "--porcelain", "--untracked-files=no"],
             capture_output=True, text=True, timeout=30, check=False,
         ).stdout.strip()
-        return ", built at commit %s%s" % (out, " + uncommitted changes" if dirty else "") if out else ""
+        return ", repository HEAD %s%s when the run started" % (
+            out,
+            " + uncommitted changes" if dirty else "",
+        ) if out else ""
     except (OSError, subprocess.TimeoutExpired):
         return ""
 
@@ -307,7 +314,7 @@ def ratio(tf, tn):
     if tf.status == "ok":
         return "%.1f×" % (tf.seconds / tn.seconds)
     if tf.status == "timeout":
-        return "> %.0f×" % (tf.seconds / tn.seconds)
+        return "> %.1f×" % (tf.seconds / tn.seconds)
     return "-"
 
 
@@ -389,7 +396,7 @@ def targets(results, validate):
                 x = b.seconds / a.seconds
                 lower = " (lower bound: Terraform timed out)" if b.status == "timeout" else ""
                 verdict = "%s %.1f× (want ≥ %.0f×)%s" % (
-                    "met" if x >= want else "MISSED",
+                    "met" if x >= want else ("undecided" if lower else "MISSED"),
                     x,
                     want,
                     lower,
@@ -513,7 +520,13 @@ def main():
     repeat = max(1, args.repeat)
     terrane = Tool("terrane", args.terrane, args.timeout, repeat)
     terraform = Tool("terraform", args.terraform, args.tf_timeout, repeat)
-    versions = {"terrane": version_of(args.terrane), "terrane_built": built_from + git_describe()}
+    built_at = datetime.datetime.fromtimestamp(
+        os.path.getmtime(built_from), datetime.timezone.utc
+    ).strftime("%Y-%m-%d %H:%M UTC")
+    versions = {
+        "terrane": version_of(args.terrane),
+        "terrane_built": "%s, binary built %s%s" % (built_from, built_at, git_describe()),
+    }
     if run_tf:
         versions["terraform"] = version_of(args.terraform)
 
@@ -534,7 +547,7 @@ def main():
         if run_tf:
             validate[n]["terraform"] = bench_validate(terraform, n, args.workdir, env, warnings)
 
-    command = "benches/run.sh " + " ".join(sys.argv[1:])
+    command = "benches/run.sh " + shlex.join(sys.argv[1:])
     text = report(args, results, validate, warnings, facts, versions, started, command.strip())
     print(text)
     with open(out_path, "w", encoding="utf-8") as f:
