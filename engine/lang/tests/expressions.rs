@@ -35,7 +35,7 @@ use terrane_lang::{
 use terrane_value::Value;
 
 /// The pass count must not drop below this. Raise it as cases are fixed.
-const THRESHOLD: usize = 1450;
+const THRESHOLD: usize = 1458;
 
 /// Cases where we believe Terraform's recorded result is not what terrane
 /// should produce, with the reason. None so far.

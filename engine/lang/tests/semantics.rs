@@ -484,3 +484,17 @@ fn direct_traversals_keep_container_marks() {
         "7"
     );
 }
+
+#[test]
+fn templatefile_of_one_interpolation_keeps_the_value() {
+    // terraform console: with single.tmpl holding `${x}`,
+    // templatefile("single.tmpl", {x = [1, 2]}) is the tuple [1, 2].
+    let dir = std::env::temp_dir().join(format!("terrane-lang-tpl-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("single.tmpl"), "${x}").unwrap();
+    let c = EvalContext::new(FuncContext::new(&dir));
+    let src = Source::new("t", "templatefile(\"single.tmpl\", {x = [1, 2]})");
+    let v = eval(&parse_expression(&src).unwrap(), &c, &src).unwrap();
+    std::fs::remove_dir_all(&dir).ok();
+    assert_eq!(v.ty(), Type::Tuple(vec![Type::Number, Type::Number]));
+}

@@ -251,7 +251,7 @@ impl Evaluator<'_> {
         let nargs = f.args.iter().count();
         self.arity("templatefile", &["path", "vars"], nargs, span.clone())?;
         let Some((values, spans)) = self.call_args(f)? else {
-            return Ok(Value::unknown(Type::String));
+            return Ok(Value::unknown(Type::Dynamic));
         };
         let invalid = |ev: &Self, param: &str, msg: String, i: usize| {
             ev.fail(
@@ -268,7 +268,7 @@ impl Evaluator<'_> {
         let path_s =
             convert(path, &Type::String).map_err(|e| invalid(self, "path", e.message, 0))?;
         let Some(path_str) = path_s.as_str() else {
-            return Ok(Value::unknown(Type::String));
+            return Ok(Value::unknown(Type::Dynamic));
         };
         if vars.is_null() {
             return Err(invalid(self, "vars", "argument must not be null".into(), 1));
@@ -360,7 +360,7 @@ impl Evaluator<'_> {
         let t =
             convert(&tpl, &Type::String).map_err(|e| invalid(self, "template", e.message, 0))?;
         let Some(text) = t.as_str() else {
-            return Ok(Value::unknown(Type::String));
+            return Ok(Value::unknown(Type::Dynamic));
         };
         let text = text.to_string();
         self.render_template_text(
@@ -405,7 +405,7 @@ impl Evaluator<'_> {
         };
         let entries = match &vars.kind {
             Kind::Map(_, m) | Kind::Object(m) => m.clone(),
-            Kind::Unknown(_) => return Ok(Value::unknown(Type::String)),
+            Kind::Unknown(_) => return Ok(Value::unknown(Type::Dynamic)),
             _ => {
                 return Err(vars_error(
                     self,
@@ -441,18 +441,8 @@ impl Evaluator<'_> {
                 return Err(fail_call(self, &first));
             }
         };
-        let marks = v.marks;
-        convert(&v.unmarked(), &Type::String)
-            .map(|s| s.with_marks(marks))
-            .map_err(|e| {
-                self.fail(
-                    "Error in function call",
-                    format!(
-                        "Call to function \"{func}\" failed: invalid template result: {}.",
-                        e.message
-                    ),
-                    None,
-                )
-            })
+        // Like a string template, a template that is one interpolation
+        // yields that value as it is (Terraform's result type follows it).
+        Ok(v)
     }
 }

@@ -154,6 +154,9 @@ CASES = {
         'templatefile("hello.tmpl", {name = sensitive("x")})', 'templatefile("hello.txt", {})',
         'templatefile("list.tmpl", {items = "x"})', 'templatefile("hello.tmpl", ["x"])', 'templatefile("hello.tmpl")',
         'templatefile("hello.tmpl", {name = null})', 'templatefile("hello.tmpl", {name = terraform_data.x.id})',
+        'can(templatefile("missing.tmpl", {}))', 'try(templatefile("hello.tmpl", {}), "x")', 'can(templatefile("hello.tmpl", {}))',
+        'try(templatefile("recursive.tmpl", {}), "r")', 'templatefile(terraform_data.x.id, {})', 'templatestring("$${a}", {a = 1})',
+        'length(templatefile("list.tmpl", {items = ["a"]}))', 'templatefile("hello.tmpl", {name = ["x"]}) == ""',
     ],
     "extra:unicode": [
         '"e\\u0301"', 'length("e\\u0301")', '"\\u00e9" == "e\\u0301"', '{"e\\u0301" = 1}', '"${"e"}\\u0301"',
