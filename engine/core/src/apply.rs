@@ -870,7 +870,27 @@ pub async fn apply(
         &mut *sh.diags.lock().unwrap_or_else(|e| e.into_inner()),
     ));
     let (added, changed, destroyed) = *sh.counts.lock().unwrap_or_else(|e| e.into_inner());
-    let working = sh.working.into_inner().unwrap_or_else(|e| e.into_inner());
+    let mut working = sh.working.into_inner().unwrap_or_else(|e| e.into_inner());
+    // Data sources leave the state on destroy, and when their configuration is gone.
+    working.resources.retain(|(module, mode, ty, name), _| {
+        if *mode != ResourceMode::Data {
+            return true;
+        }
+        if plan.mode == PlanMode::Destroy {
+            return false;
+        }
+        let path = module
+            .parse::<ModuleInstance>()
+            .map(|m| m.to_path())
+            .unwrap_or_default();
+        config.descendant(&path).is_some_and(|c| {
+            c.module.resources.contains_key(&Resource::new(
+                ResourceMode::Data,
+                ty.clone(),
+                name.clone(),
+            ))
+        })
+    });
     let mut new_state = working.finish();
     // Outputs.
     let mut outputs = BTreeMap::new();
