@@ -33,6 +33,8 @@ pub mod json;
 pub mod local;
 pub mod lock;
 pub mod model;
+#[cfg(feature = "pg")]
+pub mod pg;
 
 #[cfg(feature = "testkit")]
 pub mod testkit;
