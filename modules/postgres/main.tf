@@ -102,10 +102,11 @@ resource "aws_db_instance" "replica" {
   publicly_accessible    = false
   storage_encrypted      = var.storage_encrypted
 
-  # Replicas keep no backups and leave no snapshot: the primary owns both.
-  backup_retention_period = 0
-  skip_final_snapshot     = true
-  deletion_protection     = var.deletion_protection
+  # Replicas leave no final snapshot (the primary owns it). Their backup
+  # retention is left to RDS (it is not a CreateDBInstanceReadReplica
+  # parameter).
+  skip_final_snapshot = true
+  deletion_protection = var.deletion_protection
 
   tags = merge({ Name = "${var.identifier}-replica-${count.index + 1}", Role = "replica" }, var.tags)
 }
