@@ -162,7 +162,7 @@ fn init_rejects_unknown_providers() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(
         dir.path().join("main.tf"),
-        "resource \"aws_instance\" \"x\" {}\n",
+        "resource \"nosuch_thing\" \"x\" {}\n",
     )
     .unwrap();
     let out = cmd(dir.path(), &["init", "-no-color"]).output().unwrap();
@@ -170,7 +170,7 @@ fn init_rejects_unknown_providers() {
     let err = stderr(&out);
     assert!(
         err.contains("Failed to query available provider packages")
-            && err.contains("hashicorp/aws"),
+            && err.contains("hashicorp/nosuch"),
         "{err}"
     );
 }
