@@ -350,6 +350,7 @@ fn config_address(m: &ModuleInstance, r: &Resource) -> String {
 
 struct Shared<'j> {
     journal: Mutex<&'j mut Journal>,
+    sync: terrane_state::journal::JournalSync,
     working: Mutex<Working>,
     counts: Mutex<(usize, usize, usize)>,
     diags: Mutex<Diagnostics>,
@@ -358,19 +359,43 @@ struct Shared<'j> {
 }
 
 impl Shared<'_> {
-    fn intent(&self, spec: IntentSpec) -> Result<u64, Diagnostic> {
-        let mut j = self.journal.lock().unwrap_or_else(|e| e.into_inner());
-        j.append_intent(spec)
-            .map_err(|e| Diagnostic::error("Failed to write the state journal", e.to_string()))
+    async fn wait_durable(
+        &self,
+        ticket: terrane_state::journal::SyncTicket,
+    ) -> Result<(), Diagnostic> {
+        let sync = self.sync.clone();
+        let done = match tokio::task::spawn_blocking(move || sync.wait(ticket)).await {
+            Ok(r) => r.map_err(|e| e.to_string()),
+            Err(e) => Err(e.to_string()),
+        };
+        done.map_err(|e| Diagnostic::error("Failed to write the state journal", e))
     }
 
-    fn result(&self, id: u64, outcome: Outcome) {
-        let mut j = self.journal.lock().unwrap_or_else(|e| e.into_inner());
-        if let Err(e) = j.append_result(id, outcome) {
-            self.diag(Diagnostic::error(
+    async fn intent(&self, spec: IntentSpec) -> Result<u64, Diagnostic> {
+        let (id, ticket) = {
+            let mut j = self.journal.lock().unwrap_or_else(|e| e.into_inner());
+            j.append_intent_deferred(spec).map_err(|e| {
+                Diagnostic::error("Failed to write the state journal", e.to_string())
+            })?
+        };
+        self.wait_durable(ticket).await?;
+        Ok(id)
+    }
+
+    async fn result(&self, id: u64, outcome: Outcome) {
+        let appended = {
+            let mut j = self.journal.lock().unwrap_or_else(|e| e.into_inner());
+            j.append_result_deferred(id, outcome)
+        };
+        let done = match appended {
+            Ok(ticket) => self.wait_durable(ticket).await,
+            Err(e) => Err(Diagnostic::error(
                 "Failed to write the state journal",
                 e.to_string(),
-            ));
+            )),
+        };
+        if let Err(d) = done {
+            self.diag(d);
         }
     }
 
@@ -447,13 +472,16 @@ async fn run_delete(sh: &Shared<'_>, hooks: &dyn Hooks, j: &DeleteJob) -> bool {
         .unwrap_or_else(|e| e.into_inner())
         .get(&j.m, &j.r, &j.k, j.deposed.clone())
         .cloned();
-    let iid = match sh.intent(IntentSpec {
-        addr: state_addr(&j.m, &j.r, &j.k, j.deposed.as_deref()),
-        action: terrane_state::Action::Delete,
-        provider: j.provider_addr.clone(),
-        identity: None,
-        prior: prior_obj,
-    }) {
+    let iid = match sh
+        .intent(IntentSpec {
+            addr: state_addr(&j.m, &j.r, &j.k, j.deposed.as_deref()),
+            action: terrane_state::Action::Delete,
+            provider: j.provider_addr.clone(),
+            identity: None,
+            prior: prior_obj,
+        })
+        .await
+    {
         Ok(i) => i,
         Err(d) => {
             sh.diag(d);
@@ -491,14 +519,15 @@ async fn run_delete(sh: &Shared<'_>, hooks: &dyn Hooks, j: &DeleteJob) -> bool {
                 error: msg,
                 object: None,
             },
-        );
+        )
+        .await;
         for d in resp.diagnostics.into_vec() {
             sh.diag(d.with_address(j.address.clone()));
         }
         hooks.failed(&label, Action::Delete);
         return false;
     }
-    sh.result(iid, Outcome::Deleted);
+    sh.result(iid, Outcome::Deleted).await;
     sh.working
         .lock()
         .unwrap_or_else(|e| e.into_inner())
@@ -648,6 +677,7 @@ pub async fn apply(
         })
         .collect();
     let sh = Shared {
+        sync: journal.sync_handle(),
         journal: Mutex::new(journal),
         working: Mutex::new(Working::new(&state)),
         counts: Mutex::new((0, 0, 0)),
@@ -1331,13 +1361,16 @@ async fn apply_one(
         .unwrap_or_else(|e| e.into_inner())
         .get(&wk.m, addr, &wk.k, None)
         .cloned();
-    let iid = match sh.intent(IntentSpec {
-        addr: state_addr(&wk.m, addr, &wk.k, None),
-        action: journal_action(c.action),
-        provider: provider_addr.to_string(),
-        identity: None,
-        prior: prior_obj,
-    }) {
+    let iid = match sh
+        .intent(IntentSpec {
+            addr: state_addr(&wk.m, addr, &wk.k, None),
+            action: journal_action(c.action),
+            provider: provider_addr.to_string(),
+            identity: None,
+            prior: prior_obj,
+        })
+        .await
+    {
         Ok(i) => i,
         Err(d) => return (fail(d).0, deposed_job),
     };
@@ -1394,7 +1427,8 @@ async fn apply_one(
                 error: msg,
                 object: obj.clone(),
             },
-        );
+        )
+        .await;
         if let Some(o) = obj {
             sh.working.lock().unwrap_or_else(|e| e.into_inner()).put(
                 &wk.m,
@@ -1432,12 +1466,13 @@ async fn apply_one(
                 error: "provider returned an incomplete object".into(),
                 object: None,
             },
-        );
+        )
+        .await;
         return (fail(Diagnostic::error("Provider returned invalid result object after apply", format!("After the apply operation, the provider still indicated an unknown value for {}. All values must be known after apply, so this is always a bug in the provider and should be reported in the provider's own repository.", wk.address))).0, deposed_job);
     }
     match state_object(&new_value, schema, &resp.private, deps, cbd) {
         Ok(o) => {
-            sh.result(iid, Outcome::Applied(o.clone()));
+            sh.result(iid, Outcome::Applied(o.clone())).await;
             sh.working.lock().unwrap_or_else(|e| e.into_inner()).put(
                 &wk.m,
                 addr,
@@ -1454,7 +1489,8 @@ async fn apply_one(
                     error: e.to_string(),
                     object: None,
                 },
-            );
+            )
+            .await;
             return (
                 fail(Diagnostic::error(
                     "Failed to record the new state",
