@@ -10,10 +10,13 @@
 //!
 //! Locks are Terraform's session-level advisory locks, so terrane and
 //! Terraform exclude each other: a workspace whose row exists is locked with
-//! `pg_try_advisory_lock(row id)`; one that does not exist yet with the
-//! creation lock `pg_try_advisory_lock(-1)`; an existing workspace also
-//! probes the creation lock, as Terraform does, and is refused while someone
-//! creates a workspace. Every held lock owns a dedicated connection (an
+//! `pg_try_advisory_lock(row id)`, also probing the creation lock
+//! `pg_try_advisory_lock(-1)` as Terraform does (refused while someone
+//! creates a workspace). For a workspace without a row, terrane takes the
+//! creation lock only briefly: it inserts the row without data, locks its
+//! id, and releases `-1` (Terraform holds `-1` for the whole operation, which
+//! blocks every workspace of the database). A row without data is not a
+//! workspace: `load` gives `None`, listings and deletes skip it. Every held lock owns a dedicated connection (an
 //! advisory lock lives as long as its session), so a crashed holder's lock is
 //! released by the server when its connection drops.
 //!
@@ -125,6 +128,19 @@ impl PgConfig {
             skip_index_creation: flag("skip_index_creation", "PG_SKIP_INDEX_CREATION")?,
         })
     }
+}
+
+/// Attempts at the creation lock before a lock is refused (20 ms apart).
+const CREATION_RETRIES: usize = 100;
+
+/// The outcome of one locking attempt.
+enum Attempt {
+    /// Locked; the advisory key held.
+    Got(i64),
+    /// Someone holds the workspace's lock.
+    Held,
+    /// Someone holds the creation lock.
+    CreationBusy,
 }
 
 struct HeldLock {
@@ -331,7 +347,7 @@ impl PgBackend {
     }
 
     /// Tries the advisory locks on `conn`; returns the key held.
-    async fn try_lock(&self, conn: &Client, workspace: &str) -> Result<Option<i64>, StateError> {
+    async fn try_lock(&self, conn: &Client, workspace: &str) -> Result<Attempt, StateError> {
         let err = db_error("take an advisory lock");
         let row = conn
             .query_opt(
@@ -351,6 +367,10 @@ impl PgBackend {
         };
         match row {
             None => {
+                // A new workspace: under the creation lock (held only for
+                // this step), create its row without data and lock the row,
+                // so the creation lock does not block every other workspace
+                // for the whole operation.
                 let got: bool = conn
                     .query_one(
                         &format!("SELECT pg_try_advisory_lock({CREATION_LOCK_KEY})"),
@@ -359,7 +379,40 @@ impl PgBackend {
                     .await
                     .map_err(db_error("take the creation lock"))?
                     .get(0);
-                Ok(got.then_some(CREATION_LOCK_KEY))
+                if !got {
+                    return Ok(Attempt::CreationBusy);
+                }
+                let created = conn
+                    .query_one(
+                        &format!(
+                            "WITH ins AS (INSERT INTO {s}.states (name) VALUES ($1) \
+                             ON CONFLICT (name) DO NOTHING RETURNING id) \
+                             SELECT id FROM ins UNION ALL \
+                             SELECT id FROM {s}.states WHERE name = $1 LIMIT 1",
+                            s = self.schema
+                        ),
+                        &[&workspace],
+                    )
+                    .await
+                    .map_err(db_error("create the workspace row"));
+                let locked = match created {
+                    Ok(row) => {
+                        let id: i64 = row.get(0);
+                        conn.query_one("SELECT pg_try_advisory_lock($1)", &[&id])
+                            .await
+                            .map_err(db_error("take an advisory lock"))
+                            .map(|r| {
+                                if r.get::<_, bool>(0) {
+                                    Attempt::Got(id)
+                                } else {
+                                    Attempt::Held
+                                }
+                            })
+                    }
+                    Err(e) => Err(e),
+                };
+                unlock(CREATION_LOCK_KEY).await?;
+                locked
             }
             Some(row) => {
                 let (id, got_row, got_create): (i64, bool, bool) =
@@ -367,17 +420,17 @@ impl PgBackend {
                 match (got_row, got_create) {
                     (true, true) => {
                         unlock(CREATION_LOCK_KEY).await?;
-                        Ok(Some(id))
+                        Ok(Attempt::Got(id))
                     }
                     (true, false) => {
                         unlock(id).await?;
-                        Ok(None)
+                        Ok(Attempt::CreationBusy)
                     }
                     (false, true) => {
                         unlock(CREATION_LOCK_KEY).await?;
-                        Ok(None)
+                        Ok(Attempt::Held)
                     }
-                    (false, false) => Ok(None),
+                    (false, false) => Ok(Attempt::Held),
                 }
             }
         }
@@ -506,7 +559,20 @@ impl Backend for PgBackend {
             info.id = uuid::Uuid::new_v4().to_string();
         }
         let conn = open(&self.pg).await?;
-        let Some(key) = self.try_lock(&conn, workspace).await? else {
+        // terrane holds the creation lock only for a moment, so a busy
+        // creation lock is retried briefly before the lock is refused.
+        let mut key = None;
+        for _ in 0..CREATION_RETRIES {
+            match self.try_lock(&conn, workspace).await? {
+                Attempt::Got(k) => {
+                    key = Some(k);
+                    break;
+                }
+                Attempt::Held => break,
+                Attempt::CreationBusy => tokio::time::sleep(Duration::from_millis(20)).await,
+            }
+        }
+        let Some(key) = key else {
             drop(conn);
             let client = self.client.lock().await;
             let holder = self
@@ -591,7 +657,7 @@ impl Backend for PgBackend {
         let rows = client
             .query(
                 &format!(
-                    "SELECT name FROM {}.states WHERE name IS NOT NULL ORDER BY name",
+                    "SELECT name FROM {}.states WHERE name IS NOT NULL AND data IS NOT NULL ORDER BY name",
                     self.schema
                 ),
                 &[],
@@ -620,17 +686,22 @@ impl Backend for PgBackend {
         let deleted = {
             let client = self.client.lock().await;
             client
-                .execute(
-                    &format!("DELETE FROM {}.states WHERE name = $1", self.schema),
+                .query(
+                    &format!(
+                        "DELETE FROM {}.states WHERE name = $1 RETURNING data IS NOT NULL",
+                        self.schema
+                    ),
                     &[&workspace],
                 )
                 .await
                 .map_err(db_error("delete the workspace"))
         };
         self.unlock(workspace, &id).await?;
-        match deleted? {
-            0 => Err(StateError::NoSuchWorkspace(workspace.to_owned())),
-            _ => Ok(()),
+        // A row without data (left by a lock of a never-written workspace)
+        // is not a workspace.
+        match deleted?.first().and_then(|r| r.get::<_, Option<bool>>(0)) {
+            Some(true) => Ok(()),
+            _ => Err(StateError::NoSuchWorkspace(workspace.to_owned())),
         }
     }
 }
