@@ -446,8 +446,24 @@ mod tests {
     #[test]
     fn single_dash_long_flags_become_double_dash() {
         assert_eq!(
-            norm(&["terrane", "apply", "-auto-approve", "-var=a=1", "--lock=false", "-", "-1"]),
-            ["terrane", "apply", "--auto-approve", "--var=a=1", "--lock=false", "-", "-1"]
+            norm(&[
+                "terrane",
+                "apply",
+                "-auto-approve",
+                "-var=a=1",
+                "--lock=false",
+                "-",
+                "-1"
+            ]),
+            [
+                "terrane",
+                "apply",
+                "--auto-approve",
+                "--var=a=1",
+                "--lock=false",
+                "-",
+                "-1"
+            ]
         );
     }
 

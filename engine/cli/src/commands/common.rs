@@ -73,7 +73,9 @@ pub fn providers() -> Vec<Arc<dyn Provider>> {
     #[cfg(feature = "aws")]
     all.push(Arc::new(terrane_provider_aws::AwsProvider::new()));
     #[cfg(feature = "kubernetes")]
-    all.push(Arc::new(terrane_provider_kubernetes::KubernetesProvider::new()));
+    all.push(Arc::new(
+        terrane_provider_kubernetes::KubernetesProvider::new(),
+    ));
     all
 }
 

@@ -25,10 +25,22 @@ pub fn run(cli: Cli) -> u8 {
         Command::Validate(a) => misc::validate(a),
         Command::Plan(a) => run::plan(a),
         Command::Apply(a) => run::apply(a, run::Kind::Apply),
-        Command::Destroy(a) => run::apply(ApplyArgs { plan: a, plan_file: None }, run::Kind::Destroy),
+        Command::Destroy(a) => run::apply(
+            ApplyArgs {
+                plan: a,
+                plan_file: None,
+            },
+            run::Kind::Destroy,
+        ),
         Command::Refresh(mut a) => {
             a.auto_approve = true;
-            run::apply(ApplyArgs { plan: a, plan_file: None }, run::Kind::Refresh)
+            run::apply(
+                ApplyArgs {
+                    plan: a,
+                    plan_file: None,
+                },
+                run::Kind::Refresh,
+            )
         }
         Command::Output(a) => outputs::run(a),
         Command::Show(a) => stateops::show(a),
@@ -53,7 +65,11 @@ fn version(json: bool) -> u8 {
             std::env::consts::ARCH
         );
     } else {
-        println!("terrane v{v}\non {}_{}", std::env::consts::OS, std::env::consts::ARCH);
+        println!(
+            "terrane v{v}\non {}_{}",
+            std::env::consts::OS,
+            std::env::consts::ARCH
+        );
     }
     0
 }
