@@ -14,10 +14,16 @@ pub fn workspace_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
 }
 
-/// The `terrane` binary, built once per test process.
+/// The `terrane` binary, built once per test process. `TERRANE_BIN` names
+/// an already built binary instead (`.ci/test` sets it after its workspace
+/// build: building `-p terrane` alone resolves dependency features
+/// differently and would recompile the AWS SDKs).
 pub fn terrane_bin() -> PathBuf {
     static BIN: OnceLock<PathBuf> = OnceLock::new();
     BIN.get_or_init(|| {
+        if let Some(bin) = std::env::var_os("TERRANE_BIN") {
+            return PathBuf::from(bin);
+        }
         let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
         let status = std::process::Command::new(cargo)
             .args(["build", "-q", "-p", "terrane"])
