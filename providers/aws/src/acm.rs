@@ -340,9 +340,7 @@ impl Resource for CertRes {
         }
         let mut base = p.clone();
         base.insert("id".into(), vs(&arn));
-        self.read(aws, &base)
-            .await?
-            .ok_or_else(|| invalid("certificate disappeared during update").into())
+        self.read_back(aws, &base, "certificate").await
     }
 
     async fn delete(&self, aws: &Aws, state: &Obj) -> Result<(), Error> {

@@ -221,11 +221,8 @@ impl Resource for SubnetGroupRes {
             p,
         )
         .await?;
-        let mut base = prior.clone();
-        base.insert("tags".into(), p.get("tags").cloned().unwrap_or_default());
-        self.read(aws, &base)
-            .await?
-            .ok_or_else(|| invalid("cache subnet group disappeared during update").into())
+        self.read_back_with_tags(aws, prior, p, "cache subnet group")
+            .await
     }
 
     async fn delete(&self, aws: &Aws, state: &Obj) -> Result<(), Error> {
@@ -408,9 +405,7 @@ impl Resource for ParamGroupRes {
         .await?;
         let mut base = p.clone();
         base.insert("id".into(), vs(&name));
-        self.read(aws, &base)
-            .await?
-            .ok_or_else(|| invalid("cache parameter group disappeared during update").into())
+        self.read_back(aws, &base, "cache parameter group").await
     }
 
     async fn delete(&self, aws: &Aws, state: &Obj) -> Result<(), Error> {
@@ -741,9 +736,7 @@ impl Resource for ReplicationGroupRes {
         .await?;
         let mut base = p.clone();
         base.insert("id".into(), vs(&id));
-        self.read(aws, &base)
-            .await?
-            .ok_or_else(|| invalid("replication group disappeared during update").into())
+        self.read_back(aws, &base, "replication group").await
     }
 
     async fn delete(&self, aws: &Aws, state: &Obj) -> Result<(), Error> {

@@ -139,6 +139,29 @@ pub trait Resource: Send + Sync {
     async fn update(&self, aws: &Aws, prior: &Obj, planned: &Obj) -> Result<Obj, Failed>;
     /// Deletes the object (already gone is success).
     async fn delete(&self, aws: &Aws, state: &Obj) -> Result<(), Error>;
+    /// Reads `base` back after a change; an object that vanished meanwhile
+    /// (`what` names it) is an error.
+    async fn read_back(&self, aws: &Aws, base: &Obj, what: &str) -> Result<Obj, Failed> {
+        self.read(aws, base)
+            .await?
+            .ok_or_else(|| invalid(format!("{what} disappeared during update")).into())
+    }
+    /// [`Resource::read_back`] of the prior object carrying the planned
+    /// `tags` (so `tags_all` is computed from what was just applied).
+    async fn read_back_with_tags(
+        &self,
+        aws: &Aws,
+        prior: &Obj,
+        planned: &Obj,
+        what: &str,
+    ) -> Result<Obj, Failed> {
+        let mut base = prior.clone();
+        base.insert(
+            "tags".into(),
+            planned.get("tags").cloned().unwrap_or_default(),
+        );
+        self.read_back(aws, &base, what).await
+    }
     /// Reads many objects; types that can batch override this.
     async fn read_many(&self, aws: &Aws, states: &[Obj]) -> Vec<Result<Option<Obj>, Error>> {
         let mut out = Vec::with_capacity(states.len());

@@ -185,9 +185,7 @@ impl Resource for EipRes {
         for k in ["tags", "associate_with_private_ip"] {
             base.insert(k.into(), p.get(k).cloned().unwrap_or_default());
         }
-        self.read(aws, &base)
-            .await?
-            .ok_or_else(|| invalid("EIP disappeared during update").into())
+        self.read_back(aws, &base, "EIP").await
     }
 
     async fn delete(&self, aws: &Aws, state: &Obj) -> Result<(), Error> {
@@ -378,11 +376,7 @@ impl Resource for NatRes {
     async fn update(&self, aws: &Aws, prior: &Obj, p: &Obj) -> Result<Obj, Failed> {
         let id = get_s(prior, "id").unwrap_or_default();
         sync_tags(aws, &id, prior, p).await?;
-        let mut base = prior.clone();
-        base.insert("tags".into(), p.get("tags").cloned().unwrap_or_default());
-        self.read(aws, &base)
-            .await?
-            .ok_or_else(|| invalid("NAT gateway disappeared during update").into())
+        self.read_back_with_tags(aws, prior, p, "NAT gateway").await
     }
 
     async fn delete(&self, aws: &Aws, state: &Obj) -> Result<(), Error> {

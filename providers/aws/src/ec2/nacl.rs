@@ -404,11 +404,7 @@ impl Resource for NaclRes {
             .await?;
         }
         sync_tags(aws, &id, prior, p).await?;
-        let mut base = prior.clone();
-        base.insert("tags".into(), p.get("tags").cloned().unwrap_or_default());
-        self.read(aws, &base)
-            .await?
-            .ok_or_else(|| invalid("network ACL disappeared during update").into())
+        self.read_back_with_tags(aws, prior, p, "network ACL").await
     }
 
     async fn delete(&self, aws: &Aws, state: &Obj) -> Result<(), Error> {

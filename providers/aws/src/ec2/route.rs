@@ -405,11 +405,7 @@ impl Resource for RouteTableRes {
             .await?;
         }
         sync_tags(aws, &id, prior, p).await?;
-        let mut base = prior.clone();
-        base.insert("tags".into(), p.get("tags").cloned().unwrap_or_default());
-        self.read(aws, &base)
-            .await?
-            .ok_or_else(|| invalid("route table disappeared during update").into())
+        self.read_back_with_tags(aws, prior, p, "route table").await
     }
 
     async fn delete(&self, aws: &Aws, state: &Obj) -> Result<(), Error> {
@@ -584,9 +580,7 @@ impl Resource for RouteRes {
         .await?;
         let mut base = p.clone();
         base.insert("id".into(), prior.get("id").cloned().unwrap_or_default());
-        self.read(aws, &base)
-            .await?
-            .ok_or_else(|| invalid("route disappeared during update").into())
+        self.read_back(aws, &base, "route").await
     }
 
     async fn delete(&self, aws: &Aws, state: &Obj) -> Result<(), Error> {

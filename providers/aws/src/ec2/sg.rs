@@ -548,9 +548,7 @@ impl Resource for SgRes {
         for k in ["tags", "revoke_rules_on_delete"] {
             base.insert(k.into(), p.get(k).cloned().unwrap_or_default());
         }
-        self.read(aws, &base)
-            .await?
-            .ok_or_else(|| invalid("security group disappeared during update").into())
+        self.read_back(aws, &base, "security group").await
     }
 
     async fn delete(&self, aws: &Aws, state: &Obj) -> Result<(), Error> {

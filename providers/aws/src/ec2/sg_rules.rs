@@ -241,9 +241,7 @@ impl Resource for SgRuleRes {
         let egress = get_s(p, "type").as_deref() == Some("egress");
         change_rules(aws, &gid, egress, false, &[as_inline(prior)]).await?;
         change_rules(aws, &gid, egress, true, &[as_inline(p)]).await?;
-        self.read(aws, p)
-            .await?
-            .ok_or_else(|| invalid("rule disappeared during update").into())
+        self.read_back(aws, p, "rule").await
     }
 
     async fn delete(&self, aws: &Aws, state: &Obj) -> Result<(), Error> {
@@ -573,9 +571,7 @@ impl Resource for VpcRuleRes {
         sync_tags(aws, &rid, prior, p).await?;
         let mut base = p.clone();
         base.insert("id".into(), vs(&rid));
-        self.read(aws, &base)
-            .await?
-            .ok_or_else(|| invalid("rule disappeared during update").into())
+        self.read_back(aws, &base, "rule").await
     }
 
     async fn delete(&self, aws: &Aws, state: &Obj) -> Result<(), Error> {

@@ -980,11 +980,8 @@ impl Resource for IgwRes {
             }
         }
         sync_tags(aws, &id, prior, p).await?;
-        let mut base = prior.clone();
-        base.insert("tags".into(), p.get("tags").cloned().unwrap_or_default());
-        self.read(aws, &base)
-            .await?
-            .ok_or_else(|| invalid("internet gateway disappeared during update").into())
+        self.read_back_with_tags(aws, prior, p, "internet gateway")
+            .await
     }
 
     async fn delete(&self, aws: &Aws, state: &Obj) -> Result<(), Error> {

@@ -499,9 +499,7 @@ impl Resource for ListenerRes {
         sync_tags(aws, &arn, prior, p).await?;
         let mut base = p.clone();
         base.insert("id".into(), vs(&arn));
-        self.read(aws, &base)
-            .await?
-            .ok_or_else(|| invalid("listener disappeared during update").into())
+        self.read_back(aws, &base, "listener").await
     }
 
     async fn delete(&self, aws: &Aws, state: &Obj) -> Result<(), Error> {
@@ -857,9 +855,7 @@ impl Resource for RuleRes {
         sync_tags(aws, &arn, prior, p).await?;
         let mut base = p.clone();
         base.insert("id".into(), vs(&arn));
-        self.read(aws, &base)
-            .await?
-            .ok_or_else(|| invalid("listener rule disappeared during update").into())
+        self.read_back(aws, &base, "listener rule").await
     }
 
     async fn delete(&self, aws: &Aws, state: &Obj) -> Result<(), Error> {

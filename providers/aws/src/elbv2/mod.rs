@@ -609,9 +609,7 @@ impl Resource for LbRes {
         for k in ["tags", "timeouts", "access_logs"] {
             base.insert(k.into(), p.get(k).cloned().unwrap_or_default());
         }
-        self.read(aws, &base)
-            .await?
-            .ok_or_else(|| invalid("load balancer disappeared during update").into())
+        self.read_back(aws, &base, "load balancer").await
     }
 
     async fn delete(&self, aws: &Aws, state: &Obj) -> Result<(), Error> {

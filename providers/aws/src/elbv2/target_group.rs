@@ -555,11 +555,8 @@ impl Resource for TgRes {
         }
         self.put_attributes(aws, &arn, Some(prior), p).await?;
         sync_tags(aws, &arn, prior, p).await?;
-        let mut base = prior.clone();
-        base.insert("tags".into(), p.get("tags").cloned().unwrap_or_default());
-        self.read(aws, &base)
-            .await?
-            .ok_or_else(|| invalid("target group disappeared during update").into())
+        self.read_back_with_tags(aws, prior, p, "target group")
+            .await
     }
 
     async fn delete(&self, aws: &Aws, state: &Obj) -> Result<(), Error> {

@@ -260,9 +260,7 @@ impl Resource for ClusterRes {
         .await?;
         let mut base = p.clone();
         base.insert("id".into(), vs(&id));
-        self.read(aws, &base)
-            .await?
-            .ok_or_else(|| invalid("RDS cluster disappeared during update").into())
+        self.read_back(aws, &base, "RDS cluster").await
     }
 
     async fn delete(&self, aws: &Aws, state: &Obj) -> Result<(), Error> {
@@ -668,9 +666,7 @@ impl Resource for ClusterInstanceRes {
         .await?;
         let mut base = p.clone();
         base.insert("id".into(), vs(&id));
-        self.read(aws, &base)
-            .await?
-            .ok_or_else(|| invalid("cluster instance disappeared during update").into())
+        self.read_back(aws, &base, "cluster instance").await
     }
 
     async fn delete(&self, aws: &Aws, state: &Obj) -> Result<(), Error> {

@@ -248,11 +248,8 @@ impl Resource for SubnetGroupRes {
             p,
         )
         .await?;
-        let mut base = prior.clone();
-        base.insert("tags".into(), p.get("tags").cloned().unwrap_or_default());
-        self.read(aws, &base)
-            .await?
-            .ok_or_else(|| invalid("DB subnet group disappeared during update").into())
+        self.read_back_with_tags(aws, prior, p, "DB subnet group")
+            .await
     }
 
     async fn delete(&self, aws: &Aws, state: &Obj) -> Result<(), Error> {
@@ -513,9 +510,7 @@ impl Resource for ParamGroupRes {
         .await?;
         let mut base = p.clone();
         base.insert("id".into(), vs(&name));
-        self.read(aws, &base)
-            .await?
-            .ok_or_else(|| invalid("DB parameter group disappeared during update").into())
+        self.read_back(aws, &base, "DB parameter group").await
     }
 
     async fn delete(&self, aws: &Aws, state: &Obj) -> Result<(), Error> {

@@ -157,9 +157,7 @@ impl Resource for VersioningRes {
             status
         };
         put_versioning(aws, p, &send, get_ne(&vc, "mfa_delete")).await?;
-        self.read(aws, p)
-            .await?
-            .ok_or_else(|| invalid("bucket disappeared during update").into())
+        self.read_back(aws, p, "bucket").await
     }
 
     async fn delete(&self, aws: &Aws, state: &Obj) -> Result<(), Error> {
@@ -296,9 +294,7 @@ impl Resource for SseRes {
 
     async fn update(&self, aws: &Aws, _prior: &Obj, p: &Obj) -> Result<Obj, Failed> {
         self.put(aws, p).await?;
-        self.read(aws, p)
-            .await?
-            .ok_or_else(|| invalid("encryption configuration disappeared during update").into())
+        self.read_back(aws, p, "encryption configuration").await
     }
 
     async fn delete(&self, aws: &Aws, state: &Obj) -> Result<(), Error> {
@@ -451,9 +447,7 @@ impl Resource for PabRes {
 
     async fn update(&self, aws: &Aws, _prior: &Obj, p: &Obj) -> Result<Obj, Failed> {
         self.put(aws, p).await?;
-        self.read(aws, p)
-            .await?
-            .ok_or_else(|| invalid("public access block disappeared during update").into())
+        self.read_back(aws, p, "public access block").await
     }
 
     async fn delete(&self, aws: &Aws, state: &Obj) -> Result<(), Error> {
@@ -592,9 +586,7 @@ impl Resource for PolicyRes {
 
     async fn update(&self, aws: &Aws, _prior: &Obj, p: &Obj) -> Result<Obj, Failed> {
         self.put(aws, p).await?;
-        self.read(aws, p)
-            .await?
-            .ok_or_else(|| invalid("bucket policy disappeared during update").into())
+        self.read_back(aws, p, "bucket policy").await
     }
 
     async fn delete(&self, aws: &Aws, state: &Obj) -> Result<(), Error> {

@@ -514,9 +514,7 @@ impl Resource for LifecycleRes {
 
     async fn update(&self, aws: &Aws, _prior: &Obj, p: &Obj) -> Result<Obj, Failed> {
         self.put(aws, p).await?;
-        self.read(aws, p)
-            .await?
-            .ok_or_else(|| invalid("lifecycle configuration disappeared during update").into())
+        self.read_back(aws, p, "lifecycle configuration").await
     }
 
     async fn delete(&self, aws: &Aws, state: &Obj) -> Result<(), Error> {

@@ -308,9 +308,7 @@ impl Resource for ObjectRes {
         }
         let mut base = p.clone();
         base.insert("id".into(), prior.get("id").cloned().unwrap_or_default());
-        self.read(aws, &base)
-            .await?
-            .ok_or_else(|| invalid("object disappeared during update").into())
+        self.read_back(aws, &base, "object").await
     }
 
     async fn delete(&self, aws: &Aws, state: &Obj) -> Result<(), Error> {
