@@ -402,22 +402,7 @@ fn render_map(
             );
         }
     }
-    if hidden > 0 {
-        let _ = writeln!(
-            buf,
-            "{}{}{}",
-            indent(ind + 1),
-            sym(Act::NoOp, o),
-            unchanged("element", hidden, o)
-        );
-    }
-    let _ = write!(
-        buf,
-        "{}{}}}{}",
-        indent(ind),
-        sym(Act::NoOp, o),
-        null_suffix(d.action, o)
-    );
+    close_elements(&mut buf, hidden, '}', d, ind, o);
     buf
 }
 
@@ -518,22 +503,7 @@ fn render_set(d: &Diff, elems: &[Diff], nested: bool, ind: usize, o: Opts) -> St
             render(e, ind + 1, eo)
         );
     }
-    if hidden > 0 {
-        let _ = writeln!(
-            buf,
-            "{}{}{}",
-            indent(ind + 1),
-            sym(Act::NoOp, o),
-            unchanged("element", hidden, o)
-        );
-    }
-    let _ = write!(
-        buf,
-        "{}{}]{}",
-        indent(ind),
-        sym(Act::NoOp, o),
-        null_suffix(d.action, o)
-    );
+    close_elements(&mut buf, hidden, ']', d, ind, o);
     buf
 }
 
@@ -662,4 +632,25 @@ fn render_block(
     }
     let _ = write!(buf, "{}{}}}", indent(ind), sym(Act::NoOp, o));
     buf
+}
+
+/// Ends a rendered collection: the count of hidden unchanged elements, then
+/// the closing bracket with the null suffix of a removed value.
+fn close_elements(buf: &mut String, hidden: usize, close: char, d: &Diff, ind: usize, o: Opts) {
+    if hidden > 0 {
+        let _ = writeln!(
+            buf,
+            "{}{}{}",
+            indent(ind + 1),
+            sym(Act::NoOp, o),
+            unchanged("element", hidden, o)
+        );
+    }
+    let _ = write!(
+        buf,
+        "{}{}{close}{}",
+        indent(ind),
+        sym(Act::NoOp, o),
+        null_suffix(d.action, o)
+    );
 }
