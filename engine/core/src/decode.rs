@@ -11,7 +11,7 @@ use std::sync::Arc;
 use terrane_config::{RawBody, Src};
 use terrane_diagnostics::{Diagnostic, Diagnostics};
 use terrane_lang::EvalContext;
-use terrane_provider::{Block, Nesting};
+use terrane_provider::{Block, NestedBlock, Nesting};
 use terrane_value::{Kind, Type, Value};
 
 /// Decodes `body` against `schema`, evaluating expressions in `ctx`.
@@ -57,10 +57,40 @@ fn decode_parts(
 ) -> Value {
     let mut out: BTreeMap<String, Value> = BTreeMap::new();
     let mut seen_attrs = std::collections::BTreeSet::new();
+    // Block types written with block syntax (static or `dynamic`): an
+    // attributes-as-blocks name written this way is not an argument.
+    let written_blocks: std::collections::BTreeSet<&str> = parts
+        .iter()
+        .flat_map(|(_, body)| body.blocks())
+        .filter_map(|blk| match blk.ident.as_str() {
+            "dynamic" => blk.labels.first().map(|l| l.as_str()),
+            ty => Some(ty),
+        })
+        .collect();
+    // Attributes-as-blocks collections assigned with argument syntax.
+    let mut assigned_blocks: BTreeMap<String, Value> = BTreeMap::new();
     for (src, body) in parts {
         for attr in body.attributes() {
             let name = attr.key.as_str();
             let range = src.range_of(&attr.key);
+            if let Some(nb) = schema
+                .blocks
+                .get(name)
+                .filter(|nb| nb.as_attribute && !written_blocks.contains(name))
+            {
+                if let Some(v) = eval_attribute(
+                    name,
+                    &attr.value,
+                    &collection_type(nb),
+                    src,
+                    ctx,
+                    sources,
+                    diags,
+                ) {
+                    assigned_blocks.insert(name.to_string(), v);
+                }
+                continue;
+            }
             let Some(a) = schema
                 .attributes
                 .get(name)
@@ -85,23 +115,12 @@ fn decode_parts(
                 continue;
             };
             seen_attrs.insert(name.to_string());
-            match eval_expr(&attr.value, src, ctx, sources) {
-                Ok(v) => match terrane_value::convert(&v, &a.ty) {
-                    Ok(mut v) => {
-                        if a.sensitive {
-                            v = v.mark_sensitive();
-                        }
-                        out.insert(name.to_string(), v);
-                    }
-                    Err(e) => diags.push(
-                        Diagnostic::error(
-                            "Incorrect attribute value type",
-                            format!("Inappropriate value for attribute \"{name}\": {e}."),
-                        )
-                        .with_subject(src.range_of(&attr.value)),
-                    ),
-                },
-                Err(d) => diags.extend(d),
+            if let Some(mut v) = eval_attribute(name, &attr.value, &a.ty, src, ctx, sources, diags)
+            {
+                if a.sensitive {
+                    v = v.mark_sensitive();
+                }
+                out.insert(name.to_string(), v);
             }
         }
     }
@@ -154,9 +173,18 @@ fn decode_parts(
         }
     }
     for (name, nb) in &schema.blocks {
+        if let Some(v) = assigned_blocks.remove(name) {
+            out.insert(name.clone(), v);
+            continue;
+        }
         let inner = nb.block.implied_type();
         let items = found.remove(name).unwrap_or_default();
         let v = match nb.nesting {
+            // Attributes as blocks: no blocks (and no argument) is "not
+            // set" (null), which differs from an explicit `= []`.
+            Nesting::List | Nesting::Set if nb.as_attribute && items.is_empty() => {
+                Value::null(collection_type(nb))
+            }
             Nesting::Single | Nesting::Group => {
                 if items.len() > 1 {
                     diags.push(Diagnostic::error(
@@ -205,6 +233,51 @@ fn decode_parts(
         out.insert(name.clone(), v);
     }
     Value::object(out)
+}
+
+/// Evaluates an argument's expression and converts it to `ty`, reporting
+/// failures as Terraform words them; `None` after an error.
+fn eval_attribute(
+    name: &str,
+    expr: &Expression,
+    ty: &Type,
+    src: &Arc<Src>,
+    ctx: &EvalContext,
+    sources: &Sources,
+    diags: &mut Diagnostics,
+) -> Option<Value> {
+    match eval_expr(expr, src, ctx, sources) {
+        Ok(v) => match terrane_value::convert(&v, ty) {
+            Ok(v) => Some(v),
+            Err(e) => {
+                diags.push(
+                    Diagnostic::error(
+                        "Incorrect attribute value type",
+                        format!("Inappropriate value for attribute \"{name}\": {e}."),
+                    )
+                    .with_subject(src.range_of(expr)),
+                );
+                None
+            }
+        },
+        Err(d) => {
+            diags.extend(d);
+            None
+        }
+    }
+}
+
+/// The value type of a nested block type as a whole (what an
+/// attributes-as-blocks argument must convert to): a list, set or map of
+/// the block's object type, or the object itself for single blocks.
+fn collection_type(nb: &NestedBlock) -> Type {
+    let inner = nb.block.implied_type();
+    match nb.nesting {
+        Nesting::Single | Nesting::Group => inner,
+        Nesting::List => Type::list(inner),
+        Nesting::Set => Type::set(inner),
+        Nesting::Map => Type::map(inner),
+    }
 }
 
 fn empty_group(b: &Block) -> Value {
@@ -445,6 +518,15 @@ pub fn proposed_new(schema: &Block, prior: &Value, config: &Value) -> Value {
         } else {
             prior.get_attr(name)
         };
+        // Attributes as blocks are optional+computed arguments: unset keeps
+        // the prior collection (unknown when creating).
+        if nb.as_attribute && c.is_null() {
+            let v = p
+                .cloned()
+                .unwrap_or_else(|| Value::unknown(collection_type(nb)));
+            out.insert(name.clone(), v);
+            continue;
+        }
         let v = match (nb.nesting, p) {
             (Nesting::Single | Nesting::Group, Some(p)) => proposed_new(&nb.block, p, &c),
             (Nesting::Single | Nesting::Group, None) => {
@@ -502,4 +584,152 @@ pub fn proposed_new(schema: &Block, prior: &Value, config: &Value) -> Value {
 /// The type of `v` when it is null (used where a typed null is needed).
 pub fn null_of(t: &Type) -> Value {
     Value::null(t.clone())
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod attributes_as_blocks_tests {
+    use super::*;
+    use terrane_provider::Attribute;
+
+    fn schema() -> Block {
+        let rule = Block::default()
+            .attr("port", Attribute::required(Type::Number))
+            .attr("cidr", Attribute::optional(Type::String));
+        Block::default()
+            .attr("name", Attribute::optional(Type::String))
+            .block(
+                "ingress",
+                NestedBlock::new(Nesting::Set, rule.clone()).attribute_syntax(),
+            )
+            .block("rule", NestedBlock::new(Nesting::List, rule))
+    }
+
+    fn decode(body: &str) -> (Value, Diagnostics) {
+        let dir = tempfile::tempdir().unwrap();
+        let text = format!("resource \"x_thing\" \"a\" {{\n{body}\n}}\n");
+        std::fs::write(dir.path().join("main.tf"), text).unwrap();
+        let (c, d) = terrane_config::load_config(dir.path());
+        assert!(!d.has_errors(), "{d:?}");
+        let c = c.unwrap();
+        let sources = Sources::new(&c);
+        let (_, r) = c.module.resources.iter().next().unwrap();
+        decode_body(&r.body, &schema(), &EvalContext::default(), &sources)
+    }
+
+    fn ingress(v: &Value) -> &Value {
+        v.get_attr("ingress").unwrap()
+    }
+
+    fn set_ty() -> Type {
+        Type::set(schema().blocks["ingress"].block.implied_type())
+    }
+
+    #[test]
+    fn block_syntax_builds_the_set_with_unset_optionals_null() {
+        let (v, d) =
+            decode("ingress {\n port = 80\n}\ningress {\n port = 443\n cidr = \"10.0.0.0/8\"\n}");
+        assert!(!d.has_errors(), "{d:?}");
+        assert_eq!(v.ty(), schema().implied_type());
+        let items = ingress(&v).as_seq().unwrap().to_vec();
+        assert_eq!(items.len(), 2);
+        assert!(items.iter().any(|i| i.get_attr("cidr").unwrap().is_null()));
+    }
+
+    #[test]
+    fn omitted_is_null_but_empty_list_is_an_empty_set() {
+        let (v, d) = decode("name = \"x\"");
+        assert!(!d.has_errors(), "{d:?}");
+        assert_eq!(ingress(&v), &Value::null(set_ty()));
+        // An ordinary block type stays an empty collection.
+        assert_eq!(v.get_attr("rule").unwrap().len(), Some(0));
+        assert!(!v.get_attr("rule").unwrap().is_null());
+
+        let (v, d) = decode("ingress = []");
+        assert!(!d.has_errors(), "{d:?}");
+        assert_eq!(
+            ingress(&v),
+            &Value::set(set_ty().element_type().unwrap().clone(), vec![])
+        );
+    }
+
+    #[test]
+    fn argument_syntax_takes_any_expression_of_the_collection_type() {
+        let (v, d) = decode(
+            "ingress = [for p in [80, 443] : { port = p, cidr = p == 80 ? \"0.0.0.0/0\" : null }]",
+        );
+        assert!(!d.has_errors(), "{d:?}");
+        assert_eq!(ingress(&v).ty(), set_ty());
+        let items = ingress(&v).as_seq().unwrap().to_vec();
+        assert_eq!(items.len(), 2);
+        assert!(items.contains(&Value::object(BTreeMap::from([
+            ("port".to_string(), Value::number(443)),
+            ("cidr".to_string(), Value::null(Type::String)),
+        ]))));
+    }
+
+    #[test]
+    fn argument_syntax_needs_every_attribute() {
+        let (v, d) = decode("ingress = [{ port = 80 }]");
+        assert!(d.has_errors());
+        let text = format!("{d:?}");
+        assert!(text.contains("Incorrect attribute value type"), "{text}");
+        assert!(text.contains("cidr"), "{text}");
+        assert!(ingress(&v).is_null());
+    }
+
+    #[test]
+    fn argument_and_blocks_cannot_be_mixed() {
+        let (_, d) = decode("ingress = []\ningress {\n port = 80\n}");
+        let text = format!("{d:?}");
+        assert!(text.contains("Unsupported argument"), "{text}");
+        // Ordinary block types never accept argument syntax.
+        let (_, d) = decode("rule = []");
+        let text = format!("{d:?}");
+        assert!(text.contains("Unsupported argument"), "{text}");
+    }
+
+    #[test]
+    fn dynamic_blocks_count_as_block_syntax() {
+        let (v, d) = decode(
+            "dynamic \"ingress\" {\n for_each = []\n content {\n port = ingress.value\n }\n}",
+        );
+        assert!(!d.has_errors(), "{d:?}");
+        assert!(ingress(&v).is_null(), "no generated blocks means not set");
+        let (v, d) = decode(
+            "dynamic \"ingress\" {\n for_each = [22]\n content {\n port = ingress.value\n }\n}",
+        );
+        assert!(!d.has_errors(), "{d:?}");
+        assert_eq!(ingress(&v).len(), Some(1));
+    }
+
+    #[test]
+    fn proposed_new_keeps_the_prior_collection_only_when_unset() {
+        let rule = |p: i64| {
+            Value::object(BTreeMap::from([
+                ("port".to_string(), Value::number(p)),
+                ("cidr".to_string(), Value::null(Type::String)),
+            ]))
+        };
+        let elem = set_ty().element_type().unwrap().clone();
+        let prior_rules = Value::set(elem.clone(), vec![rule(22)]);
+        let obj = |ingress: Value| {
+            Value::object(BTreeMap::from([
+                ("name".to_string(), Value::null(Type::String)),
+                ("ingress".to_string(), ingress),
+                ("rule".to_string(), Value::list(elem.clone(), vec![])),
+            ]))
+        };
+        let prior = obj(prior_rules.clone());
+        let unset = proposed_new(&schema(), &prior, &obj(Value::null(set_ty())));
+        assert_eq!(ingress(&unset), &prior_rules);
+        let none = proposed_new(&schema(), &prior, &obj(Value::set(elem.clone(), vec![])));
+        assert_eq!(ingress(&none).len(), Some(0));
+        let created = proposed_new(
+            &schema(),
+            &Value::null(schema().implied_type()),
+            &obj(Value::null(set_ty())),
+        );
+        assert!(!ingress(&created).is_known());
+    }
 }

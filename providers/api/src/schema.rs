@@ -141,6 +141,14 @@ pub struct NestedBlock {
     pub max_items: u64,
     /// Changing it replaces the object.
     pub force_new: bool,
+    /// Terraform's "attributes as blocks" mode (the SDK's
+    /// `SchemaConfigModeAttr`, list and set nesting only): besides block
+    /// syntax, the configuration may assign the whole collection as an
+    /// argument (`ingress = []`, `route = [for ...]`), where every
+    /// attribute of each object must be given. Writing neither leaves the
+    /// configuration value null, which means "keep what exists" (the
+    /// collection is optional and computed), while `= []` means "none".
+    pub as_attribute: bool,
 }
 
 impl NestedBlock {
@@ -152,7 +160,15 @@ impl NestedBlock {
             min_items: 0,
             max_items: 0,
             force_new: false,
+            as_attribute: false,
         }
+    }
+
+    /// The same block type in "attributes as blocks" mode
+    /// ([`NestedBlock::as_attribute`]).
+    pub fn attribute_syntax(mut self) -> Self {
+        self.as_attribute = true;
+        self
     }
 }
 
