@@ -171,6 +171,184 @@ fn aws_network_apply_noop_destroy_against_moto() {
     );
 }
 
+/// Attributes as blocks through the binary (HCL to moto): inline rules and
+/// routes assigned with argument syntax (`[for ...]`), `egress = []`, an
+/// unset collection that keeps what exists, and `ingress = []` revoking
+/// every rule; each apply is followed by a no-op plan.
+#[test]
+fn attributes_as_blocks_argument_syntax_against_moto() {
+    let Some(endpoint) = moto() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let region = "eu-north-1";
+    let config = format!(
+        r#"
+variable "ports" {{
+  type = list(number)
+}}
+
+variable "manage_routes" {{
+  type = bool
+}}
+
+provider "aws" {{
+  region                      = "{region}"
+  access_key                  = "testing"
+  secret_key                  = "testing"
+  skip_credentials_validation = true
+  skip_requesting_account_id  = true
+  skip_metadata_api_check     = true
+  endpoints {{
+    ec2 = "{endpoint}"
+    sts = "{endpoint}"
+  }}
+}}
+
+resource "aws_vpc" "this" {{
+  cidr_block = "10.77.0.0/16"
+}}
+
+resource "aws_internet_gateway" "this" {{
+  vpc_id = aws_vpc.this.id
+}}
+
+resource "aws_security_group" "web" {{
+  name   = "{name}"
+  vpc_id = aws_vpc.this.id
+  ingress = [for p in var.ports : {{
+    description      = "port ${{p}}"
+    from_port        = p
+    to_port          = p
+    protocol         = "tcp"
+    cidr_blocks      = ["0.0.0.0/0"]
+    ipv6_cidr_blocks = null
+    prefix_list_ids  = null
+    security_groups  = null
+    self             = null
+  }}]
+  egress = []
+}}
+
+resource "aws_route_table" "public" {{
+  vpc_id = aws_vpc.this.id
+  route = var.manage_routes ? [merge(local.no_target, {{
+    cidr_block = "0.0.0.0/0"
+    gateway_id = aws_internet_gateway.this.id
+  }})] : null
+}}
+
+locals {{
+  no_target = {{
+    cidr_block                 = null
+    ipv6_cidr_block            = null
+    destination_prefix_list_id = null
+    carrier_gateway_id         = null
+    core_network_arn           = null
+    egress_only_gateway_id     = null
+    gateway_id                 = null
+    local_gateway_id           = null
+    nat_gateway_id             = null
+    network_interface_id       = null
+    transit_gateway_id         = null
+    vpc_endpoint_id            = null
+    vpc_peering_connection_id  = null
+  }}
+}}
+
+output "sg" {{
+  value = aws_security_group.web.id
+}}
+
+output "rt" {{
+  value = aws_route_table.public.id
+}}
+"#,
+        name = unique("aab"),
+    );
+    std::fs::write(d.join("main.tf"), config).unwrap();
+    let vars = |ports: &str, routes: bool| {
+        vec![
+            "-var".to_string(),
+            format!("ports={ports}"),
+            "-var".to_string(),
+            format!("manage_routes={routes}"),
+        ]
+    };
+    let describe = |action: &str, key: &str, id: &str| {
+        aws_call(
+            &endpoint,
+            region,
+            "ec2",
+            &[
+                "-d",
+                &format!("Action={action}&Version=2016-11-15&{key}.1={id}"),
+            ],
+        )
+    };
+    let apply_then_noop = |v: &[String]| {
+        let (a, _) = run(d, &args(&["apply", "-auto-approve"], v));
+        assert!(a.status.success(), "apply: {}", text(&a));
+        let (pl, _) = run(d, &args(&["plan", "-detailed-exitcode"], v));
+        assert_eq!(pl.status.code(), Some(0), "plan after apply: {}", text(&pl));
+    };
+    let (init, _) = run(d, &["init".into()]);
+    assert!(init.status.success(), "init: {}", text(&init));
+
+    apply_then_noop(&vars("[22,443]", true));
+    let out = |name: &str| {
+        let (o, _) = run(d, &["output".into(), "-raw".into(), name.into()]);
+        String::from_utf8_lossy(&o.stdout).into_owned()
+    };
+    let (sg, rt) = (out("sg"), out("rt"));
+    let groups = describe("DescribeSecurityGroups", "GroupId", &sg);
+    let ingress = groups
+        .split("<ipPermissionsEgress>")
+        .next()
+        .unwrap_or_default()
+        .to_string();
+    for port in ["22", "443"] {
+        assert!(
+            ingress.contains(&format!("<fromPort>{port}</fromPort>")),
+            "{groups}"
+        );
+    }
+    // `egress = []` removed AWS's default allow-all egress rule.
+    let egress = groups
+        .split("<ipPermissionsEgress>")
+        .nth(1)
+        .unwrap_or_default();
+    assert!(!egress.contains("<ipProtocol>"), "{groups}");
+    let tables = describe("DescribeRouteTables", "RouteTableId", &rt);
+    assert!(tables.contains("0.0.0.0/0"), "{tables}");
+
+    // `route = null` (unset): the route stays and nothing is planned.
+    let (pl, _) = run(
+        d,
+        &args(&["plan", "-detailed-exitcode"], &vars("[22,443]", false)),
+    );
+    assert_eq!(pl.status.code(), Some(0), "{}", text(&pl));
+
+    // `ingress = []` (an empty `for`): every ingress rule is revoked.
+    let (pl, _) = run(
+        d,
+        &args(&["plan", "-detailed-exitcode"], &vars("[]", false)),
+    );
+    let t = text(&pl);
+    assert_eq!(pl.status.code(), Some(2), "{t}");
+    assert!(
+        t.contains("aws_security_group.web will be updated in-place"),
+        "{t}"
+    );
+    apply_then_noop(&vars("[]", false));
+    let groups = describe("DescribeSecurityGroups", "GroupId", &sg);
+    assert!(!groups.contains("<fromPort>"), "{groups}");
+    let tables = describe("DescribeRouteTables", "RouteTableId", &rt);
+    assert!(tables.contains("0.0.0.0/0"), "{tables}");
+
+    let (destroy, _) = run(d, &args(&["destroy", "-auto-approve"], &vars("[]", false)));
+    assert!(destroy.status.success(), "destroy: {}", text(&destroy));
+}
+
 /// Every module and both examples validate with zero diagnostics, are
 /// formatted canonically, and the modules' README tables are up to date
 /// (no server needed).

@@ -300,6 +300,12 @@ pub mod s {
     pub fn set(b: Block) -> NestedBlock {
         NestedBlock::new(Nesting::Set, b)
     }
+    /// An optional+computed set block that may also be assigned as an
+    /// argument (`ingress = []` removes every rule): the SDK's
+    /// `ConfigMode: SchemaConfigModeAttr`.
+    pub fn attr_set(b: Block) -> NestedBlock {
+        set(b).attribute_syntax()
+    }
 }
 
 /// The timeout for an operation from a `timeouts` block, or the default.
@@ -520,6 +526,17 @@ pub fn generic_plan(
         planned.insert(name.clone(), v);
     }
     for (name, nb) in &block.blocks {
+        let unset = config.get(name).is_none_or(Value::is_null);
+        if nb.as_attribute && unset {
+            // Attributes as blocks are optional+computed: unset keeps what
+            // exists (unknown until created); `= []` is an explicit "none".
+            let v = match prior.and_then(|p| p.get(name)) {
+                Some(pv) => pv.clone(),
+                None => Value::unknown(empty_block(nb).ty()),
+            };
+            planned.insert(name.clone(), v);
+            continue;
+        }
         let cfg = match config.get(name) {
             Some(v) if !v.is_null() || nb.nesting == Nesting::Single => v.clone(),
             _ => empty_block(nb),

@@ -320,23 +320,15 @@ impl Resource for NaclRes {
         attrs.extend(tags());
         schema(with_blocks(
             block(attrs),
-            vec![("ingress", set(eb.clone())), ("egress", set(eb))],
+            vec![("ingress", attr_set(eb.clone())), ("egress", attr_set(eb))],
         ))
     }
 
     fn customize_plan(&self, _aws: &Aws, p: &mut PlanCtx<'_>) -> Result<(), Error> {
+        // Unset entry collections keep what exists (the generic plan).
         for attr in ["ingress", "egress"] {
-            let cfg = p.config.get(attr).cloned().unwrap_or_default();
-            if cfg.len().unwrap_or(1) > 0 || !cfg.is_known() {
-                let v = p.planned.get(attr).cloned().unwrap_or_default();
-                p.planned.insert(attr.into(), normalize_entries(&v));
-            } else {
-                let v = match p.prior {
-                    Some(pr) => pr.get(attr).cloned().unwrap_or_default(),
-                    None => Value::unknown(Type::set(entry_block().implied_type())),
-                };
-                p.planned.insert(attr.into(), v);
-            }
+            let v = p.planned.get(attr).cloned().unwrap_or_default();
+            p.planned.insert(attr.into(), normalize_entries(&v));
         }
         Ok(())
     }

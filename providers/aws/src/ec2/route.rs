@@ -10,7 +10,7 @@ use aws_sdk_ec2::types::{ResourceType, Route, RouteTable};
 use std::collections::BTreeMap;
 use std::sync::Arc;
 use terrane_provider::{Block, Schema};
-use terrane_value::{Type, Value};
+use terrane_value::Value;
 
 pub fn resources() -> Vec<Arc<dyn Resource>> {
     vec![
@@ -301,27 +301,10 @@ impl Resource for RouteTableRes {
         schema(with_blocks(
             block(attrs),
             vec![
-                ("route", set(inline_route_block())),
+                ("route", attr_set(inline_route_block())),
                 timeouts(&["create", "update", "delete"]),
             ],
         ))
-    }
-
-    /// `route` is optional+computed in Terraform: with no `route` blocks,
-    /// routes are not managed here (they may come from `aws_route`).
-    fn customize_plan(&self, _aws: &Aws, p: &mut PlanCtx<'_>) -> Result<(), Error> {
-        let configured = p
-            .config
-            .get("route")
-            .is_some_and(|v| v.len().unwrap_or(1) > 0);
-        if !configured {
-            let v = match p.prior {
-                Some(pr) => pr.get("route").cloned().unwrap_or_default(),
-                None => Value::unknown(Type::set(inline_route_block().implied_type())),
-            };
-            p.planned.insert("route".into(), v);
-        }
-        Ok(())
     }
 
     async fn create(&self, aws: &Aws, p: &Obj) -> Result<Obj, Failed> {

@@ -14,7 +14,7 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::time::Duration;
 use terrane_provider::{Block, Schema};
-use terrane_value::{Kind, Type, Value};
+use terrane_value::{Kind, Value};
 
 pub fn resources() -> Vec<Arc<dyn Resource>> {
     vec![
@@ -382,7 +382,7 @@ impl Resource for SgRes {
             ]);
         }
         attrs.extend(tags());
-        let mut blocks = vec![("ingress", set(rb.clone())), ("egress", set(rb))];
+        let mut blocks = vec![("ingress", attr_set(rb.clone())), ("egress", attr_set(rb))];
         if !self.default {
             blocks.push(timeouts(&["create", "delete"]));
         }
@@ -401,21 +401,11 @@ impl Resource for SgRes {
     }
 
     fn customize_plan(&self, _aws: &Aws, p: &mut PlanCtx<'_>) -> Result<(), Error> {
+        // Unset rule collections keep what exists (the generic plan), as
+        // they may come from rule resources; configured ones are normalised.
         for attr in ["ingress", "egress"] {
-            let cfg = p.config.get(attr).cloned().unwrap_or_default();
-            let configured = cfg.len().unwrap_or(1) > 0 || !cfg.is_known();
-            if configured || self.default {
-                let v = p.planned.get(attr).cloned().unwrap_or_default();
-                p.planned.insert(attr.into(), normalize_rules(&v));
-            } else {
-                // Optional+computed in Terraform: without blocks the rules
-                // are left alone (they may come from rule resources).
-                let v = match p.prior {
-                    Some(pr) => pr.get(attr).cloned().unwrap_or_default(),
-                    None => Value::unknown(Type::set(rule_block().implied_type())),
-                };
-                p.planned.insert(attr.into(), v);
-            }
+            let v = p.planned.get(attr).cloned().unwrap_or_default();
+            p.planned.insert(attr.into(), normalize_rules(&v));
         }
         if !self.default && p.prior.is_none() {
             let name = get_ne(p.config, "name");

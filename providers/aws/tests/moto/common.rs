@@ -87,6 +87,12 @@ pub fn config(type_name: &str, fields: Vec<(&str, Value)>) -> Value {
         .unwrap_or_else(|| panic!("no schema for {type_name}"))
         .clone();
     let mut o = blank(&s.block);
+    // As the engine decodes an unset attributes-as-blocks collection.
+    for (name, nb) in &s.block.blocks {
+        if nb.as_attribute {
+            o.insert(name.clone(), Value::null(vals::empty_block(nb).ty()));
+        }
+    }
     for (k, v) in fields {
         assert!(
             o.contains_key(k),

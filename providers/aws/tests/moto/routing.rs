@@ -105,6 +105,20 @@ async fn route_table_inline_routes_association_and_route() {
     let pl = plan(&p, t, &rt2, &bare).await;
     assert_eq!(attr(&pl.planned_state, "route"), attr(&rt2, "route"));
 
+    // Attributes as blocks: `route = []` (an empty collection, not an
+    // unset one) removes every inline route.
+    let none = with(&bare, vec![("route", Value::set(rt_ty.clone(), vec![]))]);
+    let pl = plan(&p, t, &rt2, &none).await;
+    assert_eq!(attr(&pl.planned_state, "route").len(), Some(0));
+    let emptied = apply(&p, t, &rt2, &none).await;
+    assert_eq!(attr(&emptied, "route").len(), Some(0));
+    assert_eq!(attr(&read(&p, t, &emptied).await, "route").len(), Some(0));
+    assert_noop(&p, t, &emptied, &none).await;
+    // ... and `route = [...]` (argument syntax, same value) brings them back.
+    let rt2 = apply(&p, t, &emptied, &cfg2).await;
+    assert_eq!(attr(&rt2, "route").len(), Some(2));
+    assert_noop(&p, t, &rt2, &cfg2).await;
+
     // Forced replacement on vpc_id.
     let pl = plan(&p, t, &rt2, &with(&cfg2, vec![("vpc_id", vs("vpc-other"))])).await;
     assert_eq!(

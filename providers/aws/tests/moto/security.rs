@@ -91,6 +91,28 @@ async fn security_group_inline_rules() {
         )
     );
 
+    // Attributes as blocks: unset `egress` keeps the existing rules, while
+    // `ingress = []` removes every ingress rule.
+    let unset_egress = with(
+        &cfg2,
+        vec![(
+            "egress",
+            Value::null(Type::set(nested_type(t, &["egress"]))),
+        )],
+    );
+    assert_noop(&p, t, &sg2, &unset_egress).await;
+    let no_ingress = with(&unset_egress, vec![("ingress", rules(vec![]))]);
+    let pl = plan(&p, t, &sg2, &no_ingress).await;
+    assert_eq!(attr(&pl.planned_state, "ingress").len(), Some(0));
+    assert_eq!(attr(&pl.planned_state, "egress"), attr(&sg2, "egress"));
+    let emptied = apply(&p, t, &sg2, &no_ingress).await;
+    let now = read(&p, t, &emptied).await;
+    assert_eq!(attr(&now, "ingress").len(), Some(0), "rules revoked in AWS");
+    assert_eq!(attr(&now, "egress").len(), Some(1));
+    assert_noop(&p, t, &now, &no_ingress).await;
+    let sg2 = apply(&p, t, &now, &cfg2).await;
+    assert_eq!(attr(&sg2, "ingress").len(), Some(2));
+
     // name and description force replacement.
     let pl = plan(
         &p,
