@@ -11,7 +11,8 @@ use crate::numeric::string;
 use crate::registry::{arg_err, call_err, p, Registry, Ret, R};
 use crate::strings::sv;
 use regex::Regex;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
+use std::sync::{Arc, Mutex, OnceLock};
 use terrane_value::{Type, Value};
 
 pub(crate) fn register(r: &mut Registry) {
@@ -44,8 +45,40 @@ pub(crate) struct Compiled {
 
 const DUP_MARK: &str = "__terrane_dup";
 
+/// Distinct patterns kept compiled. A configuration uses a handful of
+/// literal patterns, each evaluated once per resource instance; building a
+/// regex (its prefilters and automata) costs far more than matching, so
+/// `replace(x, "/re/", y)` over 10,000 instances must compile once. When the
+/// cache is full (patterns built from data) it is emptied and refilled.
+const CACHE_LIMIT: usize = 64;
+
+type Cache = HashMap<String, Arc<Compiled>>;
+
+fn cache() -> &'static Mutex<Cache> {
+    static CACHE: OnceLock<Mutex<Cache>> = OnceLock::new();
+    CACHE.get_or_init(|| Mutex::new(HashMap::new()))
+}
+
 /// Compiles an RE2 pattern, reporting errors as Go's regexp package would.
-pub(crate) fn compile(pat: &str) -> Result<Compiled, ReError> {
+/// Successful compilations are shared through a small cache (errors are
+/// rare and recomputed).
+pub(crate) fn compile(pat: &str) -> Result<Arc<Compiled>, ReError> {
+    if let Ok(c) = cache().lock() {
+        if let Some(hit) = c.get(pat) {
+            return Ok(hit.clone());
+        }
+    }
+    let compiled = Arc::new(compile_uncached(pat)?);
+    if let Ok(mut c) = cache().lock() {
+        if c.len() >= CACHE_LIMIT {
+            c.clear();
+        }
+        c.insert(pat.to_string(), compiled.clone());
+    }
+    Ok(compiled)
+}
+
+fn compile_uncached(pat: &str) -> Result<Compiled, ReError> {
     let translated = translate(pat)?;
     let regex = Regex::new(&translated).map_err(|e| go_error(pat, &e.to_string()))?;
     let names = regex
@@ -407,5 +440,29 @@ fn regex_fn(a: Vec<Value>, all: bool) -> R {
         None => Err(call_err(
             "pattern did not match any part of the given string",
         )),
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn compiled_patterns_are_shared_and_errors_are_not_cached() {
+        let a = compile("[aeiou]+x").ok().unwrap();
+        let b = compile("[aeiou]+x").ok().unwrap();
+        assert!(Arc::ptr_eq(&a, &b));
+        assert_eq!(a.regex.replace_all("baux", "_"), "b_");
+        for _ in 0..2 {
+            let e = compile("a**").err().unwrap();
+            assert_eq!(e.code, "invalid nested repetition operator");
+        }
+        // Past the limit the cache starts over; results stay correct.
+        for i in 0..(CACHE_LIMIT * 2) {
+            let p = format!("n{i}");
+            assert!(compile(&p).ok().unwrap().regex.is_match(&p));
+        }
+        assert!(cache().lock().unwrap().len() <= CACHE_LIMIT);
     }
 }

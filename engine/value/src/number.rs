@@ -297,6 +297,11 @@ impl Number {
         if !self.is_integer() {
             return None;
         }
+        if self.class == Class::Finite && self.mant.bits() + (self.exp as u64) < 64 {
+            let mag = self.mant.to_u64()? << self.exp;
+            let v = mag as i64;
+            return Some(if self.neg { -v } else { v });
+        }
         self.to_big_int().and_then(|b| b.to_i64())
     }
 
@@ -684,6 +689,23 @@ impl Decimal {
 }
 
 impl Number {
+    /// The magnitude as a `u64` when this is a finite integer whose bits
+    /// all fit in its precision. Then the rounding interval is at most one
+    /// unit wide (half an ulp ≤ ½ on each side), no other integer and no
+    /// shorter decimal lies in it, so the shortest decimal is the integer
+    /// itself: `count.index` and `length(...)` print without big-number
+    /// arithmetic.
+    fn exact_small_integer(&self) -> Option<u64> {
+        if self.class != Class::Finite || self.exp < 0 {
+            return None;
+        }
+        let bits = self.mant.bits().checked_add(self.exp as u64)?;
+        if bits > u64::from(self.prec).min(64) {
+            return None;
+        }
+        self.mant.to_u64()?.checked_shl(self.exp as u32)
+    }
+
     /// The shortest decimal that rounds back to this number at its
     /// precision (Go's `roundShortest`).
     fn shortest_decimal(&self) -> Decimal {
@@ -831,6 +853,19 @@ impl fmt::Display for Number {
             Class::Zero => return write!(f, "{sign}0"),
             Class::Finite => {}
         }
+        if let Some(v) = self.exact_small_integer() {
+            f.write_str(sign)?;
+            return write!(f, "{v}");
+        }
+        f.write_str(&self.shortest_text())
+    }
+}
+
+impl Number {
+    /// [`fmt::Display`]'s text of a finite non-zero number, from the
+    /// shortest round-trip decimal (the general path).
+    fn shortest_text(&self) -> String {
+        let sign = if self.neg { "-" } else { "" };
         let d = self.shortest_decimal();
         let mut s = String::from(sign);
         if d.exp > 0 {
@@ -849,7 +884,7 @@ impl fmt::Display for Number {
                 s.push(d.at((d.exp + i) as usize) as char);
             }
         }
-        f.write_str(&s)
+        s
     }
 }
 
@@ -898,6 +933,40 @@ mod tests {
         assert_eq!(p("0.00001").to_go_string(), "1e-05");
         assert_eq!(p("12345678901").to_go_string(), "1.23456789e+10");
         assert_eq!(p("0.0001").to_go_string(), "0.0001");
+    }
+
+    #[test]
+    fn integer_fast_path_matches_shortest_decimal() {
+        let mut values: Vec<i64> = (-1100..1100).collect();
+        for k in 0..63 {
+            let b = 1i64 << k;
+            values.extend([b, b - 1, b + 1, -b, 10i64.pow(k % 19) * 7]);
+        }
+        values.extend([i64::MAX, i64::MIN + 1, 9_007_199_254_740_993]);
+        for v in values {
+            let cases = [
+                Number::from_i64(v),
+                Number::from_f64(v as f64).unwrap(),
+                p(&v.to_string()),
+                p(&v.to_string()).mul(&p("3")),
+            ];
+            for n in cases {
+                if n.is_zero() {
+                    continue;
+                }
+                assert_eq!(n.to_string(), n.shortest_text(), "{v} at {} bits", n.prec);
+            }
+        }
+        // 2^60 at float64 precision keeps its shortest form, not all digits.
+        let big = Number::from_f64(2f64.powi(60)).unwrap();
+        assert_eq!(big.exact_small_integer(), None);
+        assert_eq!(big.to_string(), "1152921504606847000");
+        assert_eq!(Number::from_i64(1 << 60).to_string(), "1152921504606846976");
+        for v in [0, 1, -1, 7, -4096, i64::MAX, i64::MIN, 1 << 62, -(1 << 62)] {
+            assert_eq!(Number::from_i64(v).to_i64(), Some(v));
+        }
+        assert_eq!(p("9223372036854775808").to_i64(), None);
+        assert_eq!(p("2.5").to_i64(), None);
     }
 
     #[test]
