@@ -65,6 +65,84 @@ async fn wait_available(aws: &Aws, ident: &str, limit: Duration) -> Result<DbIns
     .await
 }
 
+/// The settings of a read replica that `CreateDBInstanceReadReplica`
+/// cannot take, as the real provider applies them: one `ModifyDBInstance`
+/// (applied immediately) once the replica is available, carrying only the
+/// configured values that differ from what the replica got, then a reboot
+/// when the parameter group changed. `None` when nothing needed changing.
+async fn finish_replica(
+    aws: &Aws,
+    ident: &str,
+    p: &Obj,
+    db: &DbInstance,
+    limit: Duration,
+) -> Result<Option<DbInstance>, Error> {
+    let known = |k: &str| !is_unknown(p, k);
+    let s_ = |k: &str| get_ne(p, k).filter(|_| known(k));
+    let n_ = |k: &str| get_i(p, k).filter(|n| *n > 0 && known(k)).map(|n| n as i32);
+    let differs = |k: &str, now: Option<&str>| s_(k).filter(|want| Some(want.as_str()) != now);
+    let retention =
+        n_("backup_retention_period").filter(|n| Some(*n) != db.backup_retention_period());
+    let backup_window = differs("backup_window", db.preferred_backup_window());
+    let ca = differs("ca_cert_identifier", db.ca_certificate_identifier());
+    let maintenance = s_("maintenance_window").filter(|want| {
+        !db.preferred_maintenance_window()
+            .is_some_and(|now| now.eq_ignore_ascii_case(want))
+    });
+    let max_storage =
+        n_("max_allocated_storage").filter(|n| Some(*n) != db.max_allocated_storage());
+    let params = differs(
+        "parameter_group_name",
+        db.db_parameter_groups()
+            .first()
+            .and_then(|g| g.db_parameter_group_name()),
+    );
+    let managed = get_b(p, "manage_master_user_password")
+        .filter(|b| *b && known("manage_master_user_password"));
+    let password = s_("password");
+    let reboot = params.is_some();
+    if retention.is_none()
+        && backup_window.is_none()
+        && ca.is_none()
+        && maintenance.is_none()
+        && max_storage.is_none()
+        && params.is_none()
+        && managed.is_none()
+        && password.is_none()
+    {
+        return Ok(None);
+    }
+    aws.call("RDS ModifyDBInstance", || {
+        aws.rds
+            .modify_db_instance()
+            .db_instance_identifier(ident)
+            .apply_immediately(true)
+            .set_allow_major_version_upgrade(get_b(p, "allow_major_version_upgrade"))
+            .set_backup_retention_period(retention)
+            .set_preferred_backup_window(backup_window.clone())
+            .set_ca_certificate_identifier(ca.clone())
+            .set_preferred_maintenance_window(maintenance.clone())
+            .set_max_allocated_storage(max_storage)
+            .set_db_parameter_group_name(params.clone())
+            .set_manage_master_user_password(managed)
+            .set_master_user_password(password.clone())
+            .send()
+    })
+    .await?;
+    let mut db = wait_available(aws, ident, limit).await?;
+    if reboot {
+        aws.call("RDS RebootDBInstance", || {
+            aws.rds
+                .reboot_db_instance()
+                .db_instance_identifier(ident)
+                .send()
+        })
+        .await?;
+        db = wait_available(aws, ident, limit).await?;
+    }
+    Ok(Some(db))
+}
+
 fn ident_of(o: &Obj) -> String {
     get_s(o, "identifier").unwrap_or_default()
 }
@@ -432,14 +510,27 @@ impl Resource for InstanceRes {
         let tag_opt = (!tags.is_empty()).then(|| tag_list(&tags));
         let n32 = |k: &str| get_i(p, k).filter(|_| !is_unknown(p, k)).map(|n| n as i32);
         let s_ = |k: &str| get_ne(p, k).filter(|_| !is_unknown(p, k));
-        if let Some(source) = get_ne(p, "replicate_source_db") {
+        let replica = get_ne(p, "replicate_source_db");
+        if let Some(source) = &replica {
             aws.call("RDS CreateDBInstanceReadReplica", || {
                 aws.rds
                     .create_db_instance_read_replica()
                     .db_instance_identifier(&ident)
-                    .source_db_instance_identifier(&source)
+                    .source_db_instance_identifier(source)
                     .set_db_instance_class(s_("instance_class"))
                     .set_availability_zone(s_("availability_zone"))
+                    .set_db_subnet_group_name(s_("db_subnet_group_name"))
+                    .set_enable_cloudwatch_logs_exports({
+                        let l = get_strs(p, "enabled_cloudwatch_logs_exports");
+                        (!l.is_empty()).then_some(l)
+                    })
+                    .set_enable_iam_database_authentication(get_b(
+                        p,
+                        "iam_database_authentication_enabled",
+                    ))
+                    .set_monitoring_interval(n32("monitoring_interval").filter(|n| *n > 0))
+                    .set_network_type(s_("network_type"))
+                    .set_enable_performance_insights(get_b(p, "performance_insights_enabled"))
                     .set_port(n32("port"))
                     .set_multi_az(get_b(p, "multi_az"))
                     .set_publicly_accessible(get_b(p, "publicly_accessible"))
@@ -508,7 +599,7 @@ impl Resource for InstanceRes {
         let mut partial = p.clone();
         partial.insert("identifier".into(), vs(&ident));
         let limit = timeout(p, "create", Duration::from_secs(40 * 60));
-        let db = match wait_available(aws, &ident, limit).await {
+        let mut db = match wait_available(aws, &ident, limit).await {
             Ok(db) => db,
             Err(e) => {
                 // Track what exists even when the waiter gives up.
@@ -518,6 +609,13 @@ impl Resource for InstanceRes {
                 return Err(Failed::from(e).with_partial(partial));
             }
         };
+        if replica.is_some() {
+            match finish_replica(aws, &ident, p, &db, limit).await {
+                Ok(Some(modified)) => db = modified,
+                Ok(None) => {}
+                Err(e) => return Err(Failed::from(e).with_partial(self.state(&partial, &db))),
+            }
+        }
         self.read_full(aws, &partial, &db)
             .await
             .map_err(|e| Failed::from(e).with_partial(self.state(&partial, &db)))

@@ -213,11 +213,40 @@ async fn postgres_primary_with_read_replica() {
     assert_eq!(s(&replica, "replicate_source_db"), ident);
     assert_eq!(s(&replica, "engine"), "postgres");
     assert_noop(&p, t, &replica, &rcfg).await;
-    let primary_now = read(&p, t, &db2).await;
-    assert_eq!(
-        terrane_provider_aws::vals::strs(Some(&attr(&primary_now, "replicas"))),
-        vec![rident.clone()]
+
+    // A second replica with settings CreateDBInstanceReadReplica cannot
+    // take: applied by a ModifyDBInstance right after create, so the state
+    // holds them and the next plan is empty.
+    let r2ident = unique("pg-replica-b");
+    let r2cfg = config(
+        t,
+        vec![
+            ("identifier", vs(&r2ident)),
+            ("replicate_source_db", vs(&ident)),
+            ("instance_class", vs("db.t3.micro")),
+            ("backup_retention_period", vi(3)),
+            ("backup_window", vs("03:00-03:30")),
+            ("maintenance_window", vs("sun:05:00-sun:06:00")),
+            ("skip_final_snapshot", vb(true)),
+            // Without tags, moto copies the primary's onto the replica.
+            ("tags", map(&[("Name", "replica-b")])),
+        ],
     );
+    let replica2 = create(&p, t, &r2cfg).await;
+    assert_eq!(attr(&replica2, "backup_retention_period"), vi(3));
+    assert_eq!(s(&replica2, "backup_window"), "03:00-03:30");
+    assert_eq!(s(&replica2, "maintenance_window"), "sun:05:00-sun:06:00");
+    let replica2_now = read(&p, t, &replica2).await;
+    assert_eq!(attr(&replica2_now, "backup_retention_period"), vi(3));
+    assert_eq!(s(&replica2_now, "backup_window"), "03:00-03:30");
+    assert_noop(&p, t, &replica2_now, &r2cfg).await;
+
+    let primary_now = read(&p, t, &db2).await;
+    let mut replicas = terrane_provider_aws::vals::strs(Some(&attr(&primary_now, "replicas")));
+    replicas.sort();
+    let mut want = vec![rident.clone(), r2ident.clone()];
+    want.sort();
+    assert_eq!(replicas, want);
 
     // Deletion protection is enforced, with a diagnostic naming the call.
     let r = terrane_provider::ConfiguredProvider::apply_change(
@@ -255,6 +284,7 @@ async fn postgres_primary_with_read_replica() {
         );
     } else {
         assert!(read(&p, t, &replica).await.is_null());
+        destroy(&p, t, &replica2_now).await;
         let unprotected = apply(
             &p,
             t,
