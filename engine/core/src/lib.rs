@@ -62,6 +62,8 @@ pub enum CoreError {
 pub trait Hooks: Send + Sync {
     /// Refreshing one instance.
     fn refreshing(&self, _addr: &str, _id: Option<&str>) {}
+    /// Refreshing one instance finished (`id` of the refreshed object).
+    fn refreshed(&self, _addr: &str, _id: Option<&str>) {}
     /// A change started (`Creating...`).
     fn started(&self, _addr: &str, _action: Action, _id: Option<&str>) {}
     /// Still running after `elapsed`.

@@ -75,7 +75,7 @@ pub fn plan_key(k: &InstanceKey) -> PlanKey {
 
 /// Equality ignoring marks.
 pub fn same_value(a: &Value, b: &Value) -> bool {
-    a.clone().unmark_deep().0 == b.clone().unmark_deep().0
+    a.eq_ignoring_marks(b)
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -123,6 +123,7 @@ pub(crate) fn new_walker<'a>(
         failed: HashSet::new(),
         dep_memo: HashMap::new(),
         cbd: crate::graph::create_before_destroy_nodes(graph, config),
+        body_memo: Default::default(),
     };
     w.diags.extend(pdiags);
     w
@@ -438,6 +439,7 @@ async fn refresh(
         };
         let new = mark_schema_sensitive(resp.new_state, &schema.block);
         let address = instance_addr(m, addr, k);
+        w.hooks.refreshed(&address, id_of(&new).as_deref());
         if new.is_null() {
             run.drift.push(drift_change(
                 &address,
@@ -866,8 +868,9 @@ async fn plan_instance(
     inst: &InstanceCtx<'_>,
     prior: Option<&PriorObject>,
 ) -> Option<ResourceChange> {
-    let body_refs = body_references(&inst.rb.body);
-    let config = match w.instance_config(inst.m, inst.rb, &body_refs, inst.rd, &inst.schema.block) {
+    let body = w.body_info(inst.rb);
+    let body_refs = &body.refs;
+    let config = match w.instance_config(inst.m, inst.rb, body_refs, inst.rd, &inst.schema.block) {
         Ok(v) => v,
         Err(d) => {
             w.diags.extend(d);
@@ -892,15 +895,17 @@ async fn plan_instance(
     c.create_before_destroy = inst.cbd;
     // Preconditions.
     let meta_refs = resource_meta_refs(inst.rb);
-    let ctx = w.scopes.context(&w.base, inst.m, &meta_refs, inst.rd, None);
-    for rule in &inst.rb.lifecycle.preconditions {
-        if !w.check_rule(
-            rule,
-            &ctx,
-            "Resource precondition failed",
-            Some(inst.address),
-        ) {
-            return None;
+    if !inst.rb.lifecycle.preconditions.is_empty() {
+        let ctx = w.scopes.context(&w.base, inst.m, &meta_refs, inst.rd, None);
+        for rule in &inst.rb.lifecycle.preconditions {
+            if !w.check_rule(
+                rule,
+                &ctx,
+                "Resource precondition failed",
+                Some(inst.address),
+            ) {
+                return None;
+            }
         }
     }
     if let Some(p) = provider_for_validate(w, inst) {
@@ -1052,7 +1057,7 @@ async fn plan_instance(
     // Postconditions see the planned object as `self`.
     if !inst.rb.lifecycle.postconditions.is_empty() {
         let mut refs = meta_refs.clone();
-        refs.extend(body_refs);
+        refs.extend(body_refs.iter().cloned());
         let ctx = w
             .scopes
             .context(&w.base, inst.m, &refs, inst.rd, Some(&c.after));
@@ -1103,6 +1108,27 @@ pub fn copy_marks(planned: Value, config: &Value) -> Value {
     Value::object(out).with_marks(planned.marks)
 }
 
+/// Refreshes a resource that is not walked through the graph (an orphan,
+/// or any resource of a destroy plan), with its provider configured from
+/// what is known; a provider that cannot be configured leaves the prior
+/// objects as they are.
+async fn refresh_orphan(
+    w: &mut Walker<'_>,
+    run: &mut PlanRun<'_>,
+    rp: &crate::providers::ResolvedProvider,
+    schema: &Schema,
+    m: &ModuleInstance,
+    addr: &Resource,
+) {
+    if let Ok(provider) = w
+        .registry
+        .configured(rp, w.config, &w.scopes, &w.base, &w.sources)
+        .await
+    {
+        refresh(w, run, &provider, schema, m, addr).await;
+    }
+}
+
 async fn plan_destroy(w: &mut Walker<'_>, run: &mut PlanRun<'_>, _state: &StateFile) {
     let all: Vec<_> = w
         .prior
@@ -1110,9 +1136,21 @@ async fn plan_destroy(w: &mut Walker<'_>, run: &mut PlanRun<'_>, _state: &StateF
         .iter()
         .map(|(k, v)| (k.clone(), v.clone()))
         .collect();
-    for ((m, addr), pr) in all {
+    for ((m, addr), mut pr) in all {
         if addr.mode == ResourceMode::Data {
             continue;
+        }
+        // Terraform refreshes before planning a destroy: objects already
+        // gone are reported as drift, not destroyed again.
+        if run.opts.refresh {
+            if let Ok(rp) = w.registry.resolve_state_addr(&pr.provider) {
+                if let Some(schema) = resource_schema(rp.provider.as_ref(), &addr).cloned() {
+                    refresh_orphan(w, run, &rp, &schema, &m, &addr).await;
+                    if let Some(p) = w.prior.resources.get(&(m.clone(), addr.clone())) {
+                        pr = p.clone();
+                    }
+                }
+            }
         }
         for (k, po) in &pr.current {
             if !instance_targeted(&run.opts.targets, &m, &addr, k) {
@@ -1174,13 +1212,7 @@ async fn plan_orphans(w: &mut Walker<'_>, run: &mut PlanRun<'_>) {
             continue; // data sources are simply dropped from state
         }
         if run.opts.refresh {
-            if let Ok(provider) = w
-                .registry
-                .configured(&rp, w.config, &w.scopes, &w.base, &w.sources)
-                .await
-            {
-                refresh(w, run, &provider, &schema, &m, &addr).await;
-            }
+            refresh_orphan(w, run, &rp, &schema, &m, &addr).await;
         }
         let pr = w
             .prior

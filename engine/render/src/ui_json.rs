@@ -143,6 +143,18 @@ pub fn resource_addr_parts(
     J::Object(m)
 }
 
+/// The `resource` object for an instance address such as
+/// `module.m["a"].data.t.n[0]` (hooks only know the address).
+pub fn resource_for_address(addr: &str) -> J {
+    let (module, ty, name, key) = split_address(addr);
+    let mode = if addr[module.len()..].trim_start_matches('.').starts_with("data.") {
+        Mode::Data
+    } else {
+        Mode::Managed
+    };
+    resource_addr_parts(addr, &module, mode, &ty, &name, &key)
+}
+
 /// Splits `module.m.data.type.name["key"]` into module, type, name, key.
 fn split_address(addr: &str) -> (String, String, String, InstanceKey) {
     let mut module = String::new();
@@ -350,7 +362,9 @@ pub fn applied_outputs(outputs: &BTreeMap<String, (Value, bool)>, timestamp: &st
         let mut e = Map::new();
         e.insert("sensitive".into(), J::Bool(*sensitive));
         e.insert("type".into(), crate::json::type_json(&v.ty()));
-        e.insert("value".into(), crate::json::value_json(v));
+        if !*sensitive {
+            e.insert("value".into(), crate::json::value_json(v));
+        }
         m.insert(k.clone(), J::Object(e));
     }
     line(
@@ -392,29 +406,43 @@ fn hook(
     J::Object(h)
 }
 
+fn id_suffix(id: &Option<(&str, String)>) -> String {
+    id.as_ref()
+        .map(|(k, v)| format!(" [{k}={v}]"))
+        .unwrap_or_default()
+}
+
 /// `refresh_start` and `refresh_complete` lines for one object.
 pub fn refresh(resource: J, address: &str, prior: &Value, timestamp: &str) -> [String; 2] {
     let id = object_id(prior);
-    let suffix = id
-        .as_ref()
-        .map(|(k, v)| format!(" [{k}={v}]"))
-        .unwrap_or_default();
     [
-        line(
-            Level::Info,
-            &format!("{address}: Refreshing state...{suffix}"),
-            timestamp,
-            "refresh_start",
-            vec![("hook", hook(resource.clone(), None, id.clone(), None))],
-        ),
-        line(
-            Level::Info,
-            &format!("{address}: Refresh complete{suffix}"),
-            timestamp,
-            "refresh_complete",
-            vec![("hook", hook(resource, None, id, None))],
-        ),
+        refresh_line(resource.clone(), address, false, id.clone(), timestamp),
+        refresh_line(resource, address, true, id, timestamp),
     ]
+}
+
+/// A `refresh_start` (or, with `complete`, `refresh_complete`) line for an
+/// object with the given id.
+pub fn refresh_line(
+    resource: J,
+    address: &str,
+    complete: bool,
+    id: Option<(&str, String)>,
+    timestamp: &str,
+) -> String {
+    let suffix = id_suffix(&id);
+    let (what, kind) = if complete {
+        ("Refresh complete", "refresh_complete")
+    } else {
+        ("Refreshing state...", "refresh_start")
+    };
+    line(
+        Level::Info,
+        &format!("{address}: {what}{suffix}"),
+        timestamp,
+        kind,
+        vec![("hook", hook(resource, None, id, None))],
+    )
 }
 
 /// An `apply_start` line (`prior` is the object before the step).
@@ -425,11 +453,18 @@ pub fn apply_start(
     prior: &Value,
     timestamp: &str,
 ) -> String {
-    let id = object_id_or_name(prior);
-    let suffix = id
-        .as_ref()
-        .map(|(k, v)| format!(" [{k}={v}]"))
-        .unwrap_or_default();
+    apply_start_id(resource, address, op, object_id_or_name(prior), timestamp)
+}
+
+/// An `apply_start` line for an object with the given id.
+pub fn apply_start_id(
+    resource: J,
+    address: &str,
+    op: ApplyOp,
+    id: Option<(&str, String)>,
+    timestamp: &str,
+) -> String {
+    let suffix = id_suffix(&id);
     let doing = match op {
         ApplyOp::Create => "Creating...",
         ApplyOp::Update => "Modifying...",
@@ -480,11 +515,19 @@ pub fn apply_complete(
     elapsed: Duration,
     timestamp: &str,
 ) -> String {
-    let id = object_id(new);
-    let suffix = id
-        .as_ref()
-        .map(|(k, v)| format!(" [{k}={v}]"))
-        .unwrap_or_default();
+    apply_complete_id(resource, address, op, object_id(new), elapsed, timestamp)
+}
+
+/// An `apply_complete` line for an object with the given id.
+pub fn apply_complete_id(
+    resource: J,
+    address: &str,
+    op: ApplyOp,
+    id: Option<(&str, String)>,
+    elapsed: Duration,
+    timestamp: &str,
+) -> String {
+    let suffix = id_suffix(&id);
     let done = match op {
         ApplyOp::Create => "Creation complete",
         ApplyOp::Update => "Modifications complete",
@@ -500,6 +543,51 @@ pub fn apply_complete(
         timestamp,
         "apply_complete",
         vec![("hook", hook(resource, Some(op), id, Some(elapsed)))],
+    )
+}
+
+/// An `apply_errored` line: `addr: Creation errored after 1s`.
+pub fn apply_errored(
+    resource: J,
+    address: &str,
+    op: ApplyOp,
+    elapsed: Duration,
+    timestamp: &str,
+) -> String {
+    let noun = match op {
+        ApplyOp::Create => "Creation",
+        ApplyOp::Update => "Modifications",
+        ApplyOp::Delete => "Destruction",
+        ApplyOp::Read => "Read",
+    };
+    line(
+        Level::Info,
+        &format!(
+            "{address}: {noun} errored after {}",
+            crate::apply::go_duration(elapsed)
+        ),
+        timestamp,
+        "apply_errored",
+        vec![("hook", hook(resource, Some(op), None, Some(elapsed)))],
+    )
+}
+
+/// A `diagnostic` line from a diagnostic in Terraform's JSON shape (with
+/// its range and source snippet).
+pub fn json_diagnostic(d: &terrane_diagnostics::JsonDiagnostic, timestamp: &str) -> String {
+    let error = d.severity == "error";
+    let (level, prefix) = if error {
+        (Level::Error, "Error")
+    } else {
+        (Level::Warn, "Warning")
+    };
+    let body = serde_json::to_value(d).unwrap_or(J::Null);
+    line(
+        level,
+        &format!("{prefix}: {}", d.summary),
+        timestamp,
+        "diagnostic",
+        vec![("diagnostic", body)],
     )
 }
 

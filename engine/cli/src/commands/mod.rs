@@ -7,6 +7,7 @@ mod outputs;
 mod planview;
 mod run;
 mod stateops;
+mod uijson;
 
 use crate::args::{ApplyArgs, Cli, Command};
 

@@ -2,6 +2,7 @@
 
 use super::common::{self, print_diags, UiHooks};
 use super::planview;
+use super::uijson;
 use crate::args::{ApplyArgs, PlanArgs};
 use std::collections::BTreeMap;
 use std::sync::atomic::Ordering;
@@ -136,24 +137,42 @@ pub fn print_outputs(outputs: &BTreeMap<String, (terrane_value::Value, bool)>) {
     }
 }
 
+/// Prints diagnostics as the UI does: human text, or `diagnostic` lines
+/// with `-json`.
+fn report(diags: &Diagnostics, ctx: &Ctx, json: bool) {
+    if json {
+        uijson::print_diags(diags, &ctx.sources);
+    } else {
+        print_diags(diags, &ctx.sources, ctx.color);
+    }
+}
+
 fn make_plan(a: &PlanArgs, kind: Kind, ctx: &Ctx, state: &StateFile) -> Result<Plan, u8> {
     let mut diags = Diagnostics::new();
     let Some(opts) = plan_options(a, kind, ctx, &mut diags) else {
-        print_diags(&diags, &ctx.sources, ctx.color);
+        report(&diags, ctx, a.json);
         return Err(1);
     };
-    let hooks = UiHooks {
-        show_refresh: !a.json,
-    };
+    let ui = UiHooks { show_refresh: true };
+    let json_hooks = uijson::JsonHooks::default();
+    let hooks: &dyn terrane_core::Hooks = if a.json { &json_hooks } else { &ui };
     let (plan, pd) = ctx.rt.block_on(terrane_core::make_plan(
         &ctx.config,
         state,
         &common::providers(),
         &opts,
-        &hooks,
+        hooks,
     ));
     diags.extend(pd);
-    print_diags(&diags, &ctx.sources, ctx.color);
+    if a.json {
+        // Terraform reports the plan's diagnostics after its changes.
+        if kind != Kind::Refresh && !plan.errored && !diags.has_errors() {
+            uijson::print_plan(&plan);
+        }
+        uijson::print_diags(&diags, &ctx.sources);
+    } else {
+        print_diags(&diags, &ctx.sources, ctx.color);
+    }
     if plan.errored || diags.has_errors() {
         return Err(1);
     }
@@ -166,6 +185,9 @@ pub fn plan(a: PlanArgs) -> u8 {
         Ok(c) => c,
         Err(c) => return c,
     };
+    if a.json {
+        uijson::print_version();
+    }
     let _lock = match common::lock(
         &ctx.backend,
         &ctx.ws,
@@ -190,9 +212,7 @@ pub fn plan(a: PlanArgs) -> u8 {
         Ok(p) => p,
         Err(c) => return c,
     };
-    if a.json {
-        print_json_plan(&plan);
-    } else {
+    if !a.json {
         print!("{}", planview::render(&plan, ctx.color));
     }
     if let Some(out) = &a.out {
@@ -220,56 +240,6 @@ pub fn plan(a: PlanArgs) -> u8 {
     0
 }
 
-fn print_json_plan(plan: &Plan) {
-    use terrane_render::ui_json;
-    let now = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Micros, true);
-    println!(
-        "{}",
-        ui_json::version(
-            "terrane",
-            env!("CARGO_PKG_VERSION"),
-            ui_json::UiFormat::V1_2,
-            &now
-        )
-    );
-    for d in &plan.drift {
-        if let Some(l) = ui_json::planned_change(d, true, &now) {
-            println!("{l}");
-        }
-    }
-    for c in &plan.changes {
-        if let Some(l) = ui_json::planned_change(c, false, &now) {
-            println!("{l}");
-        }
-    }
-    let (add, change, remove) = plan.summary_counts();
-    let import = plan
-        .changes
-        .iter()
-        .filter(|c| c.importing.is_some())
-        .count();
-    let op = if plan.mode == PlanMode::Destroy {
-        ui_json::Operation::Destroy
-    } else {
-        ui_json::Operation::Plan
-    };
-    println!(
-        "{}",
-        ui_json::change_summary(
-            ui_json::UiFormat::V1_2,
-            op,
-            add,
-            change,
-            import,
-            remove,
-            &now
-        )
-    );
-    if let Some(l) = ui_json::planned_outputs(&plan.outputs, &now) {
-        println!("{l}");
-    }
-}
-
 /// `terrane apply`, `destroy` and `refresh`.
 pub fn apply(a: ApplyArgs, kind: Kind) -> u8 {
     let pa = a.plan.clone();
@@ -277,6 +247,16 @@ pub fn apply(a: ApplyArgs, kind: Kind) -> u8 {
         Ok(c) => c,
         Err(c) => return c,
     };
+    let json = pa.json;
+    if json {
+        uijson::print_version();
+        if a.plan_file.is_none() && !pa.auto_approve {
+            let mut d = Diagnostics::new();
+            d.push(Diagnostic::error("Plan file or auto-approve required", "terrane cannot ask for interactive approval when -json is set. You can either apply a saved plan file, or enable the -auto-approve option."));
+            report(&d, &ctx, true);
+            return 1;
+        }
+    }
     let _lock = match common::lock(
         &ctx.backend,
         &ctx.ws,
@@ -324,10 +304,12 @@ pub fn apply(a: ApplyArgs, kind: Kind) -> u8 {
                 Ok(p) => p,
                 Err(c) => return c,
             };
-            if kind != Kind::Refresh {
+            if kind != Kind::Refresh && !json {
                 print!("{}", planview::render(&plan, ctx.color));
             }
-            if kind != Kind::Refresh && !plan.has_changes() {
+            if json {
+                // The plan part is already in the stream.
+            } else if kind != Kind::Refresh && !plan.has_changes() {
                 // Nothing to do; still record refreshed values.
             } else if !pa.auto_approve {
                 let (q, d) = if plan.mode == PlanMode::Destroy {
@@ -374,9 +356,11 @@ pub fn apply(a: ApplyArgs, kind: Kind) -> u8 {
         ..ApplyOptions::default()
     };
     let cancel = opts.cancel.clone();
-    let hooks = UiHooks {
+    let ui = UiHooks {
         show_refresh: false,
     };
+    let json_hooks = uijson::JsonHooks::default();
+    let hooks: &dyn terrane_core::Hooks = if json { &json_hooks } else { &ui };
     let before = state.clone();
     let (mut outcome, diags) = ctx.rt.block_on(async {
         let c2 = cancel.clone();
@@ -386,7 +370,7 @@ pub fn apply(a: ApplyArgs, kind: Kind) -> u8 {
                 c2.store(true, Ordering::SeqCst);
             }
         });
-        let r = terrane_core::apply(&ctx.config, state, &plan, &common::providers(), &opts, &mut journal, &hooks).await;
+        let r = terrane_core::apply(&ctx.config, state, &plan, &common::providers(), &opts, &mut journal, hooks).await;
         watcher.abort();
         r
     });
@@ -403,9 +387,26 @@ pub fn apply(a: ApplyArgs, kind: Kind) -> u8 {
     } else if let Err(e) = journal.begin(&before) {
         common::error("Failed to reset the state journal", e.to_string());
     }
-    print_diags(&diags, &ctx.sources, ctx.color);
+    report(&diags, &ctx, json);
     if diags.has_errors() || cancel.load(Ordering::SeqCst) {
         return 1;
+    }
+    if json {
+        if kind != Kind::Refresh {
+            uijson::print_applied(
+                plan.mode == PlanMode::Destroy,
+                uijson::Applied {
+                    imported: outcome.imported,
+                    added: outcome.added,
+                    changed: outcome.changed,
+                    destroyed: outcome.destroyed,
+                },
+            );
+        }
+        if plan.mode != PlanMode::Destroy {
+            uijson::print_outputs(&outcome.outputs);
+        }
+        return 0;
     }
     if kind == Kind::Refresh {
         print_outputs(&outcome.outputs);

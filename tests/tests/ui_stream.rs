@@ -1,0 +1,211 @@
+#![allow(clippy::unwrap_used)]
+//! The `-json` UI stream of `apply` and `destroy`: terrane's lines against
+//! Terraform's for the same configuration and steps (when `terraform` is
+//! installed), and a snapshot of terrane's own stream.
+//!
+//! Lines are compared as multisets after normalisation (timestamps
+//! dropped, UUIDs replaced, the version line left out): independent
+//! resources are applied in parallel, so their relative order is not
+//! fixed in either tool.
+
+use serde_json::Value as J;
+use std::path::Path;
+use std::process::Command;
+use terrane_tests::*;
+
+const CONFIG: &str = r#"
+resource "terraform_data" "a" {
+  input = "hello"
+}
+resource "terraform_data" "b" {
+  input = terraform_data.a.output
+}
+resource "terraform_data" "c" {
+  count = 2
+  input = count.index
+}
+module "m" {
+  source = "./mod"
+}
+output "o" {
+  value = terraform_data.b.output
+}
+output "s" {
+  value     = "x"
+  sensitive = true
+}
+"#;
+
+const MODULE: &str = r#"
+resource "terraform_data" "inner" {
+  for_each = toset(["k"])
+  input    = each.key
+}
+"#;
+
+fn terraform_bin() -> Option<String> {
+    let p = std::env::var("TERRAFORM").unwrap_or_else(|_| "/usr/local/bin/terraform".into());
+    Path::new(&p).is_file().then_some(p)
+}
+
+fn write_config(dir: &Path, greeting: &str) {
+    std::fs::create_dir_all(dir.join("mod")).unwrap();
+    std::fs::write(dir.join("main.tf"), CONFIG.replace("hello", greeting)).unwrap();
+    std::fs::write(dir.join("mod/main.tf"), MODULE).unwrap();
+}
+
+fn is_uuid(s: &str) -> bool {
+    s.len() == 36
+        && s.chars().enumerate().all(|(i, c)| {
+            if [8, 13, 18, 23].contains(&i) {
+                c == '-'
+            } else {
+                c.is_ascii_hexdigit()
+            }
+        })
+}
+
+fn normalise(v: J) -> J {
+    match v {
+        J::String(s) if is_uuid(&s) => J::String("<id>".into()),
+        J::String(s) => {
+            // Messages embed ids: "... [id=<uuid>]".
+            match s.find("[id=") {
+                Some(i) if s.len() >= i + 41 && is_uuid(&s[i + 4..i + 40]) => {
+                    J::String(format!("{}[id=<id>{}", &s[..i], &s[i + 40..]))
+                }
+                _ => J::String(s),
+            }
+        }
+        J::Array(a) => J::Array(a.into_iter().map(normalise).collect()),
+        J::Object(o) => J::Object(
+            o.into_iter()
+                .filter(|(k, _)| k != "@timestamp")
+                .map(|(k, v)| (k, normalise(v)))
+                .collect(),
+        ),
+        other => other,
+    }
+}
+
+/// The stream's lines, normalised and sorted; the version line is checked
+/// to come first and then left out.
+fn stream(out: &std::process::Output) -> Vec<String> {
+    let text = String::from_utf8_lossy(&out.stdout).into_owned();
+    let mut lines = text.lines().map(|l| {
+        let j: J = serde_json::from_str(l).unwrap_or_else(|e| panic!("not JSON: {l}: {e}"));
+        normalise(j)
+    });
+    let first = lines.next().expect("a version line");
+    assert_eq!(first["type"], "version", "{text}");
+    let mut rest: Vec<String> = lines
+        .map(|j| {
+            j.to_string()
+                .replace("terrane cannot ask", "Terraform cannot ask")
+        })
+        .collect();
+    rest.sort();
+    rest
+}
+
+fn terrane_step(dir: &Path, args: &[&str]) -> std::process::Output {
+    Command::new(terrane_bin())
+        .args(args)
+        .current_dir(dir)
+        .env_remove("TF_WORKSPACE")
+        .output()
+        .unwrap()
+}
+
+fn terraform_step(bin: &str, dir: &Path, args: &[&str]) -> std::process::Output {
+    Command::new(bin)
+        .args(args)
+        .current_dir(dir)
+        .env("TF_IN_AUTOMATION", "1")
+        .env("CHECKPOINT_DISABLE", "1")
+        .env_remove("TF_WORKSPACE")
+        .output()
+        .unwrap()
+}
+
+/// Runs the scripted steps in `dir` with `run`, returning each step's
+/// exit code and normalised stream.
+fn script(
+    dir: &Path,
+    run: &dyn Fn(&Path, &[&str]) -> std::process::Output,
+) -> Vec<(Option<i32>, Vec<String>)> {
+    let mut steps = Vec::new();
+    write_config(dir, "hello");
+    let init = run(dir, &["init", "-input=false"]);
+    assert!(init.status.success(), "init: {init:?}");
+    for (greeting, args) in [
+        ("hello", &["apply", "-json", "-auto-approve"][..]),
+        ("hello2", &["apply", "-json", "-auto-approve"][..]),
+        ("hello2", &["apply", "-json", "-auto-approve"][..]),
+        ("hello2", &["apply", "-json"][..]),
+        ("hello2", &["destroy", "-json", "-auto-approve"][..]),
+    ] {
+        write_config(dir, greeting);
+        let out = run(dir, args);
+        steps.push((out.status.code(), stream(&out)));
+    }
+    steps
+}
+
+#[test]
+fn apply_and_destroy_streams_match_terraform() {
+    let Some(bin) = terraform_bin() else {
+        eprintln!("SKIPPED apply -json differential test: terraform is not installed (set TERRAFORM=/path/to/terraform)");
+        return;
+    };
+    let tf_dir = tempfile::tempdir().unwrap();
+    let ours_dir = tempfile::tempdir().unwrap();
+    let theirs = script(tf_dir.path(), &|d, a| terraform_step(&bin, d, a));
+    let ours = script(ours_dir.path(), &terrane_step);
+    assert_eq!(theirs.len(), ours.len());
+    for (i, (t, o)) in theirs.iter().zip(&ours).enumerate() {
+        assert_eq!(t.0, o.0, "step {i}: exit codes differ");
+        assert_eq!(
+            t.1.join("\n"),
+            o.1.join("\n"),
+            "step {i}: streams differ (left: Terraform, right: terrane)"
+        );
+    }
+}
+
+#[test]
+fn apply_stream_snapshot() {
+    let dir = tempfile::tempdir().unwrap();
+    let steps = script(dir.path(), &terrane_step);
+    let text: Vec<String> = steps
+        .iter()
+        .map(|(code, lines)| format!("exit {code:?}\n{}", lines.join("\n")))
+        .collect();
+    insta::assert_snapshot!(text.join("\n---\n"));
+}
+
+#[test]
+fn failed_create_reports_apply_errored_and_no_summary() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("main.tf"),
+        "resource \"local_file\" \"f\" {\n  filename = \"/proc/terrane-no-such-dir/f\"\n  content  = \"x\"\n}\n",
+    )
+    .unwrap();
+    let out = terrane_step(dir.path(), &["apply", "-json", "-auto-approve"]);
+    assert_eq!(out.status.code(), Some(1));
+    let lines = stream(&out);
+    let kinds: Vec<String> = lines
+        .iter()
+        .map(|l| serde_json::from_str::<J>(l).unwrap()["type"].to_string())
+        .collect();
+    assert!(kinds.contains(&"\"apply_errored\"".to_string()), "{lines:?}");
+    assert!(kinds.contains(&"\"diagnostic\"".to_string()), "{lines:?}");
+    assert_eq!(
+        kinds.iter().filter(|k| *k == "\"change_summary\"").count(),
+        1,
+        "only the plan's summary: {lines:?}"
+    );
+    let errored = lines.iter().find(|l| l.contains("apply_errored")).unwrap();
+    assert!(errored.contains("local_file.f: Creation errored after 0s"));
+}
