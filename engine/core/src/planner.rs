@@ -75,7 +75,7 @@ pub fn plan_key(k: &InstanceKey) -> PlanKey {
 
 /// Equality ignoring marks.
 pub fn same_value(a: &Value, b: &Value) -> bool {
-    a.eq_ignoring_marks(b)
+    a.clone().unmark_deep().0 == b.clone().unmark_deep().0
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -123,7 +123,6 @@ pub(crate) fn new_walker<'a>(
         failed: HashSet::new(),
         dep_memo: HashMap::new(),
         cbd: crate::graph::create_before_destroy_nodes(graph, config),
-        body_memo: Default::default(),
     };
     w.diags.extend(pdiags);
     w
@@ -868,9 +867,8 @@ async fn plan_instance(
     inst: &InstanceCtx<'_>,
     prior: Option<&PriorObject>,
 ) -> Option<ResourceChange> {
-    let body = w.body_info(inst.rb);
-    let body_refs = &body.refs;
-    let config = match w.instance_config(inst.m, inst.rb, body_refs, inst.rd, &inst.schema.block) {
+    let body_refs = body_references(&inst.rb.body);
+    let config = match w.instance_config(inst.m, inst.rb, &body_refs, inst.rd, &inst.schema.block) {
         Ok(v) => v,
         Err(d) => {
             w.diags.extend(d);
@@ -895,17 +893,15 @@ async fn plan_instance(
     c.create_before_destroy = inst.cbd;
     // Preconditions.
     let meta_refs = resource_meta_refs(inst.rb);
-    if !inst.rb.lifecycle.preconditions.is_empty() {
-        let ctx = w.scopes.context(&w.base, inst.m, &meta_refs, inst.rd, None);
-        for rule in &inst.rb.lifecycle.preconditions {
-            if !w.check_rule(
-                rule,
-                &ctx,
-                "Resource precondition failed",
-                Some(inst.address),
-            ) {
-                return None;
-            }
+    let ctx = w.scopes.context(&w.base, inst.m, &meta_refs, inst.rd, None);
+    for rule in &inst.rb.lifecycle.preconditions {
+        if !w.check_rule(
+            rule,
+            &ctx,
+            "Resource precondition failed",
+            Some(inst.address),
+        ) {
+            return None;
         }
     }
     if let Some(p) = provider_for_validate(w, inst) {
@@ -1057,7 +1053,7 @@ async fn plan_instance(
     // Postconditions see the planned object as `self`.
     if !inst.rb.lifecycle.postconditions.is_empty() {
         let mut refs = meta_refs.clone();
-        refs.extend(body_refs.iter().cloned());
+        refs.extend(body_refs);
         let ctx = w
             .scopes
             .context(&w.base, inst.m, &refs, inst.rd, Some(&c.after));
