@@ -68,6 +68,13 @@ impl LocalBackend {
         b
     }
 
+    /// The same backend with non-default workspaces under `dir` instead of
+    /// `root/terraform.tfstate.d` (`backend "local" { workspace_dir = ... }`).
+    pub fn with_workspace_dir(mut self, dir: impl Into<PathBuf>) -> LocalBackend {
+        self.workspace_dir = dir.into();
+        self
+    }
+
     /// The working directory.
     pub fn root(&self) -> &Path {
         &self.root

@@ -147,9 +147,27 @@ pub struct InitArgs {
     /// Upgrade modules and providers (no-op: all are local or built in).
     #[arg(long)]
     pub upgrade: bool,
-    /// Configure the backend (ignored).
+    /// Configure the backend (`-backend=false` skips it).
     #[arg(long, value_name = "BOOL", default_value = "true", num_args = 0..=1, default_missing_value = "true")]
     pub backend: bool,
+    /// Backend configuration: `KEY=VALUE`, or a file of `key = value` lines.
+    #[arg(long = "backend-config", value_name = "KEY=VALUE|FILE")]
+    pub backend_config: Vec<String>,
+    /// Use the configured backend as is, without migrating any state.
+    #[arg(long)]
+    pub reconfigure: bool,
+    /// Copy the state of the previously configured backend into the new one.
+    #[arg(long)]
+    pub migrate_state: bool,
+    /// Copy state when migrating without asking.
+    #[arg(long)]
+    pub force_copy: bool,
+    /// Lock the state while migrating it (default true).
+    #[arg(long, value_name = "BOOL", default_value = "true", num_args = 0..=1, default_missing_value = "true")]
+    pub lock: bool,
+    /// How long to retry a lock.
+    #[arg(long, default_value = "0s")]
+    pub lock_timeout: String,
 }
 
 /// `terrane validate`.

@@ -3,6 +3,7 @@
 //! depends on clap and miette; everything below it returns data.
 
 mod args;
+mod backend;
 mod commands;
 
 use std::process::ExitCode;

@@ -13,7 +13,7 @@ use terrane_core::plan::Action;
 use terrane_core::vars::{self, RawVar, VarInput, VarOrigin};
 use terrane_diagnostics::{render_diagnostics, Diagnostic, Diagnostics, RenderOptions, SourceMap};
 use terrane_provider::Provider;
-use terrane_state::{Journal, LocalBackend, LockInfo, StateFile, StateLock};
+use terrane_state::{Journal, StateFile};
 
 /// The version string written into state files.
 pub const STATE_VERSION: &str = "1.11.4";
@@ -79,74 +79,53 @@ pub fn providers() -> Vec<Arc<dyn Provider>> {
     all
 }
 
-/// The local backend and the selected workspace.
-pub fn backend() -> Result<(LocalBackend, String), String> {
-    let b = LocalBackend::new(cwd());
+pub use crate::backend::{confirm, parse_duration, BackendError, Locked, StateStore};
+
+impl From<BackendError> for String {
+    fn from(e: BackendError) -> String {
+        e.to_string()
+    }
+}
+
+/// The configured backend (see [`crate::backend::resolve`]) and the
+/// selected workspace (`TF_WORKSPACE`, else `.terraform/environment`).
+pub fn backend() -> Result<(StateStore, String), BackendError> {
+    let b = crate::backend::resolve(&cwd())?;
     let ws = std::env::var("TF_WORKSPACE").ok().filter(|w| !w.is_empty());
     let ws = match ws {
         Some(w) => w,
-        None => b.selected_workspace().map_err(|e| e.to_string())?,
+        None => b
+            .selected_workspace()
+            .map_err(|e| BackendError::new("Failed to read the workspace", e.to_string()))?,
     };
     Ok((b, ws))
 }
 
-/// Parses `-lock-timeout` values such as `0s`, `30s`, `5m`.
-pub fn parse_duration(s: &str) -> Duration {
-    let s = s.trim();
-    let (num, unit) = s.split_at(
-        s.find(|c: char| !c.is_ascii_digit() && c != '.')
-            .unwrap_or(s.len()),
-    );
-    let n: f64 = num.parse().unwrap_or(0.0);
-    let secs = match unit {
-        "ms" => n / 1000.0,
-        "m" => n * 60.0,
-        "h" => n * 3600.0,
-        _ => n,
-    };
-    Duration::from_secs_f64(secs.max(0.0))
-}
-
-/// A held state lock, released on drop.
-pub struct Locked {
-    lock: Option<StateLock>,
-}
-
-impl Drop for Locked {
-    fn drop(&mut self) {
-        if let Some(l) = self.lock.take() {
-            let _ = l.release();
-        }
-    }
-}
-
-/// Locks the workspace's state unless `enabled` is false.
+/// Locks the workspace's state unless `enabled` is false. The error is
+/// the detail of Terraform's "Error acquiring the state lock": the
+/// backend's message (naming the holder and its lock ID) and what to do.
 pub fn lock(
-    b: &LocalBackend,
+    b: &StateStore,
     ws: &str,
     op: &str,
     enabled: bool,
     timeout: &str,
 ) -> Result<Locked, String> {
     if !enabled {
-        return Ok(Locked { lock: None });
+        return Ok(Locked::none());
     }
-    let mut info = LockInfo::new(op);
-    info.path = b
-        .state_path(ws)
-        .map_err(|e| e.to_string())?
-        .display()
-        .to_string();
-    let path = b.lock_path(ws).map_err(|e| e.to_string())?;
-    StateLock::acquire(&path, info, parse_duration(timeout))
-        .map(|l| Locked { lock: Some(l) })
-        .map_err(|e| format!("Error acquiring the state lock\n\n{e}"))
+    b.lock(ws, op, parse_duration(timeout)).map_err(|e| {
+        format!(
+            "Error message: {e}\n\nterrane acquires a state lock ({}) to protect the state from being written by multiple users at the same time. Please resolve the issue above and try again. For most commands, you can disable locking with the \"-lock=false\" flag, but this is not recommended.",
+            b.label()
+        )
+    })
 }
 
 /// Reads the workspace's state (a fresh empty state when there is none),
 /// replaying and reconciling a journal left by an interrupted run.
 pub fn read_state(
-    b: &LocalBackend,
+    b: &StateStore,
     ws: &str,
     rt: &tokio::runtime::Runtime,
 ) -> Result<(StateFile, bool), String> {
@@ -299,15 +278,4 @@ impl terrane_core::Hooks for UiHooks {
         println!("{line}");
         let _ = std::io::stdout().flush();
     }
-}
-
-/// Asks "Do you want to perform these actions?"; true on "yes".
-pub fn confirm(question: &str, detail: &str) -> bool {
-    println!("{question}\n  {detail}\n  Only 'yes' will be accepted to approve.\n");
-    print!("  Enter a value: ");
-    let _ = std::io::stdout().flush();
-    let mut line = String::new();
-    let _ = std::io::stdin().read_line(&mut line);
-    println!();
-    line.trim() == "yes"
 }

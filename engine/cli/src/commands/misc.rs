@@ -43,7 +43,7 @@ fn required_providers(config: &Config) -> BTreeMap<String, BTreeSet<String>> {
 }
 
 /// `terrane init`.
-pub fn init(_a: InitArgs) -> u8 {
+pub fn init(a: InitArgs) -> u8 {
     let dir = common::cwd();
     let (config, diags) = terrane_config::load_config(&dir);
     let sources = config.as_ref().map(|c| c.sources()).unwrap_or_default();
@@ -67,6 +67,9 @@ pub fn init(_a: InitArgs) -> u8 {
     print_diags(&diags, &sources, false);
     if diags.has_errors() {
         return 1;
+    }
+    if let Err(e) = crate::backend::init::from_args(&a, &config, &dir) {
+        return e.report();
     }
     println!("Initializing provider plugins...");
     let providers = common::providers();

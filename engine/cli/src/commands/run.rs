@@ -12,7 +12,7 @@ use terrane_config::Config;
 use terrane_core::plan::{Plan, PlanMode};
 use terrane_core::{ApplyOptions, PlanOptions};
 use terrane_diagnostics::{Diagnostic, Diagnostics, SourceMap};
-use terrane_state::{Journal, LocalBackend, StateFile};
+use terrane_state::{Journal, StateFile};
 use terrane_value::display::format_value;
 
 /// Which command is running.
@@ -27,7 +27,7 @@ pub enum Kind {
 struct Ctx {
     config: Config,
     sources: SourceMap,
-    backend: LocalBackend,
+    backend: common::StateStore,
     ws: String,
     rt: tokio::runtime::Runtime,
     color: bool,
@@ -38,10 +38,7 @@ fn setup(a: &PlanArgs, kind: Kind) -> Result<Ctx, u8> {
     let Some((config, sources)) = common::load(color) else {
         return Err(1);
     };
-    let (backend, ws) = common::backend().map_err(|e| {
-        common::error("Failed to read the workspace", e);
-        1u8
-    })?;
+    let (backend, ws) = common::backend().map_err(|e| e.report())?;
     let rt = common::runtime().map_err(|e| {
         common::error("Failed to start", e);
         1u8

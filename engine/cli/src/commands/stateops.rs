@@ -2,6 +2,7 @@
 //! `untaint`, `workspace ...` and `force-unlock`.
 
 use super::common;
+use super::common::{Locked, StateStore};
 use crate::args::{ForceUnlockArgs, ShowArgs, StateCommand, TaintArgs, WorkspaceCommand};
 use std::io::Read;
 use std::sync::Arc;
@@ -9,33 +10,59 @@ use terrane_addrs::{AbsResourceInstance, InstanceKey, Target};
 use terrane_core::planner::state_output_value;
 use terrane_core::prior::{key_from_state, key_to_state};
 use terrane_provider::Provider;
-use terrane_state::{InstanceAddr, LocalBackend, StateFile};
+use terrane_state::{InstanceAddr, StateFile};
 use terrane_value::display::format_value;
 use terrane_value::Value;
 
-fn open() -> Result<(LocalBackend, String, StateFile), u8> {
-    let (b, ws) = common::backend().map_err(|e| {
-        common::error("Failed to read the workspace", e);
-        1u8
-    })?;
-    let st = match b.read(&ws) {
-        Ok(s) => s.unwrap_or_else(|| StateFile::new(common::STATE_VERSION)),
+/// The configured state store and the selected workspace.
+fn store() -> Result<(StateStore, String), u8> {
+    common::backend().map_err(|e| e.report())
+}
+
+/// The workspace's state (a fresh empty state when there is none).
+fn load(b: &StateStore, ws: &str) -> Result<StateFile, u8> {
+    match b.read(ws) {
+        Ok(s) => Ok(s.unwrap_or_else(|| StateFile::new(common::STATE_VERSION))),
         Err(e) => {
-            common::error("Failed to load state", e.to_string());
-            return Err(1);
+            common::error(
+                "Failed to load state",
+                format!("{e}\n\n(state kept by the {})", b.label()),
+            );
+            Err(1)
         }
-    };
+    }
+}
+
+/// The store, workspace and state, without locking (read-only commands).
+fn open() -> Result<(StateStore, String, StateFile), u8> {
+    let (b, ws) = store()?;
+    let st = load(&b, &ws)?;
     Ok((b, ws, st))
 }
 
-fn save(b: &LocalBackend, ws: &str, st: &mut StateFile) -> u8 {
+/// The store, workspace, lock (unless `lock` is false) and the state read
+/// under that lock, for commands that change the state.
+fn open_locked(lock: bool) -> Result<(StateStore, String, Locked, StateFile), u8> {
+    let (b, ws) = store()?;
+    let l = common::lock(&b, &ws, "OperationTypeInvalid", lock, "0s").map_err(|e| {
+        common::error("Error acquiring the state lock", e);
+        1u8
+    })?;
+    let st = load(&b, &ws)?;
+    Ok((b, ws, l, st))
+}
+
+fn save(b: &StateStore, ws: &str, st: &mut StateFile) -> u8 {
     st.serial += 1;
     st.remove_empty_resources();
     st.sort();
     match b.write(ws, st, false) {
         Ok(()) => 0,
         Err(e) => {
-            common::error("Failed to save state", e.to_string());
+            common::error(
+                "Failed to save state",
+                format!("{e}\n\n(state kept by the {})", b.label()),
+            );
             1
         }
     }
@@ -439,12 +466,9 @@ pub fn state(c: StateCommand) -> u8 {
             Err(c) => c,
         },
         StateCommand::Push(a) => {
-            let (b, ws) = match common::backend() {
+            let (b, ws) = match store() {
                 Ok(x) => x,
-                Err(e) => {
-                    common::error("Failed to read the workspace", e);
-                    return 1;
-                }
+                Err(c) => return c,
             };
             let mut bytes = Vec::new();
             let read = if a.path.as_os_str() == "-" {
@@ -479,16 +503,9 @@ pub fn state(c: StateCommand) -> u8 {
             }
         }
         StateCommand::Rm(a) => {
-            let (b, ws, mut st) = match open() {
+            let (b, ws, _l, mut st) = match open_locked(a.lock) {
                 Ok(x) => x,
                 Err(c) => return c,
-            };
-            let _l = match common::lock(&b, &ws, "OperationTypeInvalid", a.lock, "0s") {
-                Ok(l) => l,
-                Err(e) => {
-                    common::error("Error acquiring the state lock", e);
-                    return 1;
-                }
             };
             let mut n = 0;
             for s in &a.addresses {
@@ -518,16 +535,9 @@ pub fn state(c: StateCommand) -> u8 {
             code
         }
         StateCommand::Mv(a) => {
-            let (b, ws, mut st) = match open() {
+            let (b, ws, _l, mut st) = match open_locked(a.lock) {
                 Ok(x) => x,
                 Err(c) => return c,
-            };
-            let _l = match common::lock(&b, &ws, "OperationTypeInvalid", a.lock, "0s") {
-                Ok(l) => l,
-                Err(e) => {
-                    common::error("Error acquiring the state lock", e);
-                    return 1;
-                }
             };
             let found = matching(&st, &a.source);
             if found.is_empty() {
@@ -593,16 +603,9 @@ pub fn state(c: StateCommand) -> u8 {
 
 /// `terrane taint` / `untaint`.
 pub fn taint(a: TaintArgs, on: bool) -> u8 {
-    let (b, ws, mut st) = match open() {
+    let (b, ws, _l, mut st) = match open_locked(a.lock) {
         Ok(x) => x,
         Err(c) => return c,
-    };
-    let _l = match common::lock(&b, &ws, "OperationTypeInvalid", a.lock, "0s") {
-        Ok(l) => l,
-        Err(e) => {
-            common::error("Error acquiring the state lock", e);
-            return 1;
-        }
     };
     let Some(ia) = parse_instance(&a.address) else {
         common::error(
@@ -657,13 +660,11 @@ pub fn taint(a: TaintArgs, on: bool) -> u8 {
 
 /// `terrane workspace ...`.
 pub fn workspace(c: WorkspaceCommand) -> u8 {
-    let (b, current) = match common::backend() {
+    let (b, current) = match store() {
         Ok(x) => x,
-        Err(e) => {
-            common::error("Failed to read the workspace", e);
-            return 1;
-        }
+        Err(c) => return c,
     };
+    let exists = |name: &str| b.list_workspaces().map(|w| w.iter().any(|x| x == name));
     let res = match c {
         WorkspaceCommand::Show(_) => {
             println!("{current}");
@@ -675,19 +676,46 @@ pub fn workspace(c: WorkspaceCommand) -> u8 {
             }
             println!();
         }),
-        WorkspaceCommand::New(n) => b.create_workspace(&n.name).and_then(|_| b.select_workspace(&n.name)).map(|_| {
-            println!("Created and switched to workspace {:?}!\n\nYou're now on a new, empty workspace. Workspaces isolate their state,\nso if you run \"terrane plan\" terrane will not see any existing state\nfor this configuration.", n.name);
-        }),
-        WorkspaceCommand::Select(n) => {
-            if !b.list_workspaces().map(|w| w.contains(&n.name)).unwrap_or(false) {
-                common::error("Workspace doesn't exist", format!("Workspace {:?} doesn't exist.\n\nYou can create this workspace with the \"new\" subcommand.", n.name));
+        WorkspaceCommand::New(n) => {
+            if exists(&n.name).unwrap_or(false) {
+                common::error(
+                    "Workspace already exists",
+                    format!("Workspace {:?} already exists.", n.name),
+                );
                 return 1;
             }
-            b.select_workspace(&n.name).map(|_| println!("Switched to workspace {:?}.", n.name))
+            b.create_workspace(&n.name).and_then(|_| b.select_workspace(&n.name)).map(|_| {
+                println!("Created and switched to workspace {:?}!\n\nYou're now on a new, empty workspace. Workspaces isolate their state,\nso if you run \"terrane plan\" terrane will not see any existing state\nfor this configuration.", n.name);
+            })
+        }
+        WorkspaceCommand::Select(n) => {
+            match exists(&n.name) {
+                Ok(true) => {}
+                Ok(false) => {
+                    common::error("Workspace doesn't exist", format!("Workspace {:?} doesn't exist.\n\nYou can create this workspace with the \"new\" subcommand.", n.name));
+                    return 1;
+                }
+                Err(e) => {
+                    common::error(
+                        "Failed to list workspaces",
+                        format!("{e}\n\n(workspaces kept by the {})", b.label()),
+                    );
+                    return 1;
+                }
+            }
+            b.select_workspace(&n.name)
+                .map(|_| println!("Switched to workspace {:?}.", n.name))
         }
         WorkspaceCommand::Delete(n) => {
             if n.name == current {
                 common::error("Workspace is active", format!("Workspace {:?} is your active workspace.\n\nYou cannot delete the currently active workspace. Please switch\nto another workspace and try again.", n.name));
+                return 1;
+            }
+            if !exists(&n.name).unwrap_or(true) {
+                common::error(
+                    "Workspace doesn't exist",
+                    format!("Workspace {:?} doesn't exist.", n.name),
+                );
                 return 1;
             }
             if !n.force {
@@ -698,13 +726,17 @@ pub fn workspace(c: WorkspaceCommand) -> u8 {
                     }
                 }
             }
-            b.remove_workspace(&n.name).map(|_| println!("Deleted workspace {:?}!", n.name))
+            b.remove_workspace(&n.name)
+                .map(|_| println!("Deleted workspace {:?}!", n.name))
         }
     };
     match res {
         Ok(()) => 0,
         Err(e) => {
-            common::error("Workspace operation failed", e.to_string());
+            common::error(
+                "Workspace operation failed",
+                format!("{e}\n\n(workspaces kept by the {})", b.label()),
+            );
             1
         }
     }
@@ -712,24 +744,24 @@ pub fn workspace(c: WorkspaceCommand) -> u8 {
 
 /// `terrane force-unlock`.
 pub fn force_unlock(a: ForceUnlockArgs) -> u8 {
-    let (b, ws) = match common::backend() {
+    let (b, ws) = match store() {
         Ok(x) => x,
-        Err(e) => {
-            common::error("Failed to read the workspace", e);
-            return 1;
-        }
+        Err(c) => return c,
     };
     if !a.force && !common::confirm("Do you really want to force-unlock?", "terrane will remove the lock on the remote state.\n  This will allow local terrane commands to modify this state, even though it\n  may still be in use.") {
         println!("force-unlock cancelled.");
         return 1;
     }
-    match b.release_lock(&ws, &a.lock_id) {
+    match b.force_unlock(&ws, &a.lock_id) {
         Ok(()) => {
             println!("terrane state has been successfully unlocked!\n\nThe state has been unlocked, and terrane commands should now be able to\nobtain a new lock on the remote state.");
             0
         }
         Err(e) => {
-            common::error("Failed to unlock state", e.to_string());
+            common::error(
+                "Failed to unlock state",
+                format!("{e}\n\n(lock kept by the {})", b.label()),
+            );
             1
         }
     }
