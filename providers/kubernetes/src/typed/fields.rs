@@ -375,8 +375,17 @@ fn same_quantity(a: &str, b: &str) -> bool {
     }
 }
 
+/// Label and annotation keys Kubernetes manages itself, as Terraform's
+/// provider decides: the key's prefix (its "host", before the first `/`)
+/// ends in `kubernetes.io`, except the user-facing `app.kubernetes.io` and
+/// `service.beta.kubernetes.io`; and DaemonSet's template generation.
 fn is_internal_key(k: &str) -> bool {
-    k.contains("kubernetes.io/") || k.contains("k8s.io/")
+    let host = k.split('/').next().unwrap_or(k);
+    let host = host.split(':').next().unwrap_or(host);
+    if host == "app.kubernetes.io" || host == "service.beta.kubernetes.io" {
+        return false;
+    }
+    host.ends_with("kubernetes.io") || k.contains("deprecated.daemonset.template.generation")
 }
 
 fn json_string(j: &J) -> String {
@@ -463,15 +472,18 @@ fn scalar_from_json(fl: &Field, j: Option<&J>, prior: Option<&Value>) -> Value {
 /// The state for a JSON object. `prior` (the state or plan this read
 /// refreshes) settles what JSON cannot say: zero values Kubernetes omits,
 /// empty-vs-null collections, server-filled blocks the configuration lacks,
-/// and terrane-only settings.
+/// and terrane-only settings (null without a prior).
 pub fn from_json(fields: &[Field], j: Option<&Map<String, J>>, prior: Option<&Obj>) -> Obj {
     let mut out = Obj::new();
     for fl in fields {
         let pv = prior.and_then(|p| p.get(fl.tf));
         if fl.json.is_empty() {
+            // Without a prior (import, data sources) terrane-only settings
+            // stay null, as in Terraform's provider: the plan after an
+            // import then sets them.
             let v = pv
                 .cloned()
-                .or_else(|| fl.default.clone())
+                .or_else(|| prior.and(fl.default.clone()))
                 .unwrap_or_else(|| Value::null(fl.tf_type()));
             out.insert(fl.tf.to_string(), v);
             continue;
@@ -714,6 +726,22 @@ pub fn drop_ignored(state: &mut Obj, ignore: &Ignore) {
 #[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn internal_keys_as_terraform_decides() {
+        assert!(is_internal_key("deployment.kubernetes.io/revision"));
+        assert!(is_internal_key(
+            "kubectl.kubernetes.io/last-applied-configuration"
+        ));
+        assert!(is_internal_key("kubernetes.io/metadata.name"));
+        assert!(is_internal_key("deprecated.daemonset.template.generation"));
+        assert!(!is_internal_key("app.kubernetes.io/part-of"));
+        assert!(!is_internal_key(
+            "service.beta.kubernetes.io/aws-load-balancer-type"
+        ));
+        assert!(!is_internal_key("example.k8s.io/x"));
+        assert!(!is_internal_key("app"));
+    }
 
     #[test]
     fn quantities_compare_by_value() {

@@ -423,7 +423,8 @@ fn mark_meta_unknown(planned: &mut Obj) {
         .map(|m| {
             let mut o = obj(&m);
             for k in ["resource_version", "generation"] {
-                if o.contains_key(k) {
+                // Kinds without a generation (ConfigMap ...) never get one.
+                if o.get(k).is_some_and(|v| !v.is_null()) {
                     let ty = if k == "generation" {
                         Type::Number
                     } else {

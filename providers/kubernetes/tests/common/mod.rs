@@ -355,16 +355,24 @@ pub async fn lifecycle(p: &KubernetesProvider, c: &Configured, case: Case<'_>) {
 
     let imported = import(c, ty, &case.import_id).await;
     let mut ri = read(c, ty, &imported).await;
-    // terrane-only settings are not on the server: an import records their
-    // defaults, as Terraform's provider does; take the configured ones.
+    // terrane-only settings are not on the server: an import leaves them
+    // null, as Terraform's provider does (the next plan sets them); the
+    // no-op check takes the applied ones.
     for local in [
         "wait_for_rollout",
+        "wait_for_load_balancer",
+        "wait_for_default_service_account",
         "field_manager",
         "wait",
         "timeouts",
         "computed_fields",
     ] {
-        if let (Kind::Object(m), Some(w)) = (&mut ri.kind, c2.get_attr(local)) {
+        if local.starts_with("wait_for") {
+            if let Some(v) = imported.get_attr(local) {
+                assert!(v.is_null(), "{ty}: import set {local} = {}", show(v));
+            }
+        }
+        if let (Kind::Object(m), Some(w)) = (&mut ri.kind, r2.get_attr(local)) {
             m.insert(local.into(), w.clone());
         }
     }
