@@ -2,6 +2,7 @@
 //! groups and attachments, listeners and listener rules.
 
 mod listener;
+mod subnets;
 mod target_group;
 
 use crate::client::{Aws, AwsError};
@@ -359,6 +360,7 @@ impl Resource for LbRes {
             block(attrs),
             vec![
                 ("access_logs", one(logs)),
+                ("subnet_mapping", set(subnets::mapping_block())),
                 timeouts(&["create", "update", "delete"]),
             ],
         ))
@@ -389,7 +391,7 @@ impl Resource for LbRes {
                 }
             }
         }
-        Ok(())
+        subnets::plan(p)
     }
 
     async fn create(&self, aws: &Aws, p: &Obj) -> Result<Obj, Failed> {
@@ -401,6 +403,8 @@ impl Resource for LbRes {
             LoadBalancerSchemeEnum::InternetFacing
         };
         let sgs = get_strs(p, "security_groups");
+        let mappings = subnets::to_sdk(p);
+        let subnet_ids = get_strs(p, "subnets");
         // ELB names are at most 32 characters ("tf-lb-" + unique suffix).
         let name = name_or_generated(p, "name", "name_prefix", "tf-lb-", 32);
         let out = aws
@@ -410,7 +414,8 @@ impl Resource for LbRes {
                     .name(name.clone())
                     .r#type(LoadBalancerTypeEnum::from(ty.as_str()))
                     .scheme(scheme.clone())
-                    .set_subnets(Some(get_strs(p, "subnets")))
+                    .set_subnets((!subnet_ids.is_empty()).then(|| subnet_ids.clone()))
+                    .set_subnet_mappings((!mappings.is_empty()).then(|| mappings.clone()))
                     .set_security_groups((!sgs.is_empty()).then(|| sgs.clone()))
                     .set_ip_address_type(
                         get_ne(p, "ip_address_type").map(|t| IpAddressType::from(t.as_str())),
@@ -490,6 +495,10 @@ impl Resource for LbRes {
                     .iter()
                     .filter_map(|z| z.subnet_id().map(String::from)),
             ),
+        );
+        st.insert(
+            "subnet_mapping".into(),
+            subnets::mappings_from_zones(lb.availability_zones()),
         );
         if get_s(&st, "customer_owned_ipv4_pool").is_none()
             && lb.customer_owned_ipv4_pool().is_some()
@@ -582,7 +591,16 @@ impl Resource for LbRes {
             })
             .await?;
         }
-        if prior.get("subnets") != p.get("subnets") && !is_unknown(p, "subnets") {
+        if let Some(mappings) = subnets::changed_mappings(prior, p) {
+            aws.call("ELBv2 SetSubnets", || {
+                aws.elbv2
+                    .set_subnets()
+                    .load_balancer_arn(&arn)
+                    .set_subnet_mappings(Some(mappings.clone()))
+                    .send()
+            })
+            .await?;
+        } else if prior.get("subnets") != p.get("subnets") && !is_unknown(p, "subnets") {
             aws.call("ELBv2 SetSubnets", || {
                 aws.elbv2
                     .set_subnets()
