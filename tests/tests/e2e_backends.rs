@@ -43,7 +43,11 @@ fn ok(dir: &Path, args: &[&str]) -> String {
 /// words (diagnostics are wrapped and boxed for the terminal).
 fn fails(dir: &Path, args: &[&str]) -> String {
     let o = run(dir, args);
-    assert!(!o.status.success(), "terrane {args:?} succeeded:\n{}", all(&o));
+    assert!(
+        !o.status.success(),
+        "terrane {args:?} succeeded:\n{}",
+        all(&o)
+    );
     flat(&all(&o))
 }
 
@@ -165,6 +169,7 @@ fn start_apply(dir: &Path, marker: &str) -> Background {
         }
     }
     let _ = child.kill();
+    let _ = child.wait();
     panic!("apply ended before {marker:?}: {seen}");
 }
 
@@ -201,10 +206,14 @@ fn pg_apply_plan_workspaces_and_destroy() {
         "{plan}"
     );
     let init = pg_init(d, &url);
-    assert!(init.contains("Successfully configured the backend \"pg\""), "{init}");
-    let cache: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(d.join(".terraform/terraform.tfstate")).unwrap())
-            .unwrap();
+    assert!(
+        init.contains("Successfully configured the backend \"pg\""),
+        "{init}"
+    );
+    let cache: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(d.join(".terraform/terraform.tfstate")).unwrap(),
+    )
+    .unwrap();
     assert_eq!(cache["backend"]["type"], "pg");
     assert_eq!(cache["backend"]["config"]["conn_str"], url.as_str());
     assert_eq!(cache["backend"]["config"]["schema_name"], schema.as_str());
@@ -212,10 +221,15 @@ fn pg_apply_plan_workspaces_and_destroy() {
     assert!(cache["backend"]["hash"].as_u64().is_some());
 
     let apply = ok(d, &["apply", "-auto-approve", "-no-color"]);
-    assert!(apply.contains("Apply complete! Resources: 1 added"), "{apply}");
-    assert!(!d.join("terraform.tfstate").exists(), "state went to a local file");
-    let pulled: serde_json::Value =
-        serde_json::from_str(&ok(d, &["state", "pull"])).unwrap();
+    assert!(
+        apply.contains("Apply complete! Resources: 1 added"),
+        "{apply}"
+    );
+    assert!(
+        !d.join("terraform.tfstate").exists(),
+        "state went to a local file"
+    );
+    let pulled: serde_json::Value = serde_json::from_str(&ok(d, &["state", "pull"])).unwrap();
     assert_eq!(pulled["resources"][0]["type"], "terraform_data");
     assert_eq!(pulled["serial"], 1);
     assert_eq!(ok(d, &["output", "-raw", "greeting"]), "hello");
@@ -237,7 +251,10 @@ fn pg_apply_plan_workspaces_and_destroy() {
     assert_eq!(ok(d, &["workspace", "list"]), "* default\n\n");
 
     let destroy = ok(d, &["destroy", "-auto-approve", "-no-color"]);
-    assert!(destroy.contains("Destroy complete! Resources: 1 destroyed."), "{destroy}");
+    assert!(
+        destroy.contains("Destroy complete! Resources: 1 destroyed."),
+        "{destroy}"
+    );
     assert_eq!(ok(d, &["state", "list"]), "");
 
     // A changed block needs init again, as in Terraform.
@@ -261,9 +278,15 @@ fn pg_second_apply_is_refused_naming_the_holder_and_force_unlock_breaks_the_lock
     pg_init(d, &url);
     let first = start_apply(d, "time_sleep.wait: Creating...");
     let refused = fails(d, &["apply", "-auto-approve", "-no-color"]);
-    assert!(refused.contains("Error acquiring the state lock"), "{refused}");
+    assert!(
+        refused.contains("Error acquiring the state lock"),
+        "{refused}"
+    );
     assert!(refused.contains("OperationTypeApply"), "{refused}");
-    assert!(refused.contains("states row \"default\" is held by"), "{refused}");
+    assert!(
+        refused.contains("states row \"default\" is held by"),
+        "{refused}"
+    );
     assert!(refused.contains("backend \"pg\""), "{refused}");
     let id = lock_id(&refused);
     assert_eq!(id.len(), 36, "{refused}");
@@ -279,11 +302,26 @@ fn pg_second_apply_is_refused_naming_the_holder_and_force_unlock_breaks_the_lock
         &pg_block(&support::unique("e2e_lock_")),
         &SLEEPER.replace("SECONDS", "120s"),
     );
-    ok(d, &["init", "-input=false", "-reconfigure", &format!("-backend-config=conn_str={url}")]);
+    ok(
+        d,
+        &[
+            "init",
+            "-input=false",
+            "-reconfigure",
+            &format!("-backend-config=conn_str={url}"),
+        ],
+    );
     let stuck = start_apply(d, "time_sleep.wait: Creating...");
     let refused = fails(d, &["plan", "-no-color"]);
     let id = lock_id(&refused);
-    let wrong = fails(d, &["force-unlock", "-force", "00000000-0000-0000-0000-000000000000"]);
+    let wrong = fails(
+        d,
+        &[
+            "force-unlock",
+            "-force",
+            "00000000-0000-0000-0000-000000000000",
+        ],
+    );
     assert!(wrong.contains("Failed to unlock state"), "{wrong}");
     let unlocked = ok(d, &["force-unlock", "-force", &id]);
     assert!(unlocked.contains("successfully unlocked"), "{unlocked}");
@@ -308,7 +346,9 @@ fn pg_killed_apply_is_recovered_from_the_local_journal() {
     start_apply(d, "time_sleep.wait: Creating...").kill();
     // Nothing reached PostgreSQL yet: only the local journal knows `first`.
     assert_eq!(ok(d, &["state", "list"]), "");
-    let journals = std::fs::read_dir(d.join(".terraform/terrane/journal")).unwrap().count();
+    let journals = std::fs::read_dir(d.join(".terraform/terrane/journal"))
+        .unwrap()
+        .count();
     assert_eq!(journals, 1);
     // The server released the dead holder's lock; the next command
     // reconciles the journal into the remote state before planning.
@@ -316,7 +356,10 @@ fn pg_killed_apply_is_recovered_from_the_local_journal() {
     assert!(plan.status.success(), "{}", all(&plan));
     let text = flat(&all(&plan));
     assert!(text.contains("Interrupted create"), "{text}");
-    assert!(!text.contains("terraform_data.first will be created"), "first was lost: {text}");
+    assert!(
+        !text.contains("terraform_data.first will be created"),
+        "first was lost: {text}"
+    );
     assert!(text.contains("time_sleep.wait will be created"), "{text}");
     assert_eq!(ok(d, &["state", "list"]), "terraform_data.first\n");
 }
@@ -337,12 +380,16 @@ fn pg_migrates_local_state_with_force_copy() {
     let conn = format!("-backend-config=conn_str={url}");
     let refused = fails(d, &["init", "-input=false", &conn]);
     assert!(
-        refused.contains("Can't ask approval for state migration when interactive input is disabled."),
+        refused
+            .contains("Can't ask approval for state migration when interactive input is disabled."),
         "{refused}"
     );
     assert!(!d.join(".terraform/terraform.tfstate").exists());
     let init = ok(d, &["init", "-input=false", "-force-copy", &conn]);
-    assert!(init.contains("Copied the state of workspace(s) default, dev"), "{init}");
+    assert!(
+        init.contains("Copied the state of workspace(s) default, dev"),
+        "{init}"
+    );
     // The local states were emptied, keeping backups.
     assert_eq!(std::fs::read(d.join("terraform.tfstate")).unwrap(), b"");
     assert!(d.join("terraform.tfstate.backup").exists());
@@ -361,25 +408,43 @@ fn local_backend_block_follows_terraforms_init_rules() {
     let block = |path: &str| format!("  backend \"local\" {{\n    path = \"{path}\"\n  }}");
     write_config(d, &block("one.tfstate"), RESOURCES);
     let plan = fails(d, &["plan", "-no-color"]);
-    assert!(plan.contains("Initial configuration of the requested backend \"local\""), "{plan}");
+    assert!(
+        plan.contains("Initial configuration of the requested backend \"local\""),
+        "{plan}"
+    );
     ok(d, &["init", "-input=false"]);
     // Terraform's bytes for this block, hash included.
     let cache = std::fs::read_to_string(d.join(".terraform/terraform.tfstate")).unwrap();
-    assert!(cache.starts_with("{\n  \"version\": 3,\n  \"terraform_version\": \"1.11.4\","), "{cache}");
-    assert!(cache.contains("\"path\": \"one.tfstate\",\n      \"workspace_dir\": null"), "{cache}");
+    assert!(
+        cache.starts_with("{\n  \"version\": 3,\n  \"terraform_version\": \"1.11.4\","),
+        "{cache}"
+    );
+    assert!(
+        cache.contains("\"path\": \"one.tfstate\",\n      \"workspace_dir\": null"),
+        "{cache}"
+    );
     assert!(cache.contains("\"hash\": "), "{cache}");
     ok(d, &["apply", "-auto-approve", "-no-color"]);
     assert!(d.join("one.tfstate").exists() && !d.join("terraform.tfstate").exists());
 
     write_config(d, &block("two.tfstate"), RESOURCES);
     let plan = fails(d, &["plan", "-no-color"]);
-    assert!(plan.contains("Backend configuration block has changed"), "{plan}");
+    assert!(
+        plan.contains("Backend configuration block has changed"),
+        "{plan}"
+    );
     let init = fails(d, &["init", "-input=false"]);
     assert!(init.contains("Backend configuration changed"), "{init}");
     assert!(init.contains("-migrate-state"), "{init}");
     let init = fails(d, &["init", "-input=false", "-migrate-state"]);
-    assert!(init.contains("Can't ask approval for state migration"), "{init}");
-    let init = ok(d, &["init", "-input=false", "-migrate-state", "-force-copy"]);
+    assert!(
+        init.contains("Can't ask approval for state migration"),
+        "{init}"
+    );
+    let init = ok(
+        d,
+        &["init", "-input=false", "-migrate-state", "-force-copy"],
+    );
     assert!(init.contains("Backend configuration changed!"), "{init}");
     assert_eq!(ok(d, &["state", "list"]), "terraform_data.a\n");
     // The previous backend keeps its copy.
@@ -387,10 +452,29 @@ fn local_backend_block_follows_terraforms_init_rules() {
 
     // -backend-config values persist in the recorded configuration.
     write_config(d, "  backend \"local\" {}", RESOURCES);
-    ok(d, &["init", "-input=false", "-reconfigure", "-backend-config=path=two.tfstate"]);
+    ok(
+        d,
+        &[
+            "init",
+            "-input=false",
+            "-reconfigure",
+            "-backend-config=path=two.tfstate",
+        ],
+    );
     assert_eq!(ok(d, &["state", "list"]), "terraform_data.a\n");
-    let bad = fails(d, &["init", "-input=false", "-reconfigure", "-backend-config=bucket=x"]);
-    assert!(bad.contains("Invalid backend configuration argument"), "{bad}");
+    let bad = fails(
+        d,
+        &[
+            "init",
+            "-input=false",
+            "-reconfigure",
+            "-backend-config=bucket=x",
+        ],
+    );
+    assert!(
+        bad.contains("Invalid backend configuration argument"),
+        "{bad}"
+    );
 
     write_config(d, "  backend \"consul\" {}", RESOURCES);
     let bad = fails(d, &["init", "-input=false"]);
@@ -399,7 +483,10 @@ fn local_backend_block_follows_terraforms_init_rules() {
     // Removing the block needs init; -reconfigure forgets the backend.
     std::fs::write(d.join("main.tf"), RESOURCES).unwrap();
     let plan = fails(d, &["plan", "-no-color"]);
-    assert!(plan.contains("Unsetting the previously set backend \"local\""), "{plan}");
+    assert!(
+        plan.contains("Unsetting the previously set backend \"local\""),
+        "{plan}"
+    );
     ok(d, &["init", "-input=false", "-reconfigure"]);
     assert!(!d.join(".terraform/terraform.tfstate").exists());
 }
@@ -429,7 +516,9 @@ fn moto_keys(endpoint: &str, bucket: &str) -> Vec<String> {
 
 #[test]
 fn s3_apply_plan_workspaces_lock_and_destroy() {
-    let Some(endpoint) = support::moto() else { return };
+    let Some(endpoint) = support::moto() else {
+        return;
+    };
     let bucket = support::unique("e2e-state-");
     moto_bucket(&endpoint, &bucket);
     let block = format!(
@@ -442,12 +531,21 @@ fn s3_apply_plan_workspaces_lock_and_destroy() {
         format!("endpoints = {{ s3 = \"{endpoint}\" }}\naccess_key = \"testing\"\nsecret_key = \"testing\"\n"),
     )
     .unwrap();
-    let init = ok(d, &["init", "-input=false", "-backend-config=moto.s3.tfbackend"]);
-    assert!(init.contains("Successfully configured the backend \"s3\""), "{init}");
+    let init = ok(
+        d,
+        &["init", "-input=false", "-backend-config=moto.s3.tfbackend"],
+    );
+    assert!(
+        init.contains("Successfully configured the backend \"s3\""),
+        "{init}"
+    );
 
     let first = start_apply(d, "time_sleep.wait: Creating...");
     let refused = fails(d, &["apply", "-auto-approve", "-no-color"]);
-    assert!(refused.contains("Error acquiring the state lock"), "{refused}");
+    assert!(
+        refused.contains("Error acquiring the state lock"),
+        "{refused}"
+    );
     assert!(
         refused.contains(&format!("s3://{bucket}/team/app.tfstate.tflock")),
         "{refused}"
@@ -468,6 +566,9 @@ fn s3_apply_plan_workspaces_lock_and_destroy() {
     ok(d, &["workspace", "select", "default"]);
     ok(d, &["workspace", "delete", "dev"]);
     let destroy = ok(d, &["destroy", "-auto-approve", "-no-color"]);
-    assert!(destroy.contains("Destroy complete! Resources: 2 destroyed."), "{destroy}");
+    assert!(
+        destroy.contains("Destroy complete! Resources: 2 destroyed."),
+        "{destroy}"
+    );
     assert_eq!(ok(d, &["state", "list"]), "");
 }
