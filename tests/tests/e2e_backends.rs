@@ -219,6 +219,14 @@ fn pg_apply_plan_workspaces_and_destroy() {
     assert_eq!(cache["backend"]["config"]["schema_name"], schema.as_str());
     assert!(cache["backend"]["config"]["skip_table_creation"].is_null());
     assert!(cache["backend"]["hash"].as_u64().is_some());
+    // Init again without -backend-config keeps the recorded values.
+    let again = ok(d, &["init", "-input=false", "-no-color"]);
+    assert!(!again.contains("Successfully configured"), "{again}");
+    let kept: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(d.join(".terraform/terraform.tfstate")).unwrap(),
+    )
+    .unwrap();
+    assert_eq!(kept, cache);
 
     let apply = ok(d, &["apply", "-auto-approve", "-no-color"]);
     assert!(

@@ -103,6 +103,18 @@ pub fn run(
         diags,
         sources: sources.clone(),
     })?;
+    let hash = u64::from(literal.hash());
+    if let Some(c) = cached.as_ref().filter(|c| {
+        !o.reconfigure
+            && o.backend_config.is_empty()
+            && c.settings.type_name == literal.type_name
+            && c.hash == hash
+    }) {
+        // Unchanged block and no new -backend-config: the recorded
+        // configuration (with its earlier -backend-config values) stays.
+        let store = StateStore::open(cwd, Some(&c.settings))?;
+        return reachable(&store);
+    }
     let mut merged = literal.clone();
     merged
         .apply_overrides(&o.backend_config, cwd)
@@ -111,21 +123,11 @@ pub fn run(
             sources: SourceMap::new(),
         })?;
     let new = Cached {
-        hash: u64::from(literal.hash()),
+        hash,
         settings: merged,
     };
     let to = StateStore::open(cwd, Some(&new.settings))?;
-    to.list_workspaces().map_err(|e| {
-        BackendError::new(
-            "Failed to get existing workspaces",
-            format!(
-                "{e}\n\nterrane could not reach the {}: check its configuration (and any \
-                 -backend-config options) and that the service is reachable, then run \
-                 \"terrane init\" again.",
-                to.label()
-            ),
-        )
-    })?;
+    reachable(&to)?;
     let record = |c: &Cached| {
         cache::write(cwd, c)
             .map_err(|e| BackendError::new("Failed to save the backend configuration", e))
@@ -137,7 +139,9 @@ pub fn run(
             }
         }
         Some(c) => {
-            if !o.reconfigure {
+            if o.reconfigure {
+                warn_unreconciled(cwd, &c);
+            } else {
                 if !o.migrate_state {
                     return Err(BackendError::new(
                         "Backend configuration changed",
@@ -170,6 +174,37 @@ pub fn run(
         }
     }
     Ok(())
+}
+
+/// Lists the workspaces, so an unreachable backend fails `init`.
+fn reachable(store: &StateStore) -> Result<(), BackendError> {
+    store.list_workspaces().map(|_| ()).map_err(|e| {
+        BackendError::new(
+            "Failed to get existing workspaces",
+            format!(
+                "{e}\n\nterrane could not reach the {}: check its configuration (and any \
+                 -backend-config options) and that the service is reachable, then run \
+                 \"terrane init\" again.",
+                store.label()
+            ),
+        )
+    })
+}
+
+/// `-reconfigure` leaves the previous backend alone; say so when an
+/// interrupted apply's journal for it is left unreconciled.
+fn warn_unreconciled(cwd: &Path, previous: &Cached) {
+    let Ok(from) = StateStore::open(cwd, Some(&previous.settings)) else {
+        return;
+    };
+    let Ok(names) = from.list_workspaces() else {
+        return;
+    };
+    for ws in names {
+        if let Err(e) = pending_journal(&from, &ws) {
+            eprintln!("\nWarning: {e}");
+        }
+    }
 }
 
 /// True when both stores keep workspace `ws` in the same local file.
