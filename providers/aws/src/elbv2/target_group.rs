@@ -581,6 +581,53 @@ impl Resource for TgRes {
 
 struct AttachRes;
 
+/// The attachment ID of current provider versions (also the import ID):
+/// `TARGET_GROUP_ARN,TARGET_ID[,PORT][,AVAILABILITY_ZONE]`, with an empty
+/// port when only the zone is set.
+fn attachment_id(p: &Obj) -> String {
+    let mut parts = vec![
+        get_s(p, "target_group_arn").unwrap_or_default(),
+        get_s(p, "target_id").unwrap_or_default(),
+    ];
+    let port = get_i(p, "port").filter(|n| *n != 0);
+    if let Some(n) = port {
+        parts.push(n.to_string());
+    }
+    if let Some(az) = get_ne(p, "availability_zone") {
+        if port.is_none() {
+            parts.push(String::new());
+        }
+        parts.push(az);
+    }
+    parts.join(",")
+}
+
+/// Parses an attachment import ID (see [`attachment_id`]) into `o`.
+fn parse_attachment_id(mut o: Obj, id: &str) -> Result<Obj, Error> {
+    let parts: Vec<&str> = id.split(',').collect();
+    let bad = || {
+        invalid(format!(
+            "unexpected format for ID ({id}), expected TARGET_GROUP_ARN,TARGET_ID[,PORT][,AVAILABILITY_ZONE]"
+        ))
+    };
+    if !(2..=4).contains(&parts.len()) || parts[0].is_empty() || parts[1].is_empty() {
+        return Err(bad());
+    }
+    o.insert("id".into(), vs(id));
+    o.insert("target_group_arn".into(), vs(parts[0]));
+    o.insert("target_id".into(), vs(parts[1]));
+    if let Some(port) = parts.get(2).filter(|p| !p.is_empty()) {
+        let n: i64 = port
+            .parse()
+            .map_err(|e| invalid(format!("parsing port {port:?} of ID ({id}): {e}")))?;
+        o.insert("port".into(), vi(n));
+    }
+    if let Some(az) = parts.get(3).filter(|a| !a.is_empty()) {
+        o.insert("availability_zone".into(), vs(*az));
+    }
+    Ok(o)
+}
+
 fn target_of(p: &Obj) -> TargetDescription {
     TargetDescription::builder()
         .id(get_s(p, "target_id").unwrap_or_default())
@@ -617,7 +664,7 @@ impl Resource for AttachRes {
         })
         .await?;
         let mut st = p.clone();
-        st.insert("id".into(), vs(unique_name(&format!("{tg}-"))));
+        st.insert("id".into(), vs(attachment_id(p)));
         Ok(st)
     }
 
@@ -638,12 +685,16 @@ impl Resource for AttachRes {
             Err(e) if e.is(&["TargetGroupNotFound", "InvalidTarget"]) => return Ok(None),
             Err(e) => return Err(e.into()),
         };
+        // Targets being deregistered or no longer registered are gone (an
+        // `unused` target in a group nobody routes to still exists).
         let registered = out.target_health_descriptions().iter().any(|d| {
             d.target().and_then(|t| t.id()) == get_s(state, "target_id").as_deref()
-                && d.target_health()
-                    .and_then(|h| h.reason())
-                    .map(|r| r.as_str())
-                    != Some("Target.NotRegistered")
+                && d.target_health().is_some_and(|h| {
+                    !matches!(
+                        h.reason().map(|r| r.as_str()),
+                        Some("Target.NotRegistered" | "Target.DeregistrationInProgress")
+                    )
+                })
         });
         Ok(registered.then(|| state.clone()))
     }
@@ -672,9 +723,44 @@ impl Resource for AttachRes {
         }
     }
 
-    fn import_state(&self, _blank: Obj, id: &str) -> Result<Obj, Error> {
-        Err(invalid(format!(
-            "aws_lb_target_group_attachment cannot be imported ({id}): Terraform does not support importing it either"
-        )))
+    /// Import ID as the real provider (since v6.34) takes it:
+    /// `TARGET_GROUP_ARN,TARGET_ID[,PORT][,AVAILABILITY_ZONE]`.
+    fn import_state(&self, blank: Obj, id: &str) -> Result<Obj, Error> {
+        parse_attachment_id(blank, id)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parsed(id: &str) -> Result<Obj, Error> {
+        parse_attachment_id(Obj::new(), id)
+    }
+
+    #[test]
+    fn attachment_ids_round_trip_and_bad_ones_are_rejected() {
+        let arn = "arn:aws:elasticloadbalancing:us-east-1:1:targetgroup/tg/abc";
+        for id in [
+            format!("{arn},i-1"),
+            format!("{arn},i-1,80"),
+            format!("{arn},10.0.0.5,,all"),
+            format!("{arn},10.0.0.5,443,us-east-1a"),
+        ] {
+            let o = parsed(&id).unwrap();
+            assert_eq!(attachment_id(&o), id);
+            assert_eq!(get_s(&o, "target_group_arn").as_deref(), Some(arn));
+        }
+        let o = parsed(&format!("{arn},i-1,8080")).unwrap();
+        assert_eq!(get_i(&o, "port"), Some(8080));
+        for bad in [
+            "just-an-arn".to_string(),
+            format!("{arn},i-1,eighty"),
+            format!("{arn},i-1,80,az,extra"),
+            format!(",i-1"),
+        ] {
+            let e = parsed(&bad).unwrap_err().to_string();
+            assert!(e.contains(&bad) || e.contains("eighty"), "{e}");
+        }
     }
 }

@@ -350,8 +350,40 @@ async fn alb_https_listener_rule_target_group() {
         ],
     );
     let att = apply(&p, at, &Value::dynamic_null(), &acfg).await;
-    assert!(s(&att, "id").starts_with(&format!("{tg_arn}-")));
+    let att_id = format!("{tg_arn},i-0123456789abcdef0,80");
+    assert_eq!(s(&att, "id"), att_id);
+    assert_noop(&p, at, &att, &acfg).await;
+    // Import by TARGET_GROUP_ARN,TARGET_ID[,PORT][,AVAILABILITY_ZONE], as the
+    // current provider takes it; the imported state plans as a no-op.
+    let imported = import(&p, at, &att_id).await;
+    assert_eq!(imported, att);
+    assert_noop(&p, at, &imported, &acfg).await;
+    let r = terrane_provider::ConfiguredProvider::import(
+        &p,
+        terrane_provider::ImportRequest {
+            type_name: at.into(),
+            id: format!("{tg_arn},i-0123456789abcdef0,eighty"),
+        },
+    )
+    .await;
+    let d = r.diagnostics.iter().next().expect("a bad port is an error");
+    assert!(d.detail.contains("parsing port"), "{d:?}");
     destroy(&p, at, &att).await;
+    assert!(read(&p, at, &att).await.is_null());
+    let r = terrane_provider::ConfiguredProvider::import(
+        &p,
+        terrane_provider::ImportRequest {
+            type_name: at.into(),
+            id: att_id.clone(),
+        },
+    )
+    .await;
+    let d = r
+        .diagnostics
+        .iter()
+        .next()
+        .expect("a detached target cannot be imported");
+    assert!(d.summary.contains("non-existent"), "{d:?}");
 
     destroy(&p, rt, &rule2).await;
     assert!(read(&p, rt, &rule2).await.is_null());
