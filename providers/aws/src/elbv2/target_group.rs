@@ -757,7 +757,7 @@ mod tests {
             "just-an-arn".to_string(),
             format!("{arn},i-1,eighty"),
             format!("{arn},i-1,80,az,extra"),
-            format!(",i-1"),
+            ",i-1".to_string(),
         ] {
             let e = parsed(&bad).unwrap_err().to_string();
             assert!(e.contains(&bad) || e.contains("eighty"), "{e}");
