@@ -48,7 +48,7 @@ pub fn selector(tf: &'static str, json: &'static str) -> Field {
                 vec![
                     f("key", "key", Ty::Str),
                     f("operator", "operator", Ty::Str),
-                    f("values", "values", Ty::ListStr),
+                    f("values", "values", Ty::SetStr),
                 ],
             ),
         ],
@@ -332,6 +332,37 @@ fn metric_target() -> Field {
     )
 }
 
+/// `scale_up` / `scale_down` of an HPA's `behavior`: list blocks in
+/// Terraform's schema, objects in the API, filled in by the server when
+/// `behavior` is set without them.
+fn scaling_rules(tf: &'static str, json: &'static str) -> Field {
+    one(
+        tf,
+        json,
+        vec![
+            many(
+                "policy",
+                "policies",
+                vec![
+                    f("period_seconds", "periodSeconds", Ty::Int).req(),
+                    f("type", "type", Ty::Str).req(),
+                    f("value", "value", Ty::Int).req(),
+                ],
+            )
+            .req(),
+            f("select_policy", "selectPolicy", Ty::Str).oc(),
+            f(
+                "stabilization_window_seconds",
+                "stabilizationWindowSeconds",
+                Ty::Int,
+            )
+            .oc(),
+        ],
+    )
+    .unbounded()
+    .server_block()
+}
+
 fn hpa() -> Def {
     Def {
         name: "kubernetes_horizontal_pod_autoscaler_v2",
@@ -345,6 +376,15 @@ fn hpa() -> Def {
                 "spec",
                 "spec",
                 vec![
+                    one(
+                        "behavior",
+                        "behavior",
+                        vec![
+                            scaling_rules("scale_down", "scaleDown"),
+                            scaling_rules("scale_up", "scaleUp"),
+                        ],
+                    )
+                    .server_block(),
                     f("max_replicas", "maxReplicas", Ty::Int).req(),
                     many(
                         "metric",

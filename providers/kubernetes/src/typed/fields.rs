@@ -32,6 +32,16 @@ pub enum Ty {
     Quantities,
     /// A list of strings.
     ListStr,
+    /// A set of strings (a JSON array whose order means nothing).
+    SetStr,
+    /// A set of integers.
+    SetInt,
+    /// File mode bits: an octal string in Terraform (`"0644"`), an integer
+    /// in JSON (`420`).
+    Mode,
+    /// One resource quantity (`size_limit = "1Gi"`): the server's canonical
+    /// form of the configured quantity is not a change.
+    Quantity,
     /// A string in Terraform that is an integer in JSON when it looks like
     /// one (int-or-string ports, replicas as Terraform's provider types them).
     IntStr,
@@ -83,6 +93,9 @@ pub struct Field {
     /// For blocks the server fills in (Deployment `strategy`): reported only
     /// when the configuration (prior state) has the block.
     pub server_block: bool,
+    /// A [`Rep::One`] block whose Terraform schema sets no `max_items`
+    /// (Terraform's provider reads only the first element).
+    pub unbounded: bool,
 }
 
 /// An optional field.
@@ -96,6 +109,7 @@ pub fn f(tf: &'static str, json: &'static str, ty: Ty) -> Field {
         sensitive: false,
         default: None,
         server_block: false,
+        unbounded: false,
     }
 }
 
@@ -145,15 +159,22 @@ impl Field {
         self.server_block = true;
         self
     }
+    /// No `max_items` on a [`Rep::One`] block's schema.
+    pub fn unbounded(mut self) -> Self {
+        self.unbounded = true;
+        self
+    }
 
     /// The Terraform type of the field's value.
     pub fn tf_type(&self) -> Type {
         match &self.ty {
-            Ty::Str | Ty::IntStr => Type::String,
+            Ty::Str | Ty::IntStr | Ty::Mode | Ty::Quantity => Type::String,
             Ty::Int => Type::Number,
             Ty::Bool => Type::Bool,
             Ty::MapStr | Ty::Meta | Ty::B64Map | Ty::Quantities => Type::map(Type::String),
             Ty::ListStr => Type::list(Type::String),
+            Ty::SetStr => Type::set(Type::String),
+            Ty::SetInt => Type::set(Type::Number),
             Ty::Block(fs, _) => Type::list(block_type(fs)),
         }
     }
@@ -171,7 +192,7 @@ pub fn schema_block(fields: &[Field]) -> Block {
         match &fl.ty {
             Ty::Block(fs, rep) => {
                 let mut nb = NestedBlock::new(Nesting::List, schema_block(fs));
-                if *rep == Rep::One {
+                if *rep == Rep::One && !fl.unbounded {
                     nb.max_items = 1;
                 }
                 if fl.mode == Mode::Req {
@@ -249,7 +270,14 @@ fn scalar_json(fl: &Field, v: &Value, path: &str) -> Result<Option<J>, BodyError
         return Err(bad("value is not known yet"));
     }
     Ok(Some(match (&fl.ty, &v.kind) {
-        (Ty::Str, Kind::String(s)) => J::String(s.clone()),
+        (Ty::Str | Ty::Quantity, Kind::String(s)) => J::String(s.clone()),
+        (Ty::Mode, Kind::String(s)) => {
+            let digits = s.trim_start_matches("0o");
+            match i64::from_str_radix(digits, 8) {
+                Ok(i) if (0..=0o777).contains(&i) => J::from(i),
+                _ => return Err(bad(&format!("{s:?} is not a file mode (octal, 0 to 0777)"))),
+            }
+        }
         (Ty::IntStr, Kind::String(s)) => match s.parse::<i64>() {
             Ok(i) => J::from(i),
             Err(_) => J::String(s.clone()),
@@ -272,9 +300,17 @@ fn scalar_json(fl: &Field, v: &Value, path: &str) -> Result<Option<J>, BodyError
                 })
                 .collect(),
         ),
-        (Ty::ListStr, Kind::List(_, xs)) => J::Array(
+        (Ty::ListStr, Kind::List(_, xs)) | (Ty::SetStr, Kind::Set(_, xs)) => J::Array(
             xs.iter()
                 .map(|x| J::String(x.as_str().unwrap_or("").to_string()))
+                .collect(),
+        ),
+        (Ty::SetInt, Kind::Set(_, xs)) => J::Array(
+            xs.iter()
+                .filter_map(|x| match &x.kind {
+                    Kind::Number(n) => number_json(n).ok(),
+                    _ => None,
+                })
                 .collect(),
         ),
         _ => return Err(bad(&format!("unexpected value {:?}", v.kind))),
@@ -410,6 +446,26 @@ fn scalar_from_json(fl: &Field, j: Option<&J>, prior: Option<&Value>) -> Value {
     match &fl.ty {
         Ty::Str => Value::string(json_string(j)),
         Ty::IntStr => Value::string(json_string(j)),
+        Ty::Mode => match j.as_i64() {
+            Some(i) => {
+                let s = format!("0{i:o}");
+                // "0644" and "644" are the same mode.
+                match prior.and_then(Value::as_str) {
+                    Some(p) if i64::from_str_radix(p.trim_start_matches("0o"), 8) == Ok(i) => {
+                        Value::string(p)
+                    }
+                    _ => Value::string(s),
+                }
+            }
+            None => Value::null(ty),
+        },
+        Ty::Quantity => {
+            let s = json_string(j);
+            match prior.and_then(Value::as_str) {
+                Some(p) if same_quantity(p, &s) => Value::string(p),
+                _ => Value::string(s),
+            }
+        }
         Ty::Int => match j {
             J::Number(n) => Value::number(crate::jsonval::json_number(n)),
             J::String(s) => Number::parse(s)
@@ -464,6 +520,31 @@ fn scalar_from_json(fl: &Field, j: Option<&J>, prior: Option<&Value>) -> Value {
                 return Value::null(ty);
             }
             Value::list(Type::String, xs)
+        }
+        Ty::SetStr | Ty::SetInt => {
+            let xs: Vec<Value> = j
+                .as_array()
+                .map(|a| {
+                    a.iter()
+                        .filter_map(|x| match (&fl.ty, x) {
+                            (Ty::SetInt, J::Number(n)) => {
+                                Some(Value::number(crate::jsonval::json_number(n)))
+                            }
+                            (Ty::SetStr, _) => Some(Value::string(json_string(x))),
+                            _ => None,
+                        })
+                        .collect()
+                })
+                .unwrap_or_default();
+            if xs.is_empty() && prior.is_none_or(|p| p.len() != Some(0)) {
+                return Value::null(ty);
+            }
+            let elem = if matches!(fl.ty, Ty::SetInt) {
+                Type::Number
+            } else {
+                Type::String
+            };
+            Value::set(elem, xs)
         }
         Ty::Block(..) => Value::null(ty),
     }

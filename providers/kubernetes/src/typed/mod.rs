@@ -5,8 +5,10 @@
 //! overlay the managed fields, PUT with the read resourceVersion), delete
 //! (and wait for finalizers), read, import and the data sources.
 
+mod container;
 pub mod defs;
 pub mod fields;
+mod pod;
 mod workloads;
 
 use crate::client::{rollout_done, Kube, KubeError, Target};
