@@ -2,7 +2,7 @@
 //! decide every resource instance's action.
 
 use crate::decode::{overlay_paths, proposed_new};
-use crate::graph::{body_references, build_graph, provider_key, resource_meta_refs, NodeKey};
+use crate::graph::{build_graph, provider_key, resource_meta_refs, NodeKey};
 use crate::plan::{
     Action, ActionReason, InstanceKey as PlanKey, Mode, OutputChange, Plan, PlanMode,
     ResourceChange,
@@ -26,7 +26,7 @@ use terrane_provider::{
     ReadRequest, Schema, ValidateRequest,
 };
 use terrane_state::StateFile;
-use terrane_value::{Type, Value};
+use terrane_value::{Kind, Type, Value};
 
 /// What to plan.
 #[derive(Debug, Clone)]
@@ -75,7 +75,7 @@ pub fn plan_key(k: &InstanceKey) -> PlanKey {
 
 /// Equality ignoring marks.
 pub fn same_value(a: &Value, b: &Value) -> bool {
-    a.clone().unmark_deep().0 == b.clone().unmark_deep().0
+    a.eq_ignoring_marks(b)
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -123,6 +123,7 @@ pub(crate) fn new_walker<'a>(
         failed: HashSet::new(),
         dep_memo: HashMap::new(),
         cbd: crate::graph::create_before_destroy_nodes(graph, config),
+        body_memo: Default::default(),
     };
     w.diags.extend(pdiags);
     w
@@ -627,12 +628,12 @@ async fn plan_resource_node(
                 continue;
             }
         };
-        let mut prior_res = w
-            .prior
-            .resources
-            .get(&(m.clone(), addr.clone()))
-            .cloned()
-            .unwrap_or_default();
+        // Taken out of the walker while its instances are planned (and put
+        // back below) rather than copied: plan_instance needs `w` mutably.
+        let prior_key = (m.clone(), addr.clone());
+        let taken = w.prior.resources.remove(&prior_key);
+        let had_prior = taken.is_some();
+        let mut prior_res = taken.unwrap_or_default();
         let (imports, idiags) =
             crate::imports::import_ids(config, &w.scopes, &w.base, &w.sources, addr, &m);
         w.diags.extend(idiags);
@@ -735,6 +736,13 @@ async fn plan_resource_node(
             run.changes.insert(address, c);
         }
         plan_deposed(run, &m, addr, &prior_res, &schema);
+        if had_prior {
+            // The prior state holds what state holds: not the imported objects.
+            for k in importing.keys() {
+                prior_res.current.remove(k);
+            }
+            w.prior.resources.insert(prior_key, prior_res);
+        }
         w.set_resource_values(&m, addr, rep, values);
     }
     ok
@@ -867,8 +875,9 @@ async fn plan_instance(
     inst: &InstanceCtx<'_>,
     prior: Option<&PriorObject>,
 ) -> Option<ResourceChange> {
-    let body_refs = body_references(&inst.rb.body);
-    let config = match w.instance_config(inst.m, inst.rb, &body_refs, inst.rd, &inst.schema.block) {
+    let body = w.body_info(inst.rb);
+    let body_refs = &body.refs;
+    let config = match w.instance_config(inst.m, inst.rb, body_refs, inst.rd, &inst.schema.block) {
         Ok(v) => v,
         Err(d) => {
             w.diags.extend(d);
@@ -893,15 +902,17 @@ async fn plan_instance(
     c.create_before_destroy = inst.cbd;
     // Preconditions.
     let meta_refs = resource_meta_refs(inst.rb);
-    let ctx = w.scopes.context(&w.base, inst.m, &meta_refs, inst.rd, None);
-    for rule in &inst.rb.lifecycle.preconditions {
-        if !w.check_rule(
-            rule,
-            &ctx,
-            "Resource precondition failed",
-            Some(inst.address),
-        ) {
-            return None;
+    if !inst.rb.lifecycle.preconditions.is_empty() {
+        let ctx = w.scopes.context(&w.base, inst.m, &meta_refs, inst.rd, None);
+        for rule in &inst.rb.lifecycle.preconditions {
+            if !w.check_rule(
+                rule,
+                &ctx,
+                "Resource precondition failed",
+                Some(inst.address),
+            ) {
+                return None;
+            }
         }
     }
     if let Some(p) = provider_for_validate(w, inst) {
@@ -1053,7 +1064,7 @@ async fn plan_instance(
     // Postconditions see the planned object as `self`.
     if !inst.rb.lifecycle.postconditions.is_empty() {
         let mut refs = meta_refs.clone();
-        refs.extend(body_refs);
+        refs.extend(body_refs.iter().cloned());
         let ctx = w
             .scopes
             .context(&w.base, inst.m, &refs, inst.rd, Some(&c.after));
@@ -1090,10 +1101,14 @@ fn provider_for_validate(w: &Walker<'_>, inst: &InstanceCtx<'_>) -> Option<Arc<d
 /// Carries sensitive marks of top-level configuration attributes over to
 /// the planned value.
 pub fn copy_marks(planned: Value, config: &Value) -> Value {
-    let (Some(pm), Some(cm)) = (planned.as_entries(), config.as_entries()) else {
+    let (Some(_), Some(cm)) = (planned.as_entries(), config.as_entries()) else {
         return planned;
     };
-    let mut out = pm.clone();
+    let marks = planned.marks;
+    let mut out = match planned.kind {
+        Kind::Map(_, m) | Kind::Object(m) => m,
+        kind => return Value { kind, marks },
+    };
     for (k, v) in cm {
         if v.has_sensitive_deep() {
             if let Some(x) = out.remove(k) {
@@ -1101,7 +1116,7 @@ pub fn copy_marks(planned: Value, config: &Value) -> Value {
             }
         }
     }
-    Value::object(out).with_marks(planned.marks)
+    Value::object(out).with_marks(marks)
 }
 
 /// Refreshes a resource that is not walked through the graph (an orphan,
@@ -1179,16 +1194,16 @@ async fn plan_destroy(w: &mut Walker<'_>, run: &mut PlanRun<'_>, _state: &StateF
 }
 
 async fn plan_orphans(w: &mut Walker<'_>, run: &mut PlanRun<'_>) {
+    // Only resources the walk did not visit (copying every prior object
+    // here would double the state in memory for nothing).
     let all: Vec<_> = w
         .prior
         .resources
         .iter()
+        .filter(|(k, _)| !run.visited.contains(*k))
         .map(|(k, v)| (k.clone(), v.clone()))
         .collect();
     for ((m, addr), pr) in all {
-        if run.visited.contains(&(m.clone(), addr.clone())) {
-            continue;
-        }
         let module_exists = w.config.descendant(&m.to_path()).is_some()
             && (m.is_root() || w.scopes.mods.contains_key(&m));
         let has_config = module_exists

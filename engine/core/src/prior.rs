@@ -12,7 +12,8 @@ use terrane_value::Value;
 /// One object from the prior state.
 #[derive(Debug, Clone)]
 pub struct PriorObject {
-    /// The state's object, as stored.
+    /// The state's object as stored, less its `attributes` JSON (decoded
+    /// into `value`; not copied a second time).
     pub object: InstanceObject,
     /// Its attributes as a value of the schema type (sensitive paths marked).
     pub value: Value,
@@ -82,6 +83,25 @@ fn mark_one(v: Value, p: &[terrane_state::PathStep]) -> Value {
     }
 }
 
+/// A copy of `obj` without its attributes JSON.
+fn without_attributes(obj: &InstanceObject) -> InstanceObject {
+    InstanceObject {
+        index_key: obj.index_key.clone(),
+        status: obj.status,
+        deposed: obj.deposed.clone(),
+        schema_version: obj.schema_version,
+        attributes: None,
+        attributes_flat: obj.attributes_flat.clone(),
+        sensitive_attributes: obj.sensitive_attributes.clone(),
+        identity_schema_version: obj.identity_schema_version,
+        identity: obj.identity.clone(),
+        private: obj.private.clone(),
+        dependencies: obj.dependencies.clone(),
+        create_before_destroy: obj.create_before_destroy,
+        extra: obj.extra.clone(),
+    }
+}
+
 impl PriorState {
     /// Decodes `state` with the providers' schemas.
     pub fn new(state: &StateFile, providers: &ProviderRegistry) -> (PriorState, Diagnostics) {
@@ -132,12 +152,8 @@ impl PriorState {
                 ..Default::default()
             };
             for obj in &r.instances {
-                let text = obj
-                    .attributes
-                    .as_ref()
-                    .map(|a| a.get().to_string())
-                    .unwrap_or_else(|| "{}".into());
-                let value = match typed_json::from_state_json(&text, &ty) {
+                let text = obj.attributes.as_ref().map_or("{}", |a| a.get());
+                let value = match typed_json::from_state_json(text, &ty) {
                     Ok(v) => mark_paths(v, obj.sensitive_attributes.as_deref().unwrap_or(&[])),
                     Err(e) => {
                         diags.push(Diagnostic::error(
@@ -149,7 +165,7 @@ impl PriorState {
                 };
                 let key = key_from_state(obj.index_key.as_ref());
                 let po = PriorObject {
-                    object: obj.clone(),
+                    object: without_attributes(obj),
                     value,
                     provider: r.provider.clone(),
                 };

@@ -12,6 +12,7 @@ use crate::vars::finalize_variable;
 use crate::Hooks;
 use petgraph::graph::NodeIndex;
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::sync::{Arc, Mutex};
 use terrane_addrs::{InstanceKey, ModuleInstance, ModulePath, Resource};
 use terrane_config::{Config, Expr, Module, ResourceBlock};
 use terrane_diagnostics::{Diagnostic, Diagnostics};
@@ -35,6 +36,21 @@ pub(crate) struct Walker<'a> {
     pub dep_memo: HashMap<NodeIndex, BTreeSet<NodeIndex>>,
     /// Resource nodes using create_before_destroy (own or forced).
     pub cbd: HashSet<NodeIndex>,
+    /// [`BodyInfo`] per resource block (keyed by the block's address in
+    /// the configuration, which outlives the walker): every instance of a
+    /// block shares it instead of walking the body again.
+    pub body_memo: Mutex<HashMap<usize, Arc<BodyInfo>>>,
+}
+
+/// What the walk needs to know about a resource body, the same for every
+/// instance of the block.
+#[derive(Debug)]
+pub struct BodyInfo {
+    /// The body's references ([`crate::graph::body_references`]).
+    pub refs: Vec<Reference>,
+    /// Resources read only through `[count.index]`/`[each.key]`
+    /// ([`crate::graph::rep_indexed_resources`]).
+    pub sparse: HashSet<(String, String)>,
 }
 
 /// The full address of a resource instance.
@@ -451,6 +467,24 @@ impl<'a> Walker<'a> {
         self.scopes.instances_of.insert(child_path, all);
     }
 
+    /// The references of a resource block's body, computed once per block.
+    pub fn body_info(&self, rb: &ResourceBlock) -> Arc<BodyInfo> {
+        let key = rb as *const ResourceBlock as usize;
+        if let Ok(memo) = self.body_memo.lock() {
+            if let Some(info) = memo.get(&key) {
+                return info.clone();
+            }
+        }
+        let info = Arc::new(BodyInfo {
+            refs: crate::graph::body_references(&rb.body),
+            sparse: crate::graph::rep_indexed_resources(&rb.body),
+        });
+        if let Ok(mut memo) = self.body_memo.lock() {
+            memo.insert(key, info.clone());
+        }
+        info
+    }
+
     /// Evaluates one resource instance's configuration body.
     pub fn instance_config(
         &self,
@@ -460,10 +494,10 @@ impl<'a> Walker<'a> {
         rep: &RepData,
         schema: &Block,
     ) -> Result<Value, Diagnostics> {
-        let sparse = crate::graph::rep_indexed_resources(&rb.body);
+        let info = self.body_info(rb);
         let ctx = self
             .scopes
-            .context_sparse(&self.base, m, body_refs, rep, None, &sparse);
+            .context_sparse(&self.base, m, body_refs, rep, None, &info.sparse);
         let (v, d) = decode_body(&rb.body, schema, &ctx, &self.sources);
         if d.has_errors() {
             return Err(d);

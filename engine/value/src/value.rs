@@ -249,6 +249,30 @@ impl Value {
         (kind.into(), marks)
     }
 
+    /// Equality with every mark ignored, at any depth: the same answer as
+    /// comparing both values after [`Value::unmark_deep`], without copying
+    /// them.
+    pub fn eq_ignoring_marks(&self, o: &Value) -> bool {
+        fn seq(a: &[Value], b: &[Value]) -> bool {
+            a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x.eq_ignoring_marks(y))
+        }
+        fn map(a: &BTreeMap<String, Value>, b: &BTreeMap<String, Value>) -> bool {
+            a.len() == b.len()
+                && a.iter()
+                    .zip(b)
+                    .all(|((ka, va), (kb, vb))| ka == kb && va.eq_ignoring_marks(vb))
+        }
+        match (&self.kind, &o.kind) {
+            (Kind::List(t, a), Kind::List(u, b)) | (Kind::Set(t, a), Kind::Set(u, b)) => {
+                t == u && seq(a, b)
+            }
+            (Kind::Tuple(a), Kind::Tuple(b)) => seq(a, b),
+            (Kind::Map(t, a), Kind::Map(u, b)) => t == u && map(a, b),
+            (Kind::Object(a), Kind::Object(b)) => map(a, b),
+            (a, b) => a == b,
+        }
+    }
+
     /// Directly nested values (elements or attributes), in order.
     pub fn children(&self) -> Box<dyn Iterator<Item = &Value> + '_> {
         match &self.kind {
@@ -428,6 +452,48 @@ mod tests {
 
     fn obj(n: i64) -> Value {
         Value::object([("a".to_string(), Value::number(n))].into_iter().collect())
+    }
+
+    #[test]
+    fn eq_ignoring_marks_matches_unmarked_comparison() {
+        let sens = |v: Value| v.mark_sensitive();
+        let nested = |inner: Value| {
+            Value::object(
+                [
+                    ("a".to_string(), inner),
+                    (
+                        "b".to_string(),
+                        Value::list(Type::Number, vec![Value::number(1)]),
+                    ),
+                ]
+                .into_iter()
+                .collect(),
+            )
+        };
+        let values = [
+            obj(1),
+            sens(obj(1)),
+            obj(2),
+            nested(Value::string("x")),
+            nested(sens(Value::string("x"))),
+            sens(nested(Value::string("y"))),
+            Value::tuple(vec![Value::number(1)]),
+            Value::list(Type::Number, vec![sens(Value::number(1))]),
+            Value::set(Type::Number, vec![Value::number(1)]),
+            Value::map(
+                Type::Number,
+                [("a".to_string(), Value::number(1))].into_iter().collect(),
+            ),
+            Value::null(Type::String),
+            Value::unknown(Type::String),
+            Value::string("x"),
+        ];
+        for a in &values {
+            for b in &values {
+                let slow = a.clone().unmark_deep().0 == b.clone().unmark_deep().0;
+                assert_eq!(a.eq_ignoring_marks(b), slow, "{a:?} vs {b:?}");
+            }
+        }
     }
 
     #[test]

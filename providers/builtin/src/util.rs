@@ -75,10 +75,7 @@ impl Obj {
 
 /// True when two values are equal once marks are ignored.
 pub(crate) fn same(a: &Value, b: &Value) -> bool {
-    if a.marks.is_empty() && b.marks.is_empty() && a == b {
-        return true;
-    }
-    a.clone().unmark_deep().0 == b.clone().unmark_deep().0
+    a.eq_ignoring_marks(b)
 }
 
 /// A string value.
