@@ -95,13 +95,14 @@ fn init_required(summary: &str, reason: String) -> BackendError {
     BackendError::new(summary, INIT_DETAIL.replace("{reason}", &reason))
 }
 
-/// The root module's `backend` block, if any. Files that never mention
-/// `backend` are not decoded (the common case costs one read per file).
+/// The root module's `backend` block, if any. Files that cannot contain
+/// one are not decoded (the common case costs one read per file).
 pub fn configured_block(cwd: &Path) -> Result<Option<terrane_config::Backend>, BackendError> {
     let files = terrane_config::module_files(cwd).unwrap_or_default();
     let mentions = files.iter().any(|f| {
+        let json = f.extension().is_some_and(|e| e == "json");
         std::fs::read_to_string(f)
-            .map(|t| t.contains("backend"))
+            .map(|t| may_declare_backend(&t, json))
             .unwrap_or(false)
     });
     if !mentions {
@@ -109,6 +110,23 @@ pub fn configured_block(cwd: &Path) -> Result<Option<terrane_config::Backend>, B
     }
     let (module, _) = terrane_config::load_module(cwd);
     Ok(module.and_then(|m| m.terraform.backend.clone()))
+}
+
+/// True when `text` may hold a `backend` block: the word `backend` at the
+/// start of a token followed by a label (`backend "pg"`, `backend pg`), or
+/// in JSON a `"backend":` key. A false positive only costs a decode.
+fn may_declare_backend(text: &str, json: bool) -> bool {
+    let word = if json { "\"backend\"" } else { "backend" };
+    text.match_indices(word).any(|(at, _)| {
+        let before = text[..at].chars().next_back();
+        let rest = text[at + word.len()..].trim_start_matches([' ', '\t']);
+        let next = rest.chars().next();
+        if json {
+            return next == Some(':');
+        }
+        let starts_token = before.is_none_or(|c| c.is_whitespace() || c == '{');
+        starts_token && next.is_some_and(|c| c == '"' || c.is_alphabetic())
+    })
 }
 
 /// The backend every command but `init` uses: the one `init` recorded,
@@ -488,4 +506,29 @@ pub fn confirm(question: &str, detail: &str) -> bool {
     let _ = std::io::stdin().read_line(&mut line);
     println!();
     line.trim() == "yes"
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_possible_backend_blocks_cause_a_decode() {
+        assert!(may_declare_backend(
+            "terraform {\n  backend \"pg\" {}\n}",
+            false
+        ));
+        assert!(may_declare_backend("terraform {backend local {}}", false));
+        assert!(!may_declare_backend("resource \"x\" \"backend\" {}", false));
+        assert!(!may_declare_backend(
+            "name = \"backend\"\nx = k.backend.id",
+            false
+        ));
+        assert!(!may_declare_backend("backend = 1", false));
+        assert!(may_declare_backend(
+            "{\"terraform\": {\"backend\" : {}}}",
+            true
+        ));
+        assert!(!may_declare_backend("{\"name\": \"backend\"}", true));
+    }
 }

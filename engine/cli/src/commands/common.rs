@@ -81,12 +81,6 @@ pub fn providers() -> Vec<Arc<dyn Provider>> {
 
 pub use crate::backend::{confirm, parse_duration, BackendError, Locked, StateStore};
 
-impl From<BackendError> for String {
-    fn from(e: BackendError) -> String {
-        e.to_string()
-    }
-}
-
 /// The configured backend (see [`crate::backend::resolve`]) and the
 /// selected workspace (`TF_WORKSPACE`, else `.terraform/environment`).
 pub fn backend() -> Result<(StateStore, String), BackendError> {

@@ -231,10 +231,7 @@ pub fn import(a: ImportArgs) -> u8 {
     };
     let (b, ws) = match common::backend() {
         Ok(x) => x,
-        Err(e) => {
-            common::error("Failed to read the workspace", e);
-            return 1;
-        }
+        Err(e) => return e.report(),
     };
     let rt = match common::runtime() {
         Ok(r) => r,

@@ -11,10 +11,7 @@ pub fn run(a: OutputArgs) -> u8 {
         Some(p) => terrane_state::local::read_state_file(p),
         None => match common::backend() {
             Ok((b, ws)) => b.read(&ws),
-            Err(e) => {
-                common::error("Failed to read the workspace", e);
-                return 1;
-            }
+            Err(e) => return e.report(),
         },
     };
     let state = match state {
