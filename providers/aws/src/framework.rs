@@ -316,6 +316,58 @@ pub fn timeout(state: &Obj, op: &str, default: Duration) -> Duration {
         .unwrap_or(default)
 }
 
+/// `Resource::read_many` through one batched lookup: `find` gets the `id`
+/// of every state at once and returns the objects it found, by ID; `build`
+/// turns a found object into the new state (`None`: the object is as good
+/// as gone, e.g. a deleted NAT gateway). A state whose object was not found
+/// reads as gone; a failed lookup fails every state.
+pub async fn read_by_ids<T, F, Fut, B>(
+    states: &[Obj],
+    find: F,
+    build: B,
+) -> Vec<Result<Option<Obj>, Error>>
+where
+    F: FnOnce(Vec<String>) -> Fut,
+    Fut: std::future::Future<Output = Result<BTreeMap<String, T>, Error>>,
+    B: Fn(&Obj, &T) -> Option<Obj>,
+{
+    read_by_key(states, "id", find, build).await
+}
+
+/// [`read_by_ids`] keyed by another attribute (e.g. an RDS identifier).
+pub async fn read_by_key<T, F, Fut, B>(
+    states: &[Obj],
+    key: &str,
+    find: F,
+    build: B,
+) -> Vec<Result<Option<Obj>, Error>>
+where
+    F: FnOnce(Vec<String>) -> Fut,
+    Fut: std::future::Future<Output = Result<BTreeMap<String, T>, Error>>,
+    B: Fn(&Obj, &T) -> Option<Obj>,
+{
+    let ids: Vec<String> = states.iter().filter_map(|s| get_ne(s, key)).collect();
+    if ids.is_empty() {
+        return states.iter().map(|_| Ok(None)).collect();
+    }
+    match find(ids).await {
+        Ok(found) => states
+            .iter()
+            .map(|s| {
+                Ok(get_ne(s, key)
+                    .and_then(|id| found.get(&id))
+                    .and_then(|o| build(s, o)))
+            })
+            .collect(),
+        Err(e) => states.iter().map(|_| Err(e.clone())).collect(),
+    }
+}
+
+/// The one result of a [`Resource::read_many`] over a single state.
+pub fn single(mut results: Vec<Result<Option<Obj>, Error>>) -> Result<Option<Obj>, Error> {
+    results.pop().unwrap_or(Ok(None))
+}
+
 /// Polls `check` until it returns `Some`, pausing between polls, up to `limit`.
 pub async fn wait_for<T, F, Fut>(
     aws: &Aws,

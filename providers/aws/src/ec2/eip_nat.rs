@@ -1,12 +1,13 @@
 //! `aws_eip` and `aws_nat_gateway` (with waiters for `available` and
 //! `deleted`, honouring `timeouts {}`).
 
-use super::{filter, sync_tags, tag_map, tag_spec};
+use super::{describe_by_ids, filter, sync_tags, tag_map, tag_spec};
 use crate::client::{Aws, EVENTUAL_NOT_FOUND};
 use crate::framework::s::*;
-use crate::framework::{invalid, timeout, wait_for, Error, Failed, Resource};
+use crate::framework::{invalid, read_by_ids, single, timeout, wait_for, Error, Failed, Resource};
 use crate::vals::*;
 use aws_sdk_ec2::types::{Address, ConnectivityType, DomainType, NatGateway, ResourceType};
+use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::time::Duration;
 use terrane_provider::Schema;
@@ -18,20 +19,37 @@ pub fn resources() -> Vec<Arc<dyn Resource>> {
 
 struct EipRes;
 
+/// Finds Elastic IPs by allocation ID (batched by filter; DescribeAddresses
+/// is not paginated).
+async fn find_addresses(aws: &Aws, ids: &[String]) -> Result<BTreeMap<String, Address>, Error> {
+    let items = describe_by_ids(ids, |chunk, _| async move {
+        match aws
+            .call("EC2 DescribeAddresses", || {
+                aws.ec2
+                    .describe_addresses()
+                    .filters(filter("allocation-id", chunk.clone()))
+                    .send()
+            })
+            .await
+        {
+            Ok(out) => Ok((out.addresses().to_vec(), None)),
+            Err(e) if e.is(&["InvalidAllocationID.NotFound", "InvalidAddress.NotFound"]) => {
+                Ok((Vec::new(), None))
+            }
+            Err(e) => Err(e),
+        }
+    })
+    .await?;
+    Ok(items
+        .into_iter()
+        .filter_map(|a| Some((a.allocation_id()?.to_string(), a)))
+        .collect())
+}
+
 async fn find_address(aws: &Aws, alloc: &str) -> Result<Option<Address>, Error> {
-    match aws
-        .call("EC2 DescribeAddresses", || {
-            aws.ec2
-                .describe_addresses()
-                .filters(filter("allocation-id", [alloc]))
-                .send()
-        })
-        .await
-    {
-        Ok(out) => Ok(out.addresses().first().cloned()),
-        Err(e) if e.is(&["InvalidAllocationID.NotFound", "InvalidAddress.NotFound"]) => Ok(None),
-        Err(e) => Err(e.into()),
-    }
+    Ok(find_addresses(aws, &[alloc.to_string()])
+        .await?
+        .remove(alloc))
 }
 
 fn dns_name(aws: &Aws, ip: &str, public: bool) -> String {
@@ -149,10 +167,16 @@ impl Resource for EipRes {
     }
 
     async fn read(&self, aws: &Aws, state: &Obj) -> Result<Option<Obj>, Error> {
-        let id = get_s(state, "id").unwrap_or_default();
-        Ok(find_address(aws, &id)
-            .await?
-            .map(|a| self.state(aws, state, &a)))
+        single(self.read_many(aws, std::slice::from_ref(state)).await)
+    }
+
+    async fn read_many(&self, aws: &Aws, states: &[Obj]) -> Vec<Result<Option<Obj>, Error>> {
+        read_by_ids(
+            states,
+            |ids| async move { find_addresses(aws, &ids).await },
+            |s, a| Some(self.state(aws, s, a)),
+        )
+        .await
     }
 
     async fn update(&self, aws: &Aws, prior: &Obj, p: &Obj) -> Result<Obj, Failed> {
@@ -269,17 +293,38 @@ impl EipRes {
 
 struct NatRes;
 
+/// Finds NAT gateways by ID (batched by filter, paginated).
+async fn find_nats(aws: &Aws, ids: &[String]) -> Result<BTreeMap<String, NatGateway>, Error> {
+    let items = describe_by_ids(ids, |chunk, token| async move {
+        match aws
+            .call("EC2 DescribeNatGateways", || {
+                aws.ec2
+                    .describe_nat_gateways()
+                    .filter(filter("nat-gateway-id", chunk.clone()))
+                    .set_next_token(token.clone())
+                    .send()
+            })
+            .await
+        {
+            Ok(out) => Ok((
+                out.nat_gateways().to_vec(),
+                out.next_token().map(String::from),
+            )),
+            Err(e) if e.is(&["NatGatewayNotFound", "NatGatewayMalformed"]) => {
+                Ok((Vec::new(), None))
+            }
+            Err(e) => Err(e),
+        }
+    })
+    .await?;
+    Ok(items
+        .into_iter()
+        .filter_map(|n| Some((n.nat_gateway_id()?.to_string(), n)))
+        .collect())
+}
+
 async fn find_nat(aws: &Aws, id: &str) -> Result<Option<NatGateway>, Error> {
-    match aws
-        .call("EC2 DescribeNatGateways", || {
-            aws.ec2.describe_nat_gateways().nat_gateway_ids(id).send()
-        })
-        .await
-    {
-        Ok(out) => Ok(out.nat_gateways().first().cloned()),
-        Err(e) if e.is(&["NatGatewayNotFound", "NatGatewayMalformed"]) => Ok(None),
-        Err(e) => Err(e.into()),
-    }
+    Ok(find_nats(aws, &[id.to_string()]).await?.remove(id))
 }
 
 fn nat_state_name(n: &NatGateway) -> &str {
@@ -366,11 +411,16 @@ impl Resource for NatRes {
     }
 
     async fn read(&self, aws: &Aws, state: &Obj) -> Result<Option<Obj>, Error> {
-        let id = get_s(state, "id").unwrap_or_default();
-        Ok(find_nat(aws, &id)
-            .await?
-            .filter(|n| nat_state_name(n) != "deleted")
-            .map(|n| self.state(aws, state, &n)))
+        single(self.read_many(aws, std::slice::from_ref(state)).await)
+    }
+
+    async fn read_many(&self, aws: &Aws, states: &[Obj]) -> Vec<Result<Option<Obj>, Error>> {
+        read_by_ids(
+            states,
+            |ids| async move { find_nats(aws, &ids).await },
+            |s, n| (nat_state_name(n) != "deleted").then(|| self.state(aws, s, n)),
+        )
+        .await
     }
 
     async fn update(&self, aws: &Aws, prior: &Obj, p: &Obj) -> Result<Obj, Failed> {

@@ -2,14 +2,15 @@
 //! `aws_network_acl_rule`.
 
 use super::sg::normalize_protocol;
-use super::{filter, sync_tags, tag_map, tag_spec};
+use super::{describe_by_ids, filter, sync_tags, tag_map, tag_spec};
 use crate::client::{Aws, AwsError, EVENTUAL_NOT_FOUND};
 use crate::framework::s::*;
-use crate::framework::{invalid, Error, Failed, PlanCtx, Resource};
+use crate::framework::{invalid, read_by_ids, single, Error, Failed, PlanCtx, Resource};
 use crate::vals::*;
 use aws_sdk_ec2::types::{
     IcmpTypeCode, NetworkAcl, NetworkAclEntry, PortRange, ResourceType, RuleAction,
 };
+use std::collections::BTreeMap;
 use std::sync::Arc;
 use terrane_provider::{Block, Schema};
 use terrane_value::{Kind, Type, Value};
@@ -43,27 +44,57 @@ fn entry_block() -> Block {
     ])
 }
 
-/// Finds one network ACL by ID (by `NetworkAclIds`: moto does not
-/// implement the `network-acl-id` filter). moto 5.2 answers a missing ACL
-/// with the route-table code; AWS with `InvalidNetworkAclID.NotFound`.
-async fn find_nacl(aws: &Aws, id: &str) -> Result<Option<NetworkAcl>, AwsError> {
-    match aws
-        .call("EC2 DescribeNetworkAcls", || {
-            aws.ec2.describe_network_acls().network_acl_ids(id).send()
+/// Codes for a missing network ACL: AWS says `InvalidNetworkAclID.NotFound`,
+/// moto 5.2 answers with the route-table code.
+const NACL_NOT_FOUND: &[&str] = &[
+    "InvalidNetworkAclID.NotFound",
+    "InvalidRouteTableID.NotFound",
+];
+
+/// Finds network ACLs by ID, batched by `NetworkAclIds` (moto does not
+/// implement the `network-acl-id` filter) and paginated. One missing ID
+/// fails a whole ID-list call, so a batch that meets one is asked again
+/// one ID at a time.
+async fn find_nacls(aws: &Aws, ids: &[String]) -> Result<BTreeMap<String, NetworkAcl>, AwsError> {
+    let page = |chunk: Vec<String>, token: Option<String>| async move {
+        aws.call("EC2 DescribeNetworkAcls", || {
+            aws.ec2
+                .describe_network_acls()
+                .set_network_acl_ids(Some(chunk.clone()))
+                .set_next_token(token.clone())
+                .send()
         })
         .await
-    {
-        Ok(out) => Ok(out.network_acls().first().cloned()),
-        Err(e)
-            if e.is(&[
-                "InvalidNetworkAclID.NotFound",
-                "InvalidRouteTableID.NotFound",
-            ]) =>
-        {
-            Ok(None)
+        .map(|out| {
+            (
+                out.network_acls().to_vec(),
+                out.next_token().map(String::from),
+            )
+        })
+    };
+    let items = match describe_by_ids(ids, page).await {
+        Ok(items) => items,
+        Err(e) if e.is(NACL_NOT_FOUND) => {
+            let mut items = Vec::new();
+            for id in ids {
+                match page(vec![id.clone()], None).await {
+                    Ok((found, _)) => items.extend(found),
+                    Err(e) if e.is(NACL_NOT_FOUND) => {}
+                    Err(e) => return Err(e),
+                }
+            }
+            items
         }
-        Err(e) => Err(e),
-    }
+        Err(e) => return Err(e),
+    };
+    Ok(items
+        .into_iter()
+        .filter_map(|n| Some((n.network_acl_id()?.to_string(), n)))
+        .collect())
+}
+
+async fn find_nacl(aws: &Aws, id: &str) -> Result<Option<NetworkAcl>, AwsError> {
+    Ok(find_nacls(aws, &[id.to_string()]).await?.remove(id))
 }
 
 async fn create_entry(aws: &Aws, acl: &str, egress: bool, e: &Obj) -> Result<(), AwsError> {
@@ -375,10 +406,16 @@ impl Resource for NaclRes {
     }
 
     async fn read(&self, aws: &Aws, state: &Obj) -> Result<Option<Obj>, Error> {
-        let id = get_s(state, "id").unwrap_or_default();
-        Ok(find_nacl(aws, &id)
-            .await?
-            .map(|n| self.state(aws, state, &n)))
+        single(self.read_many(aws, std::slice::from_ref(state)).await)
+    }
+
+    async fn read_many(&self, aws: &Aws, states: &[Obj]) -> Vec<Result<Option<Obj>, Error>> {
+        read_by_ids(
+            states,
+            |ids| async move { Ok(find_nacls(aws, &ids).await?) },
+            |s, n| Some(self.state(aws, s, n)),
+        )
+        .await
     }
 
     async fn update(&self, aws: &Aws, prior: &Obj, p: &Obj) -> Result<Obj, Failed> {

@@ -4,9 +4,9 @@
 use super::{describe_by_ids, filter, sync_tags, tag_map, tag_spec};
 use crate::client::{Aws, AwsError, EVENTUAL_NOT_FOUND};
 use crate::framework::s::*;
-use crate::framework::{invalid, Error, Failed, PlanCtx, Resource};
+use crate::framework::{invalid, read_by_ids, single, Error, Failed, PlanCtx, Resource};
 use crate::vals::*;
-use aws_sdk_ec2::types::{ResourceType, Route, RouteTable};
+use aws_sdk_ec2::types::{ResourceType, Route, RouteTable, RouteTableAssociation};
 use std::collections::BTreeMap;
 use std::sync::Arc;
 use terrane_provider::{Block, Schema};
@@ -346,23 +346,16 @@ impl Resource for RouteTableRes {
     }
 
     async fn read(&self, aws: &Aws, state: &Obj) -> Result<Option<Obj>, Error> {
-        let mut r = self.read_many(aws, std::slice::from_ref(state)).await;
-        r.pop().unwrap_or(Ok(None))
+        single(self.read_many(aws, std::slice::from_ref(state)).await)
     }
 
     async fn read_many(&self, aws: &Aws, states: &[Obj]) -> Vec<Result<Option<Obj>, Error>> {
-        let ids: Vec<String> = states.iter().filter_map(|s| get_ne(s, "id")).collect();
-        match find_route_tables(aws, &ids).await {
-            Ok(found) => states
-                .iter()
-                .map(|s| {
-                    Ok(get_ne(s, "id")
-                        .and_then(|id| found.get(&id))
-                        .map(|t| self.state(aws, s, t)))
-                })
-                .collect(),
-            Err(e) => states.iter().map(|_| Err(e.clone().into())).collect(),
-        }
+        read_by_ids(
+            states,
+            |ids| async move { Ok(find_route_tables(aws, &ids).await?) },
+            |s, t| Some(self.state(aws, s, t)),
+        )
+        .await
     }
 
     async fn update(&self, aws: &Aws, prior: &Obj, p: &Obj) -> Result<Obj, Failed> {
@@ -608,6 +601,38 @@ impl Resource for RouteRes {
 
 // ------------------------------------------------ route table association
 
+/// Finds route table associations by ID (batched by filter, paginated).
+async fn find_associations(
+    aws: &Aws,
+    ids: &[String],
+) -> Result<BTreeMap<String, RouteTableAssociation>, AwsError> {
+    let tables = describe_by_ids(ids, |chunk, token| async move {
+        let out = aws
+            .call("EC2 DescribeRouteTables", || {
+                aws.ec2
+                    .describe_route_tables()
+                    .filters(filter(
+                        "association.route-table-association-id",
+                        chunk.clone(),
+                    ))
+                    .set_next_token(token.clone())
+                    .send()
+            })
+            .await?;
+        Ok((
+            out.route_tables().to_vec(),
+            out.next_token().map(String::from),
+        ))
+    })
+    .await?;
+    Ok(tables
+        .iter()
+        .flat_map(|t| t.associations())
+        .filter_map(|a| Some((a.route_table_association_id()?.to_string(), a.clone())))
+        .filter(|(id, _)| ids.contains(id))
+        .collect())
+}
+
 struct AssocRes;
 
 #[async_trait::async_trait]
@@ -642,44 +667,47 @@ impl Resource for AssocRes {
     }
 
     async fn read(&self, aws: &Aws, state: &Obj) -> Result<Option<Obj>, Error> {
-        let mut id = get_s(state, "id").unwrap_or_default();
-        if id.starts_with(LOOKUP) {
+        let mut st = state.clone();
+        if get_s(state, "id").is_some_and(|id| id.starts_with(LOOKUP)) {
             match resolve_assoc_import(aws, state).await? {
-                Some(real) => id = real,
+                Some(real) => {
+                    st.insert("id".into(), vs(real));
+                }
                 None => return Ok(None),
             }
         }
-        let out = aws
-            .call("EC2 DescribeRouteTables", || {
-                aws.ec2
-                    .describe_route_tables()
-                    .filters(filter(
-                        "association.route-table-association-id",
-                        [id.as_str()],
-                    ))
-                    .send()
-            })
-            .await?;
-        for t in out.route_tables() {
-            for a in t.associations() {
-                if a.route_table_association_id() == Some(id.as_str()) {
-                    let st_name = a
-                        .association_state()
-                        .and_then(|s| s.state())
-                        .map(|s| s.as_str());
-                    if st_name == Some("disassociated") {
-                        return Ok(None);
-                    }
-                    let mut st = state.clone();
-                    st.insert("id".into(), vs(&id));
+        single(self.read_many(aws, std::slice::from_ref(&st)).await)
+    }
+
+    /// One DescribeRouteTables (filtered by association ID, paginated)
+    /// covers every association; import lookups go through `read`.
+    async fn read_many(&self, aws: &Aws, states: &[Obj]) -> Vec<Result<Option<Obj>, Error>> {
+        let lookup = |s: &Obj| get_s(s, "id").is_some_and(|id| id.starts_with(LOOKUP));
+        if states.iter().any(lookup) {
+            let mut out = Vec::with_capacity(states.len());
+            for s in states {
+                out.push(self.read(aws, s).await);
+            }
+            return out;
+        }
+        read_by_ids(
+            states,
+            |ids| async move { Ok(find_associations(aws, &ids).await?) },
+            |s, a| {
+                let gone = a
+                    .association_state()
+                    .and_then(|s| s.state())
+                    .is_some_and(|s| s.as_str() == "disassociated");
+                (!gone).then(|| {
+                    let mut st = s.clone();
                     st.insert("route_table_id".into(), vso(a.route_table_id()));
                     st.insert("subnet_id".into(), vso(a.subnet_id()));
                     st.insert("gateway_id".into(), vso(a.gateway_id()));
-                    return Ok(Some(st));
-                }
-            }
-        }
-        Ok(None)
+                    st
+                })
+            },
+        )
+        .await
     }
 
     async fn update(&self, aws: &Aws, prior: &Obj, p: &Obj) -> Result<Obj, Failed> {

@@ -5,7 +5,9 @@
 use super::{describe_by_ids, filter, sync_tags, tag_map, tag_spec};
 use crate::client::{Aws, AwsError, EVENTUAL_NOT_FOUND};
 use crate::framework::s::*;
-use crate::framework::{invalid, timeout, wait_for, Error, Failed, PlanCtx, Resource};
+use crate::framework::{
+    invalid, read_by_ids, single, timeout, wait_for, Error, Failed, PlanCtx, Resource,
+};
 use crate::vals::*;
 use aws_sdk_ec2::types::{
     IpPermission, IpRange, Ipv6Range, PrefixListId, ResourceType, SecurityGroup, UserIdGroupPair,
@@ -511,23 +513,16 @@ impl Resource for SgRes {
     }
 
     async fn read(&self, aws: &Aws, state: &Obj) -> Result<Option<Obj>, Error> {
-        let mut r = self.read_many(aws, std::slice::from_ref(state)).await;
-        r.pop().unwrap_or(Ok(None))
+        single(self.read_many(aws, std::slice::from_ref(state)).await)
     }
 
     async fn read_many(&self, aws: &Aws, states: &[Obj]) -> Vec<Result<Option<Obj>, Error>> {
-        let ids: Vec<String> = states.iter().filter_map(|s| get_ne(s, "id")).collect();
-        match find_sgs(aws, &ids).await {
-            Ok(found) => states
-                .iter()
-                .map(|s| {
-                    Ok(get_ne(s, "id")
-                        .and_then(|id| found.get(&id))
-                        .map(|g| self.state(aws, s, g)))
-                })
-                .collect(),
-            Err(e) => states.iter().map(|_| Err(e.clone().into())).collect(),
-        }
+        read_by_ids(
+            states,
+            |ids| async move { Ok(find_sgs(aws, &ids).await?) },
+            |s, g| Some(self.state(aws, s, g)),
+        )
+        .await
     }
 
     async fn update(&self, aws: &Aws, prior: &Obj, p: &Obj) -> Result<Obj, Failed> {

@@ -3,7 +3,7 @@
 use super::{describe_by_ids, filter, sync_tags, tag_map, tag_spec};
 use crate::client::{Aws, AwsError, EVENTUAL_NOT_FOUND};
 use crate::framework::s::*;
-use crate::framework::{invalid, timeout, wait_for, Error, Failed, Resource};
+use crate::framework::{invalid, read_by_ids, single, timeout, wait_for, Error, Failed, Resource};
 use crate::vals::*;
 use aws_sdk_ec2::types::{
     AttributeBooleanValue, HostnameType, InternetGateway, ResourceType, Subnet, Tenancy, Vpc,
@@ -844,16 +844,35 @@ impl Resource for SubnetRes {
 
 // ------------------------------------------------------ internet gateway
 
+/// Finds internet gateways by ID (batched by filter, paginated).
+async fn find_igws(
+    aws: &Aws,
+    ids: &[String],
+) -> Result<BTreeMap<String, InternetGateway>, AwsError> {
+    let items = describe_by_ids(ids, |chunk, token| async move {
+        let out = aws
+            .call("EC2 DescribeInternetGateways", || {
+                aws.ec2
+                    .describe_internet_gateways()
+                    .filters(filter("internet-gateway-id", chunk.clone()))
+                    .set_next_token(token.clone())
+                    .send()
+            })
+            .await?;
+        Ok((
+            out.internet_gateways().to_vec(),
+            out.next_token().map(String::from),
+        ))
+    })
+    .await?;
+    Ok(items
+        .into_iter()
+        .filter_map(|g| Some((g.internet_gateway_id()?.to_string(), g)))
+        .collect())
+}
+
 async fn find_igw(aws: &Aws, id: &str) -> Result<Option<InternetGateway>, AwsError> {
-    let out = aws
-        .call("EC2 DescribeInternetGateways", || {
-            aws.ec2
-                .describe_internet_gateways()
-                .filters(filter("internet-gateway-id", [id]))
-                .send()
-        })
-        .await?;
-    Ok(out.internet_gateways().first().cloned())
+    Ok(find_igws(aws, &[id.to_string()]).await?.remove(id))
 }
 
 async fn attach_igw(aws: &Aws, igw: &str, vpc: &str) -> Result<(), AwsError> {
@@ -883,6 +902,29 @@ async fn detach_igw(aws: &Aws, igw: &str, vpc: &str) -> Result<(), AwsError> {
         Err(e) if e.is(&["Gateway.NotAttached", "InvalidInternetGatewayID.NotFound"]) => Ok(()),
         Err(e) => Err(e),
     }
+}
+
+/// The state of an internet gateway from what AWS reports.
+fn igw_state(aws: &Aws, prior: &Obj, g: &InternetGateway) -> Obj {
+    let mut st = prior.clone();
+    let id = g.internet_gateway_id().unwrap_or_default();
+    let owner = g.owner_id().unwrap_or_default();
+    st.insert("owner_id".into(), vs(owner));
+    st.insert(
+        "arn".into(),
+        vs(format!(
+            "arn:{}:ec2:{}:{owner}:internet-gateway/{id}",
+            aws.partition, aws.region
+        )),
+    );
+    let vpc = g
+        .attachments()
+        .first()
+        .and_then(|a| a.vpc_id())
+        .map(String::from);
+    st.insert("vpc_id".into(), vso(vpc));
+    aws.set_tags(&mut st, tag_map(g.tags()));
+    st
 }
 
 struct IgwRes;
@@ -943,28 +985,16 @@ impl Resource for IgwRes {
     }
 
     async fn read(&self, aws: &Aws, state: &Obj) -> Result<Option<Obj>, Error> {
-        let id = get_s(state, "id").unwrap_or_default();
-        let Some(g) = find_igw(aws, &id).await? else {
-            return Ok(None);
-        };
-        let mut st = state.clone();
-        let owner = g.owner_id().unwrap_or_default();
-        st.insert("owner_id".into(), vs(owner));
-        st.insert(
-            "arn".into(),
-            vs(format!(
-                "arn:{}:ec2:{}:{owner}:internet-gateway/{id}",
-                aws.partition, aws.region
-            )),
-        );
-        let vpc = g
-            .attachments()
-            .first()
-            .and_then(|a| a.vpc_id())
-            .map(String::from);
-        st.insert("vpc_id".into(), vso(vpc));
-        aws.set_tags(&mut st, tag_map(g.tags()));
-        Ok(Some(st))
+        single(self.read_many(aws, std::slice::from_ref(state)).await)
+    }
+
+    async fn read_many(&self, aws: &Aws, states: &[Obj]) -> Vec<Result<Option<Obj>, Error>> {
+        read_by_ids(
+            states,
+            |ids| async move { Ok(find_igws(aws, &ids).await?) },
+            |s, g| Some(igw_state(aws, s, g)),
+        )
+        .await
     }
 
     async fn update(&self, aws: &Aws, prior: &Obj, p: &Obj) -> Result<Obj, Failed> {

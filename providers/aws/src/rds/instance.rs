@@ -2,12 +2,15 @@
 //! with waiters for `available`/deleted, final-snapshot rules, deletion
 //! protection and `manage_master_user_password`.
 
-use super::{read_tags, sync_tags, tag_list};
+use super::{read_tags, sync_tags, tag_list, tag_map};
 use crate::client::{Aws, AwsError};
 use crate::framework::s::*;
-use crate::framework::{invalid, timeout, wait_for, Error, Failed, PlanCtx, Resource};
+use crate::framework::{
+    invalid, read_by_key, single, timeout, wait_for, Error, Failed, PlanCtx, Resource,
+};
 use crate::vals::*;
-use aws_sdk_rds::types::DbInstance;
+use aws_sdk_rds::types::{DbInstance, Filter};
+use std::collections::BTreeMap;
 use std::time::Duration;
 use terrane_provider::{Attribute, Block, Schema};
 use terrane_value::{Type, Value};
@@ -36,6 +39,46 @@ async fn find(aws: &Aws, ident: &str) -> Result<Option<DbInstance>, AwsError> {
         Err(e) if e.is(&["DBInstanceNotFound", "DBInstanceNotFoundFault"]) => Ok(None),
         Err(e) => Err(e),
     }
+}
+
+/// DB instance identifiers per filtered DescribeDBInstances call.
+const IDENT_CHUNK: usize = 100;
+
+/// Finds DB instances by identifier (`db-instance-id` filter, chunked and
+/// paginated); missing ones are simply absent.
+async fn find_many(aws: &Aws, idents: &[String]) -> Result<BTreeMap<String, DbInstance>, AwsError> {
+    let mut uniq = idents.to_vec();
+    uniq.sort();
+    uniq.dedup();
+    let mut out = BTreeMap::new();
+    for chunk in uniq.chunks(IDENT_CHUNK) {
+        let filter = Filter::builder()
+            .name("db-instance-id")
+            .set_values(Some(chunk.to_vec()))
+            .build();
+        let mut marker: Option<String> = None;
+        loop {
+            let page = aws
+                .call("RDS DescribeDBInstances", || {
+                    aws.rds
+                        .describe_db_instances()
+                        .filters(filter.clone())
+                        .set_marker(marker.clone())
+                        .send()
+                })
+                .await?;
+            for db in page.db_instances() {
+                if let Some(id) = db.db_instance_identifier() {
+                    out.insert(id.to_string(), db.clone());
+                }
+            }
+            match page.marker() {
+                Some(m) if !m.is_empty() => marker = Some(m.to_string()),
+                _ => break,
+            }
+        }
+    }
+    Ok(out)
 }
 
 /// Statuses in which the instance is usable again after a change.
@@ -622,16 +665,26 @@ impl Resource for InstanceRes {
     }
 
     async fn read(&self, aws: &Aws, state: &Obj) -> Result<Option<Obj>, Error> {
-        let ident = ident_of(state);
-        if ident.is_empty() {
-            return Ok(None);
-        }
-        match find(aws, &ident).await? {
-            Some(db) if db.db_instance_status() != Some("deleted") => {
-                Ok(Some(self.read_full(aws, state, &db).await?))
-            }
-            _ => Ok(None),
-        }
+        single(self.read_many(aws, std::slice::from_ref(state)).await)
+    }
+
+    /// One filtered DescribeDBInstances per 100 identifiers (paginated);
+    /// tags come with each instance (`TagList`), as the real provider
+    /// reads them.
+    async fn read_many(&self, aws: &Aws, states: &[Obj]) -> Vec<Result<Option<Obj>, Error>> {
+        read_by_key(
+            states,
+            "identifier",
+            |idents| async move { Ok(find_many(aws, &idents).await?) },
+            |s, db| {
+                (db.db_instance_status() != Some("deleted")).then(|| {
+                    let mut st = self.state(s, db);
+                    aws.set_tags(&mut st, tag_map(db.tag_list()));
+                    st
+                })
+            },
+        )
+        .await
     }
 
     async fn update(&self, aws: &Aws, prior: &Obj, p: &Obj) -> Result<Obj, Failed> {

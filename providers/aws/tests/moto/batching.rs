@@ -195,3 +195,187 @@ async fn concurrency_limit_bounds_calls_in_flight() {
     assert!(peak <= 2, "peak in flight {peak}");
     assert!(peak >= 1);
 }
+
+/// Refreshes `states` of type `t` through `read_many` and returns how many
+/// API calls it took; every state must read back without errors, and
+/// `missing` (a state whose object is gone) must read as null.
+async fn refresh_calls(
+    p: &terrane_provider_aws::Configured,
+    t: &str,
+    states: &[terrane_value::Value],
+    missing: Option<&terrane_value::Value>,
+) -> u64 {
+    let mut all = states.to_vec();
+    all.extend(missing.cloned());
+    let before = p.aws.counter.total();
+    let out = p.read_many(reqs(t, &all)).await;
+    let calls = p.aws.counter.total() - before;
+    for (i, r) in out.iter().enumerate() {
+        assert!(!r.diagnostics.has_errors(), "{t}: {:?}", r.diagnostics);
+        let gone = missing.is_some() && i == all.len() - 1;
+        assert_eq!(r.new_state.is_null(), gone, "{t} #{i}");
+    }
+    calls
+}
+
+#[tokio::test]
+async fn gateways_addresses_acls_associations_and_databases_refresh_in_batches() {
+    let Some(ep) = moto() else { return };
+    let p = connect(&ep, "eu-south-2").await;
+    let ec2 = &p.aws.ec2;
+    let vpc = create(
+        &p,
+        "aws_vpc",
+        &config("aws_vpc", vec![("cidr_block", vs("10.80.0.0/16"))]),
+    )
+    .await;
+    let vpc_id = s(&vpc, "id");
+    let subnet = ec2
+        .create_subnet()
+        .vpc_id(&vpc_id)
+        .cidr_block("10.80.1.0/24")
+        .send()
+        .await
+        .unwrap();
+    let subnet_id = subnet
+        .subnet()
+        .and_then(|s| s.subnet_id())
+        .unwrap()
+        .to_string();
+    let n = 25;
+    let (mut igws, mut eips, mut nats, mut acls, mut assocs) =
+        (Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    let id_state = |t: &str, id: &str| config(t, vec![("id", vs(id))]);
+    for i in 0..n {
+        let g = ec2.create_internet_gateway().send().await.unwrap();
+        let gid = g
+            .internet_gateway()
+            .and_then(|g| g.internet_gateway_id())
+            .unwrap();
+        igws.push(id_state("aws_internet_gateway", gid));
+        let a = ec2
+            .allocate_address()
+            .domain(aws_sdk_ec2::types::DomainType::Vpc)
+            .send()
+            .await
+            .unwrap();
+        let alloc = a.allocation_id().unwrap().to_string();
+        eips.push(id_state("aws_eip", &alloc));
+        let nat = ec2
+            .create_nat_gateway()
+            .subnet_id(&subnet_id)
+            .allocation_id(&alloc)
+            .send()
+            .await
+            .unwrap();
+        let nid = nat.nat_gateway().and_then(|n| n.nat_gateway_id()).unwrap();
+        nats.push(config(
+            "aws_nat_gateway",
+            vec![("id", vs(nid)), ("allocation_id", vs(&alloc))],
+        ));
+        let acl = ec2
+            .create_network_acl()
+            .vpc_id(&vpc_id)
+            .send()
+            .await
+            .unwrap();
+        let aid = acl.network_acl().and_then(|a| a.network_acl_id()).unwrap();
+        acls.push(id_state("aws_network_acl", aid));
+        // One association per table: a table per gateway edge association
+        // would need gateways attached, so tables are associated with the
+        // one subnet in turn and the last ones read back as associated.
+        let rt = ec2
+            .create_route_table()
+            .vpc_id(&vpc_id)
+            .send()
+            .await
+            .unwrap();
+        let rt_id = rt.route_table().and_then(|t| t.route_table_id()).unwrap();
+        let sn = ec2
+            .create_subnet()
+            .vpc_id(&vpc_id)
+            .cidr_block(format!("10.80.{}.0/24", 10 + i))
+            .send()
+            .await
+            .unwrap();
+        let sn_id = sn.subnet().and_then(|s| s.subnet_id()).unwrap();
+        let assoc = ec2
+            .associate_route_table()
+            .route_table_id(rt_id)
+            .subnet_id(sn_id)
+            .send()
+            .await
+            .unwrap();
+        assocs.push(config(
+            "aws_route_table_association",
+            vec![
+                ("id", vs(assoc.association_id().unwrap())),
+                ("route_table_id", vs(rt_id)),
+                ("subnet_id", vs(sn_id)),
+            ],
+        ));
+    }
+
+    // One Describe call per type for 25 objects (plus one gone object).
+    for (t, states, missing) in [
+        ("aws_internet_gateway", &igws, "igw-0000000000000000f"),
+        ("aws_eip", &eips, "eipalloc-0000000000000000f"),
+        ("aws_nat_gateway", &nats, "nat-0000000000000000f"),
+        (
+            "aws_route_table_association",
+            &assocs,
+            "rtbassoc-0000000000000000f",
+        ),
+    ] {
+        let gone = id_state(t, missing);
+        let calls = refresh_calls(&p, t, states, Some(&gone)).await;
+        assert_eq!(calls, 1, "{t}: {:?}", p.aws.counter.by_operation());
+    }
+    // Network ACLs are listed by ID (no ID filter on moto): one call for
+    // all that exist; with a gone one in the batch AWS fails the whole
+    // call, and each ID is then asked alone.
+    let calls = refresh_calls(&p, "aws_network_acl", &acls, None).await;
+    assert_eq!(calls, 1, "{:?}", p.aws.counter.by_operation());
+    let gone = id_state("aws_network_acl", "acl-0000000000000000f");
+    let calls = refresh_calls(&p, "aws_network_acl", &acls, Some(&gone)).await;
+    assert_eq!(calls, 1 + n + 1);
+
+    // DB instances: one filtered DescribeDBInstances (tags come with it).
+    let mut dbs = Vec::new();
+    for _ in 0..5 {
+        let ident = unique("batchdb");
+        p.aws
+            .rds
+            .create_db_instance()
+            .db_instance_identifier(&ident)
+            .engine("postgres")
+            .db_instance_class("db.t3.micro")
+            .allocated_storage(20)
+            .master_username("app")
+            .master_user_password("correct-horse-battery")
+            .tags(
+                aws_sdk_rds::types::Tag::builder()
+                    .key("Name")
+                    .value(&ident)
+                    .build(),
+            )
+            .send()
+            .await
+            .unwrap();
+        dbs.push(config(
+            "aws_db_instance",
+            vec![
+                ("identifier", vs(&ident)),
+                ("tags", map(&[("Name", &ident)])),
+            ],
+        ));
+    }
+    let gone = config("aws_db_instance", vec![("identifier", vs("batchdb-gone"))]);
+    let calls = refresh_calls(&p, "aws_db_instance", &dbs, Some(&gone)).await;
+    assert_eq!(calls, 1, "{:?}", p.aws.counter.by_operation());
+    let out = p.read_many(reqs("aws_db_instance", &dbs)).await;
+    for (r, want) in out.iter().zip(&dbs) {
+        assert_eq!(attr(&r.new_state, "tags"), attr(want, "tags"));
+        assert_eq!(s(&r.new_state, "engine"), "postgres");
+    }
+}
