@@ -363,6 +363,10 @@ pub fn to_json(
                     }
                 }
             }
+            // A string defaulting to "" means "unset" there (seccomp's
+            // `localhost_profile`): Kubernetes rejects some when present.
+            _ if v.as_str() == Some("")
+                && fl.default.as_ref().and_then(Value::as_str) == Some("") => {}
             _ => {
                 if let Some(j) = scalar_json(fl, v, &path)? {
                     out.insert(fl.json.to_string(), j);
@@ -588,7 +592,7 @@ pub fn from_json(fields: &[Field], j: Option<&Map<String, J>>, prior: Option<&Ob
                     (Rep::Many, Some(J::Array(a))) => a.iter().filter_map(J::as_object).collect(),
                     _ => vec![],
                 };
-                if fl.server_block && prior_items.is_empty() {
+                if fl.server_block && prior.is_some() && prior_items.is_empty() {
                     Value::list(ety, vec![])
                 } else {
                     let items = raw
@@ -807,6 +811,47 @@ pub fn drop_ignored(state: &mut Obj, ignore: &Ignore) {
 #[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn modes_sets_and_quantities() {
+        let fields = vec![
+            f("mode", "mode", Ty::Mode),
+            f("groups", "groups", Ty::SetInt),
+            f("values", "values", Ty::SetStr),
+            f("size", "size", Ty::Quantity),
+        ];
+        let planned: Obj = [
+            ("mode".to_string(), vs("0640")),
+            (
+                "groups".to_string(),
+                Value::set(Type::Number, vec![Value::number(5), Value::number(4)]),
+            ),
+            (
+                "values".to_string(),
+                Value::set(Type::String, vec![vs("b"), vs("a")]),
+            ),
+            ("size".to_string(), vs("0.5Gi")),
+        ]
+        .into_iter()
+        .collect();
+        let body = to_json(&fields, &planned, None, "").unwrap();
+        assert_eq!(
+            J::Object(body),
+            serde_json::json!({"mode": 416, "groups": [4, 5], "values": ["a", "b"], "size": "0.5Gi"})
+        );
+        // The server's canonical quantity and an equal mode keep the
+        // configured spelling; a different value shows.
+        let server = serde_json::json!({"mode": 416, "groups": [4, 5], "values": ["a", "b"], "size": "512Mi"});
+        let back = from_json(&fields, server.as_object(), Some(&planned));
+        assert_eq!(back, planned);
+        let server = serde_json::json!({"mode": 420, "size": "1Gi"});
+        let back = from_json(&fields, server.as_object(), Some(&planned));
+        assert_eq!(back["mode"], vs("0644"));
+        assert_eq!(back["size"], vs("1Gi"));
+        assert!(back["groups"].is_null());
+        let bad: Obj = [("mode".to_string(), vs("0999"))].into_iter().collect();
+        assert!(to_json(&fields, &bad, None, "").is_err());
+    }
 
     #[test]
     fn internal_keys_as_terraform_decides() {

@@ -95,6 +95,14 @@ fn attr(ty: &Type, j: Option<&J>) -> Value {
                 .map(|x| attr(e, Some(x)))
                 .collect(),
         ),
+        Type::Set(e) => Value::set(
+            (**e).clone(),
+            j.as_array()
+                .unwrap()
+                .iter()
+                .map(|x| attr(e, Some(x)))
+                .collect(),
+        ),
         Type::Dynamic => terrane_provider_kubernetes::jsonval::from_json(j),
         Type::Object { attrs, .. } => Value::object(
             attrs
