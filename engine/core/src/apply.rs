@@ -14,6 +14,7 @@ use crate::planner::{
 use crate::prior::key_to_state;
 use crate::scope::{RepData, Repetition};
 use crate::walker::{expand, instance_addr, mark_schema_sensitive, Walker};
+pub(crate) use crate::working::{state_mode, Working};
 use crate::{typed_json, CoreError, Hooks};
 use futures::StreamExt;
 use petgraph::graph::NodeIndex;
@@ -73,138 +74,6 @@ pub struct ApplyOutcome {
     pub imported: usize,
     /// Root outputs after the apply.
     pub outputs: BTreeMap<String, (Value, bool)>,
-}
-
-type ObjKey = (InstanceKey, Option<String>);
-
-#[derive(Debug, Clone)]
-struct ResEntry {
-    provider: String,
-    each: Option<String>,
-    objects: BTreeMap<ObjKey, InstanceObject>,
-}
-
-/// The state being built, indexed for O(log n) updates.
-struct Working {
-    base: StateFile,
-    resources: BTreeMap<(String, ResourceMode, String, String), ResEntry>,
-}
-
-fn state_mode(m: ResourceMode) -> terrane_state::Mode {
-    match m {
-        ResourceMode::Data => terrane_state::Mode::Data,
-        _ => terrane_state::Mode::Managed,
-    }
-}
-
-fn res_key(m: &ModuleInstance, r: &Resource) -> (String, ResourceMode, String, String) {
-    (m.to_string(), r.mode, r.type_name.clone(), r.name.clone())
-}
-
-impl Working {
-    fn new(state: &StateFile) -> Working {
-        let mut resources = BTreeMap::new();
-        for r in &state.resources {
-            let mode = if r.mode == terrane_state::Mode::Data {
-                ResourceMode::Data
-            } else {
-                ResourceMode::Managed
-            };
-            let mut objects = BTreeMap::new();
-            for o in &r.instances {
-                objects.insert(
-                    (
-                        crate::prior::key_from_state(o.index_key.as_ref()),
-                        o.deposed.clone(),
-                    ),
-                    o.clone(),
-                );
-            }
-            resources.insert(
-                (
-                    r.module.clone(),
-                    mode,
-                    r.resource_type.clone(),
-                    r.name.clone(),
-                ),
-                ResEntry {
-                    provider: r.provider.clone(),
-                    each: r.each.clone(),
-                    objects,
-                },
-            );
-        }
-        let mut base = state.clone();
-        base.resources.clear();
-        Working { base, resources }
-    }
-
-    fn put(
-        &mut self,
-        m: &ModuleInstance,
-        r: &Resource,
-        k: &InstanceKey,
-        deposed: Option<String>,
-        provider: &str,
-        obj: InstanceObject,
-    ) {
-        let e = self
-            .resources
-            .entry(res_key(m, r))
-            .or_insert_with(|| ResEntry {
-                provider: provider.to_string(),
-                each: None,
-                objects: BTreeMap::new(),
-            });
-        e.provider = provider.to_string();
-        e.objects.insert((k.clone(), deposed), obj);
-    }
-
-    fn take(
-        &mut self,
-        m: &ModuleInstance,
-        r: &Resource,
-        k: &InstanceKey,
-        deposed: Option<String>,
-    ) -> Option<InstanceObject> {
-        let key = res_key(m, r);
-        let e = self.resources.get_mut(&key)?;
-        let o = e.objects.remove(&(k.clone(), deposed));
-        if e.objects.is_empty() {
-            self.resources.remove(&key);
-        }
-        o
-    }
-
-    fn get(
-        &self,
-        m: &ModuleInstance,
-        r: &Resource,
-        k: &InstanceKey,
-        deposed: Option<String>,
-    ) -> Option<&InstanceObject> {
-        self.resources
-            .get(&res_key(m, r))?
-            .objects
-            .get(&(k.clone(), deposed))
-    }
-
-    fn finish(mut self) -> StateFile {
-        let mut st = std::mem::replace(&mut self.base, StateFile::new(""));
-        for ((module, mode, ty, name), e) in self.resources {
-            let mut r =
-                terrane_state::Resource::new(&module, state_mode(mode), &ty, &name, &e.provider);
-            r.each = e.each;
-            for ((k, d), mut o) in e.objects {
-                o.index_key = key_to_state(&k);
-                o.deposed = d;
-                r.instances.push(o);
-            }
-            st.resources.push(r);
-        }
-        st.sort();
-        st
-    }
 }
 
 /// Paths of sensitive values inside an object, as state records them.
@@ -320,7 +189,7 @@ fn state_addr(
 }
 
 /// Parses the module instance, resource and key of a change.
-fn change_parts(c: &ResourceChange) -> Option<(ModuleInstance, Resource, InstanceKey)> {
+pub(crate) fn change_parts(c: &ResourceChange) -> Option<(ModuleInstance, Resource, InstanceKey)> {
     let m: ModuleInstance = c.module_address.parse().ok()?;
     let mode = if c.mode == crate::plan::Mode::Data {
         ResourceMode::Data
@@ -348,10 +217,10 @@ fn config_address(m: &ModuleInstance, r: &Resource) -> String {
     }
 }
 
-struct Shared<'j> {
+pub(crate) struct Shared<'j> {
     journal: Mutex<&'j mut Journal>,
     sync: terrane_state::journal::JournalSync,
-    working: Mutex<Working>,
+    pub(crate) working: Mutex<Working>,
     counts: Mutex<(usize, usize, usize)>,
     diags: Mutex<Diagnostics>,
     /// Per-provider concurrency limits, by provider configuration address.
@@ -889,6 +758,8 @@ pub async fn apply(
         }
         if interrupted {
             sh.diag(Diagnostic::error("Apply interrupted", "terrane was interrupted; changes in progress were finished and saved, and no new ones were started."));
+        } else {
+            crate::checks::apply_checks(&mut w, &sh, plan, hooks).await;
         }
     }
     // Phase 3: deposed objects of create-before-destroy replacements.
@@ -913,13 +784,11 @@ pub async fn apply(
             .parse::<ModuleInstance>()
             .map(|m| m.to_path())
             .unwrap_or_default();
-        config.descendant(&path).is_some_and(|c| {
-            c.module.resources.contains_key(&Resource::new(
-                ResourceMode::Data,
-                ty.clone(),
-                name.clone(),
-            ))
-        })
+        let r = Resource::new(ResourceMode::Data, ty.clone(), name.clone());
+        config
+            .descendant(&path)
+            .is_some_and(|c| c.module.resources.contains_key(&r))
+            || crate::checks::is_nested_data(config, &path, &r)
     });
     let mut new_state = working.finish();
     // Outputs.

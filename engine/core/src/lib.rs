@@ -20,6 +20,7 @@
 #![allow(clippy::result_large_err)]
 
 pub mod apply;
+pub mod checks;
 pub mod decode;
 pub mod graph;
 pub mod imports;
@@ -35,6 +36,7 @@ pub mod sources;
 pub mod typed_json;
 pub mod vars;
 mod walker;
+mod working;
 
 pub use apply::{apply, ApplyOptions, ApplyOutcome};
 pub use planner::{plan as make_plan, PlanOptions};

@@ -229,9 +229,9 @@ pub(crate) fn excluded_nodes(
     set
 }
 
-struct PlanRun<'o> {
+pub(crate) struct PlanRun<'o> {
     opts: &'o PlanOptions,
-    changes: BTreeMap<String, ResourceChange>,
+    pub(crate) changes: BTreeMap<String, ResourceChange>,
     drift: Vec<ResourceChange>,
     /// Resource nodes with any pending (non no-op) change.
     pending: HashSet<NodeIndex>,
@@ -318,9 +318,12 @@ pub async fn plan(
         }
         plan_orphans(&mut w, &mut run).await;
     }
+    if opts.mode == PlanMode::Normal {
+        crate::checks::plan_nested_data(&mut w, &mut run).await;
+    }
     plan_outputs(&mut w, &mut plan, state, opts.mode);
     if opts.mode != PlanMode::Destroy {
-        check_blocks(&mut w);
+        crate::checks::evaluate_asserts(&mut w);
     }
     for c in run.changes.values_mut() {
         if c.deposed.is_none() {
@@ -869,7 +872,7 @@ fn triggered(w: &Walker<'_>, run: &PlanRun<'_>, inst: &InstanceCtx<'_>) -> bool 
     false
 }
 
-async fn plan_instance(
+pub(crate) async fn plan_instance(
     w: &mut Walker<'_>,
     run: &mut PlanRun<'_>,
     inst: &InstanceCtx<'_>,
@@ -1329,48 +1332,6 @@ fn plan_outputs(w: &mut Walker<'_>, plan: &mut Plan, state: &StateFile, mode: Pl
                 sensitive,
             },
         );
-    }
-}
-
-/// Evaluates `check` blocks: failed assertions are warnings.
-fn check_blocks(w: &mut Walker<'_>) {
-    let config = w.config;
-    for c in config.walk() {
-        for (name, check) in &c.module.checks {
-            for m in w.scopes.instances(&c.path) {
-                for rule in &check.asserts {
-                    let mut refs = terrane_lang::references(&rule.condition.expr);
-                    refs.extend(terrane_lang::references(&rule.error_message.expr));
-                    let ctx = w
-                        .scopes
-                        .context(&w.base, &m, &refs, &RepData::default(), None);
-                    let cond = crate::decode::eval_expr(
-                        &rule.condition.expr,
-                        &rule.condition.src,
-                        &ctx,
-                        &w.sources,
-                    );
-                    if let Ok(v) = cond {
-                        if v.unmark_deep().0.as_bool() == Some(false) {
-                            let msg = crate::decode::eval_expr(
-                                &rule.error_message.expr,
-                                &rule.error_message.src,
-                                &ctx,
-                                &w.sources,
-                            )
-                            .ok()
-                            .and_then(|m| m.unmark_deep().0.as_str().map(String::from))
-                            .unwrap_or_default();
-                            w.diags.push(
-                                Diagnostic::warning("Check block assertion failed", msg)
-                                    .with_subject(rule.condition.range())
-                                    .with_address(format!("check.{name}")),
-                            );
-                        }
-                    }
-                }
-            }
-        }
     }
 }
 

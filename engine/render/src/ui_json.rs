@@ -147,7 +147,10 @@ pub fn resource_addr_parts(
 /// `module.m["a"].data.t.n[0]` (hooks only know the address).
 pub fn resource_for_address(addr: &str) -> J {
     let (module, ty, name, key) = split_address(addr);
-    let mode = if addr[module.len()..].trim_start_matches('.').starts_with("data.") {
+    let mode = if addr[module.len()..]
+        .trim_start_matches('.')
+        .starts_with("data.")
+    {
         Mode::Data
     } else {
         Mode::Managed
@@ -469,7 +472,8 @@ pub fn apply_start_id(
         ApplyOp::Create => "Creating...",
         ApplyOp::Update => "Modifying...",
         ApplyOp::Delete => "Destroying...",
-        ApplyOp::Read => "Reading...",
+        // Terraform's JSON hooks call reading a data source refreshing.
+        ApplyOp::Read => "Refreshing...",
     };
     line(
         Level::Info,
@@ -492,7 +496,7 @@ pub fn apply_progress(
         ApplyOp::Create => "Still creating...",
         ApplyOp::Update => "Still modifying...",
         ApplyOp::Delete => "Still destroying...",
-        ApplyOp::Read => "Still reading...",
+        ApplyOp::Read => "Still refreshing...",
     };
     line(
         Level::Info,
@@ -532,7 +536,7 @@ pub fn apply_complete_id(
         ApplyOp::Create => "Creation complete",
         ApplyOp::Update => "Modifications complete",
         ApplyOp::Delete => "Destruction complete",
-        ApplyOp::Read => "Read complete",
+        ApplyOp::Read => "Refresh complete",
     };
     line(
         Level::Info,
@@ -558,7 +562,7 @@ pub fn apply_errored(
         ApplyOp::Create => "Creation",
         ApplyOp::Update => "Modifications",
         ApplyOp::Delete => "Destruction",
-        ApplyOp::Read => "Read",
+        ApplyOp::Read => "Refresh",
     };
     line(
         Level::Info,

@@ -144,7 +144,14 @@ fn report(diags: &Diagnostics, ctx: &Ctx, json: bool) {
     }
 }
 
-fn make_plan(a: &PlanArgs, kind: Kind, ctx: &Ctx, state: &StateFile) -> Result<Plan, u8> {
+/// Plans. Errors are reported at once; the warnings of a successful plan
+/// are returned to be shown after the plan, where Terraform shows them.
+fn make_plan(
+    a: &PlanArgs,
+    kind: Kind,
+    ctx: &Ctx,
+    state: &StateFile,
+) -> Result<(Plan, Diagnostics), u8> {
     let mut diags = Diagnostics::new();
     let Some(opts) = plan_options(a, kind, ctx, &mut diags) else {
         report(&diags, ctx, a.json);
@@ -166,14 +173,22 @@ fn make_plan(a: &PlanArgs, kind: Kind, ctx: &Ctx, state: &StateFile) -> Result<P
         if kind != Kind::Refresh && !plan.errored && !diags.has_errors() {
             uijson::print_plan(&plan);
         }
-        uijson::print_diags(&diags, &ctx.sources);
-    } else {
-        print_diags(&diags, &ctx.sources, ctx.color);
     }
     if plan.errored || diags.has_errors() {
+        report(&diags, ctx, a.json);
         return Err(1);
     }
-    Ok(plan)
+    Ok((plan, diags))
+}
+
+/// Warnings after a plan, separated from it by a blank line.
+fn print_warnings(warnings: &Diagnostics, ctx: &Ctx, json: bool) {
+    if json {
+        uijson::print_diags(warnings, &ctx.sources);
+    } else if !warnings.is_empty() {
+        println!();
+        print_diags(warnings, &ctx.sources, ctx.color);
+    }
 }
 
 /// `terrane plan`.
@@ -205,13 +220,14 @@ pub fn plan(a: PlanArgs) -> u8 {
             return 1;
         }
     };
-    let plan = match make_plan(&a, Kind::Plan, &ctx, &state) {
+    let (plan, warnings) = match make_plan(&a, Kind::Plan, &ctx, &state) {
         Ok(p) => p,
         Err(c) => return c,
     };
     if !a.json {
         print!("{}", planview::render(&plan, ctx.color));
     }
+    print_warnings(&warnings, &ctx, a.json);
     if let Some(out) = &a.out {
         if let Err(e) = std::fs::write(out, terrane_core::planfile::to_bytes(&plan)) {
             common::error(
@@ -274,6 +290,8 @@ pub fn apply(a: ApplyArgs, kind: Kind) -> u8 {
             return 1;
         }
     };
+    // Plan warnings are shown with the apply's own diagnostics (once each).
+    let mut plan_warnings = Diagnostics::new();
     let plan = match &a.plan_file {
         Some(f) => {
             let bytes = match std::fs::read(f) {
@@ -297,12 +315,17 @@ pub fn apply(a: ApplyArgs, kind: Kind) -> u8 {
             }
         }
         None => {
-            let plan = match make_plan(&pa, kind, &ctx, &state) {
+            let (plan, warnings) = match make_plan(&pa, kind, &ctx, &state) {
                 Ok(p) => p,
                 Err(c) => return c,
             };
             if kind != Kind::Refresh && !json {
                 print!("{}", planview::render(&plan, ctx.color));
+            }
+            if pa.auto_approve || kind == Kind::Refresh {
+                plan_warnings = warnings;
+            } else {
+                print_warnings(&warnings, &ctx, json);
             }
             if json {
                 // The plan part is already in the stream.
@@ -384,6 +407,13 @@ pub fn apply(a: ApplyArgs, kind: Kind) -> u8 {
     } else if let Err(e) = journal.begin(&before) {
         common::error("Failed to reset the state journal", e.to_string());
     }
+    let mut all = Diagnostics::new();
+    for d in plan_warnings.into_vec().into_iter().chain(diags.into_vec()) {
+        if !all.iter().any(|x| *x == d) {
+            all.push(d);
+        }
+    }
+    let diags = all;
     report(&diags, &ctx, json);
     if diags.has_errors() || cancel.load(Ordering::SeqCst) {
         return 1;

@@ -170,7 +170,10 @@ impl terrane_core::Hooks for JsonHooks {
     fn refreshed(&self, addr: &str, id: Option<&str>) {
         let a = instance(addr);
         let res = ui_json::resource_for_address(a);
-        println!("{}", ui_json::refresh_line(res, a, true, id_pair(id), &now()));
+        println!(
+            "{}",
+            ui_json::refresh_line(res, a, true, id_pair(id), &now())
+        );
     }
 
     fn started(&self, addr: &str, action: Action, id: Option<&str>) {
@@ -189,10 +192,7 @@ impl terrane_core::Hooks for JsonHooks {
     fn still_running(&self, addr: &str, action: Action, _id: Option<&str>, e: Duration) {
         let a = instance(addr);
         let res = ui_json::resource_for_address(a);
-        println!(
-            "{}",
-            ui_json::apply_progress(res, a, op(action), e, &now())
-        );
+        println!("{}", ui_json::apply_progress(res, a, op(action), e, &now()));
     }
 
     fn finished(&self, addr: &str, action: Action, id: Option<&str>, e: Duration) {
@@ -215,10 +215,7 @@ impl terrane_core::Hooks for JsonHooks {
         let a = instance(addr);
         let e = self.elapsed(addr, action);
         let res = ui_json::resource_for_address(a);
-        println!(
-            "{}",
-            ui_json::apply_errored(res, a, op(action), e, &now())
-        );
+        println!("{}", ui_json::apply_errored(res, a, op(action), e, &now()));
     }
 }
 
@@ -230,14 +227,21 @@ mod tests {
     #[test]
     fn deposed_labels_name_the_instance() {
         assert_eq!(instance("a.b (deposed object 1a2b3c4d)"), "a.b");
-        assert_eq!(instance("module.m[\"x (y)\"].a.b"), "module.m[\"x (y)\"].a.b");
+        assert_eq!(
+            instance("module.m[\"x (y)\"].a.b"),
+            "module.m[\"x (y)\"].a.b"
+        );
     }
 
     #[test]
     fn failure_reports_time_since_start() {
         let h = JsonHooks::default();
         h.started("a.b", Action::Create, None);
-        assert!(h.starts.lock().unwrap().contains_key(&key("a.b", Action::Create)));
+        assert!(h
+            .starts
+            .lock()
+            .unwrap()
+            .contains_key(&key("a.b", Action::Create)));
         h.failed("a.b", Action::Create);
         assert!(h.starts.lock().unwrap().is_empty());
     }
