@@ -7,7 +7,9 @@ mod target_group;
 
 use crate::client::{Aws, AwsError};
 use crate::framework::s::*;
-use crate::framework::{invalid, timeout, wait_for, Error, Failed, PlanCtx, Resource};
+use crate::framework::{
+    invalid, read_by_ids, single, timeout, wait_for, Error, Failed, PlanCtx, Resource,
+};
 use crate::vals::*;
 use aws_sdk_elasticloadbalancingv2::types::{
     IpAddressType, LoadBalancer, LoadBalancerAttribute, LoadBalancerSchemeEnum,
@@ -232,6 +234,148 @@ fn lb_type(o: &Obj) -> String {
     get_s(o, "load_balancer_type").unwrap_or_else(|| "application".into())
 }
 
+/// ARNs per DescribeLoadBalancers, DescribeTargetGroups or DescribeTags call.
+const ARN_CHUNK: usize = 20;
+
+/// Looks ELBv2 objects up by ARN, [`ARN_CHUNK`] per call (`call(chunk)`).
+/// A chunk naming a gone object fails as a whole with one of `not_found`,
+/// so such a chunk is asked again one ARN at a time (gone ones left out).
+pub async fn by_arns<T, F, Fut>(
+    arns: &[String],
+    not_found: &[&str],
+    call: F,
+) -> Result<Vec<T>, AwsError>
+where
+    F: Fn(Vec<String>) -> Fut,
+    Fut: std::future::Future<Output = Result<Vec<T>, AwsError>>,
+{
+    let mut uniq = arns.to_vec();
+    uniq.sort();
+    uniq.dedup();
+    let mut out = Vec::new();
+    for chunk in uniq.chunks(ARN_CHUNK) {
+        match call(chunk.to_vec()).await {
+            Ok(items) => out.extend(items),
+            Err(e) if e.is(not_found) => {
+                for arn in chunk {
+                    match call(vec![arn.clone()]).await {
+                        Ok(items) => out.extend(items),
+                        Err(e) if e.is(not_found) => {}
+                        Err(e) => return Err(e),
+                    }
+                }
+            }
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(out)
+}
+
+/// The tags of many ELBv2 resources, by ARN (DescribeTags, 20 per call).
+pub async fn read_tags_many(
+    aws: &Aws,
+    arns: &[String],
+    not_found: &[&str],
+) -> Result<BTreeMap<String, BTreeMap<String, String>>, AwsError> {
+    let descs = by_arns(arns, not_found, |chunk| async move {
+        aws.call("ELBv2 DescribeTags", || {
+            aws.elbv2
+                .describe_tags()
+                .set_resource_arns(Some(chunk.clone()))
+                .send()
+        })
+        .await
+        .map(|out| out.tag_descriptions().to_vec())
+    })
+    .await?;
+    Ok(descs
+        .into_iter()
+        .filter_map(|d| {
+            let tags = d
+                .tags()
+                .iter()
+                .filter_map(|t| {
+                    Some((
+                        t.key()?.to_string(),
+                        t.value().unwrap_or_default().to_string(),
+                    ))
+                })
+                .collect();
+            Some((d.resource_arn()?.to_string(), tags))
+        })
+        .collect())
+}
+
+/// ELBv2 key/value attributes as a map.
+pub fn attribute_map<'a>(
+    pairs: impl IntoIterator<Item = (Option<&'a str>, Option<&'a str>)>,
+) -> BTreeMap<String, String> {
+    pairs
+        .into_iter()
+        .filter_map(|(k, v)| Some((k?.to_string(), v.unwrap_or_default().to_string())))
+        .collect()
+}
+
+/// A load balancer with what a refresh reads besides it.
+struct FoundLb {
+    lb: LoadBalancer,
+    attributes: BTreeMap<String, String>,
+    tags: BTreeMap<String, String>,
+}
+
+const LB_NOT_FOUND: &[&str] = &["LoadBalancerNotFound"];
+
+/// Load balancers by ARN with their attributes (one call each: the API
+/// has no batch form) and tags (batched).
+async fn find_lbs_full(aws: &Aws, arns: &[String]) -> Result<BTreeMap<String, FoundLb>, Error> {
+    let lbs = by_arns(arns, LB_NOT_FOUND, |chunk| async move {
+        aws.call("ELBv2 DescribeLoadBalancers", || {
+            aws.elbv2
+                .describe_load_balancers()
+                .set_load_balancer_arns(Some(chunk.clone()))
+                .send()
+        })
+        .await
+        .map(|out| out.load_balancers().to_vec())
+    })
+    .await?;
+    let found: Vec<String> = lbs
+        .iter()
+        .filter_map(|l| l.load_balancer_arn().map(String::from))
+        .collect();
+    let mut tags = read_tags_many(aws, &found, LB_NOT_FOUND).await?;
+    let attrs = futures::future::join_all(found.iter().map(|arn| async move {
+        aws.call("ELBv2 DescribeLoadBalancerAttributes", || {
+            aws.elbv2
+                .describe_load_balancer_attributes()
+                .load_balancer_arn(arn)
+                .send()
+        })
+        .await
+        .map(|out| attribute_map(out.attributes().iter().map(|a| (a.key(), a.value()))))
+    }))
+    .await;
+    let mut out = BTreeMap::new();
+    for (lb, a) in lbs.into_iter().zip(attrs) {
+        let arn = lb.load_balancer_arn().unwrap_or_default().to_string();
+        let attributes = match a {
+            Ok(m) => m,
+            Err(e) if e.is(LB_NOT_FOUND) => continue,
+            Err(e) => return Err(e.into()),
+        };
+        let tags = tags.remove(&arn).unwrap_or_default();
+        out.insert(
+            arn,
+            FoundLb {
+                lb,
+                attributes,
+                tags,
+            },
+        );
+    }
+    Ok(out)
+}
+
 async fn find_lb(aws: &Aws, arn: &str) -> Result<Option<LoadBalancer>, AwsError> {
     match aws
         .call("ELBv2 DescribeLoadBalancers", || {
@@ -249,6 +393,109 @@ async fn find_lb(aws: &Aws, arn: &str) -> Result<Option<LoadBalancer>, AwsError>
 }
 
 impl LbRes {
+    /// The state of a load balancer from what AWS reports.
+    fn lb_state(&self, aws: &Aws, state: &Obj, found: &FoundLb) -> Obj {
+        let lb = &found.lb;
+        let kv = &found.attributes;
+        let arn = lb.load_balancer_arn().unwrap_or_default().to_string();
+        let mut st = state.clone();
+        st.insert("id".into(), vs(&arn));
+        st.insert("arn".into(), vs(&arn));
+        st.insert("arn_suffix".into(), vs(arn_suffix(&arn)));
+        st.insert("name".into(), vso(lb.load_balancer_name()));
+        if get_s(&st, "name_prefix").is_none() {
+            st.insert("name_prefix".into(), vs(""));
+        }
+        st.insert("dns_name".into(), vso(lb.dns_name()));
+        st.insert("zone_id".into(), vso(lb.canonical_hosted_zone_id()));
+        st.insert("vpc_id".into(), vso(lb.vpc_id()));
+        let ty = lb
+            .r#type()
+            .map(|t| t.as_str().to_string())
+            .unwrap_or_else(|| "application".into());
+        st.insert("load_balancer_type".into(), vs(&ty));
+        st.insert(
+            "internal".into(),
+            vb(lb.scheme().map(|s| s.as_str()) == Some("internal")),
+        );
+        st.insert(
+            "ip_address_type".into(),
+            vs(lb.ip_address_type().map(|t| t.as_str()).unwrap_or("ipv4")),
+        );
+        st.insert(
+            "security_groups".into(),
+            vset(lb.security_groups().iter().cloned()),
+        );
+        st.insert(
+            "subnets".into(),
+            vset(
+                lb.availability_zones()
+                    .iter()
+                    .filter_map(|z| z.subnet_id().map(String::from)),
+            ),
+        );
+        st.insert(
+            "subnet_mapping".into(),
+            subnets::mappings_from_zones(lb.availability_zones()),
+        );
+        if get_s(&st, "customer_owned_ipv4_pool").is_none()
+            && lb.customer_owned_ipv4_pool().is_some()
+        {
+            st.insert(
+                "customer_owned_ipv4_pool".into(),
+                vso(lb.customer_owned_ipv4_pool()),
+            );
+        }
+        for a in lb_attrs() {
+            if !a.only.is_empty() && a.only != ty {
+                // Not an attribute of this type: keep what was planned.
+                if st.get(a.name).is_none_or(Value::is_null) {
+                    if let Some(d) = a.default {
+                        st.insert(a.name.into(), attr_value(&a.ty, d));
+                    }
+                }
+                continue;
+            }
+            match kv.get(a.key) {
+                Some(v) => {
+                    st.insert(a.name.into(), attr_value(&a.ty, v));
+                }
+                None => {
+                    let v = match a.default {
+                        Some(d) => attr_value(&a.ty, d),
+                        None => vb(ty == "application"),
+                    };
+                    st.insert(a.name.into(), v);
+                }
+            }
+        }
+        let logs_enabled = kv.get("access_logs.s3.enabled").map(String::as_str) == Some("true");
+        let had_logs = get_block(state, "access_logs").is_some();
+        let lb_ = block(vec![
+            ("bucket", req_s()),
+            ("enabled", opt_b()),
+            ("prefix", opt_s()),
+        ]);
+        let logs: Vec<Value> = if logs_enabled || had_logs {
+            let mut o = Obj::new();
+            o.insert(
+                "bucket".into(),
+                vs(kv.get("access_logs.s3.bucket").cloned().unwrap_or_default()),
+            );
+            o.insert("enabled".into(), vb(logs_enabled));
+            o.insert(
+                "prefix".into(),
+                vs(kv.get("access_logs.s3.prefix").cloned().unwrap_or_default()),
+            );
+            vec![nested(&lb_, o)]
+        } else {
+            vec![]
+        };
+        st.insert("access_logs".into(), Value::list(lb_.implied_type(), logs));
+        aws.set_tags(&mut st, found.tags.clone());
+        st
+    }
+
     async fn put_attributes(
         &self,
         aws: &Aws,
@@ -456,124 +703,18 @@ impl Resource for LbRes {
     }
 
     async fn read(&self, aws: &Aws, state: &Obj) -> Result<Option<Obj>, Error> {
-        let arn = get_s(state, "id").unwrap_or_default();
-        let Some(lb) = find_lb(aws, &arn).await? else {
-            return Ok(None);
-        };
-        let mut st = state.clone();
-        st.insert("id".into(), vs(&arn));
-        st.insert("arn".into(), vs(&arn));
-        st.insert("arn_suffix".into(), vs(arn_suffix(&arn)));
-        st.insert("name".into(), vso(lb.load_balancer_name()));
-        if get_s(&st, "name_prefix").is_none() {
-            st.insert("name_prefix".into(), vs(""));
-        }
-        st.insert("dns_name".into(), vso(lb.dns_name()));
-        st.insert("zone_id".into(), vso(lb.canonical_hosted_zone_id()));
-        st.insert("vpc_id".into(), vso(lb.vpc_id()));
-        let ty = lb
-            .r#type()
-            .map(|t| t.as_str().to_string())
-            .unwrap_or_else(|| "application".into());
-        st.insert("load_balancer_type".into(), vs(&ty));
-        st.insert(
-            "internal".into(),
-            vb(lb.scheme().map(|s| s.as_str()) == Some("internal")),
-        );
-        st.insert(
-            "ip_address_type".into(),
-            vs(lb.ip_address_type().map(|t| t.as_str()).unwrap_or("ipv4")),
-        );
-        st.insert(
-            "security_groups".into(),
-            vset(lb.security_groups().iter().cloned()),
-        );
-        st.insert(
-            "subnets".into(),
-            vset(
-                lb.availability_zones()
-                    .iter()
-                    .filter_map(|z| z.subnet_id().map(String::from)),
-            ),
-        );
-        st.insert(
-            "subnet_mapping".into(),
-            subnets::mappings_from_zones(lb.availability_zones()),
-        );
-        if get_s(&st, "customer_owned_ipv4_pool").is_none()
-            && lb.customer_owned_ipv4_pool().is_some()
-        {
-            st.insert(
-                "customer_owned_ipv4_pool".into(),
-                vso(lb.customer_owned_ipv4_pool()),
-            );
-        }
-        let out = aws
-            .call("ELBv2 DescribeLoadBalancerAttributes", || {
-                aws.elbv2
-                    .describe_load_balancer_attributes()
-                    .load_balancer_arn(&arn)
-                    .send()
-            })
-            .await?;
-        let kv: BTreeMap<String, String> = out
-            .attributes()
-            .iter()
-            .filter_map(|a| {
-                Some((
-                    a.key()?.to_string(),
-                    a.value().unwrap_or_default().to_string(),
-                ))
-            })
-            .collect();
-        for a in lb_attrs() {
-            if !a.only.is_empty() && a.only != ty {
-                // Not an attribute of this type: keep what was planned.
-                if st.get(a.name).is_none_or(Value::is_null) {
-                    if let Some(d) = a.default {
-                        st.insert(a.name.into(), attr_value(&a.ty, d));
-                    }
-                }
-                continue;
-            }
-            match kv.get(a.key) {
-                Some(v) => {
-                    st.insert(a.name.into(), attr_value(&a.ty, v));
-                }
-                None => {
-                    let v = match a.default {
-                        Some(d) => attr_value(&a.ty, d),
-                        None => vb(ty == "application"),
-                    };
-                    st.insert(a.name.into(), v);
-                }
-            }
-        }
-        let logs_enabled = kv.get("access_logs.s3.enabled").map(String::as_str) == Some("true");
-        let had_logs = get_block(state, "access_logs").is_some();
-        let lb_ = block(vec![
-            ("bucket", req_s()),
-            ("enabled", opt_b()),
-            ("prefix", opt_s()),
-        ]);
-        let logs: Vec<Value> = if logs_enabled || had_logs {
-            let mut o = Obj::new();
-            o.insert(
-                "bucket".into(),
-                vs(kv.get("access_logs.s3.bucket").cloned().unwrap_or_default()),
-            );
-            o.insert("enabled".into(), vb(logs_enabled));
-            o.insert(
-                "prefix".into(),
-                vs(kv.get("access_logs.s3.prefix").cloned().unwrap_or_default()),
-            );
-            vec![nested(&lb_, o)]
-        } else {
-            vec![]
-        };
-        st.insert("access_logs".into(), Value::list(lb_.implied_type(), logs));
-        aws.set_tags(&mut st, read_tags(aws, &arn).await?);
-        Ok(Some(st))
+        single(self.read_many(aws, std::slice::from_ref(state)).await)
+    }
+
+    /// DescribeLoadBalancers and DescribeTags take 20 ARNs a call; the
+    /// attributes exist only per load balancer.
+    async fn read_many(&self, aws: &Aws, states: &[Obj]) -> Vec<Result<Option<Obj>, Error>> {
+        read_by_ids(
+            states,
+            |arns| async move { find_lbs_full(aws, &arns).await },
+            |s, found| Some(self.lb_state(aws, s, found)),
+        )
+        .await
     }
 
     async fn update(&self, aws: &Aws, prior: &Obj, p: &Obj) -> Result<Obj, Failed> {

@@ -1,10 +1,10 @@
 //! `aws_lb_target_group` (health check, stickiness) and
 //! `aws_lb_target_group_attachment`.
 
-use super::{read_tags, sync_tags, tag_list};
+use super::{attribute_map, by_arns, read_tags_many, sync_tags, tag_list};
 use crate::client::{Aws, AwsError};
 use crate::framework::s::*;
-use crate::framework::{invalid, Error, Failed, PlanCtx, Resource};
+use crate::framework::{invalid, read_by_ids, single, Error, Failed, PlanCtx, Resource};
 use crate::vals::*;
 use aws_sdk_elasticloadbalancingv2::types::{
     Matcher, ProtocolEnum, TargetDescription, TargetGroup, TargetGroupAttribute,
@@ -49,23 +49,60 @@ fn arn_resource(arn: &str) -> String {
         .unwrap_or_default()
 }
 
-async fn find_tg(aws: &Aws, arn: &str) -> Result<Option<TargetGroup>, AwsError> {
-    match aws
-        .call("ELBv2 DescribeTargetGroups", || {
+struct TgRes;
+
+const TG_NOT_FOUND: &[&str] = &["TargetGroupNotFound"];
+
+/// A target group with its attributes and tags.
+type FoundTg = (
+    TargetGroup,
+    BTreeMap<String, String>,
+    BTreeMap<String, String>,
+);
+
+/// Target groups by ARN with their attributes (one call each: the API has
+/// no batch form) and tags (batched).
+async fn find_tgs_full(aws: &Aws, arns: &[String]) -> Result<BTreeMap<String, FoundTg>, Error> {
+    let tgs = by_arns(arns, TG_NOT_FOUND, |chunk| async move {
+        aws.call("ELBv2 DescribeTargetGroups", || {
             aws.elbv2
                 .describe_target_groups()
-                .target_group_arns(arn)
+                .set_target_group_arns(Some(chunk.clone()))
                 .send()
         })
         .await
-    {
-        Ok(out) => Ok(out.target_groups().first().cloned()),
-        Err(e) if e.is(&["TargetGroupNotFound"]) => Ok(None),
-        Err(e) => Err(e),
+        .map(|out| out.target_groups().to_vec())
+    })
+    .await?;
+    let found: Vec<String> = tgs
+        .iter()
+        .filter_map(|t| t.target_group_arn().map(String::from))
+        .collect();
+    let mut tags = read_tags_many(aws, &found, TG_NOT_FOUND).await?;
+    let attrs = futures::future::join_all(found.iter().map(|arn| async move {
+        aws.call("ELBv2 DescribeTargetGroupAttributes", || {
+            aws.elbv2
+                .describe_target_group_attributes()
+                .target_group_arn(arn)
+                .send()
+        })
+        .await
+        .map(|out| attribute_map(out.attributes().iter().map(|a| (a.key(), a.value()))))
+    }))
+    .await;
+    let mut out = BTreeMap::new();
+    for (tg, a) in tgs.into_iter().zip(attrs) {
+        let arn = tg.target_group_arn().unwrap_or_default().to_string();
+        let kv = match a {
+            Ok(m) => m,
+            Err(e) if e.is(TG_NOT_FOUND) => continue,
+            Err(e) => return Err(e.into()),
+        };
+        let t = tags.remove(&arn).unwrap_or_default();
+        out.insert(arn, (tg, kv, t));
     }
+    Ok(out)
 }
-
-struct TgRes;
 
 /// Fills health-check defaults the way AWS and Terraform do.
 fn plan_health(p: &mut PlanCtx<'_>) {
@@ -500,31 +537,22 @@ impl Resource for TgRes {
     }
 
     async fn read(&self, aws: &Aws, state: &Obj) -> Result<Option<Obj>, Error> {
-        let arn = get_s(state, "id").unwrap_or_default();
-        let Some(tg) = find_tg(aws, &arn).await? else {
-            return Ok(None);
-        };
-        let out = aws
-            .call("ELBv2 DescribeTargetGroupAttributes", || {
-                aws.elbv2
-                    .describe_target_group_attributes()
-                    .target_group_arn(&arn)
-                    .send()
-            })
-            .await?;
-        let kv: BTreeMap<String, String> = out
-            .attributes()
-            .iter()
-            .filter_map(|a| {
-                Some((
-                    a.key()?.to_string(),
-                    a.value().unwrap_or_default().to_string(),
-                ))
-            })
-            .collect();
-        let mut st = self.state(state, &tg, &kv);
-        aws.set_tags(&mut st, read_tags(aws, &arn).await?);
-        Ok(Some(st))
+        single(self.read_many(aws, std::slice::from_ref(state)).await)
+    }
+
+    /// DescribeTargetGroups and DescribeTags take 20 ARNs a call; the
+    /// attributes exist only per target group.
+    async fn read_many(&self, aws: &Aws, states: &[Obj]) -> Vec<Result<Option<Obj>, Error>> {
+        read_by_ids(
+            states,
+            |arns| async move { find_tgs_full(aws, &arns).await },
+            |s, (tg, kv, tags)| {
+                let mut st = self.state(s, tg, kv);
+                aws.set_tags(&mut st, tags.clone());
+                Some(st)
+            },
+        )
+        .await
     }
 
     async fn update(&self, aws: &Aws, prior: &Obj, p: &Obj) -> Result<Obj, Failed> {

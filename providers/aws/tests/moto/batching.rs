@@ -379,3 +379,78 @@ async fn gateways_addresses_acls_associations_and_databases_refresh_in_batches()
         assert_eq!(s(&r.new_state, "engine"), "postgres");
     }
 }
+
+#[tokio::test]
+async fn load_balancers_and_target_groups_refresh_in_batches() {
+    let Some(ep) = moto() else { return };
+    let region = "me-central-1";
+    let p = connect(&ep, region).await;
+    let ec2 = &p.aws.ec2;
+    let elb = &p.aws.elbv2;
+    let vpc = create(
+        &p,
+        "aws_vpc",
+        &config("aws_vpc", vec![("cidr_block", vs("10.90.0.0/16"))]),
+    )
+    .await;
+    let vpc_id = s(&vpc, "id");
+    let mut subnets = Vec::new();
+    for (i, az) in ["a", "b"].iter().enumerate() {
+        let sn = ec2
+            .create_subnet()
+            .vpc_id(&vpc_id)
+            .cidr_block(format!("10.90.{}.0/24", i + 1))
+            .availability_zone(format!("{region}{az}"))
+            .send()
+            .await
+            .unwrap();
+        subnets.push(sn.subnet().and_then(|s| s.subnet_id()).unwrap().to_string());
+    }
+    let n = 25;
+    let (mut lbs, mut tgs) = (Vec::new(), Vec::new());
+    for i in 0..n {
+        let lb = elb
+            .create_load_balancer()
+            .name(format!("{}-{i}", elb_name("bl")))
+            .set_subnets(Some(subnets.clone()))
+            .send()
+            .await
+            .unwrap();
+        let arn = lb.load_balancers()[0].load_balancer_arn().unwrap();
+        lbs.push(config("aws_lb", vec![("id", vs(arn))]));
+        let tg = elb
+            .create_target_group()
+            .name(format!("{}-{i}", elb_name("bt")))
+            .protocol(aws_sdk_elasticloadbalancingv2::types::ProtocolEnum::Http)
+            .port(80)
+            .vpc_id(&vpc_id)
+            .send()
+            .await
+            .unwrap();
+        let arn = tg.target_groups()[0].target_group_arn().unwrap();
+        tgs.push(config("aws_lb_target_group", vec![("id", vs(arn))]));
+    }
+    // 25 objects: two describe calls (20 ARNs each), two DescribeTags, and
+    // the attributes, which the API only answers per object (was 3 x 25).
+    for (t, states) in [("aws_lb", &lbs), ("aws_lb_target_group", &tgs)] {
+        let calls = refresh_calls(&p, t, states, None).await;
+        assert_eq!(calls, 2 + 2 + n, "{t}: {:?}", p.aws.counter.by_operation());
+    }
+    // A deleted one in a batch: its chunk is asked again ARN by ARN, and it
+    // reads as gone while the others read back.
+    let gone_lb = lbs[0].clone();
+    let arn = s(&gone_lb, "id");
+    elb.delete_load_balancer()
+        .load_balancer_arn(&arn)
+        .send()
+        .await
+        .unwrap();
+    refresh_calls(&p, "aws_lb", &lbs[1..], Some(&gone_lb)).await;
+    let gone_tg = tgs[0].clone();
+    elb.delete_target_group()
+        .target_group_arn(s(&gone_tg, "id"))
+        .send()
+        .await
+        .unwrap();
+    refresh_calls(&p, "aws_lb_target_group", &tgs[1..], Some(&gone_tg)).await;
+}
