@@ -178,7 +178,16 @@ impl Scopes {
         let mut modules = BTreeMap::new();
         let mut managed: BTreeMap<String, BTreeMap<String, Value>> = BTreeMap::new();
         let mut data: BTreeMap<String, BTreeMap<String, Value>> = BTreeMap::new();
+        // `path` and `terraform` are built only when referenced (most
+        // resource bodies do not): they cost string copies per instance.
+        let mut uses_path = false;
+        let mut uses_terraform = false;
         for r in refs {
+            match r.root.as_str() {
+                "path" => uses_path = true,
+                "terraform" => uses_terraform = true,
+                _ => {}
+            }
             let a0 = match r.steps.first() {
                 Some(RefStep::Attr(a)) => Some(a.as_str()),
                 _ => None,
@@ -268,26 +277,30 @@ impl Scopes {
                     .collect(),
             ),
         );
-        let mut path = BTreeMap::new();
-        path.insert(
-            "module".to_string(),
-            Value::string(rel_dir(&scope.dir, &self.cwd)),
-        );
-        path.insert(
-            "root".to_string(),
-            Value::string(rel_dir(&self.root_dir, &self.cwd)),
-        );
-        path.insert(
-            "cwd".to_string(),
-            Value::string(self.cwd.display().to_string()),
-        );
-        ctx.set("path", Value::object(path));
-        let mut tf = BTreeMap::new();
-        tf.insert(
-            "workspace".to_string(),
-            Value::string(self.workspace.clone()),
-        );
-        ctx.set("terraform", Value::object(tf));
+        if uses_path {
+            let mut path = BTreeMap::new();
+            path.insert(
+                "module".to_string(),
+                Value::string(rel_dir(&scope.dir, &self.cwd)),
+            );
+            path.insert(
+                "root".to_string(),
+                Value::string(rel_dir(&self.root_dir, &self.cwd)),
+            );
+            path.insert(
+                "cwd".to_string(),
+                Value::string(self.cwd.display().to_string()),
+            );
+            ctx.set("path", Value::object(path));
+        }
+        if uses_terraform {
+            let mut tf = BTreeMap::new();
+            tf.insert(
+                "workspace".to_string(),
+                Value::string(self.workspace.clone()),
+            );
+            ctx.set("terraform", Value::object(tf));
+        }
         if let Some(i) = rep.count_index {
             let mut c = BTreeMap::new();
             c.insert("index".to_string(), Value::number(i));
