@@ -475,6 +475,32 @@ async fn find_rg(aws: &Aws, id: &str) -> Result<Option<ReplicationGroup>, AwsErr
     }
 }
 
+/// Every replication group of the region, by ID (paginated).
+async fn list_rgs(aws: &Aws) -> Result<BTreeMap<String, ReplicationGroup>, AwsError> {
+    let mut out = BTreeMap::new();
+    let mut marker: Option<String> = None;
+    loop {
+        let page = aws
+            .call("ElastiCache DescribeReplicationGroups", || {
+                aws.elasticache
+                    .describe_replication_groups()
+                    .max_records(100)
+                    .set_marker(marker.clone())
+                    .send()
+            })
+            .await?;
+        for g in page.replication_groups() {
+            if let Some(id) = g.replication_group_id() {
+                out.insert(id.to_string(), g.clone());
+            }
+        }
+        match page.marker() {
+            Some(m) if !m.is_empty() => marker = Some(m.to_string()),
+            _ => return Ok(out),
+        }
+    }
+}
+
 async fn wait_rg_available(
     aws: &Aws,
     id: &str,
@@ -641,6 +667,33 @@ impl Resource for ReplicationGroupRes {
             Some(g) => Ok(Some(self.state_full(aws, state, &g).await?)),
             None => Ok(None),
         }
+    }
+
+    /// DescribeReplicationGroups takes one ID or none: for several groups
+    /// one paginated listing (100 a page) replaces a call per group; the
+    /// member cluster details and tags stay per group.
+    async fn read_many(&self, aws: &Aws, states: &[Obj]) -> Vec<Result<Option<Obj>, Error>> {
+        if states.len() < 2 {
+            let mut out = Vec::new();
+            for s in states {
+                out.push(self.read(aws, s).await);
+            }
+            return out;
+        }
+        let all = match list_rgs(aws).await {
+            Ok(all) => all,
+            Err(e) => return states.iter().map(|_| Err(e.clone().into())).collect(),
+        };
+        let futs = states.iter().map(|s| {
+            let all = &all;
+            async move {
+                match get_ne(s, "id").and_then(|id| all.get(&id)) {
+                    Some(g) => self.state_full(aws, s, g).await.map(Some),
+                    None => Ok(None),
+                }
+            }
+        });
+        futures::future::join_all(futs).await
     }
 
     async fn update(&self, aws: &Aws, prior: &Obj, p: &Obj) -> Result<Obj, Failed> {

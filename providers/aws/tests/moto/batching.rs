@@ -454,3 +454,52 @@ async fn load_balancers_and_target_groups_refresh_in_batches() {
         .unwrap();
     refresh_calls(&p, "aws_lb_target_group", &tgs[1..], Some(&gone_tg)).await;
 }
+
+#[tokio::test]
+async fn replication_groups_refresh_with_one_listing() {
+    let Some(ep) = moto() else { return };
+    let p = connect(&ep, "ap-east-1").await;
+    let mut groups = Vec::new();
+    for _ in 0..4 {
+        let id = unique("rg");
+        p.aws
+            .elasticache
+            .create_replication_group()
+            .replication_group_id(&id)
+            .replication_group_description("batch")
+            .cache_node_type("cache.t3.micro")
+            .engine("redis")
+            .num_cache_clusters(1)
+            .send()
+            .await
+            .unwrap();
+        groups.push(config(
+            "aws_elasticache_replication_group",
+            vec![("id", vs(&id)), ("replication_group_id", vs(&id))],
+        ));
+    }
+    let gone = config(
+        "aws_elasticache_replication_group",
+        vec![
+            ("id", vs("rg-gone")),
+            ("replication_group_id", vs("rg-gone")),
+        ],
+    );
+    let count = |p: &terrane_provider_aws::Configured| {
+        p.aws
+            .counter
+            .by_operation()
+            .get("DescribeReplicationGroups")
+            .copied()
+            .unwrap_or(0)
+    };
+    let before = count(&p);
+    refresh_calls(
+        &p,
+        "aws_elasticache_replication_group",
+        &groups,
+        Some(&gone),
+    )
+    .await;
+    assert_eq!(count(&p) - before, 1, "{:?}", p.aws.counter.by_operation());
+}
