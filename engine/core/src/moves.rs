@@ -1,9 +1,11 @@
 //! `moved` blocks: renaming objects in the prior state before planning
 //! (resources, instances — including count → for_each keys — and whole
-//! module calls), and `removed` block lookups.
+//! module calls, in every instance of an expanded module), Terraform's
+//! implied moves when `count` is added to or removed from a resource
+//! (`a` <-> `a[0]`), and `removed` block lookups.
 
-use std::collections::HashMap;
-use terrane_addrs::{InstanceKey, ModuleInstance, Target};
+use std::collections::{BTreeMap, HashMap};
+use terrane_addrs::{InstanceKey, ModuleInstance, ModulePath, ResourceMode, Target};
 use terrane_config::{Config, Expr};
 use terrane_diagnostics::{Diagnostic, Diagnostics};
 use terrane_state::{InstanceAddr, StateFile};
@@ -51,9 +53,36 @@ fn state_mode(m: terrane_addrs::ResourceMode) -> terrane_state::Mode {
     }
 }
 
-/// Applies every `moved` block of the configuration (root module and
-/// non-expanded child modules) to `state`. Returns new address → previous
-/// address for each moved instance.
+/// The instances of the module at `path` that the state has objects in
+/// (the root module always): `moved` blocks of a module apply within each
+/// of its instances.
+fn state_instances(state: &StateFile, path: &ModulePath) -> Vec<ModuleInstance> {
+    if path.0.is_empty() {
+        return vec![ModuleInstance::root()];
+    }
+    let mut found: BTreeMap<String, ModuleInstance> = BTreeMap::new();
+    for r in &state.resources {
+        let Ok(mi) = r.module.parse::<ModuleInstance>() else {
+            continue;
+        };
+        if mi.0.len() < path.0.len()
+            || mi
+                .0
+                .iter()
+                .zip(&path.0)
+                .any(|(step, name)| step.name != *name)
+        {
+            continue;
+        }
+        let prefix = ModuleInstance(mi.0[..path.0.len()].to_vec());
+        found.entry(prefix.to_string()).or_insert(prefix);
+    }
+    found.into_values().collect()
+}
+
+/// Applies every `moved` block of the configuration to `state`, in every
+/// instance of its module, then Terraform's implied count moves. Returns
+/// new address → previous address for each moved instance.
 pub fn apply_moves(
     config: &Config,
     state: &mut StateFile,
@@ -61,28 +90,91 @@ pub fn apply_moves(
     let mut moved = HashMap::new();
     let mut diags = Diagnostics::new();
     for c in config.walk() {
-        if c.module.moved.is_empty() {
+        for (i, m) in state_instances(state, &c.path).iter().enumerate() {
+            explicit_moves(&c.module.moved, m, state, &mut moved, &mut diags, i == 0);
+            implied_moves(&c.module, m, state, &mut moved);
+        }
+    }
+    state.remove_empty_resources();
+    state.sort();
+    (moved, diags)
+}
+
+/// Terraform's implied moves for the resources of one module instance: an
+/// object without a key becomes `[0]` when the resource now has `count`,
+/// and `[0]` loses its key when the resource has neither `count` nor
+/// `for_each` any more (unless the target already exists).
+fn implied_moves(
+    module: &terrane_config::Module,
+    m: &ModuleInstance,
+    state: &mut StateFile,
+    moved: &mut HashMap<String, String>,
+) {
+    let ms = m.to_string();
+    for (addr, rb) in &module.resources {
+        if addr.mode != ResourceMode::Managed {
             continue;
         }
-        let m = ModuleInstance(
-            c.path
-                .0
-                .iter()
-                .map(|n| terrane_addrs::ModuleInstanceStep {
-                    name: n.clone(),
-                    key: InstanceKey::None,
-                })
-                .collect(),
+        let (from, to) = if rb.count.is_some() {
+            (InstanceKey::None, InstanceKey::Int(0))
+        } else if rb.for_each.is_none() {
+            (InstanceKey::Int(0), InstanceKey::None)
+        } else {
+            continue;
+        };
+        let (from, to) = (
+            crate::prior::key_to_state(&from),
+            crate::prior::key_to_state(&to),
         );
-        for mv in &c.module.moved {
-            let (from, to) = match (target_in(&m, &mv.from), target_in(&m, &mv.to)) {
-                (Ok(f), Ok(t)) => (f, t),
-                (Err(d), _) | (_, Err(d)) => {
+        let Some(r) = state.resource_mut(
+            &ms,
+            terrane_state::Mode::Managed,
+            &addr.type_name,
+            &addr.name,
+        ) else {
+            continue;
+        };
+        if r.instances.iter().any(|o| o.index_key == to)
+            || !r.instances.iter().any(|o| o.index_key == from)
+        {
+            continue;
+        }
+        let module_name = r.module.clone();
+        let mut pairs = Vec::new();
+        for o in r.instances.iter_mut().filter(|o| o.index_key == from) {
+            o.index_key = to.clone();
+            pairs.push(o.clone());
+        }
+        for o in pairs {
+            let new = instance_string(&module_name, r, &o);
+            let mut old = o.clone();
+            old.index_key = from.clone();
+            moved.insert(new, instance_string(&module_name, r, &old));
+        }
+    }
+}
+
+/// Applies one module instance's `moved` blocks. Address errors are
+/// reported once (`report`), not per instance.
+fn explicit_moves(
+    blocks: &[terrane_config::Moved],
+    m: &ModuleInstance,
+    state: &mut StateFile,
+    moved: &mut HashMap<String, String>,
+    diags: &mut Diagnostics,
+    report: bool,
+) {
+    for mv in blocks {
+        let (from, to) = match (target_in(m, &mv.from), target_in(m, &mv.to)) {
+            (Ok(f), Ok(t)) => (f, t),
+            (Err(d), _) | (_, Err(d)) => {
+                if report {
                     diags.push(d);
-                    continue;
                 }
-            };
-            match (from, to) {
+                continue;
+            }
+        };
+        match (from, to) {
                 (Target::Module(f), Target::Module(t)) => {
                     let fs = f.to_string();
                     let ts = t.to_string();
@@ -147,16 +239,13 @@ pub fn apply_moves(
                         moved.insert(ta.to_string(), fa.to_string());
                     }
                 }
-                _ => diags.push(
+                _ if report => diags.push(
                     Diagnostic::error("Invalid \"moved\" addresses", "The \"from\" and \"to\" addresses must both be resources, resource instances or module calls.")
                         .with_subject(mv.decl_range.clone()),
                 ),
+                _ => {}
             }
-        }
     }
-    state.remove_empty_resources();
-    state.sort();
-    (moved, diags)
 }
 
 fn instance_string(
