@@ -149,26 +149,9 @@ pub(crate) async fn plan_nested_data(w: &mut Walker<'_>, run: &mut PlanRun<'_>) 
                     cbd: false,
                 };
                 let from = w.diags.len();
-                let refs = body_references(&rb.body);
-                // Only a known configuration is read now (as plan_instance does).
-                let reads = w
-                    .instance_config(&m, rb, &refs, rd, &schema.block)
-                    .is_ok_and(|v| v.is_wholly_known());
-                if reads {
-                    w.hooks.started(&address, Action::Read, None);
-                }
-                let start = std::time::Instant::now();
+                // plan_instance reads a known configuration now (reporting
+                // Reading.../Read complete through the hooks).
                 let planned = plan_instance(w, run, &inst, None).await;
-                match &planned {
-                    Some(c) if reads && c.action == Action::NoOp => w.hooks.finished(
-                        &address,
-                        Action::Read,
-                        id_of(&c.after).as_deref(),
-                        start.elapsed(),
-                    ),
-                    // Terraform reports no end to a failed read.
-                    _ => {}
-                }
                 downgrade_since(&mut w.diags, from, &address, rb);
                 let mut c = match planned {
                     Some(c) => c,
@@ -177,7 +160,7 @@ pub(crate) async fn plan_nested_data(w: &mut Walker<'_>, run: &mut PlanRun<'_>) 
                         let mut c = base_change(&address, &m, &rb.addr, key, &provider_config);
                         let null = Value::null(schema.block.implied_type());
                         let config = w
-                            .instance_config(&m, rb, &refs, rd, &schema.block)
+                            .instance_config(&m, rb, &body_references(&rb.body), rd, &schema.block)
                             .unwrap_or_else(|_| Value::unknown(schema.block.implied_type()));
                         c.before = null.clone();
                         c.after = mark_schema_sensitive(

@@ -941,6 +941,8 @@ pub(crate) async fn plan_instance(
             .map(|p| p.value.clone())
             .unwrap_or_else(|| null_obj.clone());
         if unmarked_config.is_wholly_known() && !inst.dep_pending {
+            w.hooks.started(inst.address, Action::Read, None);
+            let start = std::time::Instant::now();
             let resp = inst
                 .provider
                 .read_data_source(ReadDataSourceRequest {
@@ -951,8 +953,15 @@ pub(crate) async fn plan_instance(
             let err = resp.diagnostics.has_errors();
             w.diags.extend(resp.diagnostics);
             if err {
+                // Terraform reports no end to a failed read.
                 return None;
             }
+            w.hooks.finished(
+                inst.address,
+                Action::Read,
+                id_of(&resp.state).as_deref(),
+                start.elapsed(),
+            );
             c.after = mark_schema_sensitive(resp.state, &inst.schema.block);
             c.action = Action::NoOp;
         } else {
