@@ -18,9 +18,11 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
+use hcl_edit::Span;
 use serde_json::Value as Json;
 use terrane_config::RawBody;
 use terrane_diagnostics::{Diagnostic, Diagnostics, SourceRange};
+use terrane_value::display::go_quote;
 
 /// The type of one backend argument, as Terraform's backend schema has it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -164,52 +166,40 @@ impl Settings {
 
     fn merge_body(&mut self, body: &RawBody, diags: &mut Diagnostics) {
         for (src, attr) in body.attributes() {
-            let range = src.range_of(attr);
-            let name = attr.key.as_str();
-            match terrane_config::types::const_value(&attr.value) {
-                Some(v) => {
-                    if let Err(d) = self.set_value(name, &v) {
-                        diags.push(d.with_subject(range));
-                    }
-                }
-                None => diags.push(
-                    Diagnostic::error(
-                        "Variables not allowed",
-                        "Variables may not be used here: backend arguments must be literal values (use -backend-config for values that differ between runs).",
-                    )
-                    .with_subject(src.range_of(&attr.value)),
-                ),
+            if let Some(v) = literal(&attr.value, src.range_of(&attr.value), diags) {
+                self.set_reported(attr.key.as_str(), &v, src.range_of(attr), diags);
             }
         }
         for (src, block) in body.blocks() {
             // `endpoints { s3 = ... }`: accepted as the object attribute it
             // is in Terraform's schema.
-            let name = block.ident.as_str();
             let mut obj = BTreeMap::new();
             let mut ok = true;
             for attr in block.body.attributes() {
-                match terrane_config::types::const_value(&attr.value) {
+                match literal(&attr.value, src.range_of(&attr.value), diags) {
                     Some(v) => {
                         obj.insert(attr.key.as_str().to_owned(), v);
                     }
-                    None => {
-                        ok = false;
-                        diags.push(
-                            Diagnostic::error(
-                                "Variables not allowed",
-                                "Variables may not be used here.",
-                            )
-                            .with_subject(src.range_of(&attr.value)),
-                        );
-                    }
+                    None => ok = false,
                 }
             }
             if ok {
                 let v = terrane_value::Value::object(obj);
-                if let Err(d) = self.set_value(name, &v) {
-                    diags.push(d.with_subject(src.range_of(block)));
-                }
+                self.set_reported(block.ident.as_str(), &v, src.range_of(block), diags);
             }
+        }
+    }
+
+    /// [`Settings::set_value`], reporting a failure at `at`.
+    fn set_reported(
+        &mut self,
+        name: &str,
+        v: &terrane_value::Value,
+        at: SourceRange,
+        diags: &mut Diagnostics,
+    ) {
+        if let Err(d) = self.set_value(name, v) {
+            diags.push(d.with_subject(at));
         }
     }
 
@@ -309,21 +299,10 @@ impl Settings {
             }
         };
         let file = terrane_diagnostics::SourceFile::new(shown, text);
-        let range =
-            |sp: Option<std::ops::Range<usize>>| -> SourceRange { file.range(sp.unwrap_or(0..0)) };
+        let range = |sp: Option<std::ops::Range<usize>>| file.range(sp.unwrap_or(0..0));
         for attr in body.attributes() {
-            let name = attr.key.as_str();
-            let sp = hcl_span(attr);
-            match terrane_config::types::const_value(&attr.value) {
-                Some(v) => {
-                    if let Err(d) = self.set_value(name, &v) {
-                        diags.push(d.with_subject(range(sp)));
-                    }
-                }
-                None => diags.push(
-                    Diagnostic::error("Variables not allowed", "Variables may not be used here.")
-                        .with_subject(range(sp)),
-                ),
+            if let Some(v) = literal(&attr.value, range(attr.value.span()), diags) {
+                self.set_reported(attr.key.as_str(), &v, range(attr.span()), diags);
             }
         }
     }
@@ -400,8 +379,24 @@ impl Settings {
     }
 }
 
-fn hcl_span<T: hcl_edit::Span>(item: &T) -> Option<std::ops::Range<usize>> {
-    item.span()
+/// The constant value of a backend argument; anything else is reported at
+/// `at` (backend blocks cannot refer to variables or call functions).
+fn literal(
+    expr: &hcl_edit::expr::Expression,
+    at: SourceRange,
+    diags: &mut Diagnostics,
+) -> Option<terrane_value::Value> {
+    let v = terrane_config::types::const_value(expr);
+    if v.is_none() {
+        diags.push(
+            Diagnostic::error(
+                "Variables not allowed",
+                "Variables may not be used here: backend arguments must be literal values (use -backend-config for values that differ between runs).",
+            )
+            .with_subject(at),
+        );
+    }
+    v
 }
 
 /// `-backend-config=NAME=EXPR` for an object or collection argument.
@@ -520,40 +515,6 @@ fn hash_value(v: &Json, ty: Ty, out: &mut String) {
             out.push('>');
         }
     }
-}
-
-/// Go's `strconv.Quote`: printable characters as they are, the usual
-/// backslash escapes, `\xNN` for other control bytes and `\uNNNN` for
-/// non-printable characters.
-pub fn go_quote(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() + 2);
-    out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\u{7}' => out.push_str("\\a"),
-            '\u{8}' => out.push_str("\\b"),
-            '\u{c}' => out.push_str("\\f"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            '\u{b}' => out.push_str("\\v"),
-            c if (c as u32) < 0x20 || c as u32 == 0x7f => {
-                out.push_str(&format!("\\x{:02x}", c as u32));
-            }
-            c if c.is_control() => {
-                if (c as u32) < 0x10000 {
-                    out.push_str(&format!("\\u{:04x}", c as u32));
-                } else {
-                    out.push_str(&format!("\\U{:08x}", c as u32));
-                }
-            }
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-    out
 }
 
 /// CRC-32 with the IEEE polynomial (Go's `crc32.ChecksumIEEE`).
