@@ -3,7 +3,7 @@
 
 use crate::client::{Aws, AwsError};
 use crate::framework::s::*;
-use crate::framework::{invalid, Error, Failed, PlanCtx, Resource};
+use crate::framework::{invalid, sync_tags_all, Error, Failed, PlanCtx, Resource};
 use crate::vals::*;
 use aws_sdk_acm::primitives::Blob;
 use aws_sdk_acm::types::{CertificateDetail, KeyAlgorithm, Tag, ValidationMethod};
@@ -306,40 +306,40 @@ impl Resource for CertRes {
                 .await?;
             }
         }
-        let old = get_map(prior, "tags_all");
-        let new = get_map(p, "tags_all");
-        let removed: Vec<Tag> = old
-            .iter()
-            .filter(|(k, _)| !new.contains_key(*k))
-            .filter_map(|(k, v)| Tag::builder().key(k).value(v).build().ok())
-            .collect();
-        if !removed.is_empty() {
-            aws.call("ACM RemoveTagsFromCertificate", || {
-                aws.acm
-                    .remove_tags_from_certificate()
-                    .certificate_arn(&arn)
-                    .set_tags(Some(removed.clone()))
-                    .send()
-            })
-            .await?;
-        }
-        let changed: BTreeMap<String, String> = new
-            .iter()
-            .filter(|(k, v)| old.get(*k) != Some(*v))
-            .map(|(k, v)| (k.clone(), v.clone()))
-            .collect();
-        if !changed.is_empty() {
-            aws.call("ACM AddTagsToCertificate", || {
-                aws.acm
-                    .add_tags_to_certificate()
-                    .certificate_arn(&arn)
-                    .set_tags(Some(tag_list(&changed)))
-                    .send()
-            })
-            .await?;
-        }
+        let arn = arn.as_str();
+        sync_tags_all(
+            prior,
+            p,
+            |removed| async move {
+                let tags: Vec<Tag> = removed
+                    .iter()
+                    .filter_map(|(k, v)| Tag::builder().key(k).value(v).build().ok())
+                    .collect();
+                aws.call("ACM RemoveTagsFromCertificate", || {
+                    aws.acm
+                        .remove_tags_from_certificate()
+                        .certificate_arn(arn)
+                        .set_tags(Some(tags.clone()))
+                        .send()
+                })
+                .await
+                .map(|_| ())
+            },
+            |changed| async move {
+                aws.call("ACM AddTagsToCertificate", || {
+                    aws.acm
+                        .add_tags_to_certificate()
+                        .certificate_arn(arn)
+                        .set_tags(Some(tag_list(&changed)))
+                        .send()
+                })
+                .await
+                .map(|_| ())
+            },
+        )
+        .await?;
         let mut base = p.clone();
-        base.insert("id".into(), vs(&arn));
+        base.insert("id".into(), vs(arn));
         self.read_back(aws, &base, "certificate").await
     }
 

@@ -5,7 +5,9 @@
 
 use crate::client::{Aws, AwsError};
 use crate::framework::s::*;
-use crate::framework::{invalid, timeout, wait_for, Error, Failed, PlanCtx, Resource};
+use crate::framework::{
+    invalid, sync_tags_all, timeout, wait_for, Error, Failed, PlanCtx, Resource,
+};
 use crate::vals::*;
 use aws_sdk_elasticache::types::{ParameterNameValue, ReplicationGroup, Tag};
 use std::collections::BTreeMap;
@@ -50,39 +52,34 @@ async fn read_tags(aws: &Aws, arn: &str) -> Result<BTreeMap<String, String>, Aws
 }
 
 async fn sync_tags(aws: &Aws, arn: &str, prior: &Obj, p: &Obj) -> Result<(), AwsError> {
-    let old = get_map(prior, "tags_all");
-    let new = get_map(p, "tags_all");
-    let removed: Vec<String> = old
-        .keys()
-        .filter(|k| !new.contains_key(*k))
-        .cloned()
-        .collect();
-    if !removed.is_empty() {
-        aws.call("ElastiCache RemoveTagsFromResource", || {
-            aws.elasticache
-                .remove_tags_from_resource()
-                .resource_name(arn)
-                .set_tag_keys(Some(removed.clone()))
-                .send()
-        })
-        .await?;
-    }
-    let changed: BTreeMap<String, String> = new
-        .iter()
-        .filter(|(k, v)| old.get(*k) != Some(*v))
-        .map(|(k, v)| (k.clone(), v.clone()))
-        .collect();
-    if !changed.is_empty() {
-        aws.call("ElastiCache AddTagsToResource", || {
-            aws.elasticache
-                .add_tags_to_resource()
-                .resource_name(arn)
-                .set_tags(Some(tag_list(&changed)))
-                .send()
-        })
-        .await?;
-    }
-    Ok(())
+    sync_tags_all(
+        prior,
+        p,
+        |removed| async move {
+            let keys: Vec<String> = removed.into_keys().collect();
+            aws.call("ElastiCache RemoveTagsFromResource", || {
+                aws.elasticache
+                    .remove_tags_from_resource()
+                    .resource_name(arn)
+                    .set_tag_keys(Some(keys.clone()))
+                    .send()
+            })
+            .await
+            .map(|_| ())
+        },
+        |changed| async move {
+            aws.call("ElastiCache AddTagsToResource", || {
+                aws.elasticache
+                    .add_tags_to_resource()
+                    .resource_name(arn)
+                    .set_tags(Some(tag_list(&changed)))
+                    .send()
+            })
+            .await
+            .map(|_| ())
+        },
+    )
+    .await
 }
 
 fn lower_name(p: &mut PlanCtx<'_>, attr: &str) {

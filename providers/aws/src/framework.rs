@@ -368,6 +368,63 @@ pub fn single(mut results: Vec<Result<Option<Obj>, Error>>) -> Result<Option<Obj
     results.pop().unwrap_or(Ok(None))
 }
 
+/// Tags as one map.
+pub type Tags = BTreeMap<String, String>;
+
+/// Brings tags from `old` to `new` through a service's two tag calls:
+/// `remove` gets the tags that are gone (with their old values, which some
+/// APIs want), then `add` the new or changed ones; each runs only when it
+/// has something to do.
+pub async fn apply_tag_changes<R, RF, A, AF>(
+    old: &Tags,
+    new: &Tags,
+    remove: R,
+    add: A,
+) -> Result<(), AwsError>
+where
+    R: FnOnce(Tags) -> RF,
+    RF: std::future::Future<Output = Result<(), AwsError>>,
+    A: FnOnce(Tags) -> AF,
+    AF: std::future::Future<Output = Result<(), AwsError>>,
+{
+    let removed: Tags = old
+        .iter()
+        .filter(|(k, _)| !new.contains_key(*k))
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect();
+    if !removed.is_empty() {
+        remove(removed).await?;
+    }
+    let changed: Tags = new
+        .iter()
+        .filter(|(k, v)| old.get(*k) != Some(*v))
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect();
+    if !changed.is_empty() {
+        add(changed).await?;
+    }
+    Ok(())
+}
+
+/// [`apply_tag_changes`] from the prior object's `tags_all` to the
+/// planned one's.
+pub async fn sync_tags_all<R, RF, A, AF>(
+    prior: &Obj,
+    planned: &Obj,
+    remove: R,
+    add: A,
+) -> Result<(), AwsError>
+where
+    R: FnOnce(Tags) -> RF,
+    RF: std::future::Future<Output = Result<(), AwsError>>,
+    A: FnOnce(Tags) -> AF,
+    AF: std::future::Future<Output = Result<(), AwsError>>,
+{
+    let old = get_map(prior, "tags_all");
+    let new = get_map(planned, "tags_all");
+    apply_tag_changes(&old, &new, remove, add).await
+}
+
 /// Polls `check` until it returns `Some`, pausing between polls, up to `limit`.
 pub async fn wait_for<T, F, Fut>(
     aws: &Aws,

@@ -11,7 +11,7 @@ mod sg_rules;
 mod vpc;
 
 use crate::client::{Aws, AwsError};
-use crate::framework::{DataSource, Resource};
+use crate::framework::{apply_tag_changes, DataSource, Resource};
 use aws_sdk_ec2::types::{Filter, ResourceType, Tag, TagSpecification};
 use std::collections::BTreeMap;
 use std::future::Future;
@@ -81,37 +81,37 @@ pub async fn update_tags(
     old: &BTreeMap<String, String>,
     new: &BTreeMap<String, String>,
 ) -> Result<(), AwsError> {
-    let removed: Vec<Tag> = old
-        .keys()
-        .filter(|k| !new.contains_key(*k))
-        .map(|k| Tag::builder().key(k).build())
-        .collect();
-    if !removed.is_empty() {
-        aws.call_retrying("EC2 DeleteTags", crate::client::EVENTUAL_NOT_FOUND, || {
-            aws.ec2
-                .delete_tags()
-                .resources(id)
-                .set_tags(Some(removed.clone()))
-                .send()
-        })
-        .await?;
-    }
-    let changed: BTreeMap<String, String> = new
-        .iter()
-        .filter(|(k, v)| old.get(*k) != Some(*v))
-        .map(|(k, v)| (k.clone(), v.clone()))
-        .collect();
-    if !changed.is_empty() {
-        aws.call_retrying("EC2 CreateTags", crate::client::EVENTUAL_NOT_FOUND, || {
-            aws.ec2
-                .create_tags()
-                .resources(id)
-                .set_tags(Some(tag_list(&changed)))
-                .send()
-        })
-        .await?;
-    }
-    Ok(())
+    apply_tag_changes(
+        old,
+        new,
+        |removed| async move {
+            let keys: Vec<Tag> = removed
+                .keys()
+                .map(|k| Tag::builder().key(k).build())
+                .collect();
+            aws.call_retrying("EC2 DeleteTags", crate::client::EVENTUAL_NOT_FOUND, || {
+                aws.ec2
+                    .delete_tags()
+                    .resources(id)
+                    .set_tags(Some(keys.clone()))
+                    .send()
+            })
+            .await
+            .map(|_| ())
+        },
+        |changed| async move {
+            aws.call_retrying("EC2 CreateTags", crate::client::EVENTUAL_NOT_FOUND, || {
+                aws.ec2
+                    .create_tags()
+                    .resources(id)
+                    .set_tags(Some(tag_list(&changed)))
+                    .send()
+            })
+            .await
+            .map(|_| ())
+        },
+    )
+    .await
 }
 
 /// Updates tags when `tags_all` changed between prior and planned.

@@ -8,7 +8,8 @@ mod target_group;
 use crate::client::{Aws, AwsError};
 use crate::framework::s::*;
 use crate::framework::{
-    invalid, read_by_ids, single, timeout, wait_for, Error, Failed, PlanCtx, Resource,
+    invalid, read_by_ids, single, sync_tags_all, timeout, wait_for, Error, Failed, PlanCtx,
+    Resource,
 };
 use crate::vals::*;
 use aws_sdk_elasticloadbalancingv2::types::{
@@ -58,39 +59,34 @@ pub async fn read_tags(aws: &Aws, arn: &str) -> Result<BTreeMap<String, String>,
 
 /// Brings an ELBv2 resource's tags from prior `tags_all` to planned.
 pub async fn sync_tags(aws: &Aws, arn: &str, prior: &Obj, p: &Obj) -> Result<(), AwsError> {
-    let old = get_map(prior, "tags_all");
-    let new = get_map(p, "tags_all");
-    let removed: Vec<String> = old
-        .keys()
-        .filter(|k| !new.contains_key(*k))
-        .cloned()
-        .collect();
-    if !removed.is_empty() {
-        aws.call("ELBv2 RemoveTags", || {
-            aws.elbv2
-                .remove_tags()
-                .resource_arns(arn)
-                .set_tag_keys(Some(removed.clone()))
-                .send()
-        })
-        .await?;
-    }
-    let changed: BTreeMap<String, String> = new
-        .iter()
-        .filter(|(k, v)| old.get(*k) != Some(*v))
-        .map(|(k, v)| (k.clone(), v.clone()))
-        .collect();
-    if !changed.is_empty() {
-        aws.call("ELBv2 AddTags", || {
-            aws.elbv2
-                .add_tags()
-                .resource_arns(arn)
-                .set_tags(Some(tag_list(&changed)))
-                .send()
-        })
-        .await?;
-    }
-    Ok(())
+    sync_tags_all(
+        prior,
+        p,
+        |removed| async move {
+            let keys: Vec<String> = removed.into_keys().collect();
+            aws.call("ELBv2 RemoveTags", || {
+                aws.elbv2
+                    .remove_tags()
+                    .resource_arns(arn)
+                    .set_tag_keys(Some(keys.clone()))
+                    .send()
+            })
+            .await
+            .map(|_| ())
+        },
+        |changed| async move {
+            aws.call("ELBv2 AddTags", || {
+                aws.elbv2
+                    .add_tags()
+                    .resource_arns(arn)
+                    .set_tags(Some(tag_list(&changed)))
+                    .send()
+            })
+            .await
+            .map(|_| ())
+        },
+    )
+    .await
 }
 
 /// The trailing part of an ELBv2 ARN after `loadbalancer/` or `targetgroup/`.
@@ -316,64 +312,93 @@ pub fn attribute_map<'a>(
         .collect()
 }
 
-/// A load balancer with what a refresh reads besides it.
-struct FoundLb {
-    lb: LoadBalancer,
-    attributes: BTreeMap<String, String>,
-    tags: BTreeMap<String, String>,
+/// An ELBv2 object with what a refresh reads besides it.
+pub struct Found<T> {
+    /// The object as described.
+    pub obj: T,
+    /// Its attributes (key/value).
+    pub attributes: BTreeMap<String, String>,
+    /// Its tags.
+    pub tags: BTreeMap<String, String>,
 }
 
-const LB_NOT_FOUND: &[&str] = &["LoadBalancerNotFound"];
-
-/// Load balancers by ARN with their attributes (one call each: the API
-/// has no batch form) and tags (batched).
-async fn find_lbs_full(aws: &Aws, arns: &[String]) -> Result<BTreeMap<String, FoundLb>, Error> {
-    let lbs = by_arns(arns, LB_NOT_FOUND, |chunk| async move {
-        aws.call("ELBv2 DescribeLoadBalancers", || {
-            aws.elbv2
-                .describe_load_balancers()
-                .set_load_balancer_arns(Some(chunk.clone()))
-                .send()
-        })
-        .await
-        .map(|out| out.load_balancers().to_vec())
-    })
-    .await?;
-    let found: Vec<String> = lbs
+/// ELBv2 objects by ARN (`describe`, batched by [`by_arns`]) with their
+/// attributes (`attributes(arn)`, one call each: the API has no batch form)
+/// and tags (batched). Objects gone meanwhile are left out.
+pub async fn find_full<T, D, DFut, A, AFut>(
+    aws: &Aws,
+    arns: &[String],
+    not_found: &[&str],
+    describe: D,
+    arn_of: fn(&T) -> Option<&str>,
+    attributes: A,
+) -> Result<BTreeMap<String, Found<T>>, Error>
+where
+    D: Fn(Vec<String>) -> DFut,
+    DFut: std::future::Future<Output = Result<Vec<T>, AwsError>>,
+    A: Fn(String) -> AFut,
+    AFut: std::future::Future<Output = Result<BTreeMap<String, String>, AwsError>>,
+{
+    let objs = by_arns(arns, not_found, describe).await?;
+    let found: Vec<String> = objs
         .iter()
-        .filter_map(|l| l.load_balancer_arn().map(String::from))
+        .filter_map(|o| arn_of(o).map(String::from))
         .collect();
-    let mut tags = read_tags_many(aws, &found, LB_NOT_FOUND).await?;
-    let attrs = futures::future::join_all(found.iter().map(|arn| async move {
-        aws.call("ELBv2 DescribeLoadBalancerAttributes", || {
-            aws.elbv2
-                .describe_load_balancer_attributes()
-                .load_balancer_arn(arn)
-                .send()
-        })
-        .await
-        .map(|out| attribute_map(out.attributes().iter().map(|a| (a.key(), a.value()))))
-    }))
-    .await;
+    let mut tags = read_tags_many(aws, &found, not_found).await?;
+    let attrs = futures::future::join_all(found.iter().cloned().map(&attributes)).await;
     let mut out = BTreeMap::new();
-    for (lb, a) in lbs.into_iter().zip(attrs) {
-        let arn = lb.load_balancer_arn().unwrap_or_default().to_string();
+    for (obj, a) in objs.into_iter().zip(attrs) {
+        let arn = arn_of(&obj).unwrap_or_default().to_string();
         let attributes = match a {
             Ok(m) => m,
-            Err(e) if e.is(LB_NOT_FOUND) => continue,
+            Err(e) if e.is(not_found) => continue,
             Err(e) => return Err(e.into()),
         };
         let tags = tags.remove(&arn).unwrap_or_default();
         out.insert(
             arn,
-            FoundLb {
-                lb,
+            Found {
+                obj,
                 attributes,
                 tags,
             },
         );
     }
     Ok(out)
+}
+
+/// Load balancers by ARN, with attributes and tags.
+async fn find_lbs_full(
+    aws: &Aws,
+    arns: &[String],
+) -> Result<BTreeMap<String, Found<LoadBalancer>>, Error> {
+    find_full(
+        aws,
+        arns,
+        &["LoadBalancerNotFound"],
+        |chunk| async move {
+            aws.call("ELBv2 DescribeLoadBalancers", || {
+                aws.elbv2
+                    .describe_load_balancers()
+                    .set_load_balancer_arns(Some(chunk.clone()))
+                    .send()
+            })
+            .await
+            .map(|out| out.load_balancers().to_vec())
+        },
+        |lb| lb.load_balancer_arn(),
+        |arn| async move {
+            aws.call("ELBv2 DescribeLoadBalancerAttributes", || {
+                aws.elbv2
+                    .describe_load_balancer_attributes()
+                    .load_balancer_arn(&arn)
+                    .send()
+            })
+            .await
+            .map(|out| attribute_map(out.attributes().iter().map(|a| (a.key(), a.value()))))
+        },
+    )
+    .await
 }
 
 async fn find_lb(aws: &Aws, arn: &str) -> Result<Option<LoadBalancer>, AwsError> {
@@ -394,8 +419,8 @@ async fn find_lb(aws: &Aws, arn: &str) -> Result<Option<LoadBalancer>, AwsError>
 
 impl LbRes {
     /// The state of a load balancer from what AWS reports.
-    fn lb_state(&self, aws: &Aws, state: &Obj, found: &FoundLb) -> Obj {
-        let lb = &found.lb;
+    fn lb_state(&self, aws: &Aws, state: &Obj, found: &Found<LoadBalancer>) -> Obj {
+        let lb = &found.obj;
         let kv = &found.attributes;
         let arn = lb.load_balancer_arn().unwrap_or_default().to_string();
         let mut st = state.clone();

@@ -1,7 +1,7 @@
 //! `aws_lb_target_group` (health check, stickiness) and
 //! `aws_lb_target_group_attachment`.
 
-use super::{attribute_map, by_arns, read_tags_many, sync_tags, tag_list};
+use super::{attribute_map, find_full, sync_tags, tag_list, Found};
 use crate::client::{Aws, AwsError};
 use crate::framework::s::*;
 use crate::framework::{invalid, read_by_ids, single, Error, Failed, PlanCtx, Resource};
@@ -51,57 +51,38 @@ fn arn_resource(arn: &str) -> String {
 
 struct TgRes;
 
-const TG_NOT_FOUND: &[&str] = &["TargetGroupNotFound"];
-
-/// A target group with its attributes and tags.
-type FoundTg = (
-    TargetGroup,
-    BTreeMap<String, String>,
-    BTreeMap<String, String>,
-);
-
-/// Target groups by ARN with their attributes (one call each: the API has
-/// no batch form) and tags (batched).
-async fn find_tgs_full(aws: &Aws, arns: &[String]) -> Result<BTreeMap<String, FoundTg>, Error> {
-    let tgs = by_arns(arns, TG_NOT_FOUND, |chunk| async move {
-        aws.call("ELBv2 DescribeTargetGroups", || {
-            aws.elbv2
-                .describe_target_groups()
-                .set_target_group_arns(Some(chunk.clone()))
-                .send()
-        })
-        .await
-        .map(|out| out.target_groups().to_vec())
-    })
-    .await?;
-    let found: Vec<String> = tgs
-        .iter()
-        .filter_map(|t| t.target_group_arn().map(String::from))
-        .collect();
-    let mut tags = read_tags_many(aws, &found, TG_NOT_FOUND).await?;
-    let attrs = futures::future::join_all(found.iter().map(|arn| async move {
-        aws.call("ELBv2 DescribeTargetGroupAttributes", || {
-            aws.elbv2
-                .describe_target_group_attributes()
-                .target_group_arn(arn)
-                .send()
-        })
-        .await
-        .map(|out| attribute_map(out.attributes().iter().map(|a| (a.key(), a.value()))))
-    }))
-    .await;
-    let mut out = BTreeMap::new();
-    for (tg, a) in tgs.into_iter().zip(attrs) {
-        let arn = tg.target_group_arn().unwrap_or_default().to_string();
-        let kv = match a {
-            Ok(m) => m,
-            Err(e) if e.is(TG_NOT_FOUND) => continue,
-            Err(e) => return Err(e.into()),
-        };
-        let t = tags.remove(&arn).unwrap_or_default();
-        out.insert(arn, (tg, kv, t));
-    }
-    Ok(out)
+/// Target groups by ARN, with attributes and tags.
+async fn find_tgs_full(
+    aws: &Aws,
+    arns: &[String],
+) -> Result<BTreeMap<String, Found<TargetGroup>>, Error> {
+    find_full(
+        aws,
+        arns,
+        &["TargetGroupNotFound"],
+        |chunk| async move {
+            aws.call("ELBv2 DescribeTargetGroups", || {
+                aws.elbv2
+                    .describe_target_groups()
+                    .set_target_group_arns(Some(chunk.clone()))
+                    .send()
+            })
+            .await
+            .map(|out| out.target_groups().to_vec())
+        },
+        |tg| tg.target_group_arn(),
+        |arn| async move {
+            aws.call("ELBv2 DescribeTargetGroupAttributes", || {
+                aws.elbv2
+                    .describe_target_group_attributes()
+                    .target_group_arn(&arn)
+                    .send()
+            })
+            .await
+            .map(|out| attribute_map(out.attributes().iter().map(|a| (a.key(), a.value()))))
+        },
+    )
+    .await
 }
 
 /// Fills health-check defaults the way AWS and Terraform do.
@@ -546,9 +527,9 @@ impl Resource for TgRes {
         read_by_ids(
             states,
             |arns| async move { find_tgs_full(aws, &arns).await },
-            |s, (tg, kv, tags)| {
-                let mut st = self.state(s, tg, kv);
-                aws.set_tags(&mut st, tags.clone());
+            |s, found| {
+                let mut st = self.state(s, &found.obj, &found.attributes);
+                aws.set_tags(&mut st, found.tags.clone());
                 Some(st)
             },
         )
