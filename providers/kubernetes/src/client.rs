@@ -369,6 +369,45 @@ impl Kube {
     }
 }
 
+/// The message of a Job's `Failed=True` condition, if it has one.
+pub fn job_failure(obj: &J) -> Option<String> {
+    job_condition(obj, "Failed").map(|c| {
+        let text = |k: &str| c.get(k).and_then(J::as_str).unwrap_or("");
+        format!("{} {}", text("reason"), text("message"))
+            .trim()
+            .to_string()
+    })
+}
+
+fn job_condition<'a>(obj: &'a J, kind: &str) -> Option<&'a J> {
+    obj.pointer("/status/conditions")
+        .and_then(J::as_array)?
+        .iter()
+        .find(|c| {
+            c.get("type").and_then(J::as_str) == Some(kind)
+                && c.get("status").and_then(J::as_str) == Some("True")
+        })
+}
+
+/// Whether a Job has finished (completed or failed; [`job_failure`] tells
+/// which); `Err` says how far it is.
+pub fn job_finished(obj: &J) -> Result<(), String> {
+    if job_condition(obj, "Complete").is_some() || job_condition(obj, "Failed").is_some() {
+        return Ok(());
+    }
+    let st = |k: &str| {
+        obj.pointer(&format!("/status/{k}"))
+            .and_then(J::as_i64)
+            .unwrap_or(0)
+    };
+    Err(format!(
+        "{} succeeded, {} active, {} failed",
+        st("succeeded"),
+        st("active"),
+        st("failed")
+    ))
+}
+
 /// Whether a Deployment/StatefulSet/DaemonSet has finished rolling out;
 /// `Err` says what is still missing.
 pub fn rollout_done(obj: &J) -> Result<(), String> {
@@ -475,6 +514,27 @@ mod tests {
         assert_eq!(parse_duration("500ms"), Some(Duration::from_millis(500)));
         assert_eq!(parse_duration("10"), None);
         assert_eq!(parse_duration("5x"), None);
+    }
+
+    #[test]
+    fn job_conditions() {
+        let running = serde_json::json!({"status": {"active": 1}});
+        assert_eq!(
+            job_finished(&running).unwrap_err(),
+            "0 succeeded, 1 active, 0 failed"
+        );
+        let done = serde_json::json!({"status": {"succeeded": 1, "conditions": [
+            {"type": "Complete", "status": "True"}]}});
+        assert!(job_finished(&done).is_ok());
+        assert_eq!(job_failure(&done), None);
+        let failed = serde_json::json!({"status": {"failed": 7, "conditions": [
+            {"type": "Failed", "status": "True", "reason": "BackoffLimitExceeded",
+             "message": "Job has reached the specified backoff limit"}]}});
+        assert!(job_finished(&failed).is_ok());
+        assert_eq!(
+            job_failure(&failed).unwrap(),
+            "BackoffLimitExceeded Job has reached the specified backoff limit"
+        );
     }
 
     #[test]

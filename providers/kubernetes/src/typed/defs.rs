@@ -3,7 +3,7 @@
 //! sources were read for the names, defaults and force-new flags).
 
 use super::fields::{f, many, one, Field, Ty};
-use super::Def;
+use super::{Def, Wait};
 use terrane_value::Value;
 
 fn s(v: &str) -> Value {
@@ -65,7 +65,7 @@ fn namespace() -> Def {
             f("wait_for_default_service_account", "", Ty::Bool).default(Value::bool(false)),
         ],
         timeouts: &["delete"],
-        rollout: false,
+        wait: Wait::None,
     }
 }
 
@@ -81,7 +81,7 @@ fn config_map() -> Def {
             f("immutable", "immutable", Ty::Bool),
         ],
         timeouts: &[],
-        rollout: false,
+        wait: Wait::None,
     }
 }
 
@@ -98,7 +98,7 @@ fn secret() -> Def {
             f("type", "type", Ty::Str).force_new().default(s("Opaque")),
         ],
         timeouts: &[],
-        rollout: false,
+        wait: Wait::None,
     }
 }
 
@@ -123,7 +123,7 @@ fn service_account() -> Def {
             many("secret", "secrets", vec![f("name", "name", Ty::Str)]).server_block(),
         ],
         timeouts: &["create"],
-        rollout: false,
+        wait: Wait::None,
     }
 }
 
@@ -180,7 +180,7 @@ fn service() -> Def {
             f("wait_for_load_balancer", "", Ty::Bool).default(Value::bool(true)),
         ],
         timeouts: &["create"],
-        rollout: false,
+        wait: Wait::None,
     }
 }
 
@@ -260,7 +260,7 @@ fn ingress() -> Def {
             f("wait_for_load_balancer", "", Ty::Bool).default(Value::bool(false)),
         ],
         timeouts: &["create", "delete"],
-        rollout: false,
+        wait: Wait::None,
     }
 }
 
@@ -315,7 +315,7 @@ fn network_policy() -> Def {
             .req(),
         ],
         timeouts: &[],
-        rollout: false,
+        wait: Wait::None,
     }
 }
 
@@ -414,7 +414,7 @@ fn hpa() -> Def {
             .req(),
         ],
         timeouts: &[],
-        rollout: false,
+        wait: Wait::None,
     }
 }
 
@@ -431,16 +431,20 @@ pub fn all() -> Vec<Def> {
         network_policy(),
         hpa(),
         super::workloads::deployment(),
+        super::workloads::stateful_set(),
+        super::workloads::daemon_set(),
+        super::workloads::job(),
     ];
     let mut out = Vec::new();
     for d in base {
         // `kubernetes_ingress` (extensions/v1beta1) and
         // `kubernetes_horizontal_pod_autoscaler` (autoscaling/v1) have other
         // schemas in Terraform's provider, so they get no alias here.
-        let alias = d
-            .name
-            .strip_suffix("_v1")
-            .filter(|a| *a != "kubernetes_ingress");
+        let alias = match d.name {
+            // Terraform's older name has no underscore.
+            "kubernetes_daemon_set_v1" => Some("kubernetes_daemonset"),
+            n => n.strip_suffix("_v1").filter(|a| *a != "kubernetes_ingress"),
+        };
         if let Some(a) = alias {
             let mut copy = d.clone();
             copy.name = a;

@@ -96,6 +96,9 @@ pub struct Field {
     /// A [`Rep::One`] block whose Terraform schema sets no `max_items`
     /// (Terraform's provider reads only the first element).
     pub unbounded: bool,
+    /// For labels/annotations: keys controllers add (a Job's `job-name`),
+    /// reported only when the configuration has them, kept on update.
+    pub generated_keys: &'static [&'static str],
 }
 
 /// An optional field.
@@ -110,6 +113,7 @@ pub fn f(tf: &'static str, json: &'static str, ty: Ty) -> Field {
         default: None,
         server_block: false,
         unbounded: false,
+        generated_keys: &[],
     }
 }
 
@@ -157,6 +161,11 @@ impl Field {
     /// A block the server fills in.
     pub fn server_block(mut self) -> Self {
         self.server_block = true;
+        self
+    }
+    /// Label or annotation keys controllers add.
+    pub fn generated_keys(mut self, keys: &'static [&'static str]) -> Self {
+        self.generated_keys = keys;
         self
     }
     /// No `max_items` on a [`Rep::One`] block's schema.
@@ -487,7 +496,7 @@ fn scalar_from_json(fl: &Field, j: Option<&J>, prior: Option<&Value>) -> Value {
             if let J::Object(o) = j {
                 for (k, x) in o {
                     if matches!(fl.ty, Ty::Meta)
-                        && is_internal_key(k)
+                        && (is_internal_key(k) || fl.generated_keys.contains(&k.as_str()))
                         && !prior_keys.is_some_and(|p| p.contains_key(k))
                     {
                         continue;
@@ -738,12 +747,18 @@ pub fn overlay(
                 }
                 current.insert(fl.json.to_string(), J::Array(cur_items));
             }
+            // Server-filled labels (a Job's) stay unless configured.
+            (Ty::Meta, None) if fl.mode == Mode::OptComp => {}
             (Ty::Meta, w) => {
                 // Keys Kubernetes or other systems manage stay.
                 let mut m: Map<String, J> = match current.remove(fl.json) {
                     Some(J::Object(c)) => c
                         .into_iter()
-                        .filter(|(k, _)| is_internal_key(k) || ignore.ignores(fl.json, k))
+                        .filter(|(k, _)| {
+                            is_internal_key(k)
+                                || fl.generated_keys.contains(&k.as_str())
+                                || ignore.ignores(fl.json, k)
+                        })
                         .collect(),
                     _ => Map::new(),
                 };

@@ -11,7 +11,7 @@ pub mod fields;
 mod pod;
 mod workloads;
 
-use crate::client::{rollout_done, Kube, KubeError, Target};
+use crate::client::{job_failure, job_finished, rollout_done, Kube, KubeError, Target};
 use crate::vals::*;
 use fields::{from_json, overlay, plan, replace_paths, schema_block, to_json, Field};
 use serde_json::{Map, Value as J};
@@ -37,8 +37,30 @@ pub struct Def {
     pub fields: Vec<Field>,
     /// Operations of the `timeouts` block (empty: no block).
     pub timeouts: &'static [&'static str],
-    /// Has `wait_for_rollout` (a terrane-only field, default true).
-    pub rollout: bool,
+    /// What apply waits for after writing.
+    pub wait: Wait,
+}
+
+/// What apply waits for, behind a terrane-only bool attribute (default
+/// true), as Terraform's provider does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Wait {
+    /// Nothing.
+    None,
+    /// `wait_for_rollout`: Deployment, StatefulSet, DaemonSet rollouts.
+    Rollout,
+    /// `wait_for_completion`: a Job's `Complete` condition.
+    Completion,
+}
+
+impl Wait {
+    fn attribute(self) -> Option<&'static str> {
+        match self {
+            Wait::None => None,
+            Wait::Rollout => Some("wait_for_rollout"),
+            Wait::Completion => Some("wait_for_completion"),
+        }
+    }
 }
 
 impl Def {
@@ -262,28 +284,54 @@ impl Def {
             }
         };
         let mut state = self.state(kube, &out, Some(&planned));
-        if self.rollout && get_b(&planned, "wait_for_rollout").unwrap_or(true) {
+        let wait = self
+            .wait
+            .attribute()
+            .filter(|a| get_b(&planned, a).unwrap_or(true));
+        if let Some(attr) = wait {
             let (name, ns) = self.ident(&state);
-            let limit = self.timeout(&planned, verb, Duration::from_secs(600));
-            match kube
+            let (limit, done, what): (_, fn(&J) -> Result<(), String>, _) = match self.wait {
+                Wait::Completion => (
+                    self.timeout(&planned, verb, Duration::from_secs(60)),
+                    job_finished,
+                    "Waiting for the job to complete",
+                ),
+                _ => (
+                    self.timeout(&planned, verb, Duration::from_secs(600)),
+                    rollout_done,
+                    "Waiting for rollout to finish",
+                ),
+            };
+            let waited = kube
                 .wait_until(
                     &t,
                     ns.as_deref(),
                     name.as_deref().unwrap_or(""),
                     limit,
-                    rollout_done,
+                    done,
                 )
-                .await
-            {
-                Ok(j) => state = self.state(kube, &j, Some(&planned)),
-                Err(e) => diagnostics.push(Diagnostic::error(
-                    "Waiting for rollout to finish",
+                .await;
+            let failure = match &waited {
+                Ok(j) => {
+                    state = self.state(kube, j, Some(&planned));
+                    job_failure(j).map(|m| format!("the job failed: {m}"))
+                }
+                Err(e) => Some(e.to_string()),
+            };
+            if let Some(e) = failure {
+                let outcome = if self.wait == Wait::Completion {
+                    "the job did not complete"
+                } else {
+                    "its pods did not become available"
+                };
+                diagnostics.push(Diagnostic::error(
+                    what,
                     format!(
-                        "{}: {e}. The object was {verb}d but its pods did not become available; \
-                         set wait_for_rollout = false to not wait.",
+                        "{}: {e}. The object was {verb}d but {outcome}; set {attr} = false to \
+                         not wait.",
                         self.what(&planned)
                     ),
-                )),
+                ));
             }
         }
         ApplyChangeResponse {

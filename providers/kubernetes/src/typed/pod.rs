@@ -371,8 +371,14 @@ fn volume() -> Field {
     )
 }
 
-/// The pod spec of a template.
+/// The pod spec of a template (`restart_policy` defaulting to `Always`).
 pub fn pod_spec() -> Field {
+    pod_spec_restarting("Always")
+}
+
+/// The pod spec of a template whose `restart_policy` defaults to
+/// `restart` (Jobs: `Never`).
+pub fn pod_spec_restarting(restart: &'static str) -> Field {
     one(
         "spec",
         "spec",
@@ -416,7 +422,7 @@ pub fn pod_spec() -> Field {
                 "readinessGates",
                 vec![f("condition_type", "conditionType", Ty::Str).req()],
             ),
-            f("restart_policy", "restartPolicy", Ty::Str).default(s("Always")),
+            f("restart_policy", "restartPolicy", Ty::Str).default(s(restart)),
             f("runtime_class_name", "runtimeClassName", Ty::Str),
             f("scheduler_name", "schedulerName", Ty::Str).oc(),
             security_context(),
