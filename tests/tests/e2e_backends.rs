@@ -580,3 +580,32 @@ fn s3_apply_plan_workspaces_lock_and_destroy() {
     );
     assert_eq!(ok(d, &["state", "list"]), "");
 }
+
+#[test]
+fn s3_killed_apply_leaves_its_lock_until_force_unlock_then_recovers() {
+    let Some(endpoint) = support::moto() else {
+        return;
+    };
+    let bucket = support::unique("e2e-crash-");
+    moto_bucket(&endpoint, &bucket);
+    let block = format!(
+        "  backend \"s3\" {{\n    bucket = \"{bucket}\"\n    key = \"app.tfstate\"\n    region = \"us-east-1\"\n    use_path_style = true\n    use_lockfile = true\n    access_key = \"testing\"\n    secret_key = \"testing\"\n  }}"
+    );
+    let dir = workdir(&block, &SLEEPER.replace("SECONDS", "120s"));
+    let d = dir.path();
+    let endpoints = format!("-backend-config=endpoints={{s3=\"{endpoint}\"}}");
+    ok(d, &["init", "-input=false", &endpoints]);
+    start_apply(d, "time_sleep.wait: Creating...").kill();
+    // An S3 lock object outlives its holder, as in Terraform.
+    assert_eq!(moto_keys(&endpoint, &bucket), ["app.tfstate.tflock"]);
+    let refused = fails(d, &["plan", "-no-color"]);
+    assert!(refused.contains("force-unlock"), "{refused}");
+    ok(d, &["force-unlock", "-force", &lock_id(&refused)]);
+    let plan = run(d, &["plan", "-no-color"]);
+    let text = flat(&all(&plan));
+    assert!(plan.status.success(), "{text}");
+    assert!(text.contains("Interrupted create"), "{text}");
+    assert!(text.contains("time_sleep.wait will be created"), "{text}");
+    assert_eq!(ok(d, &["state", "list"]), "terraform_data.first\n");
+    assert_eq!(moto_keys(&endpoint, &bucket), ["app.tfstate"]);
+}

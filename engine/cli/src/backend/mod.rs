@@ -509,8 +509,20 @@ pub fn confirm(question: &str, detail: &str) -> bool {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
+
+    #[cfg(not(feature = "aws"))]
+    #[test]
+    fn s3_is_refused_without_the_aws_feature() {
+        let rt = tokio::runtime::Builder::new_current_thread().build().unwrap();
+        let pairs = [("bucket".to_owned(), "b".to_owned())];
+        let Err(e) = rt.block_on(connect("s3", &pairs)) else {
+            panic!("s3 connected without the aws feature");
+        };
+        assert!(e.to_string().contains("built without the s3 backend"), "{e}");
+    }
 
     #[test]
     fn only_possible_backend_blocks_cause_a_decode() {
