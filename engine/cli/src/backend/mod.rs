@@ -513,15 +513,57 @@ pub fn confirm(question: &str, detail: &str) -> bool {
 mod tests {
     use super::*;
 
+    #[test]
+    fn local_backend_honours_path_and_workspace_dir() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut s = Settings::empty("local").unwrap();
+        s.apply_overrides(
+            &[
+                "path=states/main.tfstate".to_owned(),
+                "workspace_dir=ws".to_owned(),
+            ],
+            dir.path(),
+        )
+        .unwrap();
+        let store = StateStore::open(dir.path(), Some(&s)).unwrap();
+        assert_eq!(store.label(), "backend \"local\"");
+        let st = StateFile::new("1.11.4");
+        store.write("default", &st, false).unwrap();
+        store.create_workspace("dev").unwrap();
+        store.write("dev", &st, false).unwrap();
+        assert!(dir.path().join("states/main.tfstate").is_file());
+        assert!(dir.path().join("ws/dev/terraform.tfstate").is_file());
+        assert_eq!(store.list_workspaces().unwrap(), ["default", "dev"]);
+        assert_eq!(
+            store.journal_path("dev").unwrap(),
+            dir.path().join("ws/dev/.terraform.tfstate.journal")
+        );
+        let lock = store
+            .lock("dev", "OperationTypeApply", Duration::ZERO)
+            .unwrap();
+        assert!(matches!(
+            store.lock("dev", "OperationTypeApply", Duration::ZERO),
+            Err(StateError::Locked { .. })
+        ));
+        drop(lock);
+        store.remove_workspace("dev").unwrap();
+        assert_eq!(store.list_workspaces().unwrap(), ["default"]);
+    }
+
     #[cfg(not(feature = "aws"))]
     #[test]
     fn s3_is_refused_without_the_aws_feature() {
-        let rt = tokio::runtime::Builder::new_current_thread().build().unwrap();
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .build()
+            .unwrap();
         let pairs = [("bucket".to_owned(), "b".to_owned())];
         let Err(e) = rt.block_on(connect("s3", &pairs)) else {
             panic!("s3 connected without the aws feature");
         };
-        assert!(e.to_string().contains("built without the s3 backend"), "{e}");
+        assert!(
+            e.to_string().contains("built without the s3 backend"),
+            "{e}"
+        );
     }
 
     #[test]
