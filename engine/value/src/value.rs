@@ -236,17 +236,29 @@ impl Value {
 
     /// Removes marks here and everywhere inside, returning the union of
     /// every mark removed.
-    pub fn unmark_deep(self) -> (Value, Marks) {
-        let mut marks = self.marks;
-        let kind = match self.kind {
-            Kind::List(t, xs) => Kind::List(t, unmark_vec(xs, &mut marks)),
-            Kind::Set(t, xs) => Kind::Set(t, unmark_vec(xs, &mut marks)),
-            Kind::Tuple(xs) => Kind::Tuple(unmark_vec(xs, &mut marks)),
-            Kind::Map(t, m) => Kind::Map(t, unmark_map(m, &mut marks)),
-            Kind::Object(m) => Kind::Object(unmark_map(m, &mut marks)),
-            other => other,
-        };
-        (kind.into(), marks)
+    pub fn unmark_deep(mut self) -> (Value, Marks) {
+        let marks = self.clear_marks_deep();
+        (self, marks)
+    }
+
+    /// Clears every mark in place (no collection is rebuilt) and returns
+    /// their union.
+    fn clear_marks_deep(&mut self) -> Marks {
+        let mut marks = std::mem::take(&mut self.marks);
+        match &mut self.kind {
+            Kind::List(_, xs) | Kind::Set(_, xs) | Kind::Tuple(xs) => {
+                for x in xs {
+                    marks = marks.union(x.clear_marks_deep());
+                }
+            }
+            Kind::Map(_, m) | Kind::Object(m) => {
+                for x in m.values_mut() {
+                    marks = marks.union(x.clear_marks_deep());
+                }
+            }
+            _ => {}
+        }
+        marks
     }
 
     /// Equality with every mark ignored, at any depth: the same answer as
@@ -341,26 +353,6 @@ impl Value {
     pub fn get_attr(&self, name: &str) -> Option<&Value> {
         self.as_entries().and_then(|m| m.get(name))
     }
-}
-
-fn unmark_vec(xs: Vec<Value>, marks: &mut Marks) -> Vec<Value> {
-    xs.into_iter()
-        .map(|x| {
-            let (v, m) = x.unmark_deep();
-            *marks = marks.union(m);
-            v
-        })
-        .collect()
-}
-
-fn unmark_map(m: BTreeMap<String, Value>, marks: &mut Marks) -> BTreeMap<String, Value> {
-    m.into_iter()
-        .map(|(k, x)| {
-            let (v, mk) = x.unmark_deep();
-            *marks = marks.union(mk);
-            (k, v)
-        })
-        .collect()
 }
 
 /// The order cty iterates set elements in: nulls and unknowns last;

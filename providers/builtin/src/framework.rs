@@ -20,7 +20,7 @@ use terrane_provider::{
     PlanChangeResponse, Provider, ProviderSchema, ReadDataSourceRequest, ReadDataSourceResponse,
     ReadRequest, ReadResponse, Schema, ValidateRequest, ValidateResponse,
 };
-use terrane_value::{convert, Path, Type, Value};
+use terrane_value::{convert, Kind, Path, Type, Value};
 
 /// When a change to an attribute forces replacement.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -219,6 +219,37 @@ impl Specs {
         }
     }
 
+    /// True when [`Specs::conform`] would return `o` unchanged: exactly the
+    /// schema's attributes, each already of its schema type (dynamic ones
+    /// always are). Lets callers skip copying a configuration that needs
+    /// no conversion, which is nearly every one.
+    pub fn is_conformed(&self, o: &Obj) -> bool {
+        o.0.len() == self.attrs.len()
+            && self.attrs.iter().all(|s| {
+                let Some(v) = o.0.get(s.name) else {
+                    return false;
+                };
+                if s.attr.ty == Type::Dynamic {
+                    return true;
+                }
+                match convert(v, &s.attr.ty) {
+                    Ok(c) if c.is_null() && !s.attr.ty.has_dynamic() => {
+                        Value::null(s.attr.ty.clone()) == *v
+                    }
+                    Ok(c) => c == *v,
+                    Err(_) => false,
+                }
+            })
+    }
+
+    /// [`Specs::conform`], returning `o` itself when it already conforms.
+    pub fn conform_owned(&self, o: Obj) -> Result<Obj, Diagnostics> {
+        if self.is_conformed(&o) {
+            return Ok(o);
+        }
+        self.conform(o)
+    }
+
     /// Adds the plugin framework's "Attribute Deprecated" warning for each
     /// deprecated attribute the configuration sets.
     pub fn warn_deprecated(&self, config: &Obj, diags: &mut Diagnostics) {
@@ -288,19 +319,29 @@ impl Planned {
 /// the configuration leaves null; unknown for computed attributes on create
 /// and, when anything changed, for those not kept from state; and
 /// replacement paths from each attribute's rule. `None` for a destroy.
-pub(crate) fn plan_attrs(specs: &Specs, req: &PlanChangeRequest) -> Option<Planned> {
-    let config_value = if req.config.is_null() {
-        &req.proposed_new_state
-    } else {
-        &req.config
-    };
-    let config = Obj::from_value(config_value)?;
+/// The request's configuration and proposed state are moved into the plan
+/// (its prior state is copied: the caller may still need it).
+pub(crate) fn plan_attrs(specs: &Specs, req: &mut PlanChangeRequest) -> Option<Planned> {
     if req.proposed_new_state.is_null() && !req.config.is_null() {
         // The engine proposes a destroy.
         return None;
     }
+    let config_value = if req.config.is_null() {
+        std::mem::replace(&mut req.proposed_new_state, Value::dynamic_null())
+    } else {
+        std::mem::replace(&mut req.config, Value::dynamic_null())
+    };
+    let config = obj_of(config_value)?;
     let prior = Obj::from_value(&req.prior_state);
     Some(plan_from(specs, config, prior))
+}
+
+/// The attributes of a known, non-null object value, without copying them.
+fn obj_of(v: Value) -> Option<Obj> {
+    match v.kind {
+        Kind::Object(m) => Some(Obj(m)),
+        _ => None,
+    }
 }
 
 /// [`plan_attrs`] for a configuration and prior object already in hand.
@@ -344,7 +385,8 @@ fn plan_from(specs: &Specs, config: Obj, prior: Option<Obj>) -> Planned {
         planned: specs.normalize(planned),
         requires_replace: Vec::new(),
     };
-    if let Some(p) = out.prior.clone() {
+    let mut replaced = Vec::new();
+    if let Some(p) = &out.prior {
         for s in &specs.attrs {
             let (old, new) = (p.get(s.name), out.planned.get(s.name));
             if same(old, new) {
@@ -364,9 +406,12 @@ fn plan_from(specs: &Specs, config: Obj, prior: Option<Obj>) -> Planned {
                 }
             };
             if replace {
-                out.require_replace(s.name);
+                replaced.push(s.name);
             }
         }
+    }
+    for name in replaced {
+        out.require_replace(name);
     }
     out
 }
@@ -601,13 +646,13 @@ impl Provider for BuiltinProvider {
 
     fn validate(&self, req: ValidateRequest) -> ValidateResponse {
         let mut diagnostics = Diagnostics::new();
-        let config = Obj::from_value(&req.config);
+        let config = obj_of(req.config);
         match req.kind {
             ConfigKind::Provider => {}
             ConfigKind::Resource => match self.inner.resource(&req.type_name) {
                 Ok(r) => {
                     if let Some(c) = config {
-                        match r.specs().conform(c) {
+                        match r.specs().conform_owned(c) {
                             Ok(c) => {
                                 r.specs().warn_deprecated(&c, &mut diagnostics);
                                 r.validate(&c, &mut diagnostics);
@@ -621,7 +666,7 @@ impl Provider for BuiltinProvider {
             ConfigKind::DataSource => match self.inner.data_source(&req.type_name) {
                 Ok(r) => {
                     if let Some(c) = config {
-                        match r.specs().conform(c) {
+                        match r.specs().conform_owned(c) {
                             Ok(c) => {
                                 r.specs().warn_deprecated(&c, &mut diagnostics);
                                 r.validate(&c, &mut diagnostics);
@@ -718,20 +763,23 @@ impl ConfiguredProvider for Configured {
             }
         };
         let mut diagnostics = Diagnostics::new();
-        let Some(mut plan) = plan_attrs(r.specs(), &req) else {
+        let mut req = req;
+        let Some(mut plan) = plan_attrs(r.specs(), &mut req) else {
             return PlanChangeResponse {
                 planned_state: Value::null(r.specs().schema().block.implied_type()),
                 ..PlanChangeResponse::default()
             };
         };
-        match r.specs().conform(plan.config.clone()) {
-            Ok(c) if c != plan.config => plan = plan_from(r.specs(), c, plan.prior),
-            Ok(_) => {}
-            Err(d) => {
-                return PlanChangeResponse {
-                    planned_state: req.prior_state,
-                    diagnostics: d,
-                    ..PlanChangeResponse::default()
+        if !r.specs().is_conformed(&plan.config) {
+            match r.specs().conform(plan.config.clone()) {
+                Ok(c) if c != plan.config => plan = plan_from(r.specs(), c, plan.prior),
+                Ok(_) => {}
+                Err(d) => {
+                    return PlanChangeResponse {
+                        planned_state: req.prior_state,
+                        diagnostics: d,
+                        ..PlanChangeResponse::default()
+                    }
                 }
             }
         }

@@ -165,24 +165,32 @@ impl Resource for TerraformData {
     }
 
     fn modify_plan(&self, plan: &mut Planned, _diags: &mut Diagnostics) {
-        let input = plan.planned.get("input").clone();
-        let trigger = plan.planned.get("triggers_replace").clone();
-        let Some(prior) = plan.prior.clone() else {
+        let input = plan.planned.get("input");
+        let Some(prior) = &plan.prior else {
+            let output = pending_output(input);
             plan.planned.set("id", Value::unknown(Type::String));
-            plan.planned.set("output", pending_output(&input));
+            plan.planned.set("output", output);
             return;
         };
-        if !same(prior.get("triggers_replace"), &trigger) {
+        let triggered = !same(
+            prior.get("triggers_replace"),
+            plan.planned.get("triggers_replace"),
+        );
+        let output = if triggered {
+            pending_output(input)
+        } else if !same(prior.get("input"), input) {
+            Value::unknown(input.ty())
+        } else {
+            prior.get("output").clone()
+        };
+        let prior_id = prior.get("id").clone();
+        if triggered {
             plan.require_replace("triggers_replace");
             plan.planned.set("id", Value::unknown(Type::String));
-            plan.planned.set("output", pending_output(&input));
-        } else if !same(prior.get("input"), &input) {
-            plan.planned.set("output", Value::unknown(input.ty()));
-        } else {
-            plan.planned.set("output", prior.get("output").clone());
         }
+        plan.planned.set("output", output);
         if plan.requires_replace.is_empty() {
-            plan.planned.set("id", prior.get("id").clone());
+            plan.planned.set("id", prior_id);
         }
     }
 
