@@ -522,17 +522,32 @@ fn moto_keys(endpoint: &str, bucket: &str) -> Vec<String> {
         .collect()
 }
 
+/// A fresh moto bucket and a working directory whose `backend "s3"` block
+/// (locking with a lock file) stores `key` there, plus `extra` arguments;
+/// the resources wait `seconds` after creating the first one.
+fn s3_workdir(
+    endpoint: &str,
+    key: &str,
+    extra: &str,
+    seconds: &str,
+) -> (tempfile::TempDir, String) {
+    let bucket = support::unique("e2e-state-");
+    moto_bucket(endpoint, &bucket);
+    let block = format!(
+        "  backend \"s3\" {{\n    bucket = \"{bucket}\"\n    key = \"{key}\"\n    region = \"us-east-1\"\n    use_path_style = true\n    use_lockfile = true\n{extra}  }}"
+    );
+    (
+        workdir(&block, &SLEEPER.replace("SECONDS", seconds)),
+        bucket,
+    )
+}
+
 #[test]
 fn s3_apply_plan_workspaces_lock_and_destroy() {
     let Some(endpoint) = support::moto() else {
         return;
     };
-    let bucket = support::unique("e2e-state-");
-    moto_bucket(&endpoint, &bucket);
-    let block = format!(
-        "  backend \"s3\" {{\n    bucket = \"{bucket}\"\n    key = \"team/app.tfstate\"\n    region = \"us-east-1\"\n    use_path_style = true\n    use_lockfile = true\n  }}"
-    );
-    let dir = workdir(&block, &SLEEPER.replace("SECONDS", "3s"));
+    let (dir, bucket) = s3_workdir(&endpoint, "team/app.tfstate", "", "3s");
     let d = dir.path();
     std::fs::write(
         d.join("moto.s3.tfbackend"),
@@ -586,12 +601,8 @@ fn s3_killed_apply_leaves_its_lock_until_force_unlock_then_recovers() {
     let Some(endpoint) = support::moto() else {
         return;
     };
-    let bucket = support::unique("e2e-crash-");
-    moto_bucket(&endpoint, &bucket);
-    let block = format!(
-        "  backend \"s3\" {{\n    bucket = \"{bucket}\"\n    key = \"app.tfstate\"\n    region = \"us-east-1\"\n    use_path_style = true\n    use_lockfile = true\n    access_key = \"testing\"\n    secret_key = \"testing\"\n  }}"
-    );
-    let dir = workdir(&block, &SLEEPER.replace("SECONDS", "120s"));
+    let credentials = "    access_key = \"testing\"\n    secret_key = \"testing\"\n";
+    let (dir, bucket) = s3_workdir(&endpoint, "app.tfstate", credentials, "120s");
     let d = dir.path();
     let endpoints = format!("-backend-config=endpoints={{s3=\"{endpoint}\"}}");
     ok(d, &["init", "-input=false", &endpoints]);
