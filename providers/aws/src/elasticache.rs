@@ -6,8 +6,9 @@
 use crate::client::{Aws, AwsError};
 use crate::framework::s::*;
 use crate::framework::{
-    invalid, sync_tags_all, timeout, wait_for, Error, Failed, PlanCtx, Resource,
+    invalid, sync_tags_all, timeout, wait_for, Error, Failed, PlanCtx, Resource, Tags,
 };
+use crate::subnet_group::{Described, SubnetGroupApi, SubnetGroupRes};
 use crate::vals::*;
 use aws_sdk_elasticache::types::{ParameterNameValue, ReplicationGroup, Tag};
 use std::collections::BTreeMap;
@@ -18,7 +19,7 @@ use terrane_value::{Type, Value};
 
 pub fn resources() -> Vec<Arc<dyn Resource>> {
     vec![
-        Arc::new(SubnetGroupRes),
+        Arc::new(SubnetGroupRes(CacheSubnetGroups)),
         Arc::new(ParamGroupRes),
         Arc::new(ReplicationGroupRes),
     ]
@@ -96,12 +97,17 @@ fn lower_name(p: &mut PlanCtx<'_>, attr: &str) {
 
 // ------------------------------------------------------------ subnet group
 
-struct SubnetGroupRes;
+/// ElastiCache's subnet group calls (the resource is [`SubnetGroupRes`]).
+struct CacheSubnetGroups;
 
 #[async_trait::async_trait]
-impl Resource for SubnetGroupRes {
-    fn name(&self) -> &'static str {
+impl SubnetGroupApi for CacheSubnetGroups {
+    fn type_name(&self) -> &'static str {
         "aws_elasticache_subnet_group"
+    }
+
+    fn what(&self) -> &'static str {
+        "cache subnet group"
     }
 
     fn schema(&self) -> Schema {
@@ -117,113 +123,83 @@ impl Resource for SubnetGroupRes {
         schema(block(attrs))
     }
 
-    fn defaults(&self) -> Vec<(&'static str, Value)> {
-        vec![("description", vs("Managed by Terraform"))]
-    }
-
-    fn customize_plan(&self, _aws: &Aws, p: &mut PlanCtx<'_>) -> Result<(), Error> {
+    fn plan_name(&self, p: &mut PlanCtx<'_>) -> Result<(), Error> {
         lower_name(p, "name");
         Ok(())
     }
 
-    async fn create(&self, aws: &Aws, p: &Obj) -> Result<Obj, Failed> {
-        let tags = aws.create_tags(p);
-        let name = get_s(p, "name").unwrap_or_default();
+    fn create_name(&self, p: &Obj) -> String {
+        get_s(p, "name").unwrap_or_default()
+    }
+
+    async fn create(
+        &self,
+        aws: &Aws,
+        name: &str,
+        description: String,
+        subnet_ids: Vec<String>,
+        tags: &Tags,
+    ) -> Result<(), AwsError> {
         aws.call("ElastiCache CreateCacheSubnetGroup", || {
             aws.elasticache
                 .create_cache_subnet_group()
-                .cache_subnet_group_name(&name)
-                .cache_subnet_group_description(get_s(p, "description").unwrap_or_default())
-                .set_subnet_ids(Some(get_strs(p, "subnet_ids")))
-                .set_tags((!tags.is_empty()).then(|| tag_list(&tags)))
+                .cache_subnet_group_name(name)
+                .cache_subnet_group_description(description.clone())
+                .set_subnet_ids(Some(subnet_ids.clone()))
+                .set_tags((!tags.is_empty()).then(|| tag_list(tags)))
                 .send()
         })
-        .await?;
-        let mut st = p.clone();
-        st.insert("id".into(), vs(&name));
-        match self.read(aws, &st).await {
-            Ok(Some(s)) => Ok(s),
-            Ok(None) => Err(
-                Failed::from(invalid("cache subnet group disappeared after create"))
-                    .with_partial(st),
-            ),
-            Err(e) => Err(Failed::from(e).with_partial(st)),
-        }
+        .await
+        .map(|_| ())
     }
 
-    async fn read(&self, aws: &Aws, state: &Obj) -> Result<Option<Obj>, Error> {
-        let name = get_s(state, "id").unwrap_or_default();
+    async fn describe(&self, aws: &Aws, name: &str) -> Result<Option<Described>, AwsError> {
         let out = match aws
             .call("ElastiCache DescribeCacheSubnetGroups", || {
                 aws.elasticache
                     .describe_cache_subnet_groups()
-                    .cache_subnet_group_name(&name)
+                    .cache_subnet_group_name(name)
                     .send()
             })
             .await
         {
             Ok(o) => o,
             Err(e) if e.is(&["CacheSubnetGroupNotFoundFault"]) => return Ok(None),
-            Err(e) => return Err(e.into()),
+            Err(e) => return Err(e),
         };
-        let Some(g) = out.cache_subnet_groups().first() else {
-            return Ok(None);
-        };
-        let arn = g.arn().unwrap_or_default().to_string();
-        let mut st = state.clone();
-        st.insert("id".into(), vs(&name));
-        st.insert("name".into(), vs(&name));
-        st.insert("arn".into(), vs(&arn));
-        st.insert(
-            "description".into(),
-            vso(g.cache_subnet_group_description()),
-        );
-        st.insert("vpc_id".into(), vso(g.vpc_id()));
-        st.insert(
-            "subnet_ids".into(),
-            vset(
-                g.subnets()
-                    .iter()
-                    .filter_map(|s| s.subnet_identifier().map(String::from)),
-            ),
-        );
-        let tags = if arn.is_empty() {
-            BTreeMap::new()
-        } else {
-            read_tags(aws, &arn).await?
-        };
-        aws.set_tags(&mut st, tags);
-        Ok(Some(st))
+        Ok(out.cache_subnet_groups().first().map(|g| Described {
+            arn: g.arn().unwrap_or_default().to_string(),
+            description: g.cache_subnet_group_description().map(String::from),
+            vpc_id: g.vpc_id().map(String::from),
+            subnet_ids: g
+                .subnets()
+                .iter()
+                .filter_map(|s| s.subnet_identifier().map(String::from))
+                .collect(),
+            extra: Vec::new(),
+        }))
     }
 
-    async fn update(&self, aws: &Aws, prior: &Obj, p: &Obj) -> Result<Obj, Failed> {
-        let name = get_s(prior, "id").unwrap_or_default();
-        if prior.get("subnet_ids") != p.get("subnet_ids")
-            || prior.get("description") != p.get("description")
-        {
-            aws.call("ElastiCache ModifyCacheSubnetGroup", || {
-                aws.elasticache
-                    .modify_cache_subnet_group()
-                    .cache_subnet_group_name(&name)
-                    .set_cache_subnet_group_description(get_s(p, "description"))
-                    .set_subnet_ids(Some(get_strs(p, "subnet_ids")))
-                    .send()
-            })
-            .await?;
-        }
-        sync_tags(
-            aws,
-            get_s(prior, "arn").unwrap_or_default().as_str(),
-            prior,
-            p,
-        )
-        .await?;
-        self.read_back_with_tags(aws, prior, p, "cache subnet group")
-            .await
+    async fn modify(
+        &self,
+        aws: &Aws,
+        name: &str,
+        description: Option<String>,
+        subnet_ids: Vec<String>,
+    ) -> Result<(), AwsError> {
+        aws.call("ElastiCache ModifyCacheSubnetGroup", || {
+            aws.elasticache
+                .modify_cache_subnet_group()
+                .cache_subnet_group_name(name)
+                .set_cache_subnet_group_description(description.clone())
+                .set_subnet_ids(Some(subnet_ids.clone()))
+                .send()
+        })
+        .await
+        .map(|_| ())
     }
 
-    async fn delete(&self, aws: &Aws, state: &Obj) -> Result<(), Error> {
-        let name = get_s(state, "id").unwrap_or_default();
+    async fn delete(&self, aws: &Aws, name: &str) -> Result<(), AwsError> {
         match aws
             .call_retrying(
                 "ElastiCache DeleteCacheSubnetGroup",
@@ -231,7 +207,7 @@ impl Resource for SubnetGroupRes {
                 || {
                     aws.elasticache
                         .delete_cache_subnet_group()
-                        .cache_subnet_group_name(&name)
+                        .cache_subnet_group_name(name)
                         .send()
                 },
             )
@@ -239,8 +215,16 @@ impl Resource for SubnetGroupRes {
         {
             Ok(_) => Ok(()),
             Err(e) if e.is(&["CacheSubnetGroupNotFoundFault"]) => Ok(()),
-            Err(e) => Err(e.into()),
+            Err(e) => Err(e),
         }
+    }
+
+    async fn read_tags(&self, aws: &Aws, arn: &str) -> Result<Tags, AwsError> {
+        read_tags(aws, arn).await
+    }
+
+    async fn sync_tags(&self, aws: &Aws, arn: &str, prior: &Obj, p: &Obj) -> Result<(), AwsError> {
+        sync_tags(aws, arn, prior, p).await
     }
 }
 

@@ -28,6 +28,7 @@ mod elbv2;
 mod iam;
 mod rds;
 mod s3;
+mod subnet_group;
 
 use std::collections::BTreeMap;
 use std::sync::Arc;

@@ -7,7 +7,8 @@ mod instance;
 
 use crate::client::{Aws, AwsError};
 use crate::framework::s::*;
-use crate::framework::{invalid, sync_tags_all, Error, Failed, PlanCtx, Resource};
+use crate::framework::{invalid, sync_tags_all, Error, Failed, PlanCtx, Resource, Tags};
+use crate::subnet_group::{Described, SubnetGroupApi, SubnetGroupRes};
 use crate::vals::*;
 use aws_sdk_rds::types::{ApplyMethod, Parameter, Tag};
 use std::collections::BTreeMap;
@@ -18,7 +19,7 @@ use terrane_value::Value;
 /// Every RDS resource type.
 pub fn resources() -> Vec<Arc<dyn Resource>> {
     vec![
-        Arc::new(SubnetGroupRes),
+        Arc::new(SubnetGroupRes(DbSubnetGroups)),
         Arc::new(ParamGroupRes),
         Arc::new(instance::InstanceRes),
         Arc::new(cluster::ClusterRes),
@@ -112,15 +113,21 @@ pub fn plan_name(p: &mut PlanCtx<'_>) -> Result<(), Error> {
 
 // ---------------------------------------------------------- subnet group
 
-struct SubnetGroupRes;
+/// RDS's subnet group calls (the resource is [`SubnetGroupRes`]).
+struct DbSubnetGroups;
 
 #[async_trait::async_trait]
-impl Resource for SubnetGroupRes {
-    fn name(&self) -> &'static str {
+impl SubnetGroupApi for DbSubnetGroups {
+    fn type_name(&self) -> &'static str {
         "aws_db_subnet_group"
     }
 
+    fn what(&self) -> &'static str {
+        "DB subnet group"
+    }
+
     fn schema(&self) -> Schema {
+        let strings = terrane_value::Type::set(terrane_value::Type::String);
         let mut attrs = vec![
             id(),
             ("arn", comp_s()),
@@ -129,15 +136,11 @@ impl Resource for SubnetGroupRes {
             ("name_prefix", oc_s().force_new()),
             (
                 "subnet_ids",
-                terrane_provider::Attribute::required(terrane_value::Type::set(
-                    terrane_value::Type::String,
-                )),
+                terrane_provider::Attribute::required(strings.clone()),
             ),
             (
                 "supported_network_types",
-                terrane_provider::Attribute::computed(terrane_value::Type::set(
-                    terrane_value::Type::String,
-                )),
+                terrane_provider::Attribute::computed(strings),
             ),
             ("vpc_id", comp_s()),
         ];
@@ -145,110 +148,91 @@ impl Resource for SubnetGroupRes {
         schema(block(attrs))
     }
 
-    fn defaults(&self) -> Vec<(&'static str, Value)> {
-        vec![("description", vs("Managed by Terraform"))]
-    }
-
-    fn customize_plan(&self, _aws: &Aws, p: &mut PlanCtx<'_>) -> Result<(), Error> {
+    fn plan_name(&self, p: &mut PlanCtx<'_>) -> Result<(), Error> {
         plan_name(p)
     }
 
-    async fn create(&self, aws: &Aws, p: &Obj) -> Result<Obj, Failed> {
-        let tags = aws.create_tags(p);
-        let name = name_or_generated(p, "name", "name_prefix", "terraform-", 255);
-        aws.call("RDS CreateDBSubnetGroup", || {
-            aws.rds
-                .create_db_subnet_group()
-                .db_subnet_group_name(&name)
-                .db_subnet_group_description(get_s(p, "description").unwrap_or_default())
-                .set_subnet_ids(Some(get_strs(p, "subnet_ids")))
-                .set_tags((!tags.is_empty()).then(|| tag_list(&tags)))
-                .send()
-        })
-        .await?;
-        let mut st = p.clone();
-        st.insert("id".into(), vs(&name));
-        match self.read(aws, &st).await {
-            Ok(Some(s)) => Ok(s),
-            Ok(None) => Err(
-                Failed::from(invalid("DB subnet group disappeared after create")).with_partial(st),
-            ),
-            Err(e) => Err(Failed::from(e).with_partial(st)),
+    fn create_name(&self, p: &Obj) -> String {
+        name_or_generated(p, "name", "name_prefix", "terraform-", 255)
+    }
+
+    fn adjust_read(&self, st: &mut Obj) {
+        if get_s(st, "name_prefix").is_none() {
+            st.insert("name_prefix".into(), vs(""));
         }
     }
 
-    async fn read(&self, aws: &Aws, state: &Obj) -> Result<Option<Obj>, Error> {
-        let name = get_s(state, "id").unwrap_or_default();
+    async fn create(
+        &self,
+        aws: &Aws,
+        name: &str,
+        description: String,
+        subnet_ids: Vec<String>,
+        tags: &Tags,
+    ) -> Result<(), AwsError> {
+        aws.call("RDS CreateDBSubnetGroup", || {
+            aws.rds
+                .create_db_subnet_group()
+                .db_subnet_group_name(name)
+                .db_subnet_group_description(description.clone())
+                .set_subnet_ids(Some(subnet_ids.clone()))
+                .set_tags((!tags.is_empty()).then(|| tag_list(tags)))
+                .send()
+        })
+        .await
+        .map(|_| ())
+    }
+
+    async fn describe(&self, aws: &Aws, name: &str) -> Result<Option<Described>, AwsError> {
         let out = match aws
             .call("RDS DescribeDBSubnetGroups", || {
                 aws.rds
                     .describe_db_subnet_groups()
-                    .db_subnet_group_name(&name)
+                    .db_subnet_group_name(name)
                     .send()
             })
             .await
         {
             Ok(o) => o,
             Err(e) if e.is(&["DBSubnetGroupNotFoundFault"]) => return Ok(None),
-            Err(e) => return Err(e.into()),
+            Err(e) => return Err(e),
         };
-        let Some(g) = out.db_subnet_groups().first() else {
-            return Ok(None);
-        };
-        let arn = g.db_subnet_group_arn().unwrap_or_default().to_string();
-        let mut st = state.clone();
-        st.insert("id".into(), vs(&name));
-        st.insert("name".into(), vs(&name));
-        if get_s(&st, "name_prefix").is_none() {
-            st.insert("name_prefix".into(), vs(""));
-        }
-        st.insert("arn".into(), vs(&arn));
-        st.insert("description".into(), vso(g.db_subnet_group_description()));
-        st.insert("vpc_id".into(), vso(g.vpc_id()));
-        st.insert(
-            "subnet_ids".into(),
-            vset(
-                g.subnets()
-                    .iter()
-                    .filter_map(|s| s.subnet_identifier().map(String::from)),
-            ),
-        );
-        st.insert(
-            "supported_network_types".into(),
-            vset(g.supported_network_types().iter().cloned()),
-        );
-        aws.set_tags(&mut st, read_tags(aws, &arn).await?);
-        Ok(Some(st))
+        Ok(out.db_subnet_groups().first().map(|g| Described {
+            arn: g.db_subnet_group_arn().unwrap_or_default().to_string(),
+            description: g.db_subnet_group_description().map(String::from),
+            vpc_id: g.vpc_id().map(String::from),
+            subnet_ids: g
+                .subnets()
+                .iter()
+                .filter_map(|s| s.subnet_identifier().map(String::from))
+                .collect(),
+            extra: vec![(
+                "supported_network_types",
+                vset(g.supported_network_types().iter().cloned()),
+            )],
+        }))
     }
 
-    async fn update(&self, aws: &Aws, prior: &Obj, p: &Obj) -> Result<Obj, Failed> {
-        let name = get_s(prior, "id").unwrap_or_default();
-        if prior.get("subnet_ids") != p.get("subnet_ids")
-            || prior.get("description") != p.get("description")
-        {
-            aws.call("RDS ModifyDBSubnetGroup", || {
-                aws.rds
-                    .modify_db_subnet_group()
-                    .db_subnet_group_name(&name)
-                    .set_db_subnet_group_description(get_s(p, "description"))
-                    .set_subnet_ids(Some(get_strs(p, "subnet_ids")))
-                    .send()
-            })
-            .await?;
-        }
-        sync_tags(
-            aws,
-            get_s(prior, "arn").unwrap_or_default().as_str(),
-            prior,
-            p,
-        )
-        .await?;
-        self.read_back_with_tags(aws, prior, p, "DB subnet group")
-            .await
+    async fn modify(
+        &self,
+        aws: &Aws,
+        name: &str,
+        description: Option<String>,
+        subnet_ids: Vec<String>,
+    ) -> Result<(), AwsError> {
+        aws.call("RDS ModifyDBSubnetGroup", || {
+            aws.rds
+                .modify_db_subnet_group()
+                .db_subnet_group_name(name)
+                .set_db_subnet_group_description(description.clone())
+                .set_subnet_ids(Some(subnet_ids.clone()))
+                .send()
+        })
+        .await
+        .map(|_| ())
     }
 
-    async fn delete(&self, aws: &Aws, state: &Obj) -> Result<(), Error> {
-        let name = get_s(state, "id").unwrap_or_default();
+    async fn delete(&self, aws: &Aws, name: &str) -> Result<(), AwsError> {
         match aws
             .call_retrying(
                 "RDS DeleteDBSubnetGroup",
@@ -256,7 +240,7 @@ impl Resource for SubnetGroupRes {
                 || {
                     aws.rds
                         .delete_db_subnet_group()
-                        .db_subnet_group_name(&name)
+                        .db_subnet_group_name(name)
                         .send()
                 },
             )
@@ -264,8 +248,16 @@ impl Resource for SubnetGroupRes {
         {
             Ok(_) => Ok(()),
             Err(e) if e.is(&["DBSubnetGroupNotFoundFault"]) => Ok(()),
-            Err(e) => Err(e.into()),
+            Err(e) => Err(e),
         }
+    }
+
+    async fn read_tags(&self, aws: &Aws, arn: &str) -> Result<Tags, AwsError> {
+        read_tags(aws, arn).await
+    }
+
+    async fn sync_tags(&self, aws: &Aws, arn: &str, prior: &Obj, p: &Obj) -> Result<(), AwsError> {
+        sync_tags(aws, arn, prior, p).await
     }
 }
 
