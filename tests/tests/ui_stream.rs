@@ -362,3 +362,98 @@ fn check_scoped_data_is_read_warned_and_kept_in_state() {
     assert!(out.status.success(), "{out:?}");
     assert_eq!(state_json(dir2.path())["resources"], serde_json::json!([]));
 }
+
+const PROVISIONERS: &str = r#"
+resource "terraform_data" "p" {
+  count = 2
+  input = "v${count.index}"
+  provisioner "local-exec" {
+    command     = "echo made $NAME ${self.input}"
+    environment = { NAME = "p" }
+  }
+  provisioner "local-exec" {
+    when    = destroy
+    command = "echo bye ${self.input} ${count.index}"
+  }
+}
+resource "terraform_data" "bad" {
+  input = "x"
+  provisioner "local-exec" {
+    command = "echo failing; exit 3"
+  }
+}
+resource "terraform_data" "tolerant" {
+  provisioner "local-exec" {
+    command    = "exit 4"
+    on_failure = continue
+  }
+}
+"#;
+
+/// Create-time provisioners (one failing, one failing with
+/// `on_failure = continue`), then a destroy with destroy-time ones.
+fn provisioner_script(
+    dir: &Path,
+    run: &dyn Fn(&Path, &[&str]) -> std::process::Output,
+) -> Vec<(Option<i32>, Vec<String>)> {
+    std::fs::write(dir.join("main.tf"), PROVISIONERS).unwrap();
+    let init = run(dir, &["init", "-input=false"]);
+    assert!(init.status.success(), "init: {init:?}");
+    let mut steps = Vec::new();
+    for args in [
+        &["apply", "-json", "-auto-approve"][..],
+        &["destroy", "-json", "-auto-approve"][..],
+    ] {
+        let out = run(dir, args);
+        steps.push((out.status.code(), comparable(&stream(&out))));
+    }
+    steps
+}
+
+#[test]
+fn provisioner_streams_match_terraform() {
+    let Some(bin) = terraform_bin() else {
+        eprintln!("SKIPPED provisioner differential test: terraform is not installed (set TERRAFORM=/path/to/terraform)");
+        return;
+    };
+    let tf_dir = tempfile::tempdir().unwrap();
+    let ours_dir = tempfile::tempdir().unwrap();
+    let theirs = provisioner_script(tf_dir.path(), &|d, a| terraform_step(&bin, d, a));
+    let ours = provisioner_script(ours_dir.path(), &terrane_step);
+    for (i, (t, o)) in theirs.iter().zip(&ours).enumerate() {
+        assert_eq!(t.0, o.0, "step {i}: exit codes differ");
+        assert_eq!(
+            t.1.join("\n"),
+            o.1.join("\n"),
+            "step {i}: streams differ (left: Terraform, right: terrane)"
+        );
+    }
+}
+
+#[test]
+fn failed_provisioner_taints_and_destroy_provisioner_sees_self() {
+    let dir = tempfile::tempdir().unwrap();
+    let steps = provisioner_script(dir.path(), &terrane_step);
+    let apply = steps[0].1.join("\n");
+    assert_eq!(steps[0].0, Some(1));
+    assert!(
+        apply.contains("terraform_data.p[1]: (local-exec): made p v1"),
+        "{apply}"
+    );
+    assert!(
+        apply.contains(
+            "Error running command 'echo failing; exit 3': exit status 3. Output: failing\\n"
+        ),
+        "{apply}"
+    );
+    assert!(apply.contains("terraform_data.bad: Creation errored after 0s"));
+    let destroy = steps[1].1.join("\n");
+    assert!(
+        destroy.contains("terraform_data.p[0]: (local-exec): bye v0 0"),
+        "{destroy}"
+    );
+    assert!(
+        destroy.contains("Destroy complete! Resources: 4 destroyed."),
+        "{destroy}"
+    );
+}

@@ -12,6 +12,7 @@ use crate::planner::{
     configure_provider, copy_marks, id_of, new_walker, resource_schema, same_value,
 };
 use crate::prior::key_to_state;
+use crate::provision::Provisioning;
 use crate::scope::{RepData, Repetition};
 use crate::walker::{expand, instance_addr, mark_schema_sensitive, Walker};
 pub(crate) use crate::working::{state_mode, Working};
@@ -24,6 +25,7 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 use terrane_addrs::{InstanceKey, ModuleInstance, ModulePath, Resource, ResourceMode};
 use terrane_config::Config;
+use terrane_config::ProvisionerWhen;
 use terrane_diagnostics::{Diagnostic, Diagnostics};
 use terrane_provider::{
     ApplyChangeRequest, ConfiguredProvider, PlanChangeRequest, Provider, ReadDataSourceRequest,
@@ -327,6 +329,8 @@ struct DeleteJob {
     provider_addr: String,
     deps: Vec<String>,
     count_as_destroy: bool,
+    /// `when = destroy` provisioners, run before the object is deleted.
+    provisioning: Option<Provisioning>,
 }
 
 async fn run_delete(sh: &Shared<'_>, hooks: &dyn Hooks, j: &DeleteJob) -> bool {
@@ -360,6 +364,28 @@ async fn run_delete(sh: &Shared<'_>, hooks: &dyn Hooks, j: &DeleteJob) -> bool {
     // Announced once the intent is durable.
     hooks.started(&label, Action::Delete, id.as_deref());
     let start = Instant::now();
+    if let Some(p) = &j.provisioning {
+        if let Err(d) = p.run(&j.before, &j.address, hooks).await {
+            let error = d
+                .iter()
+                .map(|x| x.summary.clone())
+                .collect::<Vec<_>>()
+                .join("; ");
+            sh.result(
+                iid,
+                Outcome::Failed {
+                    error,
+                    object: None,
+                },
+            )
+            .await;
+            for x in d.into_vec() {
+                sh.diag(x);
+            }
+            hooks.failed(&label, Action::Delete);
+            return false;
+        }
+    }
     let req = ApplyChangeRequest {
         type_name: j.r.type_name.clone(),
         prior_state: j.before.clone().unmark_deep().0,
@@ -479,6 +505,37 @@ struct Work<'c> {
     change: &'c ResourceChange,
     config: Value,
     prior: Value,
+    /// Creation-time provisioners, run once the object exists.
+    provisioning: Option<Provisioning>,
+}
+
+/// The `when = destroy` provisioners of an instance whose resource is still
+/// configured, with `count.index`/`each.key` (and `self`, added when they
+/// run) as their context.
+fn destroy_provisioning(
+    w: &Walker<'_>,
+    m: &ModuleInstance,
+    r: &Resource,
+    k: &InstanceKey,
+) -> Option<Provisioning> {
+    let rb = w.config.descendant(&m.to_path())?.module.resources.get(r)?;
+    let provs = crate::provision::provisioners_for(rb, ProvisionerWhen::Destroy);
+    if provs.is_empty() {
+        return None;
+    }
+    let rd = RepData {
+        count_index: match k {
+            InstanceKey::Int(i) => Some(*i),
+            _ => None,
+        },
+        each: match k {
+            InstanceKey::String(s) => Some((s.clone(), Value::unknown(Type::Dynamic))),
+            _ => None,
+        },
+    };
+    let refs = crate::provision::references(&provs);
+    let ctx = w.scopes.context(&w.base, m, &refs, &rd, None);
+    Some(Provisioning::new(ctx, provs, &w.sources))
 }
 
 /// Applies `plan` to `state`. The journal must already extend `state`
@@ -659,6 +716,9 @@ pub async fn apply(
             .get(&m, &r, &k, c.deposed.clone())
             .map(|o| o.dependencies.clone())
             .unwrap_or_default();
+        // A replacement's old object is destroyed with its destroy-time
+        // provisioners; a plain delete too, when its resource is configured.
+        let provisioning = destroy_provisioning(&w, &m, &r, &k);
         jobs.push(DeleteJob {
             m,
             r,
@@ -671,6 +731,7 @@ pub async fn apply(
             provider_addr: rp.config_addr.clone(),
             deps,
             count_as_destroy: true,
+            provisioning,
         });
     }
     let deletes_ok = run_deletes(&sh, hooks, jobs, opts.parallelism, &opts.cancel).await;
@@ -990,6 +1051,17 @@ async fn prepare_resource_node<'c>(
                     } else {
                         null_obj.clone()
                     };
+                    let provs = crate::provision::provisioners_for(rb, ProvisionerWhen::Create);
+                    let provisioning = (!provs.is_empty()
+                        && matches!(
+                            c.action,
+                            Action::Create | Action::DeleteThenCreate | Action::CreateThenDelete
+                        ))
+                    .then(|| {
+                        let refs = crate::provision::references(&provs);
+                        let ctx = w.scopes.context(&w.base, &m, &refs, rd, None);
+                        Provisioning::new(ctx, provs, &w.sources)
+                    });
                     work.push(Work {
                         m: m.clone(),
                         k: k.clone(),
@@ -997,6 +1069,7 @@ async fn prepare_resource_node<'c>(
                         change: c,
                         config: cfg,
                         prior,
+                        provisioning,
                     });
                 }
             }
@@ -1216,6 +1289,7 @@ async fn apply_one(
                 provider_addr: provider_addr.to_string(),
                 deps: deps_old,
                 count_as_destroy: true,
+                provisioning: None,
             });
         }
     }
@@ -1340,8 +1414,35 @@ async fn apply_one(
         return (fail(Diagnostic::error("Provider returned invalid result object after apply", format!("After the apply operation, the provider still indicated an unknown value for {}. All values must be known after apply, so this is always a bug in the provider and should be reported in the provider's own repository.", wk.address))).0, deposed_job);
     }
     match state_object(&new_value, schema, &resp.private, deps, cbd) {
-        Ok(o) => {
+        Ok(mut o) => {
+            // Creation-time provisioners; a failure taints the new object.
+            let mut failed = None;
+            if let Some(p) = wk
+                .provisioning
+                .as_ref()
+                .filter(|_| display_action == Action::Create)
+            {
+                if let Err(d) = p.run(&new_value, &wk.address, hooks).await {
+                    o.status = Some(ObjectStatus::Tainted);
+                    failed = Some(d);
+                }
+            }
             sh.result(iid, Outcome::Applied(o.clone())).await;
+            if let Some(d) = failed {
+                sh.working.lock().unwrap_or_else(|e| e.into_inner()).put(
+                    &wk.m,
+                    addr,
+                    &wk.k,
+                    None,
+                    provider_addr,
+                    o,
+                );
+                for x in d.into_vec() {
+                    sh.diag(x);
+                }
+                hooks.failed(&wk.address, display_action);
+                return (None, deposed_job);
+            }
             sh.working.lock().unwrap_or_else(|e| e.into_inner()).put(
                 &wk.m,
                 addr,

@@ -30,6 +30,7 @@ pub mod planfile;
 pub mod planner;
 pub mod prior;
 pub mod providers;
+mod provision;
 pub mod recover;
 pub mod scope;
 pub mod sources;
@@ -74,6 +75,12 @@ pub trait Hooks: Send + Sync {
     fn finished(&self, _addr: &str, _action: Action, _id: Option<&str>, _elapsed: Duration) {}
     /// A change failed.
     fn failed(&self, _addr: &str, _action: Action) {}
+    /// A provisioner (`local-exec`) starts on the object at `addr`.
+    fn provision_start(&self, _addr: &str, _provisioner: &str) {}
+    /// One line of a provisioner's output.
+    fn provision_output(&self, _addr: &str, _provisioner: &str, _line: &str) {}
+    /// A provisioner finished (`ok`) or failed.
+    fn provision_done(&self, _addr: &str, _provisioner: &str, _ok: bool) {}
 }
 
 /// Hooks that do nothing.

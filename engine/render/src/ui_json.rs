@@ -550,6 +550,61 @@ pub fn apply_complete_id(
     )
 }
 
+/// What a provisioner line reports.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Provision<'a> {
+    /// `provision_start`.
+    Start,
+    /// `provision_progress` with one line of output.
+    Output(&'a str),
+    /// `provision_complete`.
+    Complete,
+    /// `provision_errored`.
+    Errored,
+}
+
+/// A `provision_*` line for the provisioner `provisioner` (`local-exec`)
+/// of the object at `address`.
+pub fn provision(
+    resource: J,
+    address: &str,
+    provisioner: &str,
+    what: Provision<'_>,
+    timestamp: &str,
+) -> String {
+    let mut h = Map::new();
+    h.insert("resource".into(), resource);
+    h.insert("provisioner".into(), J::String(provisioner.into()));
+    let (message, kind) = match what {
+        Provision::Start => (
+            format!("{address}: Provisioning with '{provisioner}'..."),
+            "provision_start",
+        ),
+        Provision::Output(out) => {
+            h.insert("output".into(), J::String(out.into()));
+            (
+                format!("{address}: ({provisioner}): {out}"),
+                "provision_progress",
+            )
+        }
+        Provision::Complete => (
+            format!("{address}: ({provisioner}) Provisioning complete"),
+            "provision_complete",
+        ),
+        Provision::Errored => (
+            format!("{address}: ({provisioner}) Provisioning errored"),
+            "provision_errored",
+        ),
+    };
+    line(
+        Level::Info,
+        &message,
+        timestamp,
+        kind,
+        vec![("hook", J::Object(h))],
+    )
+}
+
 /// An `apply_errored` line: `addr: Creation errored after 1s`.
 pub fn apply_errored(
     resource: J,

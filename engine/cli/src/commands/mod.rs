@@ -2,6 +2,7 @@
 
 mod common;
 mod fmt;
+mod hooks;
 mod misc;
 mod outputs;
 mod planview;

@@ -1,6 +1,7 @@
 //! `plan`, `apply`, `destroy` and `refresh`.
 
 use super::common::{self, print_diags, UiHooks};
+use super::hooks::HumanHooks;
 use super::planview;
 use super::uijson;
 use crate::args::{ApplyArgs, PlanArgs};
@@ -157,7 +158,7 @@ fn make_plan(
         report(&diags, ctx, a.json);
         return Err(1);
     };
-    let ui = UiHooks { show_refresh: true };
+    let ui = HumanHooks(UiHooks { show_refresh: true });
     let json_hooks = uijson::JsonHooks::default();
     let hooks: &dyn terrane_core::Hooks = if a.json { &json_hooks } else { &ui };
     let (plan, pd) = ctx.rt.block_on(terrane_core::make_plan(
@@ -376,9 +377,9 @@ pub fn apply(a: ApplyArgs, kind: Kind) -> u8 {
         ..ApplyOptions::default()
     };
     let cancel = opts.cancel.clone();
-    let ui = UiHooks {
+    let ui = HumanHooks(UiHooks {
         show_refresh: false,
-    };
+    });
     let json_hooks = uijson::JsonHooks::default();
     let hooks: &dyn terrane_core::Hooks = if json { &json_hooks } else { &ui };
     let before = state.clone();

@@ -146,6 +146,12 @@ fn key(addr: &str, action: Action) -> String {
 }
 
 impl JsonHooks {
+    fn provision(&self, addr: &str, provisioner: &str, what: ui_json::Provision<'_>) {
+        let a = instance(addr);
+        let res = ui_json::resource_for_address(a);
+        println!("{}", ui_json::provision(res, a, provisioner, what, &now()));
+    }
+
     /// Time since `started` for this instance and operation (forgotten).
     fn elapsed(&self, addr: &str, action: Action) -> Duration {
         self.starts
@@ -209,6 +215,23 @@ impl terrane_core::Hooks for JsonHooks {
             "{}",
             ui_json::apply_complete_id(res, a, op(action), id, e, &now())
         );
+    }
+
+    fn provision_start(&self, addr: &str, provisioner: &str) {
+        self.provision(addr, provisioner, ui_json::Provision::Start);
+    }
+
+    fn provision_output(&self, addr: &str, provisioner: &str, line: &str) {
+        self.provision(addr, provisioner, ui_json::Provision::Output(line));
+    }
+
+    fn provision_done(&self, addr: &str, provisioner: &str, ok: bool) {
+        let what = if ok {
+            ui_json::Provision::Complete
+        } else {
+            ui_json::Provision::Errored
+        };
+        self.provision(addr, provisioner, what);
     }
 
     fn failed(&self, addr: &str, action: Action) {
