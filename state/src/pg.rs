@@ -177,7 +177,20 @@ fn db_error(what: &str) -> impl FnOnce(tokio_postgres::Error) -> StateError + '_
     move |e| {
         let detail = match e.as_db_error() {
             Some(db) => db.message().to_owned(),
-            None => e.to_string(),
+            // Client-side errors say what failed; their source says why
+            // (e.g. "Connection refused").
+            None => match std::error::Error::source(&e) {
+                Some(cause) => format!("{e}: {cause}"),
+                None => e.to_string(),
+            },
+        };
+        let detail = if detail.contains("TLS") {
+            format!(
+                "{detail} (terrane's pg backend has no TLS support: use sslmode=disable \
+                 or sslmode=prefer in conn_str)"
+            )
+        } else {
+            detail
         };
         StateError::Backend {
             message: format!("PostgreSQL backend: cannot {what}: {detail}"),
