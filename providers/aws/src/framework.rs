@@ -316,25 +316,12 @@ pub fn timeout(state: &Obj, op: &str, default: Duration) -> Duration {
         .unwrap_or(default)
 }
 
-/// `Resource::read_many` through one batched lookup: `find` gets the `id`
-/// of every state at once and returns the objects it found, by ID; `build`
-/// turns a found object into the new state (`None`: the object is as good
-/// as gone, e.g. a deleted NAT gateway). A state whose object was not found
-/// reads as gone; a failed lookup fails every state.
-pub async fn read_by_ids<T, F, Fut, B>(
-    states: &[Obj],
-    find: F,
-    build: B,
-) -> Vec<Result<Option<Obj>, Error>>
-where
-    F: FnOnce(Vec<String>) -> Fut,
-    Fut: std::future::Future<Output = Result<BTreeMap<String, T>, Error>>,
-    B: Fn(&Obj, &T) -> Option<Obj>,
-{
-    read_by_key(states, "id", find, build).await
-}
-
-/// [`read_by_ids`] keyed by another attribute (e.g. an RDS identifier).
+/// `Resource::read_many` through one batched lookup keyed by attribute
+/// `key` (`id`, or e.g. an RDS identifier): `find` gets that attribute of
+/// every state at once and returns the objects it found; `build` turns a
+/// found object into the new state (`None`: the object is as good as gone,
+/// e.g. a deleted NAT gateway). A state whose object was not found reads
+/// as gone; a failed lookup fails every state.
 pub async fn read_by_key<T, F, Fut, B>(
     states: &[Obj],
     key: &str,

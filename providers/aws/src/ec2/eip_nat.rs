@@ -4,7 +4,7 @@
 use super::{describe_by_ids, filter, sync_tags, tag_map, tag_spec};
 use crate::client::{Aws, EVENTUAL_NOT_FOUND};
 use crate::framework::s::*;
-use crate::framework::{invalid, read_by_ids, single, timeout, wait_for, Error, Failed, Resource};
+use crate::framework::{invalid, read_by_key, single, timeout, wait_for, Error, Failed, Resource};
 use crate::vals::*;
 use aws_sdk_ec2::types::{Address, ConnectivityType, DomainType, NatGateway, ResourceType};
 use std::collections::BTreeMap;
@@ -171,8 +171,9 @@ impl Resource for EipRes {
     }
 
     async fn read_many(&self, aws: &Aws, states: &[Obj]) -> Vec<Result<Option<Obj>, Error>> {
-        read_by_ids(
+        read_by_key(
             states,
+            "id",
             |ids| async move { find_addresses(aws, &ids).await },
             |s, a| Some(self.state(aws, s, a)),
         )
@@ -415,8 +416,9 @@ impl Resource for NatRes {
     }
 
     async fn read_many(&self, aws: &Aws, states: &[Obj]) -> Vec<Result<Option<Obj>, Error>> {
-        read_by_ids(
+        read_by_key(
             states,
+            "id",
             |ids| async move { find_nats(aws, &ids).await },
             |s, n| (nat_state_name(n) != "deleted").then(|| self.state(aws, s, n)),
         )

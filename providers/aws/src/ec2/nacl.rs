@@ -5,7 +5,7 @@ use super::sg::normalize_protocol;
 use super::{describe_by_ids, filter, sync_tags, tag_map, tag_spec};
 use crate::client::{Aws, AwsError, EVENTUAL_NOT_FOUND};
 use crate::framework::s::*;
-use crate::framework::{invalid, read_by_ids, single, Error, Failed, PlanCtx, Resource};
+use crate::framework::{invalid, read_by_key, single, Error, Failed, PlanCtx, Resource};
 use crate::vals::*;
 use aws_sdk_ec2::types::{
     IcmpTypeCode, NetworkAcl, NetworkAclEntry, PortRange, ResourceType, RuleAction,
@@ -410,8 +410,9 @@ impl Resource for NaclRes {
     }
 
     async fn read_many(&self, aws: &Aws, states: &[Obj]) -> Vec<Result<Option<Obj>, Error>> {
-        read_by_ids(
+        read_by_key(
             states,
+            "id",
             |ids| async move { Ok(find_nacls(aws, &ids).await?) },
             |s, n| Some(self.state(aws, s, n)),
         )

@@ -4,7 +4,7 @@
 use super::{describe_by_ids, filter, sync_tags, tag_map, tag_spec};
 use crate::client::{Aws, AwsError, EVENTUAL_NOT_FOUND};
 use crate::framework::s::*;
-use crate::framework::{invalid, read_by_ids, single, Error, Failed, PlanCtx, Resource};
+use crate::framework::{invalid, read_by_key, single, Error, Failed, PlanCtx, Resource};
 use crate::vals::*;
 use aws_sdk_ec2::types::{ResourceType, Route, RouteTable, RouteTableAssociation};
 use std::collections::BTreeMap;
@@ -350,8 +350,9 @@ impl Resource for RouteTableRes {
     }
 
     async fn read_many(&self, aws: &Aws, states: &[Obj]) -> Vec<Result<Option<Obj>, Error>> {
-        read_by_ids(
+        read_by_key(
             states,
+            "id",
             |ids| async move { Ok(find_route_tables(aws, &ids).await?) },
             |s, t| Some(self.state(aws, s, t)),
         )
@@ -690,8 +691,9 @@ impl Resource for AssocRes {
             }
             return out;
         }
-        read_by_ids(
+        read_by_key(
             states,
+            "id",
             |ids| async move { Ok(find_associations(aws, &ids).await?) },
             |s, a| {
                 let gone = a

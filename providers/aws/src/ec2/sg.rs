@@ -6,7 +6,7 @@ use super::{describe_by_ids, filter, sync_tags, tag_map, tag_spec};
 use crate::client::{Aws, AwsError, EVENTUAL_NOT_FOUND};
 use crate::framework::s::*;
 use crate::framework::{
-    invalid, read_by_ids, single, timeout, wait_for, Error, Failed, PlanCtx, Resource,
+    invalid, read_by_key, single, timeout, wait_for, Error, Failed, PlanCtx, Resource,
 };
 use crate::vals::*;
 use aws_sdk_ec2::types::{
@@ -517,8 +517,9 @@ impl Resource for SgRes {
     }
 
     async fn read_many(&self, aws: &Aws, states: &[Obj]) -> Vec<Result<Option<Obj>, Error>> {
-        read_by_ids(
+        read_by_key(
             states,
+            "id",
             |ids| async move { Ok(find_sgs(aws, &ids).await?) },
             |s, g| Some(self.state(aws, s, g)),
         )

@@ -3,7 +3,7 @@
 use super::{describe_by_ids, filter, sync_tags, tag_map, tag_spec};
 use crate::client::{Aws, AwsError, EVENTUAL_NOT_FOUND};
 use crate::framework::s::*;
-use crate::framework::{invalid, read_by_ids, single, timeout, wait_for, Error, Failed, Resource};
+use crate::framework::{invalid, read_by_key, single, timeout, wait_for, Error, Failed, Resource};
 use crate::vals::*;
 use aws_sdk_ec2::types::{
     AttributeBooleanValue, HostnameType, InternetGateway, ResourceType, Subnet, Tenancy, Vpc,
@@ -989,8 +989,9 @@ impl Resource for IgwRes {
     }
 
     async fn read_many(&self, aws: &Aws, states: &[Obj]) -> Vec<Result<Option<Obj>, Error>> {
-        read_by_ids(
+        read_by_key(
             states,
+            "id",
             |ids| async move { Ok(find_igws(aws, &ids).await?) },
             |s, g| Some(igw_state(aws, s, g)),
         )

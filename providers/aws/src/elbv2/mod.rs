@@ -8,7 +8,7 @@ mod target_group;
 use crate::client::{Aws, AwsError};
 use crate::framework::s::*;
 use crate::framework::{
-    invalid, read_by_ids, single, sync_tags_all, timeout, wait_for, Error, Failed, PlanCtx,
+    invalid, read_by_key, single, sync_tags_all, timeout, wait_for, Error, Failed, PlanCtx,
     Resource,
 };
 use crate::vals::*;
@@ -734,8 +734,9 @@ impl Resource for LbRes {
     /// DescribeLoadBalancers and DescribeTags take 20 ARNs a call; the
     /// attributes exist only per load balancer.
     async fn read_many(&self, aws: &Aws, states: &[Obj]) -> Vec<Result<Option<Obj>, Error>> {
-        read_by_ids(
+        read_by_key(
             states,
+            "id",
             |arns| async move { find_lbs_full(aws, &arns).await },
             |s, found| Some(self.lb_state(aws, s, found)),
         )

@@ -4,7 +4,7 @@
 use super::{attribute_map, find_full, sync_tags, tag_list, Found};
 use crate::client::{Aws, AwsError};
 use crate::framework::s::*;
-use crate::framework::{invalid, read_by_ids, single, Error, Failed, PlanCtx, Resource};
+use crate::framework::{invalid, read_by_key, single, Error, Failed, PlanCtx, Resource};
 use crate::vals::*;
 use aws_sdk_elasticloadbalancingv2::types::{
     Matcher, ProtocolEnum, TargetDescription, TargetGroup, TargetGroupAttribute,
@@ -524,8 +524,9 @@ impl Resource for TgRes {
     /// DescribeTargetGroups and DescribeTags take 20 ARNs a call; the
     /// attributes exist only per target group.
     async fn read_many(&self, aws: &Aws, states: &[Obj]) -> Vec<Result<Option<Obj>, Error>> {
-        read_by_ids(
+        read_by_key(
             states,
+            "id",
             |arns| async move { find_tgs_full(aws, &arns).await },
             |s, found| {
                 let mut st = self.state(s, &found.obj, &found.attributes);
