@@ -61,7 +61,17 @@ where
                 s.code().unwrap_or("error"),
                 s.message().unwrap_or("(no message)")
             ),
-            None => format!("{e}"),
+            // Transport errors ("dispatch failure") say why only in their
+            // source chain (connection refused, DNS, timeout).
+            None => {
+                let mut text = e.to_string();
+                let mut cause = std::error::Error::source(&e);
+                while let Some(c) = cause {
+                    text = format!("{text}: {c}");
+                    cause = c.source();
+                }
+                text
+            }
         };
         StateError::Backend {
             message: format!("S3 backend: cannot {what}: {detail}"),
