@@ -184,6 +184,7 @@ pub fn from_state_json(text: &str, ty: &Type) -> Result<Value, CoreError> {
 }
 
 /// Interprets an untyped decoded JSON value (objects, tuples) as type `ty`.
+/// The value is taken apart, not copied: each part is moved into the result.
 pub fn typed(v: Value, ty: &Type) -> Result<Value, CoreError> {
     if v.is_null() {
         return Ok(Value::null(ty.clone()));
@@ -191,9 +192,10 @@ pub fn typed(v: Value, ty: &Type) -> Result<Value, CoreError> {
     let conv = |v: &Value, t: &Type| {
         terrane_value::convert(v, t).map_err(|e| CoreError::Decode(e.to_string()))
     };
-    match ty {
-        Type::Dynamic => {
-            let (Some(val), Some(tj)) = (v.get_attr("value"), v.get_attr("type")) else {
+    let marks = v.marks;
+    match (ty, v.kind) {
+        (Type::Dynamic, Kind::Object(mut m) | Kind::Map(_, mut m)) => {
+            let (Some(val), Some(tj)) = (m.remove("value"), m.remove("type")) else {
                 return Err(CoreError::Decode("dynamic value without value/type".into()));
             };
             let tj = serde_json::from_str::<serde_json::Value>(
@@ -202,15 +204,13 @@ pub fn typed(v: Value, ty: &Type) -> Result<Value, CoreError> {
             )
             .map_err(|e| CoreError::Decode(e.to_string()))?;
             let t = type_from_json(&tj)?;
-            typed(val.clone(), &t)
+            typed(val, &t)
         }
-        Type::List(e) | Type::Set(e) => {
-            let Some(xs) = v.as_seq() else {
-                return conv(&v, ty);
-            };
+        (Type::Dynamic, _) => Err(CoreError::Decode("dynamic value without value/type".into())),
+        (Type::List(e) | Type::Set(e), Kind::List(_, xs) | Kind::Set(_, xs) | Kind::Tuple(xs)) => {
             let items = xs
-                .iter()
-                .map(|x| typed(x.clone(), e))
+                .into_iter()
+                .map(|x| typed(x, e))
                 .collect::<Result<Vec<_>, _>>()?;
             Ok(if matches!(ty, Type::List(_)) {
                 Value::list((**e).clone(), items)
@@ -218,39 +218,30 @@ pub fn typed(v: Value, ty: &Type) -> Result<Value, CoreError> {
                 Value::set((**e).clone(), items)
             })
         }
-        Type::Map(e) => {
-            let Some(m) = v.as_entries() else {
-                return conv(&v, ty);
-            };
+        (Type::Map(e), Kind::Map(_, m) | Kind::Object(m)) => {
             let mut out = BTreeMap::new();
             for (k, x) in m {
-                out.insert(k.clone(), typed(x.clone(), e)?);
+                out.insert(k, typed(x, e)?);
             }
             Ok(Value::map((**e).clone(), out))
         }
-        Type::Object { attrs, .. } => {
-            let Some(m) = v.as_entries() else {
-                return conv(&v, ty);
-            };
+        (Type::Object { attrs, .. }, Kind::Map(_, mut m) | Kind::Object(mut m)) => {
             let mut out = BTreeMap::new();
             for (k, t) in attrs {
-                let x = m.get(k).cloned().unwrap_or_else(|| Value::null(t.clone()));
+                let x = m.remove(k).unwrap_or_else(|| Value::null(t.clone()));
                 out.insert(k.clone(), typed(x, t)?);
             }
             Ok(Value::object(out))
         }
-        Type::Tuple(ts) => {
-            let Some(xs) = v.as_seq() else {
-                return conv(&v, ty);
-            };
+        (Type::Tuple(ts), Kind::List(_, xs) | Kind::Set(_, xs) | Kind::Tuple(xs)) => {
             let items = xs
-                .iter()
+                .into_iter()
                 .zip(ts)
-                .map(|(x, t)| typed(x.clone(), t))
+                .map(|(x, t)| typed(x, t))
                 .collect::<Result<Vec<_>, _>>()?;
             Ok(Value::tuple(items))
         }
-        _ => conv(&v, ty),
+        (_, kind) => conv(&Value { kind, marks }, ty),
     }
 }
 
