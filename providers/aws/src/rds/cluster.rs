@@ -1,11 +1,12 @@
 //! `aws_rds_cluster` and `aws_rds_cluster_instance` (Aurora).
 
+use super::instance::{delete_and_wait, find as find_instance, wait_available};
 use super::{read_tags, sync_tags, tag_list};
 use crate::client::{Aws, AwsError};
 use crate::framework::s::*;
 use crate::framework::{invalid, timeout, wait_for, Error, Failed, PlanCtx, Resource};
 use crate::vals::*;
-use aws_sdk_rds::types::{DbCluster, DbInstance};
+use aws_sdk_rds::types::DbCluster;
 use std::time::Duration;
 use terrane_provider::{Attribute, Schema};
 use terrane_value::{Type, Value};
@@ -25,22 +26,6 @@ async fn find_cluster(aws: &Aws, id: &str) -> Result<Option<DbCluster>, AwsError
     {
         Ok(o) => Ok(o.db_clusters().first().cloned()),
         Err(e) if e.is(&["DBClusterNotFoundFault"]) => Ok(None),
-        Err(e) => Err(e),
-    }
-}
-
-async fn find_instance(aws: &Aws, id: &str) -> Result<Option<DbInstance>, AwsError> {
-    match aws
-        .call("RDS DescribeDBInstances", || {
-            aws.rds
-                .describe_db_instances()
-                .db_instance_identifier(id)
-                .send()
-        })
-        .await
-    {
-        Ok(o) => Ok(o.db_instances().first().cloned()),
-        Err(e) if e.is(&["DBInstanceNotFound", "DBInstanceNotFoundFault"]) => Ok(None),
         Err(e) => Err(e),
     }
 }
@@ -503,18 +488,9 @@ impl Resource for ClusterInstanceRes {
         let mut partial = p.clone();
         partial.insert("id".into(), vs(&id));
         let limit = timeout(p, "create", Duration::from_secs(90 * 60));
-        wait_for(
-            aws,
-            &format!("RDS Cluster Instance ({id}) to become available"),
-            limit,
-            || async {
-                Ok(find_instance(aws, &id)
-                    .await?
-                    .filter(|d| d.db_instance_status() == Some("available")))
-            },
-        )
-        .await
-        .map_err(|e| Failed::from(e).with_partial(partial.clone()))?;
+        wait_available(aws, &id, limit)
+            .await
+            .map_err(|e| Failed::from(e).with_partial(partial.clone()))?;
         match self.read(aws, &partial).await {
             Ok(Some(s)) => Ok(s),
             Ok(None) => Err(
@@ -671,27 +647,13 @@ impl Resource for ClusterInstanceRes {
 
     async fn delete(&self, aws: &Aws, state: &Obj) -> Result<(), Error> {
         let id = get_s(state, "id").unwrap_or_default();
-        match aws
-            .call_retrying("RDS DeleteDBInstance", &["InvalidDBInstanceState"], || {
-                aws.rds
-                    .delete_db_instance()
-                    .db_instance_identifier(&id)
-                    .skip_final_snapshot(true)
-                    .send()
-            })
-            .await
-        {
-            Ok(_) => {}
-            Err(e) if e.is(&["DBInstanceNotFound", "DBInstanceNotFoundFault"]) => return Ok(()),
-            Err(e) => return Err(e.into()),
-        }
         let limit = timeout(state, "delete", Duration::from_secs(90 * 60));
-        wait_for(
-            aws,
-            &format!("RDS Cluster Instance ({id}) to be deleted"),
-            limit,
-            || async { Ok(find_instance(aws, &id).await?.is_none().then_some(())) },
-        )
+        delete_and_wait(aws, &id, "RDS Cluster Instance", limit, || {
+            aws.rds
+                .delete_db_instance()
+                .db_instance_identifier(&id)
+                .skip_final_snapshot(true)
+        })
         .await
     }
 

@@ -25,7 +25,8 @@ fn secret_block() -> Block {
     ])
 }
 
-async fn find(aws: &Aws, ident: &str) -> Result<Option<DbInstance>, AwsError> {
+/// One DB instance by identifier (`None` when there is none).
+pub(super) async fn find(aws: &Aws, ident: &str) -> Result<Option<DbInstance>, AwsError> {
     match aws
         .call("RDS DescribeDBInstances", || {
             aws.rds
@@ -88,7 +89,12 @@ const READY: &[&str] = &[
     "incompatible-parameters",
 ];
 
-async fn wait_available(aws: &Aws, ident: &str, limit: Duration) -> Result<DbInstance, Error> {
+/// Waits until a DB instance is usable (available, or a usable variant).
+pub(super) async fn wait_available(
+    aws: &Aws,
+    ident: &str,
+    limit: Duration,
+) -> Result<DbInstance, Error> {
     wait_for(
         aws,
         &format!("RDS DB instance ({ident}) to become available"),
@@ -184,6 +190,44 @@ async fn finish_replica(
         db = wait_available(aws, ident, limit).await?;
     }
     Ok(Some(db))
+}
+
+/// Sends `request` (a DeleteDBInstance with its snapshot settings, retried
+/// while the instance is busy) and waits until the instance `ident` is gone
+/// or `deleted`; an instance already gone is success.
+pub(super) async fn delete_and_wait<F>(
+    aws: &Aws,
+    ident: &str,
+    what: &str,
+    limit: Duration,
+    request: F,
+) -> Result<(), Error>
+where
+    F: Fn() -> aws_sdk_rds::operation::delete_db_instance::builders::DeleteDBInstanceFluentBuilder,
+{
+    match aws
+        .call_retrying("RDS DeleteDBInstance", &["InvalidDBInstanceState"], || {
+            request().send()
+        })
+        .await
+    {
+        Ok(_) => {}
+        Err(e) if e.is(&["DBInstanceNotFound", "DBInstanceNotFoundFault"]) => return Ok(()),
+        Err(e) => return Err(e.into()),
+    }
+    wait_for(
+        aws,
+        &format!("{what} ({ident}) to be deleted"),
+        limit,
+        || async {
+            Ok(match find(aws, ident).await? {
+                None => Some(()),
+                Some(db) if db.db_instance_status() == Some("deleted") => Some(()),
+                Some(_) => None,
+            })
+        },
+    )
+    .await
 }
 
 fn ident_of(o: &Obj) -> String {
@@ -833,39 +877,19 @@ impl Resource for InstanceRes {
                 "final_snapshot_identifier is required when skip_final_snapshot is false",
             ));
         }
-        let r = aws
-            .call_retrying("RDS DeleteDBInstance", &["InvalidDBInstanceState"], || {
-                aws.rds
-                    .delete_db_instance()
-                    .db_instance_identifier(&ident)
-                    .skip_final_snapshot(skip || is_replica)
-                    .set_final_db_snapshot_identifier(if skip || is_replica {
-                        None
-                    } else {
-                        final_id.clone()
-                    })
-                    .set_delete_automated_backups(get_b(state, "delete_automated_backups"))
-                    .send()
-            })
-            .await;
-        match r {
-            Ok(_) => {}
-            Err(e) if e.is(&["DBInstanceNotFound", "DBInstanceNotFoundFault"]) => return Ok(()),
-            Err(e) => return Err(e.into()),
-        }
         let limit = timeout(state, "delete", Duration::from_secs(60 * 60));
-        wait_for(
-            aws,
-            &format!("RDS DB instance ({ident}) to be deleted"),
-            limit,
-            || async {
-                Ok(match find(aws, &ident).await? {
-                    None => Some(()),
-                    Some(db) if db.db_instance_status() == Some("deleted") => Some(()),
-                    Some(_) => None,
+        delete_and_wait(aws, &ident, "RDS DB instance", limit, || {
+            aws.rds
+                .delete_db_instance()
+                .db_instance_identifier(&ident)
+                .skip_final_snapshot(skip || is_replica)
+                .set_final_db_snapshot_identifier(if skip || is_replica {
+                    None
+                } else {
+                    final_id.clone()
                 })
-            },
-        )
+                .set_delete_automated_backups(get_b(state, "delete_automated_backups"))
+        })
         .await
     }
 
