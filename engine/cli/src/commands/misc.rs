@@ -389,68 +389,35 @@ pub fn graph(a: GraphArgs) -> u8 {
             println!("}}");
             0
         }
-        Some("plan" | "plan-refresh-only" | "plan-destroy" | "apply") => {
-            let reg = terrane_core::providers::ProviderRegistry::new(&common::providers());
-            let name = |k: &NodeKey| -> String {
-                match k {
-                    NodeKey::Provider(p) => reg
-                        .resolve(&config, &ModulePath::root(), p)
-                        .map(|r| r.config_addr)
-                        .unwrap_or_else(|_| format!("provider.{p}")),
-                    NodeKey::Variable(..) => k.to_string(),
-                    _ => format!("{k} (expand)"),
+        Some("plan-destroy") => {
+            let state = match common::backend() {
+                Ok((b, ws)) => match b.read(&ws) {
+                    Ok(s) => s.unwrap_or_else(|| terrane_state::StateFile::new("")),
+                    Err(e) => {
+                        common::error("Failed to load state", e.to_string());
+                        return 1;
+                    }
+                },
+                Err(e) => {
+                    common::error("Failed to read the workspace", e.to_string());
+                    return 1;
                 }
             };
-            let mut decl = BTreeSet::new();
-            let mut edges = BTreeSet::new();
-            for (k, &i) in &g.index {
-                let shape = match k {
-                    NodeKey::Provider(_) => "diamond",
-                    NodeKey::Resource(..) => "box",
-                    NodeKey::Variable(..) => "note",
-                    _ => "",
-                };
-                if !shape.is_empty() {
-                    let label = match k {
-                        NodeKey::Provider(_) => name(k),
-                        _ => k.to_string(),
-                    };
-                    decl.insert(format!(
-                        "\t\t{} [label = {}, shape = {}]",
-                        q(&format!("[root] {}", name(k))),
-                        q(&label),
-                        q(shape)
-                    ));
-                }
-                for d in g.deps(i) {
-                    edges.insert(format!(
-                        "\t\t{} -> {}",
-                        q(&format!("[root] {}", name(k))),
-                        q(&format!("[root] {}", name(&g.graph[d])))
-                    ));
-                }
-            }
-            for (k, _) in g
-                .index
-                .iter()
-                .filter(|(k, _)| matches!(k, NodeKey::Output(p, _) if p.is_root()))
-            {
-                edges.insert(format!(
-                    "\t\t{} -> {}",
-                    q("[root] root"),
-                    q(&format!("[root] {}", name(k)))
-                ));
-            }
-            println!(
-                "digraph {{\n\tcompound = \"true\"\n\tnewrank = \"true\"\n\tsubgraph \"root\" {{"
+            print!("{}", super::graphview::destroy_dot(&config, &state));
+            0
+        }
+        Some("plan" | "plan-refresh-only" | "apply") => {
+            let reg = terrane_core::providers::ProviderRegistry::new(&common::providers());
+            let provider = |p: &str| -> String {
+                reg.resolve(&config, &ModulePath::root(), p)
+                    .map(|r| r.config_addr)
+                    .unwrap_or_else(|_| format!("provider.{p}"))
+            };
+            let apply = a.graph_type.as_deref() == Some("apply");
+            print!(
+                "{}",
+                super::graphview::plan_dot(&config, &g, &provider, apply)
             );
-            for d in decl {
-                println!("{d}");
-            }
-            for e in edges {
-                println!("{e}");
-            }
-            println!("\t}}\n}}");
             0
         }
         Some(t) => {

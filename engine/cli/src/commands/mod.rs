@@ -2,6 +2,7 @@
 
 mod common;
 mod fmt;
+mod graphview;
 mod hooks;
 mod misc;
 mod outputs;
