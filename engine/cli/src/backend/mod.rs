@@ -269,6 +269,11 @@ impl StateStore {
         &self.label
     }
 
+    /// True for a remote (network) backend.
+    pub fn is_remote(&self) -> bool {
+        matches!(self.kind, Kind::Remote(_))
+    }
+
     /// The local backend, when this store is one.
     pub fn local(&self) -> Option<&LocalBackend> {
         match &self.kind {

@@ -123,6 +123,24 @@ pub fn read_state(
     ws: &str,
     rt: &tokio::runtime::Runtime,
 ) -> Result<(StateFile, bool), String> {
+    read_and_recover(b, ws, rt).map_err(|e| {
+        if b.is_remote() {
+            format!(
+                "{e}\n\nThe state of workspace {ws:?} is kept by the {}: check that it is reachable \
+                 and its credentials are valid, then run the command again.",
+                b.label()
+            )
+        } else {
+            e
+        }
+    })
+}
+
+fn read_and_recover(
+    b: &StateStore,
+    ws: &str,
+    rt: &tokio::runtime::Runtime,
+) -> Result<(StateFile, bool), String> {
     let existing = b.read(ws).map_err(|e| e.to_string())?;
     let found = existing.is_some();
     let mut state = existing.unwrap_or_else(|| StateFile::new(STATE_VERSION));
