@@ -82,11 +82,11 @@ pub fn decode_docs(text: &str) -> Result<Vec<J>, String> {
     Ok(out)
 }
 
-/// YAML for one object (keys sorted, as sigs.k8s.io/yaml writes them).
+/// YAML for one object, as sigs.k8s.io/yaml writes it ([`crate::yaml`]).
 fn encode_one(v: &Value) -> Result<String, String> {
     let j = to_json(v).map_err(|e| e.to_string())?;
     check_object(&j)?;
-    serde_yaml_ng::to_string(&j).map_err(|e| e.to_string())
+    Ok(crate::yaml::to_yaml(&j))
 }
 
 /// Calls a function by name.
@@ -126,19 +126,29 @@ pub fn call(name: &str, args: &[Value]) -> CallFunctionResponse {
             let Some(v) = args.first() else {
                 return fail("manifest_encode takes one argument".into(), None);
             };
-            let docs: Vec<&Value> = match &v.kind {
-                Kind::Tuple(xs) | Kind::List(_, xs) => xs.iter().collect(),
-                _ => vec![v],
+            // One object encodes alone; a list or tuple of them as a
+            // stream where every document starts with `---`, as Terraform's
+            // provider writes it.
+            let (docs, separated): (Vec<&Value>, bool) = match &v.kind {
+                Kind::Tuple(xs) | Kind::List(_, xs) | Kind::Set(_, xs) => {
+                    (xs.iter().collect(), true)
+                }
+                _ => (vec![v], false),
             };
-            let mut parts = Vec::new();
+            let mut text = String::new();
             for d in docs {
                 match encode_one(d) {
-                    Ok(s) => parts.push(s),
+                    Ok(s) => {
+                        if separated {
+                            text.push_str("---\n");
+                        }
+                        text.push_str(&s);
+                    }
                     Err(e) => return fail(e, Some(0)),
                 }
             }
             CallFunctionResponse {
-                result: Value::string(parts.join("---\n")),
+                result: Value::string(text),
                 error: None,
             }
         }

@@ -26,6 +26,7 @@ pub mod jsonval;
 pub mod manifest;
 pub mod typed;
 pub mod vals;
+pub mod yaml;
 
 use client::Kube;
 use std::collections::BTreeMap;

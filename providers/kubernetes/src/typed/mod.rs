@@ -290,7 +290,7 @@ impl Def {
             .filter(|a| get_b(&planned, a).unwrap_or(true));
         if let Some(attr) = wait {
             let (name, ns) = self.ident(&state);
-            let (limit, done, what): (_, fn(&J) -> Result<(), String>, _) = match self.wait {
+            let (limit, done, what): (_, Check, _) = match self.wait {
                 Wait::Completion => (
                     self.timeout(&planned, verb, Duration::from_secs(60)),
                     job_finished,
@@ -454,6 +454,9 @@ impl Def {
         Ok(o)
     }
 }
+
+/// A readiness check run while waiting ([`Kube::wait_until`]).
+type Check = fn(&J) -> Result<(), String>;
 
 fn timeouts_type(ops: &[&str]) -> Type {
     Type::object(ops.iter().map(|o| (o.to_string(), Type::String)).collect())
