@@ -280,8 +280,21 @@ pub async fn plan(
         hooks,
     );
     w.diags.extend(move_diags);
+    // A destroy plan starts, as Terraform's does, with a refresh-only walk
+    // of the whole configuration (refreshing managed objects and reading
+    // data sources); its changes are dropped, its drift kept.
+    let refresh_opts;
+    let walk_opts = if opts.mode == PlanMode::Destroy {
+        refresh_opts = PlanOptions {
+            mode: PlanMode::RefreshOnly,
+            ..opts.clone()
+        };
+        &refresh_opts
+    } else {
+        opts
+    };
     let mut run = PlanRun {
-        opts,
+        opts: walk_opts,
         changes: BTreeMap::new(),
         drift: Vec::new(),
         pending: HashSet::new(),
@@ -289,9 +302,7 @@ pub async fn plan(
         targeted: targeted_nodes(&graph, &opts.targets),
         excluded: excluded_nodes(&graph, &opts.excludes),
     };
-    if opts.mode == PlanMode::Destroy {
-        plan_destroy(&mut w, &mut run, state).await;
-    } else {
+    if opts.mode != PlanMode::Destroy || opts.refresh {
         for &idx in &graph.order {
             if w.dependency_failed(idx) {
                 w.failed.insert(idx);
@@ -317,9 +328,22 @@ pub async fn plan(
             }
         }
         plan_orphans(&mut w, &mut run).await;
+        if opts.mode != PlanMode::RefreshOnly {
+            let before = w.diags.len();
+            crate::checks::plan_nested_data(&mut w, &mut run).await;
+            if opts.mode == PlanMode::Destroy {
+                // Terraform's destroy reads them without reporting.
+                let mut kept = std::mem::take(&mut w.diags).into_vec();
+                kept.truncate(before);
+                w.diags.extend(kept);
+            }
+        }
     }
-    if opts.mode == PlanMode::Normal {
-        crate::checks::plan_nested_data(&mut w, &mut run).await;
+    if opts.mode == PlanMode::Destroy {
+        run.changes.clear();
+        run.pending.clear();
+        run.opts = opts;
+        plan_destroy(&mut w, &mut run, state).await;
     }
     plan_outputs(&mut w, &mut plan, state, opts.mode);
     if opts.mode != PlanMode::Destroy {
@@ -1131,10 +1155,9 @@ pub fn copy_marks(planned: Value, config: &Value) -> Value {
     Value::object(out).with_marks(marks)
 }
 
-/// Refreshes a resource that is not walked through the graph (an orphan,
-/// or any resource of a destroy plan), with its provider configured from
-/// what is known; a provider that cannot be configured leaves the prior
-/// objects as they are.
+/// Refreshes a resource that is not walked through the graph (an orphan),
+/// with its provider configured from what is known; a provider that cannot
+/// be configured leaves the prior objects as they are.
 async fn refresh_orphan(
     w: &mut Walker<'_>,
     run: &mut PlanRun<'_>,
@@ -1159,21 +1182,11 @@ async fn plan_destroy(w: &mut Walker<'_>, run: &mut PlanRun<'_>, _state: &StateF
         .iter()
         .map(|(k, v)| (k.clone(), v.clone()))
         .collect();
-    for ((m, addr), mut pr) in all {
+    // The refresh walk has run: objects already gone are drift, not
+    // destroyed again.
+    for ((m, addr), pr) in all {
         if addr.mode == ResourceMode::Data {
             continue;
-        }
-        // Terraform refreshes before planning a destroy: objects already
-        // gone are reported as drift, not destroyed again.
-        if run.opts.refresh {
-            if let Ok(rp) = w.registry.resolve_state_addr(&pr.provider) {
-                if let Some(schema) = resource_schema(rp.provider.as_ref(), &addr).cloned() {
-                    refresh_orphan(w, run, &rp, &schema, &m, &addr).await;
-                    if let Some(p) = w.prior.resources.get(&(m.clone(), addr.clone())) {
-                        pr = p.clone();
-                    }
-                }
-            }
         }
         for (k, po) in &pr.current {
             if !instance_targeted(&run.opts.targets, &m, &addr, k) {
