@@ -339,6 +339,14 @@ output "rt" {{
         t.contains("aws_security_group.web will be updated in-place"),
         "{t}"
     );
+    // Rendered as the attribute Terraform sees (`~ ingress = [ - { ... }, ]`),
+    // not as blocks.
+    let ingress_line = t
+        .lines()
+        .find(|l| l.trim_start().starts_with("~ ingress "))
+        .unwrap_or_default();
+    assert!(ingress_line.trim_end().ends_with("= ["), "{t}");
+    assert!(!t.contains("- ingress {"), "{t}");
     apply_then_noop(&vars("[]", false));
     let groups = describe("DescribeSecurityGroups", "GroupId", &sg);
     assert!(!groups.contains("<fromPort>"), "{groups}");

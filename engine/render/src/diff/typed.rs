@@ -299,11 +299,23 @@ fn block_diff(c: &Change, block: &Block) -> Diff {
     c.non_legacy = c.non_legacy || non_legacy(block);
     let mut action = c.default_iteration_action();
     let mut attrs = BTreeMap::new();
-    for (name, a) in &block.attributes {
+    // Attributes-as-blocks collections are attributes to Terraform (the
+    // SDK declares them so), shown as `name = [ { ... } ]`.
+    let as_attrs = block
+        .blocks
+        .iter()
+        .filter(|(_, nb)| nb.as_attribute)
+        .map(|(name, nb)| (name, block_collection_type(nb)));
+    let all_attrs = block
+        .attributes
+        .iter()
+        .map(|(name, a)| (name, a.ty.clone()))
+        .chain(as_attrs);
+    for (name, ty) in all_attrs {
         let mut child = c.key(name).relevant_or_noop();
         child.before_explicit = false;
         child.after_explicit = false;
-        let d = type_diff(&child, &a.ty);
+        let d = type_diff(&child, &ty);
         if d.action == Act::NoOp && child.before.is_null() && child.after.is_null() {
             continue;
         }
@@ -311,7 +323,7 @@ fn block_diff(c: &Change, block: &Block) -> Diff {
         attrs.insert(name.clone(), d);
     }
     let mut blocks = BTreeMap::new();
-    for (name, nb) in &block.blocks {
+    for (name, nb) in block.blocks.iter().filter(|(_, nb)| !nb.as_attribute) {
         let child = c.key(name).relevant_or_noop();
         let absent = child.before.is_null() && child.after.is_null() && !child.is_unknown();
         let (group, act) = match nb.nesting {
@@ -371,6 +383,17 @@ fn block_diff(c: &Change, block: &Block) -> Diff {
         action,
         c.replace.matches(),
     )
+}
+
+/// The value type of a whole nested block collection.
+fn block_collection_type(nb: &terrane_provider::NestedBlock) -> Type {
+    let inner = nb.block.implied_type();
+    match nb.nesting {
+        Nesting::Single | Nesting::Group => inner,
+        Nesting::List => Type::list(inner),
+        Nesting::Set => Type::set(inner),
+        Nesting::Map => Type::map(inner),
+    }
 }
 
 /// Schemas with features newer than the legacy SDK keep empty strings as
