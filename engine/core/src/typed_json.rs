@@ -88,6 +88,61 @@ pub fn type_from_json(j: &serde_json::Value) -> Result<Type, CoreError> {
     }
 }
 
+/// [`type_from_json`] for type JSON already decoded into a value (strings,
+/// tuples and objects), without writing it out and parsing it again.
+fn type_from_decoded(v: &Value) -> Result<Type, CoreError> {
+    let bad = || {
+        let text = v.to_json_string().unwrap_or_default();
+        CoreError::Decode(format!("invalid type JSON: {text}"))
+    };
+    match &v.kind {
+        Kind::String(s) => match s.as_str() {
+            "string" => Ok(Type::String),
+            "number" => Ok(Type::Number),
+            "bool" => Ok(Type::Bool),
+            "dynamic" => Ok(Type::Dynamic),
+            _ => Err(bad()),
+        },
+        Kind::Tuple(a) | Kind::List(_, a) => {
+            let kind = a.first().and_then(Value::as_str).ok_or_else(bad)?;
+            let arg = a.get(1).ok_or_else(bad)?;
+            match kind {
+                "list" => Ok(Type::list(type_from_decoded(arg)?)),
+                "set" => Ok(Type::set(type_from_decoded(arg)?)),
+                "map" => Ok(Type::map(type_from_decoded(arg)?)),
+                "object" => {
+                    let m = match &arg.kind {
+                        Kind::Object(m) | Kind::Map(_, m) => m,
+                        _ => return Err(bad()),
+                    };
+                    let mut attrs = BTreeMap::new();
+                    for (k, t) in m {
+                        attrs.insert(k.clone(), type_from_decoded(t)?);
+                    }
+                    let optional = a
+                        .get(2)
+                        .and_then(Value::as_seq)
+                        .map(|o| {
+                            o.iter()
+                                .filter_map(|x| x.as_str().map(String::from))
+                                .collect()
+                        })
+                        .unwrap_or_default();
+                    Ok(Type::Object { attrs, optional })
+                }
+                "tuple" => {
+                    let es = arg.as_seq().ok_or_else(bad)?;
+                    Ok(Type::Tuple(
+                        es.iter().map(type_from_decoded).collect::<Result<_, _>>()?,
+                    ))
+                }
+                _ => Err(bad()),
+            }
+        }
+        _ => Err(bad()),
+    }
+}
+
 /// Writes `v` as state JSON for schema type `ty` (marks are dropped; the
 /// caller records sensitive paths separately). Unknown values are an error:
 /// they never belong in state.
@@ -198,12 +253,7 @@ pub fn typed(v: Value, ty: &Type) -> Result<Value, CoreError> {
             let (Some(val), Some(tj)) = (m.remove("value"), m.remove("type")) else {
                 return Err(CoreError::Decode("dynamic value without value/type".into()));
             };
-            let tj = serde_json::from_str::<serde_json::Value>(
-                &tj.to_json_string()
-                    .map_err(|e| CoreError::Decode(e.to_string()))?,
-            )
-            .map_err(|e| CoreError::Decode(e.to_string()))?;
-            let t = type_from_json(&tj)?;
+            let t = type_from_decoded(&tj)?;
             typed(val, &t)
         }
         (Type::Dynamic, _) => Err(CoreError::Decode("dynamic value without value/type".into())),
