@@ -433,6 +433,25 @@ mod tests {
     use super::*;
 
     #[test]
+    fn state_json_round_trips_dynamic_values_of_every_type_shape() {
+        let text = r#"{"value":{"a":["x","y"],"m":{"k":1},"o":null,"s":[true],"t":["q",2]},"type":["object",{"a":["list","string"],"m":["map","number"],"o":["object",{"z":"dynamic"}],"s":["set","bool"],"t":["tuple",["string","number"]]}]}"#;
+        let v = from_state_json(text, &Type::Dynamic).unwrap();
+        let want = type_from_json(&serde_json::from_str(
+            r#"["object",{"a":["list","string"],"m":["map","number"],"s":["set","bool"],"t":["tuple",["string","number"]],"o":["object",{"z":"dynamic"}]}]"#,
+        ).unwrap())
+        .unwrap();
+        assert_eq!(v.ty(), want);
+        assert_eq!(to_state_json(&v, &Type::Dynamic).unwrap(), text);
+        for bad in [
+            r#"{"value":1,"type":"strin"}"#,
+            r#"{"value":1}"#,
+            r#"{"value":[1],"type":["lst","number"]}"#,
+        ] {
+            assert!(from_state_json(bad, &Type::Dynamic).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
     fn dynamic_attribute_round_trips_through_state_json() {
         let ty = Type::object(
             [
