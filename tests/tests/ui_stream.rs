@@ -148,6 +148,14 @@ fn script(
         write_config(dir, greeting);
         let out = run(dir, args);
         steps.push((out.status.code(), stream(&out)));
+        if args == ["apply", "-json"] {
+            // A saved plan applied with -json.
+            write_config(dir, "hello3");
+            let planned = run(dir, &["plan", "-out=saved.tfplan"]);
+            assert!(planned.status.success(), "{planned:?}");
+            let out = run(dir, &["apply", "-json", "saved.tfplan"]);
+            steps.push((out.status.code(), stream(&out)));
+        }
     }
     steps
 }

@@ -3,7 +3,7 @@
 //! `addr (local-exec): <line>`), as Terraform prints them.
 
 use super::common::UiHooks;
-use std::io::Write;
+use super::uijson::emit;
 use std::time::Duration;
 use terrane_core::plan::Action;
 use terrane_core::Hooks;
@@ -37,12 +37,10 @@ impl Hooks for HumanHooks {
     }
 
     fn provision_start(&self, addr: &str, provisioner: &str) {
-        println!("{addr}: Provisioning with '{provisioner}'...");
-        let _ = std::io::stdout().flush();
+        emit(&format!("{addr}: Provisioning with '{provisioner}'..."));
     }
 
     fn provision_output(&self, addr: &str, provisioner: &str, line: &str) {
-        println!("{addr} ({provisioner}): {line}");
-        let _ = std::io::stdout().flush();
+        emit(&format!("{addr} ({provisioner}): {line}"));
     }
 }

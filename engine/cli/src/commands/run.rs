@@ -307,6 +307,9 @@ pub fn apply(a: ApplyArgs, kind: Kind) -> u8 {
                     if !found && state.serial == 0 && p.prior_serial == 0 {
                         state.lineage = p.prior_lineage.clone();
                     }
+                    if json {
+                        uijson::print_planned_changes(&p, &uijson::now());
+                    }
                     p
                 }
                 Err(e) => {

@@ -13,6 +13,15 @@ use terrane_render::apply::ApplyOp;
 use terrane_render::ui_json::{self, Operation, UiFormat};
 use terrane_value::Value;
 
+/// Writes one line to stdout; a closed stdout (`| head`) is not an error
+/// worth a panic, so write failures are ignored.
+pub fn emit(line: &str) {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    let _ = writeln!(out, "{line}");
+    let _ = out.flush();
+}
+
 /// The current time as Terraform's UI stream writes it.
 pub fn now() -> String {
     chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Micros, true)
@@ -20,19 +29,21 @@ pub fn now() -> String {
 
 /// The first line of every stream.
 pub fn print_version() {
-    println!(
-        "{}",
-        ui_json::version("terrane", env!("CARGO_PKG_VERSION"), UiFormat::V1_2, &now())
-    );
+    emit(&ui_json::version(
+        "terrane",
+        env!("CARGO_PKG_VERSION"),
+        UiFormat::V1_2,
+        &now(),
+    ));
 }
 
 /// Diagnostics as `diagnostic` lines (with range and snippet).
 pub fn print_diags(diags: &Diagnostics, sources: &SourceMap) {
     for d in diags.iter() {
-        println!(
-            "{}",
-            ui_json::json_diagnostic(&JsonDiagnostic::new(d, sources), &now())
-        );
+        emit(&ui_json::json_diagnostic(
+            &JsonDiagnostic::new(d, sources),
+            &now(),
+        ));
     }
 }
 
@@ -42,14 +53,10 @@ pub fn print_plan(plan: &Plan) {
     let ts = now();
     for d in &plan.drift {
         if let Some(l) = ui_json::planned_change(d, true, &ts) {
-            println!("{l}");
+            emit(&l);
         }
     }
-    for c in &plan.changes {
-        if let Some(l) = ui_json::planned_change(c, false, &ts) {
-            println!("{l}");
-        }
-    }
+    print_planned_changes(plan, &ts);
     let (add, change, remove) = plan.summary_counts();
     let import = plan
         .changes
@@ -57,20 +64,27 @@ pub fn print_plan(plan: &Plan) {
         .filter(|c| c.importing.is_some())
         .count();
     // Terraform reports a destroy plan with operation "plan" too.
-    println!(
-        "{}",
-        ui_json::change_summary(
-            UiFormat::V1_2,
-            Operation::Plan,
-            add,
-            change,
-            import,
-            remove,
-            &ts
-        )
-    );
+    emit(&ui_json::change_summary(
+        UiFormat::V1_2,
+        Operation::Plan,
+        add,
+        change,
+        import,
+        remove,
+        &ts,
+    ));
     if let Some(l) = ui_json::planned_outputs(&plan.outputs, &ts) {
-        println!("{l}");
+        emit(&l);
+    }
+}
+
+/// The `planned_change` lines of a plan (all a saved plan's apply
+/// repeats of it).
+pub fn print_planned_changes(plan: &Plan, ts: &str) {
+    for c in &plan.changes {
+        if let Some(l) = ui_json::planned_change(c, false, ts) {
+            emit(&l);
+        }
     }
 }
 
@@ -94,23 +108,20 @@ pub fn print_applied(destroy: bool, n: Applied) {
     } else {
         Operation::Apply
     };
-    println!(
-        "{}",
-        ui_json::change_summary(
-            UiFormat::V1_2,
-            op,
-            n.added,
-            n.changed,
-            n.imported,
-            n.destroyed,
-            &now()
-        )
-    );
+    emit(&ui_json::change_summary(
+        UiFormat::V1_2,
+        op,
+        n.added,
+        n.changed,
+        n.imported,
+        n.destroyed,
+        &now(),
+    ));
 }
 
 /// The `outputs` line after an apply or refresh (printed even when empty).
 pub fn print_outputs(outputs: &BTreeMap<String, (Value, bool)>) {
-    println!("{}", ui_json::applied_outputs(outputs, &now()));
+    emit(&ui_json::applied_outputs(outputs, &now()));
 }
 
 /// Progress hooks writing `refresh_*` and `apply_*` lines. Start times are
@@ -149,7 +160,7 @@ impl JsonHooks {
     fn provision(&self, addr: &str, provisioner: &str, what: ui_json::Provision<'_>) {
         let a = instance(addr);
         let res = ui_json::resource_for_address(a);
-        println!("{}", ui_json::provision(res, a, provisioner, what, &now()));
+        emit(&ui_json::provision(res, a, provisioner, what, &now()));
     }
 
     /// Time since `started` for this instance and operation (forgotten).
@@ -167,19 +178,13 @@ impl terrane_core::Hooks for JsonHooks {
     fn refreshing(&self, addr: &str, id: Option<&str>) {
         let a = instance(addr);
         let res = ui_json::resource_for_address(a);
-        println!(
-            "{}",
-            ui_json::refresh_line(res, a, false, id_pair(id), &now())
-        );
+        emit(&ui_json::refresh_line(res, a, false, id_pair(id), &now()));
     }
 
     fn refreshed(&self, addr: &str, id: Option<&str>) {
         let a = instance(addr);
         let res = ui_json::resource_for_address(a);
-        println!(
-            "{}",
-            ui_json::refresh_line(res, a, true, id_pair(id), &now())
-        );
+        emit(&ui_json::refresh_line(res, a, true, id_pair(id), &now()));
     }
 
     fn started(&self, addr: &str, action: Action, id: Option<&str>) {
@@ -189,16 +194,19 @@ impl terrane_core::Hooks for JsonHooks {
             .unwrap_or_else(|e| e.into_inner())
             .insert(key(addr, action), Instant::now());
         let res = ui_json::resource_for_address(a);
-        println!(
-            "{}",
-            ui_json::apply_start_id(res, a, op(action), id_pair(id), &now())
-        );
+        emit(&ui_json::apply_start_id(
+            res,
+            a,
+            op(action),
+            id_pair(id),
+            &now(),
+        ));
     }
 
     fn still_running(&self, addr: &str, action: Action, _id: Option<&str>, e: Duration) {
         let a = instance(addr);
         let res = ui_json::resource_for_address(a);
-        println!("{}", ui_json::apply_progress(res, a, op(action), e, &now()));
+        emit(&ui_json::apply_progress(res, a, op(action), e, &now()));
     }
 
     fn finished(&self, addr: &str, action: Action, id: Option<&str>, e: Duration) {
@@ -211,10 +219,14 @@ impl terrane_core::Hooks for JsonHooks {
         } else {
             id_pair(id)
         };
-        println!(
-            "{}",
-            ui_json::apply_complete_id(res, a, op(action), id, e, &now())
-        );
+        emit(&ui_json::apply_complete_id(
+            res,
+            a,
+            op(action),
+            id,
+            e,
+            &now(),
+        ));
     }
 
     fn provision_start(&self, addr: &str, provisioner: &str) {
@@ -238,7 +250,7 @@ impl terrane_core::Hooks for JsonHooks {
         let a = instance(addr);
         let e = self.elapsed(addr, action);
         let res = ui_json::resource_for_address(a);
-        println!("{}", ui_json::apply_errored(res, a, op(action), e, &now()));
+        emit(&ui_json::apply_errored(res, a, op(action), e, &now()));
     }
 }
 
