@@ -3,15 +3,16 @@
 //! with its own `sgr-` ID and tags).
 
 use super::sg::{change_rules, find_sgs, normalize_protocol, permissions_to_rules};
-use super::{filter, sync_tags, tag_list, tag_map};
-use crate::client::{Aws, EVENTUAL_NOT_FOUND};
+use super::{describe_by_ids, filter, sync_tags, tag_list, tag_map};
+use crate::client::{Aws, AwsError, EVENTUAL_NOT_FOUND};
 use crate::framework::s::*;
-use crate::framework::{invalid, Error, Failed, PlanCtx, Resource};
+use crate::framework::{invalid, read_by_key, single, Error, Failed, PlanCtx, Resource};
 use crate::vals::*;
 use aws_sdk_ec2::types::{
-    IpPermission, IpRange, Ipv6Range, PrefixListId, ResourceType, SecurityGroupRuleRequest,
-    SecurityGroupRuleUpdate, TagSpecification, UserIdGroupPair,
+    IpPermission, IpRange, Ipv6Range, PrefixListId, ResourceType, SecurityGroup, SecurityGroupRule,
+    SecurityGroupRuleRequest, SecurityGroupRuleUpdate, TagSpecification, UserIdGroupPair,
 };
+use std::collections::BTreeMap;
 use std::sync::Arc;
 use terrane_provider::Schema;
 use terrane_value::{Type, Value};
@@ -183,55 +184,19 @@ impl Resource for SgRuleRes {
     }
 
     async fn read(&self, aws: &Aws, state: &Obj) -> Result<Option<Obj>, Error> {
-        let gid = get_s(state, "security_group_id").unwrap_or_default();
-        let Some(g) = find_sgs(aws, std::slice::from_ref(&gid))
-            .await?
-            .remove(&gid)
-        else {
-            return Ok(None);
-        };
-        let egress = get_s(state, "type").as_deref() == Some("egress");
-        let perms = if egress {
-            g.ip_permissions_egress()
-        } else {
-            g.ip_permissions()
-        };
-        let want = as_inline(state);
-        let rules = permissions_to_rules(perms, &gid);
-        let Some(found) = rules.iter().find(|r| covers(r, &want)) else {
-            return Ok(None);
-        };
-        let mut st = state.clone();
-        st.insert("id".into(), vs(rule_id(state)));
-        let desc = get_s(found, "description").unwrap_or_default();
-        if !(desc.is_empty() && state.get("description").is_none_or(Value::is_null)) {
-            st.insert("description".into(), vs(desc));
-        }
-        // The per-rule ID, when AWS can tell it.
-        let rid = aws
-            .call("EC2 DescribeSecurityGroupRules", || {
-                aws.ec2
-                    .describe_security_group_rules()
-                    .filters(filter("group-id", [gid.as_str()]))
-                    .send()
-            })
-            .await
-            .ok()
-            .and_then(|out| {
-                out.security_group_rules()
-                    .iter()
-                    .find(|r| {
-                        r.is_egress() == Some(egress)
-                            && r.ip_protocol().map(normalize_protocol) == get_s(&want, "protocol")
-                            && i64::from(r.from_port().unwrap_or(0))
-                                == get_i(&want, "from_port").unwrap_or(0)
-                            && i64::from(r.to_port().unwrap_or(0))
-                                == get_i(&want, "to_port").unwrap_or(0)
-                    })
-                    .and_then(|r| r.security_group_rule_id().map(String::from))
-            });
-        st.insert("security_group_rule_id".into(), vs(rid.unwrap_or_default()));
-        Ok(Some(st))
+        single(self.read_many(aws, std::slice::from_ref(state)).await)
+    }
+
+    /// One DescribeSecurityGroups and one DescribeSecurityGroupRules (by
+    /// group filter) cover the rules of many groups.
+    async fn read_many(&self, aws: &Aws, states: &[Obj]) -> Vec<Result<Option<Obj>, Error>> {
+        read_by_key(
+            states,
+            "security_group_id",
+            |gids| async move { Ok(find_groups_with_rules(aws, &gids).await?) },
+            |s, (g, rules)| legacy_rule_state(s, g, rules),
+        )
+        .await
     }
 
     async fn update(&self, aws: &Aws, prior: &Obj, p: &Obj) -> Result<Obj, Failed> {
@@ -461,65 +426,17 @@ impl Resource for VpcRuleRes {
     }
 
     async fn read(&self, aws: &Aws, state: &Obj) -> Result<Option<Obj>, Error> {
-        let rid = get_s(state, "id").unwrap_or_default();
-        let out = match aws
-            .call("EC2 DescribeSecurityGroupRules", || {
-                aws.ec2
-                    .describe_security_group_rules()
-                    .security_group_rule_ids(&rid)
-                    .send()
-            })
-            .await
-        {
-            Ok(o) => o,
-            Err(e)
-                if e.is(&[
-                    "InvalidSecurityGroupRuleId.NotFound",
-                    "InvalidGroup.NotFound",
-                ]) =>
-            {
-                return Ok(None)
-            }
-            Err(e) => return Err(e.into()),
-        };
-        let Some(r) = out
-            .security_group_rules()
-            .iter()
-            .find(|r| r.security_group_rule_id() == Some(rid.as_str()))
-        else {
-            return Ok(None);
-        };
-        let mut st = state.clone();
-        st.insert("security_group_rule_id".into(), vs(&rid));
-        st.insert(
-            "arn".into(),
-            vs(aws.arn("ec2", &format!("security-group-rule/{rid}"))),
-        );
-        st.insert("security_group_id".into(), vso(r.group_id()));
-        let proto = normalize_protocol(r.ip_protocol().unwrap_or("-1"));
-        st.insert("ip_protocol".into(), vs(&proto));
-        let port = |v: Option<i32>| {
-            if proto == "-1" {
-                Value::null(Type::Number)
-            } else {
-                vio(v.map(i64::from))
-            }
-        };
-        st.insert("from_port".into(), port(r.from_port()));
-        st.insert("to_port".into(), port(r.to_port()));
-        st.insert("cidr_ipv4".into(), vso(r.cidr_ipv4()));
-        st.insert("cidr_ipv6".into(), vso(r.cidr_ipv6()));
-        st.insert("prefix_list_id".into(), vso(r.prefix_list_id()));
-        st.insert(
-            "referenced_security_group_id".into(),
-            vso(r.referenced_group_info().and_then(|g| g.group_id())),
-        );
-        st.insert(
-            "description".into(),
-            vso(r.description().filter(|d| !d.is_empty())),
-        );
-        aws.set_tags(&mut st, tag_map(r.tags()));
-        Ok(Some(st))
+        single(self.read_many(aws, std::slice::from_ref(state)).await)
+    }
+
+    async fn read_many(&self, aws: &Aws, states: &[Obj]) -> Vec<Result<Option<Obj>, Error>> {
+        read_by_key(
+            states,
+            "id",
+            |ids| async move { Ok(find_rules(aws, &ids).await?) },
+            |s, r| Some(vpc_rule_state(aws, s, r)),
+        )
+        .await
     }
 
     async fn update(&self, aws: &Aws, prior: &Obj, p: &Obj) -> Result<Obj, Failed> {
@@ -612,4 +529,149 @@ impl Resource for VpcRuleRes {
             Err(e) => Err(e.into()),
         }
     }
+}
+
+/// Finds security group rules by ID (batched by filter, paginated).
+async fn find_rules(
+    aws: &Aws,
+    ids: &[String],
+) -> Result<BTreeMap<String, SecurityGroupRule>, AwsError> {
+    let items = describe_by_ids(ids, |chunk, token| async move {
+        match aws
+            .call("EC2 DescribeSecurityGroupRules", || {
+                aws.ec2
+                    .describe_security_group_rules()
+                    .filters(filter("security-group-rule-id", chunk.clone()))
+                    .set_next_token(token.clone())
+                    .send()
+            })
+            .await
+        {
+            Ok(out) => Ok((
+                out.security_group_rules().to_vec(),
+                out.next_token().map(String::from),
+            )),
+            Err(e)
+                if e.is(&[
+                    "InvalidSecurityGroupRuleId.NotFound",
+                    "InvalidGroup.NotFound",
+                ]) =>
+            {
+                Ok((Vec::new(), None))
+            }
+            Err(e) => Err(e),
+        }
+    })
+    .await?;
+    Ok(items
+        .into_iter()
+        .filter_map(|r| Some((r.security_group_rule_id()?.to_string(), r)))
+        .collect())
+}
+
+/// The state of an `aws_vpc_security_group_*_rule` from what AWS reports.
+fn vpc_rule_state(aws: &Aws, state: &Obj, r: &SecurityGroupRule) -> Obj {
+    let rid = r.security_group_rule_id().unwrap_or_default().to_string();
+    let mut st = state.clone();
+    st.insert("security_group_rule_id".into(), vs(&rid));
+    st.insert(
+        "arn".into(),
+        vs(aws.arn("ec2", &format!("security-group-rule/{rid}"))),
+    );
+    st.insert("security_group_id".into(), vso(r.group_id()));
+    let proto = normalize_protocol(r.ip_protocol().unwrap_or("-1"));
+    st.insert("ip_protocol".into(), vs(&proto));
+    let port = |v: Option<i32>| {
+        if proto == "-1" {
+            Value::null(Type::Number)
+        } else {
+            vio(v.map(i64::from))
+        }
+    };
+    st.insert("from_port".into(), port(r.from_port()));
+    st.insert("to_port".into(), port(r.to_port()));
+    st.insert("cidr_ipv4".into(), vso(r.cidr_ipv4()));
+    st.insert("cidr_ipv6".into(), vso(r.cidr_ipv6()));
+    st.insert("prefix_list_id".into(), vso(r.prefix_list_id()));
+    st.insert(
+        "referenced_security_group_id".into(),
+        vso(r.referenced_group_info().and_then(|g| g.group_id())),
+    );
+    st.insert(
+        "description".into(),
+        vso(r.description().filter(|d| !d.is_empty())),
+    );
+    aws.set_tags(&mut st, tag_map(r.tags()));
+    st
+}
+
+/// Security groups by ID with their rules (for the per-rule IDs); a rule
+/// listing AWS cannot give leaves the IDs empty, as before.
+async fn find_groups_with_rules(
+    aws: &Aws,
+    gids: &[String],
+) -> Result<BTreeMap<String, (SecurityGroup, Vec<SecurityGroupRule>)>, AwsError> {
+    let groups = find_sgs(aws, gids).await?;
+    let present: Vec<String> = groups.keys().cloned().collect();
+    let rules = describe_by_ids(&present, |chunk, token| async move {
+        let out = aws
+            .call("EC2 DescribeSecurityGroupRules", || {
+                aws.ec2
+                    .describe_security_group_rules()
+                    .filters(filter("group-id", chunk.clone()))
+                    .set_next_token(token.clone())
+                    .send()
+            })
+            .await?;
+        Ok((
+            out.security_group_rules().to_vec(),
+            out.next_token().map(String::from),
+        ))
+    })
+    .await
+    .unwrap_or_default();
+    Ok(groups
+        .into_iter()
+        .map(|(gid, g)| {
+            let own: Vec<SecurityGroupRule> = rules
+                .iter()
+                .filter(|r| r.group_id() == Some(gid.as_str()))
+                .cloned()
+                .collect();
+            (gid, (g, own))
+        })
+        .collect())
+}
+
+/// The state of an `aws_security_group_rule` found in its group (`None`
+/// when the group no longer has the rule).
+fn legacy_rule_state(state: &Obj, g: &SecurityGroup, rules: &[SecurityGroupRule]) -> Option<Obj> {
+    let gid = g.group_id().unwrap_or_default();
+    let egress = get_s(state, "type").as_deref() == Some("egress");
+    let perms = if egress {
+        g.ip_permissions_egress()
+    } else {
+        g.ip_permissions()
+    };
+    let want = as_inline(state);
+    let inline = permissions_to_rules(perms, gid);
+    let found = inline.iter().find(|r| covers(r, &want))?;
+    let mut st = state.clone();
+    st.insert("id".into(), vs(rule_id(state)));
+    let desc = get_s(found, "description").unwrap_or_default();
+    if !(desc.is_empty() && state.get("description").is_none_or(Value::is_null)) {
+        st.insert("description".into(), vs(desc));
+    }
+    // The per-rule ID, when AWS can tell it.
+    let rid = rules
+        .iter()
+        .find(|r| {
+            r.is_egress() == Some(egress)
+                && r.ip_protocol().map(normalize_protocol) == get_s(&want, "protocol")
+                && i64::from(r.from_port().unwrap_or(0)) == get_i(&want, "from_port").unwrap_or(0)
+                && i64::from(r.to_port().unwrap_or(0)) == get_i(&want, "to_port").unwrap_or(0)
+        })
+        .and_then(|r| r.security_group_rule_id());
+    st.insert("security_group_rule_id".into(), vs(rid.unwrap_or_default()));
+    Some(st)
 }

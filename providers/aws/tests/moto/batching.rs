@@ -503,3 +503,85 @@ async fn replication_groups_refresh_with_one_listing() {
     .await;
     assert_eq!(count(&p) - before, 1, "{:?}", p.aws.counter.by_operation());
 }
+
+#[tokio::test]
+async fn security_group_rules_refresh_in_batches() {
+    let Some(ep) = moto() else { return };
+    let p = connect(&ep, "eu-west-3").await;
+    let vpc = create(
+        &p,
+        "aws_vpc",
+        &config("aws_vpc", vec![("cidr_block", vs("10.95.0.0/16"))]),
+    )
+    .await;
+    let (mut vpc_rules, mut legacy) = (Vec::new(), Vec::new());
+    for i in 0..12 {
+        let g = p
+            .aws
+            .ec2
+            .create_security_group()
+            .group_name(format!("{}-{i}", unique("rules")))
+            .description("rules")
+            .vpc_id(s(&vpc, "id"))
+            .send()
+            .await
+            .unwrap();
+        let gid = g.group_id().unwrap().to_string();
+        let port = 1000 + i;
+        let rule = create(
+            &p,
+            "aws_vpc_security_group_ingress_rule",
+            &config(
+                "aws_vpc_security_group_ingress_rule",
+                vec![
+                    ("security_group_id", vs(&gid)),
+                    ("ip_protocol", vs("tcp")),
+                    ("from_port", terrane_provider_aws::vals::vi(port)),
+                    ("to_port", terrane_provider_aws::vals::vi(port)),
+                    ("cidr_ipv4", vs("10.0.0.0/8")),
+                ],
+            ),
+        )
+        .await;
+        vpc_rules.push(rule);
+        let old = create(
+            &p,
+            "aws_security_group_rule",
+            &config(
+                "aws_security_group_rule",
+                vec![
+                    ("security_group_id", vs(&gid)),
+                    ("type", vs("ingress")),
+                    ("protocol", vs("tcp")),
+                    ("from_port", terrane_provider_aws::vals::vi(port + 100)),
+                    ("to_port", terrane_provider_aws::vals::vi(port + 100)),
+                    (
+                        "cidr_blocks",
+                        terrane_provider_aws::vals::vlist(["10.1.0.0/16".to_string()]),
+                    ),
+                ],
+            ),
+        )
+        .await;
+        legacy.push(old);
+    }
+    let gone = config(
+        "aws_vpc_security_group_ingress_rule",
+        vec![("id", vs("sgr-0000000000000000f"))],
+    );
+    let calls = refresh_calls(
+        &p,
+        "aws_vpc_security_group_ingress_rule",
+        &vpc_rules,
+        Some(&gone),
+    )
+    .await;
+    assert_eq!(calls, 1, "{:?}", p.aws.counter.by_operation());
+    // Legacy rules: their groups in one call, the groups' rule IDs in one.
+    let calls = refresh_calls(&p, "aws_security_group_rule", &legacy, None).await;
+    assert_eq!(calls, 2, "{:?}", p.aws.counter.by_operation());
+    let out = p.read_many(reqs("aws_security_group_rule", &legacy)).await;
+    for (r, st) in out.iter().zip(&legacy) {
+        assert_eq!(r.new_state, *st, "a refresh changes nothing");
+    }
+}
