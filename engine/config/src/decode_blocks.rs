@@ -448,10 +448,7 @@ impl Decoder<'_> {
                     v.ty = t;
                     // Optional-attribute defaults come from the evaluator's
                     // parser, which also evaluates them.
-                    let source = terrane_lang::Source::new(
-                        self.src.name().clone(),
-                        self.src.file.text_arc(),
-                    );
+                    let source = self.src.eval_source();
                     if let Ok((_, defaults)) =
                         terrane_lang::parse_type_constraint(&a.value, &source)
                     {

@@ -421,64 +421,153 @@ impl Out<'_> {
         }
         self.mark(span.start);
         self.text.push('"');
-        let mut chars = content.char_indices().peekable();
-        while let Some((i, c)) = chars.next() {
-            if c != '\\' {
-                self.text.push(c);
-                continue;
+        let decoded = decode_with_offsets(content, span.start + 1);
+        let mut stack: Vec<Mode> = vec![Mode::Literal];
+        let mut i = 0;
+        while let Some(&(c, at)) = decoded.get(i) {
+            self.align(at);
+            let next = decoded.get(i + 1).map(|d| d.0);
+            let after = decoded.get(i + 2).map(|d| d.0);
+            let top = stack.last().copied().unwrap_or(Mode::Literal);
+            match top {
+                Mode::Literal | Mode::Quoted => {
+                    let opens = matches!(c, '$' | '%') && next == Some('{');
+                    let escaped_open =
+                        matches!(c, '$' | '%') && next == Some(c) && after == Some('{');
+                    if escaped_open {
+                        // `$${` / `%%{` stay literal in both syntaxes.
+                        self.text.push(c);
+                        self.text.push(c);
+                        i += 2;
+                        continue;
+                    }
+                    if opens {
+                        self.text.push(c);
+                        self.text.push('{');
+                        stack.push(Mode::Expr(0));
+                        i += 2;
+                        continue;
+                    }
+                    if top == Mode::Quoted {
+                        // A string literal inside an interpolation: already
+                        // native syntax once the JSON escapes are decoded.
+                        if c == '\\' {
+                            self.text.push(c);
+                            if let Some(n) = next {
+                                self.text.push(n);
+                            }
+                            i += 2;
+                            continue;
+                        }
+                        if c == '"' {
+                            stack.pop();
+                        }
+                        self.text.push(c);
+                    } else {
+                        push_template_char(&mut self.text, c);
+                    }
+                }
+                Mode::Expr(depth) => {
+                    match c {
+                        '{' => {
+                            stack.pop();
+                            stack.push(Mode::Expr(depth + 1));
+                        }
+                        '}' if depth == 0 => {
+                            stack.pop();
+                        }
+                        '}' => {
+                            stack.pop();
+                            stack.push(Mode::Expr(depth - 1));
+                        }
+                        '"' => stack.push(Mode::Quoted),
+                        _ => {}
+                    }
+                    self.text.push(c);
+                }
             }
-            let Some((_, e)) = chars.next() else { break };
-            let json_pos = span.start + 1 + i;
-            match e {
-                '/' => {
-                    self.mark(json_pos);
-                    self.text.push('/');
-                    self.mark(json_pos + 2);
-                }
-                'b' => {
-                    self.text.push_str("\\u0008");
-                    self.mark(json_pos + 2);
-                }
-                'f' => {
-                    self.text.push_str("\\u000c");
-                    self.mark(json_pos + 2);
-                }
-                other => {
-                    self.text.push('\\');
-                    self.text.push(other);
-                }
-            }
+            i += 1;
+        }
+        if let Some(end) = span.end.checked_sub(1) {
+            self.align(end);
         }
         self.text.push('"');
     }
+
+    /// Adds an anchor when the generated text and the JSON no longer advance
+    /// one for one (after an escape sequence was decoded or re-encoded).
+    fn align(&mut self, json: usize) {
+        let in_step = self.map.last().is_some_and(|(g, j)| {
+            self.text.len() >= *g && json >= *j && self.text.len() - g == json - j
+        });
+        if !in_step {
+            self.mark(json);
+        }
+    }
+}
+
+/// Where the translation of a JSON string is: template text, inside a
+/// `${...}`/`%{...}` sequence (with its open-brace depth), or inside a quoted
+/// string within such a sequence.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Mode {
+    Literal,
+    Expr(usize),
+    Quoted,
+}
+
+/// Appends one character of template text to a native quoted template.
+fn push_template_char(out: &mut String, c: char) {
+    match c {
+        '"' => out.push_str("\\\""),
+        '\\' => out.push_str("\\\\"),
+        '\n' => out.push_str("\\n"),
+        '\r' => out.push_str("\\r"),
+        '\t' => out.push_str("\\t"),
+        c if (c as u32) < 0x20 => out.push_str(&format!("\\u{:04x}", c as u32)),
+        c => out.push(c),
+    }
+}
+
+/// The characters of a JSON string's content with escapes decoded, each with
+/// the byte offset in the JSON text where it starts (`base` is the offset of
+/// the content).
+fn decode_with_offsets(raw: &str, base: usize) -> Vec<(char, usize)> {
+    let mut out = Vec::with_capacity(raw.len());
+    let mut chars = raw.char_indices();
+    while let Some((i, c)) = chars.next() {
+        let at = base + i;
+        if c != '\\' {
+            out.push((c, at));
+            continue;
+        }
+        let decoded = match chars.next().map(|(_, e)| e) {
+            Some('n') => '\n',
+            Some('t') => '\t',
+            Some('r') => '\r',
+            Some('b') => '\u{8}',
+            Some('f') => '\u{c}',
+            Some('u') => {
+                let hex: String = chars.by_ref().take(4).map(|(_, h)| h).collect();
+                match u32::from_str_radix(&hex, 16).ok().and_then(char::from_u32) {
+                    Some(ch) => ch,
+                    None => continue,
+                }
+            }
+            Some(other) => other,
+            None => continue,
+        };
+        out.push((decoded, at));
+    }
+    out
 }
 
 /// Decodes JSON string escapes.
 fn unescape(raw: &str) -> String {
-    let mut out = String::with_capacity(raw.len());
-    let mut chars = raw.chars();
-    while let Some(c) = chars.next() {
-        if c != '\\' {
-            out.push(c);
-            continue;
-        }
-        match chars.next() {
-            Some('n') => out.push('\n'),
-            Some('t') => out.push('\t'),
-            Some('r') => out.push('\r'),
-            Some('b') => out.push('\u{8}'),
-            Some('f') => out.push('\u{c}'),
-            Some('u') => {
-                let hex: String = chars.by_ref().take(4).collect();
-                if let Some(ch) = u32::from_str_radix(&hex, 16).ok().and_then(char::from_u32) {
-                    out.push(ch);
-                }
-            }
-            Some(other) => out.push(other),
-            None => {}
-        }
-    }
-    out
+    decode_with_offsets(raw, 0)
+        .into_iter()
+        .map(|(c, _)| c)
+        .collect()
 }
 
 #[cfg(test)]
@@ -499,6 +588,33 @@ mod tests {
         assert!(t.text.contains("depends_on = [aws_vpc.a]"), "{}", t.text);
         assert!(t.text.contains("type = list(string)"), "{}", t.text);
         assert!(t.text.contains("ami = \"ami-${var.x}\""), "{}", t.text);
+    }
+
+    #[test]
+    fn decodes_escapes_inside_interpolations() {
+        let src = r#"{"locals": {"a": "q\"${upper(\"x\")}\\n", "b": "$${x} %%{y}", "c": "${ {\"k\" = \"}\"}[\"k\"] }"}}"#;
+        let t = translate(src).unwrap();
+        assert!(
+            t.text.contains(r#"a = "q\"${upper("x")}\\n""#),
+            "{}",
+            t.text
+        );
+        assert!(t.text.contains(r#"b = "$${x} %%{y}""#), "{}", t.text);
+        assert!(
+            t.text.contains(r#"c = "${ {"k" = "}"}["k"] }""#),
+            "{}",
+            t.text
+        );
+        hcl_edit::parser::parse_body(&t.text).unwrap();
+    }
+
+    #[test]
+    fn offsets_map_back_after_escapes() {
+        let src = r#"{"locals": {"a": "\"\"${x}"}}"#;
+        let t = translate(src).unwrap();
+        let map = terrane_diagnostics::OffsetMap::new(t.map);
+        let gen = t.text.find("x}").unwrap();
+        assert_eq!(map.offset(gen), src.find("x}").unwrap());
     }
 
     #[test]

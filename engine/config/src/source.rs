@@ -6,21 +6,30 @@ use hcl_edit::structure::Body;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use terrane_diagnostics::{Diagnostic, SourceFile, SourceRange};
+use terrane_diagnostics::{Diagnostic, OffsetMap, SourceFile, SourceRange};
 
 /// A parsed source file: the file as users see it and, for JSON files, the
-/// map from positions in the generated native text back to the JSON text.
+/// generated native text and the map from its positions back to the JSON.
 #[derive(Debug)]
 pub struct Src {
     /// The file (name and text) diagnostics point into.
     pub file: Arc<SourceFile>,
-    json_map: Option<Vec<(usize, usize)>>,
+    json: Option<JsonText>,
+}
+
+/// The native-syntax translation of a `.tf.json` file.
+#[derive(Debug)]
+struct JsonText {
+    map: Arc<OffsetMap>,
+    /// The evaluator's source: the generated native text the parsed syntax
+    /// tree's spans refer to, mapped back to the JSON for diagnostics.
+    eval: terrane_lang::Source,
 }
 
 impl Src {
     /// True for `.tf.json` / `.tofu.json` files.
     pub fn is_json(&self) -> bool {
-        self.json_map.is_some()
+        self.json.is_some()
     }
 
     /// The file name.
@@ -28,33 +37,28 @@ impl Src {
         self.file.name()
     }
 
-    fn map(&self, off: usize) -> usize {
-        match &self.json_map {
-            None => off,
-            Some(m) => {
-                let i = m.partition_point(|(g, _)| *g <= off);
-                match i.checked_sub(1).and_then(|i| m.get(i)) {
-                    Some((g, j)) => j + (off - g),
-                    None => 0,
-                }
-            }
-        }
-    }
-
     /// The source range of a byte span of the parsed text.
     pub fn range(&self, span: Range<usize>) -> SourceRange {
-        if self.json_map.is_some() {
-            let start = self.map(span.start);
-            let end = self.map(span.end.saturating_sub(1)) + 1;
-            return self.file.range(start..end.max(start));
+        match &self.json {
+            Some(j) => self.file.range(j.map.span(span)),
+            None => self.file.range(span),
         }
-        self.file.range(span)
     }
 
     /// The range of anything with a span (a zero-width range at the file
     /// start if it has none).
     pub fn range_of(&self, item: &impl hcl_edit::Span) -> SourceRange {
         self.range(item.span().unwrap_or(0..0))
+    }
+
+    /// The evaluator's view of this file: the text the syntax tree's spans
+    /// refer to (for JSON, the generated native text) with diagnostics
+    /// mapped back into the file users wrote.
+    pub fn eval_source(&self) -> terrane_lang::Source {
+        match &self.json {
+            Some(j) => j.eval.clone(),
+            None => terrane_lang::Source::new(self.name().clone(), self.file.text_arc()),
+        }
     }
 }
 
@@ -141,9 +145,18 @@ pub fn parse_file(display: &str, text: String) -> Result<ParsedFile, Box<Diagnos
             let pos = file.range(e.offset..(e.offset + 1).min(file.text().len()));
             Box::new(Diagnostic::error("Invalid JSON syntax", e.message).with_subject(pos))
         })?;
+        let map = Arc::new(OffsetMap::new(t.map));
         let src = Arc::new(Src {
             file: file.clone(),
-            json_map: Some(t.map),
+            json: Some(JsonText {
+                eval: terrane_lang::Source::generated(
+                    file.name().clone(),
+                    Arc::from(t.text.as_str()),
+                    file.text_arc(),
+                    map.clone(),
+                ),
+                map,
+            }),
         });
         let body = parse_native(&t.text).map_err(|(msg, off)| {
             Diagnostic::error("Invalid JSON configuration", msg)
@@ -159,7 +172,7 @@ pub fn parse_file(display: &str, text: String) -> Result<ParsedFile, Box<Diagnos
     }
     let src = Arc::new(Src {
         file: file.clone(),
-        json_map: None,
+        json: None,
     });
     let (body, redefined) = parse_native_tolerant(file.text()).map_err(|(msg, off)| {
         let (summary, detail, span) = syntax_error(file.text(), &msg, off);

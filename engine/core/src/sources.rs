@@ -17,6 +17,11 @@ impl Sources {
     pub fn new(config: &Config) -> Sources {
         let mut by_name = HashMap::new();
         for file in config.sources().iter() {
+            // A `.tf.json` file's syntax tree refers to its generated native
+            // text, which only its `Src` holds: `get` asks it.
+            if file.name().ends_with(".json") {
+                continue;
+            }
             let name = file.name().clone();
             by_name.insert(
                 name.clone(),
@@ -30,7 +35,7 @@ impl Sources {
     pub fn get(&self, src: &Src) -> Source {
         match self.by_name.get(src.name()) {
             Some(s) => s.clone(),
-            None => Source::new(src.name().clone(), Arc::<str>::from(src.file.text())),
+            None => src.eval_source(),
         }
     }
 }

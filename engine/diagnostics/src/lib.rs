@@ -17,11 +17,13 @@
 //! `miette::Report` (the binary may adapt diagnostics to miette at its edge).
 
 mod json;
+mod offsets;
 mod range;
 mod render;
 mod source;
 
 pub use json::{JsonDiagnostic, JsonPos, JsonRange, JsonSnippet, ValidateOutput};
+pub use offsets::OffsetMap;
 pub use range::{Pos, SourceRange};
 pub use render::{consolidate_warnings, render_diagnostic, render_diagnostics, RenderOptions};
 pub use source::{SourceFile, SourceMap};

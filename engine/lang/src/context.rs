@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
-use terrane_diagnostics::{Diagnostic, SourceRange};
+use terrane_diagnostics::{Diagnostic, OffsetMap, SourceRange};
 use terrane_functions::FuncContext;
 use terrane_value::Value;
 
@@ -19,6 +19,19 @@ pub struct Source {
     pub filename: Arc<str>,
     /// The whole text the expression's byte offsets refer to.
     pub text: Arc<str>,
+    /// For text generated from another file (a `.tf.json` translated to
+    /// native syntax): that file's text and the map back into it, so
+    /// diagnostics point at what the user wrote.
+    pub origin: Option<Arc<Origin>>,
+}
+
+/// The file a generated source text was translated from.
+#[derive(Debug)]
+pub struct Origin {
+    /// The original file's text.
+    pub text: Arc<str>,
+    /// Generated offsets to original offsets.
+    pub map: Arc<OffsetMap>,
 }
 
 impl Source {
@@ -27,12 +40,38 @@ impl Source {
         Source {
             filename: filename.into(),
             text: text.into(),
+            origin: None,
         }
     }
 
-    /// The range of byte offsets `start..end`.
+    /// A source whose `text` was generated from `original` (offsets mapped
+    /// back through `map` for diagnostics).
+    pub fn generated(
+        filename: Arc<str>,
+        text: Arc<str>,
+        original: Arc<str>,
+        map: Arc<OffsetMap>,
+    ) -> Source {
+        Source {
+            filename,
+            text,
+            origin: Some(Arc::new(Origin {
+                text: original,
+                map,
+            })),
+        }
+    }
+
+    /// The range of byte offsets `start..end` (of `text`), in the file the
+    /// user wrote.
     pub fn range(&self, start: usize, end: usize) -> SourceRange {
-        SourceRange::from_bytes(self.filename.clone(), &self.text, start, end)
+        match &self.origin {
+            Some(o) => {
+                let span = o.map.span(start..end);
+                SourceRange::from_bytes(self.filename.clone(), &o.text, span.start, span.end)
+            }
+            None => SourceRange::from_bytes(self.filename.clone(), &self.text, start, end),
+        }
     }
 }
 

@@ -35,7 +35,7 @@ mod scope;
 mod typeexpr;
 mod typefn;
 
-pub use context::{EvalContext, ProviderFunctionCallback, Source};
+pub use context::{EvalContext, Origin, ProviderFunctionCallback, Source};
 pub use eval::nfc;
 pub use parse::{parse_body, parse_expression, parse_template};
 pub use references::{references, references_with_source, RefStep, Reference};
