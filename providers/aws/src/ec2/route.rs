@@ -505,48 +505,18 @@ impl Resource for RouteRes {
     }
 
     async fn read(&self, aws: &Aws, state: &Obj) -> Result<Option<Obj>, Error> {
-        let table = get_s(state, "route_table_id").unwrap_or_default();
-        let Some(dest) = route_dest_of(state) else {
-            return Ok(None);
-        };
-        let found = find_route_tables(aws, std::slice::from_ref(&table)).await?;
-        let Some(t) = found.get(&table) else {
-            return Ok(None);
-        };
-        let Some(r) = t.routes().iter().find(|r| route_dest(r) == dest) else {
-            return Ok(None);
-        };
-        let mut st = state.clone();
-        st.insert("id".into(), vs(route_id(&table, &dest)));
-        for (k, v) in route_targets(r) {
-            let keep_null = state.get(k).is_none_or(Value::is_null) && v.is_empty();
-            if !keep_null {
-                st.insert(k.into(), vs(v));
-            }
-        }
-        if get_s(&st, "network_interface_id").is_none() {
-            st.insert(
-                "network_interface_id".into(),
-                vs(r.network_interface_id().unwrap_or_default()),
-            );
-        }
-        st.insert(
-            "instance_id".into(),
-            vs(r.instance_id().unwrap_or_default()),
-        );
-        st.insert(
-            "instance_owner_id".into(),
-            vs(r.instance_owner_id().unwrap_or_default()),
-        );
-        st.insert(
-            "origin".into(),
-            vs(r.origin().map(|o| o.as_str()).unwrap_or_default()),
-        );
-        st.insert(
-            "state".into(),
-            vs(r.state().map(|o| o.as_str()).unwrap_or_default()),
-        );
-        Ok(Some(st))
+        single(self.read_many(aws, std::slice::from_ref(state)).await)
+    }
+
+    /// The routes of many tables come from one DescribeRouteTables.
+    async fn read_many(&self, aws: &Aws, states: &[Obj]) -> Vec<Result<Option<Obj>, Error>> {
+        read_by_key(
+            states,
+            "route_table_id",
+            |ids| async move { Ok(find_route_tables(aws, &ids).await?) },
+            route_state,
+        )
+        .await
     }
 
     async fn update(&self, aws: &Aws, prior: &Obj, p: &Obj) -> Result<Obj, Failed> {
@@ -632,6 +602,45 @@ async fn find_associations(
         .filter_map(|a| Some((a.route_table_association_id()?.to_string(), a.clone())))
         .filter(|(id, _)| ids.contains(id))
         .collect())
+}
+
+/// The state of an `aws_route` found in its table (`None` when the table no
+/// longer has a route to its destination).
+fn route_state(state: &Obj, t: &RouteTable) -> Option<Obj> {
+    let table = t.route_table_id().unwrap_or_default();
+    let dest = route_dest_of(state)?;
+    let r = t.routes().iter().find(|r| route_dest(r) == dest)?;
+    let mut st = state.clone();
+    st.insert("id".into(), vs(route_id(table, &dest)));
+    for (k, v) in route_targets(r) {
+        let keep_null = state.get(k).is_none_or(Value::is_null) && v.is_empty();
+        if !keep_null {
+            st.insert(k.into(), vs(v));
+        }
+    }
+    if get_s(&st, "network_interface_id").is_none() {
+        st.insert(
+            "network_interface_id".into(),
+            vs(r.network_interface_id().unwrap_or_default()),
+        );
+    }
+    st.insert(
+        "instance_id".into(),
+        vs(r.instance_id().unwrap_or_default()),
+    );
+    st.insert(
+        "instance_owner_id".into(),
+        vs(r.instance_owner_id().unwrap_or_default()),
+    );
+    st.insert(
+        "origin".into(),
+        vs(r.origin().map(|o| o.as_str()).unwrap_or_default()),
+    );
+    st.insert(
+        "state".into(),
+        vs(r.state().map(|o| o.as_str()).unwrap_or_default()),
+    );
+    Some(st)
 }
 
 struct AssocRes;

@@ -78,6 +78,45 @@ async fn security_groups_route_tables_and_vpcs_refresh_in_batches() {
         );
     }
 
+    // aws_route: the routes of many tables from one DescribeRouteTables.
+    let igw = p.aws.ec2.create_internet_gateway().send().await.unwrap();
+    let igw_id = igw
+        .internet_gateway()
+        .and_then(|g| g.internet_gateway_id())
+        .unwrap()
+        .to_string();
+    p.aws
+        .ec2
+        .attach_internet_gateway()
+        .internet_gateway_id(&igw_id)
+        .vpc_id(&vpc_id)
+        .send()
+        .await
+        .unwrap();
+    let mut routes = Vec::new();
+    for rt in rts.iter().take(20) {
+        let r = create(
+            &p,
+            "aws_route",
+            &config(
+                "aws_route",
+                vec![
+                    ("route_table_id", vs(s(rt, "id"))),
+                    ("destination_cidr_block", vs("0.0.0.0/0")),
+                    ("gateway_id", vs(&igw_id)),
+                ],
+            ),
+        )
+        .await;
+        routes.push(r);
+    }
+    let before = p.aws.counter.total();
+    let out = p.read_many(reqs("aws_route", &routes)).await;
+    assert_eq!(p.aws.counter.total() - before, 1);
+    for (r, st) in out.iter().zip(&routes) {
+        assert_eq!(r.new_state, *st, "a refresh changes nothing");
+    }
+
     // VPCs: one DescribeVpcs for all, one batched call each for the default
     // network ACL, main route table and default security group; the three
     // DNS/metrics attributes only exist per VPC in the EC2 API
