@@ -100,6 +100,8 @@ pub struct Kube {
     /// Metadata keys other systems manage (`ignore_annotations`,
     /// `ignore_labels`): never read into state, never removed on update.
     pub ignore: Ignore,
+    /// OpenAPI types of `kubernetes_manifest` objects.
+    pub(crate) types: crate::openapi::TypeCache,
 }
 
 /// Metadata keys terrane leaves alone.
@@ -146,6 +148,7 @@ impl Kube {
             cache: Mutex::new(HashMap::new()),
             poll: Duration::from_millis(500),
             ignore: Ignore::default(),
+            types: Default::default(),
         }
     }
 

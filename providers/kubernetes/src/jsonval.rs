@@ -6,7 +6,7 @@
 
 use serde_json::Value as J;
 use std::collections::BTreeMap;
-use terrane_value::{Kind, Number, Value};
+use terrane_value::{Kind, Number, Type, Value};
 
 /// Why a value cannot be sent to the API server.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -163,7 +163,7 @@ pub fn split_path(path: &str) -> Vec<String> {
 /// does not exist).
 pub fn set_value_path(root: &mut Value, steps: &[String], v: Value) {
     let Some((first, rest)) = steps.split_first() else {
-        *root = v;
+        *root = typed_like(root, v);
         return;
     };
     match &mut root.kind {
@@ -181,6 +181,15 @@ pub fn set_value_path(root: &mut Value, steps: &[String], v: Value) {
     }
 }
 
+/// An unknown of no particular type takes the type of the value it
+/// replaces (a typed `object` keeps its attribute types).
+fn typed_like(old: &Value, v: Value) -> Value {
+    match &v.kind {
+        Kind::Unknown(Type::Dynamic) => Value::unknown(old.ty()),
+        _ => v,
+    }
+}
+
 /// Like [`set_value_path`], but the last step is added to an object when
 /// missing.
 pub fn insert_value_path(root: &mut Value, steps: &[String], v: Value) {
@@ -188,6 +197,10 @@ pub fn insert_value_path(root: &mut Value, steps: &[String], v: Value) {
         [] => *root = v,
         [last] => {
             if let Kind::Object(m) = &mut root.kind {
+                let v = match m.get(last) {
+                    Some(old) => typed_like(old, v),
+                    None => v,
+                };
                 m.insert(last.clone(), v);
             } else {
                 set_value_path(root, steps, v);

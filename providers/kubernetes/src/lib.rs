@@ -24,6 +24,7 @@ pub mod config;
 pub mod functions;
 pub mod jsonval;
 pub mod manifest;
+pub mod openapi;
 pub mod typed;
 pub mod vals;
 pub mod yaml;

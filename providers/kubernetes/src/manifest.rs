@@ -5,7 +5,9 @@
 //! `object` shows what the API server will store: defaults, admission
 //! changes, and fields other managers own (which therefore never show as
 //! a diff). Values that differ on every dry run of a *create* (allocated
-//! Service IPs and node ports) are planned as unknown.
+//! Service IPs and node ports) are planned as unknown. `object` has the
+//! kind's OpenAPI shape ([`crate::openapi`]), unset properties null, as
+//! Terraform's provider stores it.
 
 use crate::client::{
     parse_duration, rollout_done, ApplyOpts, Kube, KubeError, Target, FIELD_MANAGER,
@@ -339,7 +341,7 @@ pub async fn plan_change(kube: &Kube, req: &PlanChangeRequest) -> PlanChangeResp
     let object = match dry {
         Ok(j) => {
             let j = clean(j);
-            let mut v = from_json(&j);
+            let mut v = kube.shape_object(&j, false).await;
             if creating {
                 mark_allocated(&mut v, &j, &body);
             }
@@ -535,7 +537,8 @@ pub async fn apply_change(kube: &Kube, req: &ApplyChangeRequest) -> ApplyChangeR
             )),
         }
     }
-    planned.insert("object".into(), from_json(&clean(current)));
+    let object = kube.shape_object(&clean(current), false).await;
+    planned.insert("object".into(), object);
     ApplyChangeResponse {
         new_state: vobj(planned),
         private: Vec::new(),
@@ -567,7 +570,8 @@ pub async fn read(kube: &Kube, req: &ReadRequest) -> ReadResponse {
     .await;
     match res {
         Ok(Some(j)) => {
-            state.insert("object".into(), from_json(&clean(j)));
+            let object = kube.shape_object(&clean(j), false).await;
+            state.insert("object".into(), object);
             ReadResponse {
                 new_state: vobj(state),
                 private: req.private.clone(),
@@ -637,9 +641,11 @@ pub async fn import(kube: &Kube, req: &ImportRequest) -> ImportResponse {
     .await;
     match res {
         Ok(j) => {
-            let obj_v = from_json(&clean(j));
-            let mut manifest = obj_v.clone();
-            set_value_path(&mut manifest, &["metadata".into()], strip_meta(&obj_v));
+            let j = clean(j);
+            let plain = from_json(&j);
+            let obj_v = kube.shape_object(&j, false).await;
+            let mut manifest = plain.clone();
+            set_value_path(&mut manifest, &["metadata".into()], strip_meta(&plain));
             let block = schema().block;
             let mut state = Obj::new();
             for (k, a) in &block.attributes {
@@ -726,7 +732,7 @@ pub async fn read_data(kube: &Kube, req: &ReadDataSourceRequest) -> ReadDataSour
             {
                 m.remove("managedFields");
             }
-            out.insert("object".into(), from_json(&o));
+            out.insert("object".into(), kube.shape_object(&o, true).await);
             ReadDataSourceResponse {
                 state: vobj(out),
                 diagnostics: Diagnostics::new(),
