@@ -30,11 +30,12 @@ impl J {
     }
 }
 
-/// A JSON syntax error at a byte offset.
+/// A JSON syntax error: its byte span and Terraform's summary and detail.
 #[derive(Debug)]
 pub struct JsonError {
-    pub offset: usize,
-    pub message: String,
+    pub span: Range<usize>,
+    pub summary: &'static str,
+    pub detail: String,
 }
 
 struct P<'a> {
@@ -48,15 +49,42 @@ impl P<'_> {
             self.i += 1;
         }
     }
-    fn err<T>(&self, m: &str) -> Result<T, JsonError> {
+    /// An error at the current byte.
+    fn err<T>(&self, summary: &'static str, detail: impl Into<String>) -> Result<T, JsonError> {
+        self.err_at(self.i..self.i + 1, summary, detail)
+    }
+
+    fn err_at<T>(
+        &self,
+        span: Range<usize>,
+        summary: &'static str,
+        detail: impl Into<String>,
+    ) -> Result<T, JsonError> {
+        let end = span.end.min(self.s.len()).max(span.start);
         Err(JsonError {
-            offset: self.i,
-            message: m.to_string(),
+            span: span.start..end,
+            summary,
+            detail: detail.into(),
         })
+    }
+
+    /// The "value expected" error at the current byte (or at the end).
+    fn missing_value<T>(&self) -> Result<T, JsonError> {
+        if self.i >= self.s.len() {
+            let end = self.s.len();
+            return self.err_at(end..end, "Missing value", "The JSON data ends prematurely.");
+        }
+        self.err(
+            "Invalid start of value",
+            "A JSON value must start with a brace, a bracket, a number, a string, or a keyword.",
+        )
     }
     fn value(&mut self, depth: usize) -> Result<J, JsonError> {
         if depth > 200 {
-            return self.err("nesting too deep");
+            return self.err(
+                "Nesting too deep",
+                "JSON values may be nested at most 200 levels deep.",
+            );
         }
         self.ws();
         let start = self.i;
@@ -73,11 +101,20 @@ impl P<'_> {
                     self.ws();
                     let k = match self.value(depth + 1)? {
                         J::Str(k) => k,
-                        _ => return self.err("Object property names must be strings"),
+                        other => {
+                            return self.err_at(
+                                other.span(),
+                                "Invalid object property name",
+                                "A JSON object property name must be a string",
+                            )
+                        }
                     };
                     self.ws();
                     if self.s.get(self.i) != Some(&b':') {
-                        return self.err("Missing property value colon");
+                        return self.err(
+                            "Missing property value colon",
+                            "A colon must appear between an object property's name and its value.",
+                        );
                     }
                     self.i += 1;
                     let v = self.value(depth + 1)?;
@@ -89,7 +126,11 @@ impl P<'_> {
                             self.i += 1;
                             return Ok(J::Obj(items, start..self.i));
                         }
-                        _ => return self.err("Missing attribute seperator comma"),
+                        None => return self.unclosed(start, "object", "brace"),
+                        _ => return self.err(
+                            "Missing attribute seperator comma",
+                            "A comma must appear between each property definition in an object.",
+                        ),
                     }
                 }
             }
@@ -110,7 +151,13 @@ impl P<'_> {
                             self.i += 1;
                             return Ok(J::Arr(items, start..self.i));
                         }
-                        _ => return self.err("Missing array element separator comma"),
+                        None => return self.unclosed(start, "array", "bracket"),
+                        _ => {
+                            return self.err(
+                                "Missing attribute seperator comma",
+                                "A comma must appear between each value in an array.",
+                            )
+                        }
                     }
                 }
             }
@@ -123,7 +170,13 @@ impl P<'_> {
                             return Ok(J::Str(start..self.i));
                         }
                         Some(b'\\') => self.i += 2,
-                        Some(b'\n') | None => return self.err("Unterminated string"),
+                        Some(b'\n') | None => {
+                            return self.err_at(
+                                self.i.min(self.s.len().saturating_sub(1))..self.i + 1,
+                                "Invalid JSON string",
+                                "There is a syntax error in the given JSON string.",
+                            )
+                        }
                         Some(_) => self.i += 1,
                     }
                 }
@@ -136,21 +189,82 @@ impl P<'_> {
                     self.i += 1;
                 }
                 let word = &self.s[start..self.i];
-                if word == b"true"
-                    || word == b"false"
-                    || word == b"null"
-                    || word[0].is_ascii_digit()
-                    || word[0] == b'-'
-                {
+                if word == b"true" || word == b"false" || word == b"null" {
                     Ok(J::Lit(start..self.i))
+                } else if word[0].is_ascii_digit() || word[0] == b'-' {
+                    if valid_number(word) {
+                        Ok(J::Lit(start..self.i))
+                    } else {
+                        self.err_at(
+                            start..self.i,
+                            "Invalid JSON number",
+                            "There is a syntax error in the given JSON number.",
+                        )
+                    }
                 } else {
-                    self.i = start;
-                    self.err("Invalid JSON keyword")
+                    self.err_at(
+                        start..self.i,
+                        "Invalid JSON keyword",
+                        format!(
+                            "{:?} is not a valid JSON keyword.",
+                            String::from_utf8_lossy(word)
+                        ),
+                    )
                 }
             }
-            _ => self.err("Invalid JSON value"),
+            _ => self.missing_value(),
         }
     }
+}
+
+impl P<'_> {
+    /// The error for an object or array the data ends inside.
+    fn unclosed<T>(&self, open: usize, what: &str, closer: &str) -> Result<T, JsonError> {
+        let summary = if what == "object" {
+            "Unclosed object"
+        } else {
+            "Unclosed array"
+        };
+        self.err_at(
+            open..open + 1,
+            summary,
+            format!("No closing {closer} was found for this JSON {what}."),
+        )
+    }
+}
+
+/// True for a number in JSON's grammar (`-`? int frac? exp?; no leading
+/// zeros, digits after `.` and in the exponent).
+fn valid_number(w: &[u8]) -> bool {
+    let mut i = usize::from(w.first() == Some(&b'-'));
+    let digits = |i: &mut usize| {
+        let s = *i;
+        while w.get(*i).is_some_and(u8::is_ascii_digit) {
+            *i += 1;
+        }
+        *i - s
+    };
+    let int_start = i;
+    let n = digits(&mut i);
+    if n == 0 || (n > 1 && w[int_start] == b'0') {
+        return false;
+    }
+    if w.get(i) == Some(&b'.') {
+        i += 1;
+        if digits(&mut i) == 0 {
+            return false;
+        }
+    }
+    if matches!(w.get(i), Some(b'e' | b'E')) {
+        i += 1;
+        if matches!(w.get(i), Some(b'+' | b'-')) {
+            i += 1;
+        }
+        if digits(&mut i) == 0 {
+            return false;
+        }
+    }
+    i == w.len()
 }
 
 /// The translation of a JSON file: native-syntax text and an offset map.
@@ -235,33 +349,40 @@ pub fn translate(src: &str) -> Result<Translated, JsonError> {
     let root = p.value(0)?;
     p.ws();
     if p.i != src.len() {
-        return p.err("Extraneous data after value");
+        return p.err(
+            "Extraneous data after value",
+            "Extra characters appear after the JSON value.",
+        );
     }
     let mut o = Out {
         src,
         text: String::with_capacity(src.len()),
         map: Vec::new(),
     };
-    match &root {
-        J::Obj(items, _) => {
-            for (k, v) in items {
-                let key = o.key(k);
-                if key == "//" {
-                    continue;
-                }
-                let labels = TOP
-                    .iter()
-                    .find(|(n, _)| *n == key)
-                    .map(|(_, l)| *l)
-                    .unwrap_or(0);
-                o.blocks(&key, k, labels, v, &mut Vec::new());
+    // The root is an object, or an array of objects read one after another.
+    let roots: Vec<&J> = match &root {
+        J::Arr(items, _) => items.iter().collect(),
+        other => vec![other],
+    };
+    for r in roots {
+        let J::Obj(items, _) = r else {
+            return p.err_at(
+                r.span().start..r.span().start + 1,
+                "Root value must be object",
+                "The root value in a JSON-based configuration must be either a JSON object or a JSON array of objects.",
+            );
+        };
+        for (k, v) in items {
+            let key = o.key(k);
+            if key == "//" {
+                continue;
             }
-        }
-        other => {
-            return Err(JsonError {
-                offset: other.span().start,
-                message: "The root value in a JSON-based configuration must be an object".into(),
-            })
+            let labels = TOP
+                .iter()
+                .find(|(n, _)| *n == key)
+                .map(|(_, l)| *l)
+                .unwrap_or(0);
+            o.blocks(&key, k, labels, v, &mut Vec::new());
         }
     }
     Ok(Translated {
@@ -615,6 +736,61 @@ mod tests {
         let map = terrane_diagnostics::OffsetMap::new(t.map);
         let gen = t.text.find("x}").unwrap();
         assert_eq!(map.offset(gen), src.find("x}").unwrap());
+    }
+
+    /// Summaries and ranges as Terraform 1.11.4's `validate -json` reports
+    /// them for the same files (its first diagnostic).
+    #[test]
+    fn syntax_errors_as_terraform_reports_them() {
+        let cases: &[(&str, &str, Range<usize>)] = &[
+            (
+                r#"{"locals":{"a" 1}}"#,
+                "Missing property value colon",
+                15..16,
+            ),
+            (r#"{"locals":{"a":nope}}"#, "Invalid JSON keyword", 15..19),
+            (r#"{"locals":{}} x"#, "Extraneous data after value", 14..15),
+            (
+                r#"{"locals":{1:2}}"#,
+                "Invalid object property name",
+                11..12,
+            ),
+            (r#"{"locals":{"a":-}}"#, "Invalid JSON number", 15..16),
+            (r#"{"locals":{"a":01}}"#, "Invalid JSON number", 15..17),
+            (r#"{"locals":{"a":1.}}"#, "Invalid JSON number", 15..17),
+            (r#"{"locals":{"a":@}}"#, "Invalid start of value", 15..16),
+            (r#"{"locals":{"a":"#, "Missing value", 15..15),
+            (
+                r#"{"locals":{"a":[1 2]}}"#,
+                "Missing attribute seperator comma",
+                18..19,
+            ),
+        ];
+        for (src, summary, span) in cases {
+            let e = translate(src).err().unwrap();
+            assert_eq!(
+                (e.summary, e.span.clone()),
+                (*summary, span.clone()),
+                "{src}"
+            );
+        }
+        assert!(translate(r#"{"a":1e5, "b":-0.5E-3}"#).is_ok());
+    }
+
+    #[test]
+    fn root_array_of_objects() {
+        let t = translate(r#"[{"locals":{"a":1}},{"locals":{"b":2}}]"#).unwrap();
+        assert_eq!(
+            hcl_edit::parser::parse_body(&t.text)
+                .unwrap()
+                .get_blocks("locals")
+                .count(),
+            2
+        );
+        assert_eq!(
+            translate("[1]").err().unwrap().summary,
+            "Root value must be object"
+        );
     }
 
     #[test]

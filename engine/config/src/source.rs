@@ -142,8 +142,7 @@ pub fn parse_file(display: &str, text: String) -> Result<ParsedFile, Box<Diagnos
     let file = Arc::new(SourceFile::new(display, text));
     if ext.ends_with(".json") {
         let t = json::translate(file.text()).map_err(|e| {
-            let pos = file.range(e.offset..(e.offset + 1).min(file.text().len()));
-            Box::new(Diagnostic::error("Invalid JSON syntax", e.message).with_subject(pos))
+            Box::new(Diagnostic::error(e.summary, e.detail).with_subject(file.range(e.span)))
         })?;
         let map = Arc::new(OffsetMap::new(t.map));
         let src = Arc::new(Src {
