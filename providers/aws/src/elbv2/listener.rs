@@ -1,17 +1,17 @@
 //! `aws_lb_listener` (HTTP/HTTPS with `certificate_arn`; forward, redirect
 //! and fixed-response actions) and `aws_lb_listener_rule`.
 
-use super::{read_tags, sync_tags, tag_list};
+use super::{find_tagged, sync_tags, tag_list};
 use crate::client::Aws;
 use crate::framework::s::*;
-use crate::framework::{invalid, Error, Failed, PlanCtx, Resource};
+use crate::framework::{invalid, read_by_key, single, Error, Failed, PlanCtx, Resource, Tags};
 use crate::vals::*;
 use aws_sdk_elasticloadbalancingv2::types::{
     Action, ActionTypeEnum, Certificate, FixedResponseActionConfig, ForwardActionConfig,
     HostHeaderConditionConfig, HttpHeaderConditionConfig, HttpRequestMethodConditionConfig,
-    PathPatternConditionConfig, ProtocolEnum, QueryStringConditionConfig, QueryStringKeyValuePair,
-    RedirectActionConfig, RedirectActionStatusCodeEnum, RuleCondition, SourceIpConditionConfig,
-    TargetGroupStickinessConfig, TargetGroupTuple,
+    Listener, PathPatternConditionConfig, ProtocolEnum, QueryStringConditionConfig,
+    QueryStringKeyValuePair, RedirectActionConfig, RedirectActionStatusCodeEnum, Rule,
+    RuleCondition, SourceIpConditionConfig, TargetGroupStickinessConfig, TargetGroupTuple,
 };
 use std::sync::Arc;
 use terrane_provider::{Block, Schema};
@@ -427,45 +427,36 @@ impl Resource for ListenerRes {
     }
 
     async fn read(&self, aws: &Aws, state: &Obj) -> Result<Option<Obj>, Error> {
-        let arn = get_s(state, "id").unwrap_or_default();
-        let out = match aws
-            .call("ELBv2 DescribeListeners", || {
-                aws.elbv2.describe_listeners().listener_arns(&arn).send()
-            })
-            .await
-        {
-            Ok(o) => o,
-            Err(e) if e.is(&["ListenerNotFound"]) => return Ok(None),
-            Err(e) => return Err(e.into()),
-        };
-        let Some(l) = out.listeners().first() else {
-            return Ok(None);
-        };
-        let mut st = state.clone();
-        st.insert("id".into(), vs(&arn));
-        st.insert("arn".into(), vs(&arn));
-        st.insert("load_balancer_arn".into(), vso(l.load_balancer_arn()));
-        st.insert("port".into(), vio(l.port().map(i64::from)));
-        st.insert("protocol".into(), vso(l.protocol().map(|p| p.as_str())));
-        st.insert("ssl_policy".into(), vs(l.ssl_policy().unwrap_or_default()));
-        let cert = l
-            .certificates()
-            .first()
-            .and_then(|c| c.certificate_arn())
-            .map(String::from);
-        if !(cert.is_none() && state.get("certificate_arn").is_none_or(Value::is_null)) {
-            st.insert("certificate_arn".into(), vs(cert.unwrap_or_default()));
-        }
-        let alpn = l.alpn_policy().first().cloned();
-        if !(alpn.is_none() && state.get("alpn_policy").is_none_or(Value::is_null)) {
-            st.insert("alpn_policy".into(), vs(alpn.unwrap_or_default()));
-        }
-        st.insert(
-            "default_action".into(),
-            flatten_actions(l.default_actions(), &get_blocks(state, "default_action")),
-        );
-        aws.set_tags(&mut st, read_tags(aws, &arn).await?);
-        Ok(Some(st))
+        single(self.read_many(aws, std::slice::from_ref(state)).await)
+    }
+
+    /// DescribeListeners and DescribeTags take 20 ARNs a call.
+    async fn read_many(&self, aws: &Aws, states: &[Obj]) -> Vec<Result<Option<Obj>, Error>> {
+        read_by_key(
+            states,
+            "id",
+            |arns| async move {
+                Ok(find_tagged(
+                    aws,
+                    &arns,
+                    &["ListenerNotFound"],
+                    |chunk| async move {
+                        aws.call("ELBv2 DescribeListeners", || {
+                            aws.elbv2
+                                .describe_listeners()
+                                .set_listener_arns(Some(chunk.clone()))
+                                .send()
+                        })
+                        .await
+                        .map(|out| out.listeners().to_vec())
+                    },
+                    |l| l.listener_arn(),
+                )
+                .await?)
+            },
+            |s, (l, tags)| Some(listener_state(aws, s, l, tags)),
+        )
+        .await
     }
 
     async fn update(&self, aws: &Aws, prior: &Obj, p: &Obj) -> Result<Obj, Failed> {
@@ -791,37 +782,36 @@ impl Resource for RuleRes {
     }
 
     async fn read(&self, aws: &Aws, state: &Obj) -> Result<Option<Obj>, Error> {
-        let arn = get_s(state, "id").unwrap_or_default();
-        let out = match aws
-            .call("ELBv2 DescribeRules", || {
-                aws.elbv2.describe_rules().rule_arns(&arn).send()
-            })
-            .await
-        {
-            Ok(o) => o,
-            Err(e) if e.is(&["RuleNotFound"]) => return Ok(None),
-            Err(e) => return Err(e.into()),
-        };
-        let Some(r) = out.rules().first() else {
-            return Ok(None);
-        };
-        let mut st = state.clone();
-        st.insert("id".into(), vs(&arn));
-        st.insert("arn".into(), vs(&arn));
-        if let Some(listener) = arn_listener(&arn) {
-            st.insert("listener_arn".into(), vs(listener));
-        }
-        st.insert(
-            "priority".into(),
-            vio(r.priority().and_then(|p| p.parse().ok())),
-        );
-        st.insert(
-            "action".into(),
-            flatten_actions(r.actions(), &get_blocks(state, "action")),
-        );
-        st.insert("condition".into(), flatten_conditions(r.conditions()));
-        aws.set_tags(&mut st, read_tags(aws, &arn).await?);
-        Ok(Some(st))
+        single(self.read_many(aws, std::slice::from_ref(state)).await)
+    }
+
+    /// DescribeRules and DescribeTags take 20 ARNs a call.
+    async fn read_many(&self, aws: &Aws, states: &[Obj]) -> Vec<Result<Option<Obj>, Error>> {
+        read_by_key(
+            states,
+            "id",
+            |arns| async move {
+                Ok(find_tagged(
+                    aws,
+                    &arns,
+                    &["RuleNotFound"],
+                    |chunk| async move {
+                        aws.call("ELBv2 DescribeRules", || {
+                            aws.elbv2
+                                .describe_rules()
+                                .set_rule_arns(Some(chunk.clone()))
+                                .send()
+                        })
+                        .await
+                        .map(|out| out.rules().to_vec())
+                    },
+                    |r| r.rule_arn(),
+                )
+                .await?)
+            },
+            |s, (r, tags)| Some(rule_state(aws, s, r, tags)),
+        )
+        .await
     }
 
     async fn update(&self, aws: &Aws, prior: &Obj, p: &Obj) -> Result<Obj, Failed> {
@@ -894,4 +884,56 @@ async fn next_priority(aws: &Aws, listener: &str) -> Result<i32, Error> {
         .max()
         .unwrap_or(0)
         + 1)
+}
+
+/// The state of a listener from what AWS reports.
+fn listener_state(aws: &Aws, state: &Obj, l: &Listener, tags: &Tags) -> Obj {
+    let arn = l.listener_arn().unwrap_or_default().to_string();
+    let mut st = state.clone();
+    st.insert("id".into(), vs(&arn));
+    st.insert("arn".into(), vs(&arn));
+    st.insert("load_balancer_arn".into(), vso(l.load_balancer_arn()));
+    st.insert("port".into(), vio(l.port().map(i64::from)));
+    st.insert("protocol".into(), vso(l.protocol().map(|p| p.as_str())));
+    st.insert("ssl_policy".into(), vs(l.ssl_policy().unwrap_or_default()));
+    let cert = l
+        .certificates()
+        .first()
+        .and_then(|c| c.certificate_arn())
+        .map(String::from);
+    if !(cert.is_none() && state.get("certificate_arn").is_none_or(Value::is_null)) {
+        st.insert("certificate_arn".into(), vs(cert.unwrap_or_default()));
+    }
+    let alpn = l.alpn_policy().first().cloned();
+    if !(alpn.is_none() && state.get("alpn_policy").is_none_or(Value::is_null)) {
+        st.insert("alpn_policy".into(), vs(alpn.unwrap_or_default()));
+    }
+    st.insert(
+        "default_action".into(),
+        flatten_actions(l.default_actions(), &get_blocks(state, "default_action")),
+    );
+    aws.set_tags(&mut st, tags.clone());
+    st
+}
+
+/// The state of a listener rule from what AWS reports.
+fn rule_state(aws: &Aws, state: &Obj, r: &Rule, tags: &Tags) -> Obj {
+    let arn = r.rule_arn().unwrap_or_default().to_string();
+    let mut st = state.clone();
+    st.insert("id".into(), vs(&arn));
+    st.insert("arn".into(), vs(&arn));
+    if let Some(listener) = arn_listener(&arn) {
+        st.insert("listener_arn".into(), vs(listener));
+    }
+    st.insert(
+        "priority".into(),
+        vio(r.priority().and_then(|p| p.parse().ok())),
+    );
+    st.insert(
+        "action".into(),
+        flatten_actions(r.actions(), &get_blocks(state, "action")),
+    );
+    st.insert("condition".into(), flatten_conditions(r.conditions()));
+    aws.set_tags(&mut st, tags.clone());
+    st
 }

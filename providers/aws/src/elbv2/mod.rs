@@ -9,7 +9,7 @@ use crate::client::{Aws, AwsError};
 use crate::framework::s::*;
 use crate::framework::{
     invalid, read_by_key, single, sync_tags_all, timeout, wait_for, Error, Failed, PlanCtx,
-    Resource,
+    Resource, Tags,
 };
 use crate::vals::*;
 use aws_sdk_elasticloadbalancingv2::types::{
@@ -35,26 +35,6 @@ pub fn tag_list(tags: &BTreeMap<String, String>) -> Vec<Tag> {
     tags.iter()
         .map(|(k, v)| Tag::builder().key(k).value(v).build())
         .collect()
-}
-
-/// The tags of one ELBv2 resource.
-pub async fn read_tags(aws: &Aws, arn: &str) -> Result<BTreeMap<String, String>, AwsError> {
-    let out = aws
-        .call("ELBv2 DescribeTags", || {
-            aws.elbv2.describe_tags().resource_arns(arn).send()
-        })
-        .await?;
-    Ok(out
-        .tag_descriptions()
-        .iter()
-        .flat_map(|d| d.tags())
-        .filter_map(|t| {
-            Some((
-                t.key()?.to_string(),
-                t.value().unwrap_or_default().to_string(),
-            ))
-        })
-        .collect())
 }
 
 /// Brings an ELBv2 resource's tags from prior `tags_all` to planned.
@@ -323,8 +303,37 @@ pub struct Found<T> {
 }
 
 /// ELBv2 objects by ARN (`describe`, batched by [`by_arns`]) with their
-/// attributes (`attributes(arn)`, one call each: the API has no batch form)
-/// and tags (batched). Objects gone meanwhile are left out.
+/// tags (batched), keyed by ARN.
+pub async fn find_tagged<T, D, DFut>(
+    aws: &Aws,
+    arns: &[String],
+    not_found: &[&str],
+    describe: D,
+    arn_of: fn(&T) -> Option<&str>,
+) -> Result<BTreeMap<String, (T, Tags)>, AwsError>
+where
+    D: Fn(Vec<String>) -> DFut,
+    DFut: std::future::Future<Output = Result<Vec<T>, AwsError>>,
+{
+    let objs = by_arns(arns, not_found, describe).await?;
+    let found: Vec<String> = objs
+        .iter()
+        .filter_map(|o| arn_of(o).map(String::from))
+        .collect();
+    let mut tags = read_tags_many(aws, &found, not_found).await?;
+    Ok(objs
+        .into_iter()
+        .filter_map(|o| {
+            let arn = arn_of(&o)?.to_string();
+            let t = tags.remove(&arn).unwrap_or_default();
+            Some((arn, (o, t)))
+        })
+        .collect())
+}
+
+/// [`find_tagged`] plus each object's attributes (`attributes(arn)`, one
+/// call each: the API has no batch form). Objects gone meanwhile are left
+/// out.
 pub async fn find_full<T, D, DFut, A, AFut>(
     aws: &Aws,
     arns: &[String],
@@ -339,22 +348,15 @@ where
     A: Fn(String) -> AFut,
     AFut: std::future::Future<Output = Result<BTreeMap<String, String>, AwsError>>,
 {
-    let objs = by_arns(arns, not_found, describe).await?;
-    let found: Vec<String> = objs
-        .iter()
-        .filter_map(|o| arn_of(o).map(String::from))
-        .collect();
-    let mut tags = read_tags_many(aws, &found, not_found).await?;
-    let attrs = futures::future::join_all(found.iter().cloned().map(&attributes)).await;
+    let tagged = find_tagged(aws, arns, not_found, describe, arn_of).await?;
+    let attrs = futures::future::join_all(tagged.keys().cloned().map(&attributes)).await;
     let mut out = BTreeMap::new();
-    for (obj, a) in objs.into_iter().zip(attrs) {
-        let arn = arn_of(&obj).unwrap_or_default().to_string();
+    for ((arn, (obj, tags)), a) in tagged.into_iter().zip(attrs) {
         let attributes = match a {
             Ok(m) => m,
             Err(e) if e.is(not_found) => continue,
             Err(e) => return Err(e.into()),
         };
-        let tags = tags.remove(&arn).unwrap_or_default();
         out.insert(
             arn,
             Found {

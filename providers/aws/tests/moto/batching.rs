@@ -475,6 +475,49 @@ async fn load_balancers_and_target_groups_refresh_in_batches() {
         let calls = refresh_calls(&p, t, states, None).await;
         assert_eq!(calls, 2 + 2 + n, "{t}: {:?}", p.aws.counter.by_operation());
     }
+    // Listeners and listener rules: describe and tags, 20 ARNs a call each.
+    let (mut listeners, mut rules) = (Vec::new(), Vec::new());
+    for (lb, tg) in lbs.iter().zip(&tgs) {
+        let forward = aws_sdk_elasticloadbalancingv2::types::Action::builder()
+            .r#type(aws_sdk_elasticloadbalancingv2::types::ActionTypeEnum::Forward)
+            .target_group_arn(s(tg, "id"))
+            .build();
+        let l = elb
+            .create_listener()
+            .load_balancer_arn(s(lb, "id"))
+            .protocol(aws_sdk_elasticloadbalancingv2::types::ProtocolEnum::Http)
+            .port(80)
+            .default_actions(forward.clone())
+            .send()
+            .await
+            .unwrap();
+        let larn = l.listeners()[0].listener_arn().unwrap().to_string();
+        listeners.push(config("aws_lb_listener", vec![("id", vs(&larn))]));
+        let r = elb
+            .create_rule()
+            .listener_arn(&larn)
+            .priority(10)
+            .conditions(
+                aws_sdk_elasticloadbalancingv2::types::RuleCondition::builder()
+                    .field("path-pattern")
+                    .values("/api/*")
+                    .build(),
+            )
+            .actions(forward)
+            .send()
+            .await
+            .unwrap();
+        let rarn = r.rules()[0].rule_arn().unwrap();
+        rules.push(config("aws_lb_listener_rule", vec![("id", vs(rarn))]));
+    }
+    for (t, states) in [
+        ("aws_lb_listener", &listeners),
+        ("aws_lb_listener_rule", &rules),
+    ] {
+        let calls = refresh_calls(&p, t, states, None).await;
+        assert_eq!(calls, 2 + 2, "{t}: {:?}", p.aws.counter.by_operation());
+    }
+
     // A deleted one in a batch: its chunk is asked again ARN by ARN, and it
     // reads as gone while the others read back.
     let gone_lb = lbs[0].clone();
