@@ -531,47 +531,18 @@ impl Resource for NaclRuleRes {
     }
 
     async fn read(&self, aws: &Aws, state: &Obj) -> Result<Option<Obj>, Error> {
-        let acl = get_s(state, "network_acl_id").unwrap_or_default();
-        let egress = get_b(state, "egress").unwrap_or(false);
-        let rule_no = get_i(state, "rule_number").unwrap_or(0);
-        let Some(n) = find_nacl(aws, &acl).await? else {
-            return Ok(None);
-        };
-        let Some(e) = n.entries().iter().find(|e| {
-            e.egress() == Some(egress) && i64::from(e.rule_number().unwrap_or(-1)) == rule_no
-        }) else {
-            return Ok(None);
-        };
-        let mut st = state.clone();
-        st.insert("id".into(), vs(nacl_rule_id(&acl, rule_no, egress)));
-        st.insert("protocol".into(), vs(e.protocol().unwrap_or("-1")));
-        st.insert(
-            "rule_action".into(),
-            vs(e.rule_action().map(|a| a.as_str()).unwrap_or_default()),
-        );
-        st.insert("cidr_block".into(), vso(e.cidr_block()));
-        st.insert("ipv6_cidr_block".into(), vso(e.ipv6_cidr_block()));
-        let keep = |k: &str, v: Option<i32>| match v {
-            Some(n) => vi(n.into()),
-            None => state.get(k).cloned().unwrap_or(Value::null(Type::Number)),
-        };
-        st.insert(
-            "from_port".into(),
-            keep("from_port", e.port_range().and_then(|p| p.from())),
-        );
-        st.insert(
-            "to_port".into(),
-            keep("to_port", e.port_range().and_then(|p| p.to())),
-        );
-        st.insert(
-            "icmp_type".into(),
-            keep("icmp_type", e.icmp_type_code().and_then(|i| i.r#type())),
-        );
-        st.insert(
-            "icmp_code".into(),
-            keep("icmp_code", e.icmp_type_code().and_then(|i| i.code())),
-        );
-        Ok(Some(st))
+        single(self.read_many(aws, std::slice::from_ref(state)).await)
+    }
+
+    /// The entries of many ACLs come from one DescribeNetworkAcls.
+    async fn read_many(&self, aws: &Aws, states: &[Obj]) -> Vec<Result<Option<Obj>, Error>> {
+        read_by_key(
+            states,
+            "network_acl_id",
+            |ids| async move { Ok(find_nacls(aws, &ids).await?) },
+            nacl_rule_state,
+        )
+        .await
     }
 
     async fn update(&self, _aws: &Aws, _prior: &Obj, p: &Obj) -> Result<Obj, Failed> {
@@ -611,4 +582,45 @@ impl Resource for NaclRuleRes {
         o.insert("id".into(), vs(nacl_rule_id(parts[0], n, egress)));
         Ok(o)
     }
+}
+
+/// The state of an `aws_network_acl_rule` found in its ACL (`None` when the
+/// ACL no longer has the entry).
+fn nacl_rule_state(state: &Obj, n: &NetworkAcl) -> Option<Obj> {
+    let acl = n.network_acl_id().unwrap_or_default();
+    let egress = get_b(state, "egress").unwrap_or(false);
+    let rule_no = get_i(state, "rule_number").unwrap_or(0);
+    let e = n.entries().iter().find(|e| {
+        e.egress() == Some(egress) && i64::from(e.rule_number().unwrap_or(-1)) == rule_no
+    })?;
+    let mut st = state.clone();
+    st.insert("id".into(), vs(nacl_rule_id(acl, rule_no, egress)));
+    st.insert("protocol".into(), vs(e.protocol().unwrap_or("-1")));
+    st.insert(
+        "rule_action".into(),
+        vs(e.rule_action().map(|a| a.as_str()).unwrap_or_default()),
+    );
+    st.insert("cidr_block".into(), vso(e.cidr_block()));
+    st.insert("ipv6_cidr_block".into(), vso(e.ipv6_cidr_block()));
+    let keep = |k: &str, v: Option<i32>| match v {
+        Some(n) => vi(n.into()),
+        None => state.get(k).cloned().unwrap_or(Value::null(Type::Number)),
+    };
+    st.insert(
+        "from_port".into(),
+        keep("from_port", e.port_range().and_then(|p| p.from())),
+    );
+    st.insert(
+        "to_port".into(),
+        keep("to_port", e.port_range().and_then(|p| p.to())),
+    );
+    st.insert(
+        "icmp_type".into(),
+        keep("icmp_type", e.icmp_type_code().and_then(|i| i.r#type())),
+    );
+    st.insert(
+        "icmp_code".into(),
+        keep("icmp_code", e.icmp_type_code().and_then(|i| i.code())),
+    );
+    Some(st)
 }

@@ -379,6 +379,31 @@ async fn gateways_addresses_acls_associations_and_databases_refresh_in_batches()
     let calls = refresh_calls(&p, "aws_network_acl", &acls, Some(&gone)).await;
     assert_eq!(calls, 1 + n + 1);
 
+    // Network ACL rules: the entries of many ACLs from one call.
+    let mut entries = Vec::new();
+    for acl in acls.iter().take(10) {
+        let rule = create(
+            &p,
+            "aws_network_acl_rule",
+            &config(
+                "aws_network_acl_rule",
+                vec![
+                    ("network_acl_id", vs(s(acl, "id"))),
+                    ("rule_number", terrane_provider_aws::vals::vi(100)),
+                    ("protocol", vs("tcp")),
+                    ("rule_action", vs("allow")),
+                    ("cidr_block", vs("10.0.0.0/8")),
+                    ("from_port", terrane_provider_aws::vals::vi(443)),
+                    ("to_port", terrane_provider_aws::vals::vi(443)),
+                ],
+            ),
+        )
+        .await;
+        entries.push(rule);
+    }
+    let calls = refresh_calls(&p, "aws_network_acl_rule", &entries, None).await;
+    assert_eq!(calls, 1, "{:?}", p.aws.counter.by_operation());
+
     // DB instances: one filtered DescribeDBInstances (tags come with it).
     let mut dbs = Vec::new();
     for _ in 0..5 {
