@@ -23,18 +23,22 @@ use terrane_diagnostics::{Diagnostic, Diagnostics, Severity};
 use terrane_provider::{ConfiguredProvider, ReadDataSourceRequest, Schema};
 use terrane_value::Value;
 
-/// Every check-scoped data source: its module path and block.
-pub(crate) fn nested_data(config: &Config) -> Vec<(ModulePath, &ResourceBlock)> {
+/// Every check-scoped data source: its module path, check name and block.
+pub(crate) fn nested_data(config: &Config) -> Vec<(ModulePath, &str, &ResourceBlock)> {
     let mut out = Vec::new();
     for c in config.walk() {
-        for check in c.module.checks.values() {
+        for (name, check) in &c.module.checks {
             if let Some(d) = &check.data {
-                out.push((c.path.clone(), d));
+                out.push((c.path.clone(), name.as_str(), d));
             }
         }
     }
     out
 }
+
+/// Checks (module instance, check name) whose scoped data source failed
+/// to read: their unknown assertions are not reported as pending.
+pub(crate) type FailedChecks = std::collections::HashSet<(ModuleInstance, String)>;
 
 /// True when `addr` in the module at `path` is a check-scoped data source.
 pub fn is_nested_data(config: &Config, path: &ModulePath, addr: &Resource) -> bool {
@@ -121,9 +125,10 @@ fn keys_of(
 
 /// Plans every check-scoped data source: reads it now (errors become
 /// warnings) and plans a read during apply. Their values are stored in the
-/// walker's scopes for the assertions.
-pub(crate) async fn plan_nested_data(w: &mut Walker<'_>, run: &mut PlanRun<'_>) {
-    for (p, rb) in nested_data(w.config) {
+/// walker's scopes for the assertions. Returns the checks whose read failed.
+pub(crate) async fn plan_nested_data(w: &mut Walker<'_>, run: &mut PlanRun<'_>) -> FailedChecks {
+    let mut failed = FailedChecks::new();
+    for (p, check_name, rb) in nested_data(w.config) {
         let Some((provider, schema, provider_config)) = provider_of(w, &p, rb).await else {
             continue;
         };
@@ -157,6 +162,7 @@ pub(crate) async fn plan_nested_data(w: &mut Walker<'_>, run: &mut PlanRun<'_>) 
                     Some(c) => c,
                     None => {
                         // The read failed: its result is known only after apply.
+                        failed.insert((m.clone(), check_name.to_string()));
                         let mut c = base_change(&address, &m, &rb.addr, key, &provider_config);
                         let null = Value::null(schema.block.implied_type());
                         let config = w
@@ -180,6 +186,7 @@ pub(crate) async fn plan_nested_data(w: &mut Walker<'_>, run: &mut PlanRun<'_>) 
             w.set_resource_values(&m, &rb.addr, rep, values);
         }
     }
+    failed
 }
 
 /// Reads one planned check-scoped data source during apply. Returns the
@@ -258,10 +265,11 @@ pub(crate) async fn apply_checks(
     plan: &Plan,
     hooks: &dyn Hooks,
 ) {
-    let nested = plan
-        .changes
-        .iter()
-        .filter(|c| c.reason == Some(ActionReason::ReadBecauseCheckNested));
+    let nested = plan.changes.iter().filter(|c| {
+        c.action == Action::Read
+            && crate::apply::change_parts(c)
+                .is_some_and(|(m, r, _)| is_nested_data(w.config, &m.to_path(), &r))
+    });
     for c in nested {
         let Some((m, r, k, v, schema, provider_config)) = apply_nested_read(w, hooks, c).await
         else {
@@ -278,7 +286,7 @@ pub(crate) async fn apply_checks(
             );
         }
     }
-    evaluate_asserts(w);
+    evaluate_asserts(w, None);
 }
 
 /// A provider diagnostic about a nested data source names it and points
@@ -297,12 +305,13 @@ fn with_block(d: Diagnostic, address: &str, rb: &ResourceBlock) -> Diagnostic {
 }
 
 /// Evaluates every check block's assertions: a false condition is a
-/// warning; unknown conditions (and ones that fail to evaluate) are not
-/// reported.
-pub(crate) fn evaluate_asserts(w: &mut Walker<'_>) {
+/// warning. During a plan (`pending` given) an unknown condition is a
+/// warning too, unless the check's data source failed to read; conditions
+/// that fail to evaluate are not reported.
+pub(crate) fn evaluate_asserts(w: &mut Walker<'_>, pending: Option<&FailedChecks>) {
     let config = w.config;
     for c in config.walk() {
-        for check in c.module.checks.values() {
+        for (name, check) in &c.module.checks {
             for m in w.scopes.instances(&c.path) {
                 for rule in &check.asserts {
                     let mut refs = terrane_lang::references(&rule.condition.expr);
@@ -319,6 +328,18 @@ pub(crate) fn evaluate_asserts(w: &mut Walker<'_>) {
                     let Ok(v) = cond else {
                         continue;
                     };
+                    if !v.is_known() {
+                        if pending.is_some_and(|f| !f.contains(&(m.clone(), name.clone()))) {
+                            w.diags.push(
+                                Diagnostic::warning(
+                                    "Check block assertion known after apply",
+                                    "The condition could not be evaluated at this time, a result will be known when this plan is applied.",
+                                )
+                                .with_subject(rule.condition.range()),
+                            );
+                        }
+                        continue;
+                    }
                     if v.unmark_deep().0.as_bool() != Some(false) {
                         continue;
                     }

@@ -302,6 +302,7 @@ pub async fn plan(
         targeted: targeted_nodes(&graph, &opts.targets),
         excluded: excluded_nodes(&graph, &opts.excludes),
     };
+    let mut failed_checks = crate::checks::FailedChecks::new();
     if opts.mode != PlanMode::Destroy || opts.refresh {
         for &idx in &graph.order {
             if w.dependency_failed(idx) {
@@ -330,7 +331,7 @@ pub async fn plan(
         plan_orphans(&mut w, &mut run).await;
         if opts.mode != PlanMode::RefreshOnly {
             let before = w.diags.len();
-            crate::checks::plan_nested_data(&mut w, &mut run).await;
+            failed_checks = crate::checks::plan_nested_data(&mut w, &mut run).await;
             if opts.mode == PlanMode::Destroy {
                 // Terraform's destroy reads them without reporting.
                 let mut kept = std::mem::take(&mut w.diags).into_vec();
@@ -347,7 +348,7 @@ pub async fn plan(
     }
     plan_outputs(&mut w, &mut plan, state, opts.mode);
     if opts.mode != PlanMode::Destroy {
-        crate::checks::evaluate_asserts(&mut w);
+        crate::checks::evaluate_asserts(&mut w, Some(&failed_checks));
     }
     for c in run.changes.values_mut() {
         if c.deposed.is_none() {

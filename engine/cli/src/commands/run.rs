@@ -182,6 +182,19 @@ fn make_plan(
     Ok((plan, diags))
 }
 
+/// True for diagnostics of `check` blocks: their assertions and their
+/// scoped data sources (which Terraform's apply re-evaluates, so the plan's
+/// are not shown again).
+fn from_check_block(d: &Diagnostic, config: &Config) -> bool {
+    if d.summary.starts_with("Check block assertion") {
+        return true;
+    }
+    let Some(Ok(Target::Instance(a))) = d.address.as_deref().map(str::parse::<Target>) else {
+        return false;
+    };
+    terrane_core::checks::is_nested_data(config, &a.module.to_path(), &a.resource.resource)
+}
+
 /// Warnings after a plan, separated from it by a blank line.
 fn print_warnings(warnings: &Diagnostics, ctx: &Ctx, json: bool) {
     if json {
@@ -327,7 +340,12 @@ pub fn apply(a: ApplyArgs, kind: Kind) -> u8 {
                 print!("{}", planview::render(&plan, ctx.color));
             }
             if pa.auto_approve || kind == Kind::Refresh {
-                plan_warnings = warnings;
+                // Apply evaluates the checks again and reports them then.
+                plan_warnings = warnings
+                    .into_vec()
+                    .into_iter()
+                    .filter(|d| !from_check_block(d, &ctx.config))
+                    .collect();
             } else {
                 print_warnings(&warnings, &ctx, json);
             }
@@ -411,12 +429,13 @@ pub fn apply(a: ApplyArgs, kind: Kind) -> u8 {
     } else if let Err(e) = journal.begin(&before) {
         common::error("Failed to reset the state journal", e.to_string());
     }
-    let mut all = Diagnostics::new();
-    for d in plan_warnings.into_vec().into_iter().chain(diags.into_vec()) {
-        if !all.iter().any(|x| *x == d) {
-            all.push(d);
-        }
-    }
+    // Plan warnings the apply repeated are shown once.
+    let mut all: Diagnostics = plan_warnings
+        .into_vec()
+        .into_iter()
+        .filter(|p| !diags.iter().any(|d| d == p))
+        .collect();
+    all.extend(diags);
     let diags = all;
     report(&diags, &ctx, json);
     if diags.has_errors() || cancel.load(Ordering::SeqCst) {
