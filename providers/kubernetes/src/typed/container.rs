@@ -150,6 +150,32 @@ fn security_context() -> Field {
     )
 }
 
+/// `field_ref` of an env var or a downward API volume item.
+pub fn field_ref() -> Field {
+    one(
+        "field_ref",
+        "fieldRef",
+        vec![
+            f("api_version", "apiVersion", Ty::Str).default(s("v1")),
+            f("field_path", "fieldPath", Ty::Str),
+        ],
+    )
+}
+
+/// `resource_field_ref` of an env var or a downward API volume item
+/// (whose `container_name` differs: optional for env, required there).
+pub fn resource_field_ref(container_name: Field) -> Field {
+    one(
+        "resource_field_ref",
+        "resourceFieldRef",
+        vec![
+            container_name,
+            f("divisor", "divisor", Ty::Quantity).default(s("1")),
+            f("resource", "resource", Ty::Str).req(),
+        ],
+    )
+}
+
 fn env() -> Field {
     many(
         "env",
@@ -162,23 +188,8 @@ fn env() -> Field {
                 "valueFrom",
                 vec![
                     key_ref("config_map_key_ref", "configMapKeyRef"),
-                    one(
-                        "field_ref",
-                        "fieldRef",
-                        vec![
-                            f("api_version", "apiVersion", Ty::Str).default(s("v1")),
-                            f("field_path", "fieldPath", Ty::Str),
-                        ],
-                    ),
-                    one(
-                        "resource_field_ref",
-                        "resourceFieldRef",
-                        vec![
-                            f("container_name", "containerName", Ty::Str),
-                            f("divisor", "divisor", Ty::Str).oc(),
-                            f("resource", "resource", Ty::Str).req(),
-                        ],
-                    ),
+                    field_ref(),
+                    resource_field_ref(f("container_name", "containerName", Ty::Str)),
                     key_ref("secret_key_ref", "secretKeyRef"),
                 ],
             ),

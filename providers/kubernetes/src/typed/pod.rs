@@ -4,7 +4,9 @@
 //! Terraform's `schema_pod_spec.go`, `schema_affinity_spec.go` and
 //! `schema_volume_source.go`.
 
-use super::container::{container_fields, se_linux_options, seccomp_profile};
+use super::container::{
+    container_fields, field_ref, resource_field_ref, se_linux_options, seccomp_profile,
+};
 use super::defs::selector;
 use super::fields::{f, many, one, Field, Ty};
 use terrane_value::Value;
@@ -221,25 +223,10 @@ fn downward_api_items() -> Field {
         "items",
         "items",
         vec![
-            one(
-                "field_ref",
-                "fieldRef",
-                vec![
-                    f("api_version", "apiVersion", Ty::Str).default(s("v1")),
-                    f("field_path", "fieldPath", Ty::Str),
-                ],
-            ),
+            field_ref(),
             f("mode", "mode", Ty::Mode),
             f("path", "path", Ty::Str).req(),
-            one(
-                "resource_field_ref",
-                "resourceFieldRef",
-                vec![
-                    f("container_name", "containerName", Ty::Str).req(),
-                    f("divisor", "divisor", Ty::Quantity).default(s("1")),
-                    f("resource", "resource", Ty::Str).req(),
-                ],
-            ),
+            resource_field_ref(f("container_name", "containerName", Ty::Str).req()),
         ],
     )
 }

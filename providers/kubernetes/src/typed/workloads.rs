@@ -44,58 +44,68 @@ fn template() -> Field {
     .req()
 }
 
+/// An apps/v1 workload: metadata, `spec`, `wait_for_rollout`.
+fn rollout_workload(
+    name: &'static str,
+    kind: &'static str,
+    timeouts: &'static [&'static str],
+    spec: Vec<Field>,
+) -> Def {
+    Def {
+        name,
+        api_versions: &["apps/v1"],
+        kind,
+        fields: vec![
+            metadata(true),
+            one("spec", "spec", spec).req(),
+            wait_for("wait_for_rollout"),
+        ],
+        timeouts,
+        wait: Wait::Rollout,
+    }
+}
+
 fn wait_for(attr: &'static str) -> Field {
     f(attr, "", Ty::Bool).default(Value::bool(true))
 }
 
 /// `kubernetes_deployment_v1`.
 pub fn deployment() -> Def {
-    Def {
-        name: "kubernetes_deployment_v1",
-        api_versions: &["apps/v1"],
-        kind: "Deployment",
-        fields: vec![
-            metadata(true),
+    rollout_workload(
+        "kubernetes_deployment_v1",
+        "Deployment",
+        &["create", "update", "delete"],
+        vec![
+            f("min_ready_seconds", "minReadySeconds", Ty::Int).default(n(0)),
+            f("paused", "paused", Ty::Bool).default(Value::bool(false)),
+            f(
+                "progress_deadline_seconds",
+                "progressDeadlineSeconds",
+                Ty::Int,
+            )
+            .default(n(600)),
+            f("replicas", "replicas", Ty::IntStr).oc(),
+            f("revision_history_limit", "revisionHistoryLimit", Ty::Int).default(n(10)),
+            selector("selector", "selector").req().force_new(),
             one(
-                "spec",
-                "spec",
+                "strategy",
+                "strategy",
                 vec![
-                    f("min_ready_seconds", "minReadySeconds", Ty::Int).default(n(0)),
-                    f("paused", "paused", Ty::Bool).default(Value::bool(false)),
-                    f(
-                        "progress_deadline_seconds",
-                        "progressDeadlineSeconds",
-                        Ty::Int,
-                    )
-                    .default(n(600)),
-                    f("replicas", "replicas", Ty::IntStr).oc(),
-                    f("revision_history_limit", "revisionHistoryLimit", Ty::Int).default(n(10)),
-                    selector("selector", "selector").req().force_new(),
                     one(
-                        "strategy",
-                        "strategy",
+                        "rolling_update",
+                        "rollingUpdate",
                         vec![
-                            one(
-                                "rolling_update",
-                                "rollingUpdate",
-                                vec![
-                                    f("max_surge", "maxSurge", Ty::IntStr).oc(),
-                                    f("max_unavailable", "maxUnavailable", Ty::IntStr).oc(),
-                                ],
-                            ),
-                            f("type", "type", Ty::Str).oc(),
+                            f("max_surge", "maxSurge", Ty::IntStr).oc(),
+                            f("max_unavailable", "maxUnavailable", Ty::IntStr).oc(),
                         ],
-                    )
-                    .server_block(),
-                    template(),
+                    ),
+                    f("type", "type", Ty::Str).oc(),
                 ],
             )
-            .req(),
-            wait_for("wait_for_rollout"),
+            .server_block(),
+            template(),
         ],
-        timeouts: &["create", "update", "delete"],
-        wait: Wait::Rollout,
-    }
+    )
 }
 
 /// A StatefulSet's `volume_claim_template`: a PersistentVolumeClaim.
@@ -137,106 +147,83 @@ fn volume_claim_template() -> Field {
 
 /// `kubernetes_stateful_set_v1`.
 pub fn stateful_set() -> Def {
-    Def {
-        name: "kubernetes_stateful_set_v1",
-        api_versions: &["apps/v1"],
-        kind: "StatefulSet",
-        fields: vec![
-            metadata(true),
-            one(
-                "spec",
-                "spec",
+    rollout_workload(
+        "kubernetes_stateful_set_v1",
+        "StatefulSet",
+        &["create", "read", "update", "delete"],
+        vec![
+            f("min_ready_seconds", "minReadySeconds", Ty::Int).default(n(0)),
+            // Served from Kubernetes 1.23 (dropped by older servers).
+            many(
+                "persistent_volume_claim_retention_policy",
+                "persistentVolumeClaimRetentionPolicy",
                 vec![
-                    f("min_ready_seconds", "minReadySeconds", Ty::Int).default(n(0)),
-                    // Served from Kubernetes 1.23 (dropped by older servers).
-                    many(
-                        "persistent_volume_claim_retention_policy",
-                        "persistentVolumeClaimRetentionPolicy",
-                        vec![
-                            f("when_deleted", "whenDeleted", Ty::Str).default(s("Retain")),
-                            f("when_scaled", "whenScaled", Ty::Str).default(s("Retain")),
-                        ],
-                    )
-                    .server_block(),
-                    f("pod_management_policy", "podManagementPolicy", Ty::Str)
-                        .oc()
-                        .force_new(),
-                    f("replicas", "replicas", Ty::IntStr).oc(),
-                    f("revision_history_limit", "revisionHistoryLimit", Ty::Int)
-                        .oc()
-                        .force_new(),
-                    selector("selector", "selector").req().force_new(),
-                    f("service_name", "serviceName", Ty::Str).req().force_new(),
-                    template(),
-                    one(
-                        "update_strategy",
-                        "updateStrategy",
-                        vec![
-                            one(
-                                "rolling_update",
-                                "rollingUpdate",
-                                vec![f("partition", "partition", Ty::Int).default(n(0))],
-                            )
-                            .unbounded(),
-                            f("type", "type", Ty::Str).default(s("RollingUpdate")),
-                        ],
-                    )
-                    .unbounded()
-                    .server_block(),
-                    volume_claim_template(),
+                    f("when_deleted", "whenDeleted", Ty::Str).default(s("Retain")),
+                    f("when_scaled", "whenScaled", Ty::Str).default(s("Retain")),
                 ],
             )
-            .req(),
-            wait_for("wait_for_rollout"),
+            .server_block(),
+            f("pod_management_policy", "podManagementPolicy", Ty::Str)
+                .oc()
+                .force_new(),
+            f("replicas", "replicas", Ty::IntStr).oc(),
+            f("revision_history_limit", "revisionHistoryLimit", Ty::Int)
+                .oc()
+                .force_new(),
+            selector("selector", "selector").req().force_new(),
+            f("service_name", "serviceName", Ty::Str).req().force_new(),
+            template(),
+            one(
+                "update_strategy",
+                "updateStrategy",
+                vec![
+                    one(
+                        "rolling_update",
+                        "rollingUpdate",
+                        vec![f("partition", "partition", Ty::Int).default(n(0))],
+                    )
+                    .unbounded(),
+                    f("type", "type", Ty::Str).default(s("RollingUpdate")),
+                ],
+            )
+            .unbounded()
+            .server_block(),
+            volume_claim_template(),
         ],
-        timeouts: &["create", "read", "update", "delete"],
-        wait: Wait::Rollout,
-    }
+    )
 }
 
 /// `kubernetes_daemon_set_v1`.
 pub fn daemon_set() -> Def {
-    Def {
-        name: "kubernetes_daemon_set_v1",
-        api_versions: &["apps/v1"],
-        kind: "DaemonSet",
-        fields: vec![
-            metadata(true),
+    rollout_workload(
+        "kubernetes_daemon_set_v1",
+        "DaemonSet",
+        &["create", "update", "delete"],
+        vec![
+            f("min_ready_seconds", "minReadySeconds", Ty::Int).default(n(0)),
+            f("revision_history_limit", "revisionHistoryLimit", Ty::Int).default(n(10)),
+            selector("selector", "selector").force_new(),
             one(
-                "spec",
-                "spec",
+                "strategy",
+                "updateStrategy",
                 vec![
-                    f("min_ready_seconds", "minReadySeconds", Ty::Int).default(n(0)),
-                    f("revision_history_limit", "revisionHistoryLimit", Ty::Int).default(n(10)),
-                    selector("selector", "selector").force_new(),
                     one(
-                        "strategy",
-                        "updateStrategy",
+                        "rolling_update",
+                        "rollingUpdate",
                         vec![
-                            one(
-                                "rolling_update",
-                                "rollingUpdate",
-                                vec![
-                                    // Served from Kubernetes 1.21.
-                                    f("max_surge", "maxSurge", Ty::IntStr).oc(),
-                                    f("max_unavailable", "maxUnavailable", Ty::IntStr)
-                                        .default(s("1")),
-                                ],
-                            )
-                            .server_block(),
-                            f("type", "type", Ty::Str).default(s("RollingUpdate")),
+                            // Served from Kubernetes 1.21.
+                            f("max_surge", "maxSurge", Ty::IntStr).oc(),
+                            f("max_unavailable", "maxUnavailable", Ty::IntStr).default(s("1")),
                         ],
                     )
                     .server_block(),
-                    template(),
+                    f("type", "type", Ty::Str).default(s("RollingUpdate")),
                 ],
             )
-            .req(),
-            wait_for("wait_for_rollout"),
+            .server_block(),
+            template(),
         ],
-        timeouts: &["create", "update", "delete"],
-        wait: Wait::Rollout,
-    }
+    )
 }
 
 /// Labels the Job controller adds to a Job's pod template (and selector).
