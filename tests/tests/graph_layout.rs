@@ -4,8 +4,10 @@
 //! installed), byte for byte, and a snapshot of one plan graph.
 
 use std::path::Path;
-use std::process::{Command, Output};
 use terrane_tests::*;
+
+mod tfcompare;
+use tfcompare::{run, terraform_bin};
 
 const MODULE_CONFIG: &str = r#"
 variable "n" {
@@ -76,22 +78,6 @@ check "remote" {
   }
 }
 "#;
-
-fn terraform_bin() -> Option<String> {
-    let p = std::env::var("TERRAFORM").unwrap_or_else(|_| "/usr/local/bin/terraform".into());
-    Path::new(&p).is_file().then_some(p)
-}
-
-fn run(bin: &Path, dir: &Path, args: &[&str]) -> Output {
-    Command::new(bin)
-        .args(args)
-        .current_dir(dir)
-        .env("TF_IN_AUTOMATION", "1")
-        .env("CHECKPOINT_DISABLE", "1")
-        .env_remove("TF_WORKSPACE")
-        .output()
-        .unwrap()
-}
 
 fn setup(dir: &Path, root: &str, child: Option<&str>) {
     std::fs::write(dir.join("main.tf"), root).unwrap();

@@ -7,8 +7,11 @@
 
 use serde_json::Value as J;
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Output;
 use terrane_tests::*;
+
+mod tfcompare;
+use tfcompare::{run, terraform_bin};
 
 const ROOT_BEFORE: &str = r#"
 resource "terraform_data" "a" {
@@ -53,23 +56,6 @@ moved {
   to   = terraform_data.new
 }
 "#;
-
-fn terraform_bin() -> Option<String> {
-    let p = std::env::var("TERRAFORM").unwrap_or_else(|_| "/usr/local/bin/terraform".into());
-    Path::new(&p).is_file().then_some(p)
-}
-
-fn run(bin: &Path, dir: &Path, args: &[&str]) -> Output {
-    Command::new(bin)
-        .args(args)
-        .current_dir(dir)
-        .env("NO_COLOR", "1")
-        .env("TF_IN_AUTOMATION", "1")
-        .env("CHECKPOINT_DISABLE", "1")
-        .env_remove("TF_WORKSPACE")
-        .output()
-        .unwrap()
-}
 
 fn write(dir: &Path, root: &str, module: &str) {
     std::fs::create_dir_all(dir.join("mod")).unwrap();

@@ -10,8 +10,10 @@
 
 use serde_json::Value as J;
 use std::path::Path;
-use std::process::Command;
 use terrane_tests::*;
+
+mod tfcompare;
+use tfcompare::{assert_same_steps, run, terraform_bin};
 
 const CONFIG: &str = r#"
 resource "terraform_data" "a" {
@@ -42,11 +44,6 @@ resource "terraform_data" "inner" {
   input    = each.key
 }
 "#;
-
-fn terraform_bin() -> Option<String> {
-    let p = std::env::var("TERRAFORM").unwrap_or_else(|_| "/usr/local/bin/terraform".into());
-    Path::new(&p).is_file().then_some(p)
-}
 
 fn write_config(dir: &Path, greeting: &str) {
     std::fs::create_dir_all(dir.join("mod")).unwrap();
@@ -133,23 +130,11 @@ fn stream(out: &std::process::Output) -> Vec<String> {
 }
 
 fn terrane_step(dir: &Path, args: &[&str]) -> std::process::Output {
-    Command::new(terrane_bin())
-        .args(args)
-        .current_dir(dir)
-        .env_remove("TF_WORKSPACE")
-        .output()
-        .unwrap()
+    run(&terrane_bin(), dir, args)
 }
 
 fn terraform_step(bin: &str, dir: &Path, args: &[&str]) -> std::process::Output {
-    Command::new(bin)
-        .args(args)
-        .current_dir(dir)
-        .env("TF_IN_AUTOMATION", "1")
-        .env("CHECKPOINT_DISABLE", "1")
-        .env_remove("TF_WORKSPACE")
-        .output()
-        .unwrap()
+    run(Path::new(bin), dir, args)
 }
 
 /// Runs the scripted steps in `dir` with `run`, returning each step's
@@ -194,15 +179,7 @@ fn apply_and_destroy_streams_match_terraform() {
     let ours_dir = tempfile::tempdir().unwrap();
     let theirs = script(tf_dir.path(), &|d, a| terraform_step(&bin, d, a));
     let ours = script(ours_dir.path(), &terrane_step);
-    assert_eq!(theirs.len(), ours.len());
-    for (i, (t, o)) in theirs.iter().zip(&ours).enumerate() {
-        assert_eq!(t.0, o.0, "step {i}: exit codes differ");
-        assert_eq!(
-            t.1.join("\n"),
-            o.1.join("\n"),
-            "step {i}: streams differ (left: Terraform, right: terrane)"
-        );
-    }
+    assert_same_steps("stream", &theirs, &ours);
 }
 
 #[test]
@@ -372,14 +349,7 @@ fn check_scoped_data_sources_match_terraform() {
     let ours_dir = tempfile::tempdir().unwrap();
     let theirs = check_script(tf_dir.path(), &|d, a| terraform_step(&bin, d, a));
     let ours = check_script(ours_dir.path(), &terrane_step);
-    for (i, (t, o)) in theirs.iter().zip(&ours).enumerate() {
-        assert_eq!(t.0, o.0, "step {i}: exit codes differ");
-        assert_eq!(
-            t.1.join("\n"),
-            o.1.join("\n"),
-            "step {i}: streams differ (left: Terraform, right: terrane)"
-        );
-    }
+    assert_same_steps("stream", &theirs, &ours);
     let (main, module) = MODULE_CHECKS;
     let tf_dir = tempfile::tempdir().unwrap();
     let ours_dir = tempfile::tempdir().unwrap();
@@ -390,14 +360,7 @@ fn check_scoped_data_sources_match_terraform() {
         Some(module),
     );
     let ours = check_script_for(ours_dir.path(), &terrane_step, main, Some(module));
-    for (i, (t, o)) in theirs.iter().zip(&ours).enumerate() {
-        assert_eq!(t.0, o.0, "module step {i}: exit codes differ");
-        assert_eq!(
-            t.1.join("\n"),
-            o.1.join("\n"),
-            "module step {i}: streams differ (left: Terraform, right: terrane)"
-        );
-    }
+    assert_same_steps("module checks", &theirs, &ours);
 }
 
 #[test]
@@ -507,14 +470,7 @@ fn provisioner_streams_match_terraform() {
     let ours_dir = tempfile::tempdir().unwrap();
     let theirs = provisioner_script(tf_dir.path(), &|d, a| terraform_step(&bin, d, a));
     let ours = provisioner_script(ours_dir.path(), &terrane_step);
-    for (i, (t, o)) in theirs.iter().zip(&ours).enumerate() {
-        assert_eq!(t.0, o.0, "step {i}: exit codes differ");
-        assert_eq!(
-            t.1.join("\n"),
-            o.1.join("\n"),
-            "step {i}: streams differ (left: Terraform, right: terrane)"
-        );
-    }
+    assert_same_steps("stream", &theirs, &ours);
 }
 
 #[test]

@@ -366,23 +366,7 @@ async fn run_delete(sh: &Shared<'_>, hooks: &dyn Hooks, j: &DeleteJob) -> bool {
     let start = Instant::now();
     if let Some(p) = &j.provisioning {
         if let Err(d) = p.run(&j.before, &j.address, hooks).await {
-            let error = d
-                .iter()
-                .map(|x| x.summary.clone())
-                .collect::<Vec<_>>()
-                .join("; ");
-            sh.result(
-                iid,
-                Outcome::Failed {
-                    error,
-                    object: None,
-                },
-            )
-            .await;
-            for x in d.into_vec() {
-                sh.diag(x);
-            }
-            hooks.failed(&label, Action::Delete);
+            delete_failed(sh, hooks, iid, &label, d).await;
             return false;
         }
     }
@@ -402,24 +386,13 @@ async fn run_delete(sh: &Shared<'_>, hooks: &dyn Hooks, j: &DeleteJob) -> bool {
     )
     .await;
     if resp.diagnostics.has_errors() {
-        let msg = resp
+        let d = resp
             .diagnostics
-            .errors()
-            .map(|d| d.summary.clone())
-            .collect::<Vec<_>>()
-            .join("; ");
-        sh.result(
-            iid,
-            Outcome::Failed {
-                error: msg,
-                object: None,
-            },
-        )
-        .await;
-        for d in resp.diagnostics.into_vec() {
-            sh.diag(d.with_address(j.address.clone()));
-        }
-        hooks.failed(&label, Action::Delete);
+            .into_vec()
+            .into_iter()
+            .map(|d| d.with_address(j.address.clone()))
+            .collect();
+        delete_failed(sh, hooks, iid, &label, d).await;
         return false;
     }
     sh.result(iid, Outcome::Deleted).await;
@@ -432,6 +405,28 @@ async fn run_delete(sh: &Shared<'_>, hooks: &dyn Hooks, j: &DeleteJob) -> bool {
         sh.count(Action::Delete);
     }
     true
+}
+
+/// Records a failed delete: the journal result (the errors' summaries),
+/// the diagnostics and the failure hook.
+async fn delete_failed(sh: &Shared<'_>, hooks: &dyn Hooks, iid: u64, label: &str, d: Diagnostics) {
+    let error = d
+        .errors()
+        .map(|x| x.summary.clone())
+        .collect::<Vec<_>>()
+        .join("; ");
+    sh.result(
+        iid,
+        Outcome::Failed {
+            error,
+            object: None,
+        },
+    )
+    .await;
+    for x in d.into_vec() {
+        sh.diag(x);
+    }
+    hooks.failed(label, Action::Delete);
 }
 
 /// Runs deletes in waves: an object goes only after every object that
@@ -1428,21 +1423,6 @@ async fn apply_one(
                 }
             }
             sh.result(iid, Outcome::Applied(o.clone())).await;
-            if let Some(d) = failed {
-                sh.working.lock().unwrap_or_else(|e| e.into_inner()).put(
-                    &wk.m,
-                    addr,
-                    &wk.k,
-                    None,
-                    provider_addr,
-                    o,
-                );
-                for x in d.into_vec() {
-                    sh.diag(x);
-                }
-                hooks.failed(&wk.address, display_action);
-                return (None, deposed_job);
-            }
             sh.working.lock().unwrap_or_else(|e| e.into_inner()).put(
                 &wk.m,
                 addr,
@@ -1451,6 +1431,13 @@ async fn apply_one(
                 provider_addr,
                 o,
             );
+            if let Some(d) = failed {
+                for x in d.into_vec() {
+                    sh.diag(x);
+                }
+                hooks.failed(&wk.address, display_action);
+                return (None, deposed_job);
+            }
         }
         Err(e) => {
             sh.result(

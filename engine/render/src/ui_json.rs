@@ -498,14 +498,33 @@ pub fn apply_progress(
         ApplyOp::Delete => "Still destroying...",
         ApplyOp::Read => "Still refreshing...",
     };
-    line(
-        Level::Info,
+    timed_line(
+        resource,
         &format!(
             "{address}: {still} [{} elapsed]",
             crate::apply::go_duration(elapsed)
         ),
-        timestamp,
+        op,
+        elapsed,
         "apply_progress",
+        timestamp,
+    )
+}
+
+/// A hook line carrying the operation and its elapsed seconds.
+fn timed_line(
+    resource: J,
+    message: &str,
+    op: ApplyOp,
+    elapsed: Duration,
+    kind: &str,
+    timestamp: &str,
+) -> String {
+    line(
+        Level::Info,
+        message,
+        timestamp,
+        kind,
         vec![("hook", hook(resource, Some(op), None, Some(elapsed)))],
     )
 }
@@ -619,15 +638,16 @@ pub fn apply_errored(
         ApplyOp::Delete => "Destruction",
         ApplyOp::Read => "Refresh",
     };
-    line(
-        Level::Info,
+    timed_line(
+        resource,
         &format!(
             "{address}: {noun} errored after {}",
             crate::apply::go_duration(elapsed)
         ),
-        timestamp,
+        op,
+        elapsed,
         "apply_errored",
-        vec![("hook", hook(resource, Some(op), None, Some(elapsed)))],
+        timestamp,
     )
 }
 
