@@ -357,6 +357,90 @@ output "rt" {{
     assert!(destroy.status.success(), "destroy: {}", text(&destroy));
 }
 
+/// `terrane import` of an `aws_lb_target_group_attachment` by the current
+/// provider's ID (`TARGET_GROUP_ARN,TARGET_ID,PORT`): after `state rm`, the
+/// import restores the attachment and the next plan has no changes.
+#[test]
+fn target_group_attachment_import_against_moto() {
+    let Some(endpoint) = moto() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let config = format!(
+        r#"
+provider "aws" {{
+  region                      = "eu-south-1"
+  access_key                  = "testing"
+  secret_key                  = "testing"
+  skip_credentials_validation = true
+  skip_requesting_account_id  = true
+  skip_metadata_api_check     = true
+  endpoints {{
+    ec2   = "{endpoint}"
+    elbv2 = "{endpoint}"
+    sts   = "{endpoint}"
+  }}
+}}
+
+resource "aws_vpc" "this" {{
+  cidr_block = "10.78.0.0/16"
+}}
+
+resource "aws_lb_target_group" "web" {{
+  name     = "{name}"
+  port     = 80
+  protocol = "HTTP"
+  vpc_id   = aws_vpc.this.id
+}}
+
+resource "aws_lb_target_group_attachment" "web" {{
+  target_group_arn = aws_lb_target_group.web.arn
+  target_id        = "i-0123456789abcdef0"
+  port             = 8080
+}}
+
+output "tg" {{
+  value = aws_lb_target_group.web.arn
+}}
+"#,
+        name = unique("imp"),
+    );
+    std::fs::write(d.join("main.tf"), config).unwrap();
+    let (init, _) = run(d, &["init".into()]);
+    assert!(init.status.success(), "init: {}", text(&init));
+    let (apply, _) = run(d, &["apply".into(), "-auto-approve".into()]);
+    assert!(apply.status.success(), "apply: {}", text(&apply));
+    let (out, _) = run(d, &["output".into(), "-raw".into(), "tg".into()]);
+    let tg = String::from_utf8_lossy(&out.stdout).into_owned();
+    let addr = "aws_lb_target_group_attachment.web";
+    let id = format!("{tg},i-0123456789abcdef0,8080");
+    let state = state_json(d);
+    let ids = state_ids(&state);
+    assert!(ids.iter().any(|(a, i)| a == addr && *i == id), "{ids:?}");
+
+    let (rm, _) = run(d, &["state".into(), "rm".into(), addr.into()]);
+    assert!(rm.status.success(), "{}", text(&rm));
+    let (plan, _) = run(d, &["plan".into(), "-detailed-exitcode".into()]);
+    assert_eq!(plan.status.code(), Some(2), "{}", text(&plan));
+    let (imp, _) = run(d, &["import".into(), addr.into(), id.clone()]);
+    let t = text(&imp);
+    assert!(imp.status.success(), "import: {t}");
+    assert!(t.contains("Import successful!"), "{t}");
+    let (plan, _) = run(d, &["plan".into(), "-detailed-exitcode".into()]);
+    assert_eq!(plan.status.code(), Some(0), "{}", text(&plan));
+
+    let (bad, _) = run(
+        d,
+        &[
+            "import".into(),
+            "aws_lb_target_group_attachment.other".into(),
+            "just-an-arn".into(),
+        ],
+    );
+    assert!(!bad.status.success());
+    let (destroy, _) = run(d, &["destroy".into(), "-auto-approve".into()]);
+    assert!(destroy.status.success(), "destroy: {}", text(&destroy));
+}
+
 /// Every module and both examples validate with zero diagnostics, are
 /// formatted canonically, and the modules' README tables are up to date
 /// (no server needed).

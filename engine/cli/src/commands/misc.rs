@@ -294,9 +294,41 @@ pub fn import(a: ImportArgs) -> u8 {
         );
         return 1;
     };
+    // The provider block, evaluated with the root module's variables and
+    // locals (as Terraform's import configures the provider).
+    let provider_schema = &rp.provider.schema().provider;
+    let cfg = match config.module.providers.get(&rp.key) {
+        Some(block) => {
+            let eval_sources = terrane_core::sources::Sources::new(&config);
+            let ctx = match root_context(
+                &common::cwd(),
+                &config,
+                &eval_sources,
+                &a.plan.vars,
+                &a.plan.var_files,
+            ) {
+                Ok(c) => c,
+                Err(d) => {
+                    print_diags(&d, &sources, false);
+                    return 1;
+                }
+            };
+            let (v, d) = terrane_core::decode::decode_body(
+                &block.body,
+                &provider_schema.block,
+                &ctx,
+                &eval_sources,
+            );
+            if d.has_errors() {
+                print_diags(&d, &sources, false);
+                return 1;
+            }
+            v
+        }
+        None => terrane_core::providers::null_config(provider_schema),
+    };
     println!("{}: Importing from ID {:?}...", a.address, a.id);
     let result = rt.block_on(async {
-        let cfg = terrane_core::providers::null_config(&rp.provider.schema().provider);
         let resp = rp.provider.configure(terrane_provider::ConfigureRequest { config: cfg, terrane_version: env!("CARGO_PKG_VERSION").into() }).await;
         let Some(cp) = resp.provider else { return Err(resp.diagnostics) };
         let imp = cp.import(terrane_provider::ImportRequest { type_name: addr.type_name.clone(), id: a.id.clone() }).await;
@@ -470,6 +502,45 @@ pub fn providers() -> u8 {
 }
 
 /// `terrane console`: one expression per line from stdin, one result per line.
+/// An evaluation context for the root module without a plan: input
+/// variables (from `-var`/`-var-file`/the environment), locals (evaluated
+/// in dependency order where possible) and `path`.
+fn root_context(
+    dir: &std::path::Path,
+    c: &Config,
+    sources: &terrane_core::sources::Sources,
+    vars: &[String],
+    var_files: &[std::path::PathBuf],
+) -> Result<EvalContext, Diagnostics> {
+    let mut ctx = EvalContext::new(terrane_functions::FuncContext {
+        base_dir: dir.to_path_buf(),
+        ..Default::default()
+    });
+    let inputs = common::collect_vars(vars, var_files)?;
+    let (vars, vd) = terrane_core::vars::root_variables(c, &inputs, sources);
+    if vd.has_errors() {
+        return Err(vd);
+    }
+    ctx.set("var", Value::object(vars));
+    let mut locals = BTreeMap::new();
+    for _ in 0..c.module.locals.len().max(1) {
+        for (name, l) in &c.module.locals {
+            let mut lctx = ctx.clone();
+            lctx.set("local", Value::object(locals.clone()));
+            if let Ok(v) = terrane_lang::eval(&l.expr.expr, &lctx, &sources.get(&l.expr.src)) {
+                locals.insert(name.clone(), v);
+            }
+        }
+    }
+    ctx.set("local", Value::object(locals));
+    let mut path = BTreeMap::new();
+    path.insert("module".to_string(), Value::string("."));
+    path.insert("root".to_string(), Value::string("."));
+    path.insert("cwd".to_string(), Value::string(dir.display().to_string()));
+    ctx.set("path", Value::object(path));
+    Ok(ctx)
+}
+
 pub fn console(a: ConsoleArgs) -> u8 {
     let dir = common::cwd();
     let (config, _diags) = terrane_config::load_config(&dir);
@@ -480,36 +551,16 @@ pub fn console(a: ConsoleArgs) -> u8 {
     ctx.console = true;
     if let Some(c) = &config {
         let sources = terrane_core::sources::Sources::new(c);
-        let inputs = match common::collect_vars(&a.vars, &a.var_files) {
-            Ok(i) => i,
+        ctx = match root_context(&dir, c, &sources, &a.vars, &a.var_files) {
+            Ok(mut r) => {
+                r.console = true;
+                r
+            }
             Err(d) => {
-                print_diags(&d, &SourceMap::new(), false);
+                print_diags(&d, &c.sources(), false);
                 return 1;
             }
         };
-        let (vars, vd) = terrane_core::vars::root_variables(c, &inputs, &sources);
-        if vd.has_errors() {
-            print_diags(&vd, &c.sources(), false);
-            return 1;
-        }
-        ctx.set("var", Value::object(vars));
-        // Locals and state values: evaluate locals in dependency order when possible.
-        let mut locals = BTreeMap::new();
-        for _ in 0..c.module.locals.len().max(1) {
-            for (name, l) in &c.module.locals {
-                let mut lctx = ctx.clone();
-                lctx.set("local", Value::object(locals.clone()));
-                if let Ok(v) = terrane_lang::eval(&l.expr.expr, &lctx, &sources.get(&l.expr.src)) {
-                    locals.insert(name.clone(), v);
-                }
-            }
-        }
-        ctx.set("local", Value::object(locals));
-        let mut path = BTreeMap::new();
-        path.insert("module".to_string(), Value::string("."));
-        path.insert("root".to_string(), Value::string("."));
-        path.insert("cwd".to_string(), Value::string(dir.display().to_string()));
-        ctx.set("path", Value::object(path));
         // Resources from the state, as `terraform console` shows them.
         if let Ok((b, ws)) = common::backend() {
             if let Ok(Some(st)) = b.read(&ws) {
