@@ -5,7 +5,10 @@
 //! tokens, certificates), `kubernetes_manifest` (any object, server-side
 //! apply, planned from a server-side dry run), the typed resources with the
 //! Terraform provider's nested-block schemas, the data sources and the
-//! `manifest_decode`/`manifest_encode` functions. It depends only on the
+//! `manifest_decode`/`manifest_encode` functions (YAML written as the
+//! Terraform provider's `sigs.k8s.io/yaml` writes it, [`yaml`]);
+//! `kubernetes_manifest`'s `object` takes its shape from the server's
+//! OpenAPI document or the CRD ([`openapi`]). It depends only on the
 //! provider interface (`terrane-provider`) and the value model; the engine
 //! never depends on it, and it is not a default workspace member, so
 //! engine-only builds never compile `kube`.

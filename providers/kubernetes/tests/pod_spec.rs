@@ -1,5 +1,5 @@
 //! The pod template's scheduling, DNS, security and volume blocks and the
-//! HPA's `behavior`, against a real kube-apiserver (skipped without one):
+//! HPA's `behavior` and metric sources, against a real kube-apiserver (skipped without one):
 //! create, read back, no-op re-plan, update in place, import, an external
 //! change, delete — through the shared [`common::lifecycle`].
 
@@ -245,8 +245,22 @@ async fn horizontal_pod_autoscaler_v2_behavior() {
                 "max_replicas": 10,
                 "min_replicas": 2,
                 "scale_target_ref": {"api_version": "apps/v1", "kind": "Deployment", "name": "web"},
-                "metric": [{"type": "Resource", "resource": {"name": "cpu",
-                    "target": {"type": "Utilization", "average_utilization": 70}}}],
+                // 1.20 stores HPAs as autoscaling/v1 (CPU target in the
+                // spec, other metrics in an annotation) and reads the CPU
+                // metric back last: it is written last here.
+                "metric": [
+                    {"type": "Pods", "pods": {"metric": {"name": "rps"},
+                        "target": {"type": "AverageValue", "average_value": "100"}}},
+                    {"type": "Object", "object": {
+                        "described_object": {"api_version": "networking.k8s.io/v1", "kind": "Ingress", "name": "web"},
+                        "metric": {"name": "hits"},
+                        "target": {"type": "Value", "value": "2k"}}},
+                    {"type": "External", "external": {
+                        "metric": {"name": "queue_depth", "selector": [{"match_labels": {"queue": "jobs"}}]},
+                        "target": {"type": "AverageValue", "average_value": "30"}}},
+                    {"type": "Resource", "resource": {"name": "cpu",
+                        "target": {"type": "Utilization", "average_utilization": 70}}}
+                ],
                 "behavior": {
                     "scale_down": [{
                         "stabilization_window_seconds": window,

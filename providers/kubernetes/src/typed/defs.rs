@@ -332,6 +332,19 @@ fn metric_target() -> Field {
     )
 }
 
+/// The `metric` of a pods, object or external metric source.
+fn metric_identifier() -> Field {
+    one(
+        "metric",
+        "metric",
+        vec![
+            f("name", "name", Ty::Str).req(),
+            selector("selector", "selector").unbounded(),
+        ],
+    )
+    .req()
+}
+
 /// `scale_up` / `scale_down` of an HPA's `behavior`: list blocks in
 /// Terraform's schema, objects in the API, filled in by the server when
 /// `behavior` is set without them.
@@ -390,6 +403,39 @@ fn hpa() -> Def {
                         "metric",
                         "metrics",
                         vec![
+                            one(
+                                "container_resource",
+                                "containerResource",
+                                vec![
+                                    f("container", "container", Ty::Str).req(),
+                                    f("name", "name", Ty::Str).req(),
+                                    metric_target(),
+                                ],
+                            ),
+                            one(
+                                "external",
+                                "external",
+                                vec![metric_identifier(), metric_target()],
+                            ),
+                            one(
+                                "object",
+                                "object",
+                                vec![
+                                    one(
+                                        "described_object",
+                                        "describedObject",
+                                        vec![
+                                            f("api_version", "apiVersion", Ty::Str).req(),
+                                            f("kind", "kind", Ty::Str).req(),
+                                            f("name", "name", Ty::Str).req(),
+                                        ],
+                                    )
+                                    .req(),
+                                    metric_identifier(),
+                                    metric_target(),
+                                ],
+                            ),
+                            one("pods", "pods", vec![metric_identifier(), metric_target()]),
                             one(
                                 "resource",
                                 "resource",
