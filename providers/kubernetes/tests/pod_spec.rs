@@ -307,3 +307,78 @@ async fn horizontal_pod_autoscaler_v2_behavior() {
     .await;
     destroy(&c, "kubernetes_namespace_v1", &nsv).await;
 }
+
+/// A Deployment with every cloud, network and legacy volume source (the
+/// API server validates them; with no nodes nothing mounts them).
+fn storage_deployment(ns: &str, variant: u8) -> J {
+    let mounts: Vec<J> = (0..16)
+        .map(|i| json!({"name": format!("v{i}"), "mount_path": format!("/v{i}")}))
+        .collect();
+    json!({
+        "metadata": {"name": "storage", "namespace": ns},
+        "spec": {
+            "replicas": 1,
+            "selector": {"match_labels": {"app": "storage"}},
+            "template": {
+                "metadata": {"labels": {"app": "storage"}},
+                "spec": {
+                    "container": [{"name": "app", "image": "busybox", "volume_mount": mounts}],
+                    "volume": [
+                        {"name": "v0", "aws_elastic_block_store": {"volume_id": "vol-123", "fs_type": "ext4", "partition": 1}},
+                        {"name": "v1", "azure_disk": {"caching_mode": "None", "data_disk_uri": "https://disks/d1", "disk_name": "d1"}},
+                        {"name": "v2", "azure_file": {"secret_name": "az", "share_name": "share", "read_only": true}},
+                        {"name": "v3", "ceph_fs": {"monitors": ["10.0.0.2:6789", "10.0.0.1:6789"], "path": "/",
+                            "user": "admin", "secret_ref": {"name": "ceph"}}},
+                        {"name": "v4", "cinder": {"volume_id": "c-1"}},
+                        {"name": "v5", "fc": {"lun": 2, "target_ww_ns": ["500a0982991b8dc5"]}},
+                        {"name": "v6", "flex_volume": {"driver": "example.com/lvm", "options": {"size": "1G"}}},
+                        {"name": "v7", "flocker": {"dataset_name": "data"}},
+                        {"name": "v8", "gce_persistent_disk": {"pd_name": "disk-1", "read_only": true}},
+                        {"name": "v9", "git_repo": {"repository": "https://example.com/repo.git",
+                            "revision": if variant == 0 { "main" } else { "v2" }}},
+                        {"name": "v10", "glusterfs": {"endpoints_name": "gluster", "path": "vol"}},
+                        {"name": "v11", "iscsi": {"iqn": "iqn.2001-04.com.example:storage", "target_portal": "10.0.0.3:3260", "lun": 0}},
+                        {"name": "v12", "photon_persistent_disk": {"pd_id": "p-1"}},
+                        {"name": "v13", "quobyte": {"registry": "q:7861", "volume": "vol"}},
+                        {"name": "v14", "rbd": {"ceph_monitors": ["10.0.0.4:6789"], "rbd_image": "img"}},
+                        {"name": "v15", "vsphere_volume": {"volume_path": "[ds] volumes/v"}}
+                    ]
+                }
+            }
+        },
+        "wait_for_rollout": false
+    })
+}
+
+#[tokio::test]
+async fn deployment_with_storage_volume_sources() {
+    let Some((p, c)) = provider().await else {
+        return;
+    };
+    let ns = "tt-podspec-storage";
+    let nsv = namespace(&c, &p, ns).await;
+    lifecycle(
+        &p,
+        &c,
+        Case {
+            ty: "kubernetes_deployment_v1",
+            create: storage_deployment(ns, 0),
+            update: storage_deployment(ns, 1),
+            replace: None,
+            import_id: format!("{ns}/storage"),
+            external: (
+                "apps/v1",
+                "Deployment",
+                Some(ns),
+                "storage",
+                json!({"metadata": {"labels": {"edited": "yes"}}}),
+            ),
+            external_check: (
+                vec!["metadata", "0", "labels", "edited"],
+                Value::string("yes"),
+            ),
+        },
+    )
+    .await;
+    destroy(&c, "kubernetes_namespace_v1", &nsv).await;
+}

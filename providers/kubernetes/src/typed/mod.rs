@@ -9,6 +9,7 @@ mod container;
 pub mod defs;
 pub mod fields;
 mod pod;
+mod volumes;
 mod workloads;
 
 use crate::client::{job_failure, job_finished, rollout_done, Kube, KubeError, Target};

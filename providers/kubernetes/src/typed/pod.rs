@@ -274,88 +274,86 @@ fn projected() -> Field {
 }
 
 fn volume() -> Field {
-    many(
-        "volume",
-        "volumes",
-        vec![
-            one(
-                "config_map",
-                "configMap",
-                vec![
-                    default_mode(),
-                    key_paths(),
-                    f("name", "name", Ty::Str),
-                    f("optional", "optional", Ty::Bool),
-                ],
-            ),
-            one(
-                "csi",
-                "csi",
-                vec![
-                    f("driver", "driver", Ty::Str).req(),
-                    f("fs_type", "fsType", Ty::Str),
-                    one(
-                        "node_publish_secret_ref",
-                        "nodePublishSecretRef",
-                        vec![f("name", "name", Ty::Str)],
-                    ),
-                    f("read_only", "readOnly", Ty::Bool),
-                    f("volume_attributes", "volumeAttributes", Ty::MapStr),
-                ],
-            ),
-            one(
-                "downward_api",
-                "downwardAPI",
-                vec![default_mode(), downward_api_items()],
-            ),
-            one(
-                "empty_dir",
-                "emptyDir",
-                vec![
-                    f("medium", "medium", Ty::Str).default(s("")),
-                    f("size_limit", "sizeLimit", Ty::Quantity),
-                ],
-            ),
-            one(
-                "host_path",
-                "hostPath",
-                vec![
-                    f("path", "path", Ty::Str),
-                    // The API server fills in "" (unset).
-                    f("type", "type", Ty::Str).default(s("")),
-                ],
-            ),
-            f("name", "name", Ty::Str),
-            one(
-                "nfs",
-                "nfs",
-                vec![
-                    f("path", "path", Ty::Str).req(),
-                    f("read_only", "readOnly", Ty::Bool),
-                    f("server", "server", Ty::Str).req(),
-                ],
-            ),
-            one(
-                "persistent_volume_claim",
-                "persistentVolumeClaim",
-                vec![
-                    f("claim_name", "claimName", Ty::Str),
-                    f("read_only", "readOnly", Ty::Bool).default(no()),
-                ],
-            ),
-            projected(),
-            one(
-                "secret",
-                "secret",
-                vec![
-                    default_mode(),
-                    key_paths(),
-                    f("optional", "optional", Ty::Bool),
-                    f("secret_name", "secretName", Ty::Str),
-                ],
-            ),
-        ],
-    )
+    let mut sources = vec![
+        one(
+            "config_map",
+            "configMap",
+            vec![
+                default_mode(),
+                key_paths(),
+                f("name", "name", Ty::Str),
+                f("optional", "optional", Ty::Bool),
+            ],
+        ),
+        one(
+            "csi",
+            "csi",
+            vec![
+                f("driver", "driver", Ty::Str).req(),
+                f("fs_type", "fsType", Ty::Str),
+                one(
+                    "node_publish_secret_ref",
+                    "nodePublishSecretRef",
+                    vec![f("name", "name", Ty::Str)],
+                ),
+                f("read_only", "readOnly", Ty::Bool),
+                f("volume_attributes", "volumeAttributes", Ty::MapStr),
+            ],
+        ),
+        one(
+            "downward_api",
+            "downwardAPI",
+            vec![default_mode(), downward_api_items()],
+        ),
+        one(
+            "empty_dir",
+            "emptyDir",
+            vec![
+                f("medium", "medium", Ty::Str).default(s("")),
+                f("size_limit", "sizeLimit", Ty::Quantity),
+            ],
+        ),
+        one(
+            "host_path",
+            "hostPath",
+            vec![
+                f("path", "path", Ty::Str),
+                // The API server fills in "" (unset).
+                f("type", "type", Ty::Str).default(s("")),
+            ],
+        ),
+        f("name", "name", Ty::Str),
+        one(
+            "nfs",
+            "nfs",
+            vec![
+                f("path", "path", Ty::Str).req(),
+                f("read_only", "readOnly", Ty::Bool),
+                f("server", "server", Ty::Str).req(),
+            ],
+        ),
+        one(
+            "persistent_volume_claim",
+            "persistentVolumeClaim",
+            vec![
+                f("claim_name", "claimName", Ty::Str),
+                f("read_only", "readOnly", Ty::Bool).default(no()),
+            ],
+        ),
+        projected(),
+        one(
+            "secret",
+            "secret",
+            vec![
+                default_mode(),
+                key_paths(),
+                f("optional", "optional", Ty::Bool),
+                f("secret_name", "secretName", Ty::Str),
+            ],
+        ),
+    ];
+    sources.extend(super::volumes::other_sources());
+    many("volume", "volumes", sources)
 }
 
 /// The pod spec of a template (`restart_policy` defaulting to `Always`).
