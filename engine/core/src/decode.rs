@@ -11,7 +11,7 @@ use std::sync::Arc;
 use terrane_config::{RawBody, Src};
 use terrane_diagnostics::{Diagnostic, Diagnostics};
 use terrane_lang::EvalContext;
-use terrane_provider::{Block, NestedBlock, Nesting};
+use terrane_provider::{Block, Nesting};
 use terrane_value::{Kind, Type, Value};
 
 /// Decodes `body` against `schema`, evaluating expressions in `ctx`.
@@ -81,7 +81,7 @@ fn decode_parts(
                 if let Some(v) = eval_attribute(
                     name,
                     &attr.value,
-                    &collection_type(nb),
+                    &nb.collection_type(),
                     src,
                     ctx,
                     sources,
@@ -183,7 +183,7 @@ fn decode_parts(
             // Attributes as blocks: no blocks (and no argument) is "not
             // set" (null), which differs from an explicit `= []`.
             Nesting::List | Nesting::Set if nb.as_attribute && items.is_empty() => {
-                Value::null(collection_type(nb))
+                Value::null(nb.collection_type())
             }
             Nesting::Single | Nesting::Group => {
                 if items.len() > 1 {
@@ -264,19 +264,6 @@ fn eval_attribute(
             diags.extend(d);
             None
         }
-    }
-}
-
-/// The value type of a nested block type as a whole (what an
-/// attributes-as-blocks argument must convert to): a list, set or map of
-/// the block's object type, or the object itself for single blocks.
-fn collection_type(nb: &NestedBlock) -> Type {
-    let inner = nb.block.implied_type();
-    match nb.nesting {
-        Nesting::Single | Nesting::Group => inner,
-        Nesting::List => Type::list(inner),
-        Nesting::Set => Type::set(inner),
-        Nesting::Map => Type::map(inner),
     }
 }
 
@@ -523,7 +510,7 @@ pub fn proposed_new(schema: &Block, prior: &Value, config: &Value) -> Value {
         if nb.as_attribute && c.is_null() {
             let v = p
                 .cloned()
-                .unwrap_or_else(|| Value::unknown(collection_type(nb)));
+                .unwrap_or_else(|| Value::unknown(nb.collection_type()));
             out.insert(name.clone(), v);
             continue;
         }
@@ -590,7 +577,7 @@ pub fn null_of(t: &Type) -> Value {
 #[allow(clippy::unwrap_used)]
 mod attributes_as_blocks_tests {
     use super::*;
-    use terrane_provider::Attribute;
+    use terrane_provider::{Attribute, NestedBlock};
 
     fn schema() -> Block {
         let rule = Block::default()

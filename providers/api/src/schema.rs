@@ -170,6 +170,19 @@ impl NestedBlock {
         self.as_attribute = true;
         self
     }
+
+    /// The type of this block type's whole value: a list, set or map of
+    /// the block's object type, or the object itself for single blocks
+    /// (what an attributes-as-blocks argument converts to).
+    pub fn collection_type(&self) -> Type {
+        let inner = self.block.implied_type();
+        match self.nesting {
+            Nesting::Single | Nesting::Group => inner,
+            Nesting::List => Type::list(inner),
+            Nesting::Set => Type::set(inner),
+            Nesting::Map => Type::map(inner),
+        }
+    }
 }
 
 impl Block {

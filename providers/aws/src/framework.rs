@@ -628,7 +628,7 @@ pub fn generic_plan(
             // exists (unknown until created); `= []` is an explicit "none".
             let v = match prior.and_then(|p| p.get(name)) {
                 Some(pv) => pv.clone(),
-                None => Value::unknown(empty_block(nb).ty()),
+                None => Value::unknown(nb.collection_type()),
             };
             planned.insert(name.clone(), v);
             continue;

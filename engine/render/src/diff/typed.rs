@@ -305,7 +305,7 @@ fn block_diff(c: &Change, block: &Block) -> Diff {
         .blocks
         .iter()
         .filter(|(_, nb)| nb.as_attribute)
-        .map(|(name, nb)| (name, block_collection_type(nb)));
+        .map(|(name, nb)| (name, nb.collection_type()));
     let all_attrs = block
         .attributes
         .iter()
@@ -383,17 +383,6 @@ fn block_diff(c: &Change, block: &Block) -> Diff {
         action,
         c.replace.matches(),
     )
-}
-
-/// The value type of a whole nested block collection.
-fn block_collection_type(nb: &terrane_provider::NestedBlock) -> Type {
-    let inner = nb.block.implied_type();
-    match nb.nesting {
-        Nesting::Single | Nesting::Group => inner,
-        Nesting::List => Type::list(inner),
-        Nesting::Set => Type::set(inner),
-        Nesting::Map => Type::map(inner),
-    }
 }
 
 /// Schemas with features newer than the legacy SDK keep empty strings as

@@ -1,10 +1,10 @@
 //! `aws_lb_listener` (HTTP/HTTPS with `certificate_arn`; forward, redirect
 //! and fixed-response actions) and `aws_lb_listener_rule`.
 
-use super::{find_tagged, sync_tags, tag_list};
+use super::{read_tagged, sync_tags, tag_list};
 use crate::client::Aws;
 use crate::framework::s::*;
-use crate::framework::{invalid, read_by_key, single, Error, Failed, PlanCtx, Resource, Tags};
+use crate::framework::{invalid, single, Error, Failed, PlanCtx, Resource, Tags};
 use crate::vals::*;
 use aws_sdk_elasticloadbalancingv2::types::{
     Action, ActionTypeEnum, Certificate, FixedResponseActionConfig, ForwardActionConfig,
@@ -432,29 +432,22 @@ impl Resource for ListenerRes {
 
     /// DescribeListeners and DescribeTags take 20 ARNs a call.
     async fn read_many(&self, aws: &Aws, states: &[Obj]) -> Vec<Result<Option<Obj>, Error>> {
-        read_by_key(
+        read_tagged(
+            aws,
             states,
-            "id",
-            |arns| async move {
-                Ok(find_tagged(
-                    aws,
-                    &arns,
-                    &["ListenerNotFound"],
-                    |chunk| async move {
-                        aws.call("ELBv2 DescribeListeners", || {
-                            aws.elbv2
-                                .describe_listeners()
-                                .set_listener_arns(Some(chunk.clone()))
-                                .send()
-                        })
-                        .await
-                        .map(|out| out.listeners().to_vec())
-                    },
-                    |l| l.listener_arn(),
-                )
-                .await?)
+            &["ListenerNotFound"],
+            |chunk| async move {
+                aws.call("ELBv2 DescribeListeners", || {
+                    aws.elbv2
+                        .describe_listeners()
+                        .set_listener_arns(Some(chunk.clone()))
+                        .send()
+                })
+                .await
+                .map(|out| out.listeners().to_vec())
             },
-            |s, (l, tags)| Some(listener_state(aws, s, l, tags)),
+            |l| l.listener_arn(),
+            |s, l, tags| listener_state(aws, s, l, tags),
         )
         .await
     }
@@ -787,29 +780,22 @@ impl Resource for RuleRes {
 
     /// DescribeRules and DescribeTags take 20 ARNs a call.
     async fn read_many(&self, aws: &Aws, states: &[Obj]) -> Vec<Result<Option<Obj>, Error>> {
-        read_by_key(
+        read_tagged(
+            aws,
             states,
-            "id",
-            |arns| async move {
-                Ok(find_tagged(
-                    aws,
-                    &arns,
-                    &["RuleNotFound"],
-                    |chunk| async move {
-                        aws.call("ELBv2 DescribeRules", || {
-                            aws.elbv2
-                                .describe_rules()
-                                .set_rule_arns(Some(chunk.clone()))
-                                .send()
-                        })
-                        .await
-                        .map(|out| out.rules().to_vec())
-                    },
-                    |r| r.rule_arn(),
-                )
-                .await?)
+            &["RuleNotFound"],
+            |chunk| async move {
+                aws.call("ELBv2 DescribeRules", || {
+                    aws.elbv2
+                        .describe_rules()
+                        .set_rule_arns(Some(chunk.clone()))
+                        .send()
+                })
+                .await
+                .map(|out| out.rules().to_vec())
             },
-            |s, (r, tags)| Some(rule_state(aws, s, r, tags)),
+            |r| r.rule_arn(),
+            |s, r, tags| rule_state(aws, s, r, tags),
         )
         .await
     }

@@ -331,6 +331,30 @@ where
         .collect())
 }
 
+/// `Resource::read_many` for ELBv2 types read by ARN (the state's `id`)
+/// with their tags: [`find_tagged`], then `build` for each object found.
+pub async fn read_tagged<T, D, DFut, B>(
+    aws: &Aws,
+    states: &[Obj],
+    not_found: &[&str],
+    describe: D,
+    arn_of: fn(&T) -> Option<&str>,
+    build: B,
+) -> Vec<Result<Option<Obj>, Error>>
+where
+    D: Fn(Vec<String>) -> DFut,
+    DFut: std::future::Future<Output = Result<Vec<T>, AwsError>>,
+    B: Fn(&Obj, &T, &Tags) -> Obj,
+{
+    read_by_key(
+        states,
+        "id",
+        |arns| async move { Ok(find_tagged(aws, &arns, not_found, describe, arn_of).await?) },
+        |s, (o, tags)| Some(build(s, o, tags)),
+    )
+    .await
+}
+
 /// [`find_tagged`] plus each object's attributes (`attributes(arn)`, one
 /// call each: the API has no batch form). Objects gone meanwhile are left
 /// out.
