@@ -1403,7 +1403,7 @@ async fn import_object(
     let value = mark_schema_sensitive(read.new_state, &schema.block);
     let object = crate::apply::state_object(&value, schema, &read.private, &[], false).ok()?;
     Some(PriorObject {
-        object,
+        object: Box::new(object),
         value,
         provider: provider_config.to_string(),
     })

@@ -13,8 +13,9 @@ use terrane_value::Value;
 #[derive(Debug, Clone)]
 pub struct PriorObject {
     /// The state's object as stored, less its `attributes` JSON (decoded
-    /// into `value`; not copied a second time).
-    pub object: InstanceObject,
+    /// into `value`; not copied a second time). Boxed: most resources have
+    /// one instance, and a map node holds room for eleven.
+    pub object: Box<InstanceObject>,
     /// Its attributes as a value of the schema type (sensitive paths marked).
     pub value: Value,
     /// The state's provider configuration address.
@@ -165,7 +166,7 @@ impl PriorState {
                 };
                 let key = key_from_state(obj.index_key.as_ref());
                 let po = PriorObject {
-                    object: without_attributes(obj),
+                    object: Box::new(without_attributes(obj)),
                     value,
                     provider: r.provider.clone(),
                 };
