@@ -171,6 +171,28 @@ fn aws_network_apply_noop_destroy_against_moto() {
     );
 }
 
+/// A `provider "aws"` block for moto in `region` with `services` pointed
+/// at it.
+fn moto_provider(endpoint: &str, region: &str, services: &[&str]) -> String {
+    let endpoints: String = services
+        .iter()
+        .map(|s| format!("    {s} = \"{endpoint}\"\n"))
+        .collect();
+    format!(
+        r#"provider "aws" {{
+  region                      = "{region}"
+  access_key                  = "testing"
+  secret_key                  = "testing"
+  skip_credentials_validation = true
+  skip_requesting_account_id  = true
+  skip_metadata_api_check     = true
+  endpoints {{
+{endpoints}  }}
+}}
+"#
+    )
+}
+
 /// Attributes as blocks through the binary (HCL to moto): inline rules and
 /// routes assigned with argument syntax (`[for ...]`), `egress = []`, an
 /// unset collection that keeps what exists, and `ingress = []` revoking
@@ -181,6 +203,7 @@ fn attributes_as_blocks_argument_syntax_against_moto() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
     let region = "eu-north-1";
+    let provider = moto_provider(&endpoint, region, &["ec2", "sts"]);
     let config = format!(
         r#"
 variable "ports" {{
@@ -191,18 +214,7 @@ variable "manage_routes" {{
   type = bool
 }}
 
-provider "aws" {{
-  region                      = "{region}"
-  access_key                  = "testing"
-  secret_key                  = "testing"
-  skip_credentials_validation = true
-  skip_requesting_account_id  = true
-  skip_metadata_api_check     = true
-  endpoints {{
-    ec2 = "{endpoint}"
-    sts = "{endpoint}"
-  }}
-}}
+{provider}
 
 resource "aws_vpc" "this" {{
   cidr_block = "10.77.0.0/16"
@@ -365,21 +377,10 @@ fn target_group_attachment_import_against_moto() {
     let Some(endpoint) = moto() else { return };
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
+    let provider = moto_provider(&endpoint, "eu-south-1", &["ec2", "elbv2", "sts"]);
     let config = format!(
         r#"
-provider "aws" {{
-  region                      = "eu-south-1"
-  access_key                  = "testing"
-  secret_key                  = "testing"
-  skip_credentials_validation = true
-  skip_requesting_account_id  = true
-  skip_metadata_api_check     = true
-  endpoints {{
-    ec2   = "{endpoint}"
-    elbv2 = "{endpoint}"
-    sts   = "{endpoint}"
-  }}
-}}
+{provider}
 
 resource "aws_vpc" "this" {{
   cidr_block = "10.78.0.0/16"
