@@ -187,14 +187,27 @@ fn explicit_moves(
                 (Target::Module(f), Target::Module(t)) => {
                     let fs = f.to_string();
                     let ts = t.to_string();
-                    if state.resources.iter().any(|r| r.module == ts || r.module.starts_with(&format!("{ts}."))) {
+                    // A whole call (no key on either side) moves every
+                    // instance, keeping its key.
+                    let whole = |m: &ModuleInstance| m.0.last().is_some_and(|s| s.key == InstanceKey::None);
+                    let instances = whole(&f) && whole(&t);
+                    let taken = |m: &str| {
+                        m == ts
+                            || m.starts_with(&format!("{ts}."))
+                            || (instances && m.starts_with(&format!("{ts}[")))
+                    };
+                    if state.resources.iter().any(|r| taken(&r.module)) {
                         continue;
                     }
                     for r in &mut state.resources {
                         let new = if r.module == fs {
                             Some(ts.clone())
+                        } else if let Some(rest) = r.module.strip_prefix(&format!("{fs}.")) {
+                            Some(format!("{ts}.{rest}"))
+                        } else if instances && r.module.starts_with(&format!("{fs}[")) {
+                            Some(format!("{ts}{}", &r.module[fs.len()..]))
                         } else {
-                            r.module.strip_prefix(&format!("{fs}.")).map(|rest| format!("{ts}.{rest}"))
+                            None
                         };
                         if let Some(new) = new {
                             for o in &r.instances {
