@@ -151,6 +151,7 @@ fn script(
         ("hello", &["apply", "-json", "-auto-approve"][..]),
         ("hello2", &["apply", "-json", "-auto-approve"][..]),
         ("hello2", &["apply", "-json", "-auto-approve"][..]),
+        ("hello2", &["refresh", "-json"][..]),
         ("hello2", &["apply", "-json"][..]),
         ("hello2", &["destroy", "-json", "-auto-approve"][..]),
     ] {
