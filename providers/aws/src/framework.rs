@@ -693,6 +693,14 @@ pub fn generic_plan(
                     .insert(name.clone(), Value::unknown(a.ty.clone()));
             }
         }
+        // Unset attributes-as-blocks collections are computed too: the new
+        // object gets what AWS gives it, not the old object's rules.
+        for (name, nb) in &block.blocks {
+            if nb.as_attribute && config.get(name).is_none_or(Value::is_null) {
+                ctx.planned
+                    .insert(name.clone(), Value::unknown(nb.collection_type()));
+            }
+        }
     }
     Ok((ctx.planned, ctx.requires_replace))
 }

@@ -128,6 +128,18 @@ async fn security_group_inline_rules() {
             .collect::<Vec<_>>(),
         vec!["description"]
     );
+    // Configured rules carry over to the new group; unset ones are whatever
+    // the new group gets (unknown), not the old group's.
+    assert_eq!(attr(&pl.planned_state, "ingress"), attr(&sg2, "ingress"));
+    let pl = plan(
+        &p,
+        t,
+        &sg2,
+        &with(&unset_egress, vec![("description", vs("other"))]),
+    )
+    .await;
+    assert!(!attr(&pl.planned_state, "egress").is_known());
+    assert_eq!(attr(&pl.planned_state, "ingress"), attr(&sg2, "ingress"));
 
     // A group that references another one, deleted with revoke_rules_on_delete.
     let other_cfg = config(
