@@ -37,22 +37,23 @@ pub fn metadata(namespaced: bool) -> Field {
 
 /// A label selector (`match_labels`, `match_expressions`).
 pub fn selector(tf: &'static str, json: &'static str) -> Field {
-    one(
-        tf,
-        json,
-        vec![
-            f("match_labels", "matchLabels", Ty::MapStr),
-            many(
-                "match_expressions",
-                "matchExpressions",
-                vec![
-                    f("key", "key", Ty::Str),
-                    f("operator", "operator", Ty::Str),
-                    f("values", "values", Ty::SetStr),
-                ],
-            ),
-        ],
-    )
+    one(tf, json, selector_fields())
+}
+
+/// The fields of a label selector.
+pub fn selector_fields() -> Vec<Field> {
+    vec![
+        f("match_labels", "matchLabels", Ty::MapStr),
+        many(
+            "match_expressions",
+            "matchExpressions",
+            vec![
+                f("key", "key", Ty::Str),
+                f("operator", "operator", Ty::Str),
+                f("values", "values", Ty::SetStr),
+            ],
+        ),
+    ]
 }
 
 fn namespace() -> Def {
@@ -480,6 +481,10 @@ pub fn all() -> Vec<Def> {
         super::workloads::stateful_set(),
         super::workloads::daemon_set(),
         super::workloads::job(),
+        super::rbac::role(),
+        super::rbac::cluster_role(),
+        super::rbac::role_binding(),
+        super::rbac::cluster_role_binding(),
     ];
     let mut out = Vec::new();
     for d in base {

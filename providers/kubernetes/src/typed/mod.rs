@@ -9,6 +9,7 @@ mod container;
 pub mod defs;
 pub mod fields;
 mod pod;
+mod rbac;
 mod volumes;
 mod workloads;
 
