@@ -731,6 +731,7 @@ pub async fn apply(
     }
     let deletes_ok = run_deletes(&sh, hooks, jobs, opts.parallelism, &opts.cancel).await;
     let mut deposed_jobs = Vec::new();
+    let mut check_outcomes = crate::checks::CheckOutcomes::new();
     if deletes_ok && plan.mode != PlanMode::Destroy {
         // Phase 2: the graph walk. Value nodes are evaluated as soon as
         // their dependencies are done; resource nodes' provider calls run
@@ -815,7 +816,7 @@ pub async fn apply(
         if interrupted {
             sh.diag(Diagnostic::error("Apply interrupted", "terrane was interrupted; changes in progress were finished and saved, and no new ones were started."));
         } else {
-            crate::checks::apply_checks(&mut w, &sh, plan, hooks).await;
+            check_outcomes = crate::checks::apply_checks(&mut w, &sh, plan, hooks).await;
         }
     }
     // Phase 3: deposed objects of create-before-destroy replacements.
@@ -847,6 +848,17 @@ pub async fn apply(
             || crate::checks::is_nested_data(config, &path, &r)
     });
     let mut new_state = working.finish();
+    // Check results are recorded after a successful apply or destroy (a
+    // failed one keeps the previous results); a refresh keeps them.
+    if plan.mode != PlanMode::RefreshOnly && !diags.has_errors() {
+        new_state.check_results = crate::check_results::build(
+            config,
+            &w,
+            &new_state,
+            &check_outcomes,
+            plan.mode == PlanMode::Destroy,
+        );
+    }
     // Outputs.
     let mut outputs = BTreeMap::new();
     new_state.outputs.clear();

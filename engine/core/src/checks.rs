@@ -195,6 +195,7 @@ pub(crate) async fn apply_nested_read(
     w: &mut Walker<'_>,
     hooks: &dyn Hooks,
     c: &ResourceChange,
+    failures: &mut Vec<String>,
 ) -> Option<(ModuleInstance, Resource, InstanceKey, Value, Schema, String)> {
     let (m, _, key) = crate::apply::change_parts(c)?;
     let p = m.to_path();
@@ -217,6 +218,7 @@ pub(crate) async fn apply_nested_read(
     let config = match w.instance_config(&m, rb, &refs, rd, &schema.block) {
         Ok(v) => v,
         Err(d) => {
+            failures.extend(d.errors().map(failure_message));
             w.diags.extend(d);
             downgrade_since(&mut w.diags, from, &c.address, rb);
             return None;
@@ -231,6 +233,7 @@ pub(crate) async fn apply_nested_read(
         })
         .await;
     let failed = resp.diagnostics.has_errors();
+    failures.extend(resp.diagnostics.errors().map(failure_message));
     w.diags.extend(resp.diagnostics);
     downgrade_since(&mut w.diags, from, &c.address, rb);
     let value = if failed {
@@ -257,22 +260,63 @@ pub(crate) async fn apply_nested_read(
     Some((m, rb.addr.clone(), key, stored, schema, provider_config))
 }
 
+/// How a check's failed data source is reported in its check result.
+fn failure_message(d: &Diagnostic) -> String {
+    format!("{}: {}", d.summary, d.detail)
+}
+
+/// The result of one check block instance: failure messages (of its
+/// assertions, or of its data source), and whether an assertion could not
+/// be decided.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub(crate) struct CheckOutcome {
+    pub failures: Vec<String>,
+    pub unknown: bool,
+}
+
+/// Check block outcomes by (module instance, check name).
+pub(crate) type CheckOutcomes = BTreeMap<(ModuleInstance, String), CheckOutcome>;
+
+/// The check block that scopes the data source `r` of module `path`.
+fn check_of<'c>(config: &'c Config, path: &ModulePath, r: &Resource) -> Option<&'c str> {
+    config.descendant(path)?.module.checks.iter().find_map(|(name, ch)| {
+        ch.data
+            .as_ref()
+            .is_some_and(|d| d.addr == *r)
+            .then_some(name.as_str())
+    })
+}
+
 /// Reads every check-scoped data source of the plan again, keeps their
-/// objects in the new state and evaluates the check assertions.
+/// objects in the new state and evaluates the check assertions; returns
+/// each check's outcome.
 pub(crate) async fn apply_checks(
     w: &mut Walker<'_>,
     sh: &crate::apply::Shared<'_>,
     plan: &Plan,
     hooks: &dyn Hooks,
-) {
+) -> CheckOutcomes {
+    let mut data_failures: CheckOutcomes = BTreeMap::new();
     let nested = plan.changes.iter().filter(|c| {
         c.action == Action::Read
             && crate::apply::change_parts(c)
                 .is_some_and(|(m, r, _)| is_nested_data(w.config, &m.to_path(), &r))
     });
     for c in nested {
-        let Some((m, r, k, v, schema, provider_config)) = apply_nested_read(w, hooks, c).await
-        else {
+        let mut failures = Vec::new();
+        let read = apply_nested_read(w, hooks, c, &mut failures).await;
+        if !failures.is_empty() {
+            if let Some((m, r, _)) = crate::apply::change_parts(c) {
+                if let Some(name) = check_of(w.config, &m.to_path(), &r) {
+                    data_failures
+                        .entry((m, name.to_string()))
+                        .or_default()
+                        .failures
+                        .extend(failures);
+                }
+            }
+        }
+        let Some((m, r, k, v, schema, provider_config)) = read else {
             continue;
         };
         if let Ok(o) = crate::apply::state_object(&v, &schema, &[], &[], false) {
@@ -286,7 +330,13 @@ pub(crate) async fn apply_checks(
             );
         }
     }
-    evaluate_asserts(w, None);
+    let mut outcomes = evaluate_asserts(w, None);
+    // A check whose data source failed reports that failure, not its
+    // (undecidable) assertions.
+    for (k, o) in data_failures {
+        outcomes.insert(k, o);
+    }
+    outcomes
 }
 
 /// A provider diagnostic about a nested data source names it and points
@@ -308,11 +358,16 @@ fn with_block(d: Diagnostic, address: &str, rb: &ResourceBlock) -> Diagnostic {
 /// warning. During a plan (`pending` given) an unknown condition is a
 /// warning too, unless the check's data source failed to read; conditions
 /// that fail to evaluate are not reported.
-pub(crate) fn evaluate_asserts(w: &mut Walker<'_>, pending: Option<&FailedChecks>) {
+pub(crate) fn evaluate_asserts(
+    w: &mut Walker<'_>,
+    pending: Option<&FailedChecks>,
+) -> CheckOutcomes {
+    let mut outcomes = CheckOutcomes::new();
     let config = w.config;
     for c in config.walk() {
         for (name, check) in &c.module.checks {
             for m in w.scopes.instances(&c.path) {
+                let outcome = outcomes.entry((m.clone(), name.clone())).or_default();
                 for rule in &check.asserts {
                     let mut refs = terrane_lang::references(&rule.condition.expr);
                     refs.extend(terrane_lang::references(&rule.error_message.expr));
@@ -326,9 +381,11 @@ pub(crate) fn evaluate_asserts(w: &mut Walker<'_>, pending: Option<&FailedChecks
                         &w.sources,
                     );
                     let Ok(v) = cond else {
+                        outcome.unknown = true;
                         continue;
                     };
                     if !v.is_known() {
+                        outcome.unknown = true;
                         if pending.is_some_and(|f| !f.contains(&(m.clone(), name.clone()))) {
                             w.diags.push(
                                 Diagnostic::warning(
@@ -352,6 +409,7 @@ pub(crate) fn evaluate_asserts(w: &mut Walker<'_>, pending: Option<&FailedChecks
                     .ok()
                     .and_then(|m| m.unmark_deep().0.as_str().map(String::from))
                     .unwrap_or_default();
+                    outcome.failures.push(msg.clone());
                     // Terraform names no address for a failed assertion.
                     w.diags.push(
                         Diagnostic::warning("Check block assertion failed", msg)
@@ -361,4 +419,5 @@ pub(crate) fn evaluate_asserts(w: &mut Walker<'_>, pending: Option<&FailedChecks
             }
         }
     }
+    outcomes
 }

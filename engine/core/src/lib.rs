@@ -20,6 +20,7 @@
 #![allow(clippy::result_large_err)]
 
 pub mod apply;
+mod check_results;
 pub mod checks;
 pub mod decode;
 pub mod graph;

@@ -418,6 +418,7 @@ pub fn apply(a: ApplyArgs, kind: Kind) -> u8 {
     });
     let changed = outcome.state.resources != before.resources
         || outcome.state.outputs != before.outputs
+        || outcome.state.check_results != before.check_results
         || !found;
     if changed {
         let b = &ctx.backend;
