@@ -110,7 +110,23 @@ fn check_results(dir: &Path) -> J {
     J::Array(results)
 }
 
-/// Applies and destroys the configuration; the check results after each.
+/// `show -json`'s `checks`, in address order.
+fn shown_checks(bin: &Path, dir: &Path) -> J {
+    let out = run(bin, dir, &["show", "-json"]);
+    assert!(out.status.success(), "{out:?}");
+    let doc: J = serde_json::from_slice(&out.stdout).unwrap();
+    let mut checks = doc["checks"].as_array().cloned().unwrap_or_default();
+    for c in &mut checks {
+        if let Some(i) = c["instances"].as_array_mut() {
+            i.sort_by_key(|x| x["address"]["to_display"].to_string());
+        }
+    }
+    checks.sort_by_key(|c| c["address"]["to_display"].to_string());
+    J::Array(checks)
+}
+
+/// Applies and destroys the configuration; the check results after each
+/// (with, after the apply, what `show -json` makes of them).
 fn script(bin: &Path, dir: &Path) -> (J, J) {
     std::fs::create_dir_all(dir.join("mod")).unwrap();
     std::fs::write(dir.join("main.tf"), ROOT).unwrap();
@@ -118,7 +134,7 @@ fn script(bin: &Path, dir: &Path) -> (J, J) {
     assert!(run(bin, dir, &["init", "-input=false"]).status.success());
     let applied = run(bin, dir, &["apply", "-auto-approve"]);
     assert!(applied.status.success(), "{applied:?}");
-    let after_apply = check_results(dir);
+    let after_apply = serde_json::json!([check_results(dir), shown_checks(bin, dir)]);
     let destroyed = run(bin, dir, &["destroy", "-auto-approve"]);
     assert!(destroyed.status.success(), "{destroyed:?}");
     (after_apply, check_results(dir))
@@ -148,6 +164,7 @@ fn check_results_match_terraform() {
 fn check_results_record_every_checkable_object() {
     let dir = tempfile::tempdir().unwrap();
     let (applied, destroyed) = script(&terrane_bin(), dir.path());
+    let applied = applied[0].clone();
     let by_addr = |addr: &str| {
         applied
             .as_array()

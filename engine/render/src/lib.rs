@@ -33,6 +33,7 @@
 //! output byte for byte.
 
 pub mod apply;
+mod checks_json;
 mod color;
 pub mod config_build;
 pub mod config_json;

@@ -305,7 +305,7 @@ pub fn plan_json(input: &PlanJsonInput) -> Result<J, RenderError> {
         m.insert("output_changes".into(), J::Object(oc));
     }
     let empty = StateFile::new(input.terraform_version);
-    let mut prior = state_json(
+    let mut prior = state_values_json(
         input.prior_state.unwrap_or(&empty),
         input.terraform_version,
         input.schemas,
@@ -470,9 +470,22 @@ fn empty_mask(values: &J) -> J {
     }
 }
 
-/// The `values` document of a state (`show -json` of a state, and a plan's
-/// `prior_state`).
+/// `show -json` of a state: its `values` document and its `checks`.
 pub fn state_json(
+    state: &StateFile,
+    terraform_version: &str,
+    schemas: &dyn Schemas,
+) -> Result<J, RenderError> {
+    let mut doc = state_values_json(state, terraform_version, schemas)?;
+    if let (Some(checks), J::Object(m)) = (crate::checks_json::checks_json(state), &mut doc) {
+        m.insert("checks".into(), checks);
+    }
+    Ok(doc)
+}
+
+/// The `values` document of a state (a plan's `prior_state`, and the body
+/// of [`state_json`]).
+pub fn state_values_json(
     state: &StateFile,
     terraform_version: &str,
     schemas: &dyn Schemas,
