@@ -10,7 +10,7 @@ use crate::framework::{
 };
 use crate::subnet_group::{Described, SubnetGroupApi, SubnetGroupRes};
 use crate::vals::*;
-use aws_sdk_elasticache::types::{ParameterNameValue, ReplicationGroup, Tag};
+use aws_sdk_elasticache::types::{CacheCluster, ParameterNameValue, ReplicationGroup, Tag};
 use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::time::Duration;
@@ -456,30 +456,76 @@ async fn find_rg(aws: &Aws, id: &str) -> Result<Option<ReplicationGroup>, AwsErr
     }
 }
 
-/// Every replication group of the region, by ID (paginated).
-async fn list_rgs(aws: &Aws) -> Result<BTreeMap<String, ReplicationGroup>, AwsError> {
+/// Every object of a marker-paginated ElastiCache listing (`page(marker)`
+/// answers one page and the next marker), by ID.
+async fn list_all<T, F, Fut>(
+    page: F,
+    id_of: fn(&T) -> Option<&str>,
+) -> Result<BTreeMap<String, T>, AwsError>
+where
+    F: Fn(Option<String>) -> Fut,
+    Fut: std::future::Future<Output = Result<(Vec<T>, Option<String>), AwsError>>,
+{
     let mut out = BTreeMap::new();
     let mut marker: Option<String> = None;
     loop {
-        let page = aws
-            .call("ElastiCache DescribeReplicationGroups", || {
-                aws.elasticache
-                    .describe_replication_groups()
-                    .max_records(100)
-                    .set_marker(marker.clone())
-                    .send()
-            })
-            .await?;
-        for g in page.replication_groups() {
-            if let Some(id) = g.replication_group_id() {
-                out.insert(id.to_string(), g.clone());
+        let (items, next) = page(marker.clone()).await?;
+        for item in items {
+            if let Some(id) = id_of(&item) {
+                out.insert(id.to_string(), item);
             }
         }
-        match page.marker() {
-            Some(m) if !m.is_empty() => marker = Some(m.to_string()),
+        match next {
+            Some(m) if !m.is_empty() => marker = Some(m),
             _ => return Ok(out),
         }
     }
+}
+
+/// Every cache cluster of the region, by ID.
+async fn list_clusters(aws: &Aws) -> Result<BTreeMap<String, CacheCluster>, AwsError> {
+    list_all(
+        |marker| async move {
+            let page = aws
+                .call("ElastiCache DescribeCacheClusters", || {
+                    aws.elasticache
+                        .describe_cache_clusters()
+                        .max_records(100)
+                        .set_marker(marker.clone())
+                        .send()
+                })
+                .await?;
+            Ok((
+                page.cache_clusters().to_vec(),
+                page.marker().map(String::from),
+            ))
+        },
+        |c| c.cache_cluster_id(),
+    )
+    .await
+}
+
+/// Every replication group of the region, by ID.
+async fn list_rgs(aws: &Aws) -> Result<BTreeMap<String, ReplicationGroup>, AwsError> {
+    list_all(
+        |marker| async move {
+            let page = aws
+                .call("ElastiCache DescribeReplicationGroups", || {
+                    aws.elasticache
+                        .describe_replication_groups()
+                        .max_records(100)
+                        .set_marker(marker.clone())
+                        .send()
+                })
+                .await?;
+            Ok((
+                page.replication_groups().to_vec(),
+                page.marker().map(String::from),
+            ))
+        },
+        |g| g.replication_group_id(),
+    )
+    .await
 }
 
 async fn wait_rg_available(
@@ -637,7 +683,7 @@ impl Resource for ReplicationGroupRes {
         let g = wait_rg_available(aws, &id, limit)
             .await
             .map_err(|e| Failed::from(e).with_partial(partial.clone()))?;
-        self.state_full(aws, &partial, &g)
+        self.state_full(aws, &partial, &g, None)
             .await
             .map_err(|e| Failed::from(e).with_partial(partial))
     }
@@ -645,7 +691,7 @@ impl Resource for ReplicationGroupRes {
     async fn read(&self, aws: &Aws, state: &Obj) -> Result<Option<Obj>, Error> {
         let id = get_s(state, "id").unwrap_or_default();
         match find_rg(aws, &id).await? {
-            Some(g) => Ok(Some(self.state_full(aws, state, &g).await?)),
+            Some(g) => Ok(Some(self.state_full(aws, state, &g, None).await?)),
             None => Ok(None),
         }
     }
@@ -661,15 +707,16 @@ impl Resource for ReplicationGroupRes {
             }
             return out;
         }
-        let all = match list_rgs(aws).await {
-            Ok(all) => all,
-            Err(e) => return states.iter().map(|_| Err(e.clone().into())).collect(),
-        };
+        let (all, members) =
+            match futures::future::try_join(list_rgs(aws), list_clusters(aws)).await {
+                Ok(x) => x,
+                Err(e) => return states.iter().map(|_| Err(e.clone().into())).collect(),
+            };
         let futs = states.iter().map(|s| {
-            let all = &all;
+            let (all, members) = (&all, &members);
             async move {
                 match get_ne(s, "id").and_then(|id| all.get(&id)) {
-                    Some(g) => self.state_full(aws, s, g).await.map(Some),
+                    Some(g) => self.state_full(aws, s, g, Some(members)).await.map(Some),
                     None => Ok(None),
                 }
             }
@@ -813,7 +860,16 @@ impl Resource for ReplicationGroupRes {
 }
 
 impl ReplicationGroupRes {
-    async fn state_full(&self, aws: &Aws, prior: &Obj, g: &ReplicationGroup) -> Result<Obj, Error> {
+    /// The state of a replication group; its first member cluster's
+    /// details come from `members` (a listing of the region's clusters)
+    /// when given, else from their own call.
+    async fn state_full(
+        &self,
+        aws: &Aws,
+        prior: &Obj,
+        g: &ReplicationGroup,
+        members: Option<&BTreeMap<String, CacheCluster>>,
+    ) -> Result<Obj, Error> {
         let mut st = prior.clone();
         let id = g.replication_group_id().unwrap_or_default();
         let arn = g.arn().unwrap_or_default().to_string();
@@ -904,8 +960,9 @@ impl ReplicationGroupRes {
         // Details only the member clusters know.
         // A member may not be visible yet (and moto 5.2.5 lists members it
         // cannot describe): then the configured values stand.
-        let member_detail = match g.member_clusters().first() {
-            Some(member) => match aws
+        let member_detail = match (g.member_clusters().first(), members) {
+            (Some(member), Some(listed)) => listed.get(member).cloned(),
+            (Some(member), None) => match aws
                 .call("ElastiCache DescribeCacheClusters", || {
                     aws.elasticache
                         .describe_cache_clusters()
@@ -918,7 +975,7 @@ impl ReplicationGroupRes {
                 Err(e) if e.is(&["CacheClusterNotFound"]) => None,
                 Err(e) => return Err(e.into()),
             },
-            None => None,
+            (None, _) => None,
         };
         if member_detail.is_none() {
             let ev = get_s(&st, "engine_version").unwrap_or_default();

@@ -592,15 +592,11 @@ async fn replication_groups_refresh_with_one_listing() {
             ("replication_group_id", vs("rg-gone")),
         ],
     );
-    let count = |p: &terrane_provider_aws::Configured| {
-        p.aws
-            .counter
-            .by_operation()
-            .get("DescribeReplicationGroups")
-            .copied()
-            .unwrap_or(0)
+    let count = |p: &terrane_provider_aws::Configured, op: &str| {
+        p.aws.counter.by_operation().get(op).copied().unwrap_or(0)
     };
-    let before = count(&p);
+    let ops = ["DescribeReplicationGroups", "DescribeCacheClusters"];
+    let before: Vec<u64> = ops.iter().map(|o| count(&p, o)).collect();
     refresh_calls(
         &p,
         "aws_elasticache_replication_group",
@@ -608,7 +604,15 @@ async fn replication_groups_refresh_with_one_listing() {
         Some(&gone),
     )
     .await;
-    assert_eq!(count(&p) - before, 1, "{:?}", p.aws.counter.by_operation());
+    // One listing of the groups and one of their member clusters.
+    for (op, b) in ops.iter().zip(before) {
+        assert_eq!(
+            count(&p, op) - b,
+            1,
+            "{op}: {:?}",
+            p.aws.counter.by_operation()
+        );
+    }
 }
 
 #[tokio::test]
