@@ -41,51 +41,9 @@ pub fn type_to_json(t: &Type) -> serde_json::Value {
 
 /// Parses cty's JSON form of a type.
 pub fn type_from_json(j: &serde_json::Value) -> Result<Type, CoreError> {
-    use serde_json::Value as J;
-    let bad = || CoreError::Decode(format!("invalid type JSON: {j}"));
-    match j {
-        J::String(s) => match s.as_str() {
-            "string" => Ok(Type::String),
-            "number" => Ok(Type::Number),
-            "bool" => Ok(Type::Bool),
-            "dynamic" => Ok(Type::Dynamic),
-            _ => Err(bad()),
-        },
-        J::Array(a) => {
-            let kind = a.first().and_then(J::as_str).ok_or_else(bad)?;
-            let arg = a.get(1).ok_or_else(bad)?;
-            match kind {
-                "list" => Ok(Type::list(type_from_json(arg)?)),
-                "set" => Ok(Type::set(type_from_json(arg)?)),
-                "map" => Ok(Type::map(type_from_json(arg)?)),
-                "object" => {
-                    let m = arg.as_object().ok_or_else(bad)?;
-                    let mut attrs = BTreeMap::new();
-                    for (k, v) in m {
-                        attrs.insert(k.clone(), type_from_json(v)?);
-                    }
-                    let optional = a
-                        .get(2)
-                        .and_then(J::as_array)
-                        .map(|o| {
-                            o.iter()
-                                .filter_map(|x| x.as_str().map(String::from))
-                                .collect()
-                        })
-                        .unwrap_or_default();
-                    Ok(Type::Object { attrs, optional })
-                }
-                "tuple" => {
-                    let es = arg.as_array().ok_or_else(bad)?;
-                    Ok(Type::Tuple(
-                        es.iter().map(type_from_json).collect::<Result<_, _>>()?,
-                    ))
-                }
-                _ => Err(bad()),
-            }
-        }
-        _ => Err(bad()),
-    }
+    let v = Value::from_json_str(&j.to_string())
+        .map_err(|_| CoreError::Decode(format!("invalid type JSON: {j}")))?;
+    type_from_decoded(&v)
 }
 
 /// [`type_from_json`] for type JSON already decoded into a value (strings,
