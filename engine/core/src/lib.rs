@@ -14,6 +14,11 @@
 //! through locals, variables and outputs with memoisation), never
 //! transitive closures. Apply persists every provider call through the
 //! state journal (an O(1) append) and writes the full state once at the end.
+//! The only work apply does besides provider calls is running `local-exec`
+//! provisioners (the `provision` module) as child processes; `check` blocks and
+//! their scoped data sources sit outside the graph ([`checks`]) because
+//! nothing else may refer to them, so they are planned and applied after
+//! the walk.
 
 // Diagnostics are this crate's error currency (they carry source ranges),
 // so results with a Diagnostic error are deliberate.
