@@ -372,6 +372,14 @@ impl Kube {
     }
 }
 
+/// Whether a PersistentVolumeClaim is bound; `Err` names its phase.
+pub fn claim_bound(obj: &J) -> Result<(), String> {
+    match obj.pointer("/status/phase").and_then(J::as_str) {
+        Some("Bound") => Ok(()),
+        phase => Err(format!("phase {}", phase.unwrap_or("unknown"))),
+    }
+}
+
 /// The message of a Job's `Failed=True` condition, if it has one.
 pub fn job_failure(obj: &J) -> Option<String> {
     job_condition(obj, "Failed").map(|c| {

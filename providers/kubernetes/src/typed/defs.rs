@@ -481,6 +481,7 @@ pub fn all() -> Vec<Def> {
         super::workloads::stateful_set(),
         super::workloads::daemon_set(),
         super::workloads::job(),
+        super::storage::persistent_volume_claim(),
         super::rbac::role(),
         super::rbac::cluster_role(),
         super::rbac::role_binding(),

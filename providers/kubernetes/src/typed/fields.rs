@@ -99,6 +99,9 @@ pub struct Field {
     /// For labels/annotations: keys controllers add (a Job's `job-name`),
     /// reported only when the configuration has them, kept on update.
     pub generated_keys: &'static [&'static str],
+    /// A terrane-only setting an import sets to its default (Terraform's
+    /// provider does so for `wait_until_bound`).
+    pub imported_default: bool,
 }
 
 /// An optional field.
@@ -114,6 +117,7 @@ pub fn f(tf: &'static str, json: &'static str, ty: Ty) -> Field {
         server_block: false,
         unbounded: false,
         generated_keys: &[],
+        imported_default: false,
     }
 }
 
@@ -161,6 +165,11 @@ impl Field {
     /// A block the server fills in.
     pub fn server_block(mut self) -> Self {
         self.server_block = true;
+        self
+    }
+    /// Set to its default on import.
+    pub fn imported_default(mut self) -> Self {
+        self.imported_default = true;
         self
     }
     /// Label or annotation keys controllers add.
@@ -577,7 +586,11 @@ pub fn from_json(fields: &[Field], j: Option<&Map<String, J>>, prior: Option<&Ob
             // import then sets them.
             let v = pv
                 .cloned()
-                .or_else(|| prior.and(fl.default.clone()))
+                .or_else(|| {
+                    (prior.is_some() || fl.imported_default)
+                        .then(|| fl.default.clone())
+                        .flatten()
+                })
                 .unwrap_or_else(|| Value::null(fl.tf_type()));
             out.insert(fl.tf.to_string(), v);
             continue;

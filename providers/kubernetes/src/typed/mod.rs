@@ -10,10 +10,13 @@ pub mod defs;
 pub mod fields;
 mod pod;
 mod rbac;
+mod storage;
 mod volumes;
 mod workloads;
 
-use crate::client::{job_failure, job_finished, rollout_done, Kube, KubeError, Target};
+use crate::client::{
+    claim_bound, job_failure, job_finished, rollout_done, Kube, KubeError, Target,
+};
 use crate::vals::*;
 use fields::{from_json, overlay, plan, replace_paths, schema_block, to_json, Field};
 use serde_json::{Map, Value as J};
@@ -53,6 +56,8 @@ pub enum Wait {
     Rollout,
     /// `wait_for_completion`: a Job's `Complete` condition.
     Completion,
+    /// `wait_until_bound`: a claim's `Bound` phase.
+    Bound,
 }
 
 impl Wait {
@@ -61,6 +66,7 @@ impl Wait {
             Wait::None => None,
             Wait::Rollout => Some("wait_for_rollout"),
             Wait::Completion => Some("wait_for_completion"),
+            Wait::Bound => Some("wait_until_bound"),
         }
     }
 }
@@ -298,6 +304,11 @@ impl Def {
                     job_finished,
                     "Waiting for the job to complete",
                 ),
+                Wait::Bound => (
+                    self.timeout(&planned, "create", Duration::from_secs(300)),
+                    claim_bound,
+                    "Waiting for the claim to be bound",
+                ),
                 _ => (
                     self.timeout(&planned, verb, Duration::from_secs(600)),
                     rollout_done,
@@ -321,10 +332,10 @@ impl Def {
                 Err(e) => Some(e.to_string()),
             };
             if let Some(e) = failure {
-                let outcome = if self.wait == Wait::Completion {
-                    "the job did not complete"
-                } else {
-                    "its pods did not become available"
+                let outcome = match self.wait {
+                    Wait::Completion => "the job did not complete",
+                    Wait::Bound => "it was not bound to a volume",
+                    _ => "its pods did not become available",
                 };
                 diagnostics.push(Diagnostic::error(
                     what,

@@ -4,6 +4,7 @@
 use super::defs::{metadata, selector};
 use super::fields::{f, many, one, Field, Ty};
 use super::pod::{pod_spec, pod_spec_restarting};
+use super::storage::pvc_spec;
 use super::{Def, Wait};
 use terrane_value::Value;
 
@@ -113,34 +114,7 @@ fn volume_claim_template() -> Field {
     many(
         "volume_claim_template",
         "volumeClaimTemplates",
-        vec![
-            metadata(true),
-            one(
-                "spec",
-                "spec",
-                vec![
-                    f("access_modes", "accessModes", Ty::SetStr)
-                        .req()
-                        .force_new(),
-                    one(
-                        "resources",
-                        "resources",
-                        vec![
-                            f("limits", "limits", Ty::Quantities).force_new(),
-                            f("requests", "requests", Ty::Quantities),
-                        ],
-                    )
-                    .req(),
-                    selector("selector", "selector").force_new(),
-                    f("storage_class_name", "storageClassName", Ty::Str)
-                        .oc()
-                        .force_new(),
-                    f("volume_mode", "volumeMode", Ty::Str).oc().force_new(),
-                    f("volume_name", "volumeName", Ty::Str).oc().force_new(),
-                ],
-            )
-            .req(),
-        ],
+        vec![metadata(true), pvc_spec()],
     )
     .force_new()
 }

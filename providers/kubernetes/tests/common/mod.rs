@@ -369,6 +369,7 @@ pub async fn lifecycle(p: &KubernetesProvider, c: &Configured, case: Case<'_>) {
     for local in [
         "wait_for_rollout",
         "wait_for_completion",
+        "wait_until_bound",
         "wait_for_load_balancer",
         "wait_for_default_service_account",
         "field_manager",
