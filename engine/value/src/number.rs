@@ -26,6 +26,10 @@ pub const PRECISION_BITS: u32 = 512;
 /// Decimal digits kept by inexact operations, about 512 bits.
 pub const PRECISION_DIGITS: u64 = 155;
 
+/// Decimal exponents up to this size are applied exactly (5^100000 has
+/// about 232,000 bits); larger ones through a rounded power of five.
+const EXACT_POW5_LIMIT: u64 = 100_000;
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 enum Class {
     Zero,
@@ -172,6 +176,16 @@ impl Number {
         if mag.is_zero() {
             return Number::zero(neg, prec);
         }
+        if exp10.unsigned_abs() > EXACT_POW5_LIMIT {
+            // 5^n exactly would take minutes and gigabytes for `1e100000000`;
+            // Go's big.Float (Terraform's parser) rounds it the same way.
+            let (five, e5) = Number::pow5_rounded(exp10.unsigned_abs(), prec + 64);
+            return if exp10 >= 0 {
+                Number::rounded(neg, mag * five, exp10 + e5, false, prec)
+            } else {
+                Number::from_ratio(neg, mag, five, exp10 - e5, prec)
+            };
+        }
         if exp10 >= 0 {
             let five = num_traits::pow(BigUint::from(5u32), exp10 as usize);
             Number::rounded(neg, mag * five, exp10, false, prec)
@@ -179,6 +193,26 @@ impl Number {
             let five = num_traits::pow(BigUint::from(5u32), (-exp10) as usize);
             Number::from_ratio(neg, mag, five, exp10, prec)
         }
+    }
+
+    /// `5^n` as `m × 2^e`, by repeated squaring with every product rounded
+    /// to `prec` bits (Go's `big.Float.pow5`, used by `big.ParseFloat`).
+    fn pow5_rounded(n: u64, prec: u32) -> (BigUint, i64) {
+        let round = |m: BigUint, e: i64| {
+            let r = Number::rounded(false, m, e, false, prec);
+            (r.mant, r.exp)
+        };
+        let (mut z, mut ze) = (BigUint::from(5u32).pow(27), 0i64);
+        let (mut f, mut fe) = (BigUint::from(5u32), 0i64);
+        let mut n = n.saturating_sub(27);
+        while n > 0 {
+            if n & 1 == 1 {
+                (z, ze) = round(&z * &f, ze + fe);
+            }
+            (f, fe) = round(&f * &f, fe + fe);
+            n >>= 1;
+        }
+        (z, ze)
     }
 
     /// The exact decimal value (zero for infinities).
@@ -239,9 +273,15 @@ impl Number {
                 e.parse::<i64>().map_err(|_| bad())?
             }
         };
-        exp10 -= frac_part.len() as i64;
+        exp10 = exp10.checked_sub(frac_part.len() as i64).ok_or_else(bad)?;
         let all = format!("{int_part}{frac_part}");
         let mag = BigUint::from_str(&all).map_err(|_| bad())?;
+        // Go's big.ParseFloat refuses a binary exponent outside int32
+        // ("exponent overflow"); HCL then reports the literal as invalid.
+        let exp2 = (mag.bits() as i64).saturating_add(exp10);
+        if !mag.is_zero() && i32::try_from(exp2).is_err() {
+            return Err(bad());
+        }
         Ok(Number::from_decimal_parts(neg, mag, exp10, PRECISION_BITS))
     }
 
@@ -977,5 +1017,40 @@ mod tests {
             "1000000000000000000000"
         );
         assert_eq!(p("-1").div(&p("0")).unwrap().to_string(), "-Inf");
+    }
+
+    // Found by fuzzing (fuzz/, target lang_eval): `1 - 1e400000000003`
+    // ran for minutes computing 5^400000000003 exactly. Go's ParseFloat
+    // (so Terraform) refuses binary exponents beyond int32.
+    #[test]
+    fn huge_exponents_are_refused_not_computed() {
+        assert!(Number::parse("1e400000000003").is_err());
+        assert!(Number::parse("-10.000e400000000003").is_err());
+        assert!(Number::parse("1e-400000000003").is_err());
+        assert!(Number::parse("1.5e-9223372036854775808").is_err());
+        assert!(Number::parse("0e400000000003").is_ok());
+    }
+
+    #[test]
+    fn large_exponents_are_rounded_quickly() {
+        let started = std::time::Instant::now();
+        let big = p("1e40000000");
+        let small = p("1e-40000000");
+        assert!(started.elapsed() < std::time::Duration::from_secs(5));
+        assert!(big > p("1"));
+        assert!(small < p("1") && small > p("0"));
+        // Just past the exact limit the rounded power of five gives the
+        // same 512-bit result as exact arithmetic.
+        for n in [100_001i64, 100_003, -100_001, -100_003] {
+            let mag = BigUint::from(7u32);
+            let rounded = Number::from_decimal_parts(false, mag.clone(), n, PRECISION_BITS);
+            let five = num_traits::pow(BigUint::from(5u32), n.unsigned_abs() as usize);
+            let exact = if n >= 0 {
+                Number::rounded(false, mag * five, n, false, PRECISION_BITS)
+            } else {
+                Number::from_ratio(false, mag, five, n, PRECISION_BITS)
+            };
+            assert_eq!(rounded, exact, "7e{n}");
+        }
     }
 }
