@@ -8,12 +8,6 @@ mod commands;
 
 use std::process::ExitCode;
 
-/// mimalloc instead of the system allocator: plans build and drop millions
-/// of small values, and glibc's malloc/free were a third of a plan's
-/// instructions (with mimalloc a 1,000-resource plan runs 23-29% fewer).
-#[global_allocator]
-static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 /// The exit status a shell reports for a process ended by SIGPIPE.
 const BROKEN_PIPE_EXIT: u8 = 141;
 
