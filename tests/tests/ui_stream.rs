@@ -501,3 +501,48 @@ fn failed_provisioner_taints_and_destroy_provisioner_sees_self() {
         "{destroy}"
     );
 }
+
+/// Errors before planning (an empty directory, a syntax error) are
+/// `diagnostic` lines after the version line too, with Terraform's
+/// summaries and exit code.
+#[test]
+fn early_errors_are_diagnostic_lines() {
+    let cases: [(&str, Option<&str>); 2] = [
+        ("empty", None),
+        (
+            "syntax",
+            Some("resource \"terraform_data\" \"a\" {\n  input = \n}\n"),
+        ),
+    ];
+    let summaries = |out: &std::process::Output| -> (Option<i32>, Vec<String>) {
+        let lines = stream(out)
+            .iter()
+            .map(|l| {
+                let j: J = serde_json::from_str(l).unwrap();
+                format!("{} {}", j["type"], j["diagnostic"]["summary"])
+            })
+            .collect();
+        (out.status.code(), lines)
+    };
+    for (name, config) in cases {
+        let ours_dir = tempfile::tempdir().unwrap();
+        if let Some(c) = config {
+            std::fs::write(ours_dir.path().join("main.tf"), c).unwrap();
+        }
+        let ours = summaries(&terrane_step(ours_dir.path(), &["plan", "-json"]));
+        assert_eq!(ours.0, Some(1), "{name}");
+        assert!(
+            ours.1.iter().all(|l| l.starts_with("\"diagnostic\"")),
+            "{name}: {ours:?}"
+        );
+        let Some(bin) = terraform_bin() else {
+            continue;
+        };
+        let tf_dir = tempfile::tempdir().unwrap();
+        if let Some(c) = config {
+            std::fs::write(tf_dir.path().join("main.tf"), c).unwrap();
+        }
+        let theirs = summaries(&terraform_step(&bin, tf_dir.path(), &["plan", "-json"]));
+        assert_eq!(theirs, ours, "{name} (left: Terraform, right: terrane)");
+    }
+}

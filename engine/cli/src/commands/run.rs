@@ -34,14 +34,47 @@ struct Ctx {
     color: bool,
 }
 
+/// Reports an error without a source: a `diagnostic` line with `-json`.
+fn error(json: bool, summary: &str, detail: impl Into<String>) {
+    if json {
+        let mut d = Diagnostics::new();
+        d.push(Diagnostic::error(summary, detail));
+        uijson::print_diags(&d, &SourceMap::new());
+    } else {
+        common::error(summary, detail);
+    }
+}
+
+/// Loads and validates the configuration, reporting its diagnostics as
+/// `diagnostic` lines (what `common::load` does for the human UI).
+fn load_json() -> Option<(Config, SourceMap)> {
+    let (config, mut diags) = terrane_config::load_config(&common::cwd());
+    let sources = config.as_ref().map(|c| c.sources()).unwrap_or_default();
+    if let Some(c) = &config {
+        if !diags.has_errors() {
+            diags.extend(terrane_config::validate(c));
+        }
+    }
+    uijson::print_diags(&diags, &sources);
+    config.filter(|_| !diags.has_errors()).map(|c| (c, sources))
+}
+
 fn setup(a: &PlanArgs, kind: Kind) -> Result<Ctx, u8> {
     let color = !a.no_color && std::env::var_os("NO_COLOR").is_none();
-    let Some((config, sources)) = common::load(color) else {
+    if a.json {
+        uijson::print_version();
+    }
+    let loaded = if a.json {
+        load_json()
+    } else {
+        common::load(color)
+    };
+    let Some((config, sources)) = loaded else {
         return Err(1);
     };
     let (backend, ws) = common::backend().map_err(|e| e.report())?;
     let rt = common::runtime().map_err(|e| {
-        common::error("Failed to start", e);
+        error(a.json, "Failed to start", e);
         1u8
     })?;
     let destroying = a.destroy || kind == Kind::Destroy;
@@ -52,7 +85,7 @@ fn setup(a: &PlanArgs, kind: Kind) -> Result<Ctx, u8> {
         } else {
             "Applying"
         };
-        common::error(
+        error(a.json,
             "No configuration files",
             format!("{verb} requires configuration to be present. {gerund} without a configuration would mark everything for destruction, which is normally not what is desired. If you would like to destroy everything, run '{}' with the -destroy option. Otherwise, create a terrane configuration file (.tf file) and try again.", if kind == Kind::Plan { "terrane plan" } else { "terrane apply" }),
         );
@@ -211,9 +244,6 @@ pub fn plan(a: PlanArgs) -> u8 {
         Ok(c) => c,
         Err(c) => return c,
     };
-    if a.json {
-        uijson::print_version();
-    }
     let _lock = match common::lock(
         &ctx.backend,
         &ctx.ws,
@@ -223,14 +253,14 @@ pub fn plan(a: PlanArgs) -> u8 {
     ) {
         Ok(l) => l,
         Err(e) => {
-            common::error("Error acquiring the state lock", e);
+            error(a.json, "Error acquiring the state lock", e);
             return 1;
         }
     };
     let (state, _) = match common::read_state(&ctx.backend, &ctx.ws, &ctx.rt) {
         Ok(s) => s,
         Err(e) => {
-            common::error("Failed to load state", e);
+            error(a.json, "Failed to load state", e);
             return 1;
         }
     };
@@ -244,7 +274,8 @@ pub fn plan(a: PlanArgs) -> u8 {
     print_warnings(&warnings, &ctx, a.json);
     if let Some(out) = &a.out {
         if let Err(e) = std::fs::write(out, terrane_core::planfile::to_bytes(&plan)) {
-            common::error(
+            error(
+                a.json,
                 "Failed to write plan file",
                 format!("{}: {e}", out.display()),
             );
@@ -275,14 +306,9 @@ pub fn apply(a: ApplyArgs, kind: Kind) -> u8 {
         Err(c) => return c,
     };
     let json = pa.json;
-    if json {
-        uijson::print_version();
-        if a.plan_file.is_none() && !pa.auto_approve {
-            let mut d = Diagnostics::new();
-            d.push(Diagnostic::error("Plan file or auto-approve required", "terrane cannot ask for interactive approval when -json is set. You can either apply a saved plan file, or enable the -auto-approve option."));
-            report(&d, &ctx, true);
-            return 1;
-        }
+    if json && a.plan_file.is_none() && !pa.auto_approve {
+        error(true, "Plan file or auto-approve required", "terrane cannot ask for interactive approval when -json is set. You can either apply a saved plan file, or enable the -auto-approve option.");
+        return 1;
     }
     let _lock = match common::lock(
         &ctx.backend,
@@ -293,14 +319,14 @@ pub fn apply(a: ApplyArgs, kind: Kind) -> u8 {
     ) {
         Ok(l) => l,
         Err(e) => {
-            common::error("Error acquiring the state lock", e);
+            error(json, "Error acquiring the state lock", e);
             return 1;
         }
     };
     let (mut state, found) = match common::read_state(&ctx.backend, &ctx.ws, &ctx.rt) {
         Ok(s) => s,
         Err(e) => {
-            common::error("Failed to load state", e);
+            error(json, "Failed to load state", e);
             return 1;
         }
     };
@@ -311,7 +337,11 @@ pub fn apply(a: ApplyArgs, kind: Kind) -> u8 {
             let bytes = match std::fs::read(f) {
                 Ok(b) => b,
                 Err(e) => {
-                    common::error("Failed to read plan file", format!("{}: {e}", f.display()));
+                    error(
+                        json,
+                        "Failed to read plan file",
+                        format!("{}: {e}", f.display()),
+                    );
                     return 1;
                 }
             };
@@ -326,7 +356,7 @@ pub fn apply(a: ApplyArgs, kind: Kind) -> u8 {
                     p
                 }
                 Err(e) => {
-                    common::error("Failed to load the saved plan", e.to_string());
+                    error(json, "Failed to load the saved plan", e.to_string());
                     return 1;
                 }
             }
@@ -376,19 +406,19 @@ pub fn apply(a: ApplyArgs, kind: Kind) -> u8 {
     let jpath = match ctx.backend.journal_path(&ctx.ws) {
         Ok(p) => p,
         Err(e) => {
-            common::error("Failed to open the state journal", e.to_string());
+            error(json, "Failed to open the state journal", e.to_string());
             return 1;
         }
     };
     let mut journal = match Journal::open(&jpath) {
         Ok(j) => j,
         Err(e) => {
-            common::error("Failed to open the state journal", e.to_string());
+            error(json, "Failed to open the state journal", e.to_string());
             return 1;
         }
     };
     if let Err(e) = journal.begin(&state) {
-        common::error("Failed to start the state journal", e.to_string());
+        error(json, "Failed to start the state journal", e.to_string());
         return 1;
     }
     let opts = ApplyOptions {
@@ -424,11 +454,11 @@ pub fn apply(a: ApplyArgs, kind: Kind) -> u8 {
         let b = &ctx.backend;
         let ws = ctx.ws.clone();
         if let Err(e) = journal.checkpoint(&mut outcome.state, |s| b.write(&ws, s, false)) {
-            common::error("Failed to save state", e.to_string());
+            error(json, "Failed to save state", e.to_string());
             return 1;
         }
     } else if let Err(e) = journal.begin(&before) {
-        common::error("Failed to reset the state journal", e.to_string());
+        error(json, "Failed to reset the state journal", e.to_string());
     }
     // Plan warnings the apply repeated are shown once.
     let mut all: Diagnostics = plan_warnings
