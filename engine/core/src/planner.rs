@@ -238,6 +238,10 @@ pub(crate) struct PlanRun<'o> {
     visited: HashSet<(ModuleInstance, Resource)>,
     targeted: Option<HashSet<NodeIndex>>,
     excluded: HashSet<NodeIndex>,
+    /// The normal-mode walk a destroy plan starts with: its changes are
+    /// dropped and, as Terraform's pre-destroy refresh, it checks no
+    /// preconditions or postconditions.
+    pre_destroy: bool,
 }
 
 /// Plans `config` against `state`.
@@ -280,13 +284,15 @@ pub async fn plan(
         hooks,
     );
     w.diags.extend(move_diags);
-    // A destroy plan starts, as Terraform's does, with a refresh-only walk
+    // A destroy plan starts, as Terraform's does, with a normal-mode walk
     // of the whole configuration (refreshing managed objects and reading
-    // data sources); its changes are dropped, its drift kept.
+    // data sources; instances missing from state plan as creates, so what
+    // refers to them is unknown rather than an error); its changes are
+    // dropped, its drift kept.
     let refresh_opts;
     let walk_opts = if opts.mode == PlanMode::Destroy {
         refresh_opts = PlanOptions {
-            mode: PlanMode::RefreshOnly,
+            mode: PlanMode::Normal,
             ..opts.clone()
         };
         &refresh_opts
@@ -301,6 +307,7 @@ pub async fn plan(
         visited: HashSet::new(),
         targeted: targeted_nodes(&graph, &opts.targets),
         excluded: excluded_nodes(&graph, &opts.excludes),
+        pre_destroy: opts.mode == PlanMode::Destroy,
     };
     let mut failed_checks = crate::checks::FailedChecks::new();
     if opts.mode != PlanMode::Destroy || opts.refresh {
@@ -344,6 +351,7 @@ pub async fn plan(
         run.changes.clear();
         run.pending.clear();
         run.opts = opts;
+        run.pre_destroy = false;
         plan_destroy(&mut w, &mut run, state).await;
     }
     plan_outputs(&mut w, &mut plan, state, opts.mode);
@@ -930,7 +938,7 @@ pub(crate) async fn plan_instance(
     c.create_before_destroy = inst.cbd;
     // Preconditions.
     let meta_refs = resource_meta_refs(inst.rb);
-    if !inst.rb.lifecycle.preconditions.is_empty() {
+    if !inst.rb.lifecycle.preconditions.is_empty() && !run.pre_destroy {
         let ctx = w.scopes.context(&w.base, inst.m, &meta_refs, inst.rd, None);
         for rule in &inst.rb.lifecycle.preconditions {
             if !w.check_rule(
@@ -1099,7 +1107,7 @@ pub(crate) async fn plan_instance(
     c.after = mark_schema_sensitive(copy_marks(planned, &config), &inst.schema.block);
     c.private = planned_private;
     // Postconditions see the planned object as `self`.
-    if !inst.rb.lifecycle.postconditions.is_empty() {
+    if !inst.rb.lifecycle.postconditions.is_empty() && !run.pre_destroy {
         let mut refs = meta_refs.clone();
         refs.extend(body_refs.iter().cloned());
         let ctx = w
