@@ -466,3 +466,46 @@ async fn ignored_and_system_annotations_are_left_alone() {
     destroy(&c, ty, &s2).await;
     destroy(&c0, "kubernetes_namespace_v1", &nsv).await;
 }
+
+/// `status` is a computed attribute with Terraform's shape: one
+/// `load_balancer` whose `ingress` is empty until a load balancer exists.
+#[tokio::test]
+async fn service_and_ingress_status() {
+    let Some((p, c)) = provider().await else {
+        return;
+    };
+    let ns = "tt-status";
+    let nsv = namespace(&c, &p, ns).await;
+    let null = Value::dynamic_null();
+    let schema = &p.schema().resources["kubernetes_service_v1"].block;
+    assert!(schema.attributes["status"].computed && !schema.attributes["status"].optional);
+    assert!(!schema.blocks.contains_key("status"));
+    let ty = "kubernetes_service_v1";
+    let config = cfg(
+        &p,
+        ty,
+        json!({"metadata": {"name": "lb", "namespace": ns},
+               "spec": {"selector": {"app": "web"}, "port": [{"port": 80}]}}),
+    );
+    let pl = plan(&c, ty, &null, &config).await;
+    assert!(!at(&pl.planned_state, &["status"]).is_known());
+    let state = plan_apply(&c, ty, &null, &config).await;
+    let ingress = at(&state, &["status", "0", "load_balancer", "0", "ingress"]);
+    assert_eq!(ingress.len(), Some(0), "{}", show(&state));
+    let r = read(&c, ty, &state).await;
+    assert_eq!(plan(&c, ty, &r, &config).await.planned_state, r);
+    destroy(&c, ty, &state).await;
+
+    let ty = "kubernetes_ingress_v1";
+    let config = cfg(
+        &p,
+        ty,
+        json!({"metadata": {"name": "web", "namespace": ns},
+               "spec": {"default_backend": {"service": {"name": "lb", "port": {"number": 80}}}}}),
+    );
+    let state = plan_apply(&c, ty, &null, &config).await;
+    let lb = at(&state, &["status", "0", "load_balancer"]);
+    assert_eq!(lb.len(), Some(1), "{}", show(&state));
+    destroy(&c, ty, &state).await;
+    destroy(&c, "kubernetes_namespace_v1", &nsv).await;
+}

@@ -143,6 +143,29 @@ fn service_port() -> Field {
     )
 }
 
+/// `status { load_balancer { ingress { … } } }` of a Service or Ingress:
+/// computed, always one `load_balancer`, `ip`/`hostname` "" when unset.
+fn load_balancer_status(service: bool) -> Field {
+    let mut ingress = vec![
+        f("hostname", "hostname", Ty::Str).default(s("")),
+        f("ip", "ip", Ty::Str).default(s("")),
+    ];
+    if service {
+        ingress.push(f("ip_mode", "ipMode", Ty::Str));
+    }
+    one(
+        "status",
+        "status",
+        vec![one(
+            "load_balancer",
+            "loadBalancer",
+            vec![many("ingress", "ingress", ingress)],
+        )
+        .comp()],
+    )
+    .comp()
+}
+
 fn service() -> Def {
     Def {
         name: "kubernetes_service_v1",
@@ -178,6 +201,7 @@ fn service() -> Def {
                 ],
             )
             .req(),
+            load_balancer_status(true),
             f("wait_for_load_balancer", "", Ty::Bool).default(Value::bool(true)),
         ],
         timeouts: &["create"],
@@ -258,6 +282,7 @@ fn ingress() -> Def {
                 ],
             )
             .req(),
+            load_balancer_status(false),
             f("wait_for_load_balancer", "", Ty::Bool).default(Value::bool(false)),
         ],
         timeouts: &["create", "delete"],

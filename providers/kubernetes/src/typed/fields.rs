@@ -208,6 +208,11 @@ pub fn schema_block(fields: &[Field]) -> Block {
     let mut b = Block::default();
     for fl in fields {
         match &fl.ty {
+            // A block only the server writes (`status`) is a computed
+            // attribute, as in Terraform's provider.
+            Ty::Block(..) if fl.mode == Mode::Comp => {
+                b = b.attr(fl.tf, Attribute::computed(fl.tf_type()));
+            }
             Ty::Block(fs, rep) => {
                 let mut nb = NestedBlock::new(Nesting::List, schema_block(fs));
                 if *rep == Rep::One && !fl.unbounded {
@@ -578,6 +583,7 @@ fn scalar_from_json(fl: &Field, j: Option<&J>, prior: Option<&Value>) -> Value {
 /// and terrane-only settings (null without a prior).
 pub fn from_json(fields: &[Field], j: Option<&Map<String, J>>, prior: Option<&Obj>) -> Obj {
     let mut out = Obj::new();
+    let empty = Map::new();
     for fl in fields {
         let pv = prior.and_then(|p| p.get(fl.tf));
         if fl.json.is_empty() {
@@ -603,14 +609,17 @@ pub fn from_json(fields: &[Field], j: Option<&Map<String, J>>, prior: Option<&Ob
                     .and_then(Value::as_seq)
                     .map(|xs| xs.iter().map(obj).collect())
                     .unwrap_or_default();
+                let computed = fl.mode == Mode::Comp;
                 let raw: Vec<&Map<String, J>> = match (rep, jv) {
                     (Rep::One, Some(J::Object(o))) => {
-                        if o.is_empty() && prior_items.is_empty() {
+                        if o.is_empty() && prior_items.is_empty() && !computed {
                             vec![]
                         } else {
                             vec![o]
                         }
                     }
+                    // A computed object block always has its one element.
+                    (Rep::One, _) if computed => vec![&empty],
                     (Rep::Many, Some(J::Array(a))) => a.iter().filter_map(J::as_object).collect(),
                     _ => vec![],
                 };
@@ -645,6 +654,10 @@ pub fn plan(fields: &[Field], config: &Obj, prior: Option<&Obj>) -> Obj {
             .unwrap_or_else(|| Value::null(ty.clone()));
         let pv = prior.and_then(|p| p.get(fl.tf));
         let v = match &fl.ty {
+            Ty::Block(..) if fl.mode == Mode::Comp => match pv {
+                Some(p) if prior.is_some() => p.clone(),
+                _ => Value::unknown(ty),
+            },
             Ty::Block(fs, _) => {
                 let ety = block_type(fs);
                 let citems: Vec<Obj> = cv

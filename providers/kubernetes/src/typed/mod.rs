@@ -475,8 +475,12 @@ fn timeouts_type(ops: &[&str]) -> Type {
     Type::object(ops.iter().map(|o| (o.to_string(), Type::String)).collect())
 }
 
-/// `resource_version` and `generation` change on every write.
+/// `resource_version` and `generation` change on every write, and
+/// `status` may.
 fn mark_meta_unknown(planned: &mut Obj) {
+    if let Some(st) = planned.get_mut("status") {
+        *st = Value::unknown(st.ty());
+    }
     let Some(Value {
         kind: terrane_value::Kind::List(ety, items),
         ..
