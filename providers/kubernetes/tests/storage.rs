@@ -70,21 +70,13 @@ async fn claims_import_waiting_and_time_out_unbound() {
     j["wait_until_bound"] = json!(true);
     j["timeouts"] = json!({"create": "2s"});
     let config = cfg(&p, TY, j);
-    let null = Value::dynamic_null();
-    let pl = plan(&c, TY, &null, &config).await;
-    let ap = apply(&c, TY, &null, &pl.planned_state, &config).await;
-    let errs: Vec<String> = ap
-        .diagnostics
-        .errors()
-        .map(|d| format!("{} {}", d.summary, d.detail))
-        .collect();
-    assert_eq!(errs.len(), 1, "{errs:?}");
+    let (err, state) = create_failing_once(&c, TY, &config).await;
     assert!(
-        errs[0].contains("Waiting for the claim to be bound")
-            && errs[0].contains("phase Pending")
-            && errs[0].contains("wait_until_bound = false"),
+        err.contains("Waiting for the claim to be bound")
+            && err.contains("phase Pending")
+            && err.contains("wait_until_bound = false"),
         "{}",
-        errs[0]
+        err
     );
     // Terraform's provider imports claims with wait_until_bound = true.
     let imported = c
@@ -97,6 +89,6 @@ async fn claims_import_waiting_and_time_out_unbound() {
         imported.imported[0].state.get_attr("wait_until_bound"),
         Some(&Value::bool(true))
     );
-    destroy(&c, TY, &ap.new_state).await;
+    destroy(&c, TY, &state).await;
     destroy(&c, "kubernetes_namespace_v1", &nsv).await;
 }

@@ -214,24 +214,16 @@ async fn deployment_wait_for_rollout_times_out_without_nodes() {
     j["wait_for_rollout"] = json!(true);
     j["timeouts"] = json!({"create": "3s"});
     let config = cfg(&p, ty, j);
-    let null = Value::dynamic_null();
-    let pl = plan(&c, ty, &null, &config).await;
-    let ap = apply(&c, ty, &null, &pl.planned_state, &config).await;
-    let errs: Vec<String> = ap
-        .diagnostics
-        .errors()
-        .map(|d| format!("{} {}", d.summary, d.detail))
-        .collect();
-    assert_eq!(errs.len(), 1, "{errs:?}");
+    let (err, state) = create_failing_once(&c, ty, &config).await;
     assert!(
-        errs[0].contains("timed out after 3s") && errs[0].contains("0 available"),
+        err.contains("timed out after 3s") && err.contains("0 available"),
         "{}",
-        errs[0]
+        err
     );
-    assert!(errs[0].contains("Deployment tt-rollout/web"), "{}", errs[0]);
+    assert!(err.contains("Deployment tt-rollout/web"), "{}", err);
     // The object exists and is recorded, so nothing is left untracked.
-    assert!(!ap.new_state.is_null());
-    destroy(&c, ty, &ap.new_state).await;
+    assert!(!state.is_null());
+    destroy(&c, ty, &state).await;
     destroy(&c, "kubernetes_namespace_v1", &nsv).await;
 }
 

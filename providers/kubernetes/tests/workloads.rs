@@ -183,24 +183,16 @@ async fn job_wait_for_completion_times_out_without_nodes() {
     j["wait_for_completion"] = json!(true);
     j["timeouts"] = json!({"create": "2s"});
     let config = cfg(&p, ty, j);
-    let null = Value::dynamic_null();
-    let pl = plan(&c, ty, &null, &config).await;
-    let ap = apply(&c, ty, &null, &pl.planned_state, &config).await;
-    let errs: Vec<String> = ap
-        .diagnostics
-        .errors()
-        .map(|d| format!("{} {}", d.summary, d.detail))
-        .collect();
-    assert_eq!(errs.len(), 1, "{errs:?}");
+    let (err, state) = create_failing_once(&c, ty, &config).await;
     assert!(
-        errs[0].contains("Waiting for the job to complete")
-            && errs[0].contains("timed out after 2s")
-            && errs[0].contains("Job tt-job-wait/migrate")
-            && errs[0].contains("wait_for_completion = false"),
+        err.contains("Waiting for the job to complete")
+            && err.contains("timed out after 2s")
+            && err.contains("Job tt-job-wait/migrate")
+            && err.contains("wait_for_completion = false"),
         "{}",
-        errs[0]
+        err
     );
-    assert!(!ap.new_state.is_null());
-    destroy(&c, ty, &ap.new_state).await;
+    assert!(!state.is_null());
+    destroy(&c, ty, &state).await;
     destroy(&c, "kubernetes_namespace_v1", &nsv).await;
 }

@@ -182,6 +182,21 @@ pub async fn plan_apply(c: &Configured, ty: &str, prior: &Value, config: &Value)
     ap.new_state
 }
 
+/// Creates from `config` where the apply must fail with exactly one error
+/// (a wait that cannot finish); returns its text and the recorded state.
+pub async fn create_failing_once(c: &Configured, ty: &str, config: &Value) -> (String, Value) {
+    let null = Value::dynamic_null();
+    let pl = plan(c, ty, &null, config).await;
+    let ap = apply(c, ty, &null, &pl.planned_state, config).await;
+    let errs: Vec<String> = ap
+        .diagnostics
+        .errors()
+        .map(|d| format!("{} {}", d.summary, d.detail))
+        .collect();
+    assert_eq!(errs.len(), 1, "{errs:?}");
+    (errs[0].clone(), ap.new_state)
+}
+
 /// Reads an instance.
 pub async fn read(c: &Configured, ty: &str, state: &Value) -> Value {
     let r = c
