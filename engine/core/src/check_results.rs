@@ -12,7 +12,7 @@ use crate::checks::CheckOutcomes;
 use crate::walker::Walker;
 use terrane_addrs::{ModuleInstance, ResourceMode};
 use terrane_config::Config;
-use terrane_state::{CheckObjectResult, CheckResult, InstanceAddr, StateFile};
+use terrane_state::{CheckObjectResult, CheckResult, StateFile};
 
 const PASS: &str = "pass";
 const FAIL: &str = "fail";
@@ -80,17 +80,10 @@ fn resource_instances(
             r.module == module && r.mode == mode && r.resource_type == type_name && r.name == name
         })
         .flat_map(|r| {
-            r.instances.iter().filter(|o| o.deposed.is_none()).map(|o| {
-                InstanceAddr {
-                    module: r.module.clone(),
-                    mode: r.mode,
-                    resource_type: r.resource_type.clone(),
-                    name: r.name.clone(),
-                    index_key: o.index_key.clone(),
-                    deposed: None,
-                }
-                .to_string()
-            })
+            r.instances
+                .iter()
+                .filter(|o| o.deposed.is_none())
+                .map(|o| crate::moves::instance_string(&r.module, r, o))
         })
         .collect()
 }

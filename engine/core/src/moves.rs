@@ -270,7 +270,8 @@ fn explicit_moves(
     }
 }
 
-fn instance_string(
+/// The address of a state object as text (`module.m[0].t.n["k"]`).
+pub(crate) fn instance_string(
     module: &str,
     r: &terrane_state::Resource,
     o: &terrane_state::InstanceObject,
