@@ -105,11 +105,12 @@ pub(crate) fn new_walker<'a>(
             ..ModScope::default()
         },
     );
-    let base = EvalContext::new(terrane_functions::FuncContext {
+    let mut base = EvalContext::new(terrane_functions::FuncContext {
         base_dir: cwd.to_path_buf(),
         plan_timestamp: Some(chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true)),
         ..terrane_functions::FuncContext::default()
     });
+    base.provider_functions = Some(crate::providers::function_callback(config, providers));
     let mut w = Walker {
         config,
         graph,

@@ -192,3 +192,46 @@ fn missing_provider(source: &str) -> Diagnostic {
         ),
     )
 }
+
+/// The `provider::NAME::FUNC(...)` callback of a run. `NAME` is a local
+/// name some module declares in `required_providers` (the first declaration
+/// in module order wins); the call goes to that provider's function.
+pub fn function_callback(
+    config: &Config,
+    providers: &[Arc<dyn Provider>],
+) -> Arc<terrane_lang::ProviderFunctionCallback> {
+    let registry = ProviderRegistry::new(providers);
+    let mut by_name: HashMap<String, Arc<dyn Provider>> = HashMap::new();
+    for node in config.walk() {
+        let module = &node.module;
+        for name in module.terraform.required_providers.keys() {
+            let source = module.provider_for_local_name(name).to_string();
+            if let Some(p) = registry.by_source(&source) {
+                by_name.entry(name.clone()).or_insert(p);
+            }
+        }
+    }
+    Arc::new(move |local: &str, func: &str, args: Vec<Value>| {
+        let unknown = || {
+            Diagnostic::error(
+                "Unknown provider function",
+                format!("There is no function named \"provider::{local}::{func}\". Ensure that provider name \"{local}\" is declared in this module's required_providers block, and that this provider offers a function named \"{func}\"."),
+            )
+        };
+        let provider = by_name.get(local).ok_or_else(unknown)?;
+        if !provider.schema().functions.contains_key(func) {
+            return Err(unknown());
+        }
+        let resp = provider.call_function(terrane_provider::CallFunctionRequest {
+            name: func.to_string(),
+            args,
+        });
+        match resp.error {
+            Some((msg, _)) => Err(Diagnostic::error(
+                "Error in function call",
+                format!("Call to function \"provider::{local}::{func}\" failed: {msg}."),
+            )),
+            None => Ok(resp.result),
+        }
+    })
+}

@@ -516,6 +516,10 @@ fn root_context(
         base_dir: dir.to_path_buf(),
         ..Default::default()
     });
+    ctx.provider_functions = Some(terrane_core::providers::function_callback(
+        c,
+        &common::providers(),
+    ));
     let inputs = common::collect_vars(vars, var_files)?;
     let (vars, vd) = terrane_core::vars::root_variables(c, &inputs, sources);
     if vd.has_errors() {
