@@ -180,10 +180,21 @@ impl Number {
             // 5^n exactly would take minutes and gigabytes for `1e100000000`;
             // Go's big.Float (Terraform's parser) rounds it the same way.
             let (five, e5) = Number::pow5_rounded(exp10.unsigned_abs(), prec + 64);
-            return if exp10 >= 0 {
+            let n = if exp10 >= 0 {
                 Number::rounded(neg, mag * five, exp10 + e5, false, prec)
             } else {
                 Number::from_ratio(neg, mag, five, exp10 - e5, prec)
+            };
+            // Go's exponent is an int32: beyond it a value overflows to
+            // infinity (`tostring(1e999999999)` is "+Inf") or underflows
+            // to zero.
+            let top = n.exp.saturating_add(n.mant.bits() as i64);
+            return if top > i64::from(i32::MAX) {
+                Number::infinity(neg)
+            } else if top < i64::from(i32::MIN) {
+                Number::zero(neg, prec)
+            } else {
+                n
             };
         }
         if exp10 >= 0 {
@@ -1029,6 +1040,12 @@ mod tests {
         assert!(Number::parse("1e-400000000003").is_err());
         assert!(Number::parse("1.5e-9223372036854775808").is_err());
         assert!(Number::parse("0e400000000003").is_ok());
+        // Within Go's parse range but beyond its exponent: +Inf and 0, as
+        // `terraform console` shows for these literals.
+        assert_eq!(p("1e999999999").to_string(), p("Inf").to_string());
+        assert_eq!(p("-1e646456993").to_string(), p("-Inf").to_string());
+        assert_eq!(p("1e-646457000").to_string(), "0");
+        assert!(p("1e-646456992") > p("0"));
     }
 
     #[test]
