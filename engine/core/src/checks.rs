@@ -279,12 +279,17 @@ pub(crate) type CheckOutcomes = BTreeMap<(ModuleInstance, String), CheckOutcome>
 
 /// The check block that scopes the data source `r` of module `path`.
 fn check_of<'c>(config: &'c Config, path: &ModulePath, r: &Resource) -> Option<&'c str> {
-    config.descendant(path)?.module.checks.iter().find_map(|(name, ch)| {
-        ch.data
-            .as_ref()
-            .is_some_and(|d| d.addr == *r)
-            .then_some(name.as_str())
-    })
+    config
+        .descendant(path)?
+        .module
+        .checks
+        .iter()
+        .find_map(|(name, ch)| {
+            ch.data
+                .as_ref()
+                .is_some_and(|d| d.addr == *r)
+                .then_some(name.as_str())
+        })
 }
 
 /// Reads every check-scoped data source of the plan again, keeps their
