@@ -123,4 +123,16 @@ mod tests {
         assert!(format_source("a = 1 b = 2\n").is_err());
         assert!(format_source("a = 1\na = 2\n").is_err());
     }
+
+    // Found by fuzzing (fuzz/, target fmt): the output of this input does
+    // not parse again. Terraform v1.11.4's `fmt` does exactly the same
+    // (spacing glues the legacy index `.8` to the number before it), so
+    // the output is kept byte-identical and the second run's error is the
+    // one Terraform gives.
+    #[test]
+    fn legacy_index_after_number_is_glued_as_terraform_does() {
+        assert_eq!(format_source("m =8 .8 .7\n").unwrap(), "m = 8.8.7\n");
+        let err = format_source("m = 8.8.7\n").unwrap_err().to_string();
+        assert!(err.contains("Invalid number literal"), "{err}");
+    }
 }
