@@ -153,10 +153,16 @@ pub fn state(data: &[u8]) {
 }
 
 /// Decodes `data` as a saved plan and checks that re-encoding round-trips.
+/// (Plans with numbers like `"1e395552200"` decode quickly, but writing
+/// them back prints every digit; that is the huge-decimal case of
+/// [`lang`], so they are not round-tripped.)
 pub fn planfile(data: &[u8]) {
     let Ok(plan) = terrane_core::planfile::from_bytes(data) else {
         return;
     };
+    if std::str::from_utf8(data).map_or(true, prints_huge_numbers) {
+        return;
+    }
     let bytes = terrane_core::planfile::to_bytes(&plan);
     if let Err(e) = terrane_core::planfile::from_bytes(&bytes) {
         panic!("a plan terrane wrote does not read back: {e}");
