@@ -442,3 +442,18 @@ pub async fn test_backend(
 
     Ok(TestkitReport { checks: k.checks })
 }
+
+/// The address of a test server from the environment variable `var`, or
+/// `None` with a visible skip notice when it is unset. Under
+/// `TERRANE_REQUIRE_SERVERS` (CI) an unset variable fails the test instead;
+/// `start` says how to start the server.
+pub fn server_from_env(var: &str, start: &str) -> Option<String> {
+    if let Some(v) = std::env::var(var).ok().filter(|v| !v.is_empty()) {
+        return Some(v);
+    }
+    if std::env::var("TERRANE_REQUIRE_SERVERS").is_ok_and(|v| !v.is_empty()) {
+        panic!("{var} is not set but TERRANE_REQUIRE_SERVERS is: start it with {start}");
+    }
+    eprintln!("SKIPPED: {var} is not set (start {start})");
+    None
+}

@@ -11,25 +11,13 @@ use std::time::{Duration, Instant};
 
 use terrane_state::backend::lock_with_timeout;
 use terrane_state::pg::{PgBackend, PgConfig};
-use terrane_state::testkit::{sample_state, test_backend};
+use terrane_state::testkit::{sample_state, server_from_env, test_backend};
 use terrane_state::{Backend, LockInfo, PersistOptions, StateError};
 
 const CHILD_ENV: &str = "TERRANE_PG_TEST_CHILD";
 
 fn url() -> Option<String> {
-    match std::env::var("TERRANE_PG_URL")
-        .ok()
-        .filter(|v| !v.is_empty())
-    {
-        Some(u) => Some(u),
-        None => {
-            if std::env::var("TERRANE_REQUIRE_SERVERS").is_ok_and(|v| !v.is_empty()) {
-                panic!("TERRANE_PG_URL is not set but TERRANE_REQUIRE_SERVERS is: start PostgreSQL with .ci/servers/postgres.sh start");
-            }
-            eprintln!("SKIPPED: TERRANE_PG_URL is not set (start .ci/servers/postgres.sh)");
-            None
-        }
-    }
+    server_from_env("TERRANE_PG_URL", ".ci/servers/postgres.sh start")
 }
 
 fn unique_schema() -> String {

@@ -10,26 +10,14 @@ use std::time::{Duration, Instant};
 
 use aws_sdk_s3::primitives::ByteStream;
 use terrane_state::backend::lock_with_timeout;
-use terrane_state::testkit::{sample_state, test_backend};
+use terrane_state::testkit::{sample_state, server_from_env, test_backend};
 use terrane_state::{Backend, LockInfo, PersistOptions, StateError};
 use terrane_state_s3::{S3Backend, S3Config};
 
 const CHILD_ENV: &str = "TERRANE_S3_TEST_CHILD";
 
 fn endpoint() -> Option<String> {
-    match std::env::var("TERRANE_MOTO_ENDPOINT")
-        .ok()
-        .filter(|v| !v.is_empty())
-    {
-        Some(u) => Some(u),
-        None => {
-            if std::env::var("TERRANE_REQUIRE_SERVERS").is_ok_and(|v| !v.is_empty()) {
-                panic!("TERRANE_MOTO_ENDPOINT is not set but TERRANE_REQUIRE_SERVERS is: start moto with .ci/servers/moto.sh start");
-            }
-            eprintln!("SKIPPED: TERRANE_MOTO_ENDPOINT is not set (start .ci/servers/moto.sh)");
-            None
-        }
-    }
+    server_from_env("TERRANE_MOTO_ENDPOINT", ".ci/servers/moto.sh start")
 }
 
 fn var(name: &str, default: &str) -> String {
