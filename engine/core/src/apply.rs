@@ -765,8 +765,14 @@ pub async fn apply(
                 }
             }
         };
+        // Resource nodes are prepared (their configuration evaluated) only
+        // while few jobs are in flight: provider calls are bounded by `sem`
+        // anyway, and preparing every ready node at once would hold all their
+        // futures and values in memory together.
+        let max_jobs = opts.parallelism.max(1) * 2;
         loop {
-            while let Some(idx) = ready.pop_front() {
+            while running.len() < max_jobs {
+                let Some(idx) = ready.pop_front() else { break };
                 if opts.cancel.load(Ordering::SeqCst) {
                     interrupted = true;
                     ready.clear();
