@@ -457,3 +457,83 @@ pub fn server_from_env(var: &str, start: &str) -> Option<String> {
     eprintln!("SKIPPED: {var} is not set (start {start})");
     None
 }
+
+/// Cross-process lock tests. A backend's test binary has an ignored test
+/// (named `entry`) that, when `env` is set, calls [`hold_lock_until_stdin_closes`];
+/// [`spawn_lock_holder`] runs it in a child process and returns the child
+/// with the ID of the lock it holds (the caller waits for it).
+#[allow(clippy::zombie_processes)]
+pub fn spawn_lock_holder(entry: &str, env: &str, value: &str) -> (std::process::Child, String) {
+    use std::io::{BufRead, BufReader};
+    use std::process::{Command, Stdio};
+    let exe = std::env::current_exe().expect("test binary path");
+    let mut child = Command::new(exe)
+        .args(["--ignored", "--exact", entry, "--nocapture", "-q"])
+        .env(env, value)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("spawn the lock-holding child");
+    let mut out = BufReader::new(child.stdout.take().expect("child stdout"));
+    let mut line = String::new();
+    loop {
+        line.clear();
+        let n = out.read_line(&mut line).expect("read child stdout");
+        assert!(n > 0, "the lock-holding child exited");
+        if let Some(id) = line.trim().strip_prefix("LOCKED ") {
+            // Keep draining so the child never writes to a closed pipe.
+            std::thread::spawn(move || std::io::copy(&mut out, &mut std::io::sink()));
+            return (child, id.to_owned());
+        }
+    }
+}
+
+/// The child side: takes the `default` workspace's lock for an apply,
+/// prints `LOCKED <id>`, waits until stdin closes, then unlocks.
+pub async fn hold_lock_until_stdin_closes(b: &dyn Backend) {
+    let mut info = LockInfo::new("OperationTypeApply");
+    info.info = "child process".into();
+    let id = b.lock(DEFAULT_WORKSPACE, &info).await.expect("child lock");
+    println!("LOCKED {id}");
+    let _ = tokio::task::spawn_blocking(|| {
+        let mut line = String::new();
+        let _ = std::io::stdin().read_line(&mut line);
+    })
+    .await;
+    b.unlock(DEFAULT_WORKSPACE, &id)
+        .await
+        .expect("child unlock");
+}
+
+/// With `child` holding the lock `id`: a lock attempt is refused with a
+/// message naming the holder, and a waiter gets the lock once the child
+/// releases it (its stdin closed after 300 ms).
+pub async fn refused_then_acquired(b: &dyn Backend, mut child: std::process::Child, id: &str) {
+    let msg = b
+        .lock(DEFAULT_WORKSPACE, &LockInfo::new("OperationTypePlan"))
+        .await
+        .expect_err("the child holds the lock")
+        .to_string();
+    assert!(
+        msg.contains(id) && msg.contains("OperationTypeApply"),
+        "{msg}"
+    );
+    assert!(msg.contains(&crate::lock::who()), "{msg}");
+    let started = Instant::now();
+    let release = std::thread::spawn(move || {
+        std::thread::sleep(Duration::from_millis(300));
+        drop(child.stdin.take());
+        child.wait().expect("wait for the child")
+    });
+    let got = lock_with_timeout(
+        b,
+        DEFAULT_WORKSPACE,
+        &LockInfo::new("OperationTypePlan"),
+        Duration::from_secs(20),
+    )
+    .await
+    .expect("lock after the child released it");
+    assert!(started.elapsed() >= Duration::from_millis(250));
+    assert!(release.join().expect("release thread").success());
+    b.unlock(DEFAULT_WORKSPACE, &got).await.expect("unlock");
+}

@@ -5,13 +5,14 @@
 #![cfg(feature = "pg")]
 #![allow(clippy::unwrap_used, clippy::zombie_processes)]
 
-use std::io::{BufRead, BufReader};
-use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use terrane_state::backend::lock_with_timeout;
 use terrane_state::pg::{PgBackend, PgConfig};
-use terrane_state::testkit::{sample_state, server_from_env, test_backend};
+use terrane_state::testkit::{
+    hold_lock_until_stdin_closes, refused_then_acquired, sample_state, server_from_env,
+    spawn_lock_holder, test_backend,
+};
 use terrane_state::{Backend, LockInfo, PersistOptions, StateError};
 
 const CHILD_ENV: &str = "TERRANE_PG_TEST_CHILD";
@@ -248,43 +249,11 @@ async fn child_holds_lock() {
     };
     let (url, schema) = arg.split_once('\n').unwrap();
     let b = backend(url, schema).await;
-    let mut info = LockInfo::new("OperationTypeApply");
-    info.info = "child process".into();
-    let id = b.lock("default", &info).await.unwrap();
-    println!("LOCKED {id}");
-    let _ = tokio::task::spawn_blocking(|| {
-        let mut line = String::new();
-        let _ = std::io::stdin().read_line(&mut line);
-    })
-    .await;
-    b.unlock("default", &id).await.unwrap();
+    hold_lock_until_stdin_closes(&b).await;
 }
 
 fn spawn_holder(url: &str, schema: &str) -> (std::process::Child, String) {
-    let mut child = Command::new(std::env::current_exe().unwrap())
-        .args([
-            "--ignored",
-            "--exact",
-            "child_holds_lock",
-            "--nocapture",
-            "-q",
-        ])
-        .env(CHILD_ENV, format!("{url}\n{schema}"))
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut out = BufReader::new(child.stdout.take().unwrap());
-    let mut line = String::new();
-    loop {
-        line.clear();
-        assert!(out.read_line(&mut line).unwrap() > 0, "child exited");
-        if let Some(id) = line.trim().strip_prefix("LOCKED ") {
-            // Keep draining so the child never writes to a closed pipe.
-            std::thread::spawn(move || std::io::copy(&mut out, &mut std::io::sink()));
-            return (child, id.to_owned());
-        }
-    }
+    spawn_lock_holder("child_holds_lock", CHILD_ENV, &format!("{url}\n{schema}"))
 }
 
 #[tokio::test]
@@ -297,35 +266,8 @@ async fn two_processes_contend() {
         .unwrap();
 
     // A live holder in another process: refused, with a message naming it.
-    let (mut child, id) = spawn_holder(&url, &schema);
-    let err = b
-        .lock("default", &LockInfo::new("OperationTypePlan"))
-        .await
-        .unwrap_err();
-    let msg = err.to_string();
-    assert!(
-        msg.contains(&id) && msg.contains("OperationTypeApply"),
-        "{msg}"
-    );
-    assert!(msg.contains(&terrane_state::lock::who()), "{msg}");
-    // A waiter gets the lock once the holder releases it.
-    let started = Instant::now();
-    let release = std::thread::spawn(move || {
-        std::thread::sleep(Duration::from_millis(300));
-        drop(child.stdin.take());
-        child.wait().unwrap()
-    });
-    let got = lock_with_timeout(
-        &b,
-        "default",
-        &LockInfo::new("OperationTypePlan"),
-        Duration::from_secs(20),
-    )
-    .await
-    .unwrap();
-    assert!(started.elapsed() >= Duration::from_millis(250));
-    assert!(release.join().unwrap().success());
-    b.unlock("default", &got).await.unwrap();
+    let (child, id) = spawn_holder(&url, &schema);
+    refused_then_acquired(&b, child, &id).await;
 
     // A holder killed with SIGKILL: the server releases its lock.
     let (mut child, _id) = spawn_holder(&url, &schema);

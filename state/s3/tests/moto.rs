@@ -4,13 +4,11 @@
 //! where it fails. Each test uses its own bucket, so a shared moto is fine.
 #![allow(clippy::unwrap_used, clippy::zombie_processes)]
 
-use std::io::{BufRead, BufReader};
-use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
-
 use aws_sdk_s3::primitives::ByteStream;
-use terrane_state::backend::lock_with_timeout;
-use terrane_state::testkit::{sample_state, server_from_env, test_backend};
+use terrane_state::testkit::{
+    hold_lock_until_stdin_closes, refused_then_acquired, sample_state, server_from_env,
+    spawn_lock_holder, test_backend,
+};
 use terrane_state::{Backend, LockInfo, PersistOptions, StateError};
 use terrane_state_s3::{S3Backend, S3Config};
 
@@ -238,71 +236,13 @@ async fn child_holds_lock() {
     };
     let (ep, bucket) = arg.split_once('\n').unwrap();
     let b = S3Backend::new(config(ep, bucket)).await.unwrap();
-    let mut info = LockInfo::new("OperationTypeApply");
-    info.info = "child process".into();
-    let id = b.lock("default", &info).await.unwrap();
-    println!("LOCKED {id}");
-    let _ = tokio::task::spawn_blocking(|| {
-        let mut line = String::new();
-        let _ = std::io::stdin().read_line(&mut line);
-    })
-    .await;
-    b.unlock("default", &id).await.unwrap();
+    hold_lock_until_stdin_closes(&b).await;
 }
 
 #[tokio::test]
 async fn two_processes_contend() {
     let Some(ep) = endpoint() else { return };
     let (b, _raw, bucket) = setup(&ep).await;
-    let mut child = Command::new(std::env::current_exe().unwrap())
-        .args([
-            "--ignored",
-            "--exact",
-            "child_holds_lock",
-            "--nocapture",
-            "-q",
-        ])
-        .env(CHILD_ENV, format!("{ep}\n{bucket}"))
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut out = BufReader::new(child.stdout.take().unwrap());
-    let mut line = String::new();
-    let id = loop {
-        line.clear();
-        assert!(out.read_line(&mut line).unwrap() > 0, "child exited");
-        if let Some(id) = line.trim().strip_prefix("LOCKED ") {
-            break id.to_owned();
-        }
-    };
-    // Keep draining so the child never writes to a closed pipe.
-    std::thread::spawn(move || std::io::copy(&mut out, &mut std::io::sink()));
-    let msg = b
-        .lock("default", &LockInfo::new("OperationTypePlan"))
-        .await
-        .unwrap_err()
-        .to_string();
-    assert!(
-        msg.contains(&id) && msg.contains("OperationTypeApply"),
-        "{msg}"
-    );
-    assert!(msg.contains(&terrane_state::lock::who()), "{msg}");
-    let started = Instant::now();
-    let release = std::thread::spawn(move || {
-        std::thread::sleep(Duration::from_millis(300));
-        drop(child.stdin.take());
-        child.wait().unwrap()
-    });
-    let got = lock_with_timeout(
-        &b,
-        "default",
-        &LockInfo::new("OperationTypePlan"),
-        Duration::from_secs(20),
-    )
-    .await
-    .unwrap();
-    assert!(started.elapsed() >= Duration::from_millis(250));
-    assert!(release.join().unwrap().success());
-    b.unlock("default", &got).await.unwrap();
+    let (child, id) = spawn_lock_holder("child_holds_lock", CHILD_ENV, &format!("{ep}\n{bucket}"));
+    refused_then_acquired(&b, child, &id).await;
 }
