@@ -40,46 +40,20 @@ fn aws_network_apply_noop_destroy_against_moto() {
     let d = dir.as_path();
     let name = unique("net");
     let region = "eu-west-3";
-    let base_vars: Vec<String> = [
-        format!("name={name}"),
-        format!("region={region}"),
-        format!("aws_endpoint={endpoint}"),
-        "aws_access_key=testing".to_string(),
-        "aws_secret_key=testing".to_string(),
-        "redis_delete_timeout=5s".to_string(),
-    ]
-    .iter()
-    .flat_map(|v| ["-var".to_string(), v.clone()])
-    .collect();
-    let mut vars = base_vars.clone();
-    for v in [
-        "redis_create_parameter_group=false",
-        "backups_versioning=false",
-    ] {
-        vars.extend(["-var".to_string(), v.to_string()]);
-    }
-
-    let (init, _) = run(d, &["init".into()]);
-    assert!(init.status.success(), "init: {}", text(&init));
-
+    let (base_vars, mut vars) = moto_example_vars(&name, region, &endpoint, &[]);
     // With the defaults (what real AWS gets), the plan includes the Redis
     // parameter group and the bucket versioning that moto cannot serve.
-    let (plan, _) = run(d, &args(&["plan", "-detailed-exitcode"], &base_vars));
-    let t = text(&plan);
-    assert_eq!(plan.status.code(), Some(2), "{t}");
-    for addr in [
-        "module.redis.aws_elasticache_parameter_group.this[0] will be created",
-        "module.backups.aws_s3_bucket_versioning.this[0] will be created",
-        "module.postgres.aws_db_instance.replica[0] will be created",
-        "module.alb.aws_lb_listener.https[0] will be created",
-    ] {
-        assert!(t.contains(addr), "missing `{addr}` in:\n{t}");
-    }
-
-    let (apply, apply_took) = run(d, &args(&["apply", "-auto-approve"], &vars));
-    let t = text(&apply);
-    assert!(apply.status.success(), "apply: {t}");
-    assert!(t.contains("Apply complete! Resources:"), "{t}");
+    let apply_took = init_plan_apply(
+        d,
+        &base_vars,
+        &vars,
+        &[
+            "module.redis.aws_elasticache_parameter_group.this[0]",
+            "module.backups.aws_s3_bucket_versioning.this[0]",
+            "module.postgres.aws_db_instance.replica[0]",
+            "module.alb.aws_lb_listener.https[0]",
+        ],
+    );
     eprintln!("apply against moto: {apply_took:.1?}");
 
     let state = state_json(d);

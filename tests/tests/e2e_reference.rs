@@ -83,50 +83,30 @@ fn reference_deployment_apply_noop_destroy_against_moto_and_kube() {
     let namespace = format!("{name}-app");
     let monitoring = format!("{name}-mon");
     let region = "ap-northeast-2";
-    let base_vars: Vec<String> = [
-        format!("name={name}"),
-        format!("region={region}"),
-        format!("aws_endpoint={endpoint}"),
-        "aws_access_key=testing".to_string(),
-        "aws_secret_key=testing".to_string(),
-        "redis_delete_timeout=5s".to_string(),
-        format!("kubeconfig={kubeconfig}"),
-        format!("namespace={namespace}"),
-        format!("monitoring_namespace={monitoring}"),
-        "wait_for_rollout=false".to_string(),
-    ]
-    .iter()
-    .flat_map(|v| ["-var".to_string(), v.clone()])
-    .collect();
-    let mut vars = base_vars.clone();
-    for v in [
-        "redis_create_parameter_group=false",
-        "backups_versioning=false",
-    ] {
-        vars.extend(["-var".to_string(), v.to_string()]);
-    }
-
-    let (init, _) = run(d, &["init".into()]);
-    assert!(init.status.success(), "init: {}", text(&init));
-
-    let (plan, _) = run(d, &args(&["plan", "-detailed-exitcode"], &base_vars));
-    let t = text(&plan);
-    assert_eq!(plan.status.code(), Some(2), "{t}");
-    for addr in [
-        "module.redis.aws_elasticache_parameter_group.this[0] will be created",
-        "module.backups.aws_s3_bucket_versioning.this[0] will be created",
-        "module.postgres.aws_db_instance.replica[1] will be created",
-        "module.frontend.kubernetes_ingress_v1.this[0] will be created",
-        "module.monitoring.kubernetes_deployment_v1.this[0] will be created",
-        "kubernetes_network_policy_v1.backend will be created",
-    ] {
-        assert!(t.contains(addr), "missing `{addr}` in:\n{t}");
-    }
-
-    let (apply, apply_took) = run(d, &args(&["apply", "-auto-approve"], &vars));
-    let t = text(&apply);
-    assert!(apply.status.success(), "apply: {t}");
-    assert!(t.contains("Apply complete! Resources:"), "{t}");
+    let (base_vars, vars) = moto_example_vars(
+        &name,
+        region,
+        &endpoint,
+        &[
+            format!("kubeconfig={kubeconfig}"),
+            format!("namespace={namespace}"),
+            format!("monitoring_namespace={monitoring}"),
+            "wait_for_rollout=false".to_string(),
+        ],
+    );
+    let apply_took = init_plan_apply(
+        d,
+        &base_vars,
+        &vars,
+        &[
+            "module.redis.aws_elasticache_parameter_group.this[0]",
+            "module.backups.aws_s3_bucket_versioning.this[0]",
+            "module.postgres.aws_db_instance.replica[1]",
+            "module.frontend.kubernetes_ingress_v1.this[0]",
+            "module.monitoring.kubernetes_deployment_v1.this[0]",
+            "kubernetes_network_policy_v1.backend",
+        ],
+    );
     eprintln!("apply against moto + kube: {apply_took:.1?}");
 
     // The objects are really there.

@@ -319,3 +319,58 @@ pub fn last_error(t: &str) -> String {
         .collect::<Vec<_>>()
         .join(" | ")
 }
+
+/// `-var` arguments for an example pointed at moto: the common settings
+/// plus `extra`. Returns the variables real AWS would get and the same with
+/// the Redis parameter group and bucket versioning switched off (moto cannot
+/// serve them; see the provider tests).
+pub fn moto_example_vars(
+    name: &str,
+    region: &str,
+    endpoint: &str,
+    extra: &[String],
+) -> (Vec<String>, Vec<String>) {
+    let mut settings = vec![
+        format!("name={name}"),
+        format!("region={region}"),
+        format!("aws_endpoint={endpoint}"),
+        "aws_access_key=testing".to_string(),
+        "aws_secret_key=testing".to_string(),
+        "redis_delete_timeout=5s".to_string(),
+    ];
+    settings.extend(extra.iter().cloned());
+    let as_args = |vs: &[String]| -> Vec<String> {
+        vs.iter()
+            .flat_map(|v| ["-var".to_string(), v.clone()])
+            .collect()
+    };
+    let base = as_args(&settings);
+    settings.push("redis_create_parameter_group=false".to_string());
+    settings.push("backups_versioning=false".to_string());
+    (base, as_args(&settings))
+}
+
+/// `init`, a plan with the real-AWS variables that must create each of
+/// `creates` (exit 2), then `apply -auto-approve` with the moto variables.
+/// Returns how long the apply took.
+pub fn init_plan_apply(
+    dir: &Path,
+    base_vars: &[String],
+    vars: &[String],
+    creates: &[&str],
+) -> Duration {
+    let (init, _) = run(dir, &["init".into()]);
+    assert!(init.status.success(), "init: {}", text(&init));
+    let (plan, _) = run(dir, &args(&["plan", "-detailed-exitcode"], base_vars));
+    let t = text(&plan);
+    assert_eq!(plan.status.code(), Some(2), "{t}");
+    for addr in creates {
+        let line = format!("{addr} will be created");
+        assert!(t.contains(&line), "missing `{line}` in:\n{t}");
+    }
+    let (apply, took) = run(dir, &args(&["apply", "-auto-approve"], vars));
+    let t = text(&apply);
+    assert!(apply.status.success(), "apply: {t}");
+    assert!(t.contains("Apply complete! Resources:"), "{t}");
+    took
+}
