@@ -175,12 +175,7 @@ impl ProviderRegistry {
 /// An object of nulls for a schema (an empty configuration block).
 pub fn null_config(schema: &Schema) -> Value {
     let empty = terrane_config::RawBody::default();
-    let (v, _) = decode_body(
-        &empty,
-        &schema.block,
-        &EvalContext::default(),
-        &Sources::default(),
-    );
+    let (v, _) = decode_body(&empty, &schema.block, &EvalContext::default(), &Sources);
     v
 }
 
