@@ -223,14 +223,30 @@ fn is_compact(text: &str) -> bool {
     true
 }
 
+/// True for the bytes [`copy_string`] must look at: the end of the string,
+/// an escape, and the starts of what Go escapes for HTML safety (`<`, `>`,
+/// `&`, and 0xE2, the first byte of U+2028 and U+2029).
+fn string_special(b: u8) -> bool {
+    matches!(b, b'"' | b'\\' | b'<' | b'>' | b'&' | 0xE2)
+}
+
 /// Copies one string literal starting at `src[start]` (the opening quote) to
 /// `out`, applying Go's HTML-safe escaping when `escape_html` is set. Returns
-/// the index just past the closing quote.
+/// the index just past the closing quote. Runs of ordinary bytes are copied
+/// whole.
 fn copy_string(src: &[u8], start: usize, out: &mut Vec<u8>, escape_html: bool) -> usize {
     out.push(b'"');
     let mut i = start + 1;
     while i < src.len() {
-        let b = src[i];
+        let run = src[i..]
+            .iter()
+            .position(|&b| string_special(b))
+            .unwrap_or(src.len() - i);
+        out.extend_from_slice(&src[i..i + run]);
+        i += run;
+        let Some(&b) = src.get(i) else {
+            break;
+        };
         match b {
             b'\\' => {
                 out.push(b);
@@ -273,16 +289,18 @@ pub fn go_compact(src: &[u8], escape_html: bool) -> Vec<u8> {
     let mut out = Vec::with_capacity(src.len());
     let mut i = 0;
     while i < src.len() {
-        let b = src[i];
-        match b {
-            b'"' => {
-                i = copy_string(src, i, &mut out, escape_html);
-                continue;
-            }
-            b' ' | b'\n' | b'\r' | b'\t' => {}
-            _ => out.push(b),
+        // Copy the run of structural bytes up to the next string or space.
+        let run = src[i..]
+            .iter()
+            .position(|&b| matches!(b, b'"' | b' ' | b'\n' | b'\r' | b'\t'))
+            .unwrap_or(src.len() - i);
+        out.extend_from_slice(&src[i..i + run]);
+        i += run;
+        match src.get(i) {
+            Some(b'"') => i = copy_string(src, i, &mut out, escape_html),
+            Some(_) => i += 1,
+            None => {}
         }
-        i += 1;
     }
     out
 }
@@ -409,5 +427,20 @@ mod tests {
         let src = br#"{"k":"a\"b , : { [","n":2}"#;
         let got = String::from_utf8(go_indent(src, " ")).unwrap();
         assert_eq!(got, "{\n \"k\": \"a\\\"b , : { [\",\n \"n\": 2\n}");
+    }
+
+    #[test]
+    fn compact_copies_other_characters_and_keeps_escapes() {
+        let src = "{ \"a\" : [ \"\u{20ac} \u{2027}\\\\\\\"x\" , 1 ,\n\t\"<\" ] ,\"\" : \"\" }";
+        let got = String::from_utf8(go_compact(src.as_bytes(), true)).unwrap();
+        assert_eq!(
+            got,
+            "{\"a\":[\"\u{20ac} \u{2027}\\\\\\\"x\",1,\"\\u003c\"],\"\":\"\"}"
+        );
+        let kept = String::from_utf8(go_compact(src.as_bytes(), false)).unwrap();
+        assert_eq!(
+            kept,
+            "{\"a\":[\"\u{20ac} \u{2027}\\\\\\\"x\",1,\"<\"],\"\":\"\"}"
+        );
     }
 }

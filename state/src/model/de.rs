@@ -21,6 +21,23 @@ use crate::json::RawJson;
 use crate::StateError;
 
 pub(super) fn parse_state(bytes: &[u8], name: &str) -> Result<StateFile, StateError> {
+    // One pass over the file reads the state and its version together. Any
+    // failure (or a second `version` key, which the version check below
+    // refuses) falls back to the two-pass reading, which decides which error
+    // a broken file gets: the version check comes first, so an old state is
+    // refused as unsupported even when it would not read as version 4.
+    if let Ok(Versioned { state, version }) = serde_json::from_slice::<Versioned>(bytes) {
+        check_version(version, name)?;
+        let mut state = state;
+        merge_and_check(&mut state, name)?;
+        return Ok(state);
+    }
+    parse_state_checked(bytes, name)
+}
+
+/// The two-pass reading: the version alone (any JSON accepted around it),
+/// then the whole file as version 4. Its errors are the ones reported.
+fn parse_state_checked(bytes: &[u8], name: &str) -> Result<StateFile, StateError> {
     #[derive(Deserialize)]
     struct Sniff {
         version: Option<serde_json::Value>,
@@ -32,22 +49,37 @@ pub(super) fn parse_state(bytes: &[u8], name: &str) -> Result<StateFile, StateEr
         message: strip_position(&e.to_string()),
     };
     let sniff: Sniff = serde_json::from_slice(bytes).map_err(parse_err)?;
-    match sniff.version.as_ref().and_then(serde_json::Value::as_u64) {
-        Some(4) => {}
-        _ => {
-            let found = sniff
-                .version
-                .map(|v| v.to_string())
-                .unwrap_or_else(|| "missing".to_owned());
-            return Err(StateError::UnsupportedVersion {
-                file: name.to_owned(),
-                found,
-            });
-        }
-    }
+    check_version(sniff.version, name)?;
     let mut state = serde_json::from_slice::<StateFile>(bytes).map_err(parse_err)?;
     merge_and_check(&mut state, name)?;
     Ok(state)
+}
+
+/// Refuses every format version but 4.
+fn check_version(version: Option<serde_json::Value>, name: &str) -> Result<(), StateError> {
+    match version.as_ref().and_then(serde_json::Value::as_u64) {
+        Some(4) => Ok(()),
+        _ => Err(StateError::UnsupportedVersion {
+            file: name.to_owned(),
+            found: version
+                .map(|v| v.to_string())
+                .unwrap_or_else(|| "missing".to_owned()),
+        }),
+    }
+}
+
+/// A state file with the `version` it declares (`None` when absent or
+/// `null`); a repeated `version` key is an error.
+struct Versioned {
+    state: StateFile,
+    version: Option<serde_json::Value>,
+}
+
+impl<'de> Deserialize<'de> for Versioned {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Versioned, D::Error> {
+        d.deserialize_map(StateVisitor { keep_version: true })
+            .map(|(state, version)| Versioned { state, version })
+    }
 }
 
 /// Terraform's read-time rules beyond JSON syntax: entries for the same
@@ -123,20 +155,32 @@ fn extra<'de, A: MapAccess<'de>>(
 
 impl<'de> Deserialize<'de> for StateFile {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<StateFile, D::Error> {
-        d.deserialize_map(StateVisitor)
+        d.deserialize_map(StateVisitor {
+            keep_version: false,
+        })
+        .map(|(state, _)| state)
     }
 }
 
-struct StateVisitor;
+/// Reads the top-level object; with `keep_version` it also returns the
+/// `version` value (otherwise skipped: [`parse_state`] checks it).
+struct StateVisitor {
+    keep_version: bool,
+}
 
 impl<'de> Visitor<'de> for StateVisitor {
-    type Value = StateFile;
+    type Value = (StateFile, Option<serde_json::Value>);
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("a Terraform state object")
     }
 
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<StateFile, A::Error> {
+    fn visit_map<A: MapAccess<'de>>(
+        self,
+        mut map: A,
+    ) -> Result<(StateFile, Option<serde_json::Value>), A::Error> {
+        let mut version = None;
+        let mut version_seen = false;
         let mut s = StateFile {
             version: FormatV4,
             terraform_version: String::new(),
@@ -149,8 +193,15 @@ impl<'de> Visitor<'de> for StateVisitor {
         };
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
+                "version" if self.keep_version => {
+                    if version_seen {
+                        return Err(de::Error::duplicate_field("version"));
+                    }
+                    version_seen = true;
+                    version = map.next_value::<Option<serde_json::Value>>()?;
+                }
                 "version" => {
-                    // Checked before the full parse (see parse_state).
+                    // Checked apart from the full parse (see parse_state).
                     map.next_value::<IgnoredAny>()?;
                 }
                 "terraform_version" => s.terraform_version = opt_string(&mut map)?,
@@ -170,7 +221,7 @@ impl<'de> Visitor<'de> for StateVisitor {
                 _ => extra(&mut map, key, &mut s.extra)?,
             }
         }
-        Ok(s)
+        Ok((s, version))
     }
 }
 
@@ -521,5 +572,61 @@ impl<'de> Visitor<'de> for CheckObjectVisitor {
             }
         }
         Ok(c)
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    /// The one-pass reading gives what the two-pass reading gives, results
+    /// and errors alike.
+    #[test]
+    fn one_pass_reading_matches_two_pass_reading() {
+        let good = r#"{"version": 4, "terraform_version": "1.11.4", "serial": 3, "lineage": "l",
+            "outputs": {}, "resources": [{"mode": "managed", "type": "terraform_data", "name": "a",
+            "provider": "provider[\"terraform.io/builtin/terraform\"]",
+            "instances": [{"schema_version": 0, "attributes": {"id": "x", "input": null}}]}],
+            "check_results": null}"#;
+        let cases = [
+            good.to_owned(),
+            good.replace("\"version\": 4", "\"version\": 3"),
+            good.replace("\"version\": 4", "\"version\": null"),
+            good.replace("\"version\": 4", "\"version\": \"4\""),
+            good.replace("\"version\": 4,", ""),
+            good.replace("\"version\": 4", "\"version\": 4, \"version\": 4"),
+            good.replace("\"version\": 4", "\"version\": 3, \"version\": 4"),
+            // Not version 4 and not readable as version 4: unsupported.
+            good.replace("\"version\": 4", "\"version\": 3")
+                .replace("\"managed\"", "\"other\""),
+            // Version 4 declared after a field that does not read.
+            good.replace("\"version\": 4,", "") .replace("\"serial\": 3", "\"serial\": \"x\", \"version\": 4"),
+            good.replace("\"serial\": 3", "\"serial\": -1"),
+            good.replace("\"check_results\": null}", "\"check_results\": null"),
+            good.replace("\"check_results\": null}", "\"check_results\": null} x"),
+            "[4]".to_owned(),
+            "{}".to_owned(),
+            good.replace("\"name\": \"a\"", "\"name\": \"a\"}, {\"mode\": \"managed\", \"type\": \"terraform_data\", \"name\": \"a\",
+                \"instances\": [{\"schema_version\": 0}]"),
+        ];
+        for text in &cases {
+            let one = parse_state(text.as_bytes(), "f");
+            let two = parse_state_checked(text.as_bytes(), "f");
+            match (&one, &two) {
+                (Ok(a), Ok(b)) => assert_eq!(a, b, "{text}"),
+                (Err(a), Err(b)) => assert_eq!(a.to_string(), b.to_string(), "{text}"),
+                _ => panic!("one pass {one:?} but two passes {two:?} for {text}"),
+            }
+        }
+        assert!(parse_state(cases[0].as_bytes(), "f").is_ok());
+        assert!(matches!(
+            parse_state(cases[1].as_bytes(), "f"),
+            Err(StateError::UnsupportedVersion { ref found, .. }) if found == "3"
+        ));
+        assert!(matches!(
+            parse_state(cases[7].as_bytes(), "f"),
+            Err(StateError::UnsupportedVersion { .. })
+        ));
     }
 }
