@@ -732,6 +732,7 @@ pub async fn apply(
     let deletes_ok = run_deletes(&sh, hooks, jobs, opts.parallelism, &opts.cancel).await;
     let mut deposed_jobs = Vec::new();
     let mut check_outcomes = crate::checks::CheckOutcomes::new();
+    let mut recorded = crate::check_results::Recorded::new();
     if deletes_ok && plan.mode != PlanMode::Destroy {
         // Phase 2: the graph walk. Value nodes are evaluated as soon as
         // their dependencies are done; resource nodes' provider calls run
@@ -787,7 +788,14 @@ pub async fn apply(
                 let ok = match &key {
                     NodeKey::Resource(p, addr) => {
                         match prepare_resource_node(&mut w, &sh, &by_addr, idx, p, addr).await {
-                            Prepared::Done(ok) => ok,
+                            Prepared::Done(ok) => {
+                                crate::check_results::check_resource_node(
+                                    &mut w,
+                                    p,
+                                    addr,
+                                    &mut recorded,
+                                ) && ok
+                            }
                             Prepared::Job(job) => {
                                 running.push(run_node_job(job, &sh, hooks, &opts.cancel, &sem));
                                 continue;
@@ -812,7 +820,13 @@ pub async fn apply(
                 w.set_resource_values(&m, &done.addr, rep, values);
             }
             deposed_jobs.extend(done.deposed);
-            if !done.ok {
+            let checked = match &graph.graph[done.idx] {
+                NodeKey::Resource(p, addr) => {
+                    crate::check_results::check_resource_node(&mut w, p, addr, &mut recorded)
+                }
+                _ => true,
+            };
+            if !done.ok || !checked {
                 w.failed.insert(done.idx);
             }
             if !interrupted {
@@ -854,17 +868,9 @@ pub async fn apply(
             || crate::checks::is_nested_data(config, &path, &r)
     });
     let mut new_state = working.finish();
-    // Check results are recorded after a successful apply or destroy (a
-    // failed one keeps the previous results); a refresh keeps them.
-    if plan.mode != PlanMode::RefreshOnly && !diags.has_errors() {
-        new_state.check_results = crate::check_results::build(
-            config,
-            &w,
-            &new_state,
-            &check_outcomes,
-            plan.mode == PlanMode::Destroy,
-        );
-    }
+    // Check results record what this apply evaluated, failed or not.
+    new_state.check_results =
+        crate::check_results::after_apply(config, &mut w, plan, &check_outcomes, &recorded);
     // Outputs.
     let mut outputs = BTreeMap::new();
     new_state.outputs.clear();

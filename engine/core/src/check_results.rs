@@ -1,22 +1,40 @@
-//! The state's `check_results` after an apply: every checkable object of
-//! the configuration (input variables with validations, resources with
-//! pre/postconditions, outputs with preconditions, check blocks) with the
-//! status of each of its instances, as Terraform records them.
+//! Check results: every checkable object of the configuration (input
+//! variables with validations, resources with pre/postconditions, outputs
+//! with preconditions, check blocks) with the status of each of its
+//! instances, as Terraform records them in a plan (`show -json`'s
+//! `checks`) and in the state after an apply (`check_results`).
 //!
-//! Variable validations and resource/output conditions are errors when
-//! they fail, so after a successful apply they have all passed; check
-//! blocks carry their own outcomes ([`CheckOutcomes`]). A destroy leaves
-//! every checkable object `unknown`, as Terraform's does.
+//! Statuses are judged from what the walk left in the scopes ([`eval`]):
+//! after a plan each condition is evaluated against the planned values
+//! (pass, fail, or unknown when it depends on values known only after
+//! apply); during an apply each resource node's conditions are checked
+//! once the node is done (a failure is an error that stops what depends
+//! on it) and recorded, and the objects the plan listed that the apply
+//! never reached stay `unknown` — so a failed apply records what it did
+//! evaluate, as Terraform's does. Check blocks carry their own outcomes
+//! ([`CheckOutcomes`]). A destroy leaves every checkable object
+//! `unknown`.
+
+mod eval;
 
 use crate::checks::CheckOutcomes;
+use crate::plan::{Plan, PlanMode};
+use crate::scope::RepData;
 use crate::walker::Walker;
-use terrane_addrs::{ModuleInstance, ResourceMode};
-use terrane_config::Config;
-use terrane_state::{CheckObjectResult, CheckResult, StateFile};
+use eval::{aggregate, judge, Judged};
+use std::collections::BTreeMap;
+use terrane_addrs::{ModulePath, Resource};
+use terrane_config::{Config, ResourceBlock};
+use terrane_state::{CheckObjectResult, CheckResult};
 
 const PASS: &str = "pass";
 const FAIL: &str = "fail";
+const ERROR: &str = "error";
 const UNKNOWN: &str = "unknown";
+
+/// Resource condition results recorded during an apply, by configuration
+/// address: each instance's address and status.
+pub(crate) type Recorded = BTreeMap<String, Vec<(String, Judged)>>;
 
 fn object(addr: String, status: &str, failure_messages: Vec<String>) -> CheckObjectResult {
     CheckObjectResult {
@@ -24,17 +42,6 @@ fn object(addr: String, status: &str, failure_messages: Vec<String>) -> CheckObj
         status: status.to_string(),
         failure_messages,
         extra: Default::default(),
-    }
-}
-
-/// The status of a checkable object from its instances' statuses.
-fn aggregate(objects: &[CheckObjectResult]) -> &'static str {
-    if objects.iter().any(|o| o.status == FAIL) {
-        FAIL
-    } else if objects.iter().any(|o| o.status == UNKNOWN) {
-        UNKNOWN
-    } else {
-        PASS
     }
 }
 
@@ -62,105 +69,177 @@ fn prefix(display: String) -> String {
     }
 }
 
-/// Instance addresses of a resource in the module instance `m`, from the
-/// new state.
-fn resource_instances(
-    state: &StateFile,
-    m: &ModuleInstance,
-    mode: ResourceMode,
-    type_name: &str,
-    name: &str,
-) -> Vec<String> {
-    let module = m.to_string();
-    let mode = crate::apply::state_mode(mode);
-    state
-        .resources
-        .iter()
-        .filter(|r| {
-            r.module == module && r.mode == mode && r.resource_type == type_name && r.name == name
-        })
-        .flat_map(|r| {
-            r.instances
-                .iter()
-                .filter(|o| o.deposed.is_none())
-                .map(|o| crate::moves::instance_string(&r.module, r, o))
-        })
-        .collect()
+/// Where resource statuses come from.
+enum Resources<'a> {
+    /// Judged now, from the planned values (failures were reported by the
+    /// planner already).
+    Judge,
+    /// Recorded during an apply; the plan's objects fill in the rest as
+    /// `unknown`.
+    Recorded {
+        planned: Option<&'a [CheckResult]>,
+        recorded: &'a Recorded,
+    },
 }
 
-/// The check results of `config` after an apply that produced `state`
-/// (`None` when nothing in the configuration is checkable).
-pub(crate) fn build(
+fn judged_object(addr: String, j: Judged) -> CheckObjectResult {
+    object(addr, j.status, j.messages)
+}
+
+/// The statuses of `rb`'s instances in every instance of module `p`.
+fn resource_objects(
+    w: &mut Walker<'_>,
+    p: &ModulePath,
+    rb: &ResourceBlock,
+    config_addr: &str,
+    source: &Resources<'_>,
+) -> Option<Vec<CheckObjectResult>> {
+    match source {
+        Resources::Judge => {
+            let mut objects = Vec::new();
+            for m in w.scopes.instances(p) {
+                let judged = eval::resource_instances(w, &m, rb, false)?;
+                objects.extend(judged.into_iter().map(|(a, j)| judged_object(a, j)));
+            }
+            Some(objects)
+        }
+        Resources::Recorded { planned, recorded } => {
+            let mut by_addr: BTreeMap<String, Judged> = planned
+                .iter()
+                .flat_map(|p| p.iter())
+                .filter(|r| r.config_addr == config_addr)
+                .flat_map(|r| r.objects.iter().flatten())
+                .map(|o| (o.object_addr.clone(), Judged::unknown()))
+                .collect();
+            for (a, j) in recorded.get(config_addr).into_iter().flatten() {
+                by_addr.insert(a.clone(), j.clone());
+            }
+            Some(
+                by_addr
+                    .into_iter()
+                    .map(|(a, j)| judged_object(a, j))
+                    .collect(),
+            )
+        }
+    }
+}
+
+/// Every checkable object left undecided, as a destroy leaves them.
+fn destroyed(config: &Config) -> Option<Vec<CheckResult>> {
+    let mut out = Vec::new();
+    for c in config.walk() {
+        let cfg = prefix(c.path.to_string());
+        let m = &c.module;
+        for (n, v) in &m.variables {
+            if !v.validations.is_empty() {
+                out.push(result("var", format!("{cfg}var.{n}"), UNKNOWN, Vec::new()));
+            }
+        }
+        for (addr, rb) in &m.resources {
+            if !rb.lifecycle.preconditions.is_empty() || !rb.lifecycle.postconditions.is_empty() {
+                out.push(result(
+                    "resource",
+                    format!("{cfg}{addr}"),
+                    UNKNOWN,
+                    Vec::new(),
+                ));
+            }
+        }
+        for (n, o) in &m.outputs {
+            if o.preconditions.is_empty() {
+                continue;
+            }
+            // Terraform lists the root module's outputs, undecided.
+            let objects = if c.path.is_root() {
+                vec![object(format!("output.{n}"), UNKNOWN, Vec::new())]
+            } else {
+                Vec::new()
+            };
+            out.push(result(
+                "output",
+                format!("{cfg}output.{n}"),
+                UNKNOWN,
+                objects,
+            ));
+        }
+        for n in m.checks.keys() {
+            out.push(result(
+                "check",
+                format!("{cfg}check.{n}"),
+                UNKNOWN,
+                Vec::new(),
+            ));
+        }
+    }
+    finish(out)
+}
+
+fn finish(mut out: Vec<CheckResult>) -> Option<Vec<CheckResult>> {
+    out.sort_by(|a, b| a.config_addr.cmp(&b.config_addr));
+    (!out.is_empty()).then_some(out)
+}
+
+/// The check results of `config` from the walker's scopes.
+fn collect(
     config: &Config,
-    w: &Walker<'_>,
-    state: &StateFile,
+    w: &mut Walker<'_>,
     outcomes: &CheckOutcomes,
-    destroy: bool,
+    resources: &Resources<'_>,
 ) -> Option<Vec<CheckResult>> {
     let mut out = Vec::new();
     for c in config.walk() {
         let cfg = prefix(c.path.to_string());
         let instances = w.scopes.instances(&c.path);
-        let per_instance = |what: &str| -> Vec<CheckObjectResult> {
-            instances
-                .iter()
-                .map(|m| object(format!("{}{what}", prefix(m.to_string())), PASS, Vec::new()))
-                .collect()
-        };
         let m = &c.module;
         for (n, v) in &m.variables {
             if v.validations.is_empty() {
                 continue;
             }
-            let addr = format!("{cfg}var.{n}");
-            out.push(if destroy {
-                result("var", addr, UNKNOWN, Vec::new())
-            } else {
-                result("var", addr, PASS, per_instance(&format!("var.{n}")))
-            });
+            let objects = instances
+                .iter()
+                .map(|mi| {
+                    let j = judge(w, mi, &v.validations, &RepData::default(), None, None);
+                    judged_object(format!("{}var.{n}", prefix(mi.to_string())), j)
+                })
+                .collect();
+            out.push(aggregated("var", format!("{cfg}var.{n}"), objects));
         }
         for (addr, rb) in &m.resources {
             if rb.lifecycle.preconditions.is_empty() && rb.lifecycle.postconditions.is_empty() {
                 continue;
             }
             let config_addr = format!("{cfg}{addr}");
-            if destroy {
-                out.push(result("resource", config_addr, UNKNOWN, Vec::new()));
-                continue;
-            }
-            let objects = instances
-                .iter()
-                .flat_map(|mi| {
-                    resource_instances(state, mi, addr.mode, &addr.type_name, &addr.name)
-                })
-                .map(|a| object(a, PASS, Vec::new()))
-                .collect();
-            out.push(result("resource", config_addr, PASS, objects));
+            out.push(
+                match resource_objects(w, &c.path, rb, &config_addr, resources) {
+                    Some(objects) => aggregated("resource", config_addr, objects),
+                    None => result("resource", config_addr, UNKNOWN, Vec::new()),
+                },
+            );
         }
         for (n, o) in &m.outputs {
             if o.preconditions.is_empty() {
                 continue;
             }
-            let addr = format!("{cfg}output.{n}");
-            out.push(if destroy {
-                // Terraform lists the root module's outputs, undecided.
-                let objects = if c.path.is_root() {
-                    vec![object(format!("output.{n}"), UNKNOWN, Vec::new())]
-                } else {
-                    Vec::new()
-                };
-                result("output", addr, UNKNOWN, objects)
-            } else {
-                result("output", addr, PASS, per_instance(&format!("output.{n}")))
-            });
+            let objects = instances
+                .iter()
+                .map(|mi| {
+                    let evaluated = w
+                        .scopes
+                        .mods
+                        .get(mi)
+                        .is_some_and(|s| s.outputs.contains_key(n));
+                    let j = if evaluated {
+                        judge(w, mi, &o.preconditions, &RepData::default(), None, None)
+                    } else {
+                        Judged::unknown()
+                    };
+                    judged_object(format!("{}output.{n}", prefix(mi.to_string())), j)
+                })
+                .collect();
+            out.push(aggregated("output", format!("{cfg}output.{n}"), objects));
         }
         for n in m.checks.keys() {
-            let addr = format!("{cfg}check.{n}");
-            if destroy {
-                out.push(result("check", addr, UNKNOWN, Vec::new()));
-                continue;
-            }
-            let objects: Vec<CheckObjectResult> = instances
+            let objects = instances
                 .iter()
                 .map(|mi| {
                     let o = outcomes
@@ -181,10 +260,84 @@ pub(crate) fn build(
                     )
                 })
                 .collect();
-            let status = aggregate(&objects);
-            out.push(result("check", addr, status, objects));
+            out.push(aggregated("check", format!("{cfg}check.{n}"), objects));
         }
     }
-    out.sort_by(|a, b| a.config_addr.cmp(&b.config_addr));
-    (!out.is_empty()).then_some(out)
+    finish(out)
+}
+
+fn aggregated(kind: &str, config_addr: String, objects: Vec<CheckObjectResult>) -> CheckResult {
+    let status = aggregate(objects.iter().map(|o| o.status.as_str()));
+    result(kind, config_addr, status, objects)
+}
+
+/// The check results of a plan (`None` when nothing is checkable).
+pub(crate) fn for_plan(
+    config: &Config,
+    w: &mut Walker<'_>,
+    outcomes: &CheckOutcomes,
+    mode: PlanMode,
+) -> Option<Vec<CheckResult>> {
+    if mode == PlanMode::Destroy {
+        return destroyed(config);
+    }
+    collect(config, w, outcomes, &Resources::Judge)
+}
+
+/// The check results after applying `plan`, successful or not: what the
+/// apply evaluated, the rest of the plan's objects `unknown`.
+pub(crate) fn after_apply(
+    config: &Config,
+    w: &mut Walker<'_>,
+    plan: &Plan,
+    outcomes: &CheckOutcomes,
+    recorded: &Recorded,
+) -> Option<Vec<CheckResult>> {
+    match plan.mode {
+        PlanMode::Destroy => destroyed(config),
+        // As Terraform: a refresh-only apply records the plan's results.
+        PlanMode::RefreshOnly => plan.checks.clone(),
+        PlanMode::Normal => collect(
+            config,
+            w,
+            outcomes,
+            &Resources::Recorded {
+                planned: plan.checks.as_deref(),
+                recorded,
+            },
+        ),
+    }
+}
+
+/// Checks the conditions of the resource `addr` of module `p` once its
+/// apply-time node is done, reporting failures as errors and recording
+/// every instance's status. False when a condition failed.
+pub(crate) fn check_resource_node(
+    w: &mut Walker<'_>,
+    p: &ModulePath,
+    addr: &Resource,
+    recorded: &mut Recorded,
+) -> bool {
+    let Some(rb) = w
+        .config
+        .descendant(p)
+        .and_then(|c| c.module.resources.get(addr))
+    else {
+        return true;
+    };
+    if rb.lifecycle.preconditions.is_empty() && rb.lifecycle.postconditions.is_empty() {
+        return true;
+    }
+    let config_addr = format!("{}{addr}", prefix(p.to_string()));
+    let mut ok = true;
+    for m in w.scopes.instances(p) {
+        for (a, j) in eval::resource_instances(w, &m, rb, true).unwrap_or_default() {
+            ok &= j.status != FAIL;
+            recorded
+                .entry(config_addr.clone())
+                .or_default()
+                .push((a, j));
+        }
+    }
+    ok
 }

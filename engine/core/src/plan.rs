@@ -212,6 +212,11 @@ pub struct Plan {
     pub targets: Vec<String>,
     /// True when planning stopped on errors (the plan is not applyable).
     pub errored: bool,
+    /// The status of every checkable object (resources with conditions,
+    /// outputs with preconditions, variables with validations, check
+    /// blocks) as the plan left it, in the state's `check_results` shape;
+    /// `None` when nothing is checkable.
+    pub checks: Option<Vec<terrane_state::CheckResult>>,
 }
 
 impl Plan {

@@ -208,6 +208,7 @@ pub fn to_bytes(p: &Plan) -> Vec<u8> {
         "prior_lineage": p.prior_lineage,
         "targets": p.targets,
         "errored": p.errored,
+        "checks": p.checks,
     });
     j.to_string().into_bytes()
 }
@@ -275,5 +276,11 @@ pub fn from_bytes(bytes: &[u8]) -> Result<Plan, CoreError> {
             })
             .unwrap_or_default(),
         errored: j.get("errored").and_then(J::as_bool).unwrap_or(false),
+        checks: match j.get("checks") {
+            None | Some(J::Null) => None,
+            Some(c) => {
+                Some(serde_json::from_value(c.clone()).map_err(|e| bad(&format!("checks: {e}")))?)
+            }
+        },
     })
 }

@@ -263,6 +263,7 @@ pub async fn plan(
         prior_lineage: state.lineage.clone(),
         targets: opts.targets.iter().map(|t| t.to_string()).collect(),
         errored: false,
+        checks: None,
     };
     let graph = match build_graph(config) {
         Ok(g) => g,
@@ -356,9 +357,11 @@ pub async fn plan(
         plan_destroy(&mut w, &mut run, state).await;
     }
     plan_outputs(&mut w, &mut plan, state, opts.mode);
+    let mut check_outcomes = crate::checks::CheckOutcomes::new();
     if opts.mode != PlanMode::Destroy {
-        crate::checks::evaluate_asserts(&mut w, Some(&failed_checks));
+        check_outcomes = crate::checks::evaluate_asserts(&mut w, Some(&failed_checks));
     }
+    plan.checks = crate::check_results::for_plan(config, &mut w, &check_outcomes, opts.mode);
     for c in run.changes.values_mut() {
         if c.deposed.is_none() {
             c.previous_address = moved.get(&c.address).cloned();

@@ -163,7 +163,9 @@ fn raw_to_value(raw: &RawVar, var: &Variable) -> Result<Value, Diagnostics> {
     match raw {
         RawVar::Value(v) => Ok(v.clone()),
         RawVar::Text(t) => {
-            if var.ty.is_primitive() {
+            // As Terraform: taken literally unless the declared type
+            // constraint is a collection or structural type.
+            if var.ty.is_primitive() || var.type_expr.is_none() {
                 return Ok(Value::string(t.clone()));
             }
             let src = Source::new(

@@ -1,5 +1,5 @@
-//! The `checks` section of `show -json` for a state: the state's
-//! `check_results` with structured addresses (`kind`, `module`, `mode`,
+//! The `checks` section of `show -json` for a state (its
+//! `check_results`) or a plan (its checks after planning), with structured addresses (`kind`, `module`, `mode`,
 //! `type`, `name`, `to_display`), instances and their `problems`, in
 //! address order, as Terraform writes it.
 
@@ -107,7 +107,15 @@ fn instance(o: &CheckObjectResult, resource: bool) -> J {
 
 /// The `checks` array of a state, or `None` when it has no check results.
 pub fn checks_json(state: &StateFile) -> Option<J> {
-    let results = state.check_results.as_ref().filter(|r| !r.is_empty())?;
+    results_json(state.check_results.as_deref()?)
+}
+
+/// The `checks` array of a set of check results (a state's or a plan's),
+/// or `None` when there are none.
+pub fn results_json(results: &[CheckResult]) -> Option<J> {
+    if results.is_empty() {
+        return None;
+    }
     let mut sorted: Vec<&CheckResult> = results.iter().collect();
     sorted.sort_by(|a, b| a.config_addr.cmp(&b.config_addr));
     let out = sorted

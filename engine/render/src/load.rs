@@ -178,6 +178,7 @@ pub fn plan_from_json(doc: &J, mode: PlanMode) -> Result<Plan, RenderError> {
         prior_lineage: String::new(),
         targets: Vec::new(),
         errored: doc.get("errored") == Some(&J::Bool(true)),
+        checks: None,
     })
 }
 

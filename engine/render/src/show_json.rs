@@ -335,6 +335,13 @@ pub fn plan_json(input: &PlanJsonInput) -> Result<J, RenderError> {
             ),
         );
     }
+    if let Some(checks) = plan
+        .checks
+        .as_deref()
+        .and_then(crate::checks_json::results_json)
+    {
+        m.insert("checks".into(), checks);
+    }
     m.insert("timestamp".into(), J::String(input.timestamp.into()));
     m.insert(
         "applyable".into(),

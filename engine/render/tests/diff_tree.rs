@@ -290,6 +290,7 @@ fn drift_section_wording() {
         prior_lineage: String::new(),
         targets: Vec::new(),
         errored: false,
+        checks: None,
     };
     let text = render_plan(&plan, &schemas(), &RenderOptions::terraform());
     insta::assert_snapshot!("drift_normal", text);
@@ -318,6 +319,7 @@ fn drift_filtered_by_relevant_attributes() {
         prior_lineage: String::new(),
         targets: Vec::new(),
         errored: false,
+        checks: None,
     };
     let o = RenderOptions::terraform();
     // Only `size` mattered: the labels drift is shown as unchanged.

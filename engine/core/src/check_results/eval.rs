@@ -1,0 +1,177 @@
+//! Judging the conditions of one checkable object instance against the
+//! values a walk left in the scopes: resource preconditions and
+//! postconditions (`self` is the instance's planned or new object),
+//! output preconditions and variable validations.
+
+use super::{ERROR, FAIL, PASS, UNKNOWN};
+use crate::scope::RepData;
+use crate::walker::{expand, instance_addr, Walker};
+use terrane_addrs::ModuleInstance;
+use terrane_config::{CheckRule, ResourceBlock};
+use terrane_diagnostics::Diagnostic;
+use terrane_value::Value;
+
+/// The status of one object instance and its failure messages.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Judged {
+    pub status: &'static str,
+    pub messages: Vec<String>,
+}
+
+impl Judged {
+    pub(crate) fn unknown() -> Judged {
+        Judged {
+            status: UNKNOWN,
+            messages: Vec::new(),
+        }
+    }
+}
+
+/// Terraform's aggregation: any error, else any failure, else anything
+/// undecided, else pass.
+pub(crate) fn aggregate<'a>(statuses: impl IntoIterator<Item = &'a str>) -> &'static str {
+    let (mut error, mut fail, mut unknown) = (false, false, false);
+    for s in statuses {
+        match s {
+            PASS => {}
+            ERROR => error = true,
+            FAIL => fail = true,
+            _ => unknown = true,
+        }
+    }
+    if error {
+        ERROR
+    } else if fail {
+        FAIL
+    } else if unknown {
+        UNKNOWN
+    } else {
+        PASS
+    }
+}
+
+/// A failed rule to report as an error diagnostic.
+pub(crate) struct Report<'s> {
+    pub summary: &'s str,
+}
+
+/// Evaluates `rules` in module instance `m` (with `rd` as count/each and
+/// `self_value` as `self`). With `report`, a false condition is pushed to
+/// the walker's diagnostics as an error.
+pub(crate) fn judge<'r>(
+    w: &mut Walker<'_>,
+    m: &ModuleInstance,
+    rules: impl IntoIterator<Item = &'r CheckRule>,
+    rd: &RepData,
+    self_value: Option<&Value>,
+    report: Option<&Report<'_>>,
+) -> Judged {
+    let mut statuses = Vec::new();
+    let mut messages = Vec::new();
+    for rule in rules {
+        let mut refs = terrane_lang::references(&rule.condition.expr);
+        refs.extend(terrane_lang::references(&rule.error_message.expr));
+        let ctx = w.scopes.context(&w.base, m, &refs, rd, self_value);
+        let cond =
+            crate::decode::eval_expr(&rule.condition.expr, &rule.condition.src, &ctx, &w.sources);
+        let v = match cond {
+            Ok(v) => v.unmark_deep().0,
+            Err(_) => {
+                statuses.push(ERROR);
+                continue;
+            }
+        };
+        if !v.is_known() {
+            statuses.push(UNKNOWN);
+            continue;
+        }
+        if v.as_bool() != Some(false) {
+            statuses.push(PASS);
+            continue;
+        }
+        statuses.push(FAIL);
+        let msg = crate::decode::eval_expr(
+            &rule.error_message.expr,
+            &rule.error_message.src,
+            &ctx,
+            &w.sources,
+        )
+        .ok()
+        .and_then(|m| m.unmark_deep().0.as_str().map(String::from))
+        .unwrap_or_default();
+        if let Some(r) = report {
+            w.diags.push(
+                Diagnostic::error(r.summary, msg.clone()).with_subject(rule.condition.range()),
+            );
+        }
+        messages.push(msg);
+    }
+    Judged {
+        status: aggregate(statuses),
+        messages,
+    }
+}
+
+/// Judges every instance of resource `rb` in module instance `m`: its
+/// preconditions, then its postconditions with the instance's object in
+/// the scopes as `self` (an instance without one is undecided). `None`
+/// when its instances are not known. With `report`, failures are errors.
+pub(crate) fn resource_instances(
+    w: &mut Walker<'_>,
+    m: &ModuleInstance,
+    rb: &ResourceBlock,
+    report: bool,
+) -> Option<Vec<(String, Judged)>> {
+    let refs = crate::graph::resource_meta_refs(rb);
+    let ctx = w
+        .scopes
+        .context(&w.base, m, &refs, &RepData::default(), None);
+    let (_, keys) = expand(rb.count.as_ref(), rb.for_each.as_ref(), &ctx, &w.sources).ok()?;
+    let values = w
+        .scopes
+        .mods
+        .get(m)
+        .and_then(|s| s.resources.get(&rb.addr))
+        .map(|r| r.instances.clone())
+        .unwrap_or_default();
+    let pre = Report {
+        summary: "Resource precondition failed",
+    };
+    let post = Report {
+        summary: "Resource postcondition failed",
+    };
+    let mut out = Vec::new();
+    for (k, rd) in keys {
+        let address = instance_addr(m, &rb.addr, &k);
+        let Some(obj) = values.get(&k) else {
+            out.push((address, Judged::unknown()));
+            continue;
+        };
+        let a = judge(
+            w,
+            m,
+            &rb.lifecycle.preconditions,
+            &rd,
+            None,
+            report.then_some(&pre),
+        );
+        // A failed precondition leaves the postconditions unchecked.
+        let b = if a.status == FAIL {
+            Judged::unknown()
+        } else {
+            judge(
+                w,
+                m,
+                &rb.lifecycle.postconditions,
+                &rd,
+                Some(obj),
+                report.then_some(&post),
+            )
+        };
+        let status = aggregate([a.status, b.status]);
+        let mut messages = a.messages;
+        messages.extend(b.messages);
+        out.push((address, Judged { status, messages }));
+    }
+    Some(out)
+}
