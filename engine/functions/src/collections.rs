@@ -8,7 +8,6 @@ use crate::registry::{arg_err, call_err, dynamic_ret, p, Fail, FuncContext, Regi
 use crate::strings::sv;
 use std::collections::BTreeMap;
 use terrane_value::{convert, unify, Kind, Number, Type, Value};
-use unicode_segmentation::UnicodeSegmentation;
 
 pub(crate) fn register(r: &mut Registry) {
     let b = Ret::Static(Type::Bool);
@@ -583,7 +582,7 @@ fn length(a: Vec<Value>, _: &FuncContext) -> R {
             )),
         },
         Kind::Null(_) => Err(arg_err(0, "argument must not be null")),
-        Kind::String(s) => Ok(Value::number(s.graphemes(true).count())),
+        Kind::String(s) => Ok(Value::number(crate::text::grapheme_count(s))),
         Kind::Set(_, xs) if xs.iter().any(|x| !x.is_known()) => Ok(Value::unknown(Type::Number)),
         _ => match v.len() {
             Some(n) if !matches!(v.kind, Kind::Bool(_) | Kind::Number(_)) => Ok(Value::number(n)),

@@ -8,21 +8,18 @@ use terrane_value::{convert, unify, Kind, Marks, Type, Value};
 
 /// Converts an argument to its parameter type, failing with the message
 /// Terraform gives for that mismatch (without the trailing period).
-pub(crate) fn coerce(v: &Value, want: &Type) -> Result<Value, String> {
-    if *want == Type::Dynamic {
-        return Ok(v.clone());
+pub(crate) fn coerce(v: Value, want: &Type) -> Result<Value, String> {
+    if *want == Type::Dynamic || v.has_type(want) {
+        return Ok(v);
     }
     let have = v.ty();
-    if have == *want {
-        return Ok(v.clone());
-    }
     if !convertible(&have, want) {
         return Err(mismatch_message(&have, want));
     }
-    if let Some(u) = uncertain_set_to_list(v, want) {
+    if let Some(u) = uncertain_set_to_list(&v, want) {
         return Ok(u);
     }
-    convert(v, &concrete_target(&have, want)).map_err(|e| e.message)
+    convert(&v, &concrete_target(&have, want)).map_err(|e| e.message)
 }
 
 /// For a structure converted to a collection of "any single type", the

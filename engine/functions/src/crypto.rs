@@ -6,16 +6,13 @@ use crate::filesystem::read_for_hash;
 use crate::numeric::{int_of, string};
 use crate::registry::{arg_err, call_err, p, FuncContext, ImplFn, Registry, Ret, R};
 use crate::strings::sv;
+use crate::text::hex;
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
 use md5::Md5;
 use sha1::Sha1;
 use sha2::{Digest, Sha256, Sha512};
 use terrane_value::{Type, Value};
-
-fn hex(b: &[u8]) -> String {
-    b.iter().map(|x| format!("{x:02x}")).collect()
-}
 
 fn md5_hex(b: &[u8]) -> String {
     hex(&Md5::digest(b))

@@ -9,7 +9,6 @@ use crate::valuejson::json_encode;
 use num_bigint::{BigInt, Sign};
 use num_traits::{Signed, Zero};
 use terrane_value::{Kind, Number, Type, Value};
-use unicode_segmentation::UnicodeSegmentation;
 
 pub(crate) fn register(r: &mut Registry) {
     r.func(
@@ -184,7 +183,7 @@ fn append(v: &Verb, out: &mut String, args: &[Value]) -> Result<(), String> {
         return Err(unsupported("null value cannot be formatted"));
     }
     let as_type = |t: &Type| -> Result<Value, String> {
-        crate::conversion::coerce(arg, t).map_err(|m| unsupported(&m))
+        crate::conversion::coerce(arg.clone(), t).map_err(|m| unsupported(&m))
     };
     match v.mode {
         'v' => {
@@ -247,7 +246,7 @@ fn json_of(v: &Value) -> String {
 /// precision is positive, as cty does).
 fn truncate(v: &Verb, s: &str) -> String {
     match v.prec {
-        Some(p) if p > 0 => s.graphemes(true).take(p).collect(),
+        Some(p) if p > 0 => crate::text::graphemes(s).take(p).collect(),
         _ => s.to_string(),
     }
 }
@@ -255,7 +254,7 @@ fn truncate(v: &Verb, s: &str) -> String {
 /// Pads to the width in grapheme clusters, with zeros under the `0` flag
 /// (on the right too, under `-`, as cty does).
 fn pad_str(v: &Verb, s: &str) -> String {
-    let len = s.graphemes(true).count();
+    let len = crate::text::grapheme_count(s);
     match v.width {
         Some(w) if w > len => {
             let pad = if v.zero { "0" } else { " " }.repeat(w - len);

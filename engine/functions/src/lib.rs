@@ -45,6 +45,7 @@ mod regexes;
 mod registry;
 mod setops;
 mod strings;
+mod text;
 mod valuejson;
 mod yaml;
 

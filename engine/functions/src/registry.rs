@@ -2,6 +2,7 @@
 //! conversion, unknown and mark propagation, and the table of functions.
 
 use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
 use std::path::PathBuf;
 use std::sync::OnceLock;
 use terrane_value::{Marks, Type, Value};
@@ -188,11 +189,37 @@ impl Spec {
     }
 }
 
+/// FNV-1a: the table is looked up on every call by short, trusted names
+/// (function names of the configuration), where SipHash's flood
+/// resistance buys nothing and costs more than the lookup itself.
+#[derive(Default)]
+struct Fnv(u64);
+
+impl Hasher for Fnv {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        let mut h = if self.0 == 0 {
+            0xcbf2_9ce4_8422_2325
+        } else {
+            self.0
+        };
+        for b in bytes {
+            h = (h ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3);
+        }
+        self.0 = h;
+    }
+}
+
+type Table = HashMap<&'static str, Spec, BuildHasherDefault<Fnv>>;
+
 /// The table of functions, filled by each family's `register`.
 #[derive(Default)]
 pub(crate) struct Registry {
-    funcs: HashMap<&'static str, Spec>,
-    extras: HashMap<&'static str, Spec>,
+    funcs: Table,
+    extras: Table,
 }
 
 impl Registry {
@@ -410,14 +437,10 @@ fn invoke(
         if v.is_null() && !param.allow_null {
             return Err(arg_error(param, i, "argument must not be null"));
         }
-        if v.ty() == Type::Dynamic && !param.allow_dynamic {
+        if v.is_dynamically_typed() && !param.allow_dynamic {
             return Ok(Value::unknown(Type::Dynamic).with_marks(marks.union(passed_marks)));
         }
-        let cv = if param.ty == Type::Dynamic {
-            v
-        } else {
-            crate::conversion::coerce(&v, &param.ty).map_err(|m| arg_error(param, i, &m))?
-        };
+        let cv = crate::conversion::coerce(v, &param.ty).map_err(|m| arg_error(param, i, &m))?;
         let known = if param.allow_nested_unknown {
             cv.is_known()
         } else {

@@ -5,18 +5,13 @@
 
 use crate::numeric::{int_of, string};
 use crate::registry::{arg_err, call_err, p, Fail, FuncContext, Registry, Ret, R};
+use crate::text::graphemes;
 use terrane_value::{Type, Value};
-use unicode_normalization::{is_nfc_quick, IsNormalized, UnicodeNormalization};
-use unicode_segmentation::UnicodeSegmentation;
 
-/// A string value, NFC-normalised as Terraform keeps every string.
+/// A string value, NFC-normalised as Terraform keeps every string
+/// ([`Value::string`] normalises).
 pub(crate) fn sv(s: impl Into<String>) -> Value {
-    let s: String = s.into();
-    if is_nfc_quick(s.chars()) == IsNormalized::Yes {
-        Value::string(s)
-    } else {
-        Value::string(s.nfc().collect::<String>())
-    }
+    Value::string(s)
 }
 
 pub(crate) fn register(r: &mut Registry) {
@@ -36,7 +31,8 @@ pub(crate) fn register(r: &mut Registry) {
         Ok(sv(title(string(&a[0]))))
     });
     r.func("strrev", vec![st()], s.clone(), |a, _| {
-        let g: Vec<&str> = string(&a[0]).graphemes(true).rev().collect();
+        let mut g: Vec<&str> = graphemes(string(&a[0])).collect();
+        g.reverse();
         Ok(sv(g.concat()))
     });
     r.func("trimspace", vec![st()], s.clone(), |a, _| {
@@ -142,6 +138,13 @@ fn simple_case(s: &str, upper: bool) -> String {
 }
 
 fn map_char(c: char, upper: bool) -> char {
+    if c.is_ascii() {
+        return if upper {
+            c.to_ascii_uppercase()
+        } else {
+            c.to_ascii_lowercase()
+        };
+    }
     // Go maps by UnicodeData's simple mappings; the only common letter whose
     // simple mapping differs from the first character of Rust's full
     // mapping is U+0130 (dotted capital I).
@@ -228,7 +231,7 @@ fn substr(a: Vec<Value>, _: &FuncContext) -> R {
     let s = string(&a[0]);
     let mut offset = int_of(&a[1]).map_err(call_err)?;
     let length = int_of(&a[2]).map_err(call_err)?;
-    let g: Vec<&str> = s.graphemes(true).collect();
+    let g: Vec<&str> = graphemes(s).collect();
     if offset < 0 {
         offset += g.len() as i64;
     } else if length == 0 {

@@ -25,9 +25,48 @@ impl fmt::Display for ConvertError {
     }
 }
 
-fn err(path: &str, message: impl Into<String>) -> ConvertError {
+/// Where inside the converted value a conversion is, kept as links to the
+/// enclosing steps and rendered (`.tags["a"][0]`) only for an error, so a
+/// successful conversion formats no path text.
+#[derive(Clone, Copy)]
+enum At<'a> {
+    Root,
+    Index(&'a At<'a>, usize),
+    Key(&'a At<'a>, &'a str),
+    Attr(&'a At<'a>, &'a str),
+}
+
+impl At<'_> {
+    fn render(&self) -> String {
+        let mut out = String::new();
+        self.render_into(&mut out);
+        out
+    }
+
+    fn render_into(&self, out: &mut String) {
+        use std::fmt::Write;
+        match self {
+            At::Root => {}
+            At::Index(up, i) => {
+                up.render_into(out);
+                let _ = write!(out, "[{i}]");
+            }
+            At::Key(up, k) => {
+                up.render_into(out);
+                let _ = write!(out, "[{k:?}]");
+            }
+            At::Attr(up, name) => {
+                up.render_into(out);
+                out.push('.');
+                out.push_str(name);
+            }
+        }
+    }
+}
+
+fn err(path: &At<'_>, message: impl Into<String>) -> ConvertError {
     ConvertError {
-        path: path.to_string(),
+        path: path.render(),
         message: message.into(),
     }
 }
@@ -36,21 +75,30 @@ fn err(path: &str, message: impl Into<String>) -> ConvertError {
 /// arguments and `to*` functions. Marks are kept; nulls and unknowns become
 /// nulls and unknowns of the wanted type.
 pub fn convert(v: &Value, want: &Type) -> Result<Value, ConvertError> {
-    convert_at(v, want, "")
+    convert_at(v, want, &At::Root)
 }
 
-fn convert_at(v: &Value, want: &Type, path: &str) -> Result<Value, ConvertError> {
+fn convert_at(v: &Value, want: &Type, path: &At<'_>) -> Result<Value, ConvertError> {
     let out = convert_kind(v, want, path)?;
     Ok(out.with_marks(v.marks))
 }
 
-fn convert_kind(v: &Value, want: &Type, path: &str) -> Result<Value, ConvertError> {
-    if *want == Type::Dynamic {
-        return Ok(v.clone().unmarked());
+fn convert_kind(v: &Value, want: &Type, path: &At<'_>) -> Result<Value, ConvertError> {
+    // A primitive already of the wanted type (the common case for
+    // function arguments and template interpolations) needs no type
+    // comparison.
+    match (&v.kind, want) {
+        (Kind::Number(n), Type::Number) => return Ok(Value::number(n.clone())),
+        (Kind::Bool(b), Type::Bool) => return Ok(Value::bool(*b)),
+        (Kind::String(s), Type::String) => return Ok(Value::string(s.clone())),
+        (_, Type::Dynamic) => return Ok(v.clone().unmarked()),
+        _ => {}
     }
-    let have = v.ty();
-    if have != *want && !type_convertible(&have, want) {
-        return Err(err(path, mismatch_message(&have, want)));
+    if !v.has_type(want) {
+        let have = v.ty();
+        if !type_convertible(&have, want) {
+            return Err(err(path, mismatch_message(&have, want)));
+        }
     }
     match &v.kind {
         Kind::Null(t) => {
@@ -109,7 +157,7 @@ fn convert_kind(v: &Value, want: &Type, path: &str) -> Result<Value, ConvertErro
             };
             let mut out = Vec::with_capacity(items.len());
             for (i, x) in items.iter().enumerate() {
-                out.push(convert_at(x, &elem, &format!("{path}[{i}]"))?);
+                out.push(convert_at(x, &elem, &At::Index(path, i))?);
             }
             Ok(if matches!(want, Type::List(_)) {
                 Value::list(elem, out)
@@ -136,7 +184,7 @@ fn convert_kind(v: &Value, want: &Type, path: &str) -> Result<Value, ConvertErro
             };
             let mut out = BTreeMap::new();
             for (k, x) in entries {
-                out.insert(k.clone(), convert_at(x, &elem, &format!("{path}[{k:?}]"))?);
+                out.insert(k.clone(), convert_at(x, &elem, &At::Key(path, k))?);
             }
             Ok(Value::map(elem, out))
         }
@@ -147,10 +195,9 @@ fn convert_kind(v: &Value, want: &Type, path: &str) -> Result<Value, ConvertErro
             };
             let mut out = BTreeMap::new();
             for (name, aty) in attrs {
-                let sub = format!("{path}.{name}");
                 match entries.get(name) {
                     Some(x) => {
-                        out.insert(name.clone(), convert_at(x, aty, &sub)?);
+                        out.insert(name.clone(), convert_at(x, aty, &At::Attr(path, name))?);
                     }
                     None if optional.contains(name) => {
                         out.insert(name.clone(), Value::null(aty.clone()));
@@ -180,7 +227,7 @@ fn convert_kind(v: &Value, want: &Type, path: &str) -> Result<Value, ConvertErro
             }
             let mut out = Vec::with_capacity(items.len());
             for (i, (x, t)) in items.iter().zip(ets).enumerate() {
-                out.push(convert_at(x, t, &format!("{path}[{i}]"))?);
+                out.push(convert_at(x, t, &At::Index(path, i))?);
             }
             Ok(Value::tuple(out))
         }
@@ -292,7 +339,7 @@ pub fn constraint_name(t: &Type) -> String {
 
 /// Whether a value of type `have` could in principle convert to `want`
 /// (used for nulls and unknowns, whose content cannot be inspected).
-fn check_convertible_type(have: &Type, want: &Type, path: &str) -> Result<(), ConvertError> {
+fn check_convertible_type(have: &Type, want: &Type, path: &At<'_>) -> Result<(), ConvertError> {
     if type_convertible(have, want) {
         Ok(())
     } else {

@@ -256,6 +256,21 @@ impl Number {
         if body == "Inf" || body == "inf" {
             return Ok(Number::infinity(neg));
         }
+        // A plain integer of up to 19 digits (every literal like `7` or
+        // `8080`) fits a u64: the same value `from_decimal_parts` rounds,
+        // without the decimal machinery.
+        if !body.is_empty() && body.len() <= 19 && body.bytes().all(|b| b.is_ascii_digit()) {
+            let mag = body
+                .bytes()
+                .fold(0u64, |acc, b| acc * 10 + u64::from(b - b'0'));
+            return Ok(Number::rounded(
+                neg,
+                BigUint::from(mag),
+                0,
+                false,
+                PRECISION_BITS,
+            ));
+        }
         let (mantissa, exp_part) = match body.find(['e', 'E']) {
             Some(i) => (&body[..i], Some(&body[i + 1..])),
             None => (body, None),
@@ -341,6 +356,26 @@ impl Number {
     /// This number's precision in bits.
     pub fn precision(&self) -> u32 {
         self.prec
+    }
+
+    /// The value as an `i64` when it is a finite non-zero integer of at
+    /// most 53 bits (so sums, products and quotients of two such values
+    /// are exact in `i128`/`f64`-free integer arithmetic): the operand
+    /// test of the integer fast paths below. Results are still built by
+    /// [`Number::rounded`] at the precision the general path uses, so
+    /// both paths give identical numbers.
+    fn small_int(&self) -> Option<i64> {
+        if self.class != Class::Finite || self.exp < 0 || self.mant.bits() + self.exp as u64 > 53 {
+            return None;
+        }
+        let mag = self.mant.to_u64()? << self.exp;
+        let v = i64::try_from(mag).ok()?;
+        Some(if self.neg { -v } else { v })
+    }
+
+    /// A finite integer from an `i128` (zero is `+0`), rounded to `prec`.
+    fn from_i128(v: i128, prec: u32) -> Number {
+        Number::rounded(v < 0, BigUint::from(v.unsigned_abs()), 0, false, prec)
     }
 
     /// The number as an `i64`, when it is an integer in range.
@@ -463,6 +498,19 @@ impl Number {
     }
 
     fn try_add(&self, o: &Number, negate_o: bool) -> Result<Number, NumberError> {
+        if let (Some(a), Some(b)) = (self.small_int(), o.small_int()) {
+            let b = if negate_o {
+                -i128::from(b)
+            } else {
+                i128::from(b)
+            };
+            // The general path's exact sum, rounded once; a zero sum is +0.
+            return Ok(Number::from_i128(i128::from(a) + b, self.prec.max(o.prec)));
+        }
+        self.try_add_general(o, negate_o)
+    }
+
+    fn try_add_general(&self, o: &Number, negate_o: bool) -> Result<Number, NumberError> {
         let prec = self.prec.max(o.prec);
         let oneg = o.neg != negate_o;
         match (self.class, o.class) {
@@ -527,6 +575,13 @@ impl Number {
 
     /// Product (zero times infinity gives zero; see [`Number::checked_mul`]).
     pub fn mul(&self, o: &Number) -> Number {
+        if let (Some(a), Some(b)) = (self.small_int(), o.small_int()) {
+            return Number::from_i128(i128::from(a) * i128::from(b), self.prec.max(o.prec));
+        }
+        self.mul_general(o)
+    }
+
+    fn mul_general(&self, o: &Number) -> Number {
         let prec = self.prec.max(o.prec);
         let neg = self.neg != o.neg;
         match (self.class, o.class) {
@@ -560,6 +615,20 @@ impl Number {
 
     /// Terraform's `%`: `a - b * trunc(a / b)`; `a % 0` is `a`.
     pub fn rem(&self, o: &Number) -> Result<Number, NumberError> {
+        if let (Some(a), Some(b)) = (self.small_int(), o.small_int()) {
+            if self.prec >= 53 && o.prec >= 53 && b != 0 {
+                // Both below 2^53 and quotients rounded to at least 53
+                // bits: trunc(a / b) is exact (rounding cannot reach the
+                // next integer, which is 1/|b| away, unless |a| >= 2^53),
+                // and so is every later step; the result is the truncated
+                // remainder at this number's precision, +0 when it is zero.
+                return Ok(Number::from_i128(i128::from(a % b), self.prec));
+            }
+        }
+        self.rem_general(o)
+    }
+
+    fn rem_general(&self, o: &Number) -> Result<Number, NumberError> {
         if o.is_zero() {
             return Ok(self.clone());
         }
@@ -643,6 +712,13 @@ impl Number {
         if ra != rb || ra.abs() != 1 {
             return ra.cmp(&rb);
         }
+        if let (Some(a), Some(b)) = (self.small_int(), o.small_int()) {
+            return a.cmp(&b);
+        }
+        self.cmp_general(o)
+    }
+
+    fn cmp_general(&self, o: &Number) -> Ordering {
         let e = self.exp.min(o.exp);
         let a = &self.mant << (self.exp - e) as u64;
         let b = &o.mant << (o.exp - e) as u64;
@@ -1018,6 +1094,113 @@ mod tests {
         }
         assert_eq!(p("9223372036854775808").to_i64(), None);
         assert_eq!(p("2.5").to_i64(), None);
+    }
+
+    /// Equal in every field the representation keeps, precision included.
+    fn assert_same(a: &Number, b: &Number, what: &str) {
+        assert_eq!(
+            (a.neg, a.class, &a.mant, a.exp, a.prec),
+            (b.neg, b.class, &b.mant, b.exp, b.prec),
+            "{what}"
+        );
+    }
+
+    fn fast_path_operands() -> Vec<Number> {
+        let mut out = Vec::new();
+        let ints: Vec<i64> = (-40..40)
+            .chain([
+                1000,
+                -999,
+                (1 << 52) - 1,
+                1 << 52,
+                (1 << 53) - 1,
+                -(1 << 53) + 1,
+                1 << 53,
+                (1 << 53) + 1,
+                1 << 60,
+                i64::MAX,
+                i64::MIN,
+            ])
+            .collect();
+        for v in ints {
+            out.push(Number::from_i64(v));
+            out.push(p(&v.to_string()));
+            out.push(Number::from_f64(v as f64).unwrap());
+        }
+        for s in [
+            "0.5",
+            "-2.5",
+            "1e30",
+            "-0",
+            "1e-3",
+            "123456789012345678901234567890",
+        ] {
+            out.push(p(s));
+        }
+        out.push(Number::infinity(false));
+        out.push(Number::infinity(true));
+        out
+    }
+
+    #[test]
+    fn integer_fast_paths_match_general_arithmetic() {
+        let xs = fast_path_operands();
+        for a in &xs {
+            for b in &xs {
+                let what = format!("{a} ({} bits) and {b} ({} bits)", a.prec, b.prec);
+                match (a.checked_add(b), a.try_add_general(b, false)) {
+                    (Ok(x), Ok(y)) => assert_same(&x, &y, &format!("sum of {what}")),
+                    (x, y) => assert_eq!(x.is_err(), y.is_err(), "sum of {what}"),
+                }
+                match (a.checked_sub(b), a.try_add_general(b, true)) {
+                    (Ok(x), Ok(y)) => assert_same(&x, &y, &format!("difference of {what}")),
+                    (x, y) => assert_eq!(x.is_err(), y.is_err(), "difference of {what}"),
+                }
+                assert_same(&a.mul(b), &a.mul_general(b), &format!("product of {what}"));
+                match (a.rem(b), a.rem_general(b)) {
+                    (Ok(x), Ok(y)) => assert_same(&x, &y, &format!("remainder of {what}")),
+                    (x, y) => assert_eq!(x.is_err(), y.is_err(), "remainder of {what}"),
+                }
+                if !a.is_zero() && !b.is_zero() && !a.is_infinite() && !b.is_infinite() {
+                    let ord = if a.neg == b.neg {
+                        a.cmp_general(b)
+                    } else if a.neg {
+                        Ordering::Less
+                    } else {
+                        Ordering::Greater
+                    };
+                    assert_eq!(a.cmp_value(b), ord, "comparison of {what}");
+                }
+            }
+        }
+        // terraform console: 7 * 7 % 13 is 10, -7 % 3 is -1, 6 % 3 is 0.
+        assert_eq!(p("49").rem(&p("13")).unwrap().to_string(), "10");
+        assert_eq!(p("-7").rem(&p("3")).unwrap().to_string(), "-1");
+        assert_eq!(p("6").neg().rem(&p("3")).unwrap().to_string(), "0");
+    }
+
+    #[test]
+    fn integer_literal_fast_path_matches_decimal_parsing() {
+        let cases = [
+            "0",
+            "7",
+            "007",
+            "13",
+            "8080",
+            "9007199254740993",
+            "18446744073709551615",
+            "9999999999999999999",
+            "99999999999999999999",
+            "123456789012345678901234567890",
+        ];
+        for s in cases {
+            for neg in [false, true] {
+                let text = if neg { format!("-{s}") } else { s.to_string() };
+                let mag = BigUint::from_str(s).unwrap();
+                let general = Number::from_decimal_parts(neg, mag, 0, PRECISION_BITS);
+                assert_same(&p(&text), &general, &text);
+            }
+        }
     }
 
     #[test]

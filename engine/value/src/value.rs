@@ -98,6 +98,11 @@ impl Value {
     pub fn string(s: impl Into<String>) -> Value {
         use unicode_normalization::{is_nfc_quick, IsNormalized, UnicodeNormalization};
         let s: String = s.into();
+        // ASCII text is always in NFC; checking that is a word-at-a-time
+        // scan, far cheaper than the Unicode quick check.
+        if s.is_ascii() {
+            return Kind::String(s).into();
+        }
         let s = match is_nfc_quick(s.chars()) {
             IsNormalized::Yes => s,
             _ => s.nfc().collect(),
@@ -182,6 +187,40 @@ impl Value {
             Kind::Object(attrs) => {
                 Type::object(attrs.iter().map(|(k, v)| (k.clone(), v.ty())).collect())
             }
+        }
+    }
+
+    /// True when [`Value::ty`] would be `Type::Dynamic` (an untyped null or
+    /// unknown), without building the type.
+    pub fn is_dynamically_typed(&self) -> bool {
+        matches!(
+            self.kind,
+            Kind::Null(Type::Dynamic) | Kind::Unknown(Type::Dynamic)
+        )
+    }
+
+    /// True when [`Value::ty`] equals `t`, without building the type (which
+    /// for a collection or structure copies every element type).
+    pub fn has_type(&self, t: &Type) -> bool {
+        match (&self.kind, t) {
+            (Kind::Null(a) | Kind::Unknown(a), t) => a == t,
+            (Kind::Bool(_), Type::Bool)
+            | (Kind::Number(_), Type::Number)
+            | (Kind::String(_), Type::String) => true,
+            (Kind::List(e, _), Type::List(w))
+            | (Kind::Set(e, _), Type::Set(w))
+            | (Kind::Map(e, _), Type::Map(w)) => e == &**w,
+            (Kind::Tuple(xs), Type::Tuple(ts)) => {
+                xs.len() == ts.len() && xs.iter().zip(ts).all(|(x, t)| x.has_type(t))
+            }
+            (Kind::Object(m), Type::Object { attrs, optional }) => {
+                optional.is_empty()
+                    && m.len() == attrs.len()
+                    && m.iter()
+                        .zip(attrs)
+                        .all(|((k, v), (n, t))| k == n && v.has_type(t))
+            }
+            _ => false,
         }
     }
 
@@ -510,6 +549,77 @@ mod tests {
     fn strings_are_nfc() {
         // terraform console: "e\u0301" is "é" (one character).
         assert_eq!(Value::string("e\u{301}").as_str(), Some("\u{e9}"));
+        // The ASCII fast path and the Unicode path agree.
+        for s in [
+            "",
+            "plain ascii",
+            "caf\u{e9}",
+            "e\u{301}",
+            "\u{212b}",
+            "a\r\nb",
+        ] {
+            use unicode_normalization::UnicodeNormalization;
+            let want: String = s.nfc().collect();
+            assert_eq!(Value::string(s).as_str(), Some(want.as_str()), "{s:?}");
+        }
+    }
+
+    #[test]
+    fn has_type_agrees_with_ty() {
+        let obj_ty = |pairs: &[(&str, Type)]| {
+            Type::object(
+                pairs
+                    .iter()
+                    .map(|(k, t)| (k.to_string(), t.clone()))
+                    .collect(),
+            )
+        };
+        let values = [
+            Value::string("x"),
+            Value::number(1),
+            Value::bool(true),
+            Value::null(Type::String),
+            Value::dynamic_null(),
+            Value::unknown(Type::Dynamic),
+            Value::unknown(Type::list(Type::String)),
+            Value::list(Type::String, vec![Value::string("a")]),
+            Value::set(Type::Number, vec![Value::number(1)]),
+            Value::map(Type::Bool, BTreeMap::new()),
+            Value::tuple(vec![Value::string("a"), Value::number(2)]),
+            Value::tuple(vec![Value::string("a")]),
+            obj(1),
+            Value::object(
+                [("a".to_string(), Value::string("s"))]
+                    .into_iter()
+                    .collect(),
+            ),
+            Value::empty_object(),
+        ];
+        let types = [
+            Type::String,
+            Type::Number,
+            Type::Bool,
+            Type::Dynamic,
+            Type::list(Type::String),
+            Type::list(Type::Dynamic),
+            Type::set(Type::Number),
+            Type::map(Type::Bool),
+            Type::Tuple(vec![Type::String, Type::Number]),
+            Type::Tuple(vec![Type::String]),
+            obj_ty(&[("a", Type::Number)]),
+            obj_ty(&[("a", Type::String)]),
+            obj_ty(&[]),
+            Type::Object {
+                attrs: [("a".to_string(), Type::Number)].into_iter().collect(),
+                optional: ["a".to_string()].into_iter().collect(),
+            },
+        ];
+        for v in &values {
+            assert_eq!(v.is_dynamically_typed(), v.ty() == Type::Dynamic, "{v:?}");
+            for t in &types {
+                assert_eq!(v.has_type(t), v.ty() == *t, "{v:?} as {t:?}");
+            }
+        }
     }
 
     #[test]

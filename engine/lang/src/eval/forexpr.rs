@@ -9,31 +9,20 @@ use terrane_value::{convert, Marks, Type, Value};
 impl Evaluator<'_> {
     pub(super) fn for_expr(&mut self, f: &ForExpr) -> EResult {
         let coll = self.eval(&f.intro.collection_expr)?;
-        let items = self.iteration_items(&coll, f.intro.collection_expr.span())?;
+        let key_var = f.intro.key_var.as_ref().map(|k| k.value().as_str());
+        let items =
+            self.iteration_items(&coll, f.intro.collection_expr.span(), key_var.is_some())?;
         let mut marks = coll.marks;
         let Some(items) = items else {
             return Ok(Value::unknown(Type::Dynamic).with_marks(marks));
         };
-        let key_var = f
-            .intro
-            .key_var
-            .as_ref()
-            .map(|k| k.value().as_str().to_string());
-        let value_var = f.intro.value_var.value().as_str().to_string();
+        let value_var = f.intro.value_var.value().as_str();
         let mut list = Vec::new();
         let mut obj: BTreeMap<String, Value> = BTreeMap::new();
         let mut groups: BTreeMap<String, Vec<Value>> = BTreeMap::new();
         let mut unknown = false;
-        for (k, v) in items {
-            let mut scope = BTreeMap::new();
-            if let Some(kv) = &key_var {
-                scope.insert(kv.clone(), k);
-            }
-            scope.insert(value_var.clone(), v);
-            self.push_scope(scope);
-            let r = self.for_item(f, &mut marks);
-            self.pop_scope();
-            match r? {
+        self.for_each_item(key_var, value_var, items, |ev| {
+            match ev.for_item(f, &mut marks)? {
                 Item::Skip => {}
                 Item::Unknown => unknown = true,
                 Item::Elem(v) => list.push(v),
@@ -43,7 +32,7 @@ impl Evaluator<'_> {
                     } else {
                         match obj.entry(k) {
                             std::collections::btree_map::Entry::Occupied(o) => {
-                                return Err(self.fail(
+                                return Err(ev.fail(
                                     "Duplicate object key",
                                     format!("Two different items produced the key \"{}\" in this 'for' expression. If duplicates are expected, use the ellipsis (...) after the value expression to enable grouping by key.", o.key()),
                                     span,
@@ -56,7 +45,8 @@ impl Evaluator<'_> {
                     }
                 }
             }
-        }
+            Ok(())
+        })?;
         if unknown {
             return Ok(Value::unknown(Type::Dynamic).with_marks(marks));
         }

@@ -38,8 +38,13 @@ pub(crate) struct Evaluator<'a> {
     pub(crate) in_template_function: bool,
 }
 
-/// NFC-normalises a string, as HCL does for every literal.
+/// NFC-normalises a string, as HCL does for every literal. ASCII text
+/// (and text the Unicode quick check finds normalised) is copied as it is.
 pub fn nfc(s: &str) -> String {
+    use unicode_normalization::{is_nfc_quick, IsNormalized};
+    if s.is_ascii() || is_nfc_quick(s.chars()) == IsNormalized::Yes {
+        return s.to_string();
+    }
     s.nfc().collect()
 }
 
@@ -116,6 +121,18 @@ impl<'a> Evaluator<'a> {
         self.scopes.pop();
     }
 
+    /// Sets `name` in the innermost scope (reusing its slot when bound).
+    pub(crate) fn bind(&mut self, name: &str, value: Value) {
+        if let Some(scope) = self.scopes.last_mut() {
+            match scope.get_mut(name) {
+                Some(slot) => *slot = value,
+                None => {
+                    scope.insert(name.to_string(), value);
+                }
+            }
+        }
+    }
+
     pub(crate) fn lookup(&self, name: &str) -> Option<&Value> {
         self.scopes
             .iter()
@@ -152,11 +169,14 @@ impl<'a> Evaluator<'a> {
     }
 
     fn number_literal(&self, n: &hcl_edit::Formatted<hcl_edit::Number>) -> EResult {
-        let text = n
-            .span()
-            .and_then(|r| self.src.text.get(r))
-            .map(str::to_string)
-            .unwrap_or_else(|| n.value().to_string());
+        let shown;
+        let text = match n.span().and_then(|r| self.src.text.get(r)) {
+            Some(t) => t,
+            None => {
+                shown = n.value().to_string();
+                &shown
+            }
+        };
         Number::parse(text.trim())
             .map(Value::number)
             .map_err(|e| self.fail("Invalid number literal", e.to_string(), n.span()))

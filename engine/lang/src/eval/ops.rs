@@ -3,6 +3,8 @@
 use super::{EResult, Evaluator};
 use hcl_edit::expr::{BinaryOp, BinaryOperator, UnaryOp, UnaryOperator};
 use hcl_edit::Span;
+use std::borrow::Cow;
+use terrane_diagnostics::Diagnostics;
 use terrane_value::{convert, Kind, Marks, Type, Value};
 
 impl Evaluator<'_> {
@@ -127,15 +129,20 @@ impl Evaluator<'_> {
         Ok(out.with_marks(marks))
     }
 
-    fn operand(
+    fn operand<'v>(
         &self,
-        v: &Value,
+        v: &'v Value,
         want: &Type,
         side: &str,
         span: Option<std::ops::Range<usize>>,
-    ) -> EResult {
+    ) -> Result<Cow<'v, Value>, Diagnostics> {
+        // An unmarked number or bool (or its null or unknown) is already
+        // what conversion would return: use it without copying.
+        if v.marks.is_empty() && want.is_primitive() && v.has_type(want) {
+            return Ok(Cow::Borrowed(v));
+        }
         let (inner, _) = v.clone().unmark_deep();
-        convert(&inner, want).map_err(|e| {
+        convert(&inner, want).map(Cow::Owned).map_err(|e| {
             self.fail(
                 "Invalid operand",
                 format!("Unsuitable value for {side} operand: {}.", e.message),

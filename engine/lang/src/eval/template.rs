@@ -205,7 +205,8 @@ impl Evaluator<'_> {
                         let fe = &ford.for_expr;
                         let coll = self.eval(&fe.collection_expr)?;
                         let span = fe.collection_expr.span();
-                        let items = self.iteration_items(&coll, span)?;
+                        let key_var = fe.key_var.as_ref().map(|k| k.value().as_str());
+                        let items = self.iteration_items(&coll, span, key_var.is_some())?;
                         out.marks = out.marks.union(coll.marks);
                         let Some(items) = items else {
                             out.unknown = true;
@@ -215,17 +216,10 @@ impl Evaluator<'_> {
                             leading: fe.strip.strip_end(),
                             trailing: ford.endfor_expr.strip.strip_start(),
                         };
-                        for (k, v) in items {
-                            let mut scope = BTreeMap::new();
-                            if let Some(kv) = &fe.key_var {
-                                scope.insert(kv.value().as_str().to_string(), k);
-                            }
-                            scope.insert(fe.value_var.value().as_str().to_string(), v);
-                            self.push_scope(scope);
-                            let r = self.render(&fe.template, body_edges, out, heredoc);
-                            self.pop_scope();
-                            r?;
-                        }
+                        let value_var = fe.value_var.value().as_str();
+                        self.for_each_item(key_var, value_var, items, |ev| {
+                            ev.render(&fe.template, body_edges, out, heredoc)
+                        })?;
                     }
                 },
             }
@@ -240,6 +234,20 @@ impl Evaluator<'_> {
         out: &mut Out,
     ) -> Result<(), terrane_diagnostics::Diagnostics> {
         out.marks = out.marks.union(v.marks);
+        // Strings and numbers convert to their text (the general path below
+        // gives the same, after copying the value).
+        match &v.kind {
+            Kind::String(s) => {
+                out.text.push_str(s);
+                return Ok(());
+            }
+            Kind::Number(n) => {
+                use std::fmt::Write;
+                let _ = write!(out.text, "{n}");
+                return Ok(());
+            }
+            _ => {}
+        }
         if v.is_null() {
             return Err(self.fail(
                 "Invalid template interpolation value",
@@ -265,11 +273,13 @@ impl Evaluator<'_> {
     }
 
     /// The (key, value) pairs a `for` iterates over; `None` when the
-    /// collection is unknown.
+    /// collection is unknown. Without `keys` (no key variable) every key
+    /// is an untyped null, which nothing reads.
     pub(crate) fn iteration_items(
         &self,
         coll: &Value,
         span: Option<std::ops::Range<usize>>,
+        keys: bool,
     ) -> Result<Option<Vec<(Value, Value)>>, terrane_diagnostics::Diagnostics> {
         if coll.is_null() {
             return Err(self.fail(
@@ -298,22 +308,49 @@ impl Evaluator<'_> {
                 span,
             ));
         }
+        let key = |k: &dyn Fn() -> Value| if keys { k() } else { Value::dynamic_null() };
         Ok(match &coll.kind {
             Kind::Unknown(_) => None,
             Kind::List(_, xs) | Kind::Tuple(xs) => Some(
                 xs.iter()
                     .enumerate()
-                    .map(|(i, x)| (Value::number(Number::from(i)), x.clone()))
+                    .map(|(i, x)| (key(&|| Value::number(Number::from(i))), x.clone()))
                     .collect(),
             ),
-            Kind::Set(_, xs) => Some(xs.iter().map(|x| (x.clone(), x.clone())).collect()),
+            Kind::Set(_, xs) => Some(xs.iter().map(|x| (key(&|| x.clone()), x.clone())).collect()),
             Kind::Map(_, m) | Kind::Object(m) => Some(
                 m.iter()
-                    .map(|(k, x)| (Value::string(k.clone()), x.clone()))
+                    .map(|(k, x)| (key(&|| Value::string(k.clone())), x.clone()))
                     .collect(),
             ),
             _ => None,
         })
+    }
+
+    /// Runs `body` once per item with the iteration variables bound to its
+    /// key and value: one scope for the whole loop, rebound in place per
+    /// item. Stops at the first error.
+    pub(crate) fn for_each_item(
+        &mut self,
+        key_var: Option<&str>,
+        value_var: &str,
+        items: Vec<(Value, Value)>,
+        mut body: impl FnMut(&mut Self) -> Result<(), terrane_diagnostics::Diagnostics>,
+    ) -> Result<(), terrane_diagnostics::Diagnostics> {
+        self.push_scope(BTreeMap::new());
+        let mut result = Ok(());
+        for (k, v) in items {
+            if let Some(kv) = key_var {
+                self.bind(kv, k);
+            }
+            self.bind(value_var, v);
+            result = body(self);
+            if result.is_err() {
+                break;
+            }
+        }
+        self.pop_scope();
+        result
     }
 }
 
