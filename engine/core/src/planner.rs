@@ -11,7 +11,7 @@ use crate::prior::{PriorObject, PriorState};
 use crate::providers::ProviderRegistry;
 use crate::scope::{ModScope, RepData, Repetition, Scopes};
 use crate::sources::Sources;
-use crate::walker::{expand, instance_addr, mark_schema_sensitive, Walker};
+use crate::walker::{instance_addr, mark_schema_sensitive, Walker};
 use crate::{typed_json, Hooks};
 use petgraph::graph::NodeIndex;
 use std::collections::{BTreeMap, HashMap, HashSet};
@@ -22,8 +22,8 @@ use terrane_config::{Config, IgnoreChanges, ResourceBlock};
 use terrane_diagnostics::{Diagnostic, Diagnostics};
 use terrane_lang::{EvalContext, RefStep};
 use terrane_provider::{
-    ConfigKind, ConfiguredProvider, PlanChangeRequest, Provider, ReadDataSourceRequest,
-    ReadRequest, Schema, ValidateRequest,
+    ConfigKind, ConfiguredProvider, PlanChangeRequest, Provider, ReadDataSourceRequest, Schema,
+    ValidateRequest,
 };
 use terrane_state::StateFile;
 use terrane_value::{Kind, Type, Value};
@@ -231,14 +231,14 @@ pub(crate) fn excluded_nodes(
 }
 
 pub(crate) struct PlanRun<'o> {
-    opts: &'o PlanOptions,
+    pub(crate) opts: &'o PlanOptions,
     pub(crate) changes: BTreeMap<String, ResourceChange>,
-    drift: Vec<ResourceChange>,
+    pub(crate) drift: Vec<ResourceChange>,
     /// Resource nodes with any pending (non no-op) change.
-    pending: HashSet<NodeIndex>,
-    visited: HashSet<(ModuleInstance, Resource)>,
-    targeted: Option<HashSet<NodeIndex>>,
-    excluded: HashSet<NodeIndex>,
+    pub(crate) pending: HashSet<NodeIndex>,
+    pub(crate) visited: HashSet<(ModuleInstance, Resource)>,
+    pub(crate) targeted: Option<HashSet<NodeIndex>>,
+    pub(crate) excluded: HashSet<NodeIndex>,
     /// The normal-mode walk a destroy plan starts with: its changes are
     /// dropped and, as Terraform's pre-destroy refresh, it checks no
     /// preconditions or postconditions.
@@ -313,22 +313,30 @@ pub async fn plan(
     };
     let mut failed_checks = crate::checks::FailedChecks::new();
     if opts.mode != PlanMode::Destroy || opts.refresh {
+        let mut batch = crate::plan_node::Batch::default();
         for &idx in &graph.order {
+            let key = &graph.graph[idx];
+            let failed = w.dependency_failed(idx);
+            let plannable = crate::plan_node::plannable(&run, idx, key).filter(|_| !failed);
+            if let Some((p, addr)) = plannable {
+                if !batch.admits(&w, idx) {
+                    batch.flush(&mut w, &mut run).await;
+                }
+                batch.push(idx, p.clone(), addr.clone());
+                continue;
+            }
+            if !batch.is_empty() {
+                batch.flush(&mut w, &mut run).await;
+            }
             if w.dependency_failed(idx) {
                 w.failed.insert(idx);
                 continue;
             }
-            let key = graph.graph[idx].clone();
-            let ok = match &key {
+            let ok = match key {
                 NodeKey::Resource(p, addr) => {
-                    if run.targeted.as_ref().is_some_and(|t| !t.contains(&idx))
-                        || run.excluded.contains(&idx)
-                    {
-                        keep_prior_values(&mut w, &mut run, p, addr);
-                        true
-                    } else {
-                        plan_resource_node(&mut w, &mut run, idx, p, addr).await
-                    }
+                    // Left out by -target/-exclude.
+                    keep_prior_values(&mut w, &mut run, p, addr);
+                    true
                 }
                 NodeKey::Provider(k) => configure_provider(&mut w, k).await,
                 other => w.eval_value_node(other),
@@ -337,6 +345,7 @@ pub async fn plan(
                 w.failed.insert(idx);
             }
         }
+        batch.flush(&mut w, &mut run).await;
         plan_orphans(&mut w, &mut run).await;
         if opts.mode != PlanMode::RefreshOnly {
             let before = w.diags.len();
@@ -436,85 +445,8 @@ fn keep_prior_values(w: &mut Walker<'_>, run: &mut PlanRun<'_>, p: &ModulePath, 
     }
 }
 
-/// Refreshes the current objects of one resource (all module instances
-/// given), in one `read_many` batch. Returns the refreshed objects.
-async fn refresh(
-    w: &mut Walker<'_>,
-    run: &mut PlanRun<'_>,
-    provider: &Arc<dyn ConfiguredProvider>,
-    schema: &Schema,
-    m: &ModuleInstance,
-    addr: &Resource,
-) {
-    let Some(pr) = w.prior.resources.get(&(m.clone(), addr.clone())) else {
-        return;
-    };
-    let keys: Vec<InstanceKey> = pr.current.keys().cloned().collect();
-    if keys.is_empty() || addr.mode != ResourceMode::Managed {
-        return;
-    }
-    let mut reqs = Vec::with_capacity(keys.len());
-    for k in &keys {
-        let o = &pr.current[k];
-        w.hooks
-            .refreshing(&instance_addr(m, addr, k), id_of(&o.value).as_deref());
-        reqs.push(ReadRequest {
-            type_name: addr.type_name.clone(),
-            current_state: o.value.clone().unmark_deep().0,
-            private: o.object.private.clone().unwrap_or_default(),
-        });
-    }
-    let resps = provider.read_many(reqs).await;
-    let Some(pr) = w.prior.resources.get_mut(&(m.clone(), addr.clone())) else {
-        return;
-    };
-    for (k, resp) in keys.iter().zip(resps) {
-        let has_err = resp.diagnostics.has_errors();
-        w.diags.extend(resp.diagnostics);
-        if has_err {
-            continue;
-        }
-        let Some(o) = pr.current.get_mut(k) else {
-            continue;
-        };
-        let new = mark_schema_sensitive(resp.new_state, &schema.block);
-        let address = instance_addr(m, addr, k);
-        w.hooks.refreshed(&address, id_of(&new).as_deref());
-        if new.is_null() {
-            run.drift.push(drift_change(
-                &address,
-                m,
-                addr,
-                k,
-                &o.provider,
-                o.value.clone(),
-                Value::null(schema.block.implied_type()),
-                Action::Delete,
-            ));
-            pr.current.remove(k);
-            continue;
-        }
-        if !same_value(&new, &o.value) {
-            run.drift.push(drift_change(
-                &address,
-                m,
-                addr,
-                k,
-                &o.provider,
-                o.value.clone(),
-                new.clone(),
-                Action::Update,
-            ));
-        }
-        o.value = new;
-        if !resp.private.is_empty() {
-            o.object.private = Some(resp.private);
-        }
-    }
-}
-
 #[allow(clippy::too_many_arguments)]
-fn drift_change(
+pub(crate) fn drift_change(
     address: &str,
     m: &ModuleInstance,
     addr: &Resource,
@@ -577,245 +509,12 @@ pub(crate) fn base_change(
     }
 }
 
-async fn plan_resource_node(
-    w: &mut Walker<'_>,
-    run: &mut PlanRun<'_>,
-    idx: NodeIndex,
-    p: &ModulePath,
-    addr: &Resource,
-) -> bool {
-    let config = w.config;
-    let Some(rb) = config
-        .descendant(p)
-        .and_then(|c| c.module.resources.get(addr))
-    else {
-        return true;
-    };
-    let rp = match w.registry.resolve(config, p, &provider_key(rb)) {
-        Ok(rp) => rp,
-        Err(d) => {
-            w.diags.push(d.with_subject(rb.decl_range.clone()));
-            return false;
-        }
-    };
-    let Some(schema) = resource_schema(rp.provider.as_ref(), addr).cloned() else {
-        let kind = if addr.mode == ResourceMode::Data {
-            "data source"
-        } else {
-            "resource type"
-        };
-        w.diags.push(
-            Diagnostic::error(
-                if addr.mode == ResourceMode::Data {
-                    "Invalid data source"
-                } else {
-                    "Invalid resource type"
-                },
-                format!(
-                    "The provider {} does not support {kind} {:?}.",
-                    rp.source, addr.type_name
-                ),
-            )
-            .with_subject(rb.type_range.clone()),
-        );
-        return false;
-    };
-    let provider = match w
-        .registry
-        .configured(&rp, config, &w.scopes, &w.base, &w.sources)
-        .await
-    {
-        Ok(p) => p,
-        Err(d) => {
-            w.diags.extend(d);
-            return false;
-        }
-    };
-    let meta_refs = resource_meta_refs(rb);
-    // Instance-level targets apply only to resources named by a target;
-    // resources planned because a target depends on them plan every instance.
-    let explicit = run.opts.targets.iter().any(|t| match t {
-        Target::Resource(a) => a.module.to_path() == *p && a.resource == *addr,
-        Target::Instance(a) => a.module.to_path() == *p && a.resource.resource == *addr,
-        Target::Module(mi) => p.0.starts_with(&mi.to_path().0),
-    });
-    let inst_targets: &[Target] = if explicit { &run.opts.targets } else { &[] };
-    let deps = w.state_dependencies(idx);
-    let dep_pending = w
-        .graph
-        .resource_deps(idx, &mut w.dep_memo)
-        .iter()
-        .any(|d| run.pending.contains(d));
-    let mut ok = true;
-    for m in w.scopes.instances(p) {
-        run.visited.insert((m.clone(), addr.clone()));
-        if run.opts.refresh {
-            refresh(w, run, &provider, &schema, &m, addr).await;
-        }
-        let ctx = w
-            .scopes
-            .context(&w.base, &m, &meta_refs, &RepData::default(), None);
-        let (rep, keys) = match expand(rb.count.as_ref(), rb.for_each.as_ref(), &ctx, &w.sources) {
-            Ok(x) => x,
-            Err(d) => {
-                w.diags.extend(
-                    d.into_vec()
-                        .into_iter()
-                        .map(|x| x.with_address(format!("{}", addr))),
-                );
-                w.set_resource_values(&m, addr, Repetition::Unknown, BTreeMap::new());
-                ok = false;
-                continue;
-            }
-        };
-        // Taken out of the walker while its instances are planned (and put
-        // back below) rather than copied: plan_instance needs `w` mutably.
-        let prior_key = (m.clone(), addr.clone());
-        let taken = w.prior.resources.remove(&prior_key);
-        let had_prior = taken.is_some();
-        let mut prior_res = taken.unwrap_or_default();
-        let (imports, idiags) =
-            crate::imports::import_ids(config, &w.scopes, &w.base, &w.sources, addr, &m);
-        w.diags.extend(idiags);
-        let mut importing = BTreeMap::new();
-        for (k, id) in imports {
-            if prior_res.current.contains_key(&k) || !keys.iter().any(|(x, _)| *x == k) {
-                continue;
-            }
-            match import_object(
-                w,
-                &provider,
-                &schema,
-                addr,
-                &instance_addr(&m, addr, &k),
-                &id,
-                &rp.config_addr,
-            )
-            .await
-            {
-                Some(po) => {
-                    prior_res.current.insert(k.clone(), po);
-                    importing.insert(k, id);
-                }
-                None => ok = false,
-            }
-        }
-        let mut values = BTreeMap::new();
-        for (key, rd) in &keys {
-            let address = instance_addr(&m, addr, key);
-            let prior = prior_res.current.get(key);
-            if run.opts.mode == PlanMode::RefreshOnly
-                && prior.is_none()
-                && addr.mode == ResourceMode::Managed
-            {
-                // Nothing to refresh: a refresh-only plan creates nothing.
-                continue;
-            }
-            if !instance_targeted(inst_targets, &m, addr, key) {
-                if let Some(po) = prior {
-                    values.insert(key.clone(), po.value.clone());
-                }
-                continue;
-            }
-            let cbd = w.cbd.contains(&idx);
-            let inst = InstanceCtx {
-                m: &m,
-                addr,
-                key,
-                rd,
-                address: &address,
-                rb,
-                schema: &schema,
-                provider: &provider,
-                provider_config: &rp.config_addr,
-                deps: &deps,
-                dep_pending,
-                cbd,
-            };
-            match plan_instance(w, run, &inst, prior).await {
-                Some(mut c) => {
-                    c.importing = importing.get(key).cloned();
-                    values.insert(key.clone(), c.after.clone());
-                    if !matches!(c.action, Action::NoOp) {
-                        run.pending.insert(idx);
-                    }
-                    run.changes.insert(address.clone(), c);
-                }
-                None => {
-                    ok = false;
-                    values.insert(key.clone(), Value::unknown(schema.block.implied_type()));
-                }
-            }
-        }
-        // Instances in state that the configuration no longer has.
-        let wanted: HashSet<&InstanceKey> = keys.iter().map(|(k, _)| k).collect();
-        for (k, po) in &prior_res.current {
-            if wanted.contains(k) || addr.mode == ResourceMode::Data {
-                continue;
-            }
-            if !instance_targeted(inst_targets, &m, addr, k) {
-                continue;
-            }
-            let reason = match (k, rep) {
-                (InstanceKey::Int(_), Repetition::Count) => ActionReason::DeleteBecauseCountIndex,
-                (InstanceKey::String(_), Repetition::ForEach) => ActionReason::DeleteBecauseEachKey,
-                _ => ActionReason::DeleteBecauseWrongRepetition,
-            };
-            let address = instance_addr(&m, addr, k);
-            if rb.lifecycle.prevent_destroy == Some(true) {
-                prevent_destroy_error(w, &address, rb);
-                ok = false;
-            }
-            let mut c = base_change(&address, &m, addr, k, &po.provider);
-            c.action = Action::Delete;
-            c.reason = Some(reason);
-            c.before = po.value.clone();
-            c.after = Value::null(schema.block.implied_type());
-            c.private = po.object.private.clone().unwrap_or_default();
-            run.pending.insert(idx);
-            run.changes.insert(address, c);
-        }
-        plan_deposed(run, &m, addr, &prior_res, &schema);
-        if had_prior {
-            // The prior state holds what state holds: not the imported objects.
-            for k in importing.keys() {
-                prior_res.current.remove(k);
-            }
-            w.prior.resources.insert(prior_key, prior_res);
-        }
-        w.set_resource_values(&m, addr, rep, values);
-    }
-    ok
-}
-
-fn plan_deposed(
-    run: &mut PlanRun<'_>,
-    m: &ModuleInstance,
-    addr: &Resource,
-    pr: &crate::prior::PriorResource,
-    schema: &Schema,
-) {
-    for ((k, dk), po) in &pr.deposed {
-        let address = instance_addr(m, addr, k);
-        let mut c = base_change(&address, m, addr, k, &po.provider);
-        c.deposed = Some(dk.clone());
-        c.action = Action::Delete;
-        c.before = po.value.clone();
-        c.after = Value::null(schema.block.implied_type());
-        c.private = po.object.private.clone().unwrap_or_default();
-        run.changes
-            .insert(format!("{address} (deposed object {dk})"), c);
-    }
-}
-
-fn prevent_destroy_error(w: &mut Walker<'_>, address: &str, rb: &ResourceBlock) {
-    w.diags.push(
-        Diagnostic::error(
-            "Instance cannot be destroyed",
-            format!("Resource {address} has lifecycle.prevent_destroy set, but the plan calls for this resource to be destroyed. To avoid this error and continue with the plan, either disable lifecycle.prevent_destroy or reduce the scope of the plan using the -target option."),
-        )
-        .with_subject(rb.decl_range.clone()),
-    );
+pub(crate) fn prevent_destroy_error(address: &str, rb: &ResourceBlock) -> Diagnostic {
+    Diagnostic::error(
+        "Instance cannot be destroyed",
+        format!("Resource {address} has lifecycle.prevent_destroy set, but the plan calls for this resource to be destroyed. To avoid this error and continue with the plan, either disable lifecycle.prevent_destroy or reduce the scope of the plan using the -target option."),
+    )
+    .with_subject(rb.decl_range.clone())
 }
 
 pub(crate) struct InstanceCtx<'x> {
@@ -915,12 +614,28 @@ pub(crate) async fn plan_instance(
     inst: &InstanceCtx<'_>,
     prior: Option<&PriorObject>,
 ) -> Option<ResourceChange> {
+    let mut diags = Diagnostics::new();
+    let c = plan_instance_in(w, run, inst, prior, &mut diags).await;
+    w.diags.extend(diags);
+    c
+}
+
+/// Plans one instance reading the walker and the run only: what it has to
+/// report goes to `diags`, so instances of one resource can be planned on
+/// several threads ([`crate::par`]) and merged in key order.
+pub(crate) async fn plan_instance_in(
+    w: &Walker<'_>,
+    run: &PlanRun<'_>,
+    inst: &InstanceCtx<'_>,
+    prior: Option<&PriorObject>,
+    diags: &mut Diagnostics,
+) -> Option<ResourceChange> {
     let body = w.body_info(inst.rb);
     let body_refs = &body.refs;
     let config = match w.instance_config(inst.m, inst.rb, body_refs, inst.rd, &inst.schema.block) {
         Ok(v) => v,
         Err(d) => {
-            w.diags.extend(d);
+            diags.extend(d);
             return None;
         }
     };
@@ -945,11 +660,12 @@ pub(crate) async fn plan_instance(
     if !inst.rb.lifecycle.preconditions.is_empty() && !run.pre_destroy {
         let ctx = w.scopes.context(&w.base, inst.m, &meta_refs, inst.rd, None);
         for rule in &inst.rb.lifecycle.preconditions {
-            if !w.check_rule(
+            if !w.check_rule_into(
                 rule,
                 &ctx,
                 "Resource precondition failed",
                 Some(inst.address),
+                diags,
             ) {
                 return None;
             }
@@ -962,7 +678,7 @@ pub(crate) async fn plan_instance(
             config: unmarked_config.clone(),
         });
         let err = resp.diagnostics.has_errors();
-        w.diags.extend(
+        diags.extend(
             resp.diagnostics
                 .into_vec()
                 .into_iter()
@@ -988,7 +704,7 @@ pub(crate) async fn plan_instance(
                 })
                 .await;
             let err = resp.diagnostics.has_errors();
-            w.diags.extend(resp.diagnostics);
+            diags.extend(resp.diagnostics);
             if err {
                 // Terraform reports no end to a failed read.
                 return None;
@@ -1053,14 +769,13 @@ pub(crate) async fn plan_instance(
     };
     let resp = inst.provider.plan_change(plan_from(&first_prior)).await;
     let err = resp.diagnostics.has_errors();
-    w.diags
-        .extend(resp.diagnostics.into_vec().into_iter().map(|d| {
-            if d.address.is_none() {
-                d.with_address(inst.address)
-            } else {
-                d
-            }
-        }));
+    diags.extend(resp.diagnostics.into_vec().into_iter().map(|d| {
+        if d.address.is_none() {
+            d.with_address(inst.address)
+        } else {
+            d
+        }
+    }));
     if err {
         return None;
     }
@@ -1087,7 +802,7 @@ pub(crate) async fn plan_instance(
         c.replace_paths = resp.requires_replace.clone();
         let r2 = inst.provider.plan_change(plan_from(&null_obj)).await;
         let err = r2.diagnostics.has_errors();
-        w.diags.extend(r2.diagnostics);
+        diags.extend(r2.diagnostics);
         if err {
             return None;
         }
@@ -1105,7 +820,7 @@ pub(crate) async fn plan_instance(
         Action::DeleteThenCreate | Action::CreateThenDelete
     ) && inst.rb.lifecycle.prevent_destroy == Some(true)
     {
-        prevent_destroy_error(w, inst.address, inst.rb);
+        diags.push(prevent_destroy_error(inst.address, inst.rb));
         return None;
     }
     c.after = mark_schema_sensitive(copy_marks(planned, &config), &inst.schema.block);
@@ -1126,11 +841,12 @@ pub(crate) async fn plan_instance(
             .map(|v| v.is_known())
             .unwrap_or(true);
             if known
-                && !w.check_rule(
+                && !w.check_rule_into(
                     rule,
                     &ctx,
                     "Resource postcondition failed",
                     Some(inst.address),
+                    diags,
                 )
             {
                 return None;
@@ -1184,7 +900,7 @@ async fn refresh_orphan(
         .configured(rp, w.config, &w.scopes, &w.base, &w.sources)
         .await
     {
-        refresh(w, run, &provider, schema, m, addr).await;
+        crate::plan_node::refresh_in_walker(w, run, &provider, schema, m, addr).await;
     }
 }
 
@@ -1217,15 +933,15 @@ async fn plan_destroy(w: &mut Walker<'_>, run: &mut PlanRun<'_>, _state: &StateF
                 .and_then(|c| c.module.resources.get(&addr))
             {
                 if rb.lifecycle.prevent_destroy == Some(true) {
-                    prevent_destroy_error(w, &address, rb);
+                    w.diags.push(prevent_destroy_error(&address, rb));
                 }
             }
             run.changes.insert(address, c);
         }
         if let Ok(rp) = w.registry.resolve_state_addr(&pr.provider) {
             if let Some(schema) = resource_schema(rp.provider.as_ref(), &addr) {
-                let schema = schema.clone();
-                plan_deposed(run, &m, &addr, &pr, &schema);
+                run.changes
+                    .extend(crate::plan_node::deposed_changes(&m, &addr, &pr, schema));
             }
         }
     }
@@ -1295,7 +1011,8 @@ async fn plan_orphans(w: &mut Walker<'_>, run: &mut PlanRun<'_>) {
             c.private = po.object.private.clone().unwrap_or_default();
             run.changes.insert(address, c);
         }
-        plan_deposed(run, &m, &addr, &pr, &schema);
+        run.changes
+            .extend(crate::plan_node::deposed_changes(&m, &addr, &pr, &schema));
     }
 }
 
@@ -1368,55 +1085,4 @@ fn plan_outputs(w: &mut Walker<'_>, plan: &mut Plan, state: &StateFile, mode: Pl
             },
         );
     }
-}
-
-/// Imports one object by ID and reads it back: the prior object of an
-/// instance an `import` block adopts.
-async fn import_object(
-    w: &mut Walker<'_>,
-    provider: &Arc<dyn ConfiguredProvider>,
-    schema: &Schema,
-    addr: &Resource,
-    address: &str,
-    id: &str,
-    provider_config: &str,
-) -> Option<PriorObject> {
-    let resp = provider
-        .import(terrane_provider::ImportRequest {
-            type_name: addr.type_name.clone(),
-            id: id.to_string(),
-        })
-        .await;
-    let err = resp.diagnostics.has_errors();
-    w.diags.extend(resp.diagnostics);
-    if err {
-        return None;
-    }
-    let Some(first) = resp.imported.into_iter().next() else {
-        w.diags.push(Diagnostic::error("Cannot import non-existent remote object", format!("While attempting to import an existing object to {address}, the provider detected that no object exists with the given id.")));
-        return None;
-    };
-    let read = provider
-        .read(ReadRequest {
-            type_name: addr.type_name.clone(),
-            current_state: first.state,
-            private: first.private,
-        })
-        .await;
-    let err = read.diagnostics.has_errors();
-    w.diags.extend(read.diagnostics);
-    if err {
-        return None;
-    }
-    if read.new_state.is_null() {
-        w.diags.push(Diagnostic::error("Cannot import non-existent remote object", format!("While attempting to import an existing object to {address}, the provider detected that no object exists with the given id. Only pre-existing objects can be imported.")));
-        return None;
-    }
-    let value = mark_schema_sensitive(read.new_state, &schema.block);
-    let object = crate::apply::state_object(&value, schema, &read.private, &[], false).ok()?;
-    Some(PriorObject {
-        object: Box::new(object),
-        value,
-        provider: provider_config.to_string(),
-    })
 }

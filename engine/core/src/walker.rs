@@ -387,6 +387,22 @@ impl<'a> Walker<'a> {
         summary: &str,
         address: Option<&str>,
     ) -> bool {
+        let mut diags = Diagnostics::new();
+        let ok = self.check_rule_into(c, ctx, summary, address, &mut diags);
+        self.diags.extend(diags);
+        ok
+    }
+
+    /// [`Walker::check_rule`] reporting into `diags` (for callers that
+    /// hold the walker shared, e.g. instances planned on several threads).
+    pub fn check_rule_into(
+        &self,
+        c: &terrane_config::CheckRule,
+        ctx: &EvalContext,
+        summary: &str,
+        address: Option<&str>,
+        diags: &mut Diagnostics,
+    ) -> bool {
         match eval_expr(&c.condition.expr, &c.condition.src, ctx, &self.sources) {
             Ok(v) if v.clone().unmark_deep().0.as_bool() == Some(false) => {
                 let msg = eval_expr(
@@ -402,12 +418,12 @@ impl<'a> Walker<'a> {
                 if let Some(a) = address {
                     d = d.with_address(a);
                 }
-                self.diags.push(d);
+                diags.push(d);
                 false
             }
             Ok(_) => true,
             Err(d) => {
-                self.diags.extend(d);
+                diags.extend(d);
                 false
             }
         }
