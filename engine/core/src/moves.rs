@@ -183,6 +183,17 @@ fn explicit_moves(
                 continue;
             }
         };
+        // A resource paired with an instance stands for its instance
+        // without a key (`a` -> `a[0]` when count is added), as in Terraform.
+        let (from, to) = match (from, to) {
+            (Target::Resource(f), t @ Target::Instance(_)) => {
+                (Target::Instance(f.instance(InstanceKey::None)), t)
+            }
+            (f @ Target::Instance(_), Target::Resource(t)) => {
+                (f, Target::Instance(t.instance(InstanceKey::None)))
+            }
+            other => other,
+        };
         match (from, to) {
                 (Target::Module(f), Target::Module(t)) => {
                     let fs = f.to_string();

@@ -3,11 +3,12 @@
 //! type conversion, sensitivity and `validation` rules.
 
 use crate::sources::Sources;
+use hcl_edit::Span;
 use std::collections::BTreeMap;
 use std::path::Path;
 use std::sync::Arc;
 use terrane_config::{Config, Variable};
-use terrane_diagnostics::{Diagnostic, Diagnostics};
+use terrane_diagnostics::{Diagnostic, Diagnostics, SourceRange};
 use terrane_lang::{EvalContext, Source};
 use terrane_value::{Type, Value};
 
@@ -41,6 +42,18 @@ pub enum RawVar {
     Text(String),
     /// An evaluated value.
     Value(Value),
+    /// A value from a variables file, with the range of its expression
+    /// there (where an unsuitable value is reported).
+    Located(Value, SourceRange),
+}
+
+/// The name a variables file is shown by: relative to the working
+/// directory when it is inside it, as Terraform names it.
+fn display_name(path: &Path) -> String {
+    let rel = std::env::current_dir()
+        .ok()
+        .and_then(|cwd| path.strip_prefix(cwd).ok().map(Path::to_path_buf));
+    rel.as_deref().unwrap_or(path).display().to_string()
 }
 
 /// Reads a `.tfvars` file (native syntax) or `.tfvars.json` file.
@@ -59,8 +72,9 @@ pub fn read_var_file(path: &Path) -> Result<Vec<VarInput>, Diagnostics> {
             return Err(diags);
         }
     };
-    let name = path.display().to_string();
+    let name = display_name(path);
     if name.ends_with(".json") {
+        let at = json_value_ranges(&name, &text);
         return match Value::from_json_str(&text) {
             Ok(v) => Ok(v
                 .as_entries()
@@ -68,7 +82,10 @@ pub fn read_var_file(path: &Path) -> Result<Vec<VarInput>, Diagnostics> {
                     m.iter()
                         .map(|(k, v)| VarInput {
                             name: k.clone(),
-                            value: RawVar::Value(v.clone()),
+                            value: match at.get(k) {
+                                Some(r) => RawVar::Located(v.clone(), r.clone()),
+                                None => RawVar::Value(v.clone()),
+                            },
                             origin: VarOrigin::File,
                         })
                         .collect()
@@ -103,7 +120,10 @@ pub fn read_var_file(path: &Path) -> Result<Vec<VarInput>, Diagnostics> {
         match terrane_lang::eval(&a.value, &ctx, &src) {
             Ok(v) => out.push(VarInput {
                 name: a.key.as_str().to_string(),
-                value: RawVar::Value(v),
+                value: match a.value.span() {
+                    Some(span) => RawVar::Located(v, src.range(span.start, span.end)),
+                    None => RawVar::Value(v),
+                },
                 origin: VarOrigin::File,
             }),
             Err(d) => diags.extend(d),
@@ -114,6 +134,30 @@ pub fn read_var_file(path: &Path) -> Result<Vec<VarInput>, Diagnostics> {
     } else {
         Ok(out)
     }
+}
+
+/// Where each top-level property's value is in a `.tfvars.json` file (a
+/// JSON object is also an HCL object expression, whose items keep their
+/// spans); empty when the text does not parse.
+fn json_value_ranges(name: &str, text: &str) -> BTreeMap<String, SourceRange> {
+    let mut out = BTreeMap::new();
+    let Ok(hcl_edit::expr::Expression::Object(obj)) = hcl_edit::parser::parse_expr(text.trim_end())
+    else {
+        return out;
+    };
+    let src = Source::new(Arc::<str>::from(name), Arc::<str>::from(text));
+    for (k, v) in obj.iter() {
+        let key = match k {
+            hcl_edit::expr::ObjectKey::Expression(hcl_edit::expr::Expression::String(s)) => {
+                s.value().to_string()
+            }
+            _ => continue,
+        };
+        if let Some(span) = v.expr().span() {
+            out.insert(key, src.range(span.start, span.end));
+        }
+    }
+    out
 }
 
 /// The variable files Terraform loads automatically from `dir`, in order:
@@ -161,7 +205,7 @@ pub fn env_vars() -> Vec<VarInput> {
 
 fn raw_to_value(raw: &RawVar, var: &Variable) -> Result<Value, Diagnostics> {
     match raw {
-        RawVar::Value(v) => Ok(v.clone()),
+        RawVar::Value(v) | RawVar::Located(v, _) => Ok(v.clone()),
         RawVar::Text(t) => {
             // As Terraform: taken literally unless the declared type
             // constraint is a collection or structural type.
@@ -187,6 +231,9 @@ pub fn root_variables(
     let mut diags = Diagnostics::new();
     let module = &config.module;
     let mut given: BTreeMap<String, &VarInput> = BTreeMap::new();
+    // As Terraform: the first two undeclared values from files are named,
+    // the rest only counted.
+    let mut undeclared_in_files = 0;
     for i in inputs {
         if !module.variables.contains_key(&i.name) {
             match i.origin {
@@ -195,31 +242,102 @@ pub fn root_variables(
                     "Value for undeclared variable",
                     format!("A variable named \"{}\" was assigned on the command line, but the root module does not declare a variable of that name. To use this value, add a \"variable\" block to the configuration.", i.name),
                 )),
-                VarOrigin::File => diags.push(Diagnostic::warning(
-                    "Value for undeclared variable",
-                    format!("The root module does not declare a variable named \"{}\" but a value was found in a variables file. To use this value, add a \"variable\" block to the configuration.", i.name),
-                )),
+                VarOrigin::File => {
+                    undeclared_in_files += 1;
+                    if undeclared_in_files <= 2 {
+                        let file = match &i.value {
+                            RawVar::Located(_, r) => r.filename.to_string(),
+                            _ => String::new(),
+                        };
+                        diags.push(Diagnostic::warning(
+                            "Value for undeclared variable",
+                            format!("The root module does not declare a variable named {:?} but a value was found in file {file:?}. If you meant to use this value, add a \"variable\" block to the configuration.\n\nTo silence these warnings, use TF_VAR_... environment variables to provide certain \"global\" settings to all configurations in your organization. To reduce the verbosity of these warnings, use the -compact-warnings option.", i.name),
+                        ));
+                    }
+                }
             }
             continue;
         }
         given.insert(i.name.clone(), i);
     }
+    if undeclared_in_files > 2 {
+        diags.push(Diagnostic::warning(
+            "Values for undeclared variables",
+            format!("In addition to the other similar warnings shown, {} other variable(s) defined without being declared.", undeclared_in_files - 2),
+        ));
+    }
     let mut out = BTreeMap::new();
     for (name, var) in &module.variables {
-        let v = match given.get(name) {
+        let (v, set_by) = match given.get(name) {
             Some(i) => match raw_to_value(&i.value, var) {
-                Ok(v) => Some(v),
+                Ok(v) => (Some(v), SetBy::of(i)),
                 Err(d) => {
                     diags.extend(d);
                     continue;
                 }
             },
-            None => None,
+            None => (None, SetBy::Declaration),
         };
-        let v = finalize_variable(var, v, sources, &mut diags);
+        let v = finalize_set_by(var, v, set_by, sources, &mut diags);
         out.insert(name.clone(), v);
     }
     (out, diags)
+}
+
+/// Where a variable's value was set: what an unsuitable value's error
+/// names and points at.
+#[derive(Clone, Copy)]
+enum SetBy<'a> {
+    /// A module call argument or the default: the declaration.
+    Declaration,
+    /// A variables file: the value's expression there.
+    File(&'a SourceRange),
+    /// `-var NAME=...`.
+    Cli,
+    /// `TF_VAR_NAME`.
+    Env,
+}
+
+impl<'a> SetBy<'a> {
+    fn of(i: &'a VarInput) -> SetBy<'a> {
+        match (&i.value, i.origin) {
+            (RawVar::Located(_, r), _) => SetBy::File(r),
+            (_, VarOrigin::Cli) => SetBy::Cli,
+            (_, VarOrigin::Env) => SetBy::Env,
+            (_, VarOrigin::File) => SetBy::Declaration,
+        }
+    }
+
+    /// Terraform's "Invalid value for input variable" for conversion
+    /// error `e` of `var`'s value.
+    fn unsuitable(self, var: &Variable, e: &dyn std::fmt::Display) -> Diagnostic {
+        let r = &var.decl_range;
+        let declared = || {
+            format!(
+                "The given value is not suitable for var.{} declared at {}:{},{}-{}: {e}.",
+                var.name, r.filename, r.start.line, r.start.column, r.end.column
+            )
+        };
+        let (detail, subject) = match self {
+            SetBy::Declaration => (declared(), r),
+            SetBy::File(at) => (declared(), at),
+            SetBy::Cli => (
+                format!(
+                    "Unsuitable value for var.{} set using -var=\"{}=...\": {e}.",
+                    var.name, var.name
+                ),
+                r,
+            ),
+            SetBy::Env => (
+                format!(
+                    "Unsuitable value for var.{} set using the TF_VAR_{} environment variable: {e}.",
+                    var.name, var.name
+                ),
+                r,
+            ),
+        };
+        Diagnostic::error("Invalid value for input variable", detail).with_subject(subject.clone())
+    }
 }
 
 /// Applies a variable's default, type constraint, nullability, sensitivity
@@ -227,6 +345,16 @@ pub fn root_variables(
 pub fn finalize_variable(
     var: &Variable,
     given: Option<Value>,
+    sources: &Sources,
+    diags: &mut Diagnostics,
+) -> Value {
+    finalize_set_by(var, given, SetBy::Declaration, sources, diags)
+}
+
+fn finalize_set_by(
+    var: &Variable,
+    given: Option<Value>,
+    set_by: SetBy<'_>,
     sources: &Sources,
     diags: &mut Diagnostics,
 ) -> Value {
@@ -238,30 +366,34 @@ pub fn finalize_variable(
         },
         None => (var.ty.clone(), None),
     };
-    let raw = match given {
-        Some(v) => v,
-        None => match (&var.default_value, &var.default) {
-            (Some(v), _) => v.clone(),
-            (None, Some(e)) => {
-                match terrane_lang::eval(&e.expr, &EvalContext::default(), &sources.get(&e.src)) {
-                    Ok(v) => v,
-                    Err(d) => {
-                        diags.extend(d);
-                        return Value::unknown(ty);
+    let (raw, set_by) = match given {
+        Some(v) => (v, set_by),
+        None => (
+            match (&var.default_value, &var.default) {
+                (Some(v), _) => v.clone(),
+                (None, Some(e)) => {
+                    match terrane_lang::eval(&e.expr, &EvalContext::default(), &sources.get(&e.src))
+                    {
+                        Ok(v) => v,
+                        Err(d) => {
+                            diags.extend(d);
+                            return Value::unknown(ty);
+                        }
                     }
                 }
-            }
-            (None, None) => {
-                diags.push(
+                (None, None) => {
+                    diags.push(
                     Diagnostic::error(
                         "No value for required variable",
                         format!("The root module input variable \"{}\" is not set, and has no default value. Use a -var or -var-file command line argument to provide a value for this variable.", var.name),
                     )
                     .with_subject(var.decl_range.clone()),
                 );
-                return Value::unknown(ty);
-            }
-        },
+                    return Value::unknown(ty);
+                }
+            },
+            SetBy::Declaration,
+        ),
     };
     let raw = match &defaults {
         Some(d) => terrane_lang::apply_defaults(&raw, d),
@@ -270,17 +402,7 @@ pub fn finalize_variable(
     let mut v = match terrane_value::convert(&raw, &ty) {
         Ok(v) => v,
         Err(e) => {
-            let r = &var.decl_range;
-            diags.push(
-                Diagnostic::error(
-                    "Invalid value for input variable",
-                    format!(
-                        "The given value is not suitable for var.{} declared at {}:{},{}-{}: {e}.",
-                        var.name, r.filename, r.start.line, r.start.column, r.end.column
-                    ),
-                )
-                .with_subject(r.clone()),
-            );
+            diags.push(set_by.unsuitable(var, &e));
             return Value::unknown(ty);
         }
     };

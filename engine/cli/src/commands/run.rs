@@ -171,11 +171,33 @@ pub fn print_outputs(outputs: &BTreeMap<String, (terrane_value::Value, bool)>) {
 /// Prints diagnostics as the UI does: human text, or `diagnostic` lines
 /// with `-json`.
 fn report(diags: &Diagnostics, ctx: &Ctx, json: bool) {
+    let sources = with_var_files(diags, &ctx.sources);
     if json {
-        uijson::print_diags(diags, &ctx.sources);
+        uijson::print_diags(diags, &sources);
     } else {
-        print_diags(diags, &ctx.sources, ctx.color);
+        print_diags(diags, &sources, ctx.color);
     }
+}
+
+/// `sources` plus the files outside the configuration (variables files)
+/// that diagnostics point into, read from disk for their snippets.
+fn with_var_files<'s>(
+    diags: &Diagnostics,
+    sources: &'s SourceMap,
+) -> std::borrow::Cow<'s, SourceMap> {
+    let mut out = std::borrow::Cow::Borrowed(sources);
+    for d in diags.iter() {
+        let Some(name) = d.subject.as_ref().map(|r| r.filename.clone()) else {
+            continue;
+        };
+        if out.get(&name).is_some() {
+            continue;
+        }
+        if let Ok(text) = std::fs::read_to_string(&*name) {
+            out.to_mut().insert(name, text);
+        }
+    }
+    out
 }
 
 /// Plans. Errors are reported at once; the warnings of a successful plan
