@@ -91,7 +91,17 @@ pub fn apply_moves(
     let mut diags = Diagnostics::new();
     for c in config.walk() {
         for (i, m) in state_instances(state, &c.path).iter().enumerate() {
-            explicit_moves(&c.module.moved, m, state, &mut moved, &mut diags, i == 0);
+            // Chains resolve whatever the blocks' order (`b` -> `c` written
+            // before `a` -> `b`): passes repeat while they move anything.
+            let mut report = i == 0;
+            for _ in 0..c.module.moved.len() {
+                let changed =
+                    explicit_moves(&c.module.moved, m, state, &mut moved, &mut diags, report);
+                report = false;
+                if !changed {
+                    break;
+                }
+            }
             implied_moves(&c.module, m, state, &mut moved);
         }
     }
@@ -158,13 +168,13 @@ fn implied_moves(
             let new = instance_string(&module_name, r, &o);
             let mut old = o.clone();
             old.index_key = from.clone();
-            moved.insert(new, instance_string(&module_name, r, &old));
+            record(moved, new, instance_string(&module_name, r, &old));
         }
     }
 }
 
-/// Applies one module instance's `moved` blocks. Address errors are
-/// reported once (`report`), not per instance.
+/// Applies one module instance's `moved` blocks; true when any moved an
+/// object. Address errors are reported once (`report`), not per instance.
 fn explicit_moves(
     blocks: &[terrane_config::Moved],
     m: &ModuleInstance,
@@ -172,7 +182,8 @@ fn explicit_moves(
     moved: &mut HashMap<String, String>,
     diags: &mut Diagnostics,
     report: bool,
-) {
+) -> bool {
+    let mut changed = false;
     for mv in blocks {
         let (from, to) = match (target_in(m, &mv.from), target_in(m, &mv.to)) {
             (Ok(f), Ok(t)) => (f, t),
@@ -224,7 +235,8 @@ fn explicit_moves(
                             for o in &r.instances {
                                 let old_addr = instance_string(&r.module, r, o);
                                 let new_addr = instance_string(&new, r, o);
-                                moved.insert(new_addr, old_addr);
+                                changed = true;
+record(moved, new_addr, old_addr);
                             }
                             r.module = new;
                         }
@@ -242,7 +254,8 @@ fn explicit_moves(
                         r.resource_type = t.resource.type_name.clone();
                         r.name = t.resource.name.clone();
                         for (o, old) in r.instances.iter().zip(olds) {
-                            moved.insert(instance_string(&r.module, r, o), old);
+                            changed = true;
+record(moved, instance_string(&r.module, r, o), old);
                         }
                     }
                 }
@@ -269,7 +282,8 @@ fn explicit_moves(
                     let provider = state.resource_of(&fa).map(|r| r.provider.clone());
                     if let (Some(p), Some(o)) = (provider, state.remove_object(&fa)) {
                         state.upsert_object(&ta, &p, o);
-                        moved.insert(ta.to_string(), fa.to_string());
+                        changed = true;
+record(moved, ta.to_string(), fa.to_string());
                     }
                 }
                 _ if report => diags.push(
@@ -279,6 +293,14 @@ fn explicit_moves(
                 _ => {}
             }
     }
+    changed
+}
+
+/// Records that the object now at `new` was at `old`: through a chain of
+/// moves (`a` -> `b`, `b` -> `c`) it was at the chain's first address.
+fn record(moved: &mut HashMap<String, String>, new: String, old: String) {
+    let first = moved.remove(&old).unwrap_or(old);
+    moved.insert(new, first);
 }
 
 /// The address of a state object as text (`module.m[0].t.n["k"]`).
