@@ -70,6 +70,13 @@ impl Colors {
     /// codes, appending a reset when any tag was used, or removes them when
     /// colour is off. Other bracketed text is left alone.
     pub fn paint(self, template: &str) -> String {
+        let mut out = String::with_capacity(template.len() + 16);
+        self.paint_into(&mut out, template);
+        out
+    }
+
+    /// [`Colors::paint`] appended to `out`.
+    pub fn paint_into(self, out: &mut String, template: &str) {
         const TAGS: [(&str, &str); 7] = [
             ("[reset]", "\x1b[0m"),
             ("[bold]", "\x1b[1m"),
@@ -79,7 +86,6 @@ impl Colors {
             ("[cyan]", "\x1b[36m"),
             ("[dark_gray]", "\x1b[90m"),
         ];
-        let mut out = String::with_capacity(template.len() + 16);
         let mut rest = template;
         let mut tagged = false;
         'outer: while let Some(i) = rest.find('[') {
@@ -102,7 +108,18 @@ impl Colors {
         if tagged && self.enabled {
             out.push_str("\x1b[0m");
         }
-        out
+    }
+
+    /// `text` in dark grey appended to `out`: [`Colors::gray`] without
+    /// reading `text` for tags (callers pass plain text).
+    pub(crate) fn gray_into(self, out: &mut String, text: &str) {
+        if self.enabled {
+            out.push_str("\x1b[90m");
+            out.push_str(text);
+            out.push_str("\x1b[0m\x1b[0m");
+        } else {
+            out.push_str(text);
+        }
     }
 }
 

@@ -23,6 +23,11 @@
 //! tie-breaking (not a general diff library) because which line is shown as
 //! removed and which as added must match Terraform exactly.
 //!
+//! Speed: text is appended to one buffer per batch of changes (no string
+//! per line), and the plan text is written out batch by batch so a large
+//! plan is never held whole; with many changes a second thread renders
+//! every other batch, written in plan order so the output is the same.
+//!
 //! Modules: [`plan_text`] (the `plan` text, `show` of a plan),
 //! [`apply`] (progress lines and summaries), [`show_json`] (`show -json` of
 //! plans and states, human `show` of a state, `output -json`),

@@ -7,13 +7,16 @@ use crate::diff::{self, Diff};
 use crate::human::{self, Opts, SymbolAction};
 use crate::wrap::{horizontal_rule, word_wrap};
 use crate::PlanChange;
+use std::borrow::Cow;
 use std::collections::BTreeMap;
+use std::fmt;
 use terrane_core::plan::{Action, ActionReason, InstanceKey, Mode, Plan, PlanMode, ResourceChange};
 use terrane_provider::{Block, ProviderSchema, Schema};
 use terrane_value::{Kind, Path, Type};
 
-/// Where the renderer finds resource schemas.
-pub trait Schemas {
+/// Where the renderer finds resource schemas (shared with the thread that
+/// renders half of a large plan, hence `Sync`).
+pub trait Schemas: Sync {
     /// The schema of a resource type (`mode` managed or data) of a provider
     /// (by source address, e.g. `terraform.io/builtin/terraform`).
     fn schema(&self, provider: &str, mode: Mode, type_name: &str) -> Option<&Schema>;
@@ -90,9 +93,9 @@ pub(crate) enum Cause {
 
 /// The schema block for a change, or one inferred from its values (every
 /// attribute dynamic) when the schema is unknown.
-pub(crate) fn block_for(rc: &ResourceChange, schemas: &dyn Schemas) -> Block {
+pub(crate) fn block_for<'a>(rc: &ResourceChange, schemas: &'a dyn Schemas) -> Cow<'a, Block> {
     if let Some(s) = schemas.schema(&rc.provider_name, rc.mode, &rc.type_name) {
-        return s.block.clone();
+        return Cow::Borrowed(&s.block);
     }
     let mut block = Block::default();
     for v in [&rc.before, &rc.after] {
@@ -105,12 +108,25 @@ pub(crate) fn block_for(rc: &ResourceChange, schemas: &dyn Schemas) -> Block {
             }
         }
     }
-    block
+    Cow::Owned(block)
+}
+
+/// True when the block or a nested block declares a sensitive attribute.
+fn declares_sensitive(block: &Block) -> bool {
+    block.attributes.values().any(|a| a.sensitive)
+        || block
+            .blocks
+            .values()
+            .any(|nb| declares_sensitive(&nb.block))
 }
 
 /// The plan-JSON change of a resource instance (schema sensitivity
 /// applied).
 pub fn resource_plan_change(rc: &ResourceChange, block: &Block) -> PlanChange {
+    // Marking nothing would only copy the values.
+    if !declares_sensitive(block) {
+        return PlanChange::from_values(&rc.before, &rc.after, &rc.replace_paths);
+    }
     let before = crate::json::apply_schema_sensitivity(&rc.before, block);
     let after = crate::json::apply_schema_sensitivity(&rc.after, block);
     PlanChange::from_values(&before, &after, &rc.replace_paths)
@@ -160,20 +176,27 @@ fn index_text(k: &InstanceKey) -> String {
 }
 
 /// The `# address will be ...` comment lines above a resource diff.
-pub(crate) fn change_comment(rc: &ResourceChange, cause: Cause, o: &RenderOptions) -> String {
+fn write_change_comment(out: &mut String, rc: &ResourceChange, cause: Cause, o: &RenderOptions) {
     let (b, x, r) = ("[bold]", "[reset]", "[red]");
     let product = &o.product;
-    let mut addr = rc.address.clone();
-    if let Some(d) = &rc.deposed {
-        addr = format!("{addr} (deposed object {d})");
-    }
-    let mut buf = String::new();
+    let addr: Cow<str> = match &rc.deposed {
+        Some(d) => Cow::Owned(format!("{} (deposed object {d})", rc.address)),
+        None => Cow::Borrowed(&rc.address),
+    };
+    let mut buf = String::with_capacity(addr.len() + 64);
+    // `[bold]  # <addr>[reset]<tail>`: the first line of most comments.
+    let head = |buf: &mut String, tail: &str| {
+        buf.push_str("[bold]  # ");
+        buf.push_str(&addr);
+        buf.push_str("[reset]");
+        buf.push_str(tail);
+    };
     let mut printed_moved = false;
     let mut printed_imported = false;
     match rc.action {
-        Action::Create => buf.push_str(&format!("{b}  # {addr}{x} will be created")),
+        Action::Create => head(&mut buf, " will be created"),
         Action::Read => {
-            buf.push_str(&format!("{b}  # {addr}{x} will be read during apply"));
+            head(&mut buf, " will be read during apply");
             match rc.reason {
                 Some(ActionReason::ReadBecauseConfigUnknown) => {
                     buf.push_str("\n  # (config refers to values not yet known)")
@@ -188,8 +211,8 @@ pub(crate) fn change_comment(rc: &ResourceChange, cause: Cause, o: &RenderOption
             }
         }
         Action::Update => match cause {
-            Cause::Proposed => buf.push_str(&format!("{b}  # {addr}{x} will be updated in-place")),
-            Cause::Drift => buf.push_str(&format!("{b}  # {addr}{x} has changed")),
+            Cause::Proposed => head(&mut buf, " will be updated in-place"),
+            Cause::Drift => head(&mut buf, " has changed"),
         },
         Action::DeleteThenCreate | Action::CreateThenDelete => match rc.reason {
             Some(ActionReason::ReplaceBecauseTainted) => buf.push_str(&format!(
@@ -201,7 +224,7 @@ pub(crate) fn change_comment(rc: &ResourceChange, cause: Cause, o: &RenderOption
             Some(ActionReason::ReplaceByTriggers) => buf.push_str(&format!(
                 "{b}  # {addr}{x} will be {b}{r}replaced{x} due to changes in replace_triggered_by"
             )),
-            _ => buf.push_str(&format!("{b}  # {addr}{x} must be {b}{r}replaced{x}")),
+            _ => head(&mut buf, " must be [bold][red]replaced[reset]"),
         },
         Action::Forget => {
             if rc.deposed.is_some() {
@@ -217,10 +240,8 @@ pub(crate) fn change_comment(rc: &ResourceChange, cause: Cause, o: &RenderOption
         }
         Action::Delete => {
             match cause {
-                Cause::Proposed => {
-                    buf.push_str(&format!("{b}  # {addr}{x} will be {b}{r}destroyed{x}"))
-                }
-                Cause::Drift => buf.push_str(&format!("{b}  # {addr}{x} has been deleted")),
+                Cause::Proposed => head(&mut buf, " will be [bold][red]destroyed[reset]"),
+                Cause::Drift => head(&mut buf, " has been deleted"),
             }
             match rc.reason {
                 Some(ActionReason::DeleteBecauseNoResourceConfig) => buf.push_str(&format!(
@@ -295,7 +316,7 @@ pub(crate) fn change_comment(rc: &ResourceChange, cause: Cause, o: &RenderOption
             ));
         }
     }
-    o.colors.paint(&buf)
+    o.colors.paint_into(out, &buf);
 }
 
 /// One resource change as Terraform prints it: comment lines, then the
@@ -305,29 +326,39 @@ pub fn render_resource_change(
     schemas: &dyn Schemas,
     o: &RenderOptions,
 ) -> String {
-    render_change_with(rc, &resource_diff(rc, schemas), Cause::Proposed, o)
+    let mut out = String::new();
+    write_resource_change(&mut out, rc, schemas, o);
+    out
 }
 
-pub(crate) fn render_change_with(
+/// [`render_resource_change`] appended to `out`.
+fn write_resource_change(
+    out: &mut String,
     rc: &ResourceChange,
-    d: &Diff,
-    cause: Cause,
+    schemas: &dyn Schemas,
     o: &RenderOptions,
-) -> String {
+) {
+    write_change(out, rc, &resource_diff(rc, schemas), Cause::Proposed, o);
+}
+
+/// A change's comment lines and its diff, appended to `out`.
+fn write_change(out: &mut String, rc: &ResourceChange, d: &Diff, cause: Cause, o: &RenderOptions) {
     let mut opts = Opts::new(o.colors);
     opts.show_unchanged = rc.importing.is_some();
     let mode = match rc.mode {
         Mode::Managed => "resource",
         Mode::Data => "data",
     };
-    format!(
-        "{}{} {mode} \"{}\" \"{}\" {}",
-        change_comment(rc, cause, o),
-        human::symbol(symbol_action(rc.action), o.colors),
-        rc.type_name,
-        rc.name,
-        human::render(d, 0, opts)
-    )
+    write_change_comment(out, rc, cause, o);
+    out.push_str(human::symbol(symbol_action(rc.action), o.colors));
+    out.push(' ');
+    out.push_str(mode);
+    out.push_str(" \"");
+    out.push_str(&rc.type_name);
+    out.push_str("\" \"");
+    out.push_str(&rc.name);
+    out.push_str("\" ");
+    human::write(out, d, 0, opts);
 }
 
 /// The output-changes block (`  + name = value` lines), empty when no
@@ -433,7 +464,7 @@ fn render_drift(
             continue;
         }
         buf.push('\n');
-        buf.push_str(&render_change_with(d, &diff, Cause::Drift, o));
+        write_change(&mut buf, d, &diff, Cause::Drift, o);
         buf.push('\n');
     }
     let tail = match plan.mode {
@@ -461,6 +492,24 @@ pub fn render_plan_with_relevant(
     relevant: Option<&[(String, Path)]>,
     o: &RenderOptions,
 ) -> String {
+    let mut out = String::new();
+    // Writing to a String cannot fail.
+    let _ = write_plan_with_relevant(&mut out, plan, schemas, relevant, o);
+    out
+}
+
+/// [`render_plan_with_relevant`] written to `w` piece by piece, so a large
+/// plan is never held as one string (pass a `Formatter` or stdout adapter
+/// to stream it). The resource changes of a large plan are rendered on two
+/// threads in contiguous batches and written in plan order, so the text is
+/// byte for byte the same as rendering on one.
+pub fn write_plan_with_relevant(
+    w: &mut dyn fmt::Write,
+    plan: &Plan,
+    schemas: &dyn Schemas,
+    relevant: Option<&[(String, Path)]>,
+    o: &RenderOptions,
+) -> fmt::Result {
     let c = o.colors;
     let mut out = String::new();
     let drift = render_drift(plan, schemas, relevant, o);
@@ -502,7 +551,7 @@ pub fn render_plan_with_relevant(
             match plan.mode {
                 PlanMode::RefreshOnly => {
                     if have_drift {
-                        return out;
+                        return w.write_str(&out);
                     }
                     out.push_str(&c.paint("\n[reset][bold][green]No changes.[reset][bold] Your infrastructure still matches the configuration.[reset]\n\n"));
                     out.push_str(&o.wrap("Terraform has checked that the real remote objects still match the result of your most recent changes, and found no differences."));
@@ -528,14 +577,14 @@ pub fn render_plan_with_relevant(
                     if have_drift {
                         out.push_str(&o.wrap("Your configuration already matches the changes detected above, so applying this plan will only update the state to include the changes detected above and won't change any real infrastructure."));
                         out.push('\n');
-                        return out;
+                        return w.write_str(&out);
                     }
                     out.push_str(&o.wrap("Terraform has compared your real infrastructure against your configuration and found no differences, so no changes are needed."));
                     out.push('\n');
                 }
             }
         }
-        return out;
+        return w.write_str(&out);
     }
     if have_drift {
         out.push_str(&rule);
@@ -570,11 +619,9 @@ pub fn render_plan_with_relevant(
                 o.product
             ));
         }
-        for rc in &changes {
-            out.push('\n');
-            out.push_str(&render_resource_change(rc, schemas, o));
-            out.push('\n');
-        }
+        w.write_str(&out)?;
+        out.clear();
+        write_changes(w, &changes, schemas, o)?;
         let n = |a: Action| counts.get(&a).copied().unwrap_or(0);
         let imports = if importing > 0 {
             format!("{importing} to import, ")
@@ -597,7 +644,79 @@ pub fn render_plan_with_relevant(
             out.push('\n');
         }
     }
+    w.write_str(&out)
+}
+
+/// Changes per piece of output: large enough that a piece is worth a
+/// hand-over between threads, small enough that pieces stay far below the
+/// size of the whole text.
+const BATCH: usize = 32;
+
+/// Below this many changes one thread renders everything: starting a
+/// second costs more than it saves.
+const PARALLEL_MIN: usize = 64;
+
+/// The blank-line-separated change blocks of `changes`, as one piece.
+fn render_batch(changes: &[&ResourceChange], schemas: &dyn Schemas, o: &RenderOptions) -> String {
+    let mut out = String::with_capacity(changes.len() * 512);
+    for rc in changes {
+        out.push('\n');
+        write_resource_change(&mut out, rc, schemas, o);
+        out.push('\n');
+    }
     out
+}
+
+/// Writes every change block in order. With many changes a helper thread
+/// renders the odd-numbered batches while this one renders the even ones
+/// and writes all of them in sequence; if the helper cannot start or
+/// stops, this thread renders its batches too.
+fn write_changes(
+    w: &mut dyn fmt::Write,
+    changes: &[&ResourceChange],
+    schemas: &dyn Schemas,
+    o: &RenderOptions,
+) -> fmt::Result {
+    if changes.len() < PARALLEL_MIN {
+        for batch in changes.chunks(BATCH) {
+            w.write_str(&render_batch(batch, schemas, o))?;
+        }
+        return Ok(());
+    }
+    std::thread::scope(|scope| {
+        let (tx, rx) = std::sync::mpsc::sync_channel::<String>(2);
+        let helper = std::thread::Builder::new()
+            .name("render".into())
+            .spawn_scoped(scope, move || {
+                for batch in changes.chunks(BATCH).skip(1).step_by(2) {
+                    if tx.send(render_batch(batch, schemas, o)).is_err() {
+                        return;
+                    }
+                }
+            });
+        let mut helping = helper.is_ok();
+        let mut result = Ok(());
+        for (i, batch) in changes.chunks(BATCH).enumerate() {
+            let received = if helping && i % 2 == 1 {
+                rx.recv().ok()
+            } else {
+                None
+            };
+            helping = helping && (i % 2 == 0 || received.is_some());
+            let text = received.unwrap_or_else(|| render_batch(batch, schemas, o));
+            result = w.write_str(&text);
+            if result.is_err() {
+                break;
+            }
+        }
+        // The helper stops at its next send once nobody receives.
+        drop(rx);
+        if let Ok(h) = helper {
+            // A helper that panicked rendered nothing that was used.
+            let _ = h.join();
+        }
+        result
+    })
 }
 
 /// What follows the plan: the rule and either where the plan was saved or
@@ -632,4 +751,127 @@ pub fn refreshing_line(address: &str, id: Option<&str>, o: &RenderOptions) -> St
         .colors
         .paint("[reset][bold]\u{0}: Refreshing state...\u{1}");
     template.replace('\u{0}', address).replace('\u{1}', &suffix)
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    /// A plan of `n` terraform_data changes of several kinds and shapes,
+    /// read from plan JSON.
+    fn many_changes(n: usize) -> Plan {
+        let changes: Vec<serde_json::Value> = (0..n)
+            .map(|i| {
+                let (actions, before, after) = match i % 4 {
+                    0 => (
+                        json!(["create"]),
+                        json!(null),
+                        json!({"input": format!("v-{i}")}),
+                    ),
+                    1 => (
+                        json!(["update"]),
+                        json!({"id": "x", "input": {"a": i, "b": "old\nline"}}),
+                        json!({"id": "x", "input": {"a": i + 1, "b": "new\nline"}}),
+                    ),
+                    2 => (
+                        json!(["delete"]),
+                        json!({"id": "y", "input": [1, 2, i]}),
+                        json!(null),
+                    ),
+                    _ => (
+                        json!(["delete", "create"]),
+                        json!({"id": "z", "input": "{\"k\": 1}"}),
+                        json!({"input": format!("{{\"k\": {i}}}")}),
+                    ),
+                };
+                json!({
+                    "address": format!("terraform_data.r[{i}]"),
+                    "mode": "managed",
+                    "type": "terraform_data",
+                    "name": "r",
+                    "index": i,
+                    "provider_name": "terraform.io/builtin/terraform",
+                    "change": {
+                        "actions": actions,
+                        "before": before,
+                        "after": after,
+                        "after_unknown": {"id": true, "output": true},
+                        "before_sensitive": {},
+                        "after_sensitive": {},
+                    },
+                })
+            })
+            .collect();
+        crate::load::plan_from_json(&json!({ "resource_changes": changes }), PlanMode::Normal)
+            .unwrap()
+    }
+
+    fn schemas() -> BTreeMap<String, ProviderSchema> {
+        use terrane_provider::Attribute;
+        let block = Block::default()
+            .attr("id", Attribute::computed(Type::String))
+            .attr("input", Attribute::optional(Type::Dynamic))
+            .attr("output", Attribute::computed(Type::Dynamic));
+        let mut p = ProviderSchema::default();
+        p.resources
+            .insert("terraform_data".into(), Schema { version: 0, block });
+        [("terraform.io/builtin/terraform".to_string(), p)]
+            .into_iter()
+            .collect()
+    }
+
+    #[test]
+    fn two_threads_write_what_one_renders() {
+        let schemas = schemas();
+        for colors in [false, true] {
+            let o = RenderOptions {
+                colors: Colors::new(colors),
+                ..RenderOptions::default()
+            };
+            for n in [PARALLEL_MIN - 1, PARALLEL_MIN, 2 * BATCH + 1, 301] {
+                let plan = many_changes(n);
+                let sorted = crate::order::sorted(&plan.changes);
+                let mut streamed = String::new();
+                write_changes(&mut streamed, &sorted, &schemas, &o).unwrap();
+                let one: String = sorted
+                    .iter()
+                    .map(|rc| format!("\n{}\n", render_resource_change(rc, &schemas, &o)))
+                    .collect();
+                assert_eq!(streamed, one, "n = {n}");
+                let whole = render_plan(&plan, &schemas, &o);
+                assert!(whole.contains(&one), "n = {n}");
+                assert!(whole.contains("to add,"), "n = {n}");
+            }
+        }
+    }
+
+    /// A writer that fails after some pieces, as a closed pipe does.
+    struct FailAfter(usize, String);
+
+    impl fmt::Write for FailAfter {
+        fn write_str(&mut self, s: &str) -> fmt::Result {
+            if self.0 == 0 {
+                return Err(fmt::Error);
+            }
+            self.0 -= 1;
+            self.1.push_str(s);
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn a_failing_writer_stops_both_threads() {
+        let schemas = schemas();
+        let plan = many_changes(400);
+        let sorted = crate::order::sorted(&plan.changes);
+        let mut w = FailAfter(3, String::new());
+        let o = RenderOptions::default();
+        assert!(write_changes(&mut w, &sorted, &schemas, &o).is_err());
+        assert!(w
+            .1
+            .starts_with("\n  # terraform_data.r[0] will be created\n"));
+        assert_eq!(w.1.matches("\n  # terraform_data.r[").count(), 3 * BATCH);
+    }
 }

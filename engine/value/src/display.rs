@@ -107,33 +107,56 @@ fn format_map(m: &std::collections::BTreeMap<String, Value>, indent: usize) -> S
 /// others escaped.
 pub fn go_quote(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + 2);
+    go_quote_into(&mut out, s);
+    out
+}
+
+/// [`go_quote`] appended to `out`. Plain printable ASCII (the usual case)
+/// is copied in runs without looking at characters one by one.
+pub fn go_quote_into(out: &mut String, s: &str) {
+    out.reserve(s.len() + 2);
     out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\u{7}' => out.push_str("\\a"),
-            '\u{8}' => out.push_str("\\b"),
-            '\u{c}' => out.push_str("\\f"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            '\u{b}' => out.push_str("\\v"),
-            c if (c as u32) < 0x20 || c == '\u{7f}' => {
-                out.push_str(&format!("\\x{:02x}", c as u32));
-            }
-            c if !is_go_printable(c) => {
-                if (c as u32) < 0x10000 {
-                    out.push_str(&format!("\\u{:04x}", c as u32));
-                } else {
-                    out.push_str(&format!("\\U{:08x}", c as u32));
-                }
-            }
-            c => out.push(c),
-        }
+    let mut rest = s;
+    while !rest.is_empty() {
+        let plain = rest
+            .bytes()
+            .position(|b| !(b' '..=b'~').contains(&b) || b == b'"' || b == b'\\')
+            .unwrap_or(rest.len());
+        out.push_str(&rest[..plain]);
+        rest = &rest[plain..];
+        let Some(c) = rest.chars().next() else { break };
+        rest = &rest[c.len_utf8()..];
+        push_quoted_char(out, c);
     }
     out.push('"');
-    out
+}
+
+/// One character that is not plain printable ASCII, as `strconv.Quote`
+/// writes it.
+fn push_quoted_char(out: &mut String, c: char) {
+    use std::fmt::Write as _;
+    match c {
+        '"' => out.push_str("\\\""),
+        '\\' => out.push_str("\\\\"),
+        '\u{7}' => out.push_str("\\a"),
+        '\u{8}' => out.push_str("\\b"),
+        '\u{c}' => out.push_str("\\f"),
+        '\n' => out.push_str("\\n"),
+        '\r' => out.push_str("\\r"),
+        '\t' => out.push_str("\\t"),
+        '\u{b}' => out.push_str("\\v"),
+        c if (c as u32) < 0x20 || c == '\u{7f}' => {
+            let _ = write!(out, "\\x{:02x}", c as u32);
+        }
+        c if !is_go_printable(c) => {
+            if (c as u32) < 0x10000 {
+                let _ = write!(out, "\\u{:04x}", c as u32);
+            } else {
+                let _ = write!(out, "\\U{:08x}", c as u32);
+            }
+        }
+        c => out.push(c),
+    }
 }
 
 /// Approximates Go's `strconv.IsPrint`: letters, marks, numbers,
@@ -237,6 +260,18 @@ mod tests {
             "list(\n    tuple([\n        string,\n        string,\n    ]),\n)"
         );
         assert_eq!(format_type(&Type::list(Type::Dynamic)), "list(dynamic)");
+    }
+
+    #[test]
+    fn quotes_like_go() {
+        assert_eq!(go_quote("plain text"), "\"plain text\"");
+        assert_eq!(
+            go_quote("a\"b\\c\nd\u{1}\u{7f}é\u{200B}x\u{F0000}"),
+            "\"a\\\"b\\\\c\\nd\\x01\\x7fé\\u200bx\\U000f0000\""
+        );
+        let mut out = String::from("k=");
+        go_quote_into(&mut out, "");
+        assert_eq!(out, "k=\"\"");
     }
 
     #[test]

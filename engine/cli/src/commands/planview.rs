@@ -2,6 +2,7 @@
 //! schemas.
 
 use std::collections::BTreeMap;
+use std::fmt;
 use terrane_core::plan::Plan;
 use terrane_provider::ProviderSchema;
 use terrane_render::{plan_text, Colors, RenderOptions};
@@ -21,9 +22,28 @@ fn options(color: bool) -> RenderOptions {
     }
 }
 
-/// The plan as terminal text.
-pub fn render(plan: &Plan, color: bool) -> String {
-    terrane_render::render_plan(plan, &schemas(), &options(color))
+/// The plan as terminal text, rendered while it is printed (`print!("{}",
+/// render(..))`): a large plan is written in pieces instead of being built
+/// as one string first.
+pub fn render(plan: &Plan, color: bool) -> PlanText<'_> {
+    PlanText {
+        plan,
+        schemas: schemas(),
+        options: options(color),
+    }
+}
+
+/// A plan's terminal text, produced when formatted.
+pub struct PlanText<'a> {
+    plan: &'a Plan,
+    schemas: BTreeMap<String, ProviderSchema>,
+    options: RenderOptions,
+}
+
+impl fmt::Display for PlanText<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        plan_text::write_plan_with_relevant(f, self.plan, &self.schemas, None, &self.options)
+    }
 }
 
 /// The rule and note printed after a plan (`saved_to` = the `-out` file).
