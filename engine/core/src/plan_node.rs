@@ -39,7 +39,6 @@ pub(crate) struct NodeInput<'c> {
     addr: Resource,
     rb: &'c ResourceBlock,
     rp: ResolvedProvider,
-    schema: Schema,
     provider: Arc<dyn ConfiguredProvider>,
     /// `-target` addresses that select instances of this node.
     inst_targets: bool,
@@ -120,7 +119,7 @@ pub(crate) async fn prepare<'c>(
             ))
         }
     };
-    let Some(schema) = resource_schema(rp.provider.as_ref(), addr).cloned() else {
+    if resource_schema(rp.provider.as_ref(), addr).is_none() {
         let (summary, kind) = if addr.mode == ResourceMode::Data {
             ("Invalid data source", "data source")
         } else {
@@ -135,7 +134,7 @@ pub(crate) async fn prepare<'c>(
         )
         .with_subject(rb.type_range.clone());
         return Err(NodeOutcome::failed(d.into()));
-    };
+    }
     let provider = match w
         .registry
         .configured(&rp, config, &w.scopes, &w.base, &w.sources)
@@ -170,7 +169,6 @@ pub(crate) async fn prepare<'c>(
         idx,
         addr: addr.clone(),
         rb,
-        schema,
         provider,
         inst_targets,
         deps,
@@ -192,7 +190,6 @@ pub(crate) async fn compute(
         ref addr,
         rb,
         ref rp,
-        ref schema,
         ref provider,
         inst_targets,
         ref deps,
@@ -200,6 +197,11 @@ pub(crate) async fn compute(
         cbd,
         mods,
     } = input;
+    // The schema is the provider's own (checked by `prepare`), borrowed
+    // rather than copied per node.
+    let Some(schema) = resource_schema(rp.provider.as_ref(), addr) else {
+        return NodeOutcome::failed(Diagnostics::new());
+    };
     let inst_targets: &[Target] = if inst_targets { &run.opts.targets } else { &[] };
     let meta_refs = resource_meta_refs(rb);
     let mut out = NodeOutcome {

@@ -5,7 +5,7 @@ use crate::decode::decode_body;
 use crate::scope::{RepData, Scopes};
 use crate::sources::Sources;
 use std::collections::HashMap;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use terrane_addrs::{AbsProviderConfig, ModuleInstance, ModulePath, Provider as ProviderAddr};
 use terrane_config::Config;
 use terrane_diagnostics::{Diagnostic, Diagnostics};
@@ -30,6 +30,9 @@ pub struct ResolvedProvider {
 pub struct ProviderRegistry {
     by_source: HashMap<String, Arc<dyn Provider>>,
     configured: HashMap<String, Arc<dyn ConfiguredProvider>>,
+    /// [`ProviderRegistry::resolve`] results by configuration (its address),
+    /// module path and key: every resource of a module asks the same.
+    resolved: Mutex<HashMap<(usize, ModulePath, String), ResolvedProvider>>,
 }
 
 impl ProviderRegistry {
@@ -41,6 +44,7 @@ impl ProviderRegistry {
                 .map(|p| (p.source().to_ascii_lowercase(), p.clone()))
                 .collect(),
             configured: HashMap::new(),
+            resolved: Mutex::new(HashMap::new()),
         }
     }
 
@@ -51,6 +55,32 @@ impl ProviderRegistry {
 
     /// Resolves `key` (`name` or `name.alias`) as used in module `path`.
     pub fn resolve(
+        &self,
+        config: &Config,
+        path: &ModulePath,
+        key: &str,
+    ) -> Result<ResolvedProvider, Diagnostic> {
+        let memo_key = (
+            config as *const Config as usize,
+            path.clone(),
+            key.to_string(),
+        );
+        if let Some(rp) = self
+            .resolved
+            .lock()
+            .ok()
+            .and_then(|m| m.get(&memo_key).cloned())
+        {
+            return Ok(rp);
+        }
+        let rp = self.resolve_uncached(config, path, key)?;
+        if let Ok(mut m) = self.resolved.lock() {
+            m.insert(memo_key, rp.clone());
+        }
+        Ok(rp)
+    }
+
+    fn resolve_uncached(
         &self,
         config: &Config,
         path: &ModulePath,
