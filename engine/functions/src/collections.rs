@@ -655,17 +655,25 @@ fn merge(a: Vec<Value>, _: &FuncContext) -> R {
     let mut all_maps = true;
     let mut any = false;
     for v in &a {
-        match v.ty() {
-            Type::Map(_) => any = true,
-            Type::Object { .. } => {
+        // The kind of the argument's type, without building the type.
+        let is_map = match &v.kind {
+            Kind::Map(..) | Kind::Null(Type::Map(_)) | Kind::Unknown(Type::Map(_)) => Some(true),
+            Kind::Object(_)
+            | Kind::Null(Type::Object { .. })
+            | Kind::Unknown(Type::Object { .. }) => Some(false),
+            _ => None,
+        };
+        match is_map {
+            Some(true) => any = true,
+            Some(false) => {
                 any = true;
                 all_maps = false
             }
-            Type::Dynamic if v.is_null() => {}
-            t => {
+            None if v.is_null() && v.is_dynamically_typed() => {}
+            None => {
                 return Err(call_err(format!(
                     "arguments must be maps or objects, got {:?}",
-                    t.friendly_name()
+                    v.ty().friendly_name()
                 )))
             }
         }

@@ -12,6 +12,10 @@ pub(crate) fn coerce(v: Value, want: &Type) -> Result<Value, String> {
     if *want == Type::Dynamic || v.has_type(want) {
         return Ok(v);
     }
+    let v = match primitive_tuple_to_collection(v, want) {
+        Ok(done) => return Ok(done),
+        Err(v) => v,
+    };
     let have = v.ty();
     if !convertible(&have, want) {
         return Err(mismatch_message(&have, want));
@@ -20,6 +24,34 @@ pub(crate) fn coerce(v: Value, want: &Type) -> Result<Value, String> {
         return Ok(u);
     }
     convert(&v, &concrete_target(&have, want)).map_err(|e| e.message)
+}
+
+/// A tuple whose elements all have the primitive element type of the
+/// wanted list or set becomes that collection by moving its elements (the
+/// general conversion copies each one to the same value). Anything else
+/// is handed back.
+fn primitive_tuple_to_collection(v: Value, want: &Type) -> Result<Value, Value> {
+    let (Type::List(e) | Type::Set(e)) = want else {
+        return Err(v);
+    };
+    if !e.is_primitive() {
+        return Err(v);
+    }
+    match v.kind {
+        Kind::Tuple(xs) if xs.iter().all(|x| x.has_type(e)) => {
+            let elem = (**e).clone();
+            let out = if matches!(want, Type::List(_)) {
+                Value::list(elem, xs)
+            } else {
+                Value::set(elem, xs)
+            };
+            Ok(out.with_marks(v.marks))
+        }
+        kind => Err(Value {
+            kind,
+            marks: v.marks,
+        }),
+    }
 }
 
 /// For a structure converted to a collection of "any single type", the
@@ -327,4 +359,44 @@ fn ephemeral_as_null(v: Value) -> Value {
         other => other,
     };
     Value { kind, marks }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tuple_fast_path_matches_general_conversion() {
+        let s = |x: &str| Value::string(x);
+        let tuples = [
+            Value::tuple(vec![]),
+            Value::tuple(vec![s("b"), s("a"), s("b")]),
+            Value::tuple(vec![s("a"), Value::null(Type::String)]),
+            Value::tuple(vec![s("a"), Value::unknown(Type::String), s("a")]),
+            Value::tuple(vec![s("a").mark_sensitive(), s("c")]),
+            Value::tuple(vec![s("a"), s("c")]).mark_sensitive(),
+            Value::tuple(vec![Value::number(2), Value::number(1)]),
+            Value::tuple(vec![Value::bool(true), Value::bool(false)]),
+        ];
+        let wants = [
+            Type::list(Type::String),
+            Type::set(Type::String),
+            Type::list(Type::Number),
+            Type::set(Type::Bool),
+        ];
+        for v in &tuples {
+            for want in &wants {
+                let general = convert(v, &concrete_target(&v.ty(), want)).map_err(|e| e.message);
+                let fast = primitive_tuple_to_collection(v.clone(), want);
+                if let Ok(fast) = &fast {
+                    assert_eq!(Ok(fast), general.as_ref(), "{v:?} to {want:?}");
+                }
+                assert_eq!(coerce(v.clone(), want), general, "{v:?} to {want:?}");
+            }
+        }
+        // Only tuples of exactly the element type take the fast path.
+        let mixed = Value::tuple(vec![s("a"), Value::number(1)]);
+        assert!(primitive_tuple_to_collection(mixed, &Type::list(Type::String)).is_err());
+    }
 }

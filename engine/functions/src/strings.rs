@@ -229,19 +229,28 @@ fn join(a: Vec<Value>, _: &FuncContext) -> R {
 
 fn substr(a: Vec<Value>, _: &FuncContext) -> R {
     let s = string(&a[0]);
-    let mut offset = int_of(&a[1]).map_err(call_err)?;
+    let offset = int_of(&a[1]).map_err(call_err)?;
     let length = int_of(&a[2]).map_err(call_err)?;
+    if s.is_ascii() && !s.contains('\r') {
+        // One byte per cluster: cut the string directly.
+        return Ok(sv(ascii_substr(s, offset, length)));
+    }
+    Ok(sv(cluster_substr(s, offset, length)))
+}
+
+/// `substr` by grapheme clusters.
+fn cluster_substr(s: &str, mut offset: i64, length: i64) -> String {
     let g: Vec<&str> = graphemes(s).collect();
     if offset < 0 {
         offset += g.len() as i64;
     } else if length == 0 {
-        return Ok(sv(""));
+        return String::new();
     }
     // As cty: an offset still negative starts at the beginning; a zero
     // length after a negative offset takes the rest.
     let start = if offset > 0 { offset as usize } else { 0 };
     if start >= g.len() {
-        return Ok(sv(""));
+        return String::new();
     }
     let rest = &g[start..];
     let take = if length <= 0 {
@@ -249,7 +258,28 @@ fn substr(a: Vec<Value>, _: &FuncContext) -> R {
     } else {
         (length as usize).min(rest.len())
     };
-    Ok(sv(rest[..take].concat()))
+    rest[..take].concat()
+}
+
+/// `substr` of a string whose every byte is a grapheme cluster (the same
+/// rules as [`cluster_substr`]).
+fn ascii_substr(s: &str, offset: i64, length: i64) -> &str {
+    let n = s.len() as i64;
+    let offset = if offset < 0 {
+        offset + n
+    } else if length == 0 {
+        return "";
+    } else {
+        offset
+    };
+    let start = offset.max(0);
+    if start >= n {
+        return "";
+    }
+    let rest = n - start;
+    let take = if length <= 0 { rest } else { length.min(rest) };
+    s.get(start as usize..(start + take) as usize)
+        .unwrap_or_default()
 }
 
 fn replace(a: Vec<Value>, _: &FuncContext) -> R {
@@ -261,4 +291,41 @@ fn replace(a: Vec<Value>, _: &FuncContext) -> R {
         return Ok(sv(re.regex.replace_all(s, rep).into_owned()));
     }
     Ok(sv(s.replace(sub, rep)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ascii_substr_matches_cluster_substr() {
+        let bounds = [
+            i64::MIN,
+            -100,
+            -9,
+            -8,
+            -7,
+            -3,
+            -1,
+            0,
+            1,
+            2,
+            7,
+            8,
+            9,
+            100,
+            i64::MAX,
+        ];
+        for s in ["", "a", "abcdefgh", "hello world"] {
+            for offset in bounds {
+                for length in bounds {
+                    assert_eq!(
+                        ascii_substr(s, offset, length),
+                        cluster_substr(s, offset, length),
+                        "substr({s:?}, {offset}, {length})"
+                    );
+                }
+            }
+        }
+    }
 }

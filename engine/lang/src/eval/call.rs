@@ -30,15 +30,15 @@ pub(crate) fn hcl_range(r: &SourceRange) -> String {
 impl Evaluator<'_> {
     pub(super) fn func_call(&mut self, f: &FuncCall) -> EResult {
         let name = f.name.name.value().as_str();
-        let ns: Vec<&str> = f
-            .name
-            .namespace
-            .iter()
-            .map(|n| n.value().as_str())
-            .collect();
         let span = f.span();
-        let args: Vec<&Expression> = f.args.iter().collect();
-        if !ns.is_empty() {
+        let args = || f.args.iter().collect::<Vec<&Expression>>();
+        if !f.name.namespace.is_empty() {
+            let ns: Vec<&str> = f
+                .name
+                .namespace
+                .iter()
+                .map(|n| n.value().as_str())
+                .collect();
             if ns.len() == 2 && ns[0] == "provider" {
                 return self.provider_call(ns[1], name, f, span);
             }
@@ -54,8 +54,8 @@ impl Evaluator<'_> {
             }
         } else {
             match name {
-                "try" => return self.call_try(&args, span),
-                "can" => return self.call_can(&args, span),
+                "try" => return self.call_try(&args(), span),
+                "can" => return self.call_can(&args(), span),
                 "templatefile" | "templatestring" if self.in_template_function => {
                     // As Terraform: the range runs from the name through `(`.
                     let at = f
@@ -71,8 +71,8 @@ impl Evaluator<'_> {
                     ));
                 }
                 "templatefile" => return self.call_templatefile(f, span),
-                "templatestring" => return self.call_templatestring(&args, span),
-                "type" if self.ctx.console => return self.call_type(&args, span),
+                "templatestring" => return self.call_templatestring(&args(), span),
+                "type" if self.ctx.console => return self.call_type(&args(), span),
                 _ => {}
             }
         }
@@ -111,12 +111,12 @@ impl Evaluator<'_> {
         &mut self,
         f: &FuncCall,
     ) -> Result<Option<(Vec<Value>, Vec<Option<Range<usize>>>)>, Diagnostics> {
-        let args: Vec<&Expression> = f.args.iter().collect();
-        let mut values = Vec::with_capacity(args.len());
-        let mut spans = Vec::with_capacity(args.len());
-        for (i, a) in args.iter().enumerate() {
+        let n = f.args.len();
+        let mut values = Vec::with_capacity(n);
+        let mut spans = Vec::with_capacity(n);
+        for (i, a) in f.args.iter().enumerate() {
             let v = self.eval(a)?;
-            if f.args.expand_final() && i + 1 == args.len() {
+            if f.args.expand_final() && i + 1 == n {
                 if v.is_null() {
                     return Err(self.fail(
                         "Invalid expanding argument value",

@@ -8,7 +8,7 @@ use terrane_value::{convert, Marks, Type, Value};
 
 impl Evaluator<'_> {
     pub(super) fn for_expr(&mut self, f: &ForExpr) -> EResult {
-        let coll = self.eval(&f.intro.collection_expr)?;
+        let coll = self.eval_cow(&f.intro.collection_expr)?;
         let key_var = f.intro.key_var.as_ref().map(|k| k.value().as_str());
         let items =
             self.iteration_items(&coll, f.intro.collection_expr.span(), key_var.is_some())?;

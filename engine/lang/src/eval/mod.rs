@@ -9,6 +9,7 @@ mod traversal;
 use crate::context::{EvalContext, Source};
 use hcl_edit::expr::{Expression, ObjectKey};
 use hcl_edit::Span;
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::ops::Range;
 use terrane_diagnostics::{Diagnostic, Diagnostics};
@@ -41,11 +42,19 @@ pub(crate) struct Evaluator<'a> {
 /// NFC-normalises a string, as HCL does for every literal. ASCII text
 /// (and text the Unicode quick check finds normalised) is copied as it is.
 pub fn nfc(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    push_nfc(&mut out, s);
+    out
+}
+
+/// Appends the NFC form of `s` to `out` (see [`nfc`]).
+pub(crate) fn push_nfc(out: &mut String, s: &str) {
     use unicode_normalization::{is_nfc_quick, IsNormalized};
     if s.is_ascii() || is_nfc_quick(s.chars()) == IsNormalized::Yes {
-        return s.to_string();
+        out.push_str(s);
+    } else {
+        out.extend(s.nfc());
     }
-    s.nfc().collect()
 }
 
 impl<'a> Evaluator<'a> {
@@ -139,6 +148,16 @@ impl<'a> Evaluator<'a> {
             .rev()
             .find_map(|s| s.get(name))
             .or_else(|| self.ctx.variables.get(name))
+    }
+
+    /// Evaluates `expr`, borrowing the value instead of copying it when
+    /// the expression is a reference into the context (see
+    /// [`Evaluator::ctx_ref`]).
+    pub(crate) fn eval_cow(&mut self, expr: &Expression) -> Result<Cow<'a, Value>, Diagnostics> {
+        match self.ctx_ref(expr) {
+            Some(v) => Ok(Cow::Borrowed(v)),
+            None => self.eval(expr).map(Cow::Owned),
+        }
     }
 
     pub fn eval(&mut self, expr: &Expression) -> EResult {
@@ -297,7 +316,7 @@ impl<'a> Evaluator<'a> {
     }
 
     fn conditional(&mut self, c: &hcl_edit::expr::Conditional) -> EResult {
-        let cond = self.eval(&c.cond_expr)?;
+        let cond = self.eval_cow(&c.cond_expr)?;
         let t = self.eval(&c.true_expr);
         let f = self.eval(&c.false_expr);
         let cond_span = c.cond_expr.span();
@@ -309,18 +328,21 @@ impl<'a> Evaluator<'a> {
             ));
         }
         let cond_marks = cond.marks;
-        let cond = convert(&cond, &Type::Bool).map_err(|_| {
-            self.fail(
-                "Incorrect condition type",
-                "The condition expression must be of type bool.",
-                cond_span.clone(),
-            )
-        })?;
+        let cond = match cond.kind {
+            Kind::Bool(b) => Value::bool(b),
+            _ => convert(&cond, &Type::Bool).map_err(|_| {
+                self.fail(
+                    "Incorrect condition type",
+                    "The condition expression must be of type bool.",
+                    cond_span.clone(),
+                )
+            })?,
+        };
         // Types of both results decide the result type, even for the branch
         // not taken; errors are reported for the taken branch only.
-        let (tv, fv) = match (&t, &f) {
-            (Ok(tv), Ok(fv)) => (tv.clone(), fv.clone()),
-            _ => match cond.as_bool() {
+        let (tv, fv) = match (t, f) {
+            (Ok(tv), Ok(fv)) => (tv, fv),
+            (t, f) => match cond.as_bool() {
                 Some(true) => return t.map(|v| v.with_marks(cond_marks)),
                 Some(false) => return f.map(|v| v.with_marks(cond_marks)),
                 None => {
@@ -338,6 +360,8 @@ impl<'a> Evaluator<'a> {
             tt.clone()
         } else if tt == Type::Dynamic || ft == Type::Dynamic {
             Type::Dynamic
+        } else if tt.is_primitive() && tt == ft {
+            tt.clone()
         } else {
             match terrane_value::unify(&[tt.clone(), ft.clone()]) {
                 Some(t) => t,
@@ -365,7 +389,10 @@ impl<'a> Evaluator<'a> {
             // Either result could be the value: keep the marks of both.
             None => return Ok(Value::unknown(result_ty).with_marks(cond_marks)),
         };
-        let out = if result_ty == Type::Dynamic {
+        let out = if result_ty == Type::Dynamic
+            || (result_ty.is_primitive() && chosen.0.has_type(&result_ty))
+        {
+            // Converting a primitive to its own type changes nothing.
             chosen.0
         } else {
             convert(&chosen.0, &result_ty).map_err(|e| {

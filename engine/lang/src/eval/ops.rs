@@ -9,7 +9,7 @@ use terrane_value::{convert, Kind, Marks, Type, Value};
 
 impl Evaluator<'_> {
     pub(super) fn unary(&mut self, u: &UnaryOp) -> EResult {
-        let v = self.eval(&u.expr)?;
+        let v = self.eval_cow(&u.expr)?;
         let span = u.expr.span();
         let want = match u.operator.value() {
             UnaryOperator::Neg => Type::Number,
@@ -41,8 +41,8 @@ impl Evaluator<'_> {
 
     pub(super) fn binary(&mut self, b: &BinaryOp) -> EResult {
         let op = *b.operator.value();
-        let lhs = self.eval(&b.lhs_expr);
-        let rhs = self.eval(&b.rhs_expr);
+        let lhs = self.eval_cow(&b.lhs_expr);
+        let rhs = self.eval_cow(&b.rhs_expr);
         let lhs = lhs?;
         let rhs = rhs?;
         let marks = deep_marks(&lhs).union(deep_marks(&rhs));

@@ -1,10 +1,11 @@
 //! String templates, heredocs and template directives.
 
-use super::{nfc, EResult, Evaluator};
+use super::{push_nfc, EResult, Evaluator};
 use crate::context::Source;
 use hcl_edit::expr::Expression;
 use hcl_edit::template::{Directive, Element, HeredocTemplate, StringTemplate, Template};
 use hcl_edit::Span;
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use terrane_value::{convert, Kind, Marks, Number, Type, Value};
 
@@ -101,8 +102,7 @@ impl Evaluator<'_> {
     /// In heredocs HCL scans each line as its own literal token, so a strip
     /// marker removes whitespace from the adjacent line only.
     fn template_value_mode(&mut self, t: &Template, heredoc: bool) -> EResult {
-        let elems: Vec<&Element> = t.iter().collect();
-        if let [Element::Interpolation(i)] = elems.as_slice() {
+        if let (1, Some(Element::Interpolation(i))) = (t.len(), t.get(0)) {
             return self.eval(&i.expr);
         }
         let mut out = Out {
@@ -126,19 +126,17 @@ impl Evaluator<'_> {
         out: &mut Out,
         heredoc: bool,
     ) -> Result<(), terrane_diagnostics::Diagnostics> {
-        let elems: Vec<&Element> = t.iter().collect();
-        for (i, el) in elems.iter().enumerate() {
+        let n = t.len();
+        for (i, el) in t.iter().enumerate() {
             match el {
                 Element::Literal(s) => {
-                    let strip_lead = if i == 0 {
-                        edges.leading
-                    } else {
-                        strips_after(elems[i - 1])
+                    let strip_lead = match i.checked_sub(1).and_then(|j| t.get(j)) {
+                        Some(prev) => strips_after(prev),
+                        None => edges.leading,
                     };
-                    let strip_trail = if i + 1 == elems.len() {
-                        edges.trailing
-                    } else {
-                        strips_before(elems[i + 1])
+                    let strip_trail = match t.get(i + 1) {
+                        Some(next) if i + 1 < n => strips_before(next),
+                        _ => edges.trailing,
                     };
                     let dedented;
                     let value: &str = match &self.dedent {
@@ -151,15 +149,15 @@ impl Evaluator<'_> {
                         _ => s.value(),
                     };
                     let text = strip_literal(value, strip_lead, strip_trail, heredoc);
-                    out.text.push_str(&nfc(&text));
+                    push_nfc(&mut out.text, &text);
                 }
                 Element::Interpolation(interp) => {
-                    let v = self.eval(&interp.expr)?;
+                    let v = self.eval_cow(&interp.expr)?;
                     self.append_value(&v, &interp.expr, out)?;
                 }
                 Element::Directive(d) => match d.as_ref() {
                     Directive::If(ifd) => {
-                        let cond = self.eval(&ifd.if_expr.cond_expr)?;
+                        let cond = self.eval_cow(&ifd.if_expr.cond_expr)?;
                         let span = ifd.if_expr.cond_expr.span();
                         if cond.is_null() {
                             return Err(self.fail(
@@ -169,13 +167,15 @@ impl Evaluator<'_> {
                             ));
                         }
                         out.marks = out.marks.union(cond.marks);
-                        let c = convert(&cond.clone().unmarked(), &Type::Bool).map_err(|_| {
-                            self.fail(
-                                "Incorrect condition type",
-                                "The condition expression must be of type bool.",
-                                span.clone(),
-                            )
-                        })?;
+                        let c = convert(&cond.as_ref().clone().unmarked(), &Type::Bool).map_err(
+                            |_| {
+                                self.fail(
+                                    "Incorrect condition type",
+                                    "The condition expression must be of type bool.",
+                                    span.clone(),
+                                )
+                            },
+                        )?;
                         let if_edges = Edges {
                             leading: ifd.if_expr.strip.strip_end(),
                             trailing: match &ifd.else_expr {
@@ -203,7 +203,7 @@ impl Evaluator<'_> {
                     }
                     Directive::For(ford) => {
                         let fe = &ford.for_expr;
-                        let coll = self.eval(&fe.collection_expr)?;
+                        let coll = self.eval_cow(&fe.collection_expr)?;
                         let span = fe.collection_expr.span();
                         let key_var = fe.key_var.as_ref().map(|k| k.value().as_str());
                         let items = self.iteration_items(&coll, span, key_var.is_some())?;
@@ -456,7 +456,7 @@ impl Dedent {
 
 /// Applies strip markers to one literal. In heredocs only the first line
 /// (leading) and the last line (trailing) are affected.
-fn strip_literal(text: &str, lead: bool, trail: bool, heredoc: bool) -> String {
+fn strip_literal(text: &str, lead: bool, trail: bool, heredoc: bool) -> Cow<'_, str> {
     if !heredoc {
         let mut t = text;
         if lead {
@@ -465,7 +465,7 @@ fn strip_literal(text: &str, lead: bool, trail: bool, heredoc: bool) -> String {
         if trail {
             t = t.trim_end();
         }
-        return t.to_string();
+        return Cow::Borrowed(t);
     }
     let mut lines: Vec<String> = text.split_inclusive('\n').map(str::to_string).collect();
     if lead {
@@ -478,7 +478,7 @@ fn strip_literal(text: &str, lead: bool, trail: bool, heredoc: bool) -> String {
             *last = last.trim_end().to_string();
         }
     }
-    lines.concat()
+    Cow::Owned(lines.concat())
 }
 
 /// Whether this element strips whitespace from the literal after it.

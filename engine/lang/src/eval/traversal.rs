@@ -47,7 +47,29 @@ fn walk_plain<'v>(
     (v, marks, taken)
 }
 
-impl Evaluator<'_> {
+impl<'a> Evaluator<'a> {
+    /// The value of `expr` by reference, when it is a root variable of the
+    /// context (not shadowed by a `for` variable) or a traversal from one
+    /// whose every step [`walk_plain`] follows through unmarked containers:
+    /// exactly the value evaluation would return, without copying it.
+    pub(crate) fn ctx_ref(&self, expr: &Expression) -> Option<&'a Value> {
+        let (root, ops) = match expr {
+            Expression::Variable(v) => (v.value().as_str(), &[][..]),
+            Expression::Traversal(t) => match &t.expr {
+                Expression::Variable(v) => (v.value().as_str(), &t.operators[..]),
+                _ => return None,
+            },
+            _ => return None,
+        };
+        if self.scopes.iter().any(|s| s.contains_key(root)) {
+            return None;
+        }
+        let ctx: &'a crate::context::EvalContext = self.ctx;
+        let base = ctx.variables.get(root)?;
+        let (v, marks, taken) = walk_plain(base, ops);
+        (taken == ops.len() && marks.is_empty()).then_some(v)
+    }
+
     pub(super) fn traversal(&mut self, t: &Traversal) -> EResult {
         if let Expression::Variable(root) = &t.expr {
             // Walk plain steps by reference so that `aws_instance.web[0].id`
@@ -319,5 +341,94 @@ impl Evaluator<'_> {
             }
             _ => Err(invalid("This value does not have any indices.")),
         }
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use crate::eval::Evaluator;
+    use crate::{parse_expression, EvalContext, Source};
+    use terrane_functions::FuncContext;
+    use terrane_value::{Type, Value};
+
+    fn obj(pairs: Vec<(&str, Value)>) -> Value {
+        Value::object(pairs.into_iter().map(|(k, v)| (k.to_string(), v)).collect())
+    }
+
+    fn ctx() -> EvalContext {
+        let mut c = EvalContext::new(FuncContext::default());
+        let words = Value::tuple(vec![Value::string("alpha"), Value::string("beta")]);
+        c.set(
+            "local",
+            obj(vec![
+                ("a", Value::string("x")),
+                ("n", Value::number(3)),
+                ("words", words),
+                ("m", obj(vec![("k", Value::string("v"))]).mark_sensitive()),
+                ("s", Value::string("hidden").mark_sensitive()),
+                ("u", Value::unknown(Type::String)),
+            ]),
+        );
+        c.set("count", obj(vec![("index", Value::number(5))]));
+        c
+    }
+
+    /// Where `ctx_ref` borrows a value, it is the value evaluation gives.
+    #[test]
+    fn context_references_borrow_what_evaluation_returns() {
+        let c = ctx();
+        let cases = [
+            ("local.a", true),
+            ("local.n", true),
+            ("local.words", true),
+            ("local.words[1]", true),
+            ("local[\"a\"]", true),
+            ("local.s", true),
+            ("local.u", true),
+            ("count.index", true),
+            ("local", true),
+            // A marked container adds its marks: evaluated, not borrowed.
+            ("local.m.k", false),
+            ("local.m", true),
+            ("local.words[9]", false),
+            ("local.words[count.index]", false),
+            ("local.nope", false),
+            ("nope", false),
+            ("\"literal\"", false),
+        ];
+        for (text, borrowed) in cases {
+            let src = Source::new("t.tf", text);
+            let expr = parse_expression(&src).unwrap();
+            let mut ev = Evaluator::new(&c, &src);
+            let got = ev.ctx_ref(&expr).cloned();
+            assert_eq!(got.is_some(), borrowed, "{text}");
+            let evaluated = ev.eval(&expr);
+            if let Some(v) = got {
+                assert_eq!(Ok(v), evaluated.map_err(|_| ()), "{text}");
+            }
+            let cow = ev.eval_cow(&expr).map(|v| v.into_owned());
+            assert_eq!(cow.is_ok(), ev.eval(&expr).is_ok(), "{text}");
+            if let (Ok(a), Ok(b)) = (cow, ev.eval(&expr)) {
+                assert_eq!(a, b, "{text}");
+            }
+        }
+    }
+
+    /// A `for` variable shadows a context root of the same name.
+    #[test]
+    fn for_variables_shadow_context_references() {
+        let c = ctx();
+        let text = "[for local in [1, 2] : local + count.index]";
+        let src = Source::new("t.tf", text);
+        let expr = parse_expression(&src).unwrap();
+        let v = Evaluator::new(&c, &src).eval(&expr).unwrap();
+        assert_eq!(v, Value::tuple(vec![Value::number(6), Value::number(7)]));
+        let text = "[for w in local.words : \"${w}-${count.index}\" if w != local.a]";
+        let src = Source::new("t.tf", text);
+        let expr = parse_expression(&src).unwrap();
+        let v = Evaluator::new(&c, &src).eval(&expr).unwrap();
+        let want = Value::tuple(vec![Value::string("alpha-5"), Value::string("beta-5")]);
+        assert_eq!(v, want);
     }
 }
