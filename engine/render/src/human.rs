@@ -168,6 +168,29 @@ fn quote_into(out: &mut String, s: &str) {
 }
 
 fn is_identifier(name: &str) -> bool {
+    // ASCII names (nearly all) by table: 1 = may start a name, 2 = may
+    // continue one.
+    const CLASS: [u8; 128] = {
+        let mut t = [0u8; 128];
+        let mut i = 0;
+        while i < 128 {
+            let c = i as u8;
+            if c.is_ascii_alphabetic() || c == b'_' {
+                t[i] = 3;
+            } else if c.is_ascii_digit() || c == b'-' {
+                t[i] = 2;
+            }
+            i += 1;
+        }
+        t
+    };
+    let bytes = name.as_bytes();
+    if let Some((&first, rest)) = bytes.split_first() {
+        if bytes.is_ascii() {
+            return CLASS[usize::from(first)] & 1 != 0
+                && rest.iter().all(|&b| CLASS[usize::from(b)] & 2 != 0);
+        }
+    }
     let mut chars = name.chars();
     match chars.next() {
         Some(c) if c.is_alphabetic() || c == '_' => {
@@ -800,6 +823,23 @@ mod tests {
             s.clear();
             unchanged(&mut s, "element", 2, o);
             assert_eq!(s, c.gray("# (2 unchanged elements hidden)"));
+        }
+    }
+
+    #[test]
+    fn identifiers_are_written_bare() {
+        for (name, bare) in [
+            ("id", true),
+            ("_x-1", true),
+            ("ünïcode", true),
+            ("1a", false),
+            ("-a", false),
+            ("a b", false),
+            ("a.b", false),
+            ("", false),
+        ] {
+            assert_eq!(is_identifier(name), bare, "{name:?}");
+            assert_eq!(attr_name(name) == name, bare, "{name:?}");
         }
     }
 

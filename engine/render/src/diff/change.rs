@@ -108,15 +108,15 @@ pub(crate) struct Change<'a> {
 
 impl<'a> Change<'a> {
     pub(crate) fn is_unknown(&self) -> bool {
-        self.unknown == &J::Bool(true)
+        matches!(self.unknown, J::Bool(true))
     }
 
     pub(crate) fn is_before_sensitive(&self) -> bool {
-        self.before_sensitive == &J::Bool(true)
+        matches!(self.before_sensitive, J::Bool(true))
     }
 
     pub(crate) fn is_after_sensitive(&self) -> bool {
-        self.after_sensitive == &J::Bool(true)
+        matches!(self.after_sensitive, J::Bool(true))
     }
 
     fn before_missing(&self) -> bool {
@@ -201,7 +201,12 @@ impl<'a> Change<'a> {
 
     /// The child at an object key or map key.
     pub(crate) fn key(&self, key: &str) -> Change<'a> {
-        let get = |j: &'a J| j.as_object().and_then(|m| m.get(key));
+        // Most masks are empty objects: skip hashing the key for them.
+        let get = |j: &'a J| {
+            j.as_object()
+                .filter(|m| !m.is_empty())
+                .and_then(|m| m.get(key))
+        };
         let before = get(self.before);
         let after = get(self.after);
         Change {
@@ -241,35 +246,19 @@ impl<'a> Change<'a> {
     }
 
     /// Every key present in before, after or the masks, sorted.
-    pub(crate) fn all_keys(&self) -> Vec<String> {
-        let mut keys: Vec<String> = Vec::new();
-        for j in [
+    pub(crate) fn all_keys(&self) -> Vec<&'a str> {
+        sorted_keys(&[
             self.before,
             self.after,
             self.unknown,
             self.after_sensitive,
             self.before_sensitive,
-        ] {
-            if let Some(m) = j.as_object() {
-                keys.extend(m.keys().cloned());
-            }
-        }
-        keys.sort();
-        keys.dedup();
-        keys
+        ])
     }
 
     /// Keys present in before or after, sorted.
-    pub(crate) fn explicit_keys(&self) -> Vec<String> {
-        let mut keys: Vec<String> = Vec::new();
-        for j in [self.before, self.after] {
-            if let Some(m) = j.as_object() {
-                keys.extend(m.keys().cloned());
-            }
-        }
-        keys.sort();
-        keys.dedup();
-        keys
+    pub(crate) fn explicit_keys(&self) -> Vec<&'a str> {
+        sorted_keys(&[self.before, self.after])
     }
 
     pub(crate) fn before_len(&self) -> usize {
@@ -279,6 +268,19 @@ impl<'a> Change<'a> {
     pub(crate) fn after_len(&self) -> usize {
         self.after.as_array().map_or(0, Vec::len)
     }
+}
+
+/// The keys of the objects among `js`, sorted, each once.
+fn sorted_keys<'a>(js: &[&'a J]) -> Vec<&'a str> {
+    let mut keys: Vec<&'a str> = Vec::new();
+    for j in js {
+        if let Some(m) = j.as_object() {
+            keys.extend(m.keys().map(String::as_str));
+        }
+    }
+    keys.sort_unstable();
+    keys.dedup();
+    keys
 }
 
 /// The action of one node of the diff tree.

@@ -4,6 +4,7 @@
 
 use super::{process_slice, Act, BlockGroup, Blocks, Change, Diff, DiffKind, Line, Prim};
 use serde_json::Value as J;
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use terrane_provider::{Block, Nesting};
 use terrane_value::Type;
@@ -150,9 +151,9 @@ fn type_diff(c: &Change, ty: &Type) -> Diff {
             let mut action = map_default(&c);
             let mut out = BTreeMap::new();
             for k in c.all_keys() {
-                let d = type_diff(&c.key(&k).relevant_or_noop(), ety);
+                let d = type_diff(&c.key(k).relevant_or_noop(), ety);
                 action = action.combine(d.action);
-                out.insert(k, d);
+                out.insert(k.to_string(), d);
             }
             Diff::new(
                 DiffKind::Map {
@@ -305,11 +306,11 @@ fn block_diff(c: &Change, block: &Block) -> Diff {
         .blocks
         .iter()
         .filter(|(_, nb)| nb.as_attribute)
-        .map(|(name, nb)| (name, nb.collection_type()));
+        .map(|(name, nb)| (name, Cow::Owned(nb.collection_type())));
     let all_attrs = block
         .attributes
         .iter()
-        .map(|(name, a)| (name, a.ty.clone()))
+        .map(|(name, a)| (name, Cow::Borrowed(&a.ty)))
         .chain(as_attrs);
     for (name, ty) in all_attrs {
         let mut child = c.key(name).relevant_or_noop();
@@ -356,9 +357,9 @@ fn block_diff(c: &Change, block: &Block) -> Diff {
                 let mut act = map_default(&child);
                 let mut ds = BTreeMap::new();
                 for k in child.explicit_keys() {
-                    let d = block_diff(&child.key(&k).relevant_or_noop(), &nb.block);
+                    let d = block_diff(&child.key(k).relevant_or_noop(), &nb.block);
                     act = act.combine(d.action);
-                    ds.insert(k, d);
+                    ds.insert(k.to_string(), d);
                 }
                 (BlockGroup::Map(ds), act)
             }
@@ -651,9 +652,9 @@ fn json_update(c: &Change, t: JType) -> Diff {
             let mut action = map_default(c);
             let mut out = BTreeMap::new();
             for k in c.all_keys() {
-                let d = json_like(&c.key(&k).relevant_or_noop());
+                let d = json_like(&c.key(k).relevant_or_noop());
                 action = action.combine(d.action);
-                out.insert(k, d);
+                out.insert(k.to_string(), d);
             }
             Diff::new(
                 DiffKind::Object {
