@@ -6,8 +6,9 @@
 //! assertions. As in Terraform, it is read during plan and again during
 //! apply (the plan shows it as "read during apply" with the reason
 //! `read_because_check_nested`), its errors are reported as warnings, its
-//! object is kept in state like any data source's, and assertions that
-//! depend on a failed read are not evaluated.
+//! object is kept in state like any data source's (after a failed read:
+//! the planned object, its unknown attributes null), and a failed read
+//! fails its check with the read's errors, its assertions not evaluated.
 
 use crate::graph::{body_references, provider_key};
 use crate::plan::{Action, ActionReason, Plan, ResourceChange};
@@ -37,8 +38,9 @@ pub(crate) fn nested_data(config: &Config) -> Vec<(ModulePath, &str, &ResourceBl
 }
 
 /// Checks (module instance, check name) whose scoped data source failed
-/// to read: their unknown assertions are not reported as pending.
-pub(crate) type FailedChecks = std::collections::HashSet<(ModuleInstance, String)>;
+/// to read, with the read's error messages: the check fails with them, and
+/// its unknown assertions are not reported as pending.
+pub(crate) type FailedChecks = std::collections::HashMap<(ModuleInstance, String), Vec<String>>;
 
 /// True when `addr` in the module at `path` is a check-scoped data source.
 pub fn is_nested_data(config: &Config, path: &ModulePath, addr: &Resource) -> bool {
@@ -157,12 +159,22 @@ pub(crate) async fn plan_nested_data(w: &mut Walker<'_>, run: &mut PlanRun<'_>) 
                 // plan_instance reads a known configuration now (reporting
                 // Reading.../Read complete through the hooks).
                 let planned = plan_instance(w, run, &inst, None).await;
+                let messages: Vec<String> = w
+                    .diags
+                    .iter()
+                    .skip(from)
+                    .filter(|d| d.severity == Severity::Error)
+                    .map(failure_message)
+                    .collect();
                 downgrade_since(&mut w.diags, from, &address, rb);
                 let mut c = match planned {
                     Some(c) => c,
                     None => {
                         // The read failed: its result is known only after apply.
-                        failed.insert((m.clone(), check_name.to_string()));
+                        failed
+                            .entry((m.clone(), check_name.to_string()))
+                            .or_default()
+                            .extend(messages);
                         let mut c = base_change(&address, &m, &rb.addr, key, &provider_config);
                         let null = Value::null(schema.block.implied_type());
                         let config = w
@@ -237,7 +249,12 @@ pub(crate) async fn apply_nested_read(
     w.diags.extend(resp.diagnostics);
     downgrade_since(&mut w.diags, from, &c.address, rb);
     let value = if failed {
-        Value::unknown(schema.block.implied_type())
+        // As Terraform: what the configuration says, the rest unknown.
+        let null = Value::null(schema.block.implied_type());
+        mark_schema_sensitive(
+            crate::decode::proposed_new(&schema.block, &null, &config),
+            &schema.block,
+        )
     } else {
         hooks.finished(
             &c.address,
@@ -250,14 +267,35 @@ pub(crate) async fn apply_nested_read(
     let mut values = BTreeMap::new();
     values.insert(key.clone(), value.clone());
     w.set_resource_values(&m, &rb.addr, crate::scope::Repetition::Single, values);
-    // A failed read may still describe the object (Terraform keeps it).
+    // A failed read is kept as Terraform keeps it: the planned object,
+    // its unknown attributes null.
     let stored = if failed {
-        let v = resp.state;
-        (!v.is_null() && v.is_wholly_known()).then(|| mark_schema_sensitive(v, &schema.block))?
+        unknown_as_null(value)
     } else {
         value
     };
     Some((m, rb.addr.clone(), key, stored, schema, provider_config))
+}
+
+/// `v` with every unknown value replaced by a null of its type.
+fn unknown_as_null(mut v: Value) -> Value {
+    use terrane_value::Kind;
+    let all = |xs: Vec<Value>| xs.into_iter().map(unknown_as_null).collect();
+    let entries = |m: BTreeMap<String, Value>| {
+        m.into_iter()
+            .map(|(k, x)| (k, unknown_as_null(x)))
+            .collect()
+    };
+    v.kind = match v.kind {
+        Kind::Unknown(t) => Kind::Null(t),
+        Kind::List(t, xs) => Kind::List(t, all(xs)),
+        Kind::Set(t, xs) => Kind::Set(t, all(xs)),
+        Kind::Tuple(xs) => Kind::Tuple(all(xs)),
+        Kind::Map(t, m) => Kind::Map(t, entries(m)),
+        Kind::Object(m) => Kind::Object(entries(m)),
+        k => k,
+    };
+    v
 }
 
 /// How a check's failed data source is reported in its check result.
@@ -361,8 +399,9 @@ fn with_block(d: Diagnostic, address: &str, rb: &ResourceBlock) -> Diagnostic {
 
 /// Evaluates every check block's assertions: a false condition is a
 /// warning. During a plan (`pending` given) an unknown condition is a
-/// warning too, unless the check's data source failed to read; conditions
-/// that fail to evaluate are not reported.
+/// warning too, and a check whose data source failed to read fails with
+/// the read's errors, its assertions left alone; conditions that fail to
+/// evaluate are not reported.
 pub(crate) fn evaluate_asserts(
     w: &mut Walker<'_>,
     pending: Option<&FailedChecks>,
@@ -373,6 +412,12 @@ pub(crate) fn evaluate_asserts(
         for (name, check) in &c.module.checks {
             for m in w.scopes.instances(&c.path) {
                 let outcome = outcomes.entry((m.clone(), name.clone())).or_default();
+                // A failed data source read fails the check, whose
+                // assertions Terraform then leaves unevaluated.
+                if let Some(messages) = pending.and_then(|f| f.get(&(m.clone(), name.clone()))) {
+                    outcome.failures.extend(messages.iter().cloned());
+                    continue;
+                }
                 for rule in &check.asserts {
                     let mut refs = terrane_lang::references(&rule.condition.expr);
                     refs.extend(terrane_lang::references(&rule.error_message.expr));
@@ -391,7 +436,7 @@ pub(crate) fn evaluate_asserts(
                     };
                     if !v.is_known() {
                         outcome.unknown = true;
-                        if pending.is_some_and(|f| !f.contains(&(m.clone(), name.clone()))) {
+                        if pending.is_some() {
                             w.diags.push(
                                 Diagnostic::warning(
                                     "Check block assertion known after apply",
