@@ -192,7 +192,8 @@ fn show_json(bin: &Path, dir: &Path, planfile: &str) -> J {
     serde_json::from_slice(&out.stdout).unwrap()
 }
 
-/// The `checks` of a normal plan and of a destroy plan (after an apply).
+/// The `checks` and `configuration` of a normal plan, and the `checks` of
+/// a destroy plan (after an apply).
 fn plan_script(bin: &Path, dir: &Path) -> (J, J) {
     std::fs::create_dir_all(dir.join("mod")).unwrap();
     std::fs::write(dir.join("main.tf"), PLAN_ROOT).unwrap();
@@ -200,7 +201,8 @@ fn plan_script(bin: &Path, dir: &Path) -> (J, J) {
     assert!(run(bin, dir, &["init", "-input=false"]).status.success());
     let planned = run(bin, dir, &["plan", "-out=p.tfplan"]);
     assert!(planned.status.success(), "{planned:?}");
-    let plan = sorted_checks(&show_json(bin, dir, "p.tfplan"));
+    let doc = show_json(bin, dir, "p.tfplan");
+    let plan = serde_json::json!([sorted_checks(&doc), doc["configuration"]]);
     let applied = run(bin, dir, &["apply", "-auto-approve"]);
     assert!(applied.status.success(), "{applied:?}");
     let destroy = run(bin, dir, &["plan", "-destroy", "-out=d.tfplan"]);
@@ -280,6 +282,11 @@ fn plan_checks_match_terraform() {
 fn plan_checks_report_each_status() {
     let dir = tempfile::tempdir().unwrap();
     let (plan, destroy) = plan_script(&terrane_bin(), dir.path());
+    assert_eq!(
+        plan[1]["root_module"]["module_calls"]["m"]["count_expression"]["constant_value"],
+        2
+    );
+    let plan = &plan[0];
     let status = |addr: &str| {
         plan.as_array()
             .unwrap()

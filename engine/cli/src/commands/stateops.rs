@@ -168,13 +168,21 @@ pub fn show(a: ShowArgs) -> u8 {
             }
             let schemas = super::planview::schemas();
             let now = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+            // The plan file holds no configuration snapshot: the working
+            // directory's configuration is the one it was made from.
+            let configuration = match terrane_config::load_config(&common::cwd()) {
+                (Some(c), d) if !d.has_errors() => {
+                    Some(terrane_render::config_build::configuration(&c, &schemas))
+                }
+                _ => None,
+            };
             let input = terrane_render::show_json::PlanJsonInput {
                 plan: &plan,
                 schemas: &schemas,
                 terraform_version: common::STATE_VERSION,
                 timestamp: &now,
                 prior_state: None,
-                configuration: None,
+                configuration: configuration.as_ref(),
                 relevant_attributes: &[],
             };
             return match terrane_render::show_json::plan_json_text(&input) {
