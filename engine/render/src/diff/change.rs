@@ -199,27 +199,16 @@ impl<'a> Change<'a> {
         }
     }
 
-    /// The child at an object key or map key.
-    pub(crate) fn key(&self, key: &str) -> Change<'a> {
-        // Most masks are empty objects: skip hashing the key for them.
-        let get = |j: &'a J| {
-            j.as_object()
-                .filter(|m| !m.is_empty())
-                .and_then(|m| m.get(key))
-        };
-        let before = get(self.before);
-        let after = get(self.after);
-        Change {
-            before: before.unwrap_or(&NULL),
-            after: after.unwrap_or(&NULL),
-            before_explicit: before.is_some(),
-            after_explicit: after.is_some(),
-            unknown: get(self.unknown).unwrap_or(&NULL),
-            before_sensitive: get(self.before_sensitive).unwrap_or(&NULL),
-            after_sensitive: get(self.after_sensitive).unwrap_or(&NULL),
-            replace: self.replace.key(key),
-            relevant: self.relevant.key(key),
-            non_legacy: self.non_legacy,
+    /// The children at object or map keys, looked up one after another
+    /// (see [`Children`]).
+    pub(crate) fn children(&self) -> Children<'_, 'a> {
+        Children {
+            parent: self,
+            before: Cursor::new(self.before),
+            after: Cursor::new(self.after),
+            unknown: Cursor::new(self.unknown),
+            before_sensitive: Cursor::new(self.before_sensitive),
+            after_sensitive: Cursor::new(self.after_sensitive),
         }
     }
 
@@ -270,6 +259,88 @@ impl<'a> Change<'a> {
     }
 }
 
+/// The children of a change at object or map keys. Keys are usually asked
+/// for in ascending order and the JSON objects usually hold their keys in
+/// that order (they are built from sorted maps), so each side is walked in
+/// step with the questions instead of hashing every key; any other order
+/// is still answered correctly, by lookup.
+pub(crate) struct Children<'c, 'a> {
+    parent: &'c Change<'a>,
+    before: Cursor<'a>,
+    after: Cursor<'a>,
+    unknown: Cursor<'a>,
+    before_sensitive: Cursor<'a>,
+    after_sensitive: Cursor<'a>,
+}
+
+impl<'a> Children<'_, 'a> {
+    /// The child at `key`.
+    pub(crate) fn key(&mut self, key: &str) -> Change<'a> {
+        let before = self.before.get(key);
+        let after = self.after.get(key);
+        Change {
+            before: before.unwrap_or(&NULL),
+            after: after.unwrap_or(&NULL),
+            before_explicit: before.is_some(),
+            after_explicit: after.is_some(),
+            unknown: self.unknown.get(key).unwrap_or(&NULL),
+            before_sensitive: self.before_sensitive.get(key).unwrap_or(&NULL),
+            after_sensitive: self.after_sensitive.get(key).unwrap_or(&NULL),
+            replace: self.parent.replace.key(key),
+            relevant: self.parent.relevant.key(key),
+            non_legacy: self.parent.non_legacy,
+        }
+    }
+}
+
+/// Key lookups in one JSON object (nothing for other values or an empty
+/// object). While the object's keys are sorted and the questions ascend,
+/// the answer is found by walking forward; otherwise by hashing.
+struct Cursor<'a> {
+    map: Option<&'a serde_json::Map<String, J>>,
+    entries: std::iter::Peekable<serde_json::map::Iter<'a>>,
+    sorted: bool,
+    /// The greatest key walked past: smaller or equal questions are looked
+    /// up.
+    passed: Option<&'a str>,
+}
+
+impl<'a> Cursor<'a> {
+    fn new(j: &'a J) -> Cursor<'a> {
+        static EMPTY: std::sync::OnceLock<serde_json::Map<String, J>> = std::sync::OnceLock::new();
+        let map = j.as_object().filter(|m| !m.is_empty());
+        let walked = map.unwrap_or_else(|| EMPTY.get_or_init(serde_json::Map::new));
+        Cursor {
+            map,
+            entries: walked.iter().peekable(),
+            sorted: map.is_some_and(|m| m.keys().is_sorted()),
+            passed: None,
+        }
+    }
+
+    fn get(&mut self, key: &str) -> Option<&'a J> {
+        let map = self.map?;
+        if !self.sorted || self.passed.is_some_and(|p| key <= p) {
+            return map.get(key);
+        }
+        while let Some(&(k, v)) = self.entries.peek() {
+            match k.as_str().cmp(key) {
+                std::cmp::Ordering::Less => {
+                    self.passed = Some(k);
+                    self.entries.next();
+                }
+                std::cmp::Ordering::Equal => {
+                    self.passed = Some(k);
+                    self.entries.next();
+                    return Some(v);
+                }
+                std::cmp::Ordering::Greater => return None,
+            }
+        }
+        None
+    }
+}
+
 /// The keys of the objects among `js`, sorted, each once.
 fn sorted_keys<'a>(js: &[&'a J]) -> Vec<&'a str> {
     let mut keys: Vec<&'a str> = Vec::new();
@@ -305,6 +376,50 @@ impl Act {
             Act::Update
         } else {
             self
+        }
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn children_found_in_any_order() {
+        let before = json!({"a": 1, "c": 3, "e": 5});
+        // Not sorted: every question is answered by lookup.
+        let after = serde_json::from_str::<J>(r#"{"e": 50, "a": 10, "d": 40}"#).unwrap();
+        let unknown = json!({"d": true});
+        let change = Change {
+            before: &before,
+            after: &after,
+            before_explicit: true,
+            after_explicit: true,
+            unknown: &unknown,
+            before_sensitive: &NULL,
+            after_sensitive: &json!({}),
+            replace: Matcher::default(),
+            relevant: Relevant::Always,
+            non_legacy: false,
+        };
+        for order in [
+            ["a", "b", "c", "d", "e"],
+            ["e", "d", "c", "b", "a"],
+            ["c", "a", "e", "b", "d"],
+        ] {
+            let mut children = change.children();
+            for k in order {
+                let child = children.key(k);
+                let want_before = before.get(k).unwrap_or(&NULL);
+                let want_after = after.get(k).unwrap_or(&NULL);
+                assert_eq!(child.before, want_before, "{k} in {order:?}");
+                assert_eq!(child.after, want_after, "{k} in {order:?}");
+                assert_eq!(child.before_explicit, before.get(k).is_some());
+                assert_eq!(child.after_explicit, after.get(k).is_some());
+                assert_eq!(child.is_unknown(), k == "d", "{k} in {order:?}");
+            }
         }
     }
 }

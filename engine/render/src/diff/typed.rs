@@ -127,8 +127,9 @@ fn type_diff(c: &Change, ty: &Type) -> Diff {
         Type::Object { attrs, .. } => {
             let mut out = BTreeMap::new();
             let mut action = c.default_iteration_action();
+            let mut children = c.children();
             for (name, aty) in attrs {
-                let mut child = c.key(name).relevant_or_noop();
+                let mut child = children.key(name).relevant_or_noop();
                 child.before_explicit = false;
                 child.after_explicit = false;
                 let d = type_diff(&child, aty);
@@ -150,8 +151,9 @@ fn type_diff(c: &Change, ty: &Type) -> Diff {
         Type::Map(ety) => {
             let mut action = map_default(&c);
             let mut out = BTreeMap::new();
+            let mut children = c.children();
             for k in c.all_keys() {
-                let d = type_diff(&c.key(k).relevant_or_noop(), ety);
+                let d = type_diff(&children.key(k).relevant_or_noop(), ety);
                 action = action.combine(d.action);
                 out.insert(k.to_string(), d);
             }
@@ -312,8 +314,9 @@ fn block_diff(c: &Change, block: &Block) -> Diff {
         .iter()
         .map(|(name, a)| (name, Cow::Borrowed(&a.ty)))
         .chain(as_attrs);
+    let mut children = c.children();
     for (name, ty) in all_attrs {
-        let mut child = c.key(name).relevant_or_noop();
+        let mut child = children.key(name).relevant_or_noop();
         child.before_explicit = false;
         child.after_explicit = false;
         let d = type_diff(&child, &ty);
@@ -325,7 +328,7 @@ fn block_diff(c: &Change, block: &Block) -> Diff {
     }
     let mut blocks = BTreeMap::new();
     for (name, nb) in block.blocks.iter().filter(|(_, nb)| !nb.as_attribute) {
-        let child = c.key(name).relevant_or_noop();
+        let child = children.key(name).relevant_or_noop();
         let absent = child.before.is_null() && child.after.is_null() && !child.is_unknown();
         let (group, act) = match nb.nesting {
             Nesting::Single | Nesting::Group => {
@@ -356,8 +359,9 @@ fn block_diff(c: &Change, block: &Block) -> Diff {
             Nesting::Map => {
                 let mut act = map_default(&child);
                 let mut ds = BTreeMap::new();
+                let mut elements = child.children();
                 for k in child.explicit_keys() {
-                    let d = block_diff(&child.key(k).relevant_or_noop(), &nb.block);
+                    let d = block_diff(&elements.key(k).relevant_or_noop(), &nb.block);
                     act = act.combine(d.action);
                     ds.insert(k.to_string(), d);
                 }
@@ -651,8 +655,9 @@ fn json_update(c: &Change, t: JType) -> Diff {
         JType::Object => {
             let mut action = map_default(c);
             let mut out = BTreeMap::new();
+            let mut children = c.children();
             for k in c.all_keys() {
-                let d = json_like(&c.key(k).relevant_or_noop());
+                let d = json_like(&children.key(k).relevant_or_noop());
                 action = action.combine(d.action);
                 out.insert(k.to_string(), d);
             }
