@@ -289,18 +289,15 @@ pub fn go_compact(src: &[u8], escape_html: bool) -> Vec<u8> {
     let mut out = Vec::with_capacity(src.len());
     let mut i = 0;
     while i < src.len() {
-        // Copy the run of structural bytes up to the next string or space.
-        let run = src[i..]
-            .iter()
-            .position(|&b| matches!(b, b'"' | b' ' | b'\n' | b'\r' | b'\t'))
-            .unwrap_or(src.len() - i);
-        out.extend_from_slice(&src[i..i + run]);
-        i += run;
-        match src.get(i) {
-            Some(b'"') => i = copy_string(src, i, &mut out, escape_html),
-            Some(_) => i += 1,
-            None => {}
+        match src[i] {
+            b'"' => {
+                i = copy_string(src, i, &mut out, escape_html);
+                continue;
+            }
+            b' ' | b'\n' | b'\r' | b'\t' => {}
+            b => out.push(b),
         }
+        i += 1;
     }
     out
 }

@@ -111,6 +111,22 @@ impl LocalBackend {
         read_state_file(&self.state_path(workspace)?)
     }
 
+    /// [`LocalBackend::read`], taking the parse from `ahead` when it read
+    /// the same file with the same content (compared byte for byte, so a
+    /// file changed since is parsed again).
+    pub fn read_reusing(
+        &self,
+        workspace: &str,
+        ahead: ReadAhead,
+    ) -> Result<Option<StateFile>, StateError> {
+        let path = self.state_path(workspace)?;
+        let bytes = read_bytes(&path)?;
+        if ahead.path == path && ahead.bytes == bytes {
+            return ahead.parsed;
+        }
+        parse_state_bytes(&path, bytes.as_deref())
+    }
+
     /// Writes the state of `workspace` atomically, keeping a backup of the
     /// previous snapshot. Refuses (leaving every file untouched) if the
     /// stored file does not parse, or, unless `force`, if the stored state has
@@ -298,11 +314,44 @@ pub fn check_successor(name: &str, stored: &StateFile, new: &StateFile) -> Resul
 
 /// Reads and parses a state file; `None` if it does not exist or is empty.
 pub fn read_state_file(path: &Path) -> Result<Option<StateFile>, StateError> {
-    match read_bytes(path)? {
-        Some(bytes) if !is_blank(&bytes) => {
-            StateFile::from_slice(&bytes, &path.display().to_string()).map(Some)
+    parse_state_bytes(path, read_bytes(path)?.as_deref())
+}
+
+/// Parses the content of state file `path` (`None`: no file).
+fn parse_state_bytes(path: &Path, bytes: Option<&[u8]>) -> Result<Option<StateFile>, StateError> {
+    match bytes {
+        Some(bytes) if !is_blank(bytes) => {
+            StateFile::from_slice(bytes, &path.display().to_string()).map(Some)
         }
         _ => Ok(None),
+    }
+}
+
+/// A state file read and parsed ahead of time, without a lock (typically
+/// on another thread while the configuration loads). Only
+/// [`LocalBackend::read_reusing`] uses it, and only if the file still
+/// holds the same bytes when read under the lock.
+#[derive(Debug)]
+pub struct ReadAhead {
+    path: PathBuf,
+    bytes: Option<Vec<u8>>,
+    parsed: Result<Option<StateFile>, StateError>,
+}
+
+impl ReadAhead {
+    /// Reads and parses `path` now. A parse error is kept for
+    /// [`LocalBackend::read_reusing`] to report if the file is unchanged;
+    /// a file that cannot be read counts as absent here (`parsed` is always
+    /// what `bytes` parse to, and the read under the lock reports the error
+    /// if it persists).
+    pub fn read(path: PathBuf) -> ReadAhead {
+        let bytes = read_bytes(&path).unwrap_or(None);
+        let parsed = parse_state_bytes(&path, bytes.as_deref());
+        ReadAhead {
+            path,
+            bytes,
+            parsed,
+        }
     }
 }
 
@@ -422,5 +471,66 @@ fn sibling_dotfile(path: &Path, suffix: &str) -> PathBuf {
     match path.parent() {
         Some(d) => d.join(file),
         None => PathBuf::from(file),
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    fn state_text(serial: u64) -> String {
+        format!(
+            "{{\"version\": 4, \"terraform_version\": \"1.11.4\", \"serial\": {serial}, \"lineage\": \"l\", \"outputs\": {{}}, \"resources\": [], \"check_results\": null}}\n"
+        )
+    }
+
+    /// A read-ahead parse is used only while the file holds the same bytes;
+    /// otherwise the file is read and parsed again, errors included.
+    #[test]
+    fn read_ahead_is_reused_only_for_unchanged_content() {
+        let dir = tempfile::tempdir().unwrap();
+        let b = LocalBackend::new(dir.path());
+        let path = b.state_path(DEFAULT_WORKSPACE).unwrap();
+        let other = dir.path().join("other.tfstate");
+
+        // No file: nothing either way.
+        let ahead = ReadAhead::read(path.clone());
+        assert_eq!(b.read_reusing(DEFAULT_WORKSPACE, ahead).unwrap(), None);
+
+        std::fs::write(&path, state_text(1)).unwrap();
+        let ahead = ReadAhead::read(path.clone());
+        let got = b.read_reusing(DEFAULT_WORKSPACE, ahead).unwrap().unwrap();
+        assert_eq!(got.serial, 1);
+
+        // Changed after the read-ahead: the new content counts.
+        let ahead = ReadAhead::read(path.clone());
+        std::fs::write(&path, state_text(2)).unwrap();
+        let got = b.read_reusing(DEFAULT_WORKSPACE, ahead).unwrap().unwrap();
+        assert_eq!(got.serial, 2);
+
+        // Another file read ahead: not used.
+        std::fs::write(&other, state_text(7)).unwrap();
+        let got = b
+            .read_reusing(DEFAULT_WORKSPACE, ReadAhead::read(other.clone()))
+            .unwrap()
+            .unwrap();
+        assert_eq!(got.serial, 2);
+
+        // A corrupt file is refused as a direct read refuses it.
+        std::fs::write(&path, "{\"version\": 4, \"serial\": }").unwrap();
+        let direct = b.read(DEFAULT_WORKSPACE).unwrap_err().to_string();
+        let ahead = ReadAhead::read(path.clone());
+        let reused = b
+            .read_reusing(DEFAULT_WORKSPACE, ahead)
+            .unwrap_err()
+            .to_string();
+        assert_eq!(direct, reused);
+
+        // Corrupt when read ahead, repaired since: read again.
+        let ahead = ReadAhead::read(path.clone());
+        std::fs::write(&path, state_text(3)).unwrap();
+        let got = b.read_reusing(DEFAULT_WORKSPACE, ahead).unwrap().unwrap();
+        assert_eq!(got.serial, 3);
     }
 }

@@ -3,11 +3,12 @@
 
 use crate::providers::ProviderRegistry;
 use crate::typed_json;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
 use terrane_addrs::{InstanceKey, ModuleInstance, Resource, ResourceMode};
 use terrane_diagnostics::{Diagnostic, Diagnostics};
 use terrane_state::{InstanceObject, StateFile};
-use terrane_value::Value;
+use terrane_value::{Type, Value};
 
 /// One object from the prior state.
 #[derive(Debug, Clone)]
@@ -103,70 +104,125 @@ fn without_attributes(obj: &InstanceObject) -> InstanceObject {
     }
 }
 
+/// A state resource whose module, provider and schema type resolved.
+struct Header {
+    key: (ModuleInstance, Resource),
+    ty: Arc<Type>,
+}
+
+/// The decoded form of one instance object: its value (sensitive paths
+/// marked) and the object less its attributes, or the decoding error.
+type Decoded = Result<(Value, InstanceObject), String>;
+
+/// Below this many objects the decoding stays on one thread: a second
+/// thread costs more than it saves.
+const PARALLEL_MIN_OBJECTS: usize = 256;
+
+fn decode_object(obj: &InstanceObject, ty: &Type) -> Decoded {
+    let text = obj.attributes.as_ref().map_or("{}", |a| a.get());
+    match typed_json::from_state_json(text, ty) {
+        Ok(v) => Ok((
+            mark_paths(v, obj.sensitive_attributes.as_deref().unwrap_or(&[])),
+            without_attributes(obj),
+        )),
+        Err(e) => Err(e.to_string()),
+    }
+}
+
+/// Decodes every job, on two threads when there are many (the machines
+/// terrane runs on have at least two cores, and nothing else runs while
+/// the prior state is decoded); results keep the jobs' order.
+fn decode_all(jobs: &[(&InstanceObject, &Type)]) -> Vec<Decoded> {
+    let decode = |part: &[(&InstanceObject, &Type)]| -> Vec<Decoded> {
+        part.iter().map(|(o, t)| decode_object(o, t)).collect()
+    };
+    let cores = std::thread::available_parallelism().map_or(1, usize::from);
+    if jobs.len() < PARALLEL_MIN_OBJECTS || cores < 2 {
+        return decode(jobs);
+    }
+    let (first, second) = jobs.split_at(jobs.len() / 2);
+    std::thread::scope(|scope| {
+        let other = scope.spawn(|| decode(second));
+        let mut out = decode(first);
+        match other.join() {
+            Ok(rest) => out.extend(rest),
+            // The decoder does not panic; should it, decode here instead.
+            Err(_) => out.extend(decode(second)),
+        }
+        out
+    })
+}
+
 impl PriorState {
     /// Decodes `state` with the providers' schemas.
+    ///
+    /// Resources are resolved first (provider and schema type looked up
+    /// once per provider, mode and type), then every object's attributes
+    /// are decoded (see [`decode_all`]), then the results are assembled in
+    /// state order, so diagnostics come out in the order of the file.
     pub fn new(state: &StateFile, providers: &ProviderRegistry) -> (PriorState, Diagnostics) {
+        let mut types: HashMap<(&str, terrane_state::Mode, &str), Result<Arc<Type>, Diagnostic>> =
+            HashMap::new();
+        let headers: Vec<Result<Header, Diagnostic>> = state
+            .resources
+            .iter()
+            .map(|r| {
+                let module: ModuleInstance = r.module.parse().map_err(|e| {
+                    Diagnostic::error("Invalid module address in state", format!("{e}"))
+                })?;
+                let ty = types
+                    .entry((r.provider.as_str(), r.mode, r.resource_type.as_str()))
+                    .or_insert_with(|| schema_type(r, providers).map(Arc::new))
+                    .clone()?;
+                let mode = match r.mode {
+                    terrane_state::Mode::Managed => ResourceMode::Managed,
+                    terrane_state::Mode::Data => ResourceMode::Data,
+                };
+                let addr = Resource::new(mode, r.resource_type.clone(), r.name.clone());
+                Ok(Header {
+                    key: (module, addr),
+                    ty,
+                })
+            })
+            .collect();
+        let jobs: Vec<(&InstanceObject, &Type)> = state
+            .resources
+            .iter()
+            .zip(&headers)
+            .filter_map(|(r, h)| h.as_ref().ok().map(|h| (r, &*h.ty)))
+            .flat_map(|(r, ty)| r.instances.iter().map(move |o| (o, ty)))
+            .collect();
+        let mut decoded = decode_all(&jobs).into_iter();
         let mut diags = Diagnostics::new();
         let mut out = PriorState::default();
-        for r in &state.resources {
-            let module: ModuleInstance = match r.module.parse() {
-                Ok(m) => m,
-                Err(e) => {
-                    diags.push(Diagnostic::error(
-                        "Invalid module address in state",
-                        e.to_string(),
-                    ));
-                    continue;
-                }
-            };
-            let mode = match r.mode {
-                terrane_state::Mode::Managed => ResourceMode::Managed,
-                terrane_state::Mode::Data => ResourceMode::Data,
-            };
-            let addr = Resource::new(mode, r.resource_type.clone(), r.name.clone());
-            let rp = match providers.resolve_state_addr(&r.provider) {
-                Ok(p) => p,
+        for (r, h) in state.resources.iter().zip(headers) {
+            let h = match h {
+                Ok(h) => h,
                 Err(d) => {
                     diags.push(d);
                     continue;
                 }
             };
-            let schemas = rp.provider.schema();
-            let schema = match mode {
-                ResourceMode::Data => schemas.data_sources.get(&r.resource_type),
-                _ => schemas.resources.get(&r.resource_type),
-            };
-            let Some(schema) = schema else {
-                diags.push(Diagnostic::error(
-                    "Resource type not supported",
-                    format!(
-                        "The state has a resource of type {:?}, which provider {} does not offer.",
-                        r.resource_type, rp.source
-                    ),
-                ));
-                continue;
-            };
-            let ty = schema.block.implied_type();
             let mut pr = PriorResource {
                 provider: r.provider.clone(),
                 each: None,
                 ..Default::default()
             };
             for obj in &r.instances {
-                let text = obj.attributes.as_ref().map_or("{}", |a| a.get());
-                let value = match typed_json::from_state_json(text, &ty) {
-                    Ok(v) => mark_paths(v, obj.sensitive_attributes.as_deref().unwrap_or(&[])),
-                    Err(e) => {
+                let (value, object) = match decoded.next() {
+                    Some(Ok(d)) => d,
+                    Some(Err(e)) => {
                         diags.push(Diagnostic::error(
                             "Invalid resource instance in state",
                             format!("{}: {e}", r.resource_type),
                         ));
                         continue;
                     }
+                    None => continue,
                 };
                 let key = key_from_state(obj.index_key.as_ref());
                 let po = PriorObject {
-                    object: Box::new(without_attributes(obj)),
+                    object: Box::new(object),
                     value,
                     provider: r.provider.clone(),
                 };
@@ -179,8 +235,31 @@ impl PriorState {
                     }
                 }
             }
-            out.resources.insert((module, addr), pr);
+            out.resources.insert(h.key, pr);
         }
         (out, diags)
+    }
+}
+
+/// The schema type of state resource `r`'s objects, or why there is none.
+fn schema_type(
+    r: &terrane_state::Resource,
+    providers: &ProviderRegistry,
+) -> Result<Type, Diagnostic> {
+    let rp = providers.resolve_state_addr(&r.provider)?;
+    let schemas = rp.provider.schema();
+    let schema = match r.mode {
+        terrane_state::Mode::Data => schemas.data_sources.get(&r.resource_type),
+        terrane_state::Mode::Managed => schemas.resources.get(&r.resource_type),
+    };
+    match schema {
+        Some(s) => Ok(s.block.implied_type()),
+        None => Err(Diagnostic::error(
+            "Resource type not supported",
+            format!(
+                "The state has a resource of type {:?}, which provider {} does not offer.",
+                r.resource_type, rp.source
+            ),
+        )),
     }
 }

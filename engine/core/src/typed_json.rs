@@ -7,6 +7,8 @@ use crate::CoreError;
 use std::collections::BTreeMap;
 use terrane_value::{Kind, Marks, Number, Type, Value};
 
+mod fast;
+
 /// cty's JSON form of a type: `"string"`, `["list","string"]`,
 /// `["object",{"a":"number"}]`, `["tuple",["bool"]]`, `"dynamic"`.
 pub fn type_to_json(t: &Type) -> serde_json::Value {
@@ -191,7 +193,20 @@ fn write_state(v: &Value, ty: &Type, out: &mut String) -> Result<(), CoreError> 
 }
 
 /// Reads state JSON text as a value of schema type `ty`.
+///
+/// The text is read once, straight into the typed value (see
+/// [`fast::read_typed`]); text that reader does not take (anything beyond
+/// well-formed JSON of exactly the schema's shape) is decoded untyped and
+/// then interpreted with [`typed`], which also words the errors.
 pub fn from_state_json(text: &str, ty: &Type) -> Result<Value, CoreError> {
+    if let Some(v) = fast::read_typed(text, ty) {
+        return Ok(v);
+    }
+    from_state_json_general(text, ty)
+}
+
+/// [`from_state_json`] by the general path: untyped decoding, then [`typed`].
+fn from_state_json_general(text: &str, ty: &Type) -> Result<Value, CoreError> {
     let raw = Value::from_json_str(text).map_err(|e| CoreError::Decode(e.to_string()))?;
     typed(raw, ty)
 }

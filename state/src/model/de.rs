@@ -6,6 +6,7 @@
 //! file, so messages carry the right line and column; and Go's leniencies that
 //! Terraform relies on (`null` for absent strings and lists) are reproduced.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::fmt;
 
@@ -86,32 +87,48 @@ impl<'de> Deserialize<'de> for Versioned {
 /// resource are merged (Terraform writes them as one), and an instance object
 /// (key plus deposed key) may appear only once.
 fn merge_and_check(state: &mut StateFile, name: &str) -> Result<(), StateError> {
+    use std::collections::hash_map::Entry;
     use std::collections::{HashMap, HashSet};
-    let mut first: HashMap<(String, Mode, String, String), usize> = HashMap::new();
-    let mut kept = Vec::with_capacity(state.resources.len());
-    for r in std::mem::take(&mut state.resources) {
-        let key = (
-            r.module.clone(),
-            r.mode,
-            r.resource_type.clone(),
-            r.name.clone(),
-        );
-        match first.get(&key) {
-            Some(&at) => {
-                let target: &mut Resource = &mut kept[at];
-                target.instances.extend(r.instances);
-            }
-            None => {
-                first.insert(key, kept.len());
-                kept.push(r);
+    // (later entry, first entry) for every repeated resource, in file order.
+    let mut repeats = Vec::new();
+    {
+        let mut first: HashMap<(&str, Mode, &str, &str), usize> =
+            HashMap::with_capacity(state.resources.len());
+        for (i, r) in state.resources.iter().enumerate() {
+            let key = (
+                r.module.as_str(),
+                r.mode,
+                r.resource_type.as_str(),
+                r.name.as_str(),
+            );
+            match first.entry(key) {
+                Entry::Occupied(e) => repeats.push((i, *e.get())),
+                Entry::Vacant(e) => {
+                    e.insert(i);
+                }
             }
         }
     }
-    state.resources = kept;
+    if !repeats.is_empty() {
+        let mut all: Vec<Option<Resource>> = std::mem::take(&mut state.resources)
+            .into_iter()
+            .map(Some)
+            .collect();
+        for (later, at) in repeats {
+            let moved = all.get_mut(later).and_then(Option::take);
+            if let (Some(r), Some(Some(target))) = (moved, all.get_mut(at)) {
+                target.instances.extend(r.instances);
+            }
+        }
+        state.resources = all.into_iter().flatten().collect();
+    }
     for res in &state.resources {
-        let mut seen = HashSet::new();
+        if res.instances.len() < 2 {
+            continue;
+        }
+        let mut seen = HashSet::with_capacity(res.instances.len());
         for o in &res.instances {
-            if !seen.insert((o.index_key.clone(), o.deposed.clone())) {
+            if !seen.insert((o.index_key.as_ref(), o.deposed.as_deref())) {
                 let addr = super::InstanceAddr {
                     module: res.module.clone(),
                     mode: res.mode,
@@ -139,17 +156,54 @@ fn strip_position(msg: &str) -> String {
     }
 }
 
+/// An object key or a short string matched against names: borrowed from
+/// the input when it has no escapes, so reading known fields allocates
+/// nothing for their names.
+struct Key<'de>(Cow<'de, str>);
+
+impl Key<'_> {
+    fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl<'de> Deserialize<'de> for Key<'de> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Key<'de>, D::Error> {
+        struct KeyVisitor;
+        impl<'de> Visitor<'de> for KeyVisitor {
+            type Value = Key<'de>;
+
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a string")
+            }
+
+            fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Key<'de>, E> {
+                Ok(Key(Cow::Borrowed(v)))
+            }
+
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Key<'de>, E> {
+                Ok(Key(Cow::Owned(v.to_owned())))
+            }
+
+            fn visit_string<E: de::Error>(self, v: String) -> Result<Key<'de>, E> {
+                Ok(Key(Cow::Owned(v)))
+            }
+        }
+        d.deserialize_str(KeyVisitor)
+    }
+}
+
 fn opt_string<'de, A: MapAccess<'de>>(map: &mut A) -> Result<String, A::Error> {
     Ok(map.next_value::<Option<String>>()?.unwrap_or_default())
 }
 
 fn extra<'de, A: MapAccess<'de>>(
     map: &mut A,
-    key: String,
+    key: Key<'de>,
     extra: &mut ExtraFields,
 ) -> Result<(), A::Error> {
     let v: RawJson = map.next_value()?;
-    extra.insert(key, v);
+    extra.insert(key.0.into_owned(), v);
     Ok(())
 }
 
@@ -191,7 +245,7 @@ impl<'de> Visitor<'de> for StateVisitor {
             check_results: None,
             extra: ExtraFields::new(),
         };
-        while let Some(key) = map.next_key::<String>()? {
+        while let Some(key) = map.next_key::<Key<'de>>()? {
             match key.as_str() {
                 "version" if self.keep_version => {
                     if version_seen {
@@ -245,7 +299,7 @@ impl<'de> Visitor<'de> for OutputVisitor {
         let mut value_type = None;
         let mut sensitive = false;
         let mut extra_fields = ExtraFields::new();
-        while let Some(key) = map.next_key::<String>()? {
+        while let Some(key) = map.next_key::<Key<'de>>()? {
             match key.as_str() {
                 "value" => value = Some(map.next_value::<RawJson>()?),
                 "type" => value_type = Some(map.next_value::<RawJson>()?),
@@ -286,11 +340,11 @@ impl<'de> Visitor<'de> for ResourceVisitor {
         let mut provider = None;
         let mut instances = Vec::new();
         let mut extra_fields = ExtraFields::new();
-        while let Some(key) = map.next_key::<String>()? {
+        while let Some(key) = map.next_key::<Key<'de>>()? {
             match key.as_str() {
                 "module" => module = opt_string(&mut map)?,
                 "mode" => {
-                    let m: String = map.next_value()?;
+                    let m: Key<'de> = map.next_value()?;
                     mode = Some(match m.as_str() {
                         "managed" => Mode::Managed,
                         "data" => Mode::Data,
@@ -394,7 +448,7 @@ impl<'de> Visitor<'de> for InstanceVisitor {
             create_before_destroy: false,
             extra: ExtraFields::new(),
         };
-        while let Some(key) = map.next_key::<String>()? {
+        while let Some(key) = map.next_key::<Key<'de>>()? {
             match key.as_str() {
                 "index_key" => o.index_key = map.next_value()?,
                 "status" => {
@@ -476,7 +530,7 @@ impl<'de> Visitor<'de> for PathStepVisitor {
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<PathStep, A::Error> {
         let mut step_type: Option<String> = None;
         let mut value: Option<RawJson> = None;
-        while let Some(key) = map.next_key::<String>()? {
+        while let Some(key) = map.next_key::<Key<'de>>()? {
             match key.as_str() {
                 "type" => step_type = Some(map.next_value()?),
                 "value" => value = Some(map.next_value()?),
@@ -525,7 +579,7 @@ impl<'de> Visitor<'de> for CheckResultVisitor {
             objects: None,
             extra: ExtraFields::new(),
         };
-        while let Some(key) = map.next_key::<String>()? {
+        while let Some(key) = map.next_key::<Key<'de>>()? {
             match key.as_str() {
                 "object_kind" => c.object_kind = opt_string(&mut map)?,
                 "config_addr" => c.config_addr = opt_string(&mut map)?,
@@ -560,7 +614,7 @@ impl<'de> Visitor<'de> for CheckObjectVisitor {
             failure_messages: Vec::new(),
             extra: ExtraFields::new(),
         };
-        while let Some(key) = map.next_key::<String>()? {
+        while let Some(key) = map.next_key::<Key<'de>>()? {
             match key.as_str() {
                 "object_addr" => c.object_addr = opt_string(&mut map)?,
                 "status" => c.status = opt_string(&mut map)?,

@@ -13,6 +13,7 @@ use terrane_core::plan::Action;
 use terrane_core::vars::{self, RawVar, VarInput, VarOrigin};
 use terrane_diagnostics::{render_diagnostics, Diagnostic, Diagnostics, RenderOptions, SourceMap};
 use terrane_provider::Provider;
+use terrane_state::local::{LocalBackend, ReadAhead};
 use terrane_state::{Journal, StateFile};
 
 /// The version string written into state files.
@@ -116,6 +117,31 @@ pub fn lock(
     })
 }
 
+/// The state file read and parsed on a second thread (see
+/// [`read_state_ahead`]).
+pub struct StateAhead(std::thread::JoinHandle<ReadAhead>);
+
+/// Starts reading and parsing the state file the implicit local backend
+/// would read for the selected workspace, on a second thread, so that it
+/// overlaps loading the configuration. Reading the state itself (under the
+/// lock) takes that parse only if the store is local, the file is the same
+/// and its bytes have not changed since (see
+/// [`terrane_state::local::LocalBackend::read_reusing`]); otherwise the
+/// work is simply not used.
+pub fn read_state_ahead() -> Option<StateAhead> {
+    let local = LocalBackend::new(cwd());
+    let ws = match std::env::var("TF_WORKSPACE").ok().filter(|w| !w.is_empty()) {
+        Some(w) => w,
+        None => local.selected_workspace().ok()?,
+    };
+    let path = local.state_path(&ws).ok()?;
+    std::thread::Builder::new()
+        .name("state-read-ahead".into())
+        .spawn(move || ReadAhead::read(path))
+        .ok()
+        .map(StateAhead)
+}
+
 /// Reads the workspace's state (a fresh empty state when there is none),
 /// replaying and reconciling a journal left by an interrupted run.
 pub fn read_state(
@@ -123,7 +149,18 @@ pub fn read_state(
     ws: &str,
     rt: &tokio::runtime::Runtime,
 ) -> Result<(StateFile, bool), String> {
-    read_and_recover(b, ws, rt).map_err(|e| {
+    read_state_with(b, ws, rt, None)
+}
+
+/// [`read_state`], using the parse of [`read_state_ahead`] when it read
+/// this store's file as it still is.
+pub fn read_state_with(
+    b: &StateStore,
+    ws: &str,
+    rt: &tokio::runtime::Runtime,
+    ahead: Option<StateAhead>,
+) -> Result<(StateFile, bool), String> {
+    read_and_recover(b, ws, rt, ahead).map_err(|e| {
         if b.is_remote() {
             format!(
                 "{e}\n\nThe state of workspace {ws:?} is kept by the {}: check that it is reachable \
@@ -140,8 +177,17 @@ fn read_and_recover(
     b: &StateStore,
     ws: &str,
     rt: &tokio::runtime::Runtime,
+    ahead: Option<StateAhead>,
 ) -> Result<(StateFile, bool), String> {
-    let existing = b.read(ws).map_err(|e| e.to_string())?;
+    let existing = match (b.local(), ahead) {
+        (Some(local), Some(StateAhead(handle))) => match handle.join() {
+            Ok(read) => local.read_reusing(ws, read),
+            Err(_) => local.read(ws),
+        },
+        // A remote store: the read-ahead thread's work is not needed.
+        _ => b.read(ws),
+    }
+    .map_err(|e| e.to_string())?;
     let found = existing.is_some();
     let mut state = existing.unwrap_or_else(|| StateFile::new(STATE_VERSION));
     let jpath = b.journal_path(ws).map_err(|e| e.to_string())?;

@@ -32,6 +32,8 @@ struct Ctx {
     ws: String,
     rt: tokio::runtime::Runtime,
     color: bool,
+    /// The state file parsed while the configuration loaded.
+    state_ahead: Option<common::StateAhead>,
 }
 
 /// Reports an error without a source: a `diagnostic` line with `-json`.
@@ -64,6 +66,7 @@ fn setup(a: &PlanArgs, kind: Kind) -> Result<Ctx, u8> {
     if a.json {
         uijson::print_version();
     }
+    let state_ahead = common::read_state_ahead();
     let loaded = if a.json {
         load_json()
     } else {
@@ -98,6 +101,7 @@ fn setup(a: &PlanArgs, kind: Kind) -> Result<Ctx, u8> {
         ws,
         rt,
         color,
+        state_ahead,
     })
 }
 
@@ -262,7 +266,7 @@ fn print_warnings(warnings: &Diagnostics, ctx: &Ctx, json: bool) {
 
 /// `terrane plan`.
 pub fn plan(a: PlanArgs) -> u8 {
-    let ctx = match setup(&a, Kind::Plan) {
+    let mut ctx = match setup(&a, Kind::Plan) {
         Ok(c) => c,
         Err(c) => return c,
     };
@@ -279,7 +283,8 @@ pub fn plan(a: PlanArgs) -> u8 {
             return 1;
         }
     };
-    let (state, _) = match common::read_state(&ctx.backend, &ctx.ws, &ctx.rt) {
+    let ahead = ctx.state_ahead.take();
+    let (state, _) = match common::read_state_with(&ctx.backend, &ctx.ws, &ctx.rt, ahead) {
         Ok(s) => s,
         Err(e) => {
             error(a.json, "Failed to load state", e);
@@ -323,7 +328,7 @@ pub fn plan(a: PlanArgs) -> u8 {
 /// `terrane apply`, `destroy` and `refresh`.
 pub fn apply(a: ApplyArgs, kind: Kind) -> u8 {
     let pa = a.plan.clone();
-    let ctx = match setup(&pa, kind) {
+    let mut ctx = match setup(&pa, kind) {
         Ok(c) => c,
         Err(c) => return c,
     };
@@ -345,7 +350,8 @@ pub fn apply(a: ApplyArgs, kind: Kind) -> u8 {
             return 1;
         }
     };
-    let (mut state, found) = match common::read_state(&ctx.backend, &ctx.ws, &ctx.rt) {
+    let ahead = ctx.state_ahead.take();
+    let (mut state, found) = match common::read_state_with(&ctx.backend, &ctx.ws, &ctx.rt, ahead) {
         Ok(s) => s,
         Err(e) => {
             error(json, "Failed to load state", e);
