@@ -115,8 +115,9 @@ check "c" {
 }
 "#;
 
-/// `b`'s postcondition is unknown at plan time and fails during apply
-/// once `want` changes; `c` depends on `b` and is never reached.
+/// `b`'s postcondition and `p`'s precondition are unknown at plan time
+/// and fail during apply once `want` changes; `c` depends on `b` and is
+/// never reached.
 const APPLY_ROOT: &str = r#"
 variable "want" {
   default = "x"
@@ -156,6 +157,15 @@ resource "terraform_data" "d" {
     postcondition {
       condition     = self.output == "const"
       error_message = "d"
+    }
+  }
+}
+resource "terraform_data" "p" {
+  input = "p"
+  lifecycle {
+    precondition {
+      condition     = terraform_data.a.output == "x"
+      error_message = "a is not x"
     }
   }
 }
@@ -234,11 +244,13 @@ fn failed_apply_script(bin: &Path, dir: &Path) -> (J, Option<i32>, Vec<String>) 
     assert!(first.status.success(), "{first:?}");
     let second = run(bin, dir, &["apply", "-auto-approve", "-var", "want=y"]);
     let stderr = strip_ansi(&String::from_utf8_lossy(&second.stderr));
-    let summaries = stderr
+    // Sorted: independent nodes fail in either order.
+    let mut summaries: Vec<String> = stderr
         .lines()
         .filter_map(|l| l.trim_start_matches('│').trim().strip_prefix("Error: "))
         .map(String::from)
         .collect();
+    summaries.sort();
     (check_results(dir), second.status.code(), summaries)
 }
 
@@ -341,7 +353,14 @@ fn failed_postcondition_stops_dependents_and_is_recorded() {
     let dir = tempfile::tempdir().unwrap();
     let (results, code, errors) = failed_apply_script(&terrane_bin(), dir.path());
     assert_eq!(code, Some(1));
-    assert_eq!(errors, vec!["Resource postcondition failed"; 2]);
+    assert_eq!(
+        errors,
+        vec![
+            "Resource postcondition failed",
+            "Resource postcondition failed",
+            "Resource precondition failed"
+        ]
+    );
     let by_addr = |addr: &str| {
         results
             .as_array()
@@ -360,6 +379,10 @@ fn failed_postcondition_stops_dependents_and_is_recorded() {
     // Never reached: its dependency failed.
     assert_eq!(by_addr("terraform_data.c")["status"], "unknown");
     assert_eq!(by_addr("terraform_data.d")["status"], "pass");
+    assert_eq!(
+        by_addr("terraform_data.p")["objects"][0]["failure_messages"],
+        serde_json::json!(["a is not x"])
+    );
     assert_eq!(by_addr("check.k")["status"], "fail");
     assert_eq!(by_addr("var.nv")["status"], "pass");
     // `c` kept its old object: it was not applied.

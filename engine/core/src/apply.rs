@@ -787,15 +787,11 @@ pub async fn apply(
                 let key = graph.graph[idx].clone();
                 let ok = match &key {
                     NodeKey::Resource(p, addr) => {
-                        match prepare_resource_node(&mut w, &sh, &by_addr, idx, p, addr).await {
-                            Prepared::Done(ok) => {
-                                crate::check_results::check_resource_node(
-                                    &mut w,
-                                    p,
-                                    addr,
-                                    &mut recorded,
-                                ) && ok
-                            }
+                        let node = (&sh, &by_addr, idx, p, addr);
+                        match crate::check_results::prepare_checked(&mut w, node, &mut recorded)
+                            .await
+                        {
+                            Prepared::Done(ok) => ok,
                             Prepared::Job(job) => {
                                 running.push(run_node_job(job, &sh, hooks, &opts.cancel, &sem));
                                 continue;
@@ -822,7 +818,7 @@ pub async fn apply(
             deposed_jobs.extend(done.deposed);
             let checked = match &graph.graph[done.idx] {
                 NodeKey::Resource(p, addr) => {
-                    crate::check_results::check_resource_node(&mut w, p, addr, &mut recorded)
+                    crate::check_results::check_postconditions(&mut w, p, addr, &mut recorded)
                 }
                 _ => true,
             };
@@ -935,7 +931,7 @@ pub async fn apply(
 }
 
 /// One resource node's changes, evaluated and ready to run without the walker.
-struct NodeJob<'c> {
+pub(crate) struct NodeJob<'c> {
     idx: NodeIndex,
     addr: Resource,
     schema: Schema,
@@ -968,7 +964,7 @@ struct NodeDone {
     deposed: Vec<DeleteJob>,
 }
 
-enum Prepared<'c> {
+pub(crate) enum Prepared<'c> {
     Done(bool),
     Job(Box<NodeJob<'c>>),
 }
@@ -977,7 +973,7 @@ enum Prepared<'c> {
 /// unchanged instances are stored at once); the provider calls are left to
 /// the returned job, which runs concurrently with other nodes.
 #[allow(clippy::too_many_arguments)]
-async fn prepare_resource_node<'c>(
+pub(crate) async fn prepare_resource_node<'c>(
     w: &mut Walker<'_>,
     sh: &Shared<'_>,
     by_addr: &HashMap<String, &'c ResourceChange>,

@@ -21,7 +21,7 @@ use crate::checks::CheckOutcomes;
 use crate::plan::{Plan, PlanMode};
 use crate::scope::RepData;
 use crate::walker::Walker;
-use eval::{aggregate, judge, Judged};
+use eval::{aggregate, judge, Conditions, Judged};
 use std::collections::BTreeMap;
 use terrane_addrs::{ModulePath, Resource};
 use terrane_config::{Config, ResourceBlock};
@@ -34,7 +34,7 @@ const UNKNOWN: &str = "unknown";
 
 /// Resource condition results recorded during an apply, by configuration
 /// address: each instance's address and status.
-pub(crate) type Recorded = BTreeMap<String, Vec<(String, Judged)>>;
+pub(crate) type Recorded = BTreeMap<String, BTreeMap<String, Judged>>;
 
 fn object(addr: String, status: &str, failure_messages: Vec<String>) -> CheckObjectResult {
     CheckObjectResult {
@@ -98,7 +98,7 @@ fn resource_objects(
         Resources::Judge => {
             let mut objects = Vec::new();
             for m in w.scopes.instances(p) {
-                let judged = eval::resource_instances(w, &m, rb, false)?;
+                let judged = eval::resource_instances(w, &m, rb, Conditions::Both, false)?;
                 objects.extend(judged.into_iter().map(|(a, j)| judged_object(a, j)));
             }
             Some(objects)
@@ -309,13 +309,65 @@ pub(crate) fn after_apply(
     }
 }
 
-/// Checks the conditions of the resource `addr` of module `p` once its
-/// apply-time node is done, reporting failures as errors and recording
-/// every instance's status. False when a condition failed.
-pub(crate) fn check_resource_node(
+/// One apply-time resource node: what [`crate::apply::prepare_resource_node`]
+/// takes besides the walker.
+pub(crate) type Node<'n, 's, 'c> = (
+    &'n crate::apply::Shared<'s>,
+    &'n std::collections::HashMap<String, &'c crate::plan::ResourceChange>,
+    petgraph::graph::NodeIndex,
+    &'n ModulePath,
+    &'n Resource,
+);
+
+/// Prepares a resource node for apply between its condition checks: its
+/// preconditions first (a failure leaves the node unapplied), its
+/// postconditions once its values are known (at once for a node without
+/// provider calls; otherwise when its job is done, see
+/// [`check_postconditions`]).
+pub(crate) async fn prepare_checked<'c>(
+    w: &mut Walker<'_>,
+    (sh, by_addr, idx, p, addr): Node<'_, '_, 'c>,
+    recorded: &mut Recorded,
+) -> crate::apply::Prepared<'c> {
+    use crate::apply::Prepared;
+    if !check_preconditions(w, p, addr, recorded) {
+        return Prepared::Done(false);
+    }
+    match crate::apply::prepare_resource_node(w, sh, by_addr, idx, p, addr).await {
+        Prepared::Done(ok) => Prepared::Done(check_postconditions(w, p, addr, recorded) && ok),
+        job => job,
+    }
+}
+
+/// Checks the preconditions of the resource `addr` of module `p` before
+/// its apply-time node runs, reporting failures as errors and recording
+/// every instance's status. False when one failed (then the node is not
+/// applied).
+pub(crate) fn check_preconditions(
     w: &mut Walker<'_>,
     p: &ModulePath,
     addr: &Resource,
+    recorded: &mut Recorded,
+) -> bool {
+    check_node(w, p, addr, Conditions::Pre, recorded)
+}
+
+/// Checks the postconditions of the resource `addr` of module `p` once its
+/// apply-time node is done, as [`check_preconditions`] does.
+pub(crate) fn check_postconditions(
+    w: &mut Walker<'_>,
+    p: &ModulePath,
+    addr: &Resource,
+    recorded: &mut Recorded,
+) -> bool {
+    check_node(w, p, addr, Conditions::Post, recorded)
+}
+
+fn check_node(
+    w: &mut Walker<'_>,
+    p: &ModulePath,
+    addr: &Resource,
+    which: Conditions,
     recorded: &mut Recorded,
 ) -> bool {
     let Some(rb) = w
@@ -325,18 +377,24 @@ pub(crate) fn check_resource_node(
     else {
         return true;
     };
-    if rb.lifecycle.preconditions.is_empty() && rb.lifecycle.postconditions.is_empty() {
+    let rules = match which {
+        Conditions::Pre => &rb.lifecycle.preconditions,
+        _ => &rb.lifecycle.postconditions,
+    };
+    if rules.is_empty() {
         return true;
     }
     let config_addr = format!("{}{addr}", prefix(p.to_string()));
     let mut ok = true;
     for m in w.scopes.instances(p) {
-        for (a, j) in eval::resource_instances(w, &m, rb, true).unwrap_or_default() {
+        for (a, j) in eval::resource_instances(w, &m, rb, which, true).unwrap_or_default() {
             ok &= j.status != FAIL;
-            recorded
-                .entry(config_addr.clone())
-                .or_default()
-                .push((a, j));
+            let objects = recorded.entry(config_addr.clone()).or_default();
+            let judged = match objects.remove(&a) {
+                Some(before) => before.and(j),
+                None => j,
+            };
+            objects.insert(a, judged);
         }
     }
     ok

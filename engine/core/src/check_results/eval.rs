@@ -25,6 +25,20 @@ impl Judged {
             messages: Vec::new(),
         }
     }
+
+    fn pass() -> Judged {
+        Judged {
+            status: PASS,
+            messages: Vec::new(),
+        }
+    }
+
+    /// The status of an object judged in two steps.
+    pub(crate) fn and(mut self, other: Judged) -> Judged {
+        self.status = aggregate([self.status, other.status]);
+        self.messages.extend(other.messages);
+        self
+    }
 }
 
 /// Terraform's aggregation: any error, else any failure, else anything
@@ -112,14 +126,26 @@ pub(crate) fn judge<'r>(
     }
 }
 
+/// Which of a resource's conditions to judge.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Conditions {
+    /// Preconditions only (before the instance is applied).
+    Pre,
+    /// Postconditions only (once it is).
+    Post,
+    /// Both, preconditions first (after a plan).
+    Both,
+}
+
 /// Judges every instance of resource `rb` in module instance `m`: its
-/// preconditions, then its postconditions with the instance's object in
+/// preconditions, and its postconditions with the instance's object in
 /// the scopes as `self` (an instance without one is undecided). `None`
 /// when its instances are not known. With `report`, failures are errors.
 pub(crate) fn resource_instances(
     w: &mut Walker<'_>,
     m: &ModuleInstance,
     rb: &ResourceBlock,
+    which: Conditions,
     report: bool,
 ) -> Option<Vec<(String, Judged)>> {
     let refs = crate::graph::resource_meta_refs(rb);
@@ -143,35 +169,33 @@ pub(crate) fn resource_instances(
     let mut out = Vec::new();
     for (k, rd) in keys {
         let address = instance_addr(m, &rb.addr, &k);
-        let Some(obj) = values.get(&k) else {
-            out.push((address, Judged::unknown()));
-            continue;
-        };
-        let a = judge(
-            w,
-            m,
-            &rb.lifecycle.preconditions,
-            &rd,
-            None,
-            report.then_some(&pre),
-        );
-        // A failed precondition leaves the postconditions unchecked.
-        let b = if a.status == FAIL {
-            Judged::unknown()
+        let a = if which == Conditions::Post {
+            Judged::pass()
         } else {
             judge(
+                w,
+                m,
+                &rb.lifecycle.preconditions,
+                &rd,
+                None,
+                report.then_some(&pre),
+            )
+        };
+        // A failed precondition leaves the postconditions unchecked.
+        let b = match values.get(&k) {
+            _ if which == Conditions::Pre => Judged::pass(),
+            _ if a.status == FAIL => Judged::unknown(),
+            None => Judged::unknown(),
+            Some(obj) => judge(
                 w,
                 m,
                 &rb.lifecycle.postconditions,
                 &rd,
                 Some(obj),
                 report.then_some(&post),
-            )
+            ),
         };
-        let status = aggregate([a.status, b.status]);
-        let mut messages = a.messages;
-        messages.extend(b.messages);
-        out.push((address, Judged { status, messages }));
+        out.push((address, a.and(b)));
     }
     Some(out)
 }
