@@ -357,7 +357,11 @@ pub(crate) async fn compute(
         }
         out.changes
             .extend(deposed_changes(&m, addr, &prior_res, schema));
-        if had_prior {
+        // Only a destroy plan reads planned nodes' prior objects again
+        // (after its refresh walk); otherwise every change now holds its
+        // prior value, and keeping a second copy until the end of the walk
+        // would only raise peak memory.
+        if had_prior && run.pre_destroy {
             // The prior state holds what state holds: not the imported objects.
             for k in importing.keys() {
                 prior_res.current.remove(k);

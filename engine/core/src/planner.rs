@@ -242,7 +242,7 @@ pub(crate) struct PlanRun<'o> {
     /// The normal-mode walk a destroy plan starts with: its changes are
     /// dropped and, as Terraform's pre-destroy refresh, it checks no
     /// preconditions or postconditions.
-    pre_destroy: bool,
+    pub(crate) pre_destroy: bool,
 }
 
 /// Plans `config` against `state`.
@@ -1036,12 +1036,12 @@ pub fn state_output_value(o: &terrane_state::OutputValue) -> Value {
 }
 
 fn plan_outputs(w: &mut Walker<'_>, plan: &mut Plan, state: &StateFile, mode: PlanMode) {
-    let root = w
+    // Borrowed: a copy of the root scope would copy every resource value.
+    let root_outputs = w
         .scopes
         .mods
         .get(&ModuleInstance::root())
-        .cloned()
-        .unwrap_or_default();
+        .map(|s| &s.outputs);
     let mut names: Vec<String> = w.config.module.outputs.keys().cloned().collect();
     names.extend(state.outputs.keys().cloned());
     names.sort();
@@ -1058,7 +1058,7 @@ fn plan_outputs(w: &mut Walker<'_>, plan: &mut Plan, state: &StateFile, mode: Pl
         let after = if mode == PlanMode::Destroy {
             Value::dynamic_null()
         } else {
-            match (decl, root.outputs.get(&name)) {
+            match (decl, root_outputs.and_then(|o| o.get(&name))) {
                 (Some(_), Some(v)) => v.clone(),
                 (Some(_), None) => Value::unknown(Type::Dynamic),
                 (None, _) => Value::dynamic_null(),
