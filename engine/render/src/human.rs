@@ -307,15 +307,9 @@ pub(crate) fn write(out: &mut String, d: &Diff, ind: usize, o: Opts) {
             out.push_str("(known after apply)");
             forces(out, d.replace, o);
         }
-        DiffKind::Sensitive { .. } => {
-            out.push_str("(sensitive value)");
-            null_suffix(out, d.action, o);
-            forces(out, d.replace, o);
-        }
+        DiffKind::Sensitive { .. } => empty(out, "(sensitive value)", d, d.replace, o),
         DiffKind::SensitiveBlock { .. } => {
-            out.push('{');
-            forces(out, d.replace, o);
-            out.push('\n');
+            open(out, '{', d.replace, o);
             for text in [
                 "  # At least one attribute in this block is (or was) sensitive,\n",
                 "  # so its contents will not be displayed.\n",
@@ -454,6 +448,31 @@ fn write_json_string(out: &mut String, d: &Diff, inner: &Diff, ws: bool, ind: us
     }
 }
 
+/// A value shown as fixed text (an empty collection, `(sensitive value)`)
+/// with its suffixes.
+fn empty(out: &mut String, text: &str, d: &Diff, replace: bool, o: Opts) {
+    out.push_str(text);
+    null_suffix(out, d.action, o);
+    forces(out, replace, o);
+}
+
+/// The opening bracket of a collection and its line end.
+fn open(out: &mut String, bracket: char, replace: bool, o: Opts) {
+    out.push(bracket);
+    forces(out, replace, o);
+    out.push('\n');
+}
+
+/// `<symbol> name = value` with any warnings above it.
+fn attr_line(out: &mut String, name: &str, width: usize, a: &Diff, ind: usize, o: Opts) {
+    write_warnings(out, a, ind, o);
+    lead(out, ind, a.action, o);
+    padded_attr_name(out, name, width);
+    out.push_str(" = ");
+    write(out, a, ind, o);
+    out.push('\n');
+}
+
 fn write_object(
     out: &mut String,
     d: &Diff,
@@ -463,17 +482,12 @@ fn write_object(
     o: Opts,
 ) {
     if attrs.is_empty() {
-        out.push_str("{}");
-        null_suffix(out, d.action, o);
-        forces(out, d.replace, o);
-        return;
+        return empty(out, "{}", d, d.replace, o);
     }
     let mut ao = o.child();
     ao.override_null_suffix = !nested;
     let width = attrs.keys().map(|k| attr_name_len(k)).max().unwrap_or(0);
-    out.push('{');
-    forces(out, d.replace, o);
-    out.push('\n');
+    open(out, '{', d.replace, o);
     let mut hidden = 0;
     for (k, a) in attrs {
         let mut eo = ao;
@@ -484,12 +498,7 @@ fn write_object(
             hidden += 1;
             continue;
         }
-        write_warnings(out, a, ind + 1, eo);
-        lead(out, ind + 1, a.action, eo);
-        padded_attr_name(out, k, width);
-        out.push_str(" = ");
-        write(out, a, ind + 1, eo);
-        out.push('\n');
+        attr_line(out, k, width, a, ind + 1, eo);
     }
     if hidden > 0 {
         unchanged_line(out, "attribute", hidden, ind + 1, o);
@@ -510,18 +519,13 @@ fn write_map(
     let self_replace = d.replace && !nested;
     let child_replace = d.replace && nested;
     if elems.is_empty() {
-        out.push_str("{}");
-        null_suffix(out, d.action, o);
-        forces(out, self_replace, o);
-        return;
+        return empty(out, "{}", d, self_replace, o);
     }
     let width = elems.keys().map(|k| quoted_len(k)).max().unwrap_or(0);
     let mut eo = o.child();
     eo.override_null_suffix = d.action == Act::Delete || nested;
     eo.force_replace = child_replace;
-    out.push('{');
-    forces(out, self_replace, o);
-    out.push('\n');
+    open(out, '{', self_replace, o);
     let mut hidden = 0;
     for (k, e) in elems {
         if e.action == Act::NoOp && !o.show_unchanged {
@@ -554,10 +558,7 @@ fn element_line(out: &mut String, e: &Diff, ind: usize, o: Opts) {
 
 fn write_list(out: &mut String, d: &Diff, elems: &[Diff], context: bool, ind: usize, o: Opts) {
     if elems.is_empty() {
-        out.push_str("[]");
-        null_suffix(out, d.action, o);
-        forces(out, d.replace, o);
-        return;
+        return empty(out, "[]", d, d.replace, o);
     }
     let mut eo = o.child();
     eo.override_null_suffix = true;
@@ -565,9 +566,7 @@ fn write_list(out: &mut String, d: &Diff, elems: &[Diff], context: bool, ind: us
     uo.show_unchanged = true;
     let mut pending: Vec<&Diff> = Vec::new();
     let mut render_next = false;
-    out.push('[');
-    forces(out, d.replace, o);
-    out.push('\n');
+    open(out, '[', d.replace, o);
     for e in elems {
         if e.action == Act::NoOp && !render_next && !o.show_unchanged {
             pending.push(e);
@@ -604,18 +603,13 @@ fn write_set(out: &mut String, d: &Diff, elems: &[Diff], nested: bool, ind: usiz
     let self_replace = d.replace && !nested;
     let child_replace = d.replace && nested;
     if elems.is_empty() {
-        out.push_str("[]");
-        null_suffix(out, d.action, o);
-        forces(out, self_replace, o);
-        return;
+        return empty(out, "[]", d, self_replace, o);
     }
     let mut eo = o.child();
     eo.override_null_suffix = true;
     eo.force_replace = child_replace;
     let mut hidden = 0;
-    out.push('[');
-    forces(out, self_replace, o);
-    out.push('\n');
+    open(out, '[', self_replace, o);
     for e in elems {
         if e.action == Act::NoOp && !o.show_unchanged {
             hidden += 1;
@@ -644,9 +638,7 @@ fn write_block(
     let mut io = o.child();
     io.show_unchanged = true;
     let ao = o.child();
-    out.push('{');
-    forces(out, d.replace, o);
-    out.push('\n');
+    open(out, '{', d.replace, o);
     let mut hidden_attrs = 0;
     for (k, a) in attrs {
         // The important attributes are always shown (and are identifiers,
@@ -659,12 +651,7 @@ fn write_block(
         } else {
             ao
         };
-        write_warnings(out, a, ind + 1, eo);
-        lead(out, ind + 1, a.action, eo);
-        padded_attr_name(out, k, width);
-        out.push_str(" = ");
-        write(out, a, ind + 1, eo);
-        out.push('\n');
+        attr_line(out, k, width, a, ind + 1, eo);
     }
     if hidden_attrs > 0 {
         unchanged_line(out, "attribute", hidden_attrs, ind + 1, o);
