@@ -9,7 +9,7 @@ use std::path::Path;
 use terrane_tests::*;
 
 mod tfcompare;
-use tfcompare::{run, terraform_bin};
+use tfcompare::{check_results, run, terraform_bin};
 
 const ROOT: &str = r#"
 variable "v" {
@@ -94,21 +94,6 @@ check "c" {
   }
 }
 "#;
-
-/// `check_results` in a canonical order.
-fn check_results(dir: &Path) -> J {
-    let mut results: Vec<J> = state_json(dir)["check_results"]
-        .as_array()
-        .cloned()
-        .unwrap_or_default();
-    for r in &mut results {
-        if let Some(objects) = r["objects"].as_array_mut() {
-            objects.sort_by_key(|o| o["object_addr"].to_string());
-        }
-    }
-    results.sort_by_key(|r| r["config_addr"].to_string());
-    J::Array(results)
-}
 
 /// `show -json`'s `checks`, in address order.
 fn shown_checks(bin: &Path, dir: &Path) -> J {

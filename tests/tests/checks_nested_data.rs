@@ -11,7 +11,7 @@ use std::path::Path;
 use terrane_tests::*;
 
 mod tfcompare;
-use tfcompare::{run, terraform_bin};
+use tfcompare::{assert_same_as_terraform, run, strip_ansi};
 
 const MAIN: &str = r#"
 resource "terraform_data" "a" {
@@ -48,24 +48,6 @@ struct Seen {
     plan_checks: J,
     check_results: J,
     stored: J,
-}
-
-/// `text` without terminal escape sequences.
-fn strip_ansi(text: &str) -> String {
-    let mut out = String::new();
-    let mut chars = text.chars();
-    while let Some(c) = chars.next() {
-        if c == '\u{1b}' {
-            for d in chars.by_ref() {
-                if d.is_ascii_alphabetic() {
-                    break;
-                }
-            }
-        } else {
-            out.push(c);
-        }
-    }
-    out
 }
 
 fn warnings(o: &std::process::Output) -> Vec<String> {
@@ -115,15 +97,7 @@ fn script(bin: &Path, dir: &Path) -> Seen {
 
 #[test]
 fn failed_nested_read_matches_terraform() {
-    let Some(tf) = terraform_bin() else {
-        eprintln!("SKIPPED nested data differential test: terraform is not installed (set TERRAFORM=/path/to/terraform)");
-        return;
-    };
-    let theirs_dir = tempfile::tempdir().unwrap();
-    let ours_dir = tempfile::tempdir().unwrap();
-    let theirs = script(Path::new(&tf), theirs_dir.path());
-    let ours = script(&terrane_bin(), ours_dir.path());
-    assert_eq!(theirs, ours, "left: Terraform, right: terrane");
+    assert_same_as_terraform("failed nested data read", script);
 }
 
 #[test]

@@ -8,7 +8,7 @@ use std::path::Path;
 use terrane_tests::*;
 
 mod tfcompare;
-use tfcompare::{run, terraform_bin};
+use tfcompare::{assert_same_as_terraform, check_results, run, strip_ansi};
 
 /// Conditions known at plan time (pass or fail), unknown until apply,
 /// in a counted module, and on a resource with no instances.
@@ -220,21 +220,6 @@ fn plan_script(bin: &Path, dir: &Path) -> (J, J) {
     (plan, sorted_checks(&show_json(bin, dir, "d.tfplan")))
 }
 
-/// `check_results` in a canonical order.
-fn check_results(dir: &Path) -> J {
-    let mut results: Vec<J> = state_json(dir)["check_results"]
-        .as_array()
-        .cloned()
-        .unwrap_or_default();
-    for r in &mut results {
-        if let Some(objects) = r.get_mut("objects").and_then(J::as_array_mut) {
-            objects.sort_by_key(|o| o["object_addr"].to_string());
-        }
-    }
-    results.sort_by_key(|r| r["config_addr"].to_string());
-    J::Array(results)
-}
-
 /// Applies, then applies a change whose postcondition fails: the check
 /// results after it, the exit code and the error summaries.
 fn failed_apply_script(bin: &Path, dir: &Path) -> (J, Option<i32>, Vec<String>) {
@@ -254,40 +239,9 @@ fn failed_apply_script(bin: &Path, dir: &Path) -> (J, Option<i32>, Vec<String>) 
     (check_results(dir), second.status.code(), summaries)
 }
 
-/// `text` without terminal escape sequences (Terraform colours its
-/// diagnostics even under NO_COLOR).
-fn strip_ansi(text: &str) -> String {
-    let mut out = String::new();
-    let mut chars = text.chars();
-    while let Some(c) = chars.next() {
-        if c == '\u{1b}' {
-            for d in chars.by_ref() {
-                if d.is_ascii_alphabetic() {
-                    break;
-                }
-            }
-        } else {
-            out.push(c);
-        }
-    }
-    out
-}
-
 #[test]
 fn plan_checks_match_terraform() {
-    let Some(tf) = terraform_bin() else {
-        eprintln!("SKIPPED plan checks differential test: terraform is not installed (set TERRAFORM=/path/to/terraform)");
-        return;
-    };
-    let theirs_dir = tempfile::tempdir().unwrap();
-    let ours_dir = tempfile::tempdir().unwrap();
-    let theirs = plan_script(Path::new(&tf), theirs_dir.path());
-    let ours = plan_script(&terrane_bin(), ours_dir.path());
-    assert_eq!(theirs.0, ours.0, "plan (left: Terraform, right: terrane)");
-    assert_eq!(
-        theirs.1, ours.1,
-        "destroy plan (left: Terraform, right: terrane)"
-    );
+    assert_same_as_terraform("plan checks", plan_script);
 }
 
 #[test]
@@ -337,15 +291,7 @@ fn plan_checks_report_each_status() {
 
 #[test]
 fn failed_apply_records_check_results_like_terraform() {
-    let Some(tf) = terraform_bin() else {
-        eprintln!("SKIPPED failed-apply check results differential test: terraform is not installed (set TERRAFORM=/path/to/terraform)");
-        return;
-    };
-    let theirs_dir = tempfile::tempdir().unwrap();
-    let ours_dir = tempfile::tempdir().unwrap();
-    let theirs = failed_apply_script(Path::new(&tf), theirs_dir.path());
-    let ours = failed_apply_script(&terrane_bin(), ours_dir.path());
-    assert_eq!(theirs, ours, "left: Terraform, right: terrane");
+    assert_same_as_terraform("failed-apply check results", failed_apply_script);
 }
 
 #[test]

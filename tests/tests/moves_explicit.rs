@@ -12,7 +12,7 @@ use std::path::Path;
 use terrane_tests::*;
 
 mod tfcompare;
-use tfcompare::{run, terraform_bin};
+use tfcompare::{assert_same_as_terraform, run};
 
 /// (name, configuration before, configuration after).
 const SCENARIOS: [(&str, &str, &str); 4] = [
@@ -162,16 +162,8 @@ fn scenario(bin: &Path, dir: &Path, before: &str, after: &str) -> Seen {
 
 #[test]
 fn explicit_moves_match_terraform() {
-    let Some(tf) = terraform_bin() else {
-        eprintln!("SKIPPED explicit moves differential test: terraform is not installed (set TERRAFORM=/path/to/terraform)");
-        return;
-    };
     for (name, before, after) in SCENARIOS {
-        let theirs_dir = tempfile::tempdir().unwrap();
-        let ours_dir = tempfile::tempdir().unwrap();
-        let theirs = scenario(Path::new(&tf), theirs_dir.path(), before, after);
-        let ours = scenario(&terrane_bin(), ours_dir.path(), before, after);
-        assert_eq!(theirs, ours, "{name} (left: Terraform, right: terrane)");
+        assert_same_as_terraform(name, |bin, dir| scenario(bin, dir, before, after));
     }
 }
 

@@ -11,7 +11,7 @@ use std::process::Command;
 use terrane_tests::*;
 
 mod tfcompare;
-use tfcompare::terraform_bin;
+use tfcompare::{assert_same_as_terraform, strip_ansi};
 
 const MAIN: &str = r#"
 variable "n" {
@@ -82,24 +82,6 @@ const CASES: [Case; 7] = [
     ),
 ];
 
-/// `text` without terminal escape sequences.
-fn strip_ansi(text: &str) -> String {
-    let mut out = String::new();
-    let mut chars = text.chars();
-    while let Some(c) = chars.next() {
-        if c == '\u{1b}' {
-            for d in chars.by_ref() {
-                if d.is_ascii_alphabetic() {
-                    break;
-                }
-            }
-        } else {
-            out.push(c);
-        }
-    }
-    out
-}
-
 /// The boxed diagnostics of `output` (stdout then stderr), each as its
 /// lines without the box rule and with runs of whitespace collapsed (the
 /// detail's word wrapping aside), leaving out Terraform's own CLI
@@ -154,21 +136,13 @@ fn plan_case(bin: &Path, dir: &Path, case: &Case) -> (Option<i32>, Vec<String>) 
 
 #[test]
 fn variable_value_diagnostics_match_terraform() {
-    let Some(tf) = terraform_bin() else {
-        eprintln!("SKIPPED variable diagnostics differential test: terraform is not installed (set TERRAFORM=/path/to/terraform)");
-        return;
+    // Terraform reports undeclared values in map order.
+    let sorted = |(code, mut d): (Option<i32>, Vec<String>)| {
+        d.sort();
+        (code, d)
     };
     for case in &CASES[..6] {
-        let theirs_dir = tempfile::tempdir().unwrap();
-        let ours_dir = tempfile::tempdir().unwrap();
-        // Terraform reports undeclared values in map order.
-        let sorted = |(code, mut d): (Option<i32>, Vec<String>)| {
-            d.sort();
-            (code, d)
-        };
-        let theirs = sorted(plan_case(Path::new(&tf), theirs_dir.path(), case));
-        let ours = sorted(plan_case(&terrane_bin(), ours_dir.path(), case));
-        assert_eq!(theirs, ours, "{} (left: Terraform, right: terrane)", case.0);
+        assert_same_as_terraform(case.0, |bin, dir| sorted(plan_case(bin, dir, case)));
     }
 }
 

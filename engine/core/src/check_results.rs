@@ -21,6 +21,7 @@ use crate::checks::CheckOutcomes;
 use crate::plan::{Plan, PlanMode};
 use crate::scope::RepData;
 use crate::walker::Walker;
+pub(crate) use eval::error_message;
 use eval::{aggregate, judge, Conditions, Judged};
 use std::collections::BTreeMap;
 use terrane_addrs::{ModulePath, Resource};

@@ -450,15 +450,7 @@ pub(crate) fn evaluate_asserts(
                     if v.unmark_deep().0.as_bool() != Some(false) {
                         continue;
                     }
-                    let msg = crate::decode::eval_expr(
-                        &rule.error_message.expr,
-                        &rule.error_message.src,
-                        &ctx,
-                        &w.sources,
-                    )
-                    .ok()
-                    .and_then(|m| m.unmark_deep().0.as_str().map(String::from))
-                    .unwrap_or_default();
+                    let msg = crate::check_results::error_message(w, rule, &ctx);
                     outcome.failures.push(msg.clone());
                     // Terraform names no address for a failed assertion.
                     w.diags.push(

@@ -43,3 +43,57 @@ pub fn assert_same_steps(
         );
     }
 }
+
+/// Runs `script` (given the binary and a fresh directory) with Terraform
+/// and with terrane and asserts both saw the same; skips visibly when
+/// Terraform is not installed.
+pub fn assert_same_as_terraform<T: PartialEq + std::fmt::Debug>(
+    what: &str,
+    script: impl Fn(&Path, &Path) -> T,
+) {
+    let Some(tf) = terraform_bin() else {
+        eprintln!("SKIPPED {what} differential test: terraform is not installed (set TERRAFORM=/path/to/terraform)");
+        return;
+    };
+    let dir = || tempfile::tempdir().unwrap_or_else(|e| panic!("temporary directory: {e}"));
+    let (theirs_dir, ours_dir) = (dir(), dir());
+    let theirs = script(Path::new(&tf), theirs_dir.path());
+    let ours = script(&terrane_tests::terrane_bin(), ours_dir.path());
+    assert_eq!(theirs, ours, "{what} (left: Terraform, right: terrane)");
+}
+
+/// `text` without terminal escape sequences (Terraform colours its
+/// output even under NO_COLOR).
+pub fn strip_ansi(text: &str) -> String {
+    let mut out = String::new();
+    let mut chars = text.chars();
+    while let Some(c) = chars.next() {
+        if c == '\u{1b}' {
+            for d in chars.by_ref() {
+                if d.is_ascii_alphabetic() {
+                    break;
+                }
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// The state's `check_results` in a canonical order (Terraform writes
+/// them in map order).
+pub fn check_results(dir: &Path) -> serde_json::Value {
+    use serde_json::Value as J;
+    let mut results: Vec<J> = terrane_tests::state_json(dir)["check_results"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    for r in &mut results {
+        if let Some(objects) = r.get_mut("objects").and_then(J::as_array_mut) {
+            objects.sort_by_key(|o| o["object_addr"].to_string());
+        }
+    }
+    results.sort_by_key(|r| r["config_addr"].to_string());
+    J::Array(results)
+}

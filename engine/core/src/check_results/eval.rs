@@ -9,6 +9,7 @@ use crate::walker::{expand, instance_addr, Walker};
 use terrane_addrs::ModuleInstance;
 use terrane_config::{CheckRule, ResourceBlock};
 use terrane_diagnostics::Diagnostic;
+use terrane_lang::EvalContext;
 use terrane_value::Value;
 
 /// The status of one object instance and its failure messages.
@@ -64,6 +65,20 @@ pub(crate) fn aggregate<'a>(statuses: impl IntoIterator<Item = &'a str>) -> &'st
     }
 }
 
+/// The error message of a failed `rule` (empty when it does not evaluate
+/// to a string).
+pub(crate) fn error_message(w: &Walker<'_>, rule: &CheckRule, ctx: &EvalContext) -> String {
+    crate::decode::eval_expr(
+        &rule.error_message.expr,
+        &rule.error_message.src,
+        ctx,
+        &w.sources,
+    )
+    .ok()
+    .and_then(|m| m.unmark_deep().0.as_str().map(String::from))
+    .unwrap_or_default()
+}
+
 /// A failed rule to report as an error diagnostic.
 pub(crate) struct Report<'s> {
     pub summary: &'s str,
@@ -104,15 +119,7 @@ pub(crate) fn judge<'r>(
             continue;
         }
         statuses.push(FAIL);
-        let msg = crate::decode::eval_expr(
-            &rule.error_message.expr,
-            &rule.error_message.src,
-            &ctx,
-            &w.sources,
-        )
-        .ok()
-        .and_then(|m| m.unmark_deep().0.as_str().map(String::from))
-        .unwrap_or_default();
+        let msg = error_message(w, rule, &ctx);
         if let Some(r) = report {
             w.diags.push(
                 Diagnostic::error(r.summary, msg.clone()).with_subject(rule.condition.range()),
