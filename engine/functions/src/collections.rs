@@ -678,23 +678,27 @@ fn merge(a: Vec<Value>, _: &FuncContext) -> R {
             }
         }
     }
-    let mut out: BTreeMap<String, Value> = BTreeMap::new();
-    for v in &a {
-        if let Some(m) = v.as_entries() {
-            for (k, x) in m {
-                out.insert(k.clone(), x.clone());
-            }
-        }
-    }
-    if all_maps && any {
+    let map_type = if all_maps && any {
         let tys: Vec<Type> = a.iter().filter(|v| !v.is_null()).map(elem_type).collect();
-        if let Some(et) = unify(&tys) {
-            if tys.iter().all(|t| *t == et) {
-                return Ok(Value::map(et, out));
+        unify(&tys).filter(|et| tys.iter().all(|t| t == et))
+    } else {
+        None
+    };
+    // The arguments are ours: move their entries instead of copying them.
+    let mut out: BTreeMap<String, Value> = BTreeMap::new();
+    for v in a {
+        if let Kind::Map(_, m) | Kind::Object(m) = v.kind {
+            if out.is_empty() {
+                out = m;
+            } else {
+                out.extend(m);
             }
         }
     }
-    Ok(Value::object(out))
+    Ok(match map_type {
+        Some(et) => Value::map(et, out),
+        None => Value::object(out),
+    })
 }
 
 fn one(a: Vec<Value>, _: &FuncContext) -> R {

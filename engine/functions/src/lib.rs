@@ -50,6 +50,7 @@ mod valuejson;
 mod yaml;
 
 pub use registry::{
-    call, exists, names, opentofu_names, signature, FuncContext, FuncError, ParamInfo, Signature,
+    call, exists, lookup, names, opentofu_names, signature, FuncContext, FuncError, Function,
+    ParamInfo, Signature,
 };
 pub use valuejson::{json_decode, json_encode};

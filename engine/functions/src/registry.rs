@@ -333,15 +333,39 @@ pub fn signature(name: &str) -> Option<Signature> {
     })
 }
 
+/// A built-in function found by [`lookup`]: calling it does not look the
+/// name up again.
+#[derive(Clone, Copy)]
+pub struct Function {
+    name: &'static str,
+    spec: &'static Spec,
+}
+
+impl Function {
+    /// Calls the function with `args`, exactly as [`call`] does.
+    pub fn call(self, args: Vec<Value>, ctx: &FuncContext) -> Result<Value, FuncError> {
+        invoke(self.name, self.spec, args, ctx)
+    }
+}
+
+/// The built-in `name` as [`call`] would find it: a Terraform built-in,
+/// or an OpenTofu extra when `ctx` enables them.
+pub fn lookup(name: &str, ctx: &FuncContext) -> Option<Function> {
+    let reg = registry();
+    reg.funcs
+        .get_key_value(name)
+        .or_else(|| {
+            reg.extras
+                .get_key_value(name)
+                .filter(|_| ctx.opentofu_extras)
+        })
+        .map(|(name, spec)| Function { name, spec })
+}
+
 /// Calls the built-in function `name` with `args`, as Terraform does.
 pub fn call(name: &str, args: Vec<Value>, ctx: &FuncContext) -> Result<Value, FuncError> {
-    let reg = registry();
-    let spec = reg
-        .funcs
-        .get(name)
-        .or_else(|| reg.extras.get(name).filter(|_| ctx.opentofu_extras));
-    match spec {
-        Some(spec) => invoke(name, spec, args, ctx),
+    match lookup(name, ctx) {
+        Some(f) => f.call(args, ctx),
         None => Err(unknown_function(name, ctx)),
     }
 }
@@ -424,7 +448,7 @@ fn invoke(
             None => break,
         };
         let v = if param.allow_marked {
-            passed_marks = passed_marks.union(deep_marks(&v));
+            passed_marks = passed_marks.union(v.marks_deep());
             v
         } else if param.shallow_marks {
             marks = marks.union(v.marks);
@@ -473,11 +497,6 @@ fn invoke(
             arg_index: None,
         }),
     }
-}
-
-/// The union of the marks on `v` and everything inside it.
-fn deep_marks(v: &Value) -> Marks {
-    v.children().fold(v.marks, |m, c| m.union(deep_marks(c)))
 }
 
 fn arg_error(param: &Param, i: usize, msg: &str) -> FuncError {

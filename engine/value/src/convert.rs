@@ -114,7 +114,11 @@ fn convert_kind(v: &Value, want: &Type, path: &At<'_>) -> Result<Value, ConvertE
     match want {
         Type::String => match &v.kind {
             Kind::String(s) => Ok(Value::string(s.clone())),
-            Kind::Number(n) => Ok(Value::string(n.to_string())),
+            Kind::Number(n) => {
+                let mut text = String::new();
+                n.push_text(&mut text);
+                Ok(Value::string(text))
+            }
             Kind::Bool(b) => Ok(Value::string(if *b { "true" } else { "false" })),
             _ => Err(err(path, "string required")),
         },

@@ -989,6 +989,34 @@ impl fmt::Display for Number {
 }
 
 impl Number {
+    /// Appends [`fmt::Display`]'s text to `out`; integers such as
+    /// `count.index` are written digit by digit, without the formatting
+    /// machinery.
+    pub fn push_text(&self, out: &mut String) {
+        match self.exact_small_integer() {
+            Some(mut v) => {
+                if self.neg {
+                    out.push('-');
+                }
+                let mut digits = [0u8; 20];
+                let mut at = digits.len();
+                loop {
+                    at -= 1;
+                    digits[at] = b'0' + (v % 10) as u8;
+                    v /= 10;
+                    if v == 0 {
+                        break;
+                    }
+                }
+                out.extend(digits[at..].iter().map(|d| char::from(*d)));
+            }
+            None => {
+                use std::fmt::Write;
+                let _ = write!(out, "{self}");
+            }
+        }
+    }
+
     /// [`fmt::Display`]'s text of a finite non-zero number, from the
     /// shortest round-trip decimal (the general path).
     fn shortest_text(&self) -> String {
@@ -1177,6 +1205,22 @@ mod tests {
         assert_eq!(p("49").rem(&p("13")).unwrap().to_string(), "10");
         assert_eq!(p("-7").rem(&p("3")).unwrap().to_string(), "-1");
         assert_eq!(p("6").neg().rem(&p("3")).unwrap().to_string(), "0");
+    }
+
+    #[test]
+    fn push_text_matches_display() {
+        let mut xs = fast_path_operands();
+        xs.extend([
+            Number::from(u64::MAX),
+            Number::from_i64(i64::MIN),
+            p("-0"),
+            p("0"),
+        ]);
+        for n in xs {
+            let mut out = String::from("x");
+            n.push_text(&mut out);
+            assert_eq!(out, format!("x{n}"));
+        }
     }
 
     #[test]

@@ -325,12 +325,19 @@ impl Value {
     }
 
     /// Directly nested values (elements or attributes), in order.
-    pub fn children(&self) -> Box<dyn Iterator<Item = &Value> + '_> {
-        match &self.kind {
-            Kind::List(_, xs) | Kind::Set(_, xs) | Kind::Tuple(xs) => Box::new(xs.iter()),
-            Kind::Map(_, m) | Kind::Object(m) => Box::new(m.values()),
-            _ => Box::new(std::iter::empty()),
-        }
+    pub fn children(&self) -> impl Iterator<Item = &Value> + '_ {
+        let (seq, entries) = match &self.kind {
+            Kind::List(_, xs) | Kind::Set(_, xs) | Kind::Tuple(xs) => (xs.as_slice(), None),
+            Kind::Map(_, m) | Kind::Object(m) => (&[][..], Some(m.values())),
+            _ => (&[][..], None),
+        };
+        seq.iter().chain(entries.into_iter().flatten())
+    }
+
+    /// The union of the marks on this value and everything inside it.
+    pub fn marks_deep(&self) -> Marks {
+        self.children()
+            .fold(self.marks, |m, c| m.union(c.marks_deep()))
     }
 
     /// The string content, when this is a known string.

@@ -76,7 +76,8 @@ impl Evaluator<'_> {
                 _ => {}
             }
         }
-        if !terrane_functions::exists(name) {
+        let func = terrane_functions::lookup(name, &self.ctx.functions);
+        if func.is_none() {
             if let Err(e) = terrane_functions::call(name, Vec::new(), &self.ctx.functions) {
                 if e.summary == "Call to unknown function" {
                     return Err(self.fail(&e.summary, e.detail, f.name.name.span().or(span)));
@@ -94,7 +95,11 @@ impl Evaluator<'_> {
                 span,
             ));
         }
-        terrane_functions::call(name, values, &self.ctx.functions).map_err(|e| {
+        let result = match func {
+            Some(func) => func.call(values, &self.ctx.functions),
+            None => terrane_functions::call(name, values, &self.ctx.functions),
+        };
+        result.map_err(|e| {
             let at = e
                 .arg_index
                 .and_then(|i| spans.get(i).cloned().flatten())

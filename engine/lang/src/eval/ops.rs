@@ -5,7 +5,7 @@ use hcl_edit::expr::{BinaryOp, BinaryOperator, UnaryOp, UnaryOperator};
 use hcl_edit::Span;
 use std::borrow::Cow;
 use terrane_diagnostics::Diagnostics;
-use terrane_value::{convert, Kind, Marks, Type, Value};
+use terrane_value::{convert, Kind, Type, Value};
 
 impl Evaluator<'_> {
     pub(super) fn unary(&mut self, u: &UnaryOp) -> EResult {
@@ -45,7 +45,7 @@ impl Evaluator<'_> {
         let rhs = self.eval_cow(&b.rhs_expr);
         let lhs = lhs?;
         let rhs = rhs?;
-        let marks = deep_marks(&lhs).union(deep_marks(&rhs));
+        let marks = lhs.marks_deep().union(rhs.marks_deep());
         match op {
             BinaryOperator::Eq | BinaryOperator::NotEq => {
                 let eq = equals(&lhs, &rhs);
@@ -150,11 +150,6 @@ impl Evaluator<'_> {
             )
         })
     }
-}
-
-/// The union of every mark on and inside a value.
-pub(crate) fn deep_marks(v: &Value) -> Marks {
-    v.children().fold(v.marks, |m, c| m.union(deep_marks(c)))
 }
 
 /// cty's `Equals`: `None` when the answer depends on unknown values.

@@ -151,10 +151,13 @@ impl Evaluator<'_> {
                     let text = strip_literal(value, strip_lead, strip_trail, heredoc);
                     push_nfc(&mut out.text, &text);
                 }
-                Element::Interpolation(interp) => {
-                    let v = self.eval_cow(&interp.expr)?;
-                    self.append_value(&v, &interp.expr, out)?;
-                }
+                Element::Interpolation(interp) => match self.plain_ref(&interp.expr) {
+                    Some(v) => self.append_value(v, &interp.expr, out)?,
+                    None => {
+                        let v = self.eval(&interp.expr)?;
+                        self.append_value(&v, &interp.expr, out)?;
+                    }
+                },
                 Element::Directive(d) => match d.as_ref() {
                     Directive::If(ifd) => {
                         let cond = self.eval_cow(&ifd.if_expr.cond_expr)?;
@@ -242,8 +245,7 @@ impl Evaluator<'_> {
                 return Ok(());
             }
             Kind::Number(n) => {
-                use std::fmt::Write;
-                let _ = write!(out.text, "{n}");
+                n.push_text(&mut out.text);
                 return Ok(());
             }
             _ => {}

@@ -47,27 +47,45 @@ fn walk_plain<'v>(
     (v, marks, taken)
 }
 
+/// The root name and steps of a reference expression.
+fn reference_parts(expr: &Expression) -> Option<(&str, &[Decorated<TraversalOperator>])> {
+    match expr {
+        Expression::Variable(v) => Some((v.value().as_str(), &[])),
+        Expression::Traversal(t) => match &t.expr {
+            Expression::Variable(v) => Some((v.value().as_str(), &t.operators)),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+/// The value at the end of `ops` when [`walk_plain`] follows every step
+/// and no container on the way adds marks (so it is exactly what
+/// evaluating the traversal returns).
+fn walk_whole<'v>(base: &'v Value, ops: &[Decorated<TraversalOperator>]) -> Option<&'v Value> {
+    let (v, marks, taken) = walk_plain(base, ops);
+    (taken == ops.len() && marks.is_empty()).then_some(v)
+}
+
 impl<'a> Evaluator<'a> {
     /// The value of `expr` by reference, when it is a root variable of the
     /// context (not shadowed by a `for` variable) or a traversal from one
     /// whose every step [`walk_plain`] follows through unmarked containers:
     /// exactly the value evaluation would return, without copying it.
     pub(crate) fn ctx_ref(&self, expr: &Expression) -> Option<&'a Value> {
-        let (root, ops) = match expr {
-            Expression::Variable(v) => (v.value().as_str(), &[][..]),
-            Expression::Traversal(t) => match &t.expr {
-                Expression::Variable(v) => (v.value().as_str(), &t.operators[..]),
-                _ => return None,
-            },
-            _ => return None,
-        };
+        let (root, ops) = reference_parts(expr)?;
         if self.scopes.iter().any(|s| s.contains_key(root)) {
             return None;
         }
         let ctx: &'a crate::context::EvalContext = self.ctx;
-        let base = ctx.variables.get(root)?;
-        let (v, marks, taken) = walk_plain(base, ops);
-        (taken == ops.len() && marks.is_empty()).then_some(v)
+        walk_whole(ctx.variables.get(root)?, ops)
+    }
+
+    /// Like [`Evaluator::ctx_ref`], for `for` variables too (borrowing the
+    /// evaluator).
+    pub(crate) fn plain_ref(&self, expr: &Expression) -> Option<&Value> {
+        let (root, ops) = reference_parts(expr)?;
+        walk_whole(self.lookup(root)?, ops)
     }
 
     pub(super) fn traversal(&mut self, t: &Traversal) -> EResult {
@@ -403,6 +421,7 @@ mod tests {
             let mut ev = Evaluator::new(&c, &src);
             let got = ev.ctx_ref(&expr).cloned();
             assert_eq!(got.is_some(), borrowed, "{text}");
+            assert_eq!(ev.plain_ref(&expr).cloned(), got, "{text}");
             let evaluated = ev.eval(&expr);
             if let Some(v) = got {
                 assert_eq!(Ok(v), evaluated.map_err(|_| ()), "{text}");
@@ -413,6 +432,24 @@ mod tests {
                 assert_eq!(a, b, "{text}");
             }
         }
+    }
+
+    /// `plain_ref` borrows `for` variables; `ctx_ref` does not.
+    #[test]
+    fn plain_references_include_for_variables() {
+        let c = ctx();
+        let src = Source::new("t.tf", "w");
+        let expr = parse_expression(&src).unwrap();
+        let mut ev = Evaluator::new(&c, &src);
+        ev.push_scope(Default::default());
+        ev.bind("w", Value::string("alpha"));
+        assert_eq!(ev.plain_ref(&expr), Some(&Value::string("alpha")));
+        assert_eq!(ev.ctx_ref(&expr), None);
+        ev.bind("local", Value::number(1));
+        let src = Source::new("t.tf", "local");
+        let expr = parse_expression(&src).unwrap();
+        assert_eq!(ev.plain_ref(&expr), Some(&Value::number(1)));
+        assert_eq!(ev.ctx_ref(&expr), None);
     }
 
     /// A `for` variable shadows a context root of the same name.
