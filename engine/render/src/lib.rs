@@ -93,6 +93,47 @@ impl PlanChange {
     /// Builds the JSON shapes from before/after values (which carry their
     /// unknowns and sensitive marks).
     pub fn from_values(before: &Value, after: &Value, replace_paths: &[Path]) -> PlanChange {
+        Self::with_masks(
+            before,
+            after,
+            replace_paths,
+            json::sensitive_mask(before),
+            json::sensitive_mask(after),
+        )
+    }
+
+    /// [`PlanChange::from_values`] for the differ only. A sensitive mask
+    /// without any `true` in it reads to the differ exactly as `null` does
+    /// as long as it names no key the values and the unknown mask do not:
+    /// so it is left `null` (not built) for a side with nothing sensitive
+    /// and, on the before side, nothing unknown.
+    pub(crate) fn for_diff(before: &Value, after: &Value, replace_paths: &[Path]) -> PlanChange {
+        let before_sensitive = if before.has_sensitive_deep() || !before.is_wholly_known() {
+            json::sensitive_mask(before)
+        } else {
+            J::Null
+        };
+        let after_sensitive = if after.has_sensitive_deep() {
+            json::sensitive_mask(after)
+        } else {
+            J::Null
+        };
+        Self::with_masks(
+            before,
+            after,
+            replace_paths,
+            before_sensitive,
+            after_sensitive,
+        )
+    }
+
+    fn with_masks(
+        before: &Value,
+        after: &Value,
+        replace_paths: &[Path],
+        before_sensitive: J,
+        after_sensitive: J,
+    ) -> PlanChange {
         PlanChange {
             before: json::value_json(before),
             after: json::value_json(after),
@@ -102,8 +143,8 @@ impl PlanChange {
             } else {
                 json::unknown_mask(after)
             },
-            before_sensitive: json::sensitive_mask(before),
-            after_sensitive: json::sensitive_mask(after),
+            before_sensitive,
+            after_sensitive,
             replace_paths: replace_paths.iter().map(path_json).collect(),
         }
     }

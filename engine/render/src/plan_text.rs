@@ -123,19 +123,29 @@ fn declares_sensitive(block: &Block) -> bool {
 /// The plan-JSON change of a resource instance (schema sensitivity
 /// applied).
 pub fn resource_plan_change(rc: &ResourceChange, block: &Block) -> PlanChange {
+    plan_change_with(rc, block, PlanChange::from_values)
+}
+
+/// [`resource_plan_change`] built by `build` (the full plan JSON, or the
+/// differ's cheaper version).
+fn plan_change_with(
+    rc: &ResourceChange,
+    block: &Block,
+    build: fn(&terrane_value::Value, &terrane_value::Value, &[Path]) -> PlanChange,
+) -> PlanChange {
     // Marking nothing would only copy the values.
     if !declares_sensitive(block) {
-        return PlanChange::from_values(&rc.before, &rc.after, &rc.replace_paths);
+        return build(&rc.before, &rc.after, &rc.replace_paths);
     }
     let before = crate::json::apply_schema_sensitivity(&rc.before, block);
     let after = crate::json::apply_schema_sensitivity(&rc.after, block);
-    PlanChange::from_values(&before, &after, &rc.replace_paths)
+    build(&before, &after, &rc.replace_paths)
 }
 
 /// The structured diff of one resource change.
 pub fn resource_diff(rc: &ResourceChange, schemas: &dyn Schemas) -> Diff {
     let block = block_for(rc, schemas);
-    let pc = resource_plan_change(rc, &block);
+    let pc = plan_change_with(rc, &block, PlanChange::for_diff);
     if rc.action == Action::Forget {
         let noop = PlanChange {
             after: pc.before.clone(),
@@ -421,7 +431,7 @@ fn render_drift(
     let mut drs: Vec<(&ResourceChange, Diff)> = Vec::new();
     for d in crate::order::sorted(&plan.drift) {
         let block = block_for(d, schemas);
-        let pc = resource_plan_change(d, &block);
+        let pc = plan_change_with(d, &block, PlanChange::for_diff);
         let diff = match (plan.mode, relevant) {
             (PlanMode::RefreshOnly, _) | (_, None) => diff::diff_block(&pc, &block),
             (_, Some(rel)) => {
@@ -844,6 +854,17 @@ mod tests {
                 assert!(whole.contains(&one), "n = {n}");
                 assert!(whole.contains("to add,"), "n = {n}");
             }
+        }
+    }
+
+    #[test]
+    fn diffs_need_no_sensitive_masks_without_sensitive_values() {
+        let schemas = schemas();
+        let plan = many_changes(8);
+        for rc in &plan.changes {
+            let block = block_for(rc, &schemas);
+            let full = diff::diff_block(&resource_plan_change(rc, &block), &block);
+            assert_eq!(resource_diff(rc, &schemas), full, "{}", rc.address);
         }
     }
 
