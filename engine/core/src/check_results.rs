@@ -72,9 +72,9 @@ fn prefix(display: String) -> String {
 
 /// Where resource statuses come from.
 enum Resources<'a> {
-    /// Judged now, from the planned values (failures were reported by the
+    /// Judged now, from the planned changes (failures were reported by the
     /// planner already).
-    Judge,
+    Judge(&'a crate::plan::ChangesByAddress),
     /// Recorded during an apply; the plan's objects fill in the rest as
     /// `unknown`.
     Recorded {
@@ -96,10 +96,11 @@ fn resource_objects(
     source: &Resources<'_>,
 ) -> Option<Vec<CheckObjectResult>> {
     match source {
-        Resources::Judge => {
+        Resources::Judge(planned) => {
             let mut objects = Vec::new();
             for m in w.scopes.instances(p) {
-                let judged = eval::resource_instances(w, &m, rb, Conditions::Both, false)?;
+                let judged =
+                    eval::resource_instances(w, &m, rb, Some(planned), Conditions::Both, false)?;
                 objects.extend(judged.into_iter().map(|(a, j)| judged_object(a, j)));
             }
             Some(objects)
@@ -276,13 +277,14 @@ fn aggregated(kind: &str, config_addr: String, objects: Vec<CheckObjectResult>) 
 pub(crate) fn for_plan(
     config: &Config,
     w: &mut Walker<'_>,
+    planned: &crate::plan::ChangesByAddress,
     outcomes: &CheckOutcomes,
     mode: PlanMode,
 ) -> Option<Vec<CheckResult>> {
     if mode == PlanMode::Destroy {
         return destroyed(config);
     }
-    collect(config, w, outcomes, &Resources::Judge)
+    collect(config, w, outcomes, &Resources::Judge(planned))
 }
 
 /// The check results after applying `plan`, successful or not: what the
@@ -388,7 +390,7 @@ fn check_node(
     let config_addr = format!("{}{addr}", prefix(p.to_string()));
     let mut ok = true;
     for m in w.scopes.instances(p) {
-        for (a, j) in eval::resource_instances(w, &m, rb, which, true).unwrap_or_default() {
+        for (a, j) in eval::resource_instances(w, &m, rb, None, which, true).unwrap_or_default() {
             ok &= j.status != FAIL;
             let objects = recorded.entry(config_addr.clone()).or_default();
             let judged = match objects.remove(&a) {

@@ -2,13 +2,18 @@
 //! (resources, instances — including count → for_each keys — and whole
 //! module calls, in every instance of an expanded module), Terraform's
 //! implied moves when `count` is added to or removed from a resource
-//! (`a` <-> `a[0]`), and `removed` block lookups.
+//! (`a` <-> `a[0]`), and `removed` block lookups. Once the plan has
+//! expanded the configuration, [`validate`] reports the blocks Terraform
+//! rejects.
+
+mod validate;
 
 use std::collections::{BTreeMap, HashMap};
 use terrane_addrs::{InstanceKey, ModuleInstance, ModulePath, ResourceMode, Target};
 use terrane_config::{Config, Expr};
 use terrane_diagnostics::{Diagnostic, Diagnostics};
 use terrane_state::{InstanceAddr, StateFile};
+pub(crate) use validate::validate;
 
 /// The address text an expression was written as (`aws_instance.a[0]`).
 pub fn expr_text(e: &Expr) -> String {
@@ -194,17 +199,7 @@ fn explicit_moves(
                 continue;
             }
         };
-        // A resource paired with an instance stands for its instance
-        // without a key (`a` -> `a[0]` when count is added), as in Terraform.
-        let (from, to) = match (from, to) {
-            (Target::Resource(f), t @ Target::Instance(_)) => {
-                (Target::Instance(f.instance(InstanceKey::None)), t)
-            }
-            (f @ Target::Instance(_), Target::Resource(t)) => {
-                (f, Target::Instance(t.instance(InstanceKey::None)))
-            }
-            other => other,
-        };
+        let (from, to) = unify(from, to);
         match (from, to) {
                 (Target::Module(f), Target::Module(t)) => {
                     let fs = f.to_string();
@@ -294,6 +289,20 @@ record(moved, ta.to_string(), fa.to_string());
             }
     }
     changed
+}
+
+/// A resource paired with an instance stands for its instance without a
+/// key (`a` -> `a[0]` when count is added), as in Terraform.
+fn unify(from: Target, to: Target) -> (Target, Target) {
+    match (from, to) {
+        (Target::Resource(f), t @ Target::Instance(_)) => {
+            (Target::Instance(f.instance(InstanceKey::None)), t)
+        }
+        (f @ Target::Instance(_), Target::Resource(t)) => {
+            (f, Target::Instance(t.instance(InstanceKey::None)))
+        }
+        other => other,
+    }
 }
 
 /// Records that the object now at `new` was at `old`: through a chain of

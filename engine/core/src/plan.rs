@@ -167,6 +167,9 @@ pub struct ResourceChange {
     pub create_before_destroy: bool,
 }
 
+/// Planned changes by instance address, as the planner collects them.
+pub(crate) type ChangesByAddress = BTreeMap<String, ResourceChange>;
+
 /// One output's planned change.
 #[derive(Debug, Clone, PartialEq)]
 pub struct OutputChange {

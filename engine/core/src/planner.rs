@@ -368,9 +368,11 @@ pub async fn plan(
     plan_outputs(&mut w, &mut plan, state, opts.mode);
     let mut check_outcomes = crate::checks::CheckOutcomes::new();
     if opts.mode != PlanMode::Destroy {
+        w.diags.extend(crate::moves::validate(config, &w.scopes, &run.changes));
         check_outcomes = crate::checks::evaluate_asserts(&mut w, Some(&failed_checks));
     }
-    plan.checks = crate::check_results::for_plan(config, &mut w, &check_outcomes, opts.mode);
+    plan.checks =
+        crate::check_results::for_plan(config, &mut w, &run.changes, &check_outcomes, opts.mode);
     for c in run.changes.values_mut() {
         if c.deposed.is_none() {
             c.previous_address = moved.get(&c.address).cloned();

@@ -145,13 +145,16 @@ pub(crate) enum Conditions {
 }
 
 /// Judges every instance of resource `rb` in module instance `m`: its
-/// preconditions, and its postconditions with the instance's object in
-/// the scopes as `self` (an instance without one is undecided). `None`
-/// when its instances are not known. With `report`, failures are errors.
+/// preconditions, and its postconditions with the instance's object as
+/// `self` — its planned change's, when `planned` is given (the plan keeps
+/// in scope only the values something reads), else the scopes' (an
+/// instance without one is undecided). `None` when its instances are not
+/// known. With `report`, failures are errors.
 pub(crate) fn resource_instances(
     w: &mut Walker<'_>,
     m: &ModuleInstance,
     rb: &ResourceBlock,
+    planned: Option<&crate::plan::ChangesByAddress>,
     which: Conditions,
     report: bool,
 ) -> Option<Vec<(String, Judged)>> {
@@ -189,7 +192,11 @@ pub(crate) fn resource_instances(
             )
         };
         // A failed precondition leaves the postconditions unchecked.
-        let b = match values.get(&k) {
+        let obj = planned
+            .and_then(|p| p.get(&address))
+            .map(|c| &c.after)
+            .or_else(|| values.get(&k));
+        let b = match obj {
             _ if which == Conditions::Pre => Judged::pass(),
             _ if a.status == FAIL => Judged::unknown(),
             None => Judged::unknown(),
