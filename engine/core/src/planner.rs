@@ -368,7 +368,8 @@ pub async fn plan(
     plan_outputs(&mut w, &mut plan, state, opts.mode);
     let mut check_outcomes = crate::checks::CheckOutcomes::new();
     if opts.mode != PlanMode::Destroy {
-        w.diags.extend(crate::moves::validate(config, &w.scopes, &run.changes));
+        w.diags
+            .extend(crate::moves::validate(config, &w.scopes, &run.changes));
         check_outcomes = crate::checks::evaluate_asserts(&mut w, Some(&failed_checks));
     }
     plan.checks =
