@@ -16,30 +16,40 @@
 //! output the way Go would.
 
 use std::fmt;
+use std::sync::OnceLock;
 
 use serde::de::{Deserialize, Deserializer};
 use serde::ser::{Serialize, Serializer};
 use serde_json::value::RawValue;
 
-/// A JSON value kept as compact JSON text.
+/// A JSON value kept as JSON text, compared and written in compact form.
 ///
 /// Used for everything Terraform stores as `json.RawMessage` (resource
 /// attributes, output values and types, identities, index-step keys). The text
-/// is kept in the canonical form Go writes (compact, `<`, `>`, `&`, U+2028 and
-/// U+2029 escaped), so a value compares equal to itself after a trip through
-/// a state file; equality is textual. Convert to a
+/// is compared and written in the canonical form Go writes (compact, `<`, `>`,
+/// `&`, U+2028 and U+2029 escaped), so a value compares equal to itself after
+/// a trip through a state file; equality is textual. Convert to a
 /// [`serde_json::Value`] with [`RawJson::to_value`] when the content is
 /// needed; note that `serde_json::Value` holds numbers as `f64`/`i64`/`u64`,
 /// so numbers beyond `f64` precision are rounded by that conversion (the
-/// engine should parse [`RawJson::get`] itself when it needs exact numbers).
+/// engine should parse [`RawJson::text`] itself when it needs exact numbers).
+///
+/// The canonical form is made on first use ([`RawJson::get`], comparing,
+/// writing): a state file is pretty-printed, and a plan that only decodes
+/// the attributes (through [`RawJson::text`]) never needs it.
 ///
 /// Deserialising a `RawJson` works only from `serde_json`'s own deserialiser
 /// (JSON text), not from a `serde_json::Value` or another format.
 #[derive(Clone)]
-pub struct RawJson(Box<RawValue>);
+pub struct RawJson {
+    /// The text as read or built: valid JSON, in any layout.
+    raw: Box<RawValue>,
+    /// The canonical form, once made; `None` inside when `raw` already is.
+    canonical: OnceLock<Option<Box<RawValue>>>,
+}
 
 impl RawJson {
-    /// Parses JSON text (any formatting) and keeps it in compact form.
+    /// Parses JSON text (any formatting); compared and written compact.
     pub fn parse(text: &str) -> Result<RawJson, serde_json::Error> {
         let raw: Box<RawValue> = serde_json::from_str(text)?;
         Ok(RawJson::from_raw(raw))
@@ -80,45 +90,70 @@ impl RawJson {
 
     fn literal(text: &'static str) -> RawJson {
         match RawValue::from_string(text.to_owned()) {
-            Ok(raw) => RawJson(raw),
+            Ok(raw) => RawJson::from_raw(raw),
             // Unreachable: the literals passed here are valid JSON.
             Err(_) => RawJson::from_value(&serde_json::Value::Null),
         }
     }
 
     fn from_raw(raw: Box<RawValue>) -> RawJson {
+        RawJson {
+            raw,
+            canonical: OnceLock::new(),
+        }
+    }
+
+    /// The canonical form of `raw`, `None` when it already is.
+    fn canonicalize(raw: &RawValue) -> Option<Box<RawValue>> {
         let text = raw.get();
         if is_compact(text) && !needs_html_escape(text) {
-            return RawJson(raw);
+            return None;
         }
         let compact = go_compact(text.as_bytes(), true);
         // `compact` holds the same tokens as the already-validated input, so
         // it is valid JSON; fall back to the original text defensively.
         match String::from_utf8(compact).map(RawValue::from_string) {
-            Ok(Ok(c)) => RawJson(c),
-            _ => RawJson(raw),
+            Ok(Ok(c)) => Some(c),
+            _ => None,
+        }
+    }
+
+    fn canonical(&self) -> &RawValue {
+        match self
+            .canonical
+            .get_or_init(|| RawJson::canonicalize(&self.raw))
+        {
+            Some(c) => c,
+            None => &self.raw,
         }
     }
 
     /// The compact JSON text.
     pub fn get(&self) -> &str {
-        self.0.get()
+        self.canonical().get()
+    }
+
+    /// The JSON text as read or built, in any layout (not necessarily
+    /// compact): for reading the value, which does not need the canonical
+    /// form made.
+    pub fn text(&self) -> &str {
+        self.raw.get()
     }
 
     /// Parses the text into a [`serde_json::Value`] (numbers beyond `f64`
     /// precision are rounded, see the type documentation).
     pub fn to_value(&self) -> Result<serde_json::Value, serde_json::Error> {
-        serde_json::from_str(self.0.get())
+        serde_json::from_str(self.text())
     }
 
     /// Deserialises the text into any type.
     pub fn deserialize_into<T: serde::de::DeserializeOwned>(&self) -> Result<T, serde_json::Error> {
-        serde_json::from_str(self.0.get())
+        serde_json::from_str(self.text())
     }
 
     /// True for the literal `null`.
     pub fn is_null(&self) -> bool {
-        self.0.get() == "null"
+        self.text() == "null"
     }
 }
 
@@ -156,7 +191,7 @@ impl From<&serde_json::Value> for RawJson {
 
 impl Serialize for RawJson {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.0.serialize(serializer)
+        self.canonical().serialize(serializer)
     }
 }
 
@@ -439,5 +474,18 @@ mod tests {
             kept,
             "{\"a\":[\"\u{20ac} \u{2027}\\\\\\\"x\",1,\"<\"],\"\":\"\"}"
         );
+    }
+
+    #[test]
+    fn raw_json_keeps_its_text_and_compares_and_writes_canonically() {
+        let pretty = RawJson::parse("{\n  \"a\": \"<x>\",\n  \"b\": [1, 2]\n}").unwrap();
+        assert_eq!(pretty.text(), "{\n  \"a\": \"<x>\",\n  \"b\": [1, 2]\n}");
+        let compact = RawJson::parse(r#"{"a":"\u003cx\u003e","b":[1,2]}"#).unwrap();
+        assert_eq!(pretty, compact);
+        assert_eq!(pretty.get(), compact.text());
+        assert_eq!(serde_json::to_string(&pretty).unwrap(), compact.text());
+        assert_eq!(pretty.clone().get(), compact.get());
+        assert_eq!(pretty.to_value().unwrap(), compact.to_value().unwrap());
+        assert!(RawJson::parse(" null ").unwrap().is_null());
     }
 }

@@ -101,7 +101,7 @@ fn process_file(name: String, text: String) -> FileResult {
                 header.push('.');
                 header.push_str(l.as_str());
             } else {
-                header.push_str(&format!(" {:?}", l.as_str()));
+                push_quoted_label(&mut header, l.as_str());
             }
         }
         file.add_block(r.start.byte..r.end.byte, header);
@@ -119,6 +119,22 @@ fn process_file(name: String, text: String) -> FileResult {
         source: std::sync::Arc::new(file),
         contents: Some((contents, p.is_override)),
         diags,
+    }
+}
+
+/// Appends ` "label"`, quoted as `{:?}` quotes it; labels of printable
+/// ASCII other than quotes and backslashes (nearly all) need no escaping
+/// and skip the formatter.
+fn push_quoted_label(header: &mut String, label: &str) {
+    if label
+        .bytes()
+        .all(|b| (0x20..0x7f).contains(&b) && b != b'"' && b != b'\\')
+    {
+        header.push_str(" \"");
+        header.push_str(label);
+        header.push('"');
+    } else {
+        header.push_str(&format!(" {label:?}"));
     }
 }
 
@@ -670,4 +686,25 @@ fn header_lines(text: &str) -> Vec<(std::ops::Range<usize>, String)> {
         out.push((start..text.len() + 1, header));
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn labels_are_quoted_as_debug_quotes_them() {
+        for label in [
+            "r1",
+            "a b",
+            "q\"uote",
+            "back\\slash",
+            "tab\t",
+            "é",
+            "\u{200b}",
+            "",
+        ] {
+            let mut got = String::new();
+            super::push_quoted_label(&mut got, label);
+            assert_eq!(got, format!(" {label:?}"));
+        }
+    }
 }

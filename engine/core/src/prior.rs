@@ -119,7 +119,9 @@ type Decoded = Result<(Value, InstanceObject), String>;
 const PARALLEL_MIN_OBJECTS: usize = 256;
 
 fn decode_object(obj: &InstanceObject, ty: &Type) -> Decoded {
-    let text = obj.attributes.as_ref().map_or("{}", |a| a.get());
+    // The text as read (pretty-printed in a state file): decoding does not
+    // need the canonical compact form made.
+    let text = obj.attributes.as_ref().map_or("{}", |a| a.text());
     match typed_json::from_state_json(text, ty) {
         Ok(v) => Ok((
             mark_paths(v, obj.sensitive_attributes.as_deref().unwrap_or(&[])),
@@ -194,7 +196,9 @@ impl PriorState {
             .collect();
         let mut decoded = decode_all(&jobs).into_iter();
         let mut diags = Diagnostics::new();
-        let mut out = PriorState::default();
+        // The maps are built from vectors in state order (see
+        // map_keeping_last).
+        let mut resources = Vec::with_capacity(state.resources.len());
         for (r, h) in state.resources.iter().zip(headers) {
             let h = match h {
                 Ok(h) => h,
@@ -203,11 +207,8 @@ impl PriorState {
                     continue;
                 }
             };
-            let mut pr = PriorResource {
-                provider: r.provider.clone(),
-                each: None,
-                ..Default::default()
-            };
+            let mut current = Vec::with_capacity(r.instances.len());
+            let mut deposed = Vec::new();
             for obj in &r.instances {
                 let (value, object) = match decoded.next() {
                     Some(Ok(d)) => d,
@@ -227,18 +228,38 @@ impl PriorState {
                     provider: r.provider.clone(),
                 };
                 match &obj.deposed {
-                    Some(d) => {
-                        pr.deposed.insert((key, d.clone()), po);
-                    }
-                    None => {
-                        pr.current.insert(key, po);
-                    }
+                    Some(d) => deposed.push(((key, d.clone()), po)),
+                    None => current.push((key, po)),
                 }
             }
-            out.resources.insert(h.key, pr);
+            let pr = PriorResource {
+                current: map_keeping_last(current),
+                deposed: map_keeping_last(deposed),
+                each: None,
+                provider: r.provider.clone(),
+            };
+            resources.push((h.key, pr));
         }
+        let out = PriorState {
+            resources: map_keeping_last(resources),
+        };
         (out, diags)
     }
+}
+
+/// The map of `entries`, the last of equal keys kept (as inserting them in
+/// order would). Sorting entries that are nearly in order is a pass, and a
+/// map is built from sorted entries without searching.
+fn map_keeping_last<K: Ord, V>(mut entries: Vec<(K, V)>) -> BTreeMap<K, V> {
+    entries.sort_by(|a, b| a.0.cmp(&b.0));
+    let mut unique: Vec<(K, V)> = Vec::with_capacity(entries.len());
+    for (k, v) in entries {
+        if unique.last().is_some_and(|(last, _)| *last == k) {
+            unique.pop();
+        }
+        unique.push((k, v));
+    }
+    unique.into_iter().collect()
 }
 
 /// The schema type of state resource `r`'s objects, or why there is none.
@@ -261,5 +282,17 @@ fn schema_type(
                 r.resource_type, rp.source
             ),
         )),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn map_keeping_last_keeps_the_last_of_equal_keys() {
+        let m = super::map_keeping_last(vec![(3, "a"), (1, "b"), (3, "c"), (2, "d"), (1, "e")]);
+        assert_eq!(
+            m.into_iter().collect::<Vec<_>>(),
+            [(1, "e"), (2, "d"), (3, "c")]
+        );
     }
 }

@@ -172,7 +172,15 @@ impl Specs {
 
     /// `o` with exactly the schema's attributes: missing ones become typed
     /// nulls, unknown names are dropped.
-    pub fn normalize(&self, mut o: Obj) -> Obj {
+    pub fn normalize(&self, o: Obj) -> Obj {
+        if self.is_normal(&o) {
+            return o;
+        }
+        self.rebuild(o)
+    }
+
+    /// [`Specs::normalize`] by building the object anew.
+    fn rebuild(&self, mut o: Obj) -> Obj {
         let mut out = BTreeMap::new();
         for s in &self.attrs {
             let v =
@@ -187,6 +195,21 @@ impl Specs {
             out.insert(s.name.to_string(), v);
         }
         Obj(out)
+    }
+
+    /// True when [`Specs::normalize`] would return `o` unchanged: exactly
+    /// the schema's attributes, nulls (of attributes without dynamic parts)
+    /// unmarked and of the schema's type. Most objects the framework builds
+    /// already are, and checking costs no copy.
+    fn is_normal(&self, o: &Obj) -> bool {
+        o.0.len() == self.attrs.len()
+            && self.attrs.iter().all(|s| match o.0.get(s.name) {
+                None => false,
+                Some(v) if v.is_null() && !s.attr.ty.has_dynamic() => {
+                    matches!(&v.kind, Kind::Null(t) if *t == s.attr.ty) && v.marks.is_empty()
+                }
+                Some(_) => true,
+            })
     }
 
     /// `o` with each attribute converted to its schema type (as Terraform
@@ -231,6 +254,17 @@ impl Specs {
                 };
                 if s.attr.ty == Type::Dynamic {
                     return true;
+                }
+                // Shortcuts for what `convert` returns unchanged: a
+                // primitive of its own type, an unmarked null of the type.
+                match (&v.kind, &s.attr.ty) {
+                    (Kind::String(_), Type::String)
+                    | (Kind::Number(_), Type::Number)
+                    | (Kind::Bool(_), Type::Bool) => return true,
+                    (Kind::Null(t), ty) if t == ty && !ty.has_dynamic() => {
+                        return v.marks.is_empty()
+                    }
+                    _ => {}
                 }
                 match convert(v, &s.attr.ty) {
                     Ok(c) if c.is_null() && !s.attr.ty.has_dynamic() => {
@@ -319,8 +353,8 @@ impl Planned {
 /// the configuration leaves null; unknown for computed attributes on create
 /// and, when anything changed, for those not kept from state; and
 /// replacement paths from each attribute's rule. `None` for a destroy.
-/// The request's configuration and proposed state are moved into the plan
-/// (its prior state is copied: the caller may still need it).
+/// The request's configuration, proposed state and prior object are moved
+/// into the plan (see [`prior_value`] for giving the prior state back).
 pub(crate) fn plan_attrs(specs: &Specs, req: &mut PlanChangeRequest) -> Option<Planned> {
     if req.proposed_new_state.is_null() && !req.config.is_null() {
         // The engine proposes a destroy.
@@ -332,8 +366,25 @@ pub(crate) fn plan_attrs(specs: &Specs, req: &mut PlanChangeRequest) -> Option<P
         std::mem::replace(&mut req.config, Value::dynamic_null())
     };
     let config = obj_of(config_value)?;
-    let prior = Obj::from_value(&req.prior_state);
+    let prior = match &req.prior_state.kind {
+        Kind::Object(_) => {
+            let v = std::mem::replace(&mut req.prior_state, Value::dynamic_null());
+            // What is left in the request keeps the marks, for prior_value.
+            req.prior_state.marks = v.marks;
+            obj_of(v)
+        }
+        _ => None,
+    };
     Some(plan_from(specs, config, prior))
+}
+
+/// The request's prior state as it came, after [`plan_attrs`] moved its
+/// object into `prior`.
+fn prior_value(req: PlanChangeRequest, prior: Option<Obj>) -> Value {
+    match prior {
+        Some(p) => p.into_value().with_marks(req.prior_state.marks),
+        None => req.prior_state,
+    }
 }
 
 /// The attributes of a known, non-null object value, without copying them.
@@ -776,7 +827,7 @@ impl ConfiguredProvider for Configured {
                 Ok(_) => {}
                 Err(d) => {
                     return PlanChangeResponse {
-                        planned_state: req.prior_state,
+                        planned_state: prior_value(req, plan.prior),
                         diagnostics: d,
                         ..PlanChangeResponse::default()
                     }
@@ -996,6 +1047,74 @@ mod tests {
                 })
                 .collect(),
         )
+    }
+
+    /// The shortcuts of `normalize` and `is_conformed` agree with the
+    /// general paths.
+    #[test]
+    fn normalize_and_conform_shortcuts_agree_with_the_general_paths() {
+        let o_ty = Type::object([("x".to_string(), Type::Dynamic)].into_iter().collect());
+        let specs = Specs::new(
+            "t",
+            vec![
+                Spec::optional("d", Type::Dynamic),
+                Spec::optional("s", Type::String),
+                Spec::optional("n", Type::Number),
+                Spec::optional("m", Type::map(Type::String)),
+                Spec::computed("o", o_ty.clone()),
+            ],
+        );
+        let full = |s: Value, m: Value| {
+            Obj([
+                ("d", Value::string("x")),
+                ("s", s),
+                ("n", Value::null(Type::Number)),
+                ("m", m),
+                ("o", Value::null(o_ty.clone())),
+            ]
+            .into_iter()
+            .map(|(k, v)| (k.to_string(), v))
+            .collect())
+        };
+        let mut missing = full(Value::string("a"), Value::null(Type::map(Type::String)));
+        missing.0.remove("n");
+        let mut extra = full(Value::string("a"), Value::null(Type::map(Type::String)));
+        extra.set("zz", Value::bool(true));
+        let cases = [
+            full(Value::string("a"), Value::null(Type::map(Type::String))),
+            full(Value::dynamic_null(), Value::null(Type::map(Type::String))),
+            full(
+                Value::null(Type::String).mark_sensitive(),
+                Value::dynamic_null(),
+            ),
+            full(
+                Value::string("a").mark_sensitive(),
+                map(&[("k", Some("v"))]),
+            ),
+            full(
+                Value::null(Type::Number),
+                Value::null(Type::map(Type::Bool)),
+            ),
+            full(Value::bool(true), Value::unknown(Type::map(Type::String))),
+            full(Value::number(terrane_value::Number::from_i64(3)), map(&[])),
+            missing,
+            extra,
+            Obj::default(),
+        ];
+        for o in cases {
+            assert_eq!(
+                specs.normalize(o.clone()),
+                specs.rebuild(o.clone()),
+                "{o:?}"
+            );
+            if specs.is_conformed(&o) {
+                assert_eq!(specs.conform(o.clone()).ok(), Some(o.clone()), "{o:?}");
+            }
+        }
+        assert!(specs.is_conformed(&full(
+            Value::string("a"),
+            Value::null(Type::map(Type::String))
+        )));
     }
 
     #[test]
