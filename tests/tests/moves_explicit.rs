@@ -12,7 +12,7 @@ use std::path::Path;
 use terrane_tests::*;
 
 mod tfcompare;
-use tfcompare::{assert_same_as_terraform, run};
+use tfcompare::{assert_same_as_terraform, boxed_diagnostics, run};
 
 /// (name, configuration before, configuration after).
 const SCENARIOS: [(&str, &str, &str); 4] = [
@@ -210,5 +210,112 @@ fn chains_report_their_first_address() {
         );
         assert_eq!(seen.previous.len(), 1, "{seen:?}");
         assert_eq!(seen.previous[0].1, "terraform_data.a");
+    }
+}
+
+/// `moved` blocks Terraform rejects once the plan has expanded the
+/// configuration: (name, configuration before, configuration after).
+const INVALID: [(&str, &str, &str); 4] = [
+    (
+        "move from an instance still declared",
+        "resource \"terraform_data\" \"a\" {\n  input = \"x\"\n}\n",
+        r#"
+resource "terraform_data" "a" {
+  count = 2
+  input = "x"
+}
+moved {
+  from = terraform_data.a
+  to   = terraform_data.a[0]
+}
+moved {
+  from = terraform_data.a[0]
+  to   = terraform_data.a[1]
+}
+"#,
+    ),
+    (
+        "move from a resource still declared",
+        "resource \"terraform_data\" \"a\" {\n  input = \"x\"\n}\n",
+        r#"
+resource "terraform_data" "a" {
+  input = "x"
+}
+resource "terraform_data" "b" {
+  input = "x"
+}
+moved {
+  from = terraform_data.a
+  to   = terraform_data.b
+}
+"#,
+    ),
+    (
+        "redundant move",
+        "resource \"terraform_data\" \"a\" {\n  input = \"x\"\n}\n",
+        r#"
+resource "terraform_data" "a" {
+  input = "x"
+}
+moved {
+  from = terraform_data.a
+  to   = terraform_data.a
+}
+"#,
+    ),
+    (
+        "ambiguous moves",
+        "resource \"terraform_data\" \"a\" {\n  input = \"x\"\n}\n",
+        r#"
+resource "terraform_data" "b" {
+  input = "x"
+}
+resource "terraform_data" "c" {
+  input = "x"
+}
+moved {
+  from = terraform_data.a
+  to   = terraform_data.b
+}
+moved {
+  from = terraform_data.a
+  to   = terraform_data.c
+}
+"#,
+    ),
+];
+
+/// Applies `before`, then plans `after`: the exit code and the plan's
+/// diagnostics.
+fn rejected(bin: &Path, dir: &Path, before: &str, after: &str) -> (Option<i32>, Vec<String>) {
+    std::fs::write(dir.join("main.tf"), before).unwrap();
+    assert!(run(bin, dir, &["init", "-input=false"]).status.success());
+    let applied = run(bin, dir, &["apply", "-auto-approve"]);
+    assert!(applied.status.success(), "{applied:?}");
+    std::fs::write(dir.join("main.tf"), after).unwrap();
+    let planned = run(bin, dir, &["plan"]);
+    (planned.status.code(), boxed_diagnostics(&planned))
+}
+
+#[test]
+fn invalid_moves_are_rejected_like_terraform() {
+    for (name, before, after) in INVALID {
+        assert_same_as_terraform(name, |bin, dir| rejected(bin, dir, before, after));
+    }
+}
+
+#[test]
+fn invalid_moves_are_rejected() {
+    let expected = [
+        "Error: Moved object still exists on main.tf line 10: 10: moved { This statement declares a move from terraform_data.a[0], but that resource instance is still declared at main.tf:3,11. Change your configuration so that this instance will be declared as terraform_data.a[1] instead.",
+        "Error: Moved object still exists on main.tf line 8: 8: moved { This statement declares a move from terraform_data.a, but that resource is still declared at main.tf:2,1. Change your configuration so that this resource will be declared as terraform_data.b instead.",
+        "Error: Redundant move statement on main.tf line 5: 5: moved { This statement declares a move from terraform_data.a to the same address, which is the same as not declaring this move at all.",
+        "Error: Ambiguous move statements on main.tf line 12: 12: moved { A statement at main.tf:8,1 declared that terraform_data.a moved to terraform_data.b, but this statement instead declares that it moved to terraform_data.c. Each resource can move to only one destination resource.",
+    ];
+    for ((name, before, after), want) in INVALID.iter().zip(expected) {
+        let dir = tempfile::tempdir().unwrap();
+        let (code, diags) = rejected(&terrane_bin(), dir.path(), before, after);
+        assert_eq!(code, Some(1), "{name}");
+        assert_eq!(diags, vec![want.to_string()], "{name}");
     }
 }

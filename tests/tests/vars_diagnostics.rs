@@ -11,7 +11,7 @@ use std::process::Command;
 use terrane_tests::*;
 
 mod tfcompare;
-use tfcompare::{assert_same_as_terraform, strip_ansi};
+use tfcompare::{assert_same_as_terraform, boxed_diagnostics};
 
 const MAIN: &str = r#"
 variable "n" {
@@ -82,36 +82,6 @@ const CASES: [Case; 7] = [
     ),
 ];
 
-/// The boxed diagnostics of `output` (stdout then stderr), each as its
-/// lines without the box rule and with runs of whitespace collapsed (the
-/// detail's word wrapping aside), leaving out Terraform's own CLI
-/// configuration warnings.
-fn diagnostics(output: &std::process::Output) -> Vec<String> {
-    let text = strip_ansi(&format!(
-        "{}{}",
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    ));
-    let mut out = Vec::new();
-    let mut current: Option<Vec<String>> = None;
-    for line in text.lines() {
-        if line.starts_with('╷') {
-            current = Some(Vec::new());
-        } else if line.starts_with('╵') {
-            if let Some(words) = current.take() {
-                let d = words.join(" ");
-                if !d.is_empty() && !d.contains("CLI configuration") {
-                    out.push(d);
-                }
-            }
-        } else if let Some(words) = current.as_mut() {
-            let inner = line.trim_start_matches('│');
-            words.extend(inner.split_whitespace().map(String::from));
-        }
-    }
-    out
-}
-
 fn plan_case(bin: &Path, dir: &Path, case: &Case) -> (Option<i32>, Vec<String>) {
     let (_, files, args, env) = case;
     std::fs::write(dir.join("main.tf"), MAIN).unwrap();
@@ -131,7 +101,7 @@ fn plan_case(bin: &Path, dir: &Path, case: &Case) -> (Option<i32>, Vec<String>) 
     let init = tfcompare::run(bin, dir, &["init", "-input=false"]);
     assert!(init.status.success(), "{init:?}");
     let out = cmd.output().unwrap();
-    (out.status.code(), diagnostics(&out))
+    (out.status.code(), boxed_diagnostics(&out))
 }
 
 #[test]

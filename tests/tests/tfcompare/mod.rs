@@ -97,3 +97,33 @@ pub fn check_results(dir: &Path) -> serde_json::Value {
     results.sort_by_key(|r| r["config_addr"].to_string());
     J::Array(results)
 }
+
+/// The boxed diagnostics of `output` (stdout then stderr), each as its
+/// lines without the box rule and with runs of whitespace collapsed (the
+/// detail's word wrapping aside), leaving out Terraform's own CLI
+/// configuration warnings.
+pub fn boxed_diagnostics(output: &std::process::Output) -> Vec<String> {
+    let text = strip_ansi(&format!(
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    ));
+    let mut out = Vec::new();
+    let mut current: Option<Vec<String>> = None;
+    for line in text.lines() {
+        if line.starts_with('╷') {
+            current = Some(Vec::new());
+        } else if line.starts_with('╵') {
+            if let Some(words) = current.take() {
+                let d = words.join(" ");
+                if !d.is_empty() && !d.contains("CLI configuration") {
+                    out.push(d);
+                }
+            }
+        } else if let Some(words) = current.as_mut() {
+            let inner = line.trim_start_matches('│');
+            words.extend(inner.split_whitespace().map(String::from));
+        }
+    }
+    out
+}
