@@ -341,3 +341,49 @@ fn failed_postcondition_stops_dependents_and_is_recorded() {
         .unwrap();
     assert_eq!(c["instances"][0]["attributes"]["input"]["value"], "x");
 }
+
+/// A postcondition on a resource nothing refers to, in a configuration
+/// without check blocks (the planner keeps no values in scope for it).
+const LONE: &str = r#"
+resource "terraform_data" "lone" {
+  input = "a"
+  lifecycle {
+    postcondition {
+      condition     = self.input == "a"
+      error_message = "not a"
+    }
+  }
+}
+resource "terraform_data" "later" {
+  input = "b"
+  lifecycle {
+    postcondition {
+      condition     = self.output == "b"
+      error_message = "not b"
+    }
+  }
+}
+"#;
+
+fn lone_script(bin: &Path, dir: &Path) -> J {
+    std::fs::write(dir.join("main.tf"), LONE).unwrap();
+    assert!(run(bin, dir, &["init", "-input=false"]).status.success());
+    let planned = run(bin, dir, &["plan", "-out=p.tfplan"]);
+    assert!(planned.status.success(), "{planned:?}");
+    sorted_checks(&show_json(bin, dir, "p.tfplan"))
+}
+
+#[test]
+fn unreferenced_postconditions_match_terraform() {
+    assert_same_as_terraform("unreferenced postconditions", lone_script);
+}
+
+#[test]
+fn unreferenced_postconditions_are_judged() {
+    let dir = tempfile::tempdir().unwrap();
+    let checks = lone_script(&terrane_bin(), dir.path());
+    assert_eq!(checks[0]["address"]["to_display"], "terraform_data.later");
+    assert_eq!(checks[0]["status"], "unknown");
+    assert_eq!(checks[1]["address"]["to_display"], "terraform_data.lone");
+    assert_eq!(checks[1]["status"], "pass");
+}
