@@ -45,6 +45,10 @@ pub(crate) struct NodeInput<'c> {
     deps: Vec<String>,
     dep_pending: bool,
     cbd: bool,
+    /// Whether anything reads this resource's instance values (a node
+    /// depending on it, or expressions evaluated after the walk); when
+    /// nothing does, they are not kept in scope.
+    keep_values: bool,
     /// Each module instance with its prior objects, taken out of the walker.
     mods: Vec<(ModuleInstance, Option<PriorResource>)>,
 }
@@ -174,6 +178,12 @@ pub(crate) async fn prepare<'c>(
         deps,
         dep_pending,
         cbd: w.cbd.contains(&idx),
+        keep_values: run.values_read_after_walk
+            || w.graph
+                .graph
+                .neighbors_directed(idx, petgraph::Direction::Outgoing)
+                .next()
+                .is_some(),
         rp,
         mods,
     })
@@ -195,6 +205,7 @@ pub(crate) async fn compute(
         ref deps,
         dep_pending,
         cbd,
+        keep_values,
         mods,
     } = input;
     // The schema is the provider's own (checked by `prepare`), borrowed
@@ -315,7 +326,9 @@ pub(crate) async fn compute(
             match planned {
                 Some(mut c) => {
                     c.importing = importing.get(*key).cloned();
-                    values.insert((*key).clone(), c.after.clone());
+                    if keep_values {
+                        values.insert((*key).clone(), c.after.clone());
+                    }
                     if !matches!(c.action, Action::NoOp) {
                         out.pending = Some(idx);
                     }

@@ -243,6 +243,11 @@ pub(crate) struct PlanRun<'o> {
     /// dropped and, as Terraform's pre-destroy refresh, it checks no
     /// preconditions or postconditions.
     pub(crate) pre_destroy: bool,
+    /// Whether expressions outside the graph's edges read resource values
+    /// after the walk (check blocks, import blocks): then every planned
+    /// resource keeps its instances' values in scope, not only those other
+    /// nodes depend on.
+    pub(crate) values_read_after_walk: bool,
 }
 
 /// Plans `config` against `state`.
@@ -310,6 +315,10 @@ pub async fn plan(
         targeted: targeted_nodes(&graph, &opts.targets),
         excluded: excluded_nodes(&graph, &opts.excludes),
         pre_destroy: opts.mode == PlanMode::Destroy,
+        values_read_after_walk: config
+            .walk()
+            .iter()
+            .any(|c| !c.module.checks.is_empty() || !c.module.imports.is_empty()),
     };
     let mut failed_checks = crate::checks::FailedChecks::new();
     if opts.mode != PlanMode::Destroy || opts.refresh {
