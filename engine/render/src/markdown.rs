@@ -6,19 +6,27 @@
 //! is deterministic (plan order, no timestamps).
 
 use crate::color::Colors;
-use crate::plan_text::{render_output_changes, render_resource_change, RenderOptions, Schemas};
-use terrane_core::plan::{Action, Mode, Plan};
+use crate::plan_text::{
+    render_output_changes, render_resource_change, shown, write_batches, RenderOptions, Schemas,
+};
+use terrane_core::plan::{Action, Plan, ResourceChange};
 
-fn html_escape(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
+fn html_escape_into(out: &mut String, s: &str) {
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            c => out.push(c),
+        }
+    }
 }
 
 /// Moves a diff line's action symbol to column 0 (`+`, `-`, `~`; `~` for
-/// replacements, `<` for reads), keeping every other column in place.
-fn diff_line(line: &str) -> String {
+/// replacements, `<` for reads), keeping every other column in place, and
+/// appends the line to `out`.
+fn push_diff_line(out: &mut String, line: &str) {
     let trimmed = line.trim_start();
     let indent = line.len() - trimmed.len();
     for (marker, sym) in [
@@ -30,21 +38,35 @@ fn diff_line(line: &str) -> String {
         ("~ ", '~'),
     ] {
         if let Some(rest) = trimmed.strip_prefix(marker) {
-            return format!(
-                "{sym}{}{marker_pad}{rest}",
-                " ".repeat(indent),
-                marker_pad = " ".repeat(marker.len() - 1)
-            );
+            out.push(sym);
+            push_spaces(out, indent + marker.len() - 1);
+            out.push_str(rest);
+            return;
         }
     }
     if trimmed.is_empty() {
-        return String::new();
+        return;
     }
-    if line.starts_with(' ') {
-        // Column 0 is already blank: positions stay where they were.
-        return line.to_string();
+    if !line.starts_with(' ') {
+        // Column 0 must stay free for symbols.
+        out.push(' ');
     }
-    format!(" {line}")
+    out.push_str(line);
+}
+
+fn push_spaces(out: &mut String, n: usize) {
+    out.extend(std::iter::repeat_n(' ', n));
+}
+
+/// The lines of `text` as diff lines, one per line, without a final line
+/// end.
+fn push_diff_lines<'a>(out: &mut String, lines: impl Iterator<Item = &'a str>) {
+    for (i, line) in lines.enumerate() {
+        if i > 0 {
+            out.push('\n');
+        }
+        push_diff_line(out, line);
+    }
 }
 
 fn what(action: Action) -> &'static str {
@@ -76,44 +98,90 @@ pub fn render_markdown(plan: &Plan, schemas: &dyn Schemas, title: &str, product:
     }
     out.push_str("| Add | Change | Destroy |\n|----:|-------:|--------:|\n");
     out.push_str(&format!("| {add} | {change} | {destroy} |\n"));
-    for rc in crate::order::sorted(&plan.changes) {
-        let moved = rc
-            .previous_address
-            .as_deref()
-            .is_some_and(|p| p != rc.address);
-        if rc.action == Action::NoOp && !moved && rc.importing.is_none() {
-            continue;
+    let changes: Vec<&ResourceChange> = crate::order::sorted(&plan.changes)
+        .into_iter()
+        .filter(|rc| shown(rc))
+        .collect();
+    let sections = |batch: &[&ResourceChange]| {
+        let mut out = String::new();
+        for rc in batch {
+            write_section(&mut out, rc, schemas, &o);
         }
-        if rc.action == Action::Delete && rc.mode != Mode::Managed {
-            continue;
-        }
-        let text = render_resource_change(rc, schemas, &o);
-        let body: Vec<String> = text
-            .lines()
-            .filter(|l| !l.trim_start().starts_with('#') || l.starts_with("    "))
-            .map(diff_line)
-            .collect();
-        out.push_str(&format!(
-            "\n<details><summary><code>{}</code> {}</summary>\n\n```diff\n{}\n```\n\n</details>\n",
-            html_escape(&rc.address),
-            what(rc.action),
-            body.join("\n")
-        ));
-    }
+        out
+    };
+    // Writing to a String cannot fail.
+    let _ = write_batches(&mut out, &changes, &sections);
     let outputs = render_output_changes(plan, &o);
     if !outputs.is_empty() {
-        let body: Vec<String> = outputs.lines().map(diff_line).collect();
-        out.push_str(&format!(
-            "\n<details><summary>Changes to Outputs</summary>\n\n```diff\n{}\n```\n\n</details>\n",
-            body.join("\n")
-        ));
+        out.push_str("\n<details><summary>Changes to Outputs</summary>\n\n```diff\n");
+        push_diff_lines(&mut out, outputs.lines());
+        out.push_str("\n```\n\n</details>\n");
     }
     out
+}
+
+/// One change's collapsible section.
+fn write_section(out: &mut String, rc: &ResourceChange, schemas: &dyn Schemas, o: &RenderOptions) {
+    let text = render_resource_change(rc, schemas, o);
+    out.push_str("\n<details><summary><code>");
+    html_escape_into(out, &rc.address);
+    out.push_str("</code> ");
+    out.push_str(what(rc.action));
+    out.push_str("</summary>\n\n```diff\n");
+    let body = text
+        .lines()
+        .filter(|l| !l.trim_start().starts_with('#') || l.starts_with("    "));
+    push_diff_lines(out, body);
+    out.push_str("\n```\n\n</details>\n");
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn diff_line(line: &str) -> String {
+        let mut out = String::new();
+        push_diff_line(&mut out, line);
+        out
+    }
+
+    #[test]
+    #[allow(clippy::unwrap_used)]
+    fn large_plans_keep_plan_order() {
+        let n = 150;
+        let changes: Vec<serde_json::Value> = (0..n)
+            .map(|i| {
+                serde_json::json!({
+                    "address": format!("terraform_data.r[{i}]"),
+                    "mode": "managed",
+                    "type": "terraform_data",
+                    "name": "r",
+                    "index": i,
+                    "provider_name": "terraform.io/builtin/terraform",
+                    "change": {
+                        "actions": ["create"],
+                        "before": null,
+                        "after": {"input": format!("<v{i}>")},
+                        "after_unknown": {"id": true},
+                        "before_sensitive": false,
+                        "after_sensitive": {},
+                    },
+                })
+            })
+            .collect();
+        let doc = serde_json::json!({ "resource_changes": changes });
+        let plan = crate::load::plan_from_json(&doc, terrane_core::plan::PlanMode::Normal).unwrap();
+        let md = render_markdown(&plan, &(), "plan", "terrane");
+        let mut want = String::from(
+            "### plan\n\n| Add | Change | Destroy |\n|----:|-------:|--------:|\n| 150 | 0 | 0 |\n",
+        );
+        for i in 0..n {
+            want.push_str(&format!(
+                "\n<details><summary><code>terraform_data.r[{i}]</code> will be created</summary>\n\n```diff\n+   resource \"terraform_data\" \"r\" {{\n+       id    = (known after apply)\n+       input = \"<v{i}>\"\n    }}\n```\n\n</details>\n"
+            ));
+        }
+        assert_eq!(md, want);
+    }
 
     #[test]
     fn symbols_move_to_column_zero() {

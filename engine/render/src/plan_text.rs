@@ -177,6 +177,14 @@ fn moved(rc: &ResourceChange) -> bool {
         .is_some_and(|p| p != rc.address)
 }
 
+/// True when a planned change gets a block in the plan text: it does
+/// something, moved or is imported (and is not the removal of a data
+/// source).
+pub(crate) fn shown(rc: &ResourceChange) -> bool {
+    !(rc.action == Action::NoOp && !moved(rc) && rc.importing.is_none())
+        && !(rc.action == Action::Delete && rc.mode != Mode::Managed)
+}
+
 fn index_text(k: &InstanceKey) -> String {
     match k {
         InstanceKey::None => String::new(),
@@ -531,10 +539,7 @@ pub fn write_plan_with_relevant(
     let mut importing = 0;
     let mut changes = Vec::new();
     for rc in crate::order::sorted(&plan.changes) {
-        if rc.action == Action::NoOp && !moved(rc) && rc.importing.is_none() {
-            continue;
-        }
-        if rc.action == Action::Delete && rc.mode != Mode::Managed {
+        if !shown(rc) {
             continue;
         }
         if rc.importing.is_some() {
@@ -677,19 +682,29 @@ fn render_batch(changes: &[&ResourceChange], schemas: &dyn Schemas, o: &RenderOp
     out
 }
 
-/// Writes every change block in order. With many changes a helper thread
-/// renders the odd-numbered batches while this one renders the even ones
-/// and writes all of them in sequence; if the helper cannot start or
-/// stops, this thread renders its batches too.
+/// Writes every change block in order (see [`write_batches`]).
 fn write_changes(
     w: &mut dyn fmt::Write,
     changes: &[&ResourceChange],
     schemas: &dyn Schemas,
     o: &RenderOptions,
 ) -> fmt::Result {
+    write_batches(w, changes, &|batch| render_batch(batch, schemas, o))
+}
+
+/// Writes `render` of every batch of changes, in order. With many changes
+/// a helper thread renders the odd-numbered batches while this one renders
+/// the even ones and writes all of them in sequence; if the helper cannot
+/// start or stops, this thread renders its batches too. `render` must
+/// depend only on the changes it is given.
+pub(crate) fn write_batches(
+    w: &mut dyn fmt::Write,
+    changes: &[&ResourceChange],
+    render: &(dyn Fn(&[&ResourceChange]) -> String + Sync),
+) -> fmt::Result {
     if changes.len() < PARALLEL_MIN {
         for batch in changes.chunks(BATCH) {
-            w.write_str(&render_batch(batch, schemas, o))?;
+            w.write_str(&render(batch))?;
         }
         return Ok(());
     }
@@ -699,7 +714,7 @@ fn write_changes(
             .name("render".into())
             .spawn_scoped(scope, move || {
                 for batch in changes.chunks(BATCH).skip(1).step_by(2) {
-                    if tx.send(render_batch(batch, schemas, o)).is_err() {
+                    if tx.send(render(batch)).is_err() {
                         return;
                     }
                 }
@@ -713,7 +728,7 @@ fn write_changes(
                 None
             };
             helping = helping && (i % 2 == 0 || received.is_some());
-            let text = received.unwrap_or_else(|| render_batch(batch, schemas, o));
+            let text = received.unwrap_or_else(|| render(batch));
             result = w.write_str(&text);
             if result.is_err() {
                 break;
