@@ -181,8 +181,9 @@ fn moved(rc: &ResourceChange) -> bool {
 /// something, moved or is imported (and is not the removal of a data
 /// source).
 pub(crate) fn shown(rc: &ResourceChange) -> bool {
-    !(rc.action == Action::NoOp && !moved(rc) && rc.importing.is_none())
-        && !(rc.action == Action::Delete && rc.mode != Mode::Managed)
+    let idle = rc.action == Action::NoOp && !moved(rc) && rc.importing.is_none();
+    let data_removal = rc.action == Action::Delete && rc.mode != Mode::Managed;
+    !idle && !data_removal
 }
 
 fn index_text(k: &InstanceKey) -> String {
