@@ -146,38 +146,24 @@ mod tests {
     }
 
     #[test]
-    #[allow(clippy::unwrap_used)]
     fn large_plans_keep_plan_order() {
         let n = 150;
-        let changes: Vec<serde_json::Value> = (0..n)
-            .map(|i| {
-                serde_json::json!({
-                    "address": format!("terraform_data.r[{i}]"),
-                    "mode": "managed",
-                    "type": "terraform_data",
-                    "name": "r",
-                    "index": i,
-                    "provider_name": "terraform.io/builtin/terraform",
-                    "change": {
-                        "actions": ["create"],
-                        "before": null,
-                        "after": {"input": format!("<v{i}>")},
-                        "after_unknown": {"id": true},
-                        "before_sensitive": false,
-                        "after_sensitive": {},
-                    },
-                })
-            })
-            .collect();
-        let doc = serde_json::json!({ "resource_changes": changes });
-        let plan = crate::load::plan_from_json(&doc, terrane_core::plan::PlanMode::Normal).unwrap();
-        let md = render_markdown(&plan, &(), "plan", "terrane");
+        let plan = crate::plan_text::tests::terraform_data_plan(n, |i| {
+            let after = serde_json::json!({ "input": format!("<v{i}>") });
+            (
+                serde_json::json!(["create"]),
+                serde_json::Value::Null,
+                after,
+            )
+        });
+        let schemas = crate::plan_text::tests::schemas();
+        let md = render_markdown(&plan, &schemas, "plan", "terrane");
         let mut want = String::from(
             "### plan\n\n| Add | Change | Destroy |\n|----:|-------:|--------:|\n| 150 | 0 | 0 |\n",
         );
         for i in 0..n {
             want.push_str(&format!(
-                "\n<details><summary><code>terraform_data.r[{i}]</code> will be created</summary>\n\n```diff\n+   resource \"terraform_data\" \"r\" {{\n+       id    = (known after apply)\n+       input = \"<v{i}>\"\n    }}\n```\n\n</details>\n"
+                "\n<details><summary><code>terraform_data.r[{i}]</code> will be created</summary>\n\n```diff\n+   resource \"terraform_data\" \"r\" {{\n+       id     = (known after apply)\n+       input  = \"<v{i}>\"\n+       output = (known after apply)\n    }}\n```\n\n</details>\n"
             ));
         }
         assert_eq!(md, want);

@@ -781,37 +781,46 @@ pub fn refreshing_line(address: &str, id: Option<&str>, o: &RenderOptions) -> St
 
 #[cfg(test)]
 #[allow(clippy::unwrap_used)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use serde_json::json;
 
     /// A plan of `n` terraform_data changes of several kinds and shapes,
     /// read from plan JSON.
     fn many_changes(n: usize) -> Plan {
+        terraform_data_plan(n, |i| match i % 4 {
+            0 => (
+                json!(["create"]),
+                json!(null),
+                json!({"input": format!("v-{i}")}),
+            ),
+            1 => (
+                json!(["update"]),
+                json!({"id": "x", "input": {"a": i, "b": "old\nline"}}),
+                json!({"id": "x", "input": {"a": i + 1, "b": "new\nline"}}),
+            ),
+            2 => (
+                json!(["delete"]),
+                json!({"id": "y", "input": [1, 2, i]}),
+                json!(null),
+            ),
+            _ => (
+                json!(["delete", "create"]),
+                json!({"id": "z", "input": "{\"k\": 1}"}),
+                json!({"input": format!("{{\"k\": {i}}}")}),
+            ),
+        })
+    }
+
+    /// A plan of `n` changes `terraform_data.r[i]` with the actions, before
+    /// and after values `change(i)` (`id` and `output` unknown after).
+    pub(crate) fn terraform_data_plan(
+        n: usize,
+        change: impl Fn(usize) -> (serde_json::Value, serde_json::Value, serde_json::Value),
+    ) -> Plan {
         let changes: Vec<serde_json::Value> = (0..n)
             .map(|i| {
-                let (actions, before, after) = match i % 4 {
-                    0 => (
-                        json!(["create"]),
-                        json!(null),
-                        json!({"input": format!("v-{i}")}),
-                    ),
-                    1 => (
-                        json!(["update"]),
-                        json!({"id": "x", "input": {"a": i, "b": "old\nline"}}),
-                        json!({"id": "x", "input": {"a": i + 1, "b": "new\nline"}}),
-                    ),
-                    2 => (
-                        json!(["delete"]),
-                        json!({"id": "y", "input": [1, 2, i]}),
-                        json!(null),
-                    ),
-                    _ => (
-                        json!(["delete", "create"]),
-                        json!({"id": "z", "input": "{\"k\": 1}"}),
-                        json!({"input": format!("{{\"k\": {i}}}")}),
-                    ),
-                };
+                let (actions, before, after) = change(i);
                 json!({
                     "address": format!("terraform_data.r[{i}]"),
                     "mode": "managed",
@@ -834,7 +843,8 @@ mod tests {
             .unwrap()
     }
 
-    fn schemas() -> BTreeMap<String, ProviderSchema> {
+    /// The terraform_data schema.
+    pub(crate) fn schemas() -> BTreeMap<String, ProviderSchema> {
         use terrane_provider::Attribute;
         let block = Block::default()
             .attr("id", Attribute::computed(Type::String))
