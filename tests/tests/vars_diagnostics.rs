@@ -34,7 +34,7 @@ type Case = (
     &'static [(&'static str, &'static str)],
 );
 
-const CASES: [Case; 7] = [
+const CASES: [Case; 8] = [
     (
         "automatic files",
         &[
@@ -80,6 +80,7 @@ const CASES: [Case; 7] = [
         &[],
         &[],
     ),
+    ("missing -var-file", &[], &["-var-file=nope.tfvars"], &[]),
 ];
 
 fn plan_case(bin: &Path, dir: &Path, case: &Case) -> (Option<i32>, Vec<String>) {
@@ -111,7 +112,11 @@ fn variable_value_diagnostics_match_terraform() {
         d.sort();
         (code, d)
     };
-    for case in &CASES[..6] {
+    // Terraform names two of the undeclared values at random.
+    for case in CASES
+        .iter()
+        .filter(|c| c.0 != "more undeclared values in a file")
+    {
         assert_same_as_terraform(case.0, |bin, dir| sorted(plan_case(bin, dir, case)));
     }
 }
@@ -166,4 +171,16 @@ fn undeclared_file_values_name_two_and_count_the_rest() {
     assert!(diags[0].contains("named \"zz\" but a value was found in file \"terraform.tfvars\""));
     assert!(diags[1].contains("named \"yy\""));
     assert_eq!(diags[2], "Warning: Values for undeclared variables In addition to the other similar warnings shown, 2 other variable(s) defined without being declared.");
+}
+
+#[test]
+fn a_missing_variables_file_is_named() {
+    let (code, diags) = ours(7);
+    assert_eq!(code, Some(1));
+    assert_eq!(
+        diags,
+        vec![
+            "Error: Failed to read variables file Given variables file nope.tfvars does not exist."
+        ]
+    );
 }

@@ -62,13 +62,12 @@ pub fn read_var_file(path: &Path) -> Result<Vec<VarInput>, Diagnostics> {
     let text = match std::fs::read_to_string(path) {
         Ok(t) => t,
         Err(e) => {
-            diags.push(Diagnostic::error(
-                "Failed to read variables file",
-                format!(
-                    "Given variables file {} does not exist: {e}.",
-                    path.display()
-                ),
-            ));
+            let detail = if e.kind() == std::io::ErrorKind::NotFound {
+                format!("Given variables file {} does not exist.", path.display())
+            } else {
+                format!("Error while reading {}: {e}.", path.display())
+            };
+            diags.push(Diagnostic::error("Failed to read variables file", detail));
             return Err(diags);
         }
     };
