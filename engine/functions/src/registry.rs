@@ -441,12 +441,17 @@ fn invoke(
     // result the machinery decides on its own (unknown results).
     let mut passed_marks = Marks::NONE;
     let mut unknown = false;
-    let mut converted = Vec::with_capacity(args.len());
-    for (i, v) in args.into_iter().enumerate() {
+    // Arguments are converted in place (no second vector).
+    let mut converted = args;
+    for i in 0..converted.len() {
         let param = match spec.params.get(i).or(spec.variadic.as_ref()) {
             Some(p) => p,
-            None => break,
+            None => {
+                converted.truncate(i);
+                break;
+            }
         };
+        let v = std::mem::take(&mut converted[i]);
         let v = if param.allow_marked {
             passed_marks = passed_marks.union(v.marks_deep());
             v
@@ -473,7 +478,7 @@ fn invoke(
         if !param.allow_unknown && !known {
             unknown = true;
         }
-        converted.push(cv);
+        converted[i] = cv;
     }
     if unknown || (spec.impure && ctx.pure_only) {
         let ty = match &spec.ret {

@@ -81,6 +81,12 @@ pub struct EvalContext {
     /// Root names (`var`, `local`, `each`, `path`, resource types, ...)
     /// and their values.
     pub variables: BTreeMap<String, Value>,
+    /// Root variables shared with other contexts, for names `variables`
+    /// lacks: a caller evaluating many instances of one block can build
+    /// the instance-independent roots (`var`, `local`, ...) once and give
+    /// each instance's context only its own (`count`, `each`, `self`),
+    /// instead of copying every referenced value per instance.
+    pub shared: Option<Arc<BTreeMap<String, Value>>>,
     /// The context built-in functions run in (base directory, ...).
     pub functions: FuncContext,
     /// Where `provider::NAME::FUNC(...)` calls go; without it such calls
@@ -101,6 +107,14 @@ impl EvalContext {
         }
     }
 
+    /// The root variable `name`: from `variables`, else from `shared`.
+    pub fn get(&self, name: &str) -> Option<&Value> {
+        match self.variables.get(name) {
+            Some(v) => Some(v),
+            None => self.shared.as_deref()?.get(name),
+        }
+    }
+
     /// Adds (or replaces) a root variable.
     pub fn set(&mut self, name: impl Into<String>, value: Value) -> &mut Self {
         self.variables.insert(name.into(), value);
@@ -112,6 +126,7 @@ impl std::fmt::Debug for EvalContext {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("EvalContext")
             .field("variables", &self.variables)
+            .field("shared", &self.shared)
             .field("functions", &self.functions)
             .field("provider_functions", &self.provider_functions.is_some())
             .field("console", &self.console)

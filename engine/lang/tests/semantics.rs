@@ -498,3 +498,27 @@ fn templatefile_of_one_interpolation_keeps_the_value() {
     std::fs::remove_dir_all(&dir).ok();
     assert_eq!(v.ty(), Type::Tuple(vec![Type::Number, Type::Number]));
 }
+
+#[test]
+fn shared_roots_are_found_after_the_contexts_own() {
+    let mut shared = BTreeMap::new();
+    shared.insert(
+        "local".to_string(),
+        obj(&[("prefix", Value::string("bench")), ("n", Value::number(2))]),
+    );
+    shared.insert("count".to_string(), obj(&[("index", Value::number(99))]));
+    let shared = Arc::new(shared);
+    let mut c = EvalContext::new(FuncContext::default());
+    c.shared = Some(shared.clone());
+    c.set("count", obj(&[("index", Value::number(7))]));
+    let text = "\"${local.prefix}-${count.index * local.n}\"";
+    let src = Source::new("test.tf", text);
+    let expr = parse_expression(&src).unwrap();
+    assert_eq!(eval(&expr, &c, &src).unwrap(), Value::string("bench-14"));
+    assert_eq!(c.get("local"), shared.get("local"));
+    assert_eq!(c.get("count"), c.variables.get("count"));
+    assert_eq!(c.get("nope"), None);
+    let src = Source::new("test.tf", "var.x");
+    let expr = parse_expression(&src).unwrap();
+    assert!(eval(&expr, &c, &src).is_err());
+}

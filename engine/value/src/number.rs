@@ -123,6 +123,15 @@ impl Number {
             return Number::zero(neg, prec);
         }
         let bits = m.bits() as i64;
+        if bits <= i64::from(prec) {
+            if let Some(x) = m.to_u64() {
+                // Exact already: only the trailing zeros move into the
+                // exponent, in u64 arithmetic instead of a shifted copy.
+                let tz = x.trailing_zeros();
+                let mant = if tz == 0 { m } else { BigUint::from(x >> tz) };
+                return Number::make(neg, Class::Finite, mant, e + i64::from(tz), prec);
+            }
+        }
         let (mut mant, mut exp) = if bits > prec as i64 {
             let drop = (bits - prec as i64) as u64;
             let kept = &m >> drop;
@@ -1205,6 +1214,35 @@ mod tests {
         assert_eq!(p("49").rem(&p("13")).unwrap().to_string(), "10");
         assert_eq!(p("-7").rem(&p("3")).unwrap().to_string(), "-1");
         assert_eq!(p("6").neg().rem(&p("3")).unwrap().to_string(), "0");
+    }
+
+    #[test]
+    fn rounding_small_mantissas_matches_the_big_path() {
+        let ms = [
+            1u64,
+            3,
+            8,
+            12,
+            1000,
+            (1 << 53) - 1,
+            1 << 53,
+            1 << 63,
+            u64::MAX,
+            0x00ff_0000,
+        ];
+        for m in ms {
+            for prec in [24, 53, 64, 512] {
+                for e in [-70, -1, 0, 5] {
+                    for neg in [false, true] {
+                        let fast = Number::rounded(neg, BigUint::from(m), e, false, prec);
+                        // The same value with a mantissa beyond u64.
+                        let big =
+                            Number::rounded(neg, BigUint::from(m) << 64u32, e - 64, false, prec);
+                        assert_same(&fast, &big, &format!("{m} x 2^{e} at {prec} bits"));
+                    }
+                }
+            }
+        }
     }
 
     #[test]

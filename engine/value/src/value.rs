@@ -336,8 +336,15 @@ impl Value {
 
     /// The union of the marks on this value and everything inside it.
     pub fn marks_deep(&self) -> Marks {
-        self.children()
-            .fold(self.marks, |m, c| m.union(c.marks_deep()))
+        match &self.kind {
+            Kind::List(_, xs) | Kind::Set(_, xs) | Kind::Tuple(xs) => {
+                xs.iter().fold(self.marks, |m, c| m.union(c.marks_deep()))
+            }
+            Kind::Map(_, m) | Kind::Object(m) => m
+                .values()
+                .fold(self.marks, |acc, c| acc.union(c.marks_deep())),
+            _ => self.marks,
+        }
     }
 
     /// The string content, when this is a known string.

@@ -102,20 +102,21 @@ impl Evaluator<'_> {
         result.map_err(|e| {
             let at = e
                 .arg_index
-                .and_then(|i| spans.get(i).cloned().flatten())
+                .and_then(|i| spans.get(i).and_then(|e| e.span()))
                 .or(span);
             self.fail(&e.summary, e.detail, at)
         })
     }
 
-    /// Evaluates call arguments, expanding a final `...` argument.
+    /// Evaluates call arguments, expanding a final `...` argument, with
+    /// the expression each value came from (for diagnostics' ranges).
     /// `None` when an expanded final argument is unknown (the call's result
     /// is then unknown).
     #[allow(clippy::type_complexity)]
-    fn call_args(
+    fn call_args<'f>(
         &mut self,
-        f: &FuncCall,
-    ) -> Result<Option<(Vec<Value>, Vec<Option<Range<usize>>>)>, Diagnostics> {
+        f: &'f FuncCall,
+    ) -> Result<Option<(Vec<Value>, Vec<&'f Expression>)>, Diagnostics> {
         let n = f.args.len();
         let mut values = Vec::with_capacity(n);
         let mut spans = Vec::with_capacity(n);
@@ -134,7 +135,7 @@ impl Evaluator<'_> {
                     Kind::List(_, xs) | Kind::Set(_, xs) | Kind::Tuple(xs) => {
                         for x in xs {
                             values.push(x.clone().with_marks(marks));
-                            spans.push(a.span());
+                            spans.push(a);
                         }
                     }
                     Kind::Unknown(_) => return Ok(None),
@@ -148,7 +149,7 @@ impl Evaluator<'_> {
                 }
             } else {
                 values.push(v);
-                spans.push(a.span());
+                spans.push(a);
             }
         }
         Ok(Some((values, spans)))
@@ -262,7 +263,7 @@ impl Evaluator<'_> {
             ev.fail(
                 "Invalid function argument",
                 format!("Invalid value for \"{param}\" parameter: {msg}."),
-                spans.get(i).cloned().flatten(),
+                spans.get(i).and_then(|e| e.span()),
             )
         };
         let path = &values[0];

@@ -147,7 +147,7 @@ impl<'a> Evaluator<'a> {
             .iter()
             .rev()
             .find_map(|s| s.get(name))
-            .or_else(|| self.ctx.variables.get(name))
+            .or_else(|| self.ctx.get(name))
     }
 
     /// Evaluates `expr`, borrowing the value instead of copying it when

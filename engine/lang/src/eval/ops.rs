@@ -1,7 +1,7 @@
 //! Unary and binary operators with Terraform's type rules.
 
 use super::{EResult, Evaluator};
-use hcl_edit::expr::{BinaryOp, BinaryOperator, UnaryOp, UnaryOperator};
+use hcl_edit::expr::{BinaryOp, BinaryOperator, Expression, UnaryOp, UnaryOperator};
 use hcl_edit::Span;
 use std::borrow::Cow;
 use terrane_diagnostics::Diagnostics;
@@ -61,18 +61,20 @@ impl Evaluator<'_> {
             BinaryOperator::And | BinaryOperator::Or => Type::Bool,
             _ => Type::Number,
         };
-        let l = self.operand(&lhs, &want, "left", b.lhs_expr.span())?;
-        let r = self.operand(&rhs, &want, "right", b.rhs_expr.span())?;
-        let span = b
-            .lhs_expr
-            .span()
-            .zip(b.rhs_expr.span())
-            .map(|(a, c)| a.start..c.end);
+        let l = self.operand(&lhs, &want, "left", &b.lhs_expr)?;
+        let r = self.operand(&rhs, &want, "right", &b.rhs_expr)?;
+        // Spans are looked up only for a diagnostic.
+        let span = || {
+            b.lhs_expr
+                .span()
+                .zip(b.rhs_expr.span())
+                .map(|(a, c)| a.start..c.end)
+        };
         if l.is_null() || r.is_null() {
             return Err(self.fail(
                 "Operation failed",
                 "Error during operation: argument must not be null.",
-                span,
+                span(),
             ));
         }
         let result_ty = match op {
@@ -114,7 +116,7 @@ impl Evaluator<'_> {
                         return Err(self.fail(
                             "Operation failed",
                             format!("Error during operation: {e}."),
-                            span,
+                            span(),
                         ))
                     }
                 }
@@ -134,7 +136,7 @@ impl Evaluator<'_> {
         v: &'v Value,
         want: &Type,
         side: &str,
-        span: Option<std::ops::Range<usize>>,
+        expr: &Expression,
     ) -> Result<Cow<'v, Value>, Diagnostics> {
         // An unmarked number or bool (or its null or unknown) is already
         // what conversion would return: use it without copying.
@@ -146,7 +148,7 @@ impl Evaluator<'_> {
             self.fail(
                 "Invalid operand",
                 format!("Unsuitable value for {side} operand: {}.", e.message),
-                span,
+                expr.span(),
             )
         })
     }

@@ -78,7 +78,7 @@ impl<'a> Evaluator<'a> {
             return None;
         }
         let ctx: &'a crate::context::EvalContext = self.ctx;
-        walk_whole(ctx.variables.get(root)?, ops)
+        walk_whole(ctx.get(root)?, ops)
     }
 
     /// Like [`Evaluator::ctx_ref`], for `for` variables too (borrowing the
