@@ -425,9 +425,9 @@ pub fn apply(a: ApplyArgs, kind: Kind) -> u8 {
                     println!("Apply cancelled.");
                     return 1;
                 }
-            } else {
-                println!();
             }
+            // With -auto-approve Terraform goes straight from the plan to
+            // the apply's progress lines.
             plan
         }
     };
