@@ -540,6 +540,13 @@ pub(crate) trait Resource: Send + Sync {
         Ok(Some(current))
     }
 
+    /// True when [`Resource::read`] returns its argument as it is (the
+    /// object lives only in state): a refresh then needs no copy of the
+    /// object to fall back on.
+    fn read_keeps_state(&self) -> bool {
+        false
+    }
+
     /// Adopts an existing object by ID.
     fn import(&self, id: &str) -> Result<Obj, Diagnostics> {
         let _ = id;
@@ -922,6 +929,20 @@ impl ConfiguredProvider for Configured {
                 }
             }
         };
+        if r.read_keeps_state() {
+            let new_state = match req.current_state.kind {
+                Kind::Object(m) => r.specs().normalize(Obj(m)).into_value(),
+                kind => Value {
+                    kind,
+                    marks: req.current_state.marks,
+                },
+            };
+            return ReadResponse {
+                new_state,
+                private: req.private,
+                diagnostics: Diagnostics::new(),
+            };
+        }
         let Some(current) = Obj::from_value(&req.current_state) else {
             return ReadResponse {
                 new_state: req.current_state,

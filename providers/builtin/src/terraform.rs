@@ -176,21 +176,29 @@ impl Resource for TerraformData {
             prior.get("triggers_replace"),
             plan.planned.get("triggers_replace"),
         );
+        // `None`: the planned value already is the one to plan (the common
+        // no-op case, which then copies nothing).
         let output = if triggered {
-            pending_output(input)
+            Some(pending_output(input))
         } else if !same(prior.get("input"), input) {
-            Value::unknown(input.ty())
+            Some(Value::unknown(input.ty()))
+        } else if plan.planned.get("output") == prior.get("output") {
+            None
         } else {
-            prior.get("output").clone()
+            Some(prior.get("output").clone())
         };
-        let prior_id = prior.get("id").clone();
+        let prior_id = (plan.planned.get("id") != prior.get("id")).then(|| prior.get("id").clone());
         if triggered {
             plan.require_replace("triggers_replace");
             plan.planned.set("id", Value::unknown(Type::String));
         }
-        plan.planned.set("output", output);
+        if let Some(output) = output {
+            plan.planned.set("output", output);
+        }
         if plan.requires_replace.is_empty() {
-            plan.planned.set("id", prior_id);
+            if let Some(id) = prior_id {
+                plan.planned.set("id", id);
+            }
         }
     }
 
@@ -200,6 +208,10 @@ impl Resource for TerraformData {
 
     async fn update(&self, _prior: Obj, planned: Obj) -> Result<Obj, Diagnostics> {
         Ok(settle(planned))
+    }
+
+    fn read_keeps_state(&self) -> bool {
+        true
     }
 
     fn import(&self, id: &str) -> Result<Obj, Diagnostics> {
@@ -217,4 +229,45 @@ fn settle(mut o: Obj) -> Obj {
         o.set("id", s(go_uuid()));
     }
     o
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+    use crate::framework::Resource as _;
+    use terrane_provider::{Provider as _, ReadRequest};
+
+    /// terraform_data's read is the identity, so the refresh shortcut
+    /// gives what reading would.
+    #[tokio::test]
+    async fn refresh_returns_the_state_as_it_is() {
+        let r = TerraformData::new();
+        assert!(r.read_keeps_state());
+        let o = r
+            .specs()
+            .object(vec![("id", s("x")), ("input", s("v")), ("output", s("v"))]);
+        assert_eq!(r.read(o.clone()).unwrap(), Some(o.clone()));
+
+        let p = provider(Arc::new(crate::remote_state::LocalStateReader));
+        let configured = p
+            .configure(terrane_provider::ConfigureRequest {
+                config: Value::dynamic_null(),
+                terrane_version: String::new(),
+            })
+            .await
+            .provider
+            .unwrap();
+        let current = o.clone().into_value().mark_sensitive();
+        let resp = configured
+            .read(ReadRequest {
+                type_name: "terraform_data".into(),
+                current_state: current,
+                private: b"p".to_vec(),
+            })
+            .await;
+        assert_eq!(resp.new_state, o.into_value());
+        assert_eq!(resp.private, b"p".to_vec());
+        assert!(resp.diagnostics.is_empty());
+    }
 }
