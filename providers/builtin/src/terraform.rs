@@ -235,7 +235,6 @@ fn settle(mut o: Obj) -> Obj {
 #[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
-    use crate::framework::Resource as _;
     use terrane_provider::{Provider as _, ReadRequest};
 
     /// terraform_data's read is the identity, so the refresh shortcut
