@@ -294,8 +294,11 @@ pub(crate) async fn compute(
             }
             jobs.push((key, rd, instance_addr(&m, addr, key)));
         }
+        // Roots every instance's configuration reads alike, built once.
+        let body = w.body_info(rb);
+        let shared = Arc::new(w.scopes.shared_roots(&m, &body.refs, &body.sparse));
         let planned = {
-            let (prior_res, jobs, m) = (&prior_res, &jobs, &m);
+            let (prior_res, jobs, m, shared) = (&prior_res, &jobs, &m, &shared);
             crate::par::map_jobs(jobs.len(), |i| {
                 let (key, rd, address) = &jobs[i];
                 let inst = InstanceCtx {
@@ -315,7 +318,7 @@ pub(crate) async fn compute(
                 async move {
                     let mut diags = Diagnostics::new();
                     let prior = prior_res.current.get(*key);
-                    let c = plan_instance_in(w, run, &inst, prior, &mut diags).await;
+                    let c = plan_instance_in(w, run, &inst, prior, Some(shared), &mut diags).await;
                     (c, diags)
                 }
             })

@@ -627,24 +627,28 @@ pub(crate) async fn plan_instance(
     prior: Option<&PriorObject>,
 ) -> Option<ResourceChange> {
     let mut diags = Diagnostics::new();
-    let c = plan_instance_in(w, run, inst, prior, &mut diags).await;
+    let c = plan_instance_in(w, run, inst, prior, None, &mut diags).await;
     w.diags.extend(diags);
     c
 }
 
 /// Plans one instance reading the walker and the run only: what it has to
 /// report goes to `diags`, so instances of one resource can be planned on
-/// several threads ([`crate::par`]) and merged in key order.
+/// several threads ([`crate::par`]) and merged in key order. `shared`:
+/// the body's context roots common to every instance, when the caller
+/// built them once ([`crate::scope::Scopes::shared_roots`]).
 pub(crate) async fn plan_instance_in(
     w: &Walker<'_>,
     run: &PlanRun<'_>,
     inst: &InstanceCtx<'_>,
     prior: Option<&PriorObject>,
+    shared: Option<&Arc<BTreeMap<String, Value>>>,
     diags: &mut Diagnostics,
 ) -> Option<ResourceChange> {
     let body = w.body_info(inst.rb);
     let body_refs = &body.refs;
-    let config = match w.instance_config(inst.m, inst.rb, body_refs, inst.rd, &inst.schema.block) {
+    let block = &inst.schema.block;
+    let config = match w.instance_config_in(inst.m, inst.rb, body_refs, inst.rd, block, shared) {
         Ok(v) => v,
         Err(d) => {
             diags.extend(d);

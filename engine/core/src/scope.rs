@@ -2,8 +2,9 @@
 //! context for one expression from exactly the names it references (so the
 //! cost of an evaluation does not grow with the size of the configuration).
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::PathBuf;
+use std::sync::Arc;
 use terrane_addrs::{InstanceKey, ModuleInstance, ModulePath, Resource, ResourceMode};
 use terrane_lang::{EvalContext, RefStep, Reference};
 use terrane_value::{Type, Value};
@@ -168,9 +169,23 @@ impl Scopes {
         refs: &[Reference],
         rep: &RepData,
         self_value: Option<&Value>,
-        sparse: &std::collections::HashSet<(String, String)>,
+        sparse: &HashSet<(String, String)>,
     ) -> EvalContext {
-        let mut ctx = base.clone();
+        let shared = Arc::new(self.shared_roots(m, refs, sparse));
+        self.instance_context(base, &shared, m, refs, rep, self_value, sparse)
+    }
+
+    /// The roots of a context that are the same for every instance of a
+    /// block in module instance `m` (`var`, `local`, `module`, `data`,
+    /// `path`, `terraform` and resources read as a whole): built once per
+    /// block and shared by its instances' contexts
+    /// ([`Scopes::instance_context`]) instead of copied into each.
+    pub fn shared_roots(
+        &self,
+        m: &ModuleInstance,
+        refs: &[Reference],
+        sparse: &HashSet<(String, String)>,
+    ) -> BTreeMap<String, Value> {
         let empty = ModScope::default();
         let scope = self.mods.get(m).unwrap_or(&empty);
         let mut vars = BTreeMap::new();
@@ -178,25 +193,16 @@ impl Scopes {
         let mut modules = BTreeMap::new();
         let mut managed: BTreeMap<String, BTreeMap<String, Value>> = BTreeMap::new();
         let mut data: BTreeMap<String, BTreeMap<String, Value>> = BTreeMap::new();
+        let per_instance = per_instance_types(refs, sparse);
         // `path` and `terraform` are built only when referenced (most
-        // resource bodies do not): they cost string copies per instance.
+        // resource bodies do not): they cost string copies.
         let mut uses_path = false;
         let mut uses_terraform = false;
         for r in refs {
-            match r.root.as_str() {
-                "path" => uses_path = true,
-                "terraform" => uses_terraform = true,
-                _ => {}
-            }
-            let a0 = match r.steps.first() {
-                Some(RefStep::Attr(a)) => Some(a.as_str()),
-                _ => None,
-            };
-            let a1 = match r.steps.get(1) {
-                Some(RefStep::Attr(a)) => Some(a.as_str()),
-                _ => None,
-            };
+            let (a0, a1) = first_attrs(r);
             match (r.root.as_str(), a0) {
+                ("path", _) => uses_path = true,
+                ("terraform", _) => uses_terraform = true,
                 ("var", Some(n)) => {
                     if let Some(v) = scope.vars.get(n) {
                         vars.insert(n.to_string(), v.clone());
@@ -228,49 +234,28 @@ impl Scopes {
                             .insert(n.to_string(), v);
                     }
                 }
-                (
-                    "count" | "each" | "path" | "terraform" | "self" | "var" | "local" | "module",
-                    _,
-                ) => {}
-                (t, Some(n)) => {
+                ("count" | "each" | "self" | "var" | "local" | "module", _) => {}
+                (t, Some(n)) if !per_instance.contains(t) => {
                     let res = Resource::new(ResourceMode::Managed, t, n);
                     if let Some(rv) = scope.resources.get(&res) {
                         let e = managed.entry(t.to_string()).or_default();
                         if !e.contains_key(n) {
-                            let key = match (rep.count_index, &rep.each) {
-                                (Some(i), _) => Some(InstanceKey::Int(i)),
-                                (None, Some((k, _))) => Some(InstanceKey::String(k.clone())),
-                                _ => None,
-                            };
-                            let sparse_key = key.filter(|_| {
-                                matches!(rv.rep, Repetition::Count | Repetition::ForEach)
-                                    && sparse.contains(&(t.to_string(), n.to_string()))
-                            });
-                            let v = match sparse_key {
-                                Some(k) => {
-                                    let mut one = BTreeMap::new();
-                                    if let Some(x) = rv.instances.get(&k) {
-                                        one.insert(key_string(&k), x.clone());
-                                    }
-                                    Value::object(one)
-                                }
-                                None => rv.value(),
-                            };
-                            e.insert(n.to_string(), v);
+                            e.insert(n.to_string(), rv.value());
                         }
                     }
                 }
                 _ => {}
             }
         }
-        ctx.set("var", Value::object(vars));
-        ctx.set("local", Value::object(locals));
-        ctx.set("module", Value::object(modules));
+        let mut roots = BTreeMap::new();
+        roots.insert("var".to_string(), Value::object(vars));
+        roots.insert("local".to_string(), Value::object(locals));
+        roots.insert("module".to_string(), Value::object(modules));
         for (t, names) in managed {
-            ctx.set(t, Value::object(names));
+            roots.insert(t, Value::object(names));
         }
-        ctx.set(
-            "data",
+        roots.insert(
+            "data".to_string(),
             Value::object(
                 data.into_iter()
                     .map(|(t, n)| (t, Value::object(n)))
@@ -291,7 +276,7 @@ impl Scopes {
                 "cwd".to_string(),
                 Value::string(self.cwd.display().to_string()),
             );
-            ctx.set("path", Value::object(path));
+            roots.insert("path".to_string(), Value::object(path));
         }
         if uses_terraform {
             let mut tf = BTreeMap::new();
@@ -299,7 +284,72 @@ impl Scopes {
                 "workspace".to_string(),
                 Value::string(self.workspace.clone()),
             );
-            ctx.set("terraform", Value::object(tf));
+            roots.insert("terraform".to_string(), Value::object(tf));
+        }
+        roots
+    }
+
+    /// One instance's context over `shared` ([`Scopes::shared_roots`] of
+    /// the same `m`, `refs` and `sparse`): only `count`, `each`, `self` and
+    /// the resource types read through `[count.index]`/`[each.key]` are its
+    /// own.
+    #[allow(clippy::too_many_arguments)]
+    pub fn instance_context(
+        &self,
+        base: &EvalContext,
+        shared: &Arc<BTreeMap<String, Value>>,
+        m: &ModuleInstance,
+        refs: &[Reference],
+        rep: &RepData,
+        self_value: Option<&Value>,
+        sparse: &HashSet<(String, String)>,
+    ) -> EvalContext {
+        let mut ctx = base.clone();
+        ctx.shared = Some(shared.clone());
+        let per_instance = per_instance_types(refs, sparse);
+        if !per_instance.is_empty() {
+            let empty = ModScope::default();
+            let scope = self.mods.get(m).unwrap_or(&empty);
+            let key = match (rep.count_index, &rep.each) {
+                (Some(i), _) => Some(InstanceKey::Int(i)),
+                (None, Some((k, _))) => Some(InstanceKey::String(k.clone())),
+                _ => None,
+            };
+            let mut managed: BTreeMap<String, BTreeMap<String, Value>> = BTreeMap::new();
+            for r in refs {
+                let (t, Some(n)) = (r.root.as_str(), first_attrs(r).0) else {
+                    continue;
+                };
+                if !per_instance.contains(t) {
+                    continue;
+                }
+                let res = Resource::new(ResourceMode::Managed, t, n);
+                let Some(rv) = scope.resources.get(&res) else {
+                    continue;
+                };
+                let e = managed.entry(t.to_string()).or_default();
+                if e.contains_key(n) {
+                    continue;
+                }
+                let sparse_key = key.clone().filter(|_| {
+                    matches!(rv.rep, Repetition::Count | Repetition::ForEach)
+                        && sparse.contains(&(t.to_string(), n.to_string()))
+                });
+                let v = match sparse_key {
+                    Some(k) => {
+                        let mut one = BTreeMap::new();
+                        if let Some(x) = rv.instances.get(&k) {
+                            one.insert(key_string(&k), x.clone());
+                        }
+                        Value::object(one)
+                    }
+                    None => rv.value(),
+                };
+                e.insert(n.to_string(), v);
+            }
+            for (t, names) in managed {
+                ctx.set(t, Value::object(names));
+            }
         }
         if let Some(i) = rep.count_index {
             let mut c = BTreeMap::new();
@@ -317,6 +367,36 @@ impl Scopes {
         }
         ctx
     }
+}
+
+/// The attribute names of a reference's first two steps.
+fn first_attrs(r: &Reference) -> (Option<&str>, Option<&str>) {
+    let attr = |i: usize| match r.steps.get(i) {
+        Some(RefStep::Attr(a)) => Some(a.as_str()),
+        _ => None,
+    };
+    (attr(0), attr(1))
+}
+
+/// The managed resource types whose roots differ per instance: those with a
+/// resource read only through the instance's own key (`sparse`). All of a
+/// type's resources then go into the instance's context, since a root is
+/// looked up whole.
+fn per_instance_types<'r>(
+    refs: &'r [Reference],
+    sparse: &HashSet<(String, String)>,
+) -> HashSet<&'r str> {
+    if sparse.is_empty() {
+        return HashSet::new();
+    }
+    refs.iter()
+        .filter_map(|r| {
+            let n = first_attrs(r).0?;
+            sparse
+                .contains(&(r.root.clone(), n.to_string()))
+                .then_some(r.root.as_str())
+        })
+        .collect()
 }
 
 fn rel_dir(dir: &std::path::Path, cwd: &std::path::Path) -> String {

@@ -510,10 +510,36 @@ impl<'a> Walker<'a> {
         rep: &RepData,
         schema: &Block,
     ) -> Result<Value, Diagnostics> {
+        self.instance_config_in(m, rb, body_refs, rep, schema, None)
+    }
+
+    /// [`Walker::instance_config`] over roots shared by every instance of
+    /// the block ([`crate::scope::Scopes::shared_roots`] of `m` and the
+    /// body's references and sparse resources), when given.
+    pub fn instance_config_in(
+        &self,
+        m: &ModuleInstance,
+        rb: &ResourceBlock,
+        body_refs: &[Reference],
+        rep: &RepData,
+        schema: &Block,
+        shared: Option<&Arc<BTreeMap<String, Value>>>,
+    ) -> Result<Value, Diagnostics> {
         let info = self.body_info(rb);
-        let ctx = self
-            .scopes
-            .context_sparse(&self.base, m, body_refs, rep, None, &info.sparse);
+        let ctx = match shared {
+            Some(roots) => self.scopes.instance_context(
+                &self.base,
+                roots,
+                m,
+                body_refs,
+                rep,
+                None,
+                &info.sparse,
+            ),
+            None => self
+                .scopes
+                .context_sparse(&self.base, m, body_refs, rep, None, &info.sparse),
+        };
         let (v, d) = decode_body(&rb.body, schema, &ctx, &self.sources);
         if d.has_errors() {
             return Err(d);
