@@ -420,7 +420,7 @@ fn write_json_string(out: &mut String, d: &Diff, inner: &Diff, ws: bool, ind: us
         action = Act::NoOp;
     }
     // Whether the inner text spans lines decides the layout around it.
-    let mut rendered = String::new();
+    let mut rendered = String::with_capacity(256);
     write(&mut rendered, inner, ind + 1, jo);
     if matches!(d.action, Act::Create | Act::Delete) {
         action = Act::NoOp;

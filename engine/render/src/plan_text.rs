@@ -674,11 +674,16 @@ const PARALLEL_MIN: usize = 64;
 
 /// The blank-line-separated change blocks of `changes`, as one piece.
 fn render_batch(changes: &[&ResourceChange], schemas: &dyn Schemas, o: &RenderOptions) -> String {
-    let mut out = String::with_capacity(changes.len() * 512);
-    for rc in changes {
+    let mut out = String::new();
+    for (i, rc) in changes.iter().enumerate() {
         out.push('\n');
         write_resource_change(&mut out, rc, schemas, o);
         out.push('\n');
+        if i == 0 {
+            // Changes of one batch are usually alike: room for the rest at
+            // once instead of growing (and copying) step by step.
+            out.reserve((out.len() + out.len() / 4) * (changes.len() - 1));
+        }
     }
     out
 }

@@ -343,7 +343,12 @@ impl<'a> Cursor<'a> {
 
 /// The keys of the objects among `js`, sorted, each once.
 fn sorted_keys<'a>(js: &[&'a J]) -> Vec<&'a str> {
-    let mut keys: Vec<&'a str> = Vec::new();
+    let len = js
+        .iter()
+        .filter_map(|j| j.as_object())
+        .map(|m| m.len())
+        .sum();
+    let mut keys: Vec<&'a str> = Vec::with_capacity(len);
     for j in js {
         if let Some(m) = j.as_object() {
             keys.extend(m.keys().map(String::as_str));
