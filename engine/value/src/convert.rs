@@ -78,6 +78,16 @@ pub fn convert(v: &Value, want: &Type) -> Result<Value, ConvertError> {
     convert_at(v, want, &At::Root)
 }
 
+/// [`convert`] of a value the caller owns: returned as it is when the
+/// conversion would only copy it (any type wanted, or a primitive already
+/// of the wanted type), so evaluated attributes are not copied again.
+pub fn convert_owned(v: Value, want: &Type) -> Result<Value, ConvertError> {
+    if *want == Type::Dynamic || (want.is_primitive() && v.has_type(want)) {
+        return Ok(v);
+    }
+    convert(&v, want)
+}
+
 fn convert_at(v: &Value, want: &Type, path: &At<'_>) -> Result<Value, ConvertError> {
     let out = convert_kind(v, want, path)?;
     Ok(out.with_marks(v.marks))
@@ -478,6 +488,34 @@ mod tests {
         )
         .unwrap_err();
         assert_eq!(e.to_string(), "all list elements must have the same type");
+    }
+
+    #[test]
+    fn owned_conversion_matches_conversion() {
+        let values = [
+            Value::string("x"),
+            Value::string("x").mark_sensitive(),
+            Value::number(3),
+            Value::bool(true),
+            Value::null(Type::String),
+            Value::unknown(Type::Number),
+            Value::dynamic_null(),
+            obj(&[("a", Value::number(1).mark_sensitive())]).mark_sensitive(),
+            Value::tuple(vec![Value::string("a"), Value::number(2)]),
+        ];
+        let types = [
+            Type::Dynamic,
+            Type::String,
+            Type::Number,
+            Type::Bool,
+            Type::list(Type::String),
+            Type::map(Type::Number),
+        ];
+        for v in &values {
+            for t in &types {
+                assert_eq!(convert_owned(v.clone(), t), convert(v, t), "{v:?} to {t:?}");
+            }
+        }
     }
 
     #[test]

@@ -32,7 +32,7 @@ mod types;
 mod unify;
 mod value;
 
-pub use convert::{constraint_name, convert, mismatch_message, ConvertError};
+pub use convert::{constraint_name, convert, convert_owned, mismatch_message, ConvertError};
 pub use json::JsonError;
 pub use number::{Number, NumberError, PRECISION_BITS, PRECISION_DIGITS};
 pub use path::{Path, PathStep};
