@@ -57,9 +57,10 @@ pub(crate) fn grapheme_count(s: &str) -> usize {
 /// Lower-case hex digits of `bytes` (Go's `hex.EncodeToString`).
 pub(crate) fn hex(bytes: &[u8]) -> String {
     const DIGITS: &[u8; 16] = b"0123456789abcdef";
-    let mut out = Vec::with_capacity(bytes.len() * 2);
-    for b in bytes {
-        out.extend([DIGITS[usize::from(b >> 4)], DIGITS[usize::from(b & 0xf)]]);
+    let mut out = vec![0u8; bytes.len() * 2];
+    for (pair, b) in out.chunks_exact_mut(2).zip(bytes) {
+        pair[0] = DIGITS[usize::from(b >> 4)];
+        pair[1] = DIGITS[usize::from(b & 0xf)];
     }
     // Hex digits are ASCII, so this never falls back.
     String::from_utf8(out).unwrap_or_default()

@@ -1017,7 +1017,8 @@ impl Number {
                         break;
                     }
                 }
-                out.extend(digits[at..].iter().map(|d| char::from(*d)));
+                // ASCII digits: never the empty fallback.
+                out.push_str(std::str::from_utf8(&digits[at..]).unwrap_or_default());
             }
             None => {
                 use std::fmt::Write;

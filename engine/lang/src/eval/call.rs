@@ -120,7 +120,8 @@ impl Evaluator<'_> {
         let n = f.args.len();
         let mut values = Vec::with_capacity(n);
         let mut spans = Vec::with_capacity(n);
-        for (i, a) in f.args.iter().enumerate() {
+        // By index: hcl-edit's `iter()` boxes its iterator.
+        for (i, a) in (0..n).filter_map(|i| Some((i, f.args.get(i)?))) {
             let v = self.eval(a)?;
             if f.args.expand_final() && i + 1 == n {
                 if v.is_null() {

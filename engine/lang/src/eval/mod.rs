@@ -168,7 +168,8 @@ impl<'a> Evaluator<'a> {
             Expression::String(s) => Ok(Value::string(nfc(s.value()))),
             Expression::Array(items) => {
                 let mut out = Vec::with_capacity(items.len());
-                for item in items.iter() {
+                // By index: hcl-edit's `iter()` boxes its iterator.
+                for item in (0..items.len()).filter_map(|i| items.get(i)) {
                     out.push(self.eval(item)?);
                 }
                 Ok(Value::tuple(out))

@@ -127,7 +127,8 @@ impl Evaluator<'_> {
         heredoc: bool,
     ) -> Result<(), terrane_diagnostics::Diagnostics> {
         let n = t.len();
-        for (i, el) in t.iter().enumerate() {
+        // By index: hcl-edit's `iter()` boxes its iterator.
+        for (i, el) in (0..n).filter_map(|i| Some((i, t.get(i)?))) {
             match el {
                 Element::Literal(s) => {
                     let strip_lead = match i.checked_sub(1).and_then(|j| t.get(j)) {
