@@ -364,7 +364,7 @@ impl Checker<'_> {
         owner: Option<&str>,
     ) {
         let addr = terrane_addrs::Resource::new(mode, ty, name);
-        if owner == Some(&addr.to_string()[..]) {
+        if owner.is_some_and(|o| is_resource_addr(o, mode, ty, name)) {
             return self.report(
                 "Self-referential block",
                 format!("Configuration for {addr} may not refer to itself."),
@@ -1021,8 +1021,48 @@ pub fn validate_tree(config: &Config, diags: &mut Diagnostics) {
     c.module();
 }
 
+/// True when `text` is the address `mode`, `ty`, `name` display as
+/// (`[data.]TYPE.NAME`), compared without writing the address out.
+fn is_resource_addr(text: &str, mode: ResourceMode, ty: &str, name: &str) -> bool {
+    let prefix = match mode {
+        ResourceMode::Managed => "",
+        ResourceMode::Data => "data.",
+        ResourceMode::Ephemeral => "ephemeral.",
+    };
+    text.strip_prefix(prefix)
+        .and_then(|t| t.strip_prefix(ty))
+        .and_then(|t| t.strip_prefix('.'))
+        == Some(name)
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn resource_addresses_compare_as_displayed() {
+        use terrane_addrs::ResourceMode;
+        for mode in [
+            ResourceMode::Managed,
+            ResourceMode::Data,
+            ResourceMode::Ephemeral,
+        ] {
+            let shown = terrane_addrs::Resource::new(mode, "t_x", "n").to_string();
+            assert!(super::is_resource_addr(&shown, mode, "t_x", "n"));
+            for other in [
+                "t_x.n2",
+                "data.t_x.n",
+                "t_x.n.x",
+                "t.x.n",
+                "ephemeral.t_x.m",
+                "",
+            ] {
+                assert_eq!(
+                    super::is_resource_addr(other, mode, "t_x", "n"),
+                    other == shown
+                );
+            }
+        }
+    }
+
     /// Every function the Terraform 1.11 expression corpus calls (outside
     /// its error cases for removed functions) is known.
     #[test]
