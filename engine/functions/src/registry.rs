@@ -451,34 +451,33 @@ fn invoke(
                 break;
             }
         };
-        let v = std::mem::take(&mut converted[i]);
-        let v = if param.allow_marked {
+        let v = &mut converted[i];
+        if param.allow_marked {
             passed_marks = passed_marks.union(v.marks_deep());
-            v
         } else if param.shallow_marks {
-            marks = marks.union(v.marks);
-            v.unmarked()
+            marks = marks.union(std::mem::take(&mut v.marks));
         } else {
-            let (u, m) = v.unmark_deep();
-            marks = marks.union(m);
-            u
-        };
+            marks = marks.union(v.clear_marks_deep());
+        }
         if v.is_null() && !param.allow_null {
             return Err(arg_error(param, i, "argument must not be null"));
         }
         if v.is_dynamically_typed() && !param.allow_dynamic {
             return Ok(Value::unknown(Type::Dynamic).with_marks(marks.union(passed_marks)));
         }
-        let cv = crate::conversion::coerce(v, &param.ty).map_err(|m| arg_error(param, i, &m))?;
+        if param.ty != Type::Dynamic && !v.has_type(&param.ty) {
+            let owned = std::mem::take(v);
+            *v =
+                crate::conversion::coerce(owned, &param.ty).map_err(|m| arg_error(param, i, &m))?;
+        }
         let known = if param.allow_nested_unknown {
-            cv.is_known()
+            v.is_known()
         } else {
-            cv.is_wholly_known()
+            v.is_wholly_known()
         };
         if !param.allow_unknown && !known {
             unknown = true;
         }
-        converted[i] = cv;
     }
     if unknown || (spec.impure && ctx.pure_only) {
         let ty = match &spec.ret {

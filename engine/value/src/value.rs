@@ -281,8 +281,8 @@ impl Value {
     }
 
     /// Clears every mark in place (no collection is rebuilt) and returns
-    /// their union.
-    fn clear_marks_deep(&mut self) -> Marks {
+    /// their union: [`Value::unmark_deep`] without moving the value.
+    pub fn clear_marks_deep(&mut self) -> Marks {
         let mut marks = std::mem::take(&mut self.marks);
         match &mut self.kind {
             Kind::List(_, xs) | Kind::Set(_, xs) | Kind::Tuple(xs) => {
