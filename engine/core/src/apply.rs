@@ -14,7 +14,7 @@ use crate::planner::{
 use crate::prior::key_to_state;
 use crate::provision::Provisioning;
 use crate::scope::{RepData, Repetition};
-use crate::walker::{expand, instance_addr, mark_schema_sensitive, Walker};
+use crate::walker::{instance_addr, mark_schema_sensitive, Walker};
 pub(crate) use crate::working::{state_mode, Working};
 use crate::{typed_json, CoreError, Hooks};
 use futures::StreamExt;
@@ -999,7 +999,6 @@ pub(crate) async fn prepare_resource_node<'c>(
         return Prepared::Done(false);
     };
     let body_refs = body_references(&rb.body);
-    let meta_refs = crate::graph::resource_meta_refs(rb);
     let deps = w.state_dependencies(idx);
     let cbd = w.cbd.contains(&idx);
     let null_obj = Value::null(schema.block.implied_type());
@@ -1007,10 +1006,7 @@ pub(crate) async fn prepare_resource_node<'c>(
     let mut instances = Vec::new();
     let mut any_work = false;
     for m in w.scopes.instances(p) {
-        let ctx = w
-            .scopes
-            .context(&w.base, &m, &meta_refs, &RepData::default(), None);
-        let (rep, keys) = match expand(rb.count.as_ref(), rb.for_each.as_ref(), &ctx, &w.sources) {
+        let (rep, keys) = match w.expand_resource(&m, rb) {
             Ok(x) => x,
             Err(d) => {
                 w.diags.extend(d);

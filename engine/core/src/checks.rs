@@ -14,7 +14,7 @@ use crate::graph::{body_references, provider_key};
 use crate::plan::{Action, ActionReason, Plan, ResourceChange};
 use crate::planner::{base_change, id_of, plan_instance, resource_schema, InstanceCtx, PlanRun};
 use crate::scope::RepData;
-use crate::walker::{expand, instance_addr, mark_schema_sensitive, Walker};
+use crate::walker::{instance_addr, mark_schema_sensitive, Walker};
 use crate::Hooks;
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -112,11 +112,7 @@ fn keys_of(
     m: &ModuleInstance,
     rb: &ResourceBlock,
 ) -> Option<(crate::scope::Repetition, Vec<(InstanceKey, RepData)>)> {
-    let refs = crate::graph::resource_meta_refs(rb);
-    let ctx = w
-        .scopes
-        .context(&w.base, m, &refs, &RepData::default(), None);
-    match expand(rb.count.as_ref(), rb.for_each.as_ref(), &ctx, &w.sources) {
+    match w.expand_resource(m, rb) {
         Ok(x) => Some(x),
         Err(d) => {
             w.diags.extend(d);

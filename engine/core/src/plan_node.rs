@@ -13,7 +13,7 @@
 //! for_each are planned in parallel the same way. Commits run in graph
 //! order, so plans and diagnostics do not depend on the thread count.
 
-use crate::graph::{provider_key, resource_meta_refs, NodeKey};
+use crate::graph::{provider_key, NodeKey};
 use crate::plan::{Action, ActionReason, ResourceChange};
 use crate::planner::{
     base_change, drift_change, id_of, instance_targeted, plan_instance_in, prevent_destroy_error,
@@ -21,8 +21,8 @@ use crate::planner::{
 };
 use crate::prior::{PriorObject, PriorResource};
 use crate::providers::ResolvedProvider;
-use crate::scope::{RepData, Repetition};
-use crate::walker::{expand, instance_addr, mark_schema_sensitive, Walker};
+use crate::scope::Repetition;
+use crate::walker::{instance_addr, mark_schema_sensitive, Walker};
 use crate::Hooks;
 use petgraph::graph::NodeIndex;
 use std::collections::{BTreeMap, HashSet};
@@ -214,7 +214,6 @@ pub(crate) async fn compute(
         return NodeOutcome::failed(Diagnostics::new());
     };
     let inst_targets: &[Target] = if inst_targets { &run.opts.targets } else { &[] };
-    let meta_refs = resource_meta_refs(rb);
     let mut out = NodeOutcome {
         ok: true,
         ..NodeOutcome::default()
@@ -236,10 +235,7 @@ pub(crate) async fn compute(
             .await;
         }
         let prior_key = (m.clone(), addr.clone());
-        let ctx = w
-            .scopes
-            .context(&w.base, &m, &meta_refs, &RepData::default(), None);
-        let (rep, keys) = match expand(rb.count.as_ref(), rb.for_each.as_ref(), &ctx, &w.sources) {
+        let (rep, keys) = match w.expand_resource(&m, rb) {
             Ok(x) => x,
             Err(d) => {
                 out.diags.extend(

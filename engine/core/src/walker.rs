@@ -501,6 +501,20 @@ impl<'a> Walker<'a> {
         info
     }
 
+    /// The instances of resource block `rb` in module instance `m`: its
+    /// `count`/`for_each` evaluated in the module instance's scope.
+    pub fn expand_resource(
+        &self,
+        m: &ModuleInstance,
+        rb: &ResourceBlock,
+    ) -> Result<(Repetition, Vec<(InstanceKey, RepData)>), Diagnostics> {
+        let refs = crate::graph::resource_meta_refs(rb);
+        let ctx = self
+            .scopes
+            .context(&self.base, m, &refs, &RepData::default(), None);
+        expand(rb.count.as_ref(), rb.for_each.as_ref(), &ctx, &self.sources)
+    }
+
     /// Evaluates one resource instance's configuration body.
     pub fn instance_config(
         &self,
