@@ -22,6 +22,13 @@
 //! `hcl-edit`'s syntax tree directly (keeping its byte spans for
 //! diagnostics) rather than lowering to another IR, so every diagnostic
 //! points at the source the user wrote.
+//!
+//! Plans evaluate the same expressions once per instance, so evaluation
+//! avoids copies: references into the context are borrowed wherever the
+//! value is only read (operators, template interpolations, conditions,
+//! `for` collections) and copied only where a value must be owned
+//! (function arguments, results), and [`EvalContext::shared`] lets many
+//! contexts share their instance-independent roots.
 
 // Parse and type-constraint errors are single `Diagnostic`s by contract with
 // the config crate; they are built once per failure, so their size is moot.

@@ -10,7 +10,9 @@
 //! - **marks** ([`Marks`]): `sensitive` (and `ephemeral`) travel with values
 //!   through every operation, so secrets are never shown;
 //! - **numbers** ([`Number`]): 512-bit binary floats exactly as Go's
-//!   `big.Float`, so arithmetic results print with Terraform's digits.
+//!   `big.Float`, so arithmetic results print with Terraform's digits
+//!   (small integers take integer fast paths, tested to give the same
+//!   numbers as the general arithmetic).
 //!
 //! It also owns the exact text forms other crates must agree on:
 //! [`Value::to_json_string`] (`jsonencode`), [`Value::from_json_str`]
