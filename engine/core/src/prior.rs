@@ -110,22 +110,30 @@ struct Header {
     ty: Arc<Type>,
 }
 
-/// The decoded form of one instance object: its value (sensitive paths
-/// marked) and the object less its attributes, or the decoding error.
-type Decoded = Result<(Value, InstanceObject), String>;
+/// The decoded form of one instance object, ready for its map: its
+/// instance key and the prior object, or the decoding error.
+type Decoded = Result<(InstanceKey, PriorObject), String>;
+
+/// One object to decode: the object, its schema type and its resource's
+/// provider address.
+type Job<'s> = (&'s InstanceObject, &'s Type, &'s str);
 
 /// Below this many objects the decoding stays on one thread: a second
 /// thread costs more than it saves.
 const PARALLEL_MIN_OBJECTS: usize = 256;
 
-fn decode_object(obj: &InstanceObject, ty: &Type) -> Decoded {
+fn decode_object((obj, ty, provider): &Job<'_>) -> Decoded {
     // The text as read (pretty-printed in a state file): decoding does not
     // need the canonical compact form made.
     let text = obj.attributes.as_ref().map_or("{}", |a| a.text());
     match typed_json::from_state_json(text, ty) {
         Ok(v) => Ok((
-            mark_paths(v, obj.sensitive_attributes.as_deref().unwrap_or(&[])),
-            without_attributes(obj),
+            key_from_state(obj.index_key.as_ref()),
+            PriorObject {
+                object: Box::new(without_attributes(obj)),
+                value: mark_paths(v, obj.sensitive_attributes.as_deref().unwrap_or(&[])),
+                provider: (*provider).to_owned(),
+            },
         )),
         Err(e) => Err(e.to_string()),
     }
@@ -134,10 +142,8 @@ fn decode_object(obj: &InstanceObject, ty: &Type) -> Decoded {
 /// Decodes every job, on two threads when there are many (the machines
 /// terrane runs on have at least two cores, and nothing else runs while
 /// the prior state is decoded); results keep the jobs' order.
-fn decode_all(jobs: &[(&InstanceObject, &Type)]) -> Vec<Decoded> {
-    let decode = |part: &[(&InstanceObject, &Type)]| -> Vec<Decoded> {
-        part.iter().map(|(o, t)| decode_object(o, t)).collect()
-    };
+fn decode_all(jobs: &[Job<'_>]) -> Vec<Decoded> {
+    let decode = |part: &[Job<'_>]| -> Vec<Decoded> { part.iter().map(decode_object).collect() };
     let cores = std::thread::available_parallelism().map_or(1, usize::from);
     if jobs.len() < PARALLEL_MIN_OBJECTS || cores < 2 {
         return decode(jobs);
@@ -187,12 +193,16 @@ impl PriorState {
                 })
             })
             .collect();
-        let jobs: Vec<(&InstanceObject, &Type)> = state
+        let jobs: Vec<Job<'_>> = state
             .resources
             .iter()
             .zip(&headers)
             .filter_map(|(r, h)| h.as_ref().ok().map(|h| (r, &*h.ty)))
-            .flat_map(|(r, ty)| r.instances.iter().map(move |o| (o, ty)))
+            .flat_map(|(r, ty)| {
+                r.instances
+                    .iter()
+                    .map(move |o| (o, ty, r.provider.as_str()))
+            })
             .collect();
         let mut decoded = decode_all(&jobs).into_iter();
         let mut diags = Diagnostics::new();
@@ -210,7 +220,7 @@ impl PriorState {
             let mut current = Vec::with_capacity(r.instances.len());
             let mut deposed = Vec::new();
             for obj in &r.instances {
-                let (value, object) = match decoded.next() {
+                let (key, po) = match decoded.next() {
                     Some(Ok(d)) => d,
                     Some(Err(e)) => {
                         diags.push(Diagnostic::error(
@@ -220,12 +230,6 @@ impl PriorState {
                         continue;
                     }
                     None => continue,
-                };
-                let key = key_from_state(obj.index_key.as_ref());
-                let po = PriorObject {
-                    object: Box::new(object),
-                    value,
-                    provider: r.provider.clone(),
                 };
                 match &obj.deposed {
                     Some(d) => deposed.push(((key, d.clone()), po)),
@@ -286,7 +290,85 @@ fn schema_type(
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
+    use super::*;
+
+    /// Objects of every kind decode on either path, into the maps and with
+    /// the diagnostics (in file order) that decoding them one by one gives.
+    #[test]
+    fn decodes_objects_keys_deposed_sensitive_and_errors_in_file_order() {
+        let provider = r#"provider[\"terraform.io/builtin/terraform\"]"#;
+        let attrs = |i: usize| {
+            format!(
+                r#"{{"id": "id-{i}", "input": {{"value": "v{i}", "type": "string"}}, "output": {{"value": "v{i}", "type": "string"}}, "triggers_replace": null}}"#
+            )
+        };
+        for n in [3, 300] {
+            let mut instances = Vec::new();
+            for i in 0..n {
+                instances.push(format!(
+                    r#"{{"index_key": {i}, "schema_version": 0, "attributes": {}, "sensitive_attributes": [[{{"type": "get_attr", "value": "input"}}]]}}"#,
+                    attrs(i)
+                ));
+            }
+            instances.push(format!(
+                r#"{{"index_key": 1, "deposed": "00000001", "schema_version": 0, "attributes": {}}}"#,
+                attrs(1)
+            ));
+            instances.push(
+                r#"{"index_key": 999999, "schema_version": 0, "attributes": {"input": {"value": 1}}}"#.into(),
+            );
+            let text = format!(
+                r#"{{"version": 4, "terraform_version": "1.11.4", "serial": 1, "lineage": "l", "outputs": {{}}, "resources": [
+                {{"mode": "managed", "type": "nope", "name": "x", "provider": "{provider}", "instances": []}},
+                {{"mode": "managed", "type": "terraform_data", "name": "c", "provider": "{provider}", "instances": [{}]}},
+                {{"mode": "managed", "type": "terraform_data", "name": "one", "provider": "{provider}", "instances": [{{"schema_version": 0, "attributes": {}}}]}}
+                ], "check_results": null}}"#,
+                instances.join(","),
+                attrs(7)
+            );
+            let state = StateFile::from_slice(text.as_bytes(), "t").unwrap();
+            let registry = ProviderRegistry::new(&terrane_provider_builtin::all());
+            let (prior, diags) = PriorState::new(&state, &registry);
+            let summaries: Vec<&str> = diags.iter().map(|d| d.summary.as_str()).collect();
+            assert_eq!(
+                summaries,
+                [
+                    "Resource type not supported",
+                    "Invalid resource instance in state"
+                ]
+            );
+            assert_eq!(prior.resources.len(), 2);
+            let c = prior
+                .resources
+                .iter()
+                .find(|((_, r), _)| r.name == "c")
+                .map(|(_, pr)| pr)
+                .unwrap();
+            assert_eq!(c.current.len(), n);
+            assert_eq!(c.deposed.len(), 1);
+            assert!(c
+                .deposed
+                .contains_key(&(InstanceKey::Int(1), "00000001".to_string())));
+            let o = &c.current[&InstanceKey::Int(2)];
+            assert_eq!(o.value.get_attr("id"), Some(&Value::string("id-2")));
+            assert!(o.value.get_attr("input").unwrap().marks.is_sensitive());
+            assert!(o.object.attributes.is_none());
+            assert_eq!(o.provider, "provider[\"terraform.io/builtin/terraform\"]");
+            let one = prior
+                .resources
+                .iter()
+                .find(|((_, r), _)| r.name == "one")
+                .map(|(_, pr)| pr)
+                .unwrap();
+            assert_eq!(
+                one.current[&InstanceKey::None].value.get_attr("input"),
+                Some(&Value::string("v7"))
+            );
+        }
+    }
+
     #[test]
     fn map_keeping_last_keeps_the_last_of_equal_keys() {
         let m = super::map_keeping_last(vec![(3, "a"), (1, "b"), (3, "c"), (2, "d"), (1, "e")]);
