@@ -173,7 +173,11 @@ pub fn parse_file(display: &str, text: String) -> Result<ParsedFile, Box<Diagnos
         file: file.clone(),
         json: None,
     });
-    let (body, redefined) = parse_native_tolerant(file.text()).map_err(|(msg, off)| {
+    let parsed = match parse_halves(file.text()) {
+        Some(body) => Ok((body, Vec::new())),
+        None => parse_native_tolerant(file.text()),
+    };
+    let (body, redefined) = parsed.map_err(|(msg, off)| {
         let (summary, detail, span) = syntax_error(file.text(), &msg, off);
         let mut d = Diagnostic::error(summary, detail).with_subject(file.range(span.clone()));
         if summary == "Missing item separator" {
@@ -357,6 +361,77 @@ pub fn parse_native(text: &str) -> Result<Body, (String, usize)> {
     parse_native_tolerant(text).map(|(b, _)| b)
 }
 
+/// Files at least this large are parsed in two halves on two threads
+/// (see [`parse_halves`]).
+const SPLIT_MIN_BYTES: usize = 32 * 1024;
+
+/// Parses a large native file as two halves of whole top-level blocks, one
+/// on another thread: parsing is most of loading a configuration, and a
+/// module of many blocks is often one file. The second half is parsed
+/// behind spaces standing for the first, so its spans are the file's.
+///
+/// `None` (and the caller parses the file whole) unless both halves parse
+/// cleanly and hold only blocks: the split point is found by a textual
+/// guess (see [`split_point`]), and a guess inside a heredoc, comment or
+/// block leaves a half unterminated, so it does not parse. Blocks do not
+/// depend on one another in the grammar, so two clean halves hold exactly
+/// the blocks the whole file does; top-level attributes (which would be
+/// checked for redefinition across the halves) are left to the whole-file
+/// parse, as are all errors.
+fn parse_halves(text: &str) -> Option<Body> {
+    if text.len() < SPLIT_MIN_BYTES
+        || std::thread::available_parallelism().map_or(1, usize::from) < 2
+    {
+        return None;
+    }
+    let split = split_point(text)?;
+    let (head, rest) = (text.get(..split)?, text.get(split..)?);
+    let mut padded = String::with_capacity(text.len());
+    padded.extend(std::iter::repeat_n(' ', split));
+    padded.push_str(rest);
+    let (head, tail) = std::thread::scope(|scope| {
+        let tail = scope.spawn(|| hcl_edit::parser::parse_body(&padded));
+        let head = hcl_edit::parser::parse_body(head);
+        (head, tail.join())
+    });
+    let (Ok(mut body), Ok(Ok(tail))) = (head, tail) else {
+        return None;
+    };
+    if body.attributes().next().is_some() || tail.attributes().next().is_some() {
+        return None;
+    }
+    for structure in tail {
+        body.push(structure);
+    }
+    Some(body)
+}
+
+/// A guess at where a file splits into two runs of whole top-level blocks:
+/// the first line after the middle that starts a name right after a line
+/// holding only `}` (and any blank lines).
+fn split_point(text: &str) -> Option<usize> {
+    let bytes = text.as_bytes();
+    let mut from = text.len() / 2;
+    loop {
+        let at = from + text.get(from..)?.find("\n}\n")?;
+        let mut start = at + 3;
+        while let Some(end) = blank_line_end(bytes, start) {
+            start = end;
+        }
+        if bytes.get(start).is_some_and(u8::is_ascii_alphabetic) {
+            return Some(start);
+        }
+        from = at + 1;
+    }
+}
+
+/// The start of the next line when the line at `start` is blank.
+fn blank_line_end(bytes: &[u8], start: usize) -> Option<usize> {
+    let rest = bytes.get(start..)?;
+    let n = rest.iter().position(|&b| b != b' ' && b != b'\t')?;
+    (rest[n] == b'\n').then_some(start + n + 1)
+}
+
 /// [`parse_native`], also returning the redefined arguments it dropped.
 pub fn parse_native_tolerant(text: &str) -> Result<(Body, Vec<Redefined>), (String, usize)> {
     let mut owned: Option<String> = None;
@@ -403,5 +478,85 @@ pub fn parse_native_tolerant(text: &str) -> Result<(Body, Vec<Redefined>), (Stri
                 return Err((format!("{msg}."), off));
             }
         }
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+    use hcl_edit::structure::Structure;
+    use hcl_edit::Span as _;
+
+    fn block(i: usize) -> String {
+        match i % 4 {
+            0 => format!("resource \"terraform_data\" \"r{i}\" {{\n  input = \"value-{i}\"\n}}\n\n"),
+            1 => format!(
+                "# comment {i}\nresource \"terraform_data\" \"r{i}\" {{\n  input = <<EOT\nline\n}}\nresource \"x\" \"y\" {{\nEOT\n  lifecycle {{\n    create_before_destroy = true\n  }}\n}}\n"
+            ),
+            2 => format!("locals {{\n  l{i} = {{ a = [1, 2], b = \"${{upper(\"x\")}}\" }}\n}}\n\n"),
+            _ => format!("/* c\n}}\nresource\n*/\nvariable \"v{i}\" {{\n  default = {i}\n}}\n"),
+        }
+    }
+
+    fn same_structures(a: Body, b: Body) {
+        let (a, b): (Vec<Structure>, Vec<Structure>) =
+            (a.into_iter().collect(), b.into_iter().collect());
+        assert_eq!(a.len(), b.len());
+        for (x, y) in a.iter().zip(&b) {
+            let (Structure::Block(x), Structure::Block(y)) = (x, y) else {
+                panic!("top-level attribute");
+            };
+            assert_eq!(x.span(), y.span());
+            assert_eq!(x.ident.as_str(), y.ident.as_str());
+            let labels = |b: &hcl_edit::structure::Block| {
+                b.labels
+                    .iter()
+                    .map(|l| l.as_str().to_string())
+                    .collect::<Vec<_>>()
+            };
+            assert_eq!(labels(x), labels(y));
+            assert_eq!(x.body.to_string(), y.body.to_string());
+        }
+    }
+
+    /// Two halves parse into the blocks (spans included) the whole file
+    /// parses into; a guessed split inside a heredoc or comment, a file
+    /// with top-level attributes or with errors is left to the whole parse.
+    #[test]
+    fn halves_parse_as_the_whole_file() {
+        for offset in 0..8 {
+            let text: String = (offset..offset + 600).map(block).collect();
+            assert!(text.len() >= SPLIT_MIN_BYTES);
+            let whole = parse_native_tolerant(&text).unwrap().0;
+            if std::thread::available_parallelism().map_or(1, usize::from) < 2 {
+                assert!(parse_halves(&text).is_none());
+                continue;
+            }
+            // Splits land after a block ending with `}` at column 0.
+            if let Some(halves) = parse_halves(&text) {
+                same_structures(halves, whole);
+            }
+        }
+        let plain: String = (0..1200).map(|i| block(i * 4)).collect();
+        if std::thread::available_parallelism().map_or(1, usize::from) >= 2 {
+            let halves = parse_halves(&plain).expect("a file of plain blocks splits");
+            same_structures(halves, parse_native_tolerant(&plain).unwrap().0);
+        }
+        // A guess inside a heredoc: the first half does not parse.
+        let some: String = (0..300).map(|i| block(i * 4)).collect();
+        let heredoc = format!(
+            "{some}locals {{\n  h = <<EOT\n{}EOT\n}}\n{some}",
+            "}\nresource x\n".repeat(2000)
+        );
+        let mid = heredoc.len() / 2;
+        assert!(heredoc[..mid].contains("<<EOT") && heredoc[mid..].contains("\nEOT\n"));
+        assert!(parse_native_tolerant(&heredoc).is_ok());
+        assert!(parse_halves(&heredoc).is_none());
+        // Top-level attributes and errors: the whole parse decides.
+        let attrs = format!("a = 1\n{plain}a = 2\n");
+        assert!(parse_halves(&attrs).is_none());
+        let broken = format!("{plain}resource \"x\" {{\n");
+        assert!(parse_halves(&broken).is_none());
     }
 }
