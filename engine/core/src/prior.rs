@@ -340,12 +340,15 @@ mod tests {
                 ]
             );
             assert_eq!(prior.resources.len(), 2);
-            let c = prior
-                .resources
-                .iter()
-                .find(|((_, r), _)| r.name == "c")
-                .map(|(_, pr)| pr)
-                .unwrap();
+            let named = |name: &str| {
+                prior
+                    .resources
+                    .iter()
+                    .find(|((_, r), _)| r.name == name)
+                    .map(|(_, pr)| pr)
+                    .unwrap()
+            };
+            let c = named("c");
             assert_eq!(c.current.len(), n);
             assert_eq!(c.deposed.len(), 1);
             assert!(c
@@ -356,12 +359,7 @@ mod tests {
             assert!(o.value.get_attr("input").unwrap().marks.is_sensitive());
             assert!(o.object.attributes.is_none());
             assert_eq!(o.provider, "provider[\"terraform.io/builtin/terraform\"]");
-            let one = prior
-                .resources
-                .iter()
-                .find(|((_, r), _)| r.name == "one")
-                .map(|(_, pr)| pr)
-                .unwrap();
+            let one = named("one");
             assert_eq!(
                 one.current[&InstanceKey::None].value.get_attr("input"),
                 Some(&Value::string("v7"))
