@@ -247,7 +247,7 @@ fn eval_attribute(
     diags: &mut Diagnostics,
 ) -> Option<Value> {
     match eval_expr(expr, src, ctx, sources) {
-        Ok(v) => match terrane_value::convert(&v, ty) {
+        Ok(v) => match terrane_value::convert_owned(v, ty) {
             Ok(v) => Some(v),
             Err(e) => {
                 diags.push(

@@ -5,7 +5,8 @@
 //! state: pure work on data the walker only reads. The walker runs inside
 //! a tokio runtime, and provider calls are futures, so each worker thread
 //! drives its jobs with the runtime's handle (`Handle::block_on`, which
-//! works on threads outside the runtime while its workers drive I/O).
+//! works on threads outside the runtime while its workers drive I/O); the
+//! calling thread takes jobs as well.
 //! Results come back in job order, so everything merged from them
 //! (changes, diagnostics, hook lines of a sequential run) stays
 //! deterministic. Small batches, a single core or a current-thread runtime
@@ -61,32 +62,42 @@ where
         return out;
     };
     let next = AtomicUsize::new(0);
+    let work = || async {
+        let mut done = Vec::new();
+        loop {
+            let i = next.fetch_add(1, Ordering::Relaxed);
+            if i >= n {
+                break;
+            }
+            done.push((i, f(i).await));
+        }
+        done
+    };
     let mut parts: Vec<Vec<(usize, T)>> = std::thread::scope(|s| {
-        let workers: Vec<_> = (0..threads)
+        // The calling thread works too (one thread fewer to start, and one
+        // allocator heap fewer holding freed memory). It is inside the
+        // runtime's `block_on`, where the runtime's own `block_on` is not
+        // allowed, so it drives its share with a plain executor; I/O is
+        // still driven by the runtime's workers.
+        let workers: Vec<_> = (1..threads)
             .map(|_| {
                 s.spawn(|| {
                     IN_WORKER.with(|w| w.set(true));
-                    handle.block_on(async {
-                        let mut done = Vec::new();
-                        loop {
-                            let i = next.fetch_add(1, Ordering::Relaxed);
-                            if i >= n {
-                                break;
-                            }
-                            done.push((i, f(i).await));
-                        }
-                        done
-                    })
+                    handle.block_on(work())
                 })
             })
             .collect();
-        workers
-            .into_iter()
-            .map(|w| match w.join() {
-                Ok(done) => done,
+        let was_worker = IN_WORKER.with(|w| w.replace(true));
+        let own = futures::executor::block_on(work());
+        IN_WORKER.with(|w| w.set(was_worker));
+        let mut parts = vec![own];
+        for w in workers {
+            match w.join() {
+                Ok(done) => parts.push(done),
                 Err(panic) => std::panic::resume_unwind(panic),
-            })
-            .collect()
+            }
+        }
+        parts
     });
     let mut slots: Vec<Option<T>> = (0..n).map(|_| None).collect();
     for (i, t) in parts.iter_mut().flat_map(std::mem::take) {

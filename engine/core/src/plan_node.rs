@@ -26,7 +26,7 @@ use crate::walker::{instance_addr, mark_schema_sensitive, Walker};
 use crate::Hooks;
 use petgraph::graph::NodeIndex;
 use std::collections::{BTreeMap, HashSet};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use terrane_addrs::{InstanceKey, ModuleInstance, ModulePath, Resource, ResourceMode, Target};
 use terrane_config::ResourceBlock;
 use terrane_diagnostics::{Diagnostic, Diagnostics};
@@ -293,8 +293,20 @@ pub(crate) async fn compute(
         // Roots every instance's configuration reads alike, built once.
         let body = w.body_info(rb);
         let shared = Arc::new(w.scopes.shared_roots(&m, &body.refs, &body.sparse));
+        // Each job's prior object, handed over to its change: moved out of
+        // the node's prior objects unless a destroy plan reads them again.
+        let priors: Vec<Mutex<Option<PriorObject>>> = jobs
+            .iter()
+            .map(|(key, _, _)| {
+                Mutex::new(if run.pre_destroy {
+                    prior_res.current.get(*key).cloned()
+                } else {
+                    prior_res.current.remove(*key)
+                })
+            })
+            .collect();
         let planned = {
-            let (prior_res, jobs, m, shared) = (&prior_res, &jobs, &m, &shared);
+            let (jobs, m, shared, priors) = (&jobs, &m, &shared, &priors);
             crate::par::map_jobs(jobs.len(), |i| {
                 let (key, rd, address) = &jobs[i];
                 let inst = InstanceCtx {
@@ -313,7 +325,7 @@ pub(crate) async fn compute(
                 };
                 async move {
                     let mut diags = Diagnostics::new();
-                    let prior = prior_res.current.get(*key);
+                    let prior = priors[i].lock().ok().and_then(|mut p| p.take());
                     let c = plan_instance_in(w, run, &inst, prior, Some(shared), &mut diags).await;
                     (c, diags)
                 }

@@ -627,7 +627,7 @@ pub(crate) async fn plan_instance(
     prior: Option<&PriorObject>,
 ) -> Option<ResourceChange> {
     let mut diags = Diagnostics::new();
-    let c = plan_instance_in(w, run, inst, prior, None, &mut diags).await;
+    let c = plan_instance_in(w, run, inst, prior.cloned(), None, &mut diags).await;
     w.diags.extend(diags);
     c
 }
@@ -641,7 +641,7 @@ pub(crate) async fn plan_instance_in(
     w: &Walker<'_>,
     run: &PlanRun<'_>,
     inst: &InstanceCtx<'_>,
-    prior: Option<&PriorObject>,
+    prior: Option<PriorObject>,
     shared: Option<&Arc<BTreeMap<String, Value>>>,
     diags: &mut Diagnostics,
 ) -> Option<ResourceChange> {
@@ -706,9 +706,7 @@ pub(crate) async fn plan_instance_in(
     }
     let null_obj = Value::null(inst.schema.block.implied_type());
     if inst.addr.mode == ResourceMode::Data {
-        c.before = prior
-            .map(|p| p.value.clone())
-            .unwrap_or_else(|| null_obj.clone());
+        c.before = prior.map(|p| p.value).unwrap_or_else(|| null_obj.clone());
         if unmarked_config.is_wholly_known() && !inst.dep_pending {
             w.hooks.started(inst.address, Action::Read, None);
             let start = std::time::Instant::now();
@@ -747,11 +745,13 @@ pub(crate) async fn plan_instance_in(
         }
         return Some(c);
     }
-    let prior_val = prior.map(|p| p.value.clone());
+    let tainted = prior.as_ref().is_some_and(|p| p.object.is_tainted());
+    let (prior_val, private) = match prior {
+        Some(p) => (Some(p.value), p.object.private),
+        None => (None, None),
+    };
     c.before = prior_val.clone().unwrap_or_else(|| null_obj.clone());
-    c.private = prior
-        .and_then(|p| p.object.private.clone())
-        .unwrap_or_default();
+    c.private = private.unwrap_or_default();
     if run.opts.mode == PlanMode::RefreshOnly {
         match prior_val {
             Some(v) => {
@@ -765,9 +765,8 @@ pub(crate) async fn plan_instance_in(
         Some(pv) => overlay_paths(&config, pv, &ignore_paths(inst.rb, inst.schema)),
         None => config,
     };
-    let tainted = prior.is_some_and(|p| p.object.is_tainted());
     let requested = run.opts.replace.iter().any(|r| r == inst.address);
-    let by_trigger = prior.is_some() && triggered(w, run, inst);
+    let by_trigger = prior_val.is_some() && triggered(w, run, inst);
     let plan_from = |prior: &Value| PlanChangeRequest {
         type_name: inst.addr.type_name.clone(),
         prior_state: prior.clone().unmark_deep().0,
