@@ -127,6 +127,23 @@ mod tests {
     }
 
     #[test]
+    fn jobs_waiting_on_the_runtime_timer_finish_on_every_thread() {
+        // Provider calls await the runtime's I/O and timers: the calling
+        // thread (plain executor) and the workers (runtime handle) must both
+        // be woken by the runtime's own worker threads.
+        let multi = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .unwrap();
+        let got = multi.block_on(map_jobs(64, |i| async move {
+            tokio::time::sleep(std::time::Duration::from_millis(1)).await;
+            i
+        }));
+        assert_eq!(got, (0..64).collect::<Vec<_>>());
+    }
+
+    #[test]
     fn large_batches_use_threads_only_under_a_multi_thread_runtime() {
         let multi = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(2)
