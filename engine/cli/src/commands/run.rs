@@ -319,10 +319,17 @@ pub fn plan(a: PlanArgs) -> u8 {
             print!("{t}");
         }
     }
-    if a.detailed_exitcode && plan.has_changes() {
-        return 2;
-    }
-    0
+    let code = if a.detailed_exitcode && plan.has_changes() {
+        2
+    } else {
+        0
+    };
+    // The command ends here: the plan and the prior state are large trees
+    // the process exit frees at once, where dropping them walks every value
+    // (~6% of a 1,000-resource no-op plan). The lock is still released.
+    std::mem::forget(plan);
+    std::mem::forget(state);
+    code
 }
 
 /// `terrane apply`, `destroy` and `refresh`.
