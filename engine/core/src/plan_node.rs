@@ -64,6 +64,8 @@ pub(crate) struct NodeOutcome {
     pending: Option<NodeIndex>,
     priors: Vec<((ModuleInstance, Resource), PriorResource)>,
     values: Vec<(ModuleInstance, Repetition, BTreeMap<InstanceKey, Value>)>,
+    /// Progress of a node computed in a parallel batch, shown at its commit.
+    progress: Vec<Progress>,
 }
 
 impl NodeOutcome {
@@ -78,6 +80,9 @@ impl NodeOutcome {
     /// Applies the outcome to the walker and the run; false when the node
     /// failed.
     pub(crate) fn commit(self, w: &mut Walker<'_>, run: &mut PlanRun<'_>, addr: &Resource) -> bool {
+        for p in &self.progress {
+            p.replay(w.hooks);
+        }
         run.visited.extend(self.visited);
         w.diags.extend(self.diags);
         run.drift.extend(self.drift);
@@ -92,6 +97,63 @@ impl NodeOutcome {
             w.set_resource_values(&m, addr, rep, values);
         }
         self.ok
+    }
+}
+
+/// One progress call of a node computed in a parallel batch.
+enum Progress {
+    Refreshing(String, Option<String>),
+    Refreshed(String, Option<String>),
+    Started(String, Action, Option<String>),
+    Finished(String, Action, Option<String>, std::time::Duration),
+}
+
+impl Progress {
+    fn replay(&self, hooks: &dyn Hooks) {
+        match self {
+            Progress::Refreshing(a, id) => hooks.refreshing(a, id.as_deref()),
+            Progress::Refreshed(a, id) => hooks.refreshed(a, id.as_deref()),
+            Progress::Started(a, act, id) => hooks.started(a, *act, id.as_deref()),
+            Progress::Finished(a, act, id, t) => hooks.finished(a, *act, id.as_deref(), *t),
+        }
+    }
+}
+
+/// Hooks that record a node's progress for its commit: the nodes of a
+/// batch run at the same time, but their lines come out in graph order,
+/// as from a one-core run.
+#[derive(Default)]
+struct Recorded(Mutex<Vec<Progress>>);
+
+impl Recorded {
+    fn push(&self, p: Progress) {
+        if let Ok(mut v) = self.0.lock() {
+            v.push(p);
+        }
+    }
+
+    fn take(self) -> Vec<Progress> {
+        self.0.into_inner().unwrap_or_default()
+    }
+}
+
+impl Hooks for Recorded {
+    fn refreshing(&self, addr: &str, id: Option<&str>) {
+        self.push(Progress::Refreshing(addr.into(), id.map(String::from)));
+    }
+    fn refreshed(&self, addr: &str, id: Option<&str>) {
+        self.push(Progress::Refreshed(addr.into(), id.map(String::from)));
+    }
+    fn started(&self, addr: &str, action: Action, id: Option<&str>) {
+        self.push(Progress::Started(addr.into(), action, id.map(String::from)));
+    }
+    fn finished(&self, addr: &str, action: Action, id: Option<&str>, elapsed: std::time::Duration) {
+        self.push(Progress::Finished(
+            addr.into(),
+            action,
+            id.map(String::from),
+            elapsed,
+        ));
     }
 }
 
@@ -189,11 +251,13 @@ pub(crate) async fn prepare<'c>(
     })
 }
 
-/// Plans a prepared node reading the walker only (see the module docs).
+/// Plans a prepared node reading the walker only (see the module docs);
+/// its progress (refreshes, data reads) goes to `hooks`.
 pub(crate) async fn compute(
     w: &Walker<'_>,
     run: &PlanRun<'_>,
     input: NodeInput<'_>,
+    hooks: &dyn Hooks,
 ) -> NodeOutcome {
     let NodeInput {
         idx,
@@ -223,16 +287,7 @@ pub(crate) async fn compute(
         let had_prior = prior.is_some();
         let mut prior_res = prior.unwrap_or_default();
         if run.opts.refresh {
-            refresh(
-                w.hooks,
-                provider,
-                schema,
-                &m,
-                addr,
-                &mut prior_res,
-                &mut out,
-            )
-            .await;
+            refresh(hooks, provider, schema, &m, addr, &mut prior_res, &mut out).await;
         }
         let prior_key = (m.clone(), addr.clone());
         let (rep, keys) = match w.expand_resource(&m, rb) {
@@ -326,7 +381,8 @@ pub(crate) async fn compute(
                 async move {
                     let mut diags = Diagnostics::new();
                     let prior = priors[i].lock().ok().and_then(|mut p| p.take());
-                    let c = plan_instance_in(w, run, &inst, prior, Some(shared), &mut diags).await;
+                    let c = plan_instance_in(w, run, &inst, prior, Some(shared), hooks, &mut diags)
+                        .await;
                     (c, diags)
                 }
             })
@@ -406,7 +462,7 @@ pub(crate) async fn plan_node(
     addr: &Resource,
 ) -> bool {
     let outcome = match prepare(w, run, idx, p, addr).await {
-        Ok(input) => compute(w, run, input).await,
+        Ok(input) => compute(w, run, input, w.hooks).await,
         Err(outcome) => outcome,
     };
     outcome.commit(w, run, addr)
@@ -455,7 +511,12 @@ impl Batch {
                     Err(_) => Err(NodeOutcome::default()),
                 };
                 match taken {
-                    Ok(input) => compute(wr, rr, input).await,
+                    Ok(input) => {
+                        let recorded = Recorded::default();
+                        let mut out = compute(wr, rr, input, &recorded).await;
+                        out.progress = recorded.take();
+                        out
+                    }
                     Err(outcome) => outcome,
                 }
             })

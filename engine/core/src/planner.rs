@@ -627,7 +627,8 @@ pub(crate) async fn plan_instance(
     prior: Option<&PriorObject>,
 ) -> Option<ResourceChange> {
     let mut diags = Diagnostics::new();
-    let c = plan_instance_in(w, run, inst, prior.cloned(), None, &mut diags).await;
+    let hooks = w.hooks;
+    let c = plan_instance_in(w, run, inst, prior.cloned(), None, hooks, &mut diags).await;
     w.diags.extend(diags);
     c
 }
@@ -636,13 +637,15 @@ pub(crate) async fn plan_instance(
 /// report goes to `diags`, so instances of one resource can be planned on
 /// several threads ([`crate::par`]) and merged in key order. `shared`:
 /// the body's context roots common to every instance, when the caller
-/// built them once ([`crate::scope::Scopes::shared_roots`]).
+/// built them once ([`crate::scope::Scopes::shared_roots`]); `hooks`: where
+/// progress goes (the walker's, or a recording replayed in graph order).
 pub(crate) async fn plan_instance_in(
     w: &Walker<'_>,
     run: &PlanRun<'_>,
     inst: &InstanceCtx<'_>,
     prior: Option<PriorObject>,
     shared: Option<&Arc<BTreeMap<String, Value>>>,
+    hooks: &dyn Hooks,
     diags: &mut Diagnostics,
 ) -> Option<ResourceChange> {
     let body = w.body_info(inst.rb);
@@ -708,7 +711,7 @@ pub(crate) async fn plan_instance_in(
     if inst.addr.mode == ResourceMode::Data {
         c.before = prior.map(|p| p.value).unwrap_or_else(|| null_obj.clone());
         if unmarked_config.is_wholly_known() && !inst.dep_pending {
-            w.hooks.started(inst.address, Action::Read, None);
+            hooks.started(inst.address, Action::Read, None);
             let start = std::time::Instant::now();
             let resp = inst
                 .provider
@@ -723,7 +726,7 @@ pub(crate) async fn plan_instance_in(
                 // Terraform reports no end to a failed read.
                 return None;
             }
-            w.hooks.finished(
+            hooks.finished(
                 inst.address,
                 Action::Read,
                 id_of(&resp.state).as_deref(),
