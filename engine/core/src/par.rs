@@ -14,7 +14,7 @@
 //! and so do jobs started by a worker (no nesting).
 
 use std::future::Future;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Mutex, PoisonError};
 
 /// Fewer jobs than this are not worth a thread.
 const MIN_JOBS: usize = 32;
@@ -44,32 +44,33 @@ fn threads_for(n: usize) -> Option<(tokio::runtime::Handle, usize)> {
     (threads > 1).then_some((handle, threads))
 }
 
-/// Runs job `f(i)` for every `i` in `0..n` and returns the results in job
-/// order, on several threads when the batch is large enough (see the
-/// module docs). Jobs are indices so that their futures may borrow what
-/// the closure borrows.
-pub(crate) async fn map_jobs<T, F, Fut>(n: usize, f: F) -> Vec<T>
+/// Runs `f` on every item and returns the results in item order, on
+/// several threads when the batch is large enough (see the module docs).
+/// Each job gets its item by value; its future may borrow what the
+/// closure borrows.
+pub(crate) async fn map_jobs<I, T, F, Fut>(items: Vec<I>, f: F) -> Vec<T>
 where
+    I: Send,
     T: Send,
-    F: Fn(usize) -> Fut + Sync,
+    F: Fn(I) -> Fut + Sync,
     Fut: Future<Output = T>,
 {
+    let n = items.len();
     let Some((handle, threads)) = threads_for(n) else {
         let mut out = Vec::with_capacity(n);
-        for i in 0..n {
-            out.push(f(i).await);
+        for item in items {
+            out.push(f(item).await);
         }
         return out;
     };
-    let next = AtomicUsize::new(0);
+    // The work queue: whoever is free takes the next item.
+    let queue = Mutex::new(items.into_iter().enumerate());
     let work = || async {
         let mut done = Vec::new();
         loop {
-            let i = next.fetch_add(1, Ordering::Relaxed);
-            if i >= n {
-                break;
-            }
-            done.push((i, f(i).await));
+            let next = queue.lock().unwrap_or_else(PoisonError::into_inner).next();
+            let Some((i, item)) = next else { break };
+            done.push((i, f(item).await));
         }
         done
     };
@@ -113,17 +114,18 @@ mod tests {
     #[test]
     fn results_come_back_in_job_order_on_any_runtime() {
         let square = |i: usize| async move { (i * i) as u64 };
+        let upto = |n: usize| (0..n).collect::<Vec<_>>();
         let want: Vec<u64> = (0..500).map(|i| (i * i) as u64).collect();
         let multi = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(2)
             .build()
             .unwrap();
-        assert_eq!(multi.block_on(map_jobs(500, square)), want);
+        assert_eq!(multi.block_on(map_jobs(upto(500), square)), want);
         let single = tokio::runtime::Builder::new_current_thread()
             .build()
             .unwrap();
-        assert_eq!(single.block_on(map_jobs(500, square)), want);
-        assert_eq!(multi.block_on(map_jobs(3, square)), want[..3]);
+        assert_eq!(single.block_on(map_jobs(upto(500), square)), want);
+        assert_eq!(multi.block_on(map_jobs(upto(3), square)), want[..3]);
     }
 
     #[test]
@@ -136,7 +138,7 @@ mod tests {
             .enable_all()
             .build()
             .unwrap();
-        let got = multi.block_on(map_jobs(64, |i| async move {
+        let got = multi.block_on(map_jobs((0..64).collect(), |i: usize| async move {
             tokio::time::sleep(std::time::Duration::from_millis(1)).await;
             i
         }));
@@ -159,7 +161,7 @@ mod tests {
             .unwrap();
         assert_eq!(single.block_on(async { count(1000) }), 1);
         assert_eq!(count(1000), 1, "no runtime: in place");
-        let nested = multi.block_on(map_jobs(64, |_| async { count(1000) }));
+        let nested = multi.block_on(map_jobs(vec![(); 64], |()| async { count(1000) }));
         assert!(nested.iter().all(|&t| t == 1), "workers do not nest");
     }
 }

@@ -350,19 +350,21 @@ pub(crate) async fn compute(
         let shared = Arc::new(w.scopes.shared_roots(&m, &body.refs, &body.sparse));
         // Each job's prior object, handed over to its change: moved out of
         // the node's prior objects unless a destroy plan reads them again.
-        let priors: Vec<Mutex<Option<PriorObject>>> = jobs
+        let items: Vec<(usize, Option<PriorObject>)> = jobs
             .iter()
-            .map(|(key, _, _)| {
-                Mutex::new(if run.pre_destroy {
+            .enumerate()
+            .map(|(i, (key, _, _))| {
+                let prior = if run.pre_destroy {
                     prior_res.current.get(*key).cloned()
                 } else {
                     prior_res.current.remove(*key)
-                })
+                };
+                (i, prior)
             })
             .collect();
         let planned = {
-            let (jobs, m, shared, priors) = (&jobs, &m, &shared, &priors);
-            crate::par::map_jobs(jobs.len(), |i| {
+            let (jobs, m, shared) = (&jobs, &m, &shared);
+            crate::par::map_jobs(items, |(i, prior)| {
                 let (key, rd, address) = &jobs[i];
                 let inst = InstanceCtx {
                     m,
@@ -380,7 +382,6 @@ pub(crate) async fn compute(
                 };
                 async move {
                     let mut diags = Diagnostics::new();
-                    let prior = priors[i].lock().ok().and_then(|mut p| p.take());
                     let c = plan_instance_in(w, run, &inst, prior, Some(shared), hooks, &mut diags)
                         .await;
                     (c, diags)
@@ -502,15 +503,10 @@ impl Batch {
         for (idx, p, addr) in &nodes {
             prepared.push(prepare(w, run, *idx, p, addr).await);
         }
-        let slots: Vec<_> = prepared.into_iter().map(std::sync::Mutex::new).collect();
         let outcomes = {
-            let (wr, rr, slots) = (&*w, &*run, &slots);
-            crate::par::map_jobs(slots.len(), |i| async move {
-                let taken = match slots[i].lock() {
-                    Ok(mut g) => std::mem::replace(&mut *g, Err(NodeOutcome::default())),
-                    Err(_) => Err(NodeOutcome::default()),
-                };
-                match taken {
+            let (wr, rr) = (&*w, &*run);
+            crate::par::map_jobs(prepared, |p| async move {
+                match p {
                     Ok(input) => {
                         let recorded = Recorded::default();
                         let mut out = compute(wr, rr, input, &recorded).await;
