@@ -193,7 +193,7 @@ impl Scopes {
         let mut modules = BTreeMap::new();
         let mut managed: BTreeMap<String, BTreeMap<String, Value>> = BTreeMap::new();
         let mut data: BTreeMap<String, BTreeMap<String, Value>> = BTreeMap::new();
-        let per_instance = per_instance_types(refs, sparse);
+        let per_instance = per_instance_types(sparse);
         // `path` and `terraform` are built only when referenced (most
         // resource bodies do not): they cost string copies.
         let mut uses_path = false;
@@ -306,7 +306,7 @@ impl Scopes {
     ) -> EvalContext {
         let mut ctx = base.clone();
         ctx.shared = Some(shared.clone());
-        let per_instance = per_instance_types(refs, sparse);
+        let per_instance = per_instance_types(sparse);
         if !per_instance.is_empty() {
             let empty = ModScope::default();
             let scope = self.mods.get(m).unwrap_or(&empty);
@@ -381,22 +381,10 @@ fn first_attrs(r: &Reference) -> (Option<&str>, Option<&str>) {
 /// The managed resource types whose roots differ per instance: those with a
 /// resource read only through the instance's own key (`sparse`). All of a
 /// type's resources then go into the instance's context, since a root is
-/// looked up whole.
-fn per_instance_types<'r>(
-    refs: &'r [Reference],
-    sparse: &HashSet<(String, String)>,
-) -> HashSet<&'r str> {
-    if sparse.is_empty() {
-        return HashSet::new();
-    }
-    refs.iter()
-        .filter_map(|r| {
-            let n = first_attrs(r).0?;
-            sparse
-                .contains(&(r.root.clone(), n.to_string()))
-                .then_some(r.root.as_str())
-        })
-        .collect()
+/// looked up whole. (A type in `sparse` the references do not name has no
+/// root either way.)
+fn per_instance_types(sparse: &HashSet<(String, String)>) -> HashSet<&str> {
+    sparse.iter().map(|(t, _)| t.as_str()).collect()
 }
 
 fn rel_dir(dir: &std::path::Path, cwd: &std::path::Path) -> String {
